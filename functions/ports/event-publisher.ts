@@ -1,0 +1,10 @@
+export interface PublishedEvent {
+  source: string;
+  detailType: string;
+  detail: unknown;
+  resources?: string[];
+}
+
+export interface EventPublisher {
+  publish(event: PublishedEvent): Promise<void>;
+}

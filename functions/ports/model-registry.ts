@@ -1,0 +1,19 @@
+export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
+
+/** What a gate needs to know about one registered model version. */
+export interface ModelPackage {
+  arn: string;
+  groupName: string;
+  version: string;
+  approvalStatus: ApprovalStatus;
+  approvalDescription?: string;
+  /** `CustomerMetadataProperties`: where a package names its governance inputs (`verdict:profile`). */
+  customerMetadata: Record<string, string>;
+  /** S3 URIs of the package's `ModelMetrics.Bias` reports (SageMaker Clarify `analysis.json`). */
+  biasReports: { preTraining?: string; postTraining?: string; report?: string };
+}
+
+export interface ModelRegistry {
+  describeModelPackage(arn: string): Promise<ModelPackage | undefined>;
+  setApprovalStatus(arn: string, status: Exclude<ApprovalStatus, 'PendingManualApproval'>, description: string): Promise<void>;
+}
