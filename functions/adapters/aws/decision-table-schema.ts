@@ -1,0 +1,39 @@
+/**
+ * Key schema of the decisions table, shared by the DynamoDB adapter and the CDK stack that creates it.
+ * Every key attribute is a string (DynamoDB type `S`).
+ *
+ *   item        pk                   sk           listPk        listSk
+ *   decision    DECISION#<id>        DECISION     DECISIONS     <evaluatedAt as ISO-8601 UTC>#<id>
+ *   rejection   REJECTION#<id>       REJECTION    REJECTIONS    <rejectedAt as ISO-8601 UTC>#<id>
+ *
+ * `pk` makes each record addressable by id, so a conditional put on `attribute_not_exists(pk)` is the
+ * idempotency check. The `by-time` index (projection ALL) lists records in a stable order: time, then id.
+ * Its partition key is one constant per record kind; one partition takes ~1,000 writes/s, far above the
+ * rate at which gates decide.
+ */
+export const DECISION_TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+} as const;
+
+export const DECISION_TABLE_LIST_INDEX = {
+  indexName: 'by-time',
+  partitionKey: 'listPk',
+  sortKey: 'listSk',
+  projection: 'ALL',
+} as const;
+
+/** Every attribute named above, for `AttributeDefinitions`: all strings. */
+export const DECISION_TABLE_KEY_ATTRIBUTES = [
+  DECISION_TABLE_KEYS.partitionKey,
+  DECISION_TABLE_KEYS.sortKey,
+  DECISION_TABLE_LIST_INDEX.partitionKey,
+  DECISION_TABLE_LIST_INDEX.sortKey,
+] as const;
+
+export const DECISION_KEY_PREFIX = 'DECISION#';
+export const DECISION_SORT_KEY = 'DECISION';
+export const DECISION_LIST_PARTITION = 'DECISIONS';
+export const REJECTION_KEY_PREFIX = 'REJECTION#';
+export const REJECTION_SORT_KEY = 'REJECTION';
+export const REJECTION_LIST_PARTITION = 'REJECTIONS';

@@ -1,0 +1,247 @@
+/**
+ * DecisionStore over one DynamoDB table; the key design is in decision-table-schema.ts.
+ *
+ * - record / recordRejection: one conditional PutItem (`attribute_not_exists(pk)`): idempotent by id,
+ *   and never overwrites. No code path updates or deletes an item, so the table's IAM policy needs
+ *   only PutItem, GetItem and Query.
+ * - list: the `by-time` index, oldest first (time, then id); the cursor is the base64url JSON of the
+ *   index key of the last decision returned. The index is eventually consistent: a decision recorded
+ *   a moment ago may be missing from a list, never from get().
+ * - listRejections: newest first (it has no cursor, so the latest are the useful ones).
+ * - Like the SQLite store: page size 50 by default, 1 to 1,000; a bad limit, cursor or timestamp is a
+ *   RangeError thrown before any call; the stored JSON keeps the caller's timestamp text, the index key
+ *   holds it normalised. Unlike it, ties in time are ordered by id (DynamoDB has no insertion sequence).
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Decision, Rejection } from '../../gates/decision.ts';
+import type { DecisionPage, DecisionStore } from '../../ports/decision-store.ts';
+import {
+  DECISION_KEY_PREFIX,
+  DECISION_LIST_PARTITION,
+  DECISION_SORT_KEY,
+  DECISION_TABLE_KEY_ATTRIBUTES,
+  DECISION_TABLE_KEYS,
+  DECISION_TABLE_LIST_INDEX,
+  REJECTION_KEY_PREFIX,
+  REJECTION_LIST_PARTITION,
+  REJECTION_SORT_KEY,
+} from './decision-table-schema.ts';
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 1000;
+
+/** A DynamoDB call failed (after the SDK's own retries). The message names the operation, never the data. */
+export class DecisionStoreError extends Error {
+  override readonly name = 'DecisionStoreError';
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `DynamoDB ${operation} failed: ${code}${retryable ? ' (throttled or transient; retry later)' : ''}`,
+      options,
+    );
+  }
+}
+
+/** The cursor passed to list() is not one that list() returned. A RangeError, like the SQLite store's. */
+export class InvalidCursorError extends RangeError {
+  override readonly name = 'InvalidCursorError';
+  constructor() {
+    super('invalid decision list cursor');
+  }
+}
+
+/** The table and index key of one item; typed from the schema so a renamed attribute fails to compile. */
+type Key = Record<(typeof DECISION_TABLE_KEY_ATTRIBUTES)[number], string>;
+
+type ListKind = 'decisions' | 'rejections';
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+export class DynamoDbDecisionStore implements DecisionStore {
+  private readonly db: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async record(decision: Decision): Promise<{ stored: Decision; created: boolean }> {
+    const key = decisionKey(decision.id, sortableTime(decision.evaluatedAt, 'evaluatedAt'));
+    const created = await this.putIfAbsent('PutItem (record decision)', { ...key, decision });
+    if (created) return { stored: decision, created: true };
+    const stored = await this.get(decision.id);
+    if (!stored) throw new DecisionStoreError('PutItem (record decision)', 'ExistingItemNotReadable', false);
+    return { stored, created: false };
+  }
+
+  async get(id: string): Promise<Decision | undefined> {
+    const key = { pk: `${DECISION_KEY_PREFIX}${id}`, sk: DECISION_SORT_KEY };
+    const out = await this.call('GetItem (get decision)', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return out.Item?.decision as Decision | undefined;
+  }
+
+  async list(options: { limit?: number; cursor?: string } = {}): Promise<DecisionPage> {
+    const limit = pageSize(options.limit);
+    const start = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    // Ask for one more than the page so that the last page carries no cursor.
+    const items = await this.query('decisions', limit + 1, start);
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    const decisions = page.map((item) => item.decision as Decision);
+    return items.length > limit && last ? { decisions, nextCursor: encodeCursor(last) } : { decisions };
+  }
+
+  async recordRejection(rejection: Rejection): Promise<void> {
+    const key = rejectionKey(rejection.id, sortableTime(rejection.rejectedAt, 'rejectedAt'));
+    await this.putIfAbsent('PutItem (record rejection)', { ...key, rejection });
+  }
+
+  async listRejections(options: { limit?: number } = {}): Promise<Rejection[]> {
+    const items = await this.query('rejections', pageSize(options.limit));
+    return items.map((item) => item.rejection as Rejection);
+  }
+
+  /** True when written, false when an item with the same key already exists. */
+  private async putIfAbsent(operation: string, item: Key & Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: `attribute_not_exists(${DECISION_TABLE_KEYS.partitionKey})`,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        errorName(error) === 'ConditionalCheckFailedException'
+      ) {
+        return false;
+      }
+      throw toStoreError(operation, error);
+    }
+  }
+
+  /** Up to `limit` items of one kind from the `by-time` index, following pages past the 1 MB cap. */
+  private async query(kind: ListKind, limit: number, start?: Key): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined = start ? { ...start } : undefined;
+    do {
+      const out = await this.call(`Query (list ${kind})`, () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: DECISION_TABLE_LIST_INDEX.indexName,
+            KeyConditionExpression: `${DECISION_TABLE_LIST_INDEX.partitionKey} = :listPk`,
+            ExpressionAttributeValues: {
+              ':listPk': kind === 'decisions' ? DECISION_LIST_PARTITION : REJECTION_LIST_PARTITION,
+            },
+            ScanIndexForward: kind === 'decisions',
+            Limit: limit - items.length,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      items.push(...(out.Items ?? []));
+      exclusiveStartKey = out.LastEvaluatedKey;
+    } while (exclusiveStartKey && items.length < limit);
+    return items;
+  }
+
+  private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+}
+
+function decisionKey(id: string, time: string): Key {
+  return {
+    pk: `${DECISION_KEY_PREFIX}${id}`,
+    sk: DECISION_SORT_KEY,
+    listPk: DECISION_LIST_PARTITION,
+    listSk: `${time}#${id}`,
+  };
+}
+
+function rejectionKey(id: string, time: string): Key {
+  return {
+    pk: `${REJECTION_KEY_PREFIX}${id}`,
+    sk: REJECTION_SORT_KEY,
+    listPk: REJECTION_LIST_PARTITION,
+    listSk: `${time}#${id}`,
+  };
+}
+
+/** ISO-8601 in one fixed form (UTC, milliseconds), so that string order is time order. */
+function sortableTime(value: string, field: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${field} is not an ISO 8601 timestamp: ${value}`);
+  return new Date(time).toISOString();
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`);
+  }
+  return limit;
+}
+
+function encodeCursor(item: Record<string, unknown>): string {
+  const key = Object.fromEntries(DECISION_TABLE_KEY_ATTRIBUTES.map((name) => [name, item[name]]));
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Key {
+  const key = parseJson(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const isDecisionKey =
+    isKey(key) &&
+    key.listPk === DECISION_LIST_PARTITION &&
+    key.sk === DECISION_SORT_KEY &&
+    key.pk.startsWith(DECISION_KEY_PREFIX);
+  if (!isDecisionKey) throw new InvalidCursorError();
+  return key;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isKey(value: unknown): value is Key {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return DECISION_TABLE_KEY_ATTRIBUTES.every((name) => typeof record[name] === 'string');
+}
+
+function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+function toStoreError(operation: string, error: unknown): DecisionStoreError {
+  const code = errorName(error) ?? 'UnknownError';
+  const sdkRetryable = typeof error === 'object' && error !== null && '$retryable' in error;
+  return new DecisionStoreError(operation, code, RETRYABLE.has(code) || sdkRetryable, { cause: error });
+}

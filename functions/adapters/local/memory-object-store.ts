@@ -1,0 +1,16 @@
+import type { ObjectStore } from '../../ports/object-store.ts';
+
+/** Objects held in memory, in front of an optional store that answers for everything else. */
+export class MemoryObjectStore implements ObjectStore {
+  private readonly objects = new Map<string, Uint8Array>();
+
+  constructor(private readonly fallback?: ObjectStore) {}
+
+  async get(uri: string): Promise<Uint8Array | undefined> {
+    return this.objects.get(uri) ?? this.fallback?.get(uri);
+  }
+
+  async put(uri: string, body: Uint8Array | string): Promise<void> {
+    this.objects.set(uri, typeof body === 'string' ? new TextEncoder().encode(body) : body);
+  }
+}

@@ -1,0 +1,32 @@
+/** Lambda entry point of the model-registry gate: AWS adapters, created once per cold start. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
+import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
+import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
+import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
+import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
+import { tracer } from '../../shared/observability.ts';
+import { cachedPolicyEngine } from '../policy/engine-cache.ts';
+import { createModelRegistryGateHandler } from './create-handler.ts';
+
+const env = readAwsEnvironment();
+const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+
+export const handler = createModelRegistryGateHandler({
+  registry: new SageMakerModelRegistry(tracer.captureAWSv3Client(new SageMakerClient({}))),
+  objects: new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({}))),
+  decisions: new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE),
+  events: new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), env.VERDICT_EVENT_BUS_NAME),
+  policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE),
+  environment: env.VERDICT_ENVIRONMENT,
+  now: () => new Date(),
+  deadlineMs: 50_000,
+  idempotencyStore: new DynamoDBPersistenceLayer({
+    tableName: env.VERDICT_IDEMPOTENCY_TABLE,
+    awsSdkV3Client: dynamodb,
+  }),
+});

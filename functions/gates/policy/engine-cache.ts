@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { loadPolicyBundle } from './policy-bundle.ts';
+import { PolicyEngine } from './policy-engine.ts';
+
+/** Where `npm run build:policies` writes the bundle; Lambda sets VERDICT_POLICY_BUNDLE to its packaged copy. */
+export function policyBundlePath(env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    env.VERDICT_POLICY_BUNDLE ?? fileURLToPath(new URL('../../../policies/build/bundle.tar.gz', import.meta.url))
+  );
+}
+
+/**
+ * Loads the engine once per process and reuses it. A failed load is not cached: the next event tries again,
+ * and until one succeeds every gate denies.
+ */
+export function cachedPolicyEngine(path: string): () => Promise<PolicyEngine> {
+  let engine: Promise<PolicyEngine> | undefined;
+  return () => {
+    engine ??= readFile(path)
+      .then((bytes) => PolicyEngine.load(loadPolicyBundle(bytes)))
+      .catch((error: unknown) => {
+        engine = undefined;
+        throw error;
+      });
+    return engine;
+  };
+}

@@ -1,0 +1,38 @@
+import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import type { PolicyBundle } from './policy-bundle.ts';
+
+export class PolicyEvaluationError extends Error {
+  override readonly name = 'PolicyEvaluationError';
+}
+
+/**
+ * Evaluates a compiled bundle in-process. One engine is created per cold start and reused: loading the
+ * module is the expensive part, an evaluation is microseconds.
+ */
+export class PolicyEngine {
+  private constructor(
+    readonly bundle: PolicyBundle,
+    private readonly policy: LoadedPolicy,
+  ) {}
+
+  static async load(bundle: PolicyBundle): Promise<PolicyEngine> {
+    const policy = await loadPolicy(bundle.wasm, { initial: 8, maximum: 4096 });
+    policy.setData(bundle.data as object);
+    return new PolicyEngine(bundle, policy);
+  }
+
+  evaluate(entrypoint: string, input: unknown): unknown {
+    if (!this.bundle.entrypoints.includes(entrypoint)) {
+      throw new PolicyEvaluationError(`entrypoint ${entrypoint} is not in policy bundle ${this.bundle.version}`);
+    }
+    let results: { result?: unknown }[];
+    try {
+      results = this.policy.evaluate(input, entrypoint);
+    } catch (error) {
+      throw new PolicyEvaluationError(`policy evaluation failed at ${entrypoint}: ${(error as Error).message}`);
+    }
+    const result = results[0]?.result;
+    if (result === undefined) throw new PolicyEvaluationError(`entrypoint ${entrypoint} returned no decision`);
+    return result;
+  }
+}

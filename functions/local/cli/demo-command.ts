@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Violation } from '../../gates/decision.ts';
+import { type DemoResult, runDemo } from '../demo/run-demo.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('register three sample model versions locally and gate them through the event bus')
+    .option(
+      '--data-dir <dir>',
+      'where the demo keeps its stores (reset on each run)',
+      join(DEFAULT_DATA_DIR, 'demo'),
+    )
+    .option('--json', 'print the decisions as JSON')
+    .action(async (options: { dataDir: string; json?: boolean }) => {
+      const { results, redelivery } = await runDemo(options.dataDir);
+      if (options.json) {
+        process.stdout.write(
+          `${JSON.stringify(
+            results.map((r) => r.decision),
+            null,
+            2,
+          )}\n`,
+        );
+        return;
+      }
+      const policy = results[0]?.decision.policy;
+      const lines = [
+        `Verdict demo: ${results.length} model versions registered in the embedded model registry`,
+        `policy bundle ${policy?.version} sha256:${policy?.bundleSha256}`,
+        '',
+        ...results.flatMap(render),
+        redelivery,
+        '',
+        `Decisions are stored in ${options.dataDir}. Browse them with:`,
+        `  npx verdict serve --data-dir ${options.dataDir}   then GET http://127.0.0.1:8787/decisions`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
+
+function render(result: DemoResult): string[] {
+  const { decision } = result;
+  const head = `${result.group} v${decision.subject.version} (${result.story}): ${decision.decision.toUpperCase()} -> ${result.approvalStatus}, risk class ${decision.riskClass ?? 'unknown'}`;
+  return [head, `  decision ${decision.id}`, ...decision.violations.flatMap(renderViolation), ''];
+}
+
+function renderViolation(v: Violation): string[] {
+  return [
+    `  x ${v.rule} [${v.severity}] ${v.reference}`,
+    `      ${v.message}`,
+    `      remediation: ${v.remediation}`,
+  ];
+}

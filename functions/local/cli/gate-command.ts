@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-registry.ts';
+import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
+import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
+import { openDatabase } from '../../adapters/local/sqlite-database.ts';
+import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
+import { SqliteIdempotencyPersistence } from '../../adapters/local/sqlite-idempotency-persistence.ts';
+import {
+  modelPackageFromDescription,
+  modelPackageStateChangeEventSchema,
+} from '../../events/model-package-state-change.ts';
+import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
+import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
+import { functions } from '../../routes.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
+import { localLambdaContext } from '../lambda-context.ts';
+import { UsageError, exitCodeFor } from './exit-codes.ts';
+import { readJsonFile } from './read-json-file.ts';
+
+const PROFILE_URI = 's3://verdict-cli/profile.json';
+const BIAS_REPORT_URI = 's3://verdict-cli/analysis.json';
+
+interface GateOptions {
+  event: string;
+  profile?: string;
+  evidence?: string;
+  environment: string;
+}
+
+export function registerGateCommand(program: Command): void {
+  program
+    .command('gate')
+    .description('evaluate one SageMaker Model Package State Change event offline and print the decision')
+    .requiredOption('--event <file>', 'the EventBridge event (JSON)')
+    .option('--profile <file>', 'the AI-system profile (JSON); overrides the one the package names')
+    .option(
+      '--evidence <dir>',
+      's3://bucket/key is read from DIR/bucket/key; DIR/analysis.json is the bias report',
+    )
+    .option('--environment <name>', 'environment the policies evaluate for', 'dev')
+    .addHelpText('after', '\nExit codes: 0 allow, 3 deny, 4 review, 2 bad input or usage, 1 internal error.')
+    .action(async (options: GateOptions) => {
+      const decision = await gateOffline(options);
+      process.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+      process.exitCode = exitCodeFor(decision.decision);
+    });
+}
+
+async function gateOffline(options: GateOptions) {
+  const event = parseOrThrow(
+    modelPackageStateChangeEventSchema,
+    readJsonFile(options.event, 'event'),
+    'event.invalid',
+  );
+  if (options.evidence && !existsSync(options.evidence))
+    throw new UsageError(`--evidence ${options.evidence}: no such directory`);
+  const objects = new MemoryObjectStore(
+    options.evidence ? new FilesystemObjectStore(resolve(options.evidence)) : undefined,
+  );
+  const pkg = modelPackageFromDescription(event.detail);
+  if (options.profile) {
+    readJsonFile(options.profile, 'profile');
+    await objects.put(PROFILE_URI, readFileSync(options.profile));
+    pkg.customerMetadata = { ...pkg.customerMetadata, [PROFILE_METADATA_KEY]: PROFILE_URI };
+  }
+  const localReport = options.evidence ? join(options.evidence, 'analysis.json') : undefined;
+  if (localReport && existsSync(localReport) && !Object.keys(pkg.biasReports).length) {
+    await objects.put(BIAS_REPORT_URI, readFileSync(localReport));
+    pkg.biasReports = { postTraining: BIAS_REPORT_URI };
+  }
+
+  const db = openDatabase(':memory:');
+  const decisions = new SqliteDecisionStore(db);
+  const handler = createModelRegistryGateHandler({
+    registry: new EventSnapshotRegistry(pkg),
+    objects,
+    decisions,
+    events: { publish: async () => undefined },
+    policyEngine: cachedPolicyEngine(policyBundlePath()),
+    environment: options.environment,
+    now: () => new Date(),
+    deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
+    idempotencyStore: new SqliteIdempotencyPersistence(db),
+  });
+  const summary = await handler(event as never, localLambdaContext('model-registry-gate', 60));
+  if (summary.status === 'skipped') throw new UsageError(`nothing to gate: ${summary.reason}`);
+  const decision = await decisions.get(summary.decisionId);
+  db.close();
+  if (!decision) throw new Error(`decision ${summary.decisionId} was not recorded`);
+  return decision;
+}

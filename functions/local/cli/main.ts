@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { InvalidInputError } from '../../shared/validation.ts';
+import { registerDemoCommand } from './demo-command.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { registerGateCommand } from './gate-command.ts';
+import { registerServeCommand } from './serve-command.ts';
+
+const program = new Command('verdict')
+  .description('Governance gates, audit trail and reports for machine learning on AWS')
+  .option('--verbose', "print the handlers' structured logs")
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+registerDemoCommand(program);
+registerGateCommand(program);
+registerServeCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof UsageError || error instanceof InvalidInputError) {
+    const problems = error instanceof InvalidInputError ? error.problems : error.problems;
+    const head = error instanceof InvalidInputError ? `invalid input (${error.code})` : error.message;
+    process.stderr.write(`verdict: ${head}\n${problems.map((p) => `  - ${p}\n`).join('')}`);
+    return EXIT.badInput;
+  }
+  process.stderr.write(`verdict: internal error: ${(error as Error).stack ?? String(error)}\n`);
+  return EXIT.internal;
+}

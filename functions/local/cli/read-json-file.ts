@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './exit-codes.ts';
+
+/** Reads a JSON file named on the command line; a missing file or bad JSON says which file and where. */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${what} ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${what} ${path}: not JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { createLocalServer } from '../http/server.ts';
+import { openLocalRuntimeAt } from '../runtime.ts';
+import { UsageError } from './exit-codes.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the local backbone: POST /events (an EventBridge PutEvents body), GET /decisions')
+    .option('--port <port>', 'TCP port on 127.0.0.1', '8787')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (options: { port: string; host: string; dataDir: string }) => {
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${options.port}: expected 0-65535`);
+      const runtime = openLocalRuntimeAt(options.dataDir);
+      const server = createLocalServer(runtime);
+      await new Promise<void>((resolve) => server.listen(port, options.host, resolve));
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      process.stderr.write(
+        `verdict: listening on http://${options.host}:${bound} (data in ${options.dataDir})\n`,
+      );
+      const stop = () => server.close(() => runtime.close());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

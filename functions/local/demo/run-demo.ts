@@ -1,0 +1,95 @@
+/**
+ * The demo: three model versions are registered in the embedded registry; their state-change events go
+ * through the local bus to the model-registry gate, exactly as SageMaker's events reach the Lambda.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import type { Decision } from '../../gates/decision.ts';
+import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
+import { openLocalRuntimeAt } from '../runtime.ts';
+
+const SAMPLES = new URL('./samples/', import.meta.url);
+const BUCKET = 's3://verdict-demo-governance';
+
+export const DEMO_MODELS = [
+  { group: 'retail-credit-scorer', sample: 'credit-scorer', story: 'compliant' },
+  { group: 'cv-ranker', sample: 'cv-ranker', story: 'bias violation' },
+  { group: 'citizen-trust-score', sample: 'citizen-trust-score', story: 'prohibited use' },
+] as const;
+
+export interface DemoResult {
+  group: string;
+  story: string;
+  arn: string;
+  approvalStatus: string;
+  decision: Decision;
+}
+
+export async function runDemo(dataDir: string): Promise<{ results: DemoResult[]; redelivery: string }> {
+  rmSync(dataDir, { recursive: true, force: true });
+  const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
+  try {
+    const results: DemoResult[] = [];
+    let firstEvent: Parameters<typeof runtime.bus.dispatch>[0] | undefined;
+    for (const model of DEMO_MODELS) {
+      const profile = `${BUCKET}/${model.group}/profile.json`;
+      const report = `${BUCKET}/${model.group}/clarify/analysis.json`;
+      await runtime.objects.put(
+        profile,
+        readFileSync(new URL(`${model.sample}.profile.json`, SAMPLES)),
+        'application/json',
+      );
+      await runtime.objects.put(
+        report,
+        readFileSync(new URL(`${model.sample}.analysis.json`, SAMPLES)),
+        'application/json',
+      );
+      await runtime.registry.createModelPackageGroup(model.group);
+      const pkg = await runtime.registry.createModelPackage({
+        groupName: model.group,
+        customerMetadata: { [PROFILE_METADATA_KEY]: profile },
+        biasReports: { postTraining: report },
+      });
+
+      const event = runtime.registry.toStateChangeEvent(pkg);
+      firstEvent ??= event;
+      const put = await runtime.bus.putEvents({
+        Entries: [
+          {
+            Source: event.source,
+            DetailType: event['detail-type'],
+            Detail: JSON.stringify(event.detail),
+            Resources: event.resources,
+          },
+        ],
+      });
+      if (put.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(put.Entries)}`);
+      const deadLetter = runtime.bus.deadLetters.find((d) => d.event.resources.includes(pkg.arn));
+      if (deadLetter) throw new Error(`the gate failed for ${pkg.arn}: ${deadLetter.error}`);
+
+      const after = await runtime.registry.describeModelPackage(pkg.arn);
+      const decision = (await runtime.decisions.list({ limit: 1000 })).decisions.find(
+        (d) => d.subject.id === pkg.arn,
+      );
+      if (!after || !decision) throw new Error(`no decision was recorded for ${pkg.arn}`);
+      results.push({
+        group: model.group,
+        story: model.story,
+        arn: pkg.arn,
+        approvalStatus: after.approvalStatus,
+        decision,
+      });
+    }
+
+    // SageMaker events are delivered at least once: a redelivered event must change nothing.
+    const before = (await runtime.decisions.list({ limit: 1000 })).decisions.length;
+    if (firstEvent) await runtime.bus.dispatch(firstEvent);
+    const afterCount = (await runtime.decisions.list({ limit: 1000 })).decisions.length;
+    const redelivery =
+      afterCount === before
+        ? `redelivered event ${firstEvent?.id}: no second decision, no second status change`
+        : `redelivered event ${firstEvent?.id}: UNEXPECTED second decision`;
+    return { results, redelivery };
+  } finally {
+    runtime.close();
+  }
+}

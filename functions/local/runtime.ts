@@ -1,0 +1,80 @@
+/**
+ * The local backbone: the same handlers as in Lambda, wired to the embedded adapters (SQLite, filesystem,
+ * in-process bus) and driven by the same route table.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Context } from 'aws-lambda';
+import { join } from 'node:path';
+import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
+import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
+import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
+import { type SqliteDatabase, openDatabase } from '../adapters/local/sqlite-database.ts';
+import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
+import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
+import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
+import { type FunctionName, functions, routes } from '../routes.ts';
+import { localLambdaContext } from './lambda-context.ts';
+
+export interface LocalRuntimeOptions {
+  /** SQLite database file, or `:memory:`. */
+  database: string;
+  /** Root of the filesystem object store: `s3://bucket/key` is `<objectsDir>/bucket/key`. */
+  objectsDir: string;
+  environment?: string;
+  policyBundle?: string;
+  now?: () => Date;
+}
+
+export interface LocalRuntime {
+  registry: EmbeddedModelRegistry;
+  decisions: SqliteDecisionStore;
+  objects: FilesystemObjectStore;
+  bus: InProcessEventBus;
+  invoke(name: FunctionName, event: unknown): Promise<unknown>;
+  close(): void;
+}
+
+export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
+  const db: SqliteDatabase = openDatabase(options.database);
+  const now = options.now ?? (() => new Date());
+  const registry = new EmbeddedModelRegistry(db);
+  const decisions = new SqliteDecisionStore(db);
+  const objects = new FilesystemObjectStore(options.objectsDir);
+  const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());
+
+  const modelRegistryGate = createModelRegistryGateHandler({
+    registry,
+    objects,
+    decisions,
+    events: { publish: (event) => bus.publish(event) },
+    policyEngine,
+    environment: options.environment ?? 'local',
+    now,
+    deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
+    idempotencyStore: new SqliteIdempotencyPersistence(db),
+  });
+  const handlers: Record<FunctionName, (event: unknown, context: Context) => Promise<unknown>> = {
+    'model-registry-gate': (event, context) => modelRegistryGate(event as never, context),
+  };
+  const invoke = (name: FunctionName, event: unknown) =>
+    handlers[name](event, localLambdaContext(name, functions[name].timeoutSeconds));
+  const bus = new InProcessEventBus(routes, {
+    'model-registry-gate': (event: unknown) => invoke('model-registry-gate', event),
+  });
+
+  return { registry, decisions, objects, bus, invoke, close: () => db.close() };
+}
+
+/** The embedded defaults: everything under one data directory. */
+export function openLocalRuntimeAt(
+  dataDir: string,
+  options: Partial<LocalRuntimeOptions> = {},
+): LocalRuntime {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return openLocalRuntime({
+    database: join(dataDir, 'verdict.db'),
+    objectsDir: join(dataDir, 'objects'),
+    ...options,
+  });
+}

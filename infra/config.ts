@@ -1,0 +1,151 @@
+/**
+ * Deployment configuration, read from CDK context (cdk.json or `cdk synth|deploy -c key=value`).
+ *
+ * Values given with `-c` arrive as strings, so lists also accept a JSON array (`'["a","b"]'`) or a
+ * comma-separated string (`a,b`) and booleans accept "true" / "false". A bad value fails synth with a
+ * message that names the key.
+ */
+import { z } from 'zod';
+
+export const CONTEXT_KEYS = {
+  environment: 'verdict:environment',
+  evidenceBucketNames: 'verdict:evidenceBucketNames',
+  evidenceKmsKeyArns: 'verdict:evidenceKmsKeyArns',
+  modelPackageGroupPrefix: 'verdict:modelPackageGroupPrefix',
+  retainData: 'verdict:retainData',
+} as const;
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export type VerdictEnvironment = (typeof ENVIRONMENTS)[number];
+
+export interface VerdictConfig {
+  environment: VerdictEnvironment;
+  /** Existing buckets the gates may read AI-system profiles and evidence from (besides the governance bucket). */
+  evidenceBucketNames: string[];
+  /** KMS keys (key ARNs, not aliases) that encrypt objects in the evidence buckets. */
+  evidenceKmsKeyArns: string[];
+  /** Only model package groups whose names start with this may be described or approved; "" means all. */
+  modelPackageGroupPrefix: string;
+  /** Keep tables, buckets, logs and the key when the stack is deleted (and turn on deletion protection). */
+  retainData: boolean;
+}
+
+export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
+  environment: 'dev',
+  evidenceBucketNames: [],
+  evidenceKmsKeyArns: [],
+  modelPackageGroupPrefix: '',
+  retainData: true,
+});
+
+type ConfigKey = keyof typeof CONTEXT_KEYS;
+
+/** S3 bucket naming rules for general purpose buckets (3-63 chars, lowercase, no `..`, not an IP address). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IP_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** A KMS key ARN: single-Region (UUID) or multi-Region (`mrk-`) key. Alias ARNs do not authorize in IAM. */
+const KMS_KEY_ARN =
+  /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** The start of a model package group name: SageMaker allows [a-zA-Z0-9-], starting with an alphanumeric. */
+const GROUP_PREFIX = /^([a-zA-Z0-9][a-zA-Z0-9-]{0,62})?$/;
+
+/** `-c key=a,b` and `-c 'key=["a","b"]'` both give a list; JSON lists from cdk.json pass through. */
+function toList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return value;
+    }
+  }
+  return text === '' ? [] : text.split(',').map((item) => item.trim());
+}
+
+function toBoolean(value: unknown): unknown {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
+  return z.preprocess(
+    toList,
+    z
+      .array(item, { error: `must be a list of ${what}` })
+      .refine((items) => new Set(items).size === items.length, { error: 'must not repeat an entry' }),
+  );
+}
+
+const schemas: Record<ConfigKey, z.ZodType> = {
+  environment: z.enum(ENVIRONMENTS, {
+    error: `must be one of ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`,
+  }),
+  evidenceBucketNames: uniqueList(
+    z
+      .string({ error: 'must be a list of S3 bucket names' })
+      .refine((name) => BUCKET_NAME.test(name) && !name.includes('..') && !IP_ADDRESS.test(name), {
+        error: (issue) => `"${String(issue.input)}" is not an S3 bucket name (give names, not ARNs or s3:// URIs)`,
+      }),
+    'S3 bucket names',
+  ),
+  evidenceKmsKeyArns: uniqueList(
+    z.string({ error: 'must be a list of KMS key ARNs' }).refine((arn) => KMS_KEY_ARN.test(arn), {
+      error: (issue) =>
+        `"${String(issue.input)}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; aliases are not accepted)`,
+    }),
+    'KMS key ARNs',
+  ),
+  modelPackageGroupPrefix: z
+    .string({ error: 'must be a string' })
+    .refine((prefix) => GROUP_PREFIX.test(prefix), {
+      error: 'must be empty or the start of a model package group name: 1-63 of [a-zA-Z0-9-], starting with a letter or digit',
+    }),
+  retainData: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Validates raw context values (undefined means "use the default"). Throws a ConfigError naming every bad
+ * key, e.g. `Invalid Verdict configuration (CDK context):\n  verdict:environment: must be one of ... (got "qa")`.
+ */
+export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfig {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const problems: string[] = [];
+  for (const key of Object.keys(CONTEXT_KEYS) as ConfigKey[]) {
+    const contextKey = CONTEXT_KEYS[key];
+    const value = raw[contextKey];
+    if (value === undefined) continue;
+    const result = schemas[key].safeParse(value);
+    if (result.success) {
+      config[key] = result.data;
+    } else {
+      const message = [...new Set(result.error.issues.map((issue) => issue.message))].join('; ');
+      problems.push(`  ${contextKey}: ${message} (got ${describe(value)})`);
+    }
+  }
+  if (config.environment === 'prod' && config.retainData === false) {
+    problems.push(
+      `  ${CONTEXT_KEYS.retainData}: must be true when ${CONTEXT_KEYS.environment} is "prod" (decisions are audit records)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid Verdict configuration (CDK context):\n${problems.join('\n')}`);
+  }
+  return config as unknown as VerdictConfig;
+}
+
+/** Reads and validates every `verdict:*` key from a construct's context (an App or any construct in it). */
+export function configFromContext(node: { tryGetContext(key: string): unknown }): VerdictConfig {
+  const raw: Record<string, unknown> = {};
+  for (const contextKey of Object.values(CONTEXT_KEYS)) raw[contextKey] = node.tryGetContext(contextKey);
+  return parseConfig(raw);
+}

@@ -1,0 +1,191 @@
+/**
+ * One Lambda function for one entry of `functions` in functions/routes.ts: an ESM bundle built with the
+ * local esbuild (no Docker) that carries the OPA policy bundle, its own role (no managed policies), a
+ * KMS-encrypted log group kept a year, X-Ray tracing and an SQS destination for failed async invocations.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { FunctionName, FunctionSpec } from '../../functions/routes.ts';
+import { REPO_ROOT } from '../paths.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
+import { logGroupNamePrefix } from './governance-storage.ts';
+
+/** Where the policy bundle lands inside the deployment package (the function's code is at /var/task). */
+export const POLICY_BUNDLE_IN_PACKAGE = 'policy/bundle.tar.gz';
+export const POLICY_BUNDLE_RUNTIME_PATH = `/var/task/${POLICY_BUNDLE_IN_PACKAGE}`;
+
+/** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Lambda's own retries of a failed asynchronous invocation (0-2), and how long an event may wait. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+
+export function missingPolicyBundleMessage(path: string): string {
+  return `Policy bundle not found at ${path}. Build it with \`npm run build:policies\` before \`cdk synth\` or \`cdk deploy\`.`;
+}
+
+export interface GateFunctionProps {
+  name: FunctionName;
+  spec: FunctionSpec;
+  key: kms.IKey;
+  /** The OPA bundle copied into the package; must exist whenever this stack is bundled. */
+  policyBundlePath: string;
+  environment: Record<string, string>;
+  retainData: boolean;
+}
+
+export class GateFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Receives invocation records of events that failed every async attempt (or grew too old). */
+  readonly failureQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: GateFunctionProps) {
+    super(scope, id);
+    const { name, spec, key } = props;
+    const stack = Stack.of(this);
+    const policyBundle = policyBundleSource(this, props.policyBundlePath);
+
+    // An explicit role without AWSLambdaBasicExecutionRole: logs are granted on this function's group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Verdict ${name}: execution role`,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `${logGroupNamePrefix(this)}${name}`,
+      retention: logs.RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, spec.entry),
+      handler: 'handler',
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        ...props.environment,
+        VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        forceDockerBundling: false,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle the AWS SDK too: the deployed code runs the SDK versions it was tested with, not whatever
+        // the runtime ships that day. Decisions must be reproducible from the package alone.
+        externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => {
+            const source = policyBundle.isInsideProject ? `${inputDir}/${policyBundle.path}` : policyBundle.path;
+            return [
+              `test -f "${source}" || { echo "${missingPolicyBundleMessage(source).replaceAll('`', '')}" >&2; exit 1; }`,
+              `mkdir -p "${outputDir}/policy"`,
+              `cp "${source}" "${outputDir}/${POLICY_BUNDLE_IN_PACKAGE}"`,
+            ];
+          },
+        },
+      },
+    });
+
+    this.failureQueue = deadLetterQueue(this, 'FailureQueue', key, `failed async invocations of ${name}`);
+    this.function.configureAsyncInvoke({
+      onFailure: new SqsFailureDestination(this.failureQueue),
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+    });
+    // Lambda writes to the encrypted queue with the function's role; only through SQS.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptFailureRecords',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+      }),
+    );
+
+    NagSuppressions.addResourceSuppressions(this.function, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x on purpose: the bundle targets node22 and the handlers are tested on Node 22; move runtime and esbuild target together.',
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; AWS requires Resource "*" for active tracing.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+}
+
+/**
+ * Lambda's SqsDestination grants kms:ReEncrypt* and kms:GenerateDataKey* on the queue key; this one grants
+ * sqs:SendMessage on the queue only (the KMS statement above is narrower and conditioned on SQS).
+ */
+class SqsFailureDestination implements lambda.IDestination {
+  constructor(private readonly queue: sqs.IQueue) {}
+
+  bind(_scope: Construct, fn: lambda.IFunction): lambda.DestinationConfig {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SendFailureRecords',
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    return { destination: this.queue.queueArn };
+  }
+}
+
+/**
+ * Checks the bundle exists when this stack will actually be bundled (so `cdk ls` or a deploy of another
+ * stack does not need it) and says how the bundling hook should reach it.
+ */
+function policyBundleSource(scope: Construct, path: string): { path: string; isInsideProject: boolean } {
+  if (Stack.of(scope).bundlingRequired && !existsSync(path)) {
+    throw new Error(missingPolicyBundleMessage(path));
+  }
+  const fromRoot = relative(REPO_ROOT, path);
+  const isInsideProject = fromRoot !== '' && !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
+  return isInsideProject ? { path: fromRoot.split('\\').join('/'), isInsideProject } : { path, isInsideProject };
+}

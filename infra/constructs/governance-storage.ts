@@ -1,0 +1,147 @@
+/**
+ * Everything Verdict keeps: one customer-managed KMS key, the decisions table (append-only), the
+ * Powertools idempotency table, the governance bucket (AI-system profiles, evidence) and the bucket that
+ * receives the governance bucket's server access logs.
+ */
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import {
+  DECISION_TABLE_KEYS,
+  DECISION_TABLE_LIST_INDEX,
+} from '../../functions/adapters/aws/decision-table-schema.ts';
+
+/** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
+export const IDEMPOTENCY_TABLE_KEY = 'id';
+export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+
+/** Log groups of Verdict functions are named `/verdict/<stack name>/<function>`; the key serves only those. */
+export function logGroupNamePrefix(scope: Construct): string {
+  return `/verdict/${Stack.of(scope).stackName}/`;
+}
+
+export interface GovernanceStorageProps {
+  /** Environment name, used in the key alias. */
+  environment: string;
+  /** RETAIN (and deletion protection) when true; DESTROY otherwise. */
+  retainData: boolean;
+}
+
+export class GovernanceStorage extends Construct {
+  readonly key: kms.Key;
+  readonly decisionsTable: dynamodb.Table;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly governanceBucket: s3.Bucket;
+  readonly accessLogBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: GovernanceStorageProps) {
+    super(scope, id);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const stack = Stack.of(this);
+
+    this.key = new kms.Key(this, 'Key', {
+      description:
+        'Verdict: encrypts the decisions and idempotency tables, the governance bucket, queues, the verdict event bus and function logs',
+      alias: `alias/verdict/${props.environment}`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts only through a key policy grant; the encryption context pins it to Verdict's
+    // own log groups (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsForVerdictLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: `${logGroupNamePrefix(this)}*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    const tableDefaults = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.retainData,
+      removalPolicy,
+    } satisfies Partial<dynamodb.TableProps>;
+
+    this.decisionsTable = new dynamodb.Table(this, 'DecisionsTable', {
+      ...tableDefaults,
+      partitionKey: { name: DECISION_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: DECISION_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+    });
+    this.decisionsTable.addGlobalSecondaryIndex({
+      indexName: DECISION_TABLE_LIST_INDEX.indexName,
+      partitionKey: { name: DECISION_TABLE_LIST_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: DECISION_TABLE_LIST_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: projectionType(DECISION_TABLE_LIST_INDEX.projection),
+    });
+
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      ...tableDefaults,
+      partitionKey: { name: IDEMPOTENCY_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
+    });
+
+    // S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS: the target
+    // bucket must use SSE-S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy,
+    });
+    NagSuppressions.addResourceSuppressions(this.accessLogBucket, [
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This bucket is the server access log target of the governance bucket; logging a log bucket to itself would loop and to another bucket would only move the problem.',
+      },
+    ]);
+
+    this.governanceBucket = new s3.Bucket(this, 'GovernanceBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'governance-bucket/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy,
+    });
+  }
+}
+
+function projectionType(projection: string): dynamodb.ProjectionType {
+  switch (projection) {
+    case 'ALL':
+      return dynamodb.ProjectionType.ALL;
+    case 'KEYS_ONLY':
+      return dynamodb.ProjectionType.KEYS_ONLY;
+    default:
+      throw new Error(`decision-table-schema.ts: unsupported index projection "${projection}"`);
+  }
+}

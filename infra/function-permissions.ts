@@ -1,0 +1,172 @@
+/**
+ * What each function may do, as capabilities. `Record<FunctionName, ...>` makes a function added to
+ * functions/routes.ts fail to compile until its permissions are decided here.
+ */
+import { Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { DECISION_TABLE_LIST_INDEX } from '../functions/adapters/aws/decision-table-schema.ts';
+import type { FunctionName } from '../functions/routes.ts';
+
+export type Capability =
+  /** sagemaker:DescribeModelPackage on the governed model packages. */
+  | 'model-packages:read'
+  /** sagemaker:UpdateModelPackage (approve / reject) on the governed model packages. */
+  | 'model-packages:approve'
+  /** Read profiles and evidence from the governance bucket and the configured evidence buckets. */
+  | 'governance-objects:read'
+  /** dynamodb:PutItem on the decisions table (conditional puts: append-only). */
+  | 'decisions:append'
+  /** dynamodb:GetItem and Query on the decisions table and its list index. */
+  | 'decisions:read'
+  /** The Powertools idempotency record lifecycle. */
+  | 'idempotency:use'
+  /** events:PutEvents of `source: verdict` events on the verdict bus. */
+  | 'decisions:publish';
+
+export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> = {
+  'model-registry-gate': [
+    'model-packages:read',
+    'model-packages:approve',
+    'governance-objects:read',
+    'decisions:append',
+    'decisions:read',
+    'idempotency:use',
+    'decisions:publish',
+  ],
+};
+
+/** The `source` of every event Verdict publishes (the gates' DECISION_EVENT.source). */
+export const VERDICT_EVENT_SOURCE = 'verdict';
+
+/** Writes that would change or remove a recorded decision. Denied explicitly to every function role. */
+export const DECISION_MUTATING_ACTIONS = [
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+] as const;
+
+export interface PermissionTargets {
+  key: kms.IKey;
+  decisionsTable: dynamodb.ITable;
+  idempotencyTable: dynamodb.ITable;
+  governanceBucket: s3.IBucket;
+  verdictBus: events.IEventBus;
+  evidenceBucketNames: readonly string[];
+  evidenceKmsKeyArns: readonly string[];
+  modelPackageGroupPrefix: string;
+}
+
+/** `arn:<partition>:sagemaker:<region>:<account>:model-package/<prefix>*`: versioned packages are `<group>/<n>`. */
+export function modelPackageArnPattern(stack: Stack, prefix: string): string {
+  return stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${prefix}*` });
+}
+
+export function evidenceBucketArn(stack: Stack, name: string): string {
+  return stack.formatArn({ service: 's3', region: '', account: '', resource: name });
+}
+
+export function grantCapabilities(role: iam.IRole, capabilities: readonly Capability[], t: PermissionTargets): void {
+  const stack = Stack.of(role);
+  const via = (service: string) => ({ StringEquals: { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` } });
+  const add = (statement: iam.PolicyStatement) => role.addToPrincipalPolicy(statement);
+  const has = (capability: Capability) => capabilities.includes(capability);
+
+  const sagemakerActions = [
+    ...(has('model-packages:read') ? ['sagemaker:DescribeModelPackage'] : []),
+    ...(has('model-packages:approve') ? ['sagemaker:UpdateModelPackage'] : []),
+  ];
+  if (sagemakerActions.length > 0) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'GovernModelPackages',
+        actions: sagemakerActions,
+        resources: [modelPackageArnPattern(stack, t.modelPackageGroupPrefix)],
+      }),
+    );
+  }
+
+  if (has('governance-objects:read')) {
+    const buckets = [t.governanceBucket.bucketArn, ...t.evidenceBucketNames.map((n) => evidenceBucketArn(stack, n))];
+    add(
+      new iam.PolicyStatement({
+        sid: 'ReadGovernanceObjects',
+        actions: ['s3:GetObject'],
+        resources: buckets.map((arn) => `${arn}/*`),
+      }),
+    );
+    // Without ListBucket S3 answers 403 instead of 404 for a missing key, and a missing profile or report
+    // would read as an access error rather than as missing evidence.
+    add(new iam.PolicyStatement({ sid: 'ListGovernanceObjects', actions: ['s3:ListBucket'], resources: buckets }));
+    add(
+      new iam.PolicyStatement({
+        sid: 'DecryptGovernanceObjects',
+        actions: ['kms:Decrypt'],
+        resources: [t.key.keyArn, ...t.evidenceKmsKeyArns],
+        conditions: via('s3'),
+      }),
+    );
+  }
+
+  const decisionActions = [
+    ...(has('decisions:append') ? ['dynamodb:PutItem'] : []),
+    ...(has('decisions:read') ? ['dynamodb:GetItem', 'dynamodb:Query'] : []),
+  ];
+  if (decisionActions.length > 0) {
+    const index = `${t.decisionsTable.tableArn}/index/${DECISION_TABLE_LIST_INDEX.indexName}`;
+    add(
+      new iam.PolicyStatement({
+        sid: 'RecordDecisions',
+        actions: decisionActions,
+        resources: has('decisions:read') ? [t.decisionsTable.tableArn, index] : [t.decisionsTable.tableArn],
+      }),
+    );
+  }
+
+  if (has('idempotency:use')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'UseIdempotencyRecords',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [t.idempotencyTable.tableArn],
+      }),
+    );
+  }
+
+  if (decisionActions.length > 0 || has('idempotency:use')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'UseTableKey',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [t.key.keyArn],
+        conditions: via('dynamodb'),
+      }),
+    );
+  }
+
+  if (has('decisions:publish')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'PublishDecisions',
+        actions: ['events:PutEvents'],
+        resources: [t.verdictBus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': [VERDICT_EVENT_SOURCE] } },
+      }),
+    );
+  }
+
+  // Recorded decisions are immutable: whatever else a role is granted, it cannot change or remove one.
+  add(
+    new iam.PolicyStatement({
+      sid: 'DecisionsAreImmutable',
+      effect: iam.Effect.DENY,
+      actions: [...DECISION_MUTATING_ACTIONS],
+      resources: [t.decisionsTable.tableArn],
+    }),
+  );
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Verdict needs from the package registries, then builds the policy bundle.
+# Idempotent: each step is skipped when its inputs have not changed since it last ran.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+stamp_dir="$root/node_modules/.verdict-setup"
+
+fresh() { # fresh NAME FILE... : true when the stamp NAME is newer than every FILE
+  local stamp="$stamp_dir/$1"; shift
+  [ -f "$stamp" ] || return 1
+  for f in "$@"; do [ "$f" -nt "$stamp" ] && return 1; done
+  return 0
+}
+mark() { mkdir -p "$stamp_dir"; touch "$stamp_dir/$1"; }
+
+if ! fresh npm package.json package-lock.json; then
+  echo "setup: installing npm packages" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  mark npm
+fi
+
+if ! fresh venv tools/requirements.txt; then
+  echo "setup: creating .venv with the AWS emulator (moto_server)" >&2
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+  mark venv
+fi
+
+if ! fresh opa tools/go.mod tools/go.sum; then
+  echo "setup: building the pinned opa (go tool opa)" >&2
+  (cd tools && go tool opa version >/dev/null)
+  mark opa
+fi
+
+# `npx verdict` inside this repository resolves the project's own CLI.
+mkdir -p node_modules/.bin
+ln -sf ../../bin/verdict.js node_modules/.bin/verdict
+
+npx tsx scripts/build-policies.ts

@@ -1,0 +1,192 @@
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import {
+  DECISION_TABLE_KEYS,
+  DECISION_TABLE_LIST_INDEX,
+} from '../../../functions/adapters/aws/decision-table-schema.ts';
+import {
+  DynamoDbDecisionStore,
+  InvalidCursorError,
+} from '../../../functions/adapters/aws/dynamodb-decision-store.ts';
+import type { Decision, Rejection } from '../../../functions/gates/decision.ts';
+import { awsClientConfig, uniqueName } from '../../support/aws-clients.ts';
+
+const client = new DynamoDBClient(awsClientConfig(inject('motoEndpoint')));
+
+/** Creates a table from the exported schema, as the CDK stack does. */
+async function createDecisionTable(): Promise<string> {
+  const tableName = uniqueName('verdict-decisions');
+  const { partitionKey, sortKey } = DECISION_TABLE_KEYS;
+  const index = DECISION_TABLE_LIST_INDEX;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [partitionKey, sortKey, index.partitionKey, index.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: index.projection },
+        },
+      ],
+    }),
+  );
+  return tableName;
+}
+
+function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
+  return {
+    id,
+    gate: 'model-approval',
+    decision: 'deny',
+    subject: {
+      kind: 'model-package',
+      id: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/credit/3',
+      group: 'credit',
+      version: '3',
+    },
+    riskClass: 'high',
+    violations: [
+      {
+        rule: 'bias.disparate_impact',
+        severity: 'high',
+        message: 'disparate impact 0.71 is below 0.8',
+        reference: 'EU AI Act Art. 10(2)(f); DI >= 0.8',
+        remediation: 'rebalance the training data',
+      },
+    ],
+    obligations: [{ ref: 'art-9', title: 'Risk management system', satisfied: false }],
+    policy: { bundleSha256: 'a'.repeat(64), version: '1.0.0', entrypoint: 'verdict/gates/model_approval' },
+    inputSha256: 'b'.repeat(64),
+    evaluatedAt,
+    trigger: {
+      eventId: `event-${id}`,
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
+    ...overrides,
+  };
+}
+
+function rejection(id: string, rejectedAt: string): Rejection {
+  return {
+    id,
+    gate: 'model-approval',
+    eventId: `event-${id}`,
+    code: 'invalid_event',
+    message: 'bad',
+    rejectedAt,
+  };
+}
+
+let tableName: string;
+let store: DynamoDbDecisionStore;
+
+beforeEach(async () => {
+  tableName = await createDecisionTable();
+  store = new DynamoDbDecisionStore(client, tableName);
+});
+
+describe('DynamoDbDecisionStore against the emulator', () => {
+  it('records a decision once, under its documented key, and gets it back', async () => {
+    const first = decision('d-1', '2025-03-01T10:00:00.000Z');
+
+    await expect(store.record(first)).resolves.toEqual({ stored: first, created: true });
+    await expect(store.get('d-1')).resolves.toEqual(first);
+
+    const raw = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'DECISION#d-1' }, sk: { S: 'DECISION' } } }),
+    );
+    expect(raw.Item?.listPk).toEqual({ S: 'DECISIONS' });
+    expect(raw.Item?.listSk).toEqual({ S: '2025-03-01T10:00:00.000Z#d-1' });
+  });
+
+  it('is idempotent by id: a second record returns the first decision, unchanged', async () => {
+    const first = decision('d-1', '2025-03-01T10:00:00.000Z');
+    const retry = decision('d-1', '2025-03-01T10:05:00.000Z', { decision: 'allow', violations: [] });
+    await store.record(first);
+
+    await expect(store.record(retry)).resolves.toEqual({ stored: first, created: false });
+    await expect(store.get('d-1')).resolves.toEqual(first);
+    expect((await store.list()).decisions).toEqual([first]);
+  });
+
+  it('keeps a decision without the optional riskClass', async () => {
+    const { riskClass: _omitted, ...withoutRisk } = decision('d-2', '2025-03-01T10:00:00.000Z');
+
+    await store.record(withoutRisk);
+
+    await expect(store.get('d-2')).resolves.toEqual(withoutRisk);
+  });
+
+  it('returns undefined for an unknown id', async () => {
+    await expect(store.get('no-such-decision')).resolves.toBeUndefined();
+  });
+
+  it('lists in pages, oldest first and by id within the same instant, with a cursor that round-trips', async () => {
+    const decisions = [
+      decision('d-e', '2025-03-01T10:00:04.000Z'),
+      decision('d-b', '2025-03-01T10:00:02Z'), // the same instant as d-c, written without milliseconds
+      decision('d-a', '2025-03-01T10:00:01.000Z'),
+      decision('d-d', '2025-03-01T10:00:03.000Z'),
+      decision('d-c', '2025-03-01T10:00:02.000Z'),
+    ];
+    for (const d of decisions) await store.record(d);
+
+    const first = await store.list({ limit: 2 });
+    expect(first.decisions.map((d) => d.id)).toEqual(['d-a', 'd-b']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+
+    const second = await store.list({ limit: 2, cursor: first.nextCursor });
+    expect(second.decisions.map((d) => d.id)).toEqual(['d-c', 'd-d']);
+    await expect(store.list({ limit: 2, cursor: first.nextCursor })).resolves.toEqual(second);
+
+    const third = await store.list({ limit: 2, cursor: second.nextCursor });
+    expect(third.decisions.map((d) => d.id)).toEqual(['d-e']);
+    expect(third).not.toHaveProperty('nextCursor');
+
+    const all = await store.list({ limit: 5 });
+    expect(all).toEqual({ decisions: [...first.decisions, ...second.decisions, ...third.decisions] });
+  });
+
+  it('lists an empty table as one empty page', async () => {
+    await expect(store.list()).resolves.toEqual({ decisions: [] });
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    const forged = Buffer.from(JSON.stringify({ pk: 'REJECTION#r-1', sk: 'REJECTION' })).toString(
+      'base64url',
+    );
+
+    await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.list({ cursor: forged })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('records rejections idempotently, apart from decisions, and lists them newest first', async () => {
+    await store.record(decision('d-1', '2025-03-01T10:00:00.000Z'));
+    await store.recordRejection(rejection('r-1', '2025-03-01T09:00:00.000Z'));
+    await store.recordRejection(rejection('r-2', '2025-03-01T11:00:00.000Z'));
+    await store.recordRejection({ ...rejection('r-1', '2025-03-01T12:00:00.000Z'), code: 'other' });
+
+    await expect(store.listRejections()).resolves.toEqual([
+      rejection('r-2', '2025-03-01T11:00:00.000Z'),
+      rejection('r-1', '2025-03-01T09:00:00.000Z'),
+    ]);
+    await expect(store.listRejections({ limit: 1 })).resolves.toEqual([
+      rejection('r-2', '2025-03-01T11:00:00.000Z'),
+    ]);
+    expect((await store.list()).decisions.map((d) => d.id)).toEqual(['d-1']);
+    await expect(store.get('r-1')).resolves.toBeUndefined();
+  });
+});

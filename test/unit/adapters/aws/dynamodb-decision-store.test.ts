@@ -1,0 +1,116 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  DecisionStoreError,
+  DynamoDbDecisionStore,
+  InvalidCursorError,
+} from '../../../../functions/adapters/aws/dynamodb-decision-store.ts';
+import type { Decision } from '../../../../functions/gates/decision.ts';
+
+const documentClient = mockClient(DynamoDBDocumentClient);
+const store = new DynamoDbDecisionStore(new DynamoDBClient({ region: 'us-east-1' }), 'decisions');
+
+const decision = {
+  id: 'd-1',
+  evaluatedAt: '2025-03-01T10:00:00.000Z',
+  violations: [{ message: 'applicant jane@example.com' }],
+} as unknown as Decision;
+
+function awsError(name: string, extra: object = {}): Error {
+  return Object.assign(new Error(`${name}: details`), { name, $metadata: {}, ...extra });
+}
+
+beforeEach(() => documentClient.reset());
+
+describe('DynamoDbDecisionStore error paths', () => {
+  it('surfaces throttling on record as a retryable DecisionStoreError that names the operation, not the data', async () => {
+    documentClient.on(PutCommand).rejects(awsError('ProvisionedThroughputExceededException'));
+
+    const error = await store.record(decision).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DecisionStoreError);
+    expect(error).toMatchObject({
+      operation: 'PutItem (record decision)',
+      code: 'ProvisionedThroughputExceededException',
+      retryable: true,
+    });
+    expect((error as Error).message).toMatch(/PutItem .*ProvisionedThroughputExceededException.*retry later/);
+    expect((error as Error).message).not.toContain('jane@example.com');
+    expect((error as Error).cause).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+  });
+
+  it('marks errors the SDK flags as retryable', async () => {
+    documentClient.on(GetCommand).rejects(awsError('SomethingTransient', { $retryable: {} }));
+
+    await expect(store.get('d-1')).rejects.toMatchObject({ code: 'SomethingTransient', retryable: true });
+  });
+
+  it('surfaces a non-retryable failure of list as such', async () => {
+    documentClient.on(QueryCommand).rejects(awsError('ResourceNotFoundException'));
+
+    await expect(store.list()).rejects.toMatchObject({
+      name: 'DecisionStoreError',
+      operation: 'Query (list decisions)',
+      code: 'ResourceNotFoundException',
+      retryable: false,
+    });
+  });
+
+  it('treats a failed condition as "already stored" and returns the stored decision', async () => {
+    documentClient.on(PutCommand).rejects(awsError('ConditionalCheckFailedException'));
+    documentClient.on(GetCommand).resolves({ Item: { decision } });
+
+    await expect(store.record({ ...decision, gate: 'other' })).resolves.toEqual({
+      stored: decision,
+      created: false,
+    });
+  });
+
+  it('ignores a repeated rejection and surfaces other failures', async () => {
+    const rejection = {
+      id: 'r-1',
+      gate: 'g',
+      eventId: null,
+      code: 'c',
+      message: 'm',
+      rejectedAt: '2025-03-01T10:00:00Z',
+    };
+    documentClient.on(PutCommand).rejectsOnce(awsError('ConditionalCheckFailedException'));
+    await expect(store.recordRejection(rejection)).resolves.toBeUndefined();
+
+    documentClient.on(PutCommand).rejects(awsError('ThrottlingException'));
+    await expect(store.recordRejection(rejection)).rejects.toMatchObject({
+      code: 'ThrottlingException',
+      retryable: true,
+    });
+  });
+
+  it('rejects a malformed cursor without calling DynamoDB', async () => {
+    await expect(store.list({ cursor: '%%%' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.list({ cursor: Buffer.from('[1]').toString('base64url') })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    expect(documentClient.calls()).toHaveLength(0);
+  });
+
+  it('asks for one item more than the page, to know whether a next page exists', async () => {
+    documentClient.on(QueryCommand).resolves({ Items: [] });
+
+    await store.list({ limit: 1000 });
+
+    expect(documentClient.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(1001);
+  });
+
+  it('rejects a bad limit or timestamp with a RangeError, without calling DynamoDB', async () => {
+    for (const limit of [0, 1001, 2.5, Number.NaN]) {
+      await expect(store.list({ limit })).rejects.toBeInstanceOf(RangeError);
+    }
+    await expect(store.listRejections({ limit: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.record({ ...decision, evaluatedAt: 'yesterday' })).rejects.toThrow(
+      'evaluatedAt is not an ISO 8601 timestamp',
+    );
+    expect(documentClient.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,315 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type SqliteDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
+import {
+  DECISIONS_IMMUTABLE_MESSAGE,
+  REJECTIONS_IMMUTABLE_MESSAGE,
+  SqliteDecisionStore,
+} from '../../../../functions/adapters/local/sqlite-decision-store.ts';
+import type { Decision, Rejection } from '../../../../functions/gates/decision.ts';
+
+let db: SqliteDatabase;
+let store: SqliteDecisionStore;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = new SqliteDecisionStore(db);
+});
+
+afterEach(() => db.close());
+
+function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
+  return {
+    id,
+    gate: 'model-approval',
+    decision: 'deny',
+    subject: {
+      kind: 'model-package',
+      id: 'arn:aws:sagemaker:local-1:000000000000:model-package/credit/3',
+      group: 'credit',
+      version: '3',
+    },
+    riskClass: 'high',
+    violations: [
+      {
+        rule: 'bias.disparate_impact',
+        severity: 'high',
+        message: 'disparate impact 0.71 is below 0.8',
+        reference: 'DI >= 0.8 (four-fifths rule)',
+        remediation: 'rebalance the training data',
+      },
+    ],
+    obligations: [{ ref: 'art-10', title: 'Data governance' }],
+    policy: { bundleSha256: 'a'.repeat(64), version: '1.0.0', entrypoint: 'verdict/model_approval' },
+    inputSha256: 'b'.repeat(64),
+    evaluatedAt,
+    trigger: { eventId: `event-${id}`, source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
+    ...overrides,
+  };
+}
+
+function rejection(id: string, rejectedAt: string): Rejection {
+  return { id, gate: 'model-approval', eventId: null, code: 'invalid-event', message: 'bad detail', rejectedAt };
+}
+
+/** `2025-03-01T10:00:00.000Z` plus `minutes`. */
+const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1, 10, minutes)).toISOString();
+
+async function readAll(limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ limit, cursor });
+    ids.push(...page.decisions.map((d) => d.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+describe('record and get', () => {
+  it('stores a decision and reads it back whole', async () => {
+    const d = decision('d-1', at(0));
+
+    await expect(store.record(d)).resolves.toEqual({ stored: d, created: true });
+    await expect(store.get('d-1')).resolves.toEqual(d);
+    await expect(store.get('missing')).resolves.toBeUndefined();
+  });
+
+  it('is idempotent by id: a second record with the same id keeps and returns the first', async () => {
+    const first = decision('d-1', at(0));
+    await store.record(first);
+
+    const second = await store.record(decision('d-1', at(5), { decision: 'allow', violations: [] }));
+
+    expect(second).toEqual({ stored: first, created: false });
+    await expect(store.get('d-1')).resolves.toEqual(first);
+    expect(db.prepare('SELECT count(*) FROM decisions').pluck().get()).toBe(1);
+  });
+
+  it('fills the indexed columns used for filtering', async () => {
+    await store.record(decision('d-1', '2025-03-01T11:00:00+01:00', { decision: 'review' }));
+
+    expect(db.prepare('SELECT * FROM decisions').get()).toMatchObject({
+      id: 'd-1',
+      evaluated_at: '2025-03-01T10:00:00.000Z',
+      gate: 'model-approval',
+      outcome: 'review',
+      subject_id: 'arn:aws:sagemaker:local-1:000000000000:model-package/credit/3',
+      subject_group: 'credit',
+      subject_version: '3',
+      risk_class: 'high',
+      bundle_sha256: 'a'.repeat(64),
+    });
+    // The JSON keeps the caller's text.
+    await expect(store.get('d-1')).resolves.toMatchObject({ evaluatedAt: '2025-03-01T11:00:00+01:00' });
+  });
+
+  it('refuses a decision whose evaluatedAt is not a timestamp', async () => {
+    await expect(store.record(decision('d-1', 'yesterday'))).rejects.toThrow(
+      'evaluatedAt is not an ISO 8601 timestamp: yesterday',
+    );
+  });
+});
+
+describe('immutability, enforced by the database', () => {
+  beforeEach(async () => {
+    await store.record(decision('d-1', at(0)));
+    await store.recordRejection(rejection('r-1', at(0)));
+  });
+
+  it('aborts a raw UPDATE of a decision with the trigger message', () => {
+    expect(() => db.prepare("UPDATE decisions SET outcome = 'allow' WHERE id = 'd-1'").run()).toThrow(
+      DECISIONS_IMMUTABLE_MESSAGE,
+    );
+    expect(DECISIONS_IMMUTABLE_MESSAGE).toBe('decisions are append-only: a recorded decision cannot be changed');
+    expect(db.prepare("SELECT outcome FROM decisions WHERE id = 'd-1'").pluck().get()).toBe('deny');
+  });
+
+  it('aborts a raw DELETE of a decision', () => {
+    expect(() => db.prepare('DELETE FROM decisions').run()).toThrow(DECISIONS_IMMUTABLE_MESSAGE);
+    expect(db.prepare('SELECT count(*) FROM decisions').pluck().get()).toBe(1);
+  });
+
+  it('aborts INSERT OR REPLACE, which would otherwise delete the old row silently', () => {
+    const replace = db.prepare(`
+      INSERT OR REPLACE INTO decisions (id, evaluated_at, gate, outcome, subject_id, subject_group,
+                                        subject_version, bundle_sha256, body)
+      VALUES ('d-1', '2025-01-01T00:00:00.000Z', 'g', 'allow', 's', 'g', '1', 'x', '{}')`);
+
+    expect(() => replace.run()).toThrow(DECISIONS_IMMUTABLE_MESSAGE);
+    expect(db.prepare("SELECT outcome FROM decisions WHERE id = 'd-1'").pluck().get()).toBe('deny');
+  });
+
+  it('aborts a raw UPDATE or DELETE of a rejection', () => {
+    expect(() => db.prepare("UPDATE rejections SET code = 'x'").run()).toThrow(REJECTIONS_IMMUTABLE_MESSAGE);
+    expect(() => db.prepare('DELETE FROM rejections').run()).toThrow(REJECTIONS_IMMUTABLE_MESSAGE);
+    expect(REJECTIONS_IMMUTABLE_MESSAGE).toBe('rejections are append-only: a recorded rejection cannot be changed');
+  });
+});
+
+describe('list', () => {
+  it('orders by evaluatedAt, then by order of recording, whatever the order they arrive in', async () => {
+    await store.record(decision('late', at(30)));
+    await store.record(decision('tie-1', at(10)));
+    await store.record(decision('early', at(0)));
+    await store.record(decision('tie-2', at(10)));
+
+    const page = await store.list();
+
+    expect(page.decisions.map((d) => d.id)).toEqual(['early', 'tie-1', 'tie-2', 'late']);
+    expect(page.nextCursor).toBeUndefined();
+  });
+
+  it('pages through more decisions than a page with an opaque base64url cursor', async () => {
+    for (let i = 0; i < 7; i++) await store.record(decision(`d-${i}`, at(i)));
+
+    const first = await store.list({ limit: 3 });
+    expect(first.decisions.map((d) => d.id)).toEqual(['d-0', 'd-1', 'd-2']);
+    expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+
+    const second = await store.list({ limit: 3, cursor: first.nextCursor });
+    expect(second.decisions.map((d) => d.id)).toEqual(['d-3', 'd-4', 'd-5']);
+
+    const last = await store.list({ limit: 3, cursor: second.nextCursor });
+    expect(last.decisions.map((d) => d.id)).toEqual(['d-6']);
+    expect(last.nextCursor).toBeUndefined();
+  });
+
+  it('gives no cursor when the last page is exactly full', async () => {
+    for (let i = 0; i < 4; i++) await store.record(decision(`d-${i}`, at(i)));
+
+    const first = await store.list({ limit: 2 });
+    const second = await store.list({ limit: 2, cursor: first.nextCursor });
+
+    expect(second.decisions.map((d) => d.id)).toEqual(['d-2', 'd-3']);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('keeps the order stable while decisions are recorded between page reads', async () => {
+    for (let i = 0; i < 10; i++) await store.record(decision(`d-${i}`, at(i * 10)));
+
+    const seen: string[] = [];
+    let page = await store.list({ limit: 4 });
+    seen.push(...page.decisions.map((d) => d.id));
+
+    // Recorded after the first page was read: one sorts before the cursor, one among the
+    // unread, one at the end, and one at exactly the cursor's time.
+    await store.record(decision('before-cursor', at(5)));
+    await store.record(decision('among-unread', at(55)));
+    await store.record(decision('at-the-end', at(200)));
+    await store.record(decision('same-time-as-cursor', at(30)));
+
+    while (page.nextCursor) {
+      page = await store.list({ limit: 4, cursor: page.nextCursor });
+      seen.push(...page.decisions.map((d) => d.id));
+      await store.record(decision(`during-${seen.length}`, at(1000 + seen.length)));
+    }
+
+    // Nothing read twice, nothing that existed at the start skipped, and the result in list order.
+    expect(new Set(seen).size).toBe(seen.length);
+    for (let i = 0; i < 10; i++) expect(seen).toContain(`d-${i}`);
+    expect(seen).not.toContain('before-cursor');
+    expect(seen.slice(0, 4)).toEqual(['d-0', 'd-1', 'd-2', 'd-3']);
+    expect(seen.slice(4, 12)).toEqual([
+      'same-time-as-cursor',
+      'd-4',
+      'd-5',
+      'among-unread',
+      'd-6',
+      'd-7',
+      'd-8',
+      'd-9',
+    ]);
+    expect(seen).toContain('at-the-end');
+    const times = await Promise.all(seen.map(async (id) => (await store.get(id))?.evaluatedAt ?? ''));
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('walks every decision exactly once across many pages', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `d-${String(i).padStart(3, '0')}`);
+    for (const [i, id] of ids.entries()) await store.record(decision(id, at(i % 7)));
+
+    const walked = await readAll(25);
+
+    expect(walked).toHaveLength(120);
+    expect(new Set(walked)).toEqual(new Set(ids));
+  });
+
+  it('defaults to 50 per page and allows up to 1000', async () => {
+    for (let i = 0; i < 60; i++) await store.record(decision(`d-${i}`, at(i)));
+
+    expect((await store.list()).decisions).toHaveLength(50);
+    expect((await store.list({ limit: 1000 })).decisions).toHaveLength(60);
+  });
+
+  it('rejects a limit above 1000, below 1 or not an integer with a RangeError', async () => {
+    await expect(store.list({ limit: 1001 })).rejects.toThrow(
+      new RangeError('limit must be an integer from 1 to 1000, got 1001'),
+    );
+    await expect(store.list({ limit: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.list({ limit: 2.5 })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.listRejections({ limit: 5000 })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    await store.record(decision('d-1', at(0)));
+
+    await expect(store.list({ cursor: 'not a cursor' })).rejects.toThrow(
+      new RangeError('invalid decision cursor: not a cursor'),
+    );
+    const unknown = Buffer.from('999').toString('base64url');
+    await expect(store.list({ cursor: unknown })).rejects.toThrow(
+      new RangeError(`unknown decision cursor: ${unknown}`),
+    );
+  });
+});
+
+describe('rejections', () => {
+  it('lists the most recent first, idempotent by id', async () => {
+    await store.recordRejection(rejection('r-1', at(0)));
+    await store.recordRejection(rejection('r-3', at(20)));
+    await store.recordRejection(rejection('r-2', at(10)));
+    await store.recordRejection({ ...rejection('r-1', at(30)), message: 'a retry' });
+
+    await expect(store.listRejections()).resolves.toEqual([
+      rejection('r-3', at(20)),
+      rejection('r-2', at(10)),
+      rejection('r-1', at(0)),
+    ]);
+    await expect(store.listRejections({ limit: 1 })).resolves.toEqual([rejection('r-3', at(20))]);
+  });
+
+  it('keeps an event id when there is one', async () => {
+    await store.recordRejection({ ...rejection('r-1', at(0)), eventId: 'event-7' });
+
+    await expect(store.listRejections()).resolves.toEqual([{ ...rejection('r-1', at(0)), eventId: 'event-7' }]);
+  });
+});
+
+describe('on disk', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-decisions-'));
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps decisions and the immutability triggers across reopen', async () => {
+    const file = path.join(dir, 'verdict.db');
+    const first = openDatabase(file);
+    await new SqliteDecisionStore(first).record(decision('d-1', at(0)));
+    first.close();
+
+    const second = openDatabase(file);
+    try {
+      const reopened = new SqliteDecisionStore(second);
+      await expect(reopened.get('d-1')).resolves.toEqual(decision('d-1', at(0)));
+      expect(() => second.prepare('DELETE FROM decisions').run()).toThrow(DECISIONS_IMMUTABLE_MESSAGE);
+    } finally {
+      second.close();
+    }
+  });
+});

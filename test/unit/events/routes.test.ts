@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { matchesPattern, validatePattern } from '../../../functions/events/event-pattern.ts';
+import { functions, routes, UNGOVERNED_GROUP_PREFIX } from '../../../functions/routes.ts';
+
+type Event = { detail: Record<string, unknown> } & Record<string, unknown>;
+
+/** A real SageMaker event (AWS documentation sample): PendingManualApproval, version 2. */
+const sample = (): Event =>
+  JSON.parse(
+    readFileSync(
+      new URL('../../fixtures/events/sagemaker-model-package-state-change.json', import.meta.url),
+      'utf8',
+    ),
+  ) as Event;
+
+const withDetail = (changes: Record<string, unknown>): Event => {
+  const event = sample();
+  return { ...event, detail: { ...event.detail, ...changes } };
+};
+
+const route = routes.find(({ id }) => id === 'model-package-pending-approval');
+
+describe('route table', () => {
+  it.each(routes.map((r) => [r.id, r] as const))('%s has a valid pattern and a known target', (_id, r) => {
+    expect(() => validatePattern(r.pattern)).not.toThrow();
+    expect(functions[r.target]).toBeDefined();
+  });
+
+  it('has unique route ids', () => {
+    expect(new Set(routes.map(({ id }) => id)).size).toBe(routes.length);
+  });
+});
+
+describe('model-package-pending-approval route', () => {
+  const matches = (event: unknown) => {
+    if (!route) throw new Error('route model-package-pending-approval is missing');
+    return matchesPattern(route.pattern, event);
+  };
+
+  it('targets the model-registry gate on the default bus', () => {
+    expect(route).toMatchObject({ bus: 'default', target: 'model-registry-gate' });
+  });
+
+  it('matches the SageMaker sample event', () => {
+    expect(matches(sample())).toBe(true);
+  });
+
+  it.each<[string, Event]>([
+    ['an Approved version', withDetail({ ModelApprovalStatus: 'Approved' })],
+    ['a Rejected version', withDetail({ ModelApprovalStatus: 'Rejected' })],
+    ['a package that is not Completed', withDetail({ ModelPackageStatus: 'InProgress' })],
+    [
+      `a group named ${UNGOVERNED_GROUP_PREFIX}*`,
+      withDetail({ ModelPackageGroupName: `${UNGOVERNED_GROUP_PREFIX}scratch` }),
+    ],
+    ['version 0', withDetail({ ModelPackageVersion: 0 })],
+    ['a version given as a string', withDetail({ ModelPackageVersion: '2' })],
+    ['no ModelPackageArn', withDetail({ ModelPackageArn: undefined })],
+    ['no ModelPackageGroupName', withDetail({ ModelPackageGroupName: undefined })],
+    ['another detail-type', { ...sample(), 'detail-type': 'SageMaker Endpoint State Change' }],
+    ['another source', { ...sample(), source: 'verdict.test' }],
+    ['resources that are not SageMaker ARNs', { ...sample(), resources: ['arn:aws:s3:::bucket'] }],
+  ])('does not match %s', (_name, event) => {
+    expect(matches(JSON.parse(JSON.stringify(event)))).toBe(false);
+  });
+
+  it('still governs groups that only contain the sandbox prefix later in the name', () => {
+    expect(matches(withDetail({ ModelPackageGroupName: `credit-${UNGOVERNED_GROUP_PREFIX}v2` }))).toBe(true);
+  });
+});
