@@ -51,7 +51,8 @@ const modelPackagePendingApproval: EventPattern = {
 export const routes: readonly Route[] = [
   {
     id: 'model-package-pending-approval',
-    description: 'A model version registered with PendingManualApproval is evaluated by the model-registry gate',
+    description:
+      'A model version registered with PendingManualApproval is evaluated by the model-registry gate',
     bus: 'default',
     pattern: modelPackagePendingApproval,
     target: 'model-registry-gate',

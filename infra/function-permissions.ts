@@ -20,7 +20,7 @@ export type Capability =
   | 'governance-objects:read'
   /** dynamodb:PutItem on the decisions table (conditional puts: append-only). */
   | 'decisions:append'
-  /** dynamodb:GetItem and Query on the decisions table and its list index. */
+  /** dynamodb:GetItem on the decisions table, dynamodb:Query on its list index. */
   | 'decisions:read'
   /** The Powertools idempotency record lifecycle. */
   | 'idempotency:use'
@@ -113,17 +113,29 @@ export function grantCapabilities(role: iam.IRole, capabilities: readonly Capabi
     );
   }
 
-  const decisionActions = [
-    ...(has('decisions:append') ? ['dynamodb:PutItem'] : []),
-    ...(has('decisions:read') ? ['dynamodb:GetItem', 'dynamodb:Query'] : []),
-  ];
-  if (decisionActions.length > 0) {
-    const index = `${t.decisionsTable.tableArn}/index/${DECISION_TABLE_LIST_INDEX.indexName}`;
+  const usesDecisions = has('decisions:append') || has('decisions:read');
+  if (has('decisions:append')) {
     add(
       new iam.PolicyStatement({
-        sid: 'RecordDecisions',
-        actions: decisionActions,
-        resources: has('decisions:read') ? [t.decisionsTable.tableArn, index] : [t.decisionsTable.tableArn],
+        sid: 'AppendDecisions',
+        actions: ['dynamodb:PutItem'],
+        resources: [t.decisionsTable.tableArn],
+      }),
+    );
+  }
+  if (has('decisions:read')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'ReadDecisions',
+        actions: ['dynamodb:GetItem'],
+        resources: [t.decisionsTable.tableArn],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'ListDecisions',
+        actions: ['dynamodb:Query'],
+        resources: [`${t.decisionsTable.tableArn}/index/${DECISION_TABLE_LIST_INDEX.indexName}`],
       }),
     );
   }
@@ -138,7 +150,7 @@ export function grantCapabilities(role: iam.IRole, capabilities: readonly Capabi
     );
   }
 
-  if (decisionActions.length > 0 || has('idempotency:use')) {
+  if (usesDecisions || has('idempotency:use')) {
     add(
       new iam.PolicyStatement({
         sid: 'UseTableKey',

@@ -18,7 +18,19 @@ mkdirSync(dirname(out), { recursive: true });
 const entrypointArgs = Object.values(GATE_ENTRYPOINTS).flatMap((entrypoint) => ['-e', entrypoint]);
 execFileSync(
   join(root, 'scripts', 'opa.sh'),
-  ['build', '-t', 'wasm', ...entrypointArgs, '--revision', version, '--ignore', '*_test.rego', '-o', out, policies],
+  [
+    'build',
+    '-t',
+    'wasm',
+    ...entrypointArgs,
+    '--revision',
+    version,
+    '--ignore',
+    '*_test.rego',
+    '-o',
+    out,
+    policies,
+  ],
   { stdio: 'inherit' },
 );
 

@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import type { ModelPackage } from '../ports/model-registry.ts';
 import { z } from 'zod';
+import type { ModelPackage } from '../ports/model-registry.ts';
 
 export const MODEL_PACKAGE_STATE_CHANGE = 'SageMaker Model Package State Change';
 
@@ -43,7 +43,9 @@ const packageDescriptionSchema = z.looseObject({
  * the SageMaker adapter maps a description with this too.
  */
 export function modelPackageFromDescription(
-  description: ModelPackageStateChangeEvent['detail'] | (Record<string, unknown> & { ModelPackageArn: string }),
+  description:
+    | ModelPackageStateChangeEvent['detail']
+    | (Record<string, unknown> & { ModelPackageArn: string }),
 ): ModelPackage {
   const d = modelPackageStateChangeDetailSchema.and(packageDescriptionSchema).parse(description);
   const bias = d.ModelMetrics?.Bias;

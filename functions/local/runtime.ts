@@ -3,12 +3,12 @@
  * in-process bus) and driven by the same route table.
  */
 import { mkdirSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
 import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
 import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
-import { type SqliteDatabase, openDatabase } from '../adapters/local/sqlite-database.ts';
+import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
@@ -55,7 +55,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     idempotencyStore: new SqliteIdempotencyPersistence(db),
   });
   const handlers: Record<FunctionName, (event: unknown, context: Context) => Promise<unknown>> = {
-    'model-registry-gate': (event, context) => modelRegistryGate(event as never, context),
+    'model-registry-gate': (event, context) => modelRegistryGate(event, context),
   };
   const invoke = (name: FunctionName, event: unknown) =>
     handlers[name](event, localLambdaContext(name, functions[name].timeoutSeconds));

@@ -15,5 +15,9 @@ export interface ModelPackage {
 
 export interface ModelRegistry {
   describeModelPackage(arn: string): Promise<ModelPackage | undefined>;
-  setApprovalStatus(arn: string, status: Exclude<ApprovalStatus, 'PendingManualApproval'>, description: string): Promise<void>;
+  setApprovalStatus(
+    arn: string,
+    status: Exclude<ApprovalStatus, 'PendingManualApproval'>,
+    description: string,
+  ): Promise<void>;
 }

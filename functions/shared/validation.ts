@@ -11,15 +11,27 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** A zod issue or a Standard Schema issue (what Powertools' parser reports). */
+export interface SchemaIssue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}
+
 /** `detail.ModelPackageArn: expected string, received number` for every issue, in order. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root = ''): string[] {
+export function describeIssues(issues: readonly SchemaIssue[], root = ''): string[] {
   return issues.map((issue) => {
-    const path = [root, ...issue.path.map(String)].filter(Boolean).join('.');
+    const keys = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
+    const path = [root, ...keys].filter(Boolean).join('.');
     return `${path || '(root)'}: ${issue.message}`;
   });
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, code: string, root = ''): z.output<T> {
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  code: string,
+  root = '',
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) throw new InvalidInputError(code, describeIssues(result.error.issues, root));
   return result.data;

@@ -102,6 +102,12 @@ export class EventRouting extends Construct {
       this.deadLetterQueues.set(route.id, dlq);
     }
   }
+
+  deadLetterQueue(routeId: string): sqs.Queue {
+    const queue = this.deadLetterQueues.get(routeId);
+    if (!queue) throw new Error(`no route "${routeId}"`);
+    return queue;
+  }
 }
 
 export function pascalCase(id: string): string {

@@ -8,7 +8,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
   DECISION_TABLE_KEYS,
@@ -110,14 +109,6 @@ export class GovernanceStorage extends Construct {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
     });
-    NagSuppressions.addResourceSuppressions(this.accessLogBucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason:
-          'This bucket is the server access log target of the governance bucket; logging a log bucket to itself would loop and to another bucket would only move the problem.',
-      },
-    ]);
-
     this.governanceBucket = new s3.Bucket(this, 'GovernanceBucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,

@@ -16,6 +16,7 @@
 package verdict.lib.bias
 
 import data.verdict.lib.risk
+import data.verdict.lib.text
 
 config := data.verdict.config.bias
 
@@ -46,8 +47,8 @@ violations contains violation if {
 	violation := {
 		"rule": check.rule,
 		"severity": check.severity,
-		"message": sprintf("%s (%s) for facet %v, value %v, is %v: below the minimum %v.", [check.name, m.metric, m.facet, m.value, m.measured, check.min]),
-		"reference": sprintf("%s < %v", [m.metric, check.min]),
+		"message": sprintf("%s (%s) for facet %s, value %s, is %s: below the minimum %s.", [check.name, m.metric, m.facet, text.of(m.value), text.of(m.measured), text.of(check.min)]),
+		"reference": sprintf("%s < %s", [m.metric, text.of(check.min)]),
 		"remediation": check.remediation,
 	}
 }
@@ -62,8 +63,8 @@ violations contains violation if {
 	violation := {
 		"rule": check.rule,
 		"severity": check.severity,
-		"message": sprintf("%s (%s) for facet %v, value %v, is %v: above the maximum %v.", [check.name, m.metric, m.facet, m.value, m.measured, check.max]),
-		"reference": sprintf("%s > %v", [m.metric, check.max]),
+		"message": sprintf("%s (%s) for facet %s, value %s, is %s: above the maximum %s.", [check.name, m.metric, m.facet, text.of(m.value), text.of(m.measured), text.of(check.max)]),
+		"reference": sprintf("%s > %s", [m.metric, text.of(check.max)]),
 		"remediation": check.remediation,
 	}
 }
@@ -77,7 +78,7 @@ violations contains violation if {
 	violation := {
 		"rule": config.metricInvalid.rule,
 		"severity": config.metricInvalid.severity,
-		"message": sprintf("%s (%s) for facet %v, value %v, is not a number (%v).", [checks[m.metric].name, m.metric, m.facet, m.value, m.measured]),
+		"message": sprintf("%s (%s) for facet %s, value %s, is not a number (%s).", [checks[m.metric].name, m.metric, m.facet, text.of(m.value), text.of(m.measured)]),
 		"reference": sprintf("%s (SageMaker Clarify)", [m.metric]),
 		"remediation": config.metricInvalid.remediation,
 	}

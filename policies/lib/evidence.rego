@@ -6,17 +6,19 @@
 #   passing: the package is denied until the evidence can be read.
 package verdict.lib.evidence
 
+import data.verdict.lib.text
+
 config := data.verdict.config.evidence
 
 # METADATA
 # title: Evidence unreadable
 violations contains violation if {
 	some item in input.evidence.missing
-	kind := object.get(config.kinds, item, {"title": item, "reference": config.defaultReference})
+	kind := object.get(config.kinds, item, {"title": text.of(item), "reference": config.defaultReference})
 	violation := {
 		"rule": config.unreadable.rule,
 		"severity": config.unreadable.severity,
-		"message": sprintf("The model package names a %v (%v), but the gate could not read it.", [kind.title, item]),
+		"message": sprintf("The model package names a %s (%s), but the gate could not read it.", [kind.title, text.of(item)]),
 		"reference": kind.reference,
 		"remediation": config.unreadable.remediation,
 	}

@@ -51,7 +51,7 @@ violations contains violation if {
 	violation := {
 		"rule": config.invalid.rule,
 		"severity": config.invalid.severity,
-		"message": sprintf("The AI-system profile is a %v, not a JSON object.", [type_name(input.profile)]),
+		"message": sprintf("The AI-system profile is a %s, not a JSON object.", [type_name(input.profile)]),
 		"reference": config.invalid.reference,
 		"remediation": config.invalid.remediation,
 	}

@@ -41,7 +41,7 @@ grounds[point] := sprintf("the profile sets %s to true", [concat(" and ", flags)
 # METADATA
 # title: Art. 5(1)(f) - emotion recognition in the workplace or in education
 # description: Inferring emotions at work or in education institutions, unless for medical or safety reasons.
-grounds["f"] := sprintf("biometrics.function is emotion_recognition in the setting %v, without a medical or safety reason", [setting]) if {
+grounds["f"] := sprintf("biometrics.function is emotion_recognition in the setting %s, without a medical or safety reason", [setting]) if {
 	input.profile.biometrics.function == "emotion_recognition"
 	setting := input.profile.biometrics.setting
 	setting in config.emotionRecognition.prohibitedSettings

@@ -13,14 +13,15 @@ package verdict.lib.risk
 
 import data.verdict.lib.profile
 import data.verdict.lib.prohibited
+import data.verdict.lib.text
 
 config := data.verdict.config.risk
 
 # METADATA
 # title: Risk class
-# description: prohibited, high, limited, minimal, or unknown when the profile does not allow a classification.
-default class := "unknown"
-
+# description: |
+#   prohibited, high, limited, minimal, or unknown when the profile does not allow a classification.
+#   Always defined: the last alternative is minimal.
 class := "prohibited" if {
 	count(prohibited.practices) > 0
 } else := "unknown" if {
@@ -58,13 +59,13 @@ transparency contains reference if {
 # METADATA
 # title: Profile values the classification tables do not know
 # description: A value outside the tables cannot be classified, so it must not pass as minimal risk.
-unclassifiable contains sprintf("useCase %v", [use_case]) if {
+unclassifiable contains sprintf("useCase %s", [text.of(use_case)]) if {
 	profile.present
 	use_case := object.get(input.profile, "useCase", null)
 	not known(config.annexIII.useCases, use_case)
 }
 
-unclassifiable contains sprintf("biometrics.function %v", [function]) if {
+unclassifiable contains sprintf("biometrics.function %s", [text.of(function)]) if {
 	function := input.profile.biometrics.function
 	not known(config.annexIII.biometricFunctions, function)
 }

@@ -7,12 +7,13 @@
  * unless told otherwise, and the same `SageMaker Model Package State Change` event for a package.
  * Every approval status a package takes is kept, append-only, in its status history.
  */
-import type { ApprovalStatus, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
+
 import {
   type ModelPackageSnapshot,
   type ModelPackageStateChange,
   modelPackageStateChangeEvent,
 } from '../../events/model-package-event.ts';
+import type { ApprovalStatus, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
 export const LOCAL_REGION = 'local-1';
@@ -175,7 +176,10 @@ export class EmbeddedModelRegistry implements ModelRegistry {
         .prepare<[string], { name: string }>('SELECT name FROM model_package_groups WHERE name = ?')
         .get(input.groupName);
       if (!group) {
-        throw new ModelRegistryError('ResourceNotFound', `Model Package Group does not exist: ${input.groupName}`);
+        throw new ModelRegistryError(
+          'ResourceNotFound',
+          `Model Package Group does not exist: ${input.groupName}`,
+        );
       }
       const { next } = this.#db
         .prepare<[string], { next: number }>(
@@ -186,9 +190,20 @@ export class EmbeddedModelRegistry implements ModelRegistry {
       const now = this.#timestamp();
       this.#db
         .prepare(`INSERT INTO model_packages (${PACKAGE_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`)
-        .run(arn, group.name, next, approvalStatus, JSON.stringify(customerMetadata), JSON.stringify(biasReports), now, now);
+        .run(
+          arn,
+          group.name,
+          next,
+          approvalStatus,
+          JSON.stringify(customerMetadata),
+          JSON.stringify(biasReports),
+          now,
+          now,
+        );
       this.#db
-        .prepare('INSERT INTO model_package_status_history (arn, status, description, changed_at) VALUES (?, ?, NULL, ?)')
+        .prepare(
+          'INSERT INTO model_package_status_history (arn, status, description, changed_at) VALUES (?, ?, NULL, ?)',
+        )
         .run(arn, approvalStatus, now);
       return arn;
     });
@@ -224,9 +239,12 @@ export class EmbeddedModelRegistry implements ModelRegistry {
           'UPDATE model_packages SET approval_status = ?, approval_description = ?, last_modified_time = ? WHERE arn = ?',
         )
         .run(status, description, now, arn);
-      if (changes === 0) throw new ModelRegistryError('ResourceNotFound', `Model Package does not exist: ${arn}`);
+      if (changes === 0)
+        throw new ModelRegistryError('ResourceNotFound', `Model Package does not exist: ${arn}`);
       this.#db
-        .prepare('INSERT INTO model_package_status_history (arn, status, description, changed_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO model_package_status_history (arn, status, description, changed_at) VALUES (?, ?, ?, ?)',
+        )
         .run(arn, status, description, now);
     });
     update.immediate();
@@ -234,7 +252,8 @@ export class EmbeddedModelRegistry implements ModelRegistry {
 
   /** Every approval status the package has had, oldest first, starting with the one it was created with. */
   async statusHistory(arn: string): Promise<ApprovalStatusChange[]> {
-    if (!this.#find(arn)) throw new ModelRegistryError('ResourceNotFound', `Model Package does not exist: ${arn}`);
+    if (!this.#find(arn))
+      throw new ModelRegistryError('ResourceNotFound', `Model Package does not exist: ${arn}`);
     return this.#db
       .prepare<[string], { status: ApprovalStatus; description: string | null; changed_at: string }>(
         'SELECT status, description, changed_at FROM model_package_status_history WHERE arn = ? ORDER BY seq',
@@ -297,7 +316,10 @@ function toModelPackage(row: PackageRow): ModelPackageSnapshot {
 function validCustomerMetadata(metadata: Record<string, string>): Record<string, string> {
   const entries = Object.entries(metadata);
   if (entries.length > MAX_METADATA_ENTRIES) {
-    throw new ModelRegistryError('ValidationException', `customer metadata has more than ${MAX_METADATA_ENTRIES} entries`);
+    throw new ModelRegistryError(
+      'ValidationException',
+      `customer metadata has more than ${MAX_METADATA_ENTRIES} entries`,
+    );
   }
   for (const [key, value] of entries) {
     if (key.length < 1 || key.length > MAX_METADATA_KEY_LENGTH || key.startsWith('aws:')) {

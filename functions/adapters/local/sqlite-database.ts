@@ -42,7 +42,8 @@ export function openDatabase(dbPath: string): SqliteDatabase {
   try {
     if (!inMemory) {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') throw new Error(`could not switch ${dbPath} to WAL journal mode (got ${String(mode)})`);
+      if (mode !== 'wal')
+        throw new Error(`could not switch ${dbPath} to WAL journal mode (got ${String(mode)})`);
     }
     db.pragma('synchronous = FULL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -68,7 +69,9 @@ export function openDatabase(dbPath: string): SqliteDatabase {
  * Running it again is a no-op. A migration whose SQL changed after it was applied is an error.
  */
 export function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): void {
-  const find = db.prepare<[string], { checksum: string }>('SELECT checksum FROM schema_migrations WHERE id = ?');
+  const find = db.prepare<[string], { checksum: string }>(
+    'SELECT checksum FROM schema_migrations WHERE id = ?',
+  );
   const mark = db.prepare<[string, string, string]>(
     'INSERT INTO schema_migrations (id, checksum, applied_at) VALUES (?, ?, ?)',
   );

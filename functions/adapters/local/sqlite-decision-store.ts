@@ -12,7 +12,8 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
 export const DECISIONS_IMMUTABLE_MESSAGE = 'decisions are append-only: a recorded decision cannot be changed';
-export const REJECTIONS_IMMUTABLE_MESSAGE = 'rejections are append-only: a recorded rejection cannot be changed';
+export const REJECTIONS_IMMUTABLE_MESSAGE =
+  'rejections are append-only: a recorded rejection cannot be changed';
 
 export const DECISION_STORE_MIGRATIONS: readonly Migration[] = [
   {
@@ -64,7 +65,6 @@ interface DecisionRow {
   seq: number;
   body: string;
 }
-
 
 export class SqliteDecisionStore implements DecisionStore {
   readonly #insertDecision;
@@ -163,7 +163,9 @@ export class SqliteDecisionStore implements DecisionStore {
 
   /** Most recent first. */
   async listRejections(options: { limit?: number } = {}): Promise<Rejection[]> {
-    return this.#recentRejections.all(pageSize(options.limit)).map((row) => JSON.parse(row.body) as Rejection);
+    return this.#recentRejections
+      .all(pageSize(options.limit))
+      .map((row) => JSON.parse(row.body) as Rejection);
   }
 }
 

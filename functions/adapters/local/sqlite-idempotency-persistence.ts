@@ -8,7 +8,10 @@
  * `IdempotencyItemAlreadyExistsError` carries the existing record. Expired records stay until
  * `purgeExpired` removes them, as DynamoDB keeps them until its TTL sweep.
  */
-import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+} from '@aws-lambda-powertools/idempotency';
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
@@ -51,7 +54,8 @@ export class SqliteIdempotencyPersistence extends BasePersistenceLayer {
 
   /** Deletes the records whose expiration has passed (DynamoDB's TTL sweep); returns how many. */
   purgeExpired(nowMillis: number = Date.now()): number {
-    return this.#db.prepare('DELETE FROM idempotency_records WHERE expiration < ?').run(nowMillis / 1000).changes;
+    return this.#db.prepare('DELETE FROM idempotency_records WHERE expiration < ?').run(nowMillis / 1000)
+      .changes;
   }
 
   protected async _getRecord(idempotencyKey: string): Promise<IdempotencyRecord> {

@@ -3,7 +3,7 @@
  * one metrics map per facet value, pre- and post-training metrics merged.
  */
 import { z } from 'zod';
-import { InvalidInputError, describeIssues } from '../../shared/validation.ts';
+import { describeIssues, InvalidInputError } from '../../shared/validation.ts';
 
 const metricSchema = z.looseObject({ name: z.string().min(1), value: z.number().nullable() });
 const facetValueSchema = z.looseObject({
@@ -39,13 +39,15 @@ export function parseClarifyReport(bytes: Uint8Array, source: string): BiasEvide
     throw new InvalidInputError('evidence.invalid', [`${source}: not JSON (${(error as Error).message})`]);
   }
   const parsed = clarifyReportSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidInputError('evidence.invalid', describeIssues(parsed.error.issues, source));
+  if (!parsed.success)
+    throw new InvalidInputError('evidence.invalid', describeIssues(parsed.error.issues, source));
 
   const facets: BiasEvidence['facets'] = {};
   const sections = [parsed.data.pre_training_bias_metrics, parsed.data.post_training_bias_metrics];
   for (const section of sections) {
     for (const [facet, values] of Object.entries(section?.facets ?? {})) {
-      const groups = (facets[facet] ??= []);
+      const groups = facets[facet] ?? [];
+      facets[facet] = groups;
       for (const entry of values) {
         const value = String(entry.value_or_threshold);
         let group = groups.find((g) => g.value === value);

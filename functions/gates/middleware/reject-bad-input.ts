@@ -1,5 +1,5 @@
-import type { MiddlewareObj } from '@middy/core';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import { deterministicId } from '../../shared/hashing.ts';
 import { logger, metrics } from '../../shared/observability.ts';
@@ -14,8 +14,11 @@ export const MAX_EVENT_BYTES = 256 * 1024;
  * event lands in the dead-letter queue.
  */
 export function rejectBadInput(gate: string, store: () => DecisionStore, now: () => Date): MiddlewareObj {
+  // Later middlewares replace request.event with its parsed form; keep the id of what actually arrived.
+  const eventIds = new WeakMap<object, string | null>();
   return {
     before: (request) => {
+      eventIds.set(request, eventIdOf(request.event));
       const bytes = Buffer.byteLength(JSON.stringify(request.event) ?? '');
       if (bytes > MAX_EVENT_BYTES) {
         throw new InvalidInputError('event.too_large', [`(root): ${bytes} bytes exceeds ${MAX_EVENT_BYTES}`]);
@@ -24,7 +27,7 @@ export function rejectBadInput(gate: string, store: () => DecisionStore, now: ()
     onError: async (request) => {
       const error = request.error;
       if (!(error instanceof InvalidInputError)) return;
-      const eventId = eventIdOf(request.event);
+      const eventId = eventIds.get(request) ?? eventIdOf(request.event);
       await store().recordRejection({
         id: deterministicId(gate, 'rejection', eventId ?? `${now().toISOString()}:${Math.random()}`),
         gate,

@@ -19,9 +19,14 @@ import {
   modelPackageStateChangeEventSchema,
 } from '../../events/model-package-state-change.ts';
 import { logger, metrics, tracer } from '../../shared/observability.ts';
-import { InvalidInputError, describeIssues } from '../../shared/validation.ts';
+import { describeIssues, InvalidInputError, type SchemaIssue } from '../../shared/validation.ts';
 import { rejectBadInput } from '../middleware/reject-bad-input.ts';
-import { GATE, type GateOutcome, type ModelRegistryGateDeps, gateModelPackage } from './model-registry-gate.ts';
+import {
+  GATE,
+  type GateOutcome,
+  gateModelPackage,
+  type ModelRegistryGateDeps,
+} from './model-registry-gate.ts';
 
 /** Time kept back from the Lambda deadline so a late evaluation still ends in a recorded deny. */
 const DEADLINE_MARGIN_MS = 5_000;
@@ -35,9 +40,12 @@ export type GateSummary =
   | { status: 'duplicate'; decisionId: string }
   | { status: 'skipped'; reason: string };
 
-export function createModelRegistryGateHandler(deps: ModelRegistryGateHandlerDeps) {
+/** What Lambda (or the local bus) calls: the raw event is unknown until the parser has checked it. */
+export type ModelRegistryGateHandler = (event: unknown, context: Context) => Promise<GateSummary>;
+
+export function createModelRegistryGateHandler(deps: ModelRegistryGateHandlerDeps): ModelRegistryGateHandler {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 7 * 24 * 3600 });
-  return middy<unknown, GateSummary, Error, Context>()
+  const handler = middy<unknown, GateSummary, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
@@ -52,12 +60,14 @@ export function createModelRegistryGateHandler(deps: ModelRegistryGateHandlerDep
       const outcome = await gateModelPackage(parsed.data, { ...deps, deadlineMs });
       return summarise(outcome);
     });
+  return (event, context) => handler(event as never, context);
 }
 
 function invalidEvent(error: Error): InvalidInputError {
   const cause = error.cause;
-  if (cause instanceof ZodError) return new InvalidInputError('event.invalid', describeIssues(cause.issues));
-  return new InvalidInputError('event.invalid', [error.message]);
+  const issues =
+    cause instanceof ZodError ? cause.issues : Array.isArray(cause) ? (cause as SchemaIssue[]) : undefined;
+  return new InvalidInputError('event.invalid', issues ? describeIssues(issues) : [error.message]);
 }
 
 function summarise(outcome: GateOutcome): GateSummary {

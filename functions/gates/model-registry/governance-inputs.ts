@@ -23,7 +23,10 @@ export interface GovernanceInputs {
   };
 }
 
-export async function loadGovernanceInputs(pkg: ModelPackage, objects: ObjectStore): Promise<GovernanceInputs> {
+export async function loadGovernanceInputs(
+  pkg: ModelPackage,
+  objects: ObjectStore,
+): Promise<GovernanceInputs> {
   const missing: string[] = [];
   const profileSource = pkg.customerMetadata[PROFILE_METADATA_KEY] ?? null;
   let profile: AiSystemProfile | null = null;
@@ -33,7 +36,8 @@ export async function loadGovernanceInputs(pkg: ModelPackage, objects: ObjectSto
     else missing.push(`profile ${profileSource}`);
   }
 
-  const biasSource = pkg.biasReports.postTraining ?? pkg.biasReports.report ?? pkg.biasReports.preTraining ?? null;
+  const biasSource =
+    pkg.biasReports.postTraining ?? pkg.biasReports.report ?? pkg.biasReports.preTraining ?? null;
   let bias: BiasEvidence | null = null;
   if (biasSource) {
     const bytes = await objects.get(biasSource);

@@ -1,9 +1,10 @@
 /** Lambda entry point of the model-registry gate: AWS adapters, created once per cold start. */
+
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
@@ -20,7 +21,10 @@ export const handler = createModelRegistryGateHandler({
   registry: new SageMakerModelRegistry(tracer.captureAWSv3Client(new SageMakerClient({}))),
   objects: new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({}))),
   decisions: new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE),
-  events: new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), env.VERDICT_EVENT_BUS_NAME),
+  events: new EventBridgePublisher(
+    tracer.captureAWSv3Client(new EventBridgeClient({})),
+    env.VERDICT_EVENT_BUS_NAME,
+  ),
   policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE),
   environment: env.VERDICT_ENVIRONMENT,
   now: () => new Date(),

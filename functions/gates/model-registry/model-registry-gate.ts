@@ -3,13 +3,14 @@
  * decision, sets the approval status and announces the decision. Plain async code over ports, so the
  * Lambda handler and the local runtime run exactly this.
  */
+
+import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
-import { InvalidInputError } from '../../shared/validation.ts';
 import { canonicalSha256, deterministicId } from '../../shared/hashing.ts';
-import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
+import { InvalidInputError } from '../../shared/validation.ts';
 import type { Decision, Violation } from '../decision.ts';
 import { cannotDecide, withDeadline } from '../fail-closed.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
@@ -35,7 +36,11 @@ export interface ModelRegistryGateDeps {
 }
 
 export type GateOutcome =
-  | { status: 'decided'; decision: Decision; approvalStatus: 'Approved' | 'Rejected' | 'PendingManualApproval' }
+  | {
+      status: 'decided';
+      decision: Decision;
+      approvalStatus: 'Approved' | 'Rejected' | 'PendingManualApproval';
+    }
   | { status: 'duplicate'; decision: Decision }
   | { status: 'skipped'; reason: string };
 
@@ -45,7 +50,8 @@ export async function gateModelPackage(
 ): Promise<GateOutcome> {
   const arn = event.detail.ModelPackageArn;
   const pkg = await deps.registry.describeModelPackage(arn);
-  if (!pkg) throw new InvalidInputError('model_package.not_found', [`detail.ModelPackageArn: ${arn} does not exist`]);
+  if (!pkg)
+    throw new InvalidInputError('model_package.not_found', [`detail.ModelPackageArn: ${arn} does not exist`]);
 
   const decisionId = deterministicId(GATE, event.id);
   const earlier = await deps.decisions.get(decisionId);
@@ -84,17 +90,32 @@ async function decide(
   try {
     engine = await deps.policyEngine();
   } catch (error) {
-    const violation = cannotDecide('gate.policy_unavailable', `policy bundle could not be loaded: ${message(error)}`);
-    return { ...base, ...denied(violation), policy: { bundleSha256: 'unavailable', version: 'unavailable', entrypoint }, inputSha256: canonicalSha256({ subject }) };
+    const violation = cannotDecide(
+      'gate.policy_unavailable',
+      `policy bundle could not be loaded: ${message(error)}`,
+    );
+    return {
+      ...base,
+      ...denied(violation),
+      policy: { bundleSha256: 'unavailable', version: 'unavailable', entrypoint },
+      inputSha256: canonicalSha256({ subject }),
+    };
   }
   const policy = { bundleSha256: engine.bundle.sha256, version: engine.bundle.version, entrypoint };
 
   let inputs: GovernanceInputs;
   try {
-    inputs = await withDeadline(loadGovernanceInputs(pkg, deps.objects), deps.deadlineMs, 'loading governance inputs');
+    inputs = await withDeadline(
+      loadGovernanceInputs(pkg, deps.objects),
+      deps.deadlineMs,
+      'loading governance inputs',
+    );
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
-    const violation = cannotDecide('gate.inputs_unavailable', `governance inputs could not be loaded: ${message(error)}`);
+    const violation = cannotDecide(
+      'gate.inputs_unavailable',
+      `governance inputs could not be loaded: ${message(error)}`,
+    );
     return { ...base, ...denied(violation), policy, inputSha256: canonicalSha256({ subject }) };
   }
 
@@ -130,7 +151,11 @@ async function applyDecision(
   deps: ModelRegistryGateDeps,
 ): Promise<'Approved' | 'Rejected' | 'PendingManualApproval'> {
   const status =
-    decision.decision === 'allow' ? 'Approved' : decision.decision === 'deny' ? 'Rejected' : 'PendingManualApproval';
+    decision.decision === 'allow'
+      ? 'Approved'
+      : decision.decision === 'deny'
+        ? 'Rejected'
+        : 'PendingManualApproval';
   // `review` leaves the version pending: a person decides, with the decision event as the prompt.
   if (status !== 'PendingManualApproval') {
     await deps.registry.setApprovalStatus(decision.subject.id, status, approvalDescription(decision));

@@ -6,7 +6,8 @@ import { PolicyEngine } from './policy-engine.ts';
 /** Where `npm run build:policies` writes the bundle; Lambda sets VERDICT_POLICY_BUNDLE to its packaged copy. */
 export function policyBundlePath(env: NodeJS.ProcessEnv = process.env): string {
   return (
-    env.VERDICT_POLICY_BUNDLE ?? fileURLToPath(new URL('../../../policies/build/bundle.tar.gz', import.meta.url))
+    env.VERDICT_POLICY_BUNDLE ??
+    fileURLToPath(new URL('../../../policies/build/bundle.tar.gz', import.meta.url))
   );
 }
 

@@ -28,7 +28,8 @@ export function loadPolicyBundle(bytes: Uint8Array): PolicyBundle {
   const file = (name: string) => files.find((f) => f.name.replace(/^\/+/, '') === name)?.data;
   const wasm = file('policy.wasm');
   const manifestBytes = file('.manifest');
-  if (!wasm) throw new PolicyBundleError('policy bundle has no policy.wasm: build it with `opa build -t wasm`');
+  if (!wasm)
+    throw new PolicyBundleError('policy bundle has no policy.wasm: build it with `opa build -t wasm`');
   if (!manifestBytes) throw new PolicyBundleError('policy bundle has no .manifest');
   const manifest = JSON.parse(new TextDecoder().decode(manifestBytes)) as {
     revision?: string;

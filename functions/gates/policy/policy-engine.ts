@@ -23,16 +23,21 @@ export class PolicyEngine {
 
   evaluate(entrypoint: string, input: unknown): unknown {
     if (!this.bundle.entrypoints.includes(entrypoint)) {
-      throw new PolicyEvaluationError(`entrypoint ${entrypoint} is not in policy bundle ${this.bundle.version}`);
+      throw new PolicyEvaluationError(
+        `entrypoint ${entrypoint} is not in policy bundle ${this.bundle.version}`,
+      );
     }
     let results: { result?: unknown }[];
     try {
       results = this.policy.evaluate(input, entrypoint);
     } catch (error) {
-      throw new PolicyEvaluationError(`policy evaluation failed at ${entrypoint}: ${(error as Error).message}`);
+      throw new PolicyEvaluationError(
+        `policy evaluation failed at ${entrypoint}: ${(error as Error).message}`,
+      );
     }
     const result = results[0]?.result;
-    if (result === undefined) throw new PolicyEvaluationError(`entrypoint ${entrypoint} returned no decision`);
+    if (result === undefined)
+      throw new PolicyEvaluationError(`entrypoint ${entrypoint} returned no decision`);
     return result;
   }
 }

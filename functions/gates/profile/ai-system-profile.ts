@@ -60,7 +60,13 @@ const art5 = z.strictObject({
 
 const biometrics = z
   .strictObject({
-    function: z.enum(['none', 'verification', 'remote_identification', 'categorisation', 'emotion_recognition']),
+    function: z.enum([
+      'none',
+      'verification',
+      'remote_identification',
+      'categorisation',
+      'emotion_recognition',
+    ]),
     realtime: z.boolean(),
     publiclyAccessibleSpace: z.boolean(),
     inferredAttributes: z.array(z.enum(SENSITIVE_ATTRIBUTES)),
@@ -83,7 +89,9 @@ export const aiSystemProfileSchema = z
     name: z.string().min(1).max(200),
     purpose: z.string().max(4000).optional(),
     role: z.enum(['provider', 'deployer', 'provider_and_deployer']),
-    deployerType: z.enum(['private', 'public_authority', 'public_service_provider', 'law_enforcement']).optional(),
+    deployerType: z
+      .enum(['private', 'public_authority', 'public_service_provider', 'law_enforcement'])
+      .optional(),
     affectsNaturalPersons: z.boolean(),
     profiling: z.boolean(),
     useCase: z.enum(USE_CASES),
@@ -95,7 +103,12 @@ export const aiSystemProfileSchema = z
       thirdPartyConformityAssessment: z.boolean(),
     }),
     derogation: z
-      .enum(['narrow_procedural_task', 'improve_prior_human_activity', 'detect_decision_patterns', 'preparatory_task'])
+      .enum([
+        'narrow_procedural_task',
+        'improve_prior_human_activity',
+        'detect_decision_patterns',
+        'preparatory_task',
+      ])
       .nullable(),
     transparency: z.strictObject({
       interactsWithHumans: z.boolean(),

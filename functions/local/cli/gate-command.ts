@@ -17,7 +17,7 @@ import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-
 import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
-import { UsageError, exitCodeFor } from './exit-codes.ts';
+import { exitCodeFor, UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 const PROFILE_URI = 's3://verdict-cli/profile.json';
@@ -85,7 +85,7 @@ async function gateOffline(options: GateOptions) {
     deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
     idempotencyStore: new SqliteIdempotencyPersistence(db),
   });
-  const summary = await handler(event as never, localLambdaContext('model-registry-gate', 60));
+  const summary = await handler(event, localLambdaContext('model-registry-gate', 60));
   if (summary.status === 'skipped') throw new UsageError(`nothing to gate: ${summary.reason}`);
   const decision = await decisions.get(summary.decisionId);
   db.close();

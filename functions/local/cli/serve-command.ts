@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { createLocalServer } from '../http/server.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
-import { UsageError } from './exit-codes.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { UsageError } from './exit-codes.ts';
 
 export function registerServeCommand(program: Command): void {
   program

@@ -2,9 +2,9 @@
  * The local backbone's HTTP face: `POST /events` takes the body of an EventBridge PutEvents call and routes
  * it through the in-process bus; `GET /decisions` lists what the gates decided.
  */
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { LocalRuntime } from '../runtime.ts';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { describeIssues } from '../../shared/validation.ts';
+import type { LocalRuntime } from '../runtime.ts';
 import { ProblemError, problem } from './problem.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
 

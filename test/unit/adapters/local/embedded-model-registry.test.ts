@@ -106,10 +106,12 @@ describe('model packages', () => {
   });
 
   it('uses the configured region and account', async () => {
-    const other = new EmbeddedModelRegistry(openDatabase(':memory:'), { region: 'eu-west-1', account: '123456789012' });
+    const otherDb = openDatabase(':memory:');
+    const other = new EmbeddedModelRegistry(otherDb, { region: 'eu-west-1', account: '123456789012' });
     await other.createModelPackageGroup('credit');
 
     const pkg = await other.createModelPackage({ groupName: 'credit' });
+    otherDb.close();
 
     expect(pkg.arn).toBe('arn:aws:sagemaker:eu-west-1:123456789012:model-package/credit/1');
     expect(() => new EmbeddedModelRegistry(db, { account: '42' })).toThrow('not a 12-digit account id: 42');
@@ -151,7 +153,10 @@ describe('model packages', () => {
       'fraud/1',
       'credit/2',
     ]);
-    expect((await registry.listModelPackages({ groupName: 'credit' })).map((p) => p.version)).toEqual(['1', '2']);
+    expect((await registry.listModelPackages({ groupName: 'credit' })).map((p) => p.version)).toEqual([
+      '1',
+      '2',
+    ]);
   });
 });
 
@@ -251,7 +256,10 @@ describe('state change event', () => {
         CustomerMetadataProperties: { 'verdict:profile': 's3://governance/profiles/credit.yaml' },
         ModelMetrics: {
           Bias: {
-            PreTrainingReport: { ContentType: 'application/json', S3Uri: 's3://evidence/credit/clarify/pre.json' },
+            PreTrainingReport: {
+              ContentType: 'application/json',
+              S3Uri: 's3://evidence/credit/clarify/pre.json',
+            },
             PostTrainingReport: {
               ContentType: 'application/json',
               S3Uri: 's3://evidence/credit/clarify/analysis.json',
@@ -320,7 +328,9 @@ describe('state change event', () => {
     expect(once.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(twice.id).toBe(once.id);
     expect(later.id).not.toBe(once.id);
-    expect(modelPackageStateChangeEvent(pkg, { time: '2025-04-01T08:30:15.999Z' }).time).toBe('2025-04-01T08:30:15Z');
+    expect(modelPackageStateChangeEvent(pkg, { time: '2025-04-01T08:30:15.999Z' }).time).toBe(
+      '2025-04-01T08:30:15Z',
+    );
   });
 
   it('refuses a package whose ARN is not a versioned model package ARN', () => {

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FilesystemObjectStore, ObjectKeyError } from '../../../../functions/adapters/local/filesystem-object-store.ts';
+import {
+  FilesystemObjectStore,
+  ObjectKeyError,
+} from '../../../../functions/adapters/local/filesystem-object-store.ts';
 
 let root: string;
 let store: FilesystemObjectStore;
@@ -83,7 +86,9 @@ describe('FilesystemObjectStore', () => {
 
   it('refuses bucket names S3 refuses, which keeps "." and ".." out as buckets', async () => {
     for (const bucket of ['..', '.', 'Evidence', 'a', 'has_underscore']) {
-      await expect(store.get(`s3://${bucket}/x.json`)).rejects.toThrow(`not a valid S3 bucket name: ${bucket}`);
+      await expect(store.get(`s3://${bucket}/x.json`)).rejects.toThrow(
+        `not a valid S3 bucket name: ${bucket}`,
+      );
     }
   });
 
@@ -93,7 +98,9 @@ describe('FilesystemObjectStore', () => {
     );
     await expect(store.put('s3://evidence/folder/', 'x')).rejects.toBeInstanceOf(ObjectKeyError);
     await expect(store.put('s3://evidence/./a', 'x')).rejects.toBeInstanceOf(ObjectKeyError);
-    await expect(store.get('s3://evidence/a\0b')).rejects.toThrow('object key contains a NUL byte: s3://evidence/a\0b');
+    await expect(store.get('s3://evidence/a\0b')).rejects.toThrow(
+      'object key contains a NUL byte: s3://evidence/a\0b',
+    );
   });
 
   it('refuses what is not an s3:// URI', async () => {

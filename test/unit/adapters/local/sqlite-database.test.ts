@@ -112,7 +112,10 @@ describe('applyMigrations', () => {
     const second = openAt(file);
     applyMigrations(second, migrations);
 
-    expect(second.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('things')).toEqual(['id', 'label']);
+    expect(second.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('things')).toEqual([
+      'id',
+      'label',
+    ]);
   });
 
   it('refuses a migration whose SQL changed after it was applied', () => {

@@ -45,13 +45,24 @@ function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> 
     policy: { bundleSha256: 'a'.repeat(64), version: '1.0.0', entrypoint: 'verdict/model_approval' },
     inputSha256: 'b'.repeat(64),
     evaluatedAt,
-    trigger: { eventId: `event-${id}`, source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
+    trigger: {
+      eventId: `event-${id}`,
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
     ...overrides,
   };
 }
 
 function rejection(id: string, rejectedAt: string): Rejection {
-  return { id, gate: 'model-approval', eventId: null, code: 'invalid-event', message: 'bad detail', rejectedAt };
+  return {
+    id,
+    gate: 'model-approval',
+    eventId: null,
+    code: 'invalid-event',
+    message: 'bad detail',
+    rejectedAt,
+  };
 }
 
 /** `2025-03-01T10:00:00.000Z` plus `minutes`. */
@@ -123,7 +134,9 @@ describe('immutability, enforced by the database', () => {
     expect(() => db.prepare("UPDATE decisions SET outcome = 'allow' WHERE id = 'd-1'").run()).toThrow(
       DECISIONS_IMMUTABLE_MESSAGE,
     );
-    expect(DECISIONS_IMMUTABLE_MESSAGE).toBe('decisions are append-only: a recorded decision cannot be changed');
+    expect(DECISIONS_IMMUTABLE_MESSAGE).toBe(
+      'decisions are append-only: a recorded decision cannot be changed',
+    );
     expect(db.prepare("SELECT outcome FROM decisions WHERE id = 'd-1'").pluck().get()).toBe('deny');
   });
 
@@ -145,7 +158,9 @@ describe('immutability, enforced by the database', () => {
   it('aborts a raw UPDATE or DELETE of a rejection', () => {
     expect(() => db.prepare("UPDATE rejections SET code = 'x'").run()).toThrow(REJECTIONS_IMMUTABLE_MESSAGE);
     expect(() => db.prepare('DELETE FROM rejections').run()).toThrow(REJECTIONS_IMMUTABLE_MESSAGE);
-    expect(REJECTIONS_IMMUTABLE_MESSAGE).toBe('rejections are append-only: a recorded rejection cannot be changed');
+    expect(REJECTIONS_IMMUTABLE_MESSAGE).toBe(
+      'rejections are append-only: a recorded rejection cannot be changed',
+    );
   });
 });
 
@@ -284,7 +299,9 @@ describe('rejections', () => {
   it('keeps an event id when there is one', async () => {
     await store.recordRejection({ ...rejection('r-1', at(0)), eventId: 'event-7' });
 
-    await expect(store.listRejections()).resolves.toEqual([{ ...rejection('r-1', at(0)), eventId: 'event-7' }]);
+    await expect(store.listRejections()).resolves.toEqual([
+      { ...rejection('r-1', at(0)), eventId: 'event-7' },
+    ]);
   });
 });
 

@@ -1,0 +1,25 @@
+/**
+ * Builds the Verdict app from CDK context: validated configuration, the stack, and the cdk-nag
+ * AwsSolutions checks over everything. infra/app.ts runs it; the infra tests build it the same way.
+ */
+import { type App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { configFromContext } from './config.ts';
+import { VerdictStack, type VerdictStackProps } from './verdict-stack.ts';
+
+export const STACK_NAME = 'Verdict';
+
+export type VerdictAppOptions = Pick<VerdictStackProps, 'policyBundlePath' | 'routes'>;
+
+export function buildVerdictApp(app: App, options: VerdictAppOptions = {}): VerdictStack {
+  const config = configFromContext(app.node);
+  const stack = new VerdictStack(app, STACK_NAME, {
+    ...options,
+    config,
+    description: `Verdict: event-driven ML governance gates, decisions and evidence (${config.environment})`,
+    terminationProtection: config.environment === 'prod',
+    tags: { project: 'verdict', 'verdict:environment': config.environment },
+  });
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  return stack;
+}
