@@ -38,7 +38,7 @@ export interface LocalRuntime {
 export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const db: SqliteDatabase = openDatabase(options.database);
   const now = options.now ?? (() => new Date());
-  const registry = new EmbeddedModelRegistry(db);
+  const registry = new EmbeddedModelRegistry(db, { now });
   const decisions = new SqliteDecisionStore(db);
   const objects = new FilesystemObjectStore(options.objectsDir);
   const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());

@@ -15,3 +15,23 @@ export interface DecisionStore {
   recordRejection(rejection: Rejection): Promise<void>;
   listRejections(options?: { limit?: number }): Promise<Rejection[]>;
 }
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+/** The page size a store serves for `limit`: every store enforces the same bounds with the same error. */
+export function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+  return limit;
+}
+
+/** A cursor that the store did not hand out. */
+export class InvalidCursorError extends RangeError {
+  override readonly name = 'InvalidCursorError';
+  constructor() {
+    super('invalid decision cursor: pass back the nextCursor of an earlier page');
+  }
+}

@@ -19,7 +19,7 @@
 #           "label": "approved",
 #           "facets": {"<facet>": [{"value": "female", "metrics": {"DI": 0.71, "DPPL": 0.12, "CI": -0.08}}]}
 #         },
-#         "missing": ["bias_report"]               evidence the package names but that could not be read
+#         "missing": [{"kind": "bias_report", "source": "s3://..."}]   evidence named but unreadable
 #       }
 #     }
 #

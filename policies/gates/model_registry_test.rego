@@ -108,14 +108,14 @@ test_high_risk_system_without_bias_report_is_denied if {
 }
 
 test_unreadable_evidence_is_denied if {
-	gate_input := object.union(fixtures.with_profile({"useCase": "recruitment"}), {"evidence": {"missing": ["bias_report"]}})
+	gate_input := object.union(fixtures.with_profile({"useCase": "recruitment"}), {"evidence": {"missing": [{"kind": "bias_report", "source": "s3://b/k"}]}})
 	decision := decision_for(gate_input)
 	decision.decision == "deny"
 	rules_of(decision) == ["bias.evidence_missing", "evidence.unreadable"]
 }
 
 test_unreadable_evidence_of_a_minimal_risk_system_is_denied if {
-	decision := decision_for(object.union(fixtures.gate_input, {"evidence": {"missing": ["bias_report"]}}))
+	decision := decision_for(object.union(fixtures.gate_input, {"evidence": {"missing": [{"kind": "bias_report", "source": "s3://b/k"}]}}))
 	decision.decision == "deny"
 	rules_of(decision) == ["evidence.unreadable"]
 }
@@ -133,14 +133,14 @@ test_violations_are_ordered_by_rule_then_message if {
 	}
 	gate_input := object.union(
 		fixtures.with_bias({"useCase": "recruitment", "art5": {"socialScoring": true}, "biometrics": {"function": "iris"}}, facets),
-		{"asOf": "2026-11-31", "evidence": {"missing": ["model_card"]}},
+		{"evidence": {"missing": [{"kind": "model_card"}]}},
 	)
 	decision := decision_for(gate_input)
 	[[v.rule, v.message] | some v in decision.violations] == [
 		["bias.disparate_impact", "disparate impact (DI) for facet age, value over_40, is 0.6: below the minimum 0.8."],
 		["bias.disparate_impact", "disparate impact (DI) for facet age, value under_25, is 1.5: above the maximum 1.25."],
 		["bias.disparate_impact", "disparate impact (DI) for facet sex, value female, is 0.7: below the minimum 0.8."],
-		["evidence.unreadable", "The model package names a model_card (model_card), but the gate could not read it."],
+		["evidence.unreadable", "The gate could not read evidence the model package names: model_card."],
 		["profile.unclassifiable", "The AI-system profile cannot be classified: biometrics.function iris is not a known value."],
 		["prohibited.social_scoring", "Prohibited practice: social scoring leading to detrimental or unjustified treatment; the profile sets art5.socialScoring to true."],
 	]

@@ -14,12 +14,22 @@ config := data.verdict.config.evidence
 # title: Evidence unreadable
 violations contains violation if {
 	some item in input.evidence.missing
-	kind := object.get(config.kinds, item, {"title": text.of(item), "reference": config.defaultReference})
+	missing := described(item)
+	kind := object.get(config.kinds, missing.kind, {"title": text.of(missing.kind), "reference": config.defaultReference})
 	violation := {
 		"rule": config.unreadable.rule,
 		"severity": config.unreadable.severity,
-		"message": sprintf("The model package names a %s (%s), but the gate could not read it.", [kind.title, text.of(item)]),
+		"message": sprintf("The gate could not read evidence the model package names: %s%s.", [kind.title, located(missing)]),
 		"reference": kind.reference,
 		"remediation": config.unreadable.remediation,
 	}
 }
+
+# An item is {"kind": "bias_report", "source": "s3://..."}; anything else still counts as unreadable.
+described(item) := {"kind": text.of(object.get(item, "kind", "unknown")), "source": object.get(item, "source", null)} if {
+	is_object(item)
+} else := {"kind": text.of(item), "source": null}
+
+located(missing) := sprintf(" at %s", [missing.source]) if {
+	is_string(missing.source)
+} else := ""

@@ -15,7 +15,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision, Rejection } from '../../gates/decision.ts';
-import type { DecisionPage, DecisionStore } from '../../ports/decision-store.ts';
+import {
+  type DecisionPage,
+  type DecisionStore,
+  InvalidCursorError,
+  pageSize,
+} from '../../ports/decision-store.ts';
 import {
   DECISION_KEY_PREFIX,
   DECISION_LIST_PARTITION,
@@ -27,9 +32,6 @@ import {
   REJECTION_LIST_PARTITION,
   REJECTION_SORT_KEY,
 } from './decision-table-schema.ts';
-
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 1000;
 
 /** A DynamoDB call failed (after the SDK's own retries). The message names the operation, never the data. */
 export class DecisionStoreError extends Error {
@@ -44,14 +46,6 @@ export class DecisionStoreError extends Error {
       `DynamoDB ${operation} failed: ${code}${retryable ? ' (throttled or transient; retry later)' : ''}`,
       options,
     );
-  }
-}
-
-/** The cursor passed to list() is not one that list() returned. A RangeError, like the SQLite store's. */
-export class InvalidCursorError extends RangeError {
-  override readonly name = 'InvalidCursorError';
-  constructor() {
-    super('invalid decision list cursor');
   }
 }
 
@@ -196,14 +190,6 @@ function sortableTime(value: string, field: string): string {
   const time = Date.parse(value);
   if (Number.isNaN(time)) throw new RangeError(`${field} is not an ISO 8601 timestamp: ${value}`);
   return new Date(time).toISOString();
-}
-
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_LIST_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new RangeError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`);
-  }
-  return limit;
 }
 
 function encodeCursor(item: Record<string, unknown>): string {

@@ -5,11 +5,13 @@
  * on `decisions` and `rejections` (and, with `recursive_triggers`, every `INSERT OR REPLACE`).
  */
 import type { Decision, Rejection } from '../../gates/decision.ts';
-import type { DecisionPage, DecisionStore } from '../../ports/decision-store.ts';
+import {
+  type DecisionPage,
+  type DecisionStore,
+  InvalidCursorError,
+  pageSize,
+} from '../../ports/decision-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
-
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 1000;
 
 export const DECISIONS_IMMUTABLE_MESSAGE = 'decisions are append-only: a recorded decision cannot be changed';
 export const REJECTIONS_IMMUTABLE_MESSAGE =
@@ -140,7 +142,7 @@ export class SqliteDecisionStore implements DecisionStore {
     } else {
       const seq = decodeCursor(options.cursor);
       const position = this.#positionOf.get(seq);
-      if (!position) throw new RangeError(`unknown decision cursor: ${options.cursor}`);
+      if (!position) throw new InvalidCursorError();
       rows = this.#pageAfter.all(position.evaluated_at, seq, limit + 1);
     }
     const page = rows.slice(0, limit);
@@ -169,14 +171,6 @@ export class SqliteDecisionStore implements DecisionStore {
   }
 }
 
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
-  }
-  return limit;
-}
-
 function encodeCursor(seq: number): string {
   return Buffer.from(String(seq), 'utf8').toString('base64url');
 }
@@ -185,7 +179,7 @@ function decodeCursor(cursor: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const seq = Number(text);
   if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(seq)) {
-    throw new RangeError(`invalid decision cursor: ${cursor}`);
+    throw new InvalidCursorError();
   }
   return seq;
 }

@@ -13,12 +13,20 @@ import { parseProfile } from '../profile/parse-profile.ts';
 
 export const PROFILE_METADATA_KEY = 'verdict:profile';
 
+export interface MissingEvidence {
+  kind: 'profile' | 'bias_report';
+  source: string;
+}
+
 export interface GovernanceInputs {
   profile: AiSystemProfile | null;
   profileSource: string | null;
   evidence: {
     bias: BiasEvidence | null;
-    /** Inputs the package names that could not be read: each one is a reason to deny. */
+    /**
+     * Inputs the package names that could not be read, by kind (`profile`, `bias_report`: the keys of the
+     * policy's `verdict.config.evidence.kinds`): each one is a reason to deny.
+     */
     missing: string[];
   };
 }
@@ -27,13 +35,13 @@ export async function loadGovernanceInputs(
   pkg: ModelPackage,
   objects: ObjectStore,
 ): Promise<GovernanceInputs> {
-  const missing: string[] = [];
+  const missing: MissingEvidence[] = [];
   const profileSource = pkg.customerMetadata[PROFILE_METADATA_KEY] ?? null;
   let profile: AiSystemProfile | null = null;
   if (profileSource) {
     const bytes = await objects.get(profileSource);
     if (bytes) profile = parseProfile(bytes);
-    else missing.push(`profile ${profileSource}`);
+    else missing.push('profile');
   }
 
   const biasSource =
@@ -42,7 +50,7 @@ export async function loadGovernanceInputs(
   if (biasSource) {
     const bytes = await objects.get(biasSource);
     if (bytes) bias = parseClarifyReport(bytes, biasSource);
-    else missing.push(`bias report ${biasSource}`);
+    else missing.push('bias_report');
   }
   return { profile, profileSource, evidence: { bias, missing } };
 }

@@ -3,6 +3,7 @@
  * it through the in-process bus; `GET /decisions` lists what the gates decided.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MAX_PAGE_SIZE } from '../../ports/decision-store.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import type { LocalRuntime } from '../runtime.ts';
 import { ProblemError, problem } from './problem.ts';
@@ -15,6 +16,8 @@ export function createLocalServer(runtime: LocalRuntime): Server {
     route(runtime, req)
       .then(({ status, body }) => send(res, status, body))
       .catch((error: unknown) => {
+        // A body left partly unread (too large) would be parsed as the next request: close the connection.
+        if (!req.complete) res.setHeader('connection', 'close');
         if (error instanceof ProblemError) return send(res, error.problem.status, error.problem);
         send(res, 500, problem(500, 'Internal error', (error as Error).message));
       });
@@ -43,7 +46,7 @@ async function route(
   if (path === '/decisions' && req.method === 'GET') {
     const limit = url.searchParams.get('limit');
     if (limit !== null && !/^\d{1,4}$/.test(limit))
-      throw new ProblemError(400, 'Invalid query', 'limit: expected 1-1000');
+      throw new ProblemError(400, 'Invalid query', `limit: expected an integer from 1 to ${MAX_PAGE_SIZE}`);
     const cursor = url.searchParams.get('cursor') ?? undefined;
     try {
       return {

@@ -4,11 +4,9 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../../functions/adapters/aws/decision-table-schema.ts';
-import {
-  DynamoDbDecisionStore,
-  InvalidCursorError,
-} from '../../../functions/adapters/aws/dynamodb-decision-store.ts';
+import { DynamoDbDecisionStore } from '../../../functions/adapters/aws/dynamodb-decision-store.ts';
 import type { Decision, Rejection } from '../../../functions/gates/decision.ts';
+import { InvalidCursorError } from '../../../functions/ports/decision-store.ts';
 import { awsClientConfig, uniqueName } from '../../support/aws-clients.ts';
 
 const client = new DynamoDBClient(awsClientConfig(inject('motoEndpoint')));

@@ -5,9 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   DecisionStoreError,
   DynamoDbDecisionStore,
-  InvalidCursorError,
 } from '../../../../functions/adapters/aws/dynamodb-decision-store.ts';
 import type { Decision } from '../../../../functions/gates/decision.ts';
+import { InvalidCursorError } from '../../../../functions/ports/decision-store.ts';
 
 const documentClient = mockClient(DynamoDBDocumentClient);
 const store = new DynamoDbDecisionStore(new DynamoDBClient({ region: 'us-east-1' }), 'decisions');

@@ -215,7 +215,10 @@ describe('approval status', () => {
 
 describe('state change event', () => {
   const reference = JSON.parse(
-    fs.readFileSync('/work/shared/reference/aws-events/sagemaker-model-package-state-change.json', 'utf8'),
+    fs.readFileSync(
+      new URL('../../../fixtures/events/sagemaker-model-package-state-change.json', import.meta.url),
+      'utf8',
+    ),
   ) as Record<string, unknown>;
 
   async function registered(): Promise<ModelPackageSnapshot> {

@@ -9,6 +9,7 @@ import {
   SqliteDecisionStore,
 } from '../../../../functions/adapters/local/sqlite-decision-store.ts';
 import type { Decision, Rejection } from '../../../../functions/gates/decision.ts';
+import { InvalidCursorError } from '../../../../functions/ports/decision-store.ts';
 
 let db: SqliteDatabase;
 let store: SqliteDecisionStore;
@@ -271,13 +272,10 @@ describe('list', () => {
   it('rejects a cursor it did not issue', async () => {
     await store.record(decision('d-1', at(0)));
 
-    await expect(store.list({ cursor: 'not a cursor' })).rejects.toThrow(
-      new RangeError('invalid decision cursor: not a cursor'),
-    );
+    const message = 'invalid decision cursor: pass back the nextCursor of an earlier page';
+    await expect(store.list({ cursor: 'not a cursor' })).rejects.toThrow(new InvalidCursorError());
     const unknown = Buffer.from('999').toString('base64url');
-    await expect(store.list({ cursor: unknown })).rejects.toThrow(
-      new RangeError(`unknown decision cursor: ${unknown}`),
-    );
+    await expect(store.list({ cursor: unknown })).rejects.toThrow(message);
   });
 });
 

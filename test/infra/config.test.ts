@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONTEXT_KEYS,
+  ConfigError,
+  configFromContext,
+  DEFAULT_CONFIG,
+  parseConfig,
+} from '../../infra/config.ts';
+import { cdkJson } from './synth.ts';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const MRK_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+
+function errorOf(raw: Record<string, unknown>): string {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('Verdict configuration (CDK context)', () => {
+  it('cdk.json declares every key with the built-in defaults', () => {
+    const declared = Object.fromEntries(
+      Object.values(CONTEXT_KEYS).map((key) => [key, cdkJson.context[key]]),
+    );
+    expect(declared).toEqual({
+      'verdict:environment': DEFAULT_CONFIG.environment,
+      'verdict:evidenceBucketNames': DEFAULT_CONFIG.evidenceBucketNames,
+      'verdict:evidenceKmsKeyArns': DEFAULT_CONFIG.evidenceKmsKeyArns,
+      'verdict:modelPackageGroupPrefix': DEFAULT_CONFIG.modelPackageGroupPrefix,
+      'verdict:retainData': DEFAULT_CONFIG.retainData,
+    });
+    expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('uses the defaults for absent keys', () => {
+    expect(parseConfig({})).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('accepts JSON values (cdk.json) and the string forms `-c key=value` gives', () => {
+    const expected = {
+      environment: 'prod',
+      evidenceBucketNames: ['ml-evidence', 'clarify.reports-1'],
+      evidenceKmsKeyArns: [KEY_ARN, MRK_ARN],
+      modelPackageGroupPrefix: 'credit-',
+      retainData: true,
+    };
+    expect(
+      parseConfig({
+        'verdict:environment': 'prod',
+        'verdict:evidenceBucketNames': ['ml-evidence', 'clarify.reports-1'],
+        'verdict:evidenceKmsKeyArns': [KEY_ARN, MRK_ARN],
+        'verdict:modelPackageGroupPrefix': 'credit-',
+        'verdict:retainData': true,
+      }),
+    ).toEqual(expected);
+    expect(
+      parseConfig({
+        'verdict:environment': 'prod',
+        'verdict:evidenceBucketNames': 'ml-evidence, clarify.reports-1',
+        'verdict:evidenceKmsKeyArns': JSON.stringify([KEY_ARN, MRK_ARN]),
+        'verdict:modelPackageGroupPrefix': 'credit-',
+        'verdict:retainData': 'true',
+      }),
+    ).toEqual(expected);
+    expect(parseConfig({ 'verdict:evidenceBucketNames': '', 'verdict:retainData': 'false' })).toMatchObject({
+      evidenceBucketNames: [],
+      retainData: false,
+    });
+  });
+
+  it('rejects an unknown environment with a message naming the key', () => {
+    expect(errorOf({ 'verdict:environment': 'qa' })).toBe(
+      'Invalid Verdict configuration (CDK context):\n  verdict:environment: must be one of "dev", "staging", "prod" (got "qa")',
+    );
+  });
+
+  it('rejects bucket ARNs, URIs and malformed names', () => {
+    expect(errorOf({ 'verdict:evidenceBucketNames': ['arn:aws:s3:::evidence'] })).toBe(
+      'Invalid Verdict configuration (CDK context):\n' +
+        '  verdict:evidenceBucketNames: "arn:aws:s3:::evidence" is not an S3 bucket name (give names, not ARNs or s3:// URIs) (got ["arn:aws:s3:::evidence"])',
+    );
+    for (const bad of ['s3://evidence', 'Evidence', 'ab', 'a..b', '192.168.1.1', 'evidence-']) {
+      expect(errorOf({ 'verdict:evidenceBucketNames': [bad] })).toContain(
+        `"${bad}" is not an S3 bucket name`,
+      );
+    }
+    expect(errorOf({ 'verdict:evidenceBucketNames': 'a-bucket,a-bucket' })).toContain(
+      'must not repeat an entry',
+    );
+    expect(errorOf({ 'verdict:evidenceBucketNames': 42 })).toContain('must be a list of S3 bucket names');
+  });
+
+  it('rejects KMS aliases and malformed key ARNs', () => {
+    expect(
+      errorOf({ 'verdict:evidenceKmsKeyArns': ['arn:aws:kms:eu-west-1:123456789012:alias/evidence'] }),
+    ).toContain(
+      'is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>; aliases are not accepted)',
+    );
+    expect(errorOf({ 'verdict:evidenceKmsKeyArns': ['1234abcd-12ab-34cd-56ef-1234567890ab'] })).toContain(
+      'is not a KMS key ARN',
+    );
+  });
+
+  it('rejects a group prefix SageMaker could never match', () => {
+    for (const bad of ['-credit', 'credit_', 'credit*', 'a'.repeat(64)]) {
+      expect(errorOf({ 'verdict:modelPackageGroupPrefix': bad })).toContain(
+        'verdict:modelPackageGroupPrefix: must be empty or the start of a model package group name',
+      );
+    }
+  });
+
+  it('rejects a non-boolean retainData, and retainData=false in prod', () => {
+    expect(errorOf({ 'verdict:retainData': 'yes' })).toBe(
+      'Invalid Verdict configuration (CDK context):\n  verdict:retainData: must be true or false (got "yes")',
+    );
+    expect(errorOf({ 'verdict:environment': 'prod', 'verdict:retainData': 'false' })).toBe(
+      'Invalid Verdict configuration (CDK context):\n' +
+        '  verdict:retainData: must be true when verdict:environment is "prod" (decisions are audit records)',
+    );
+  });
+
+  it('reports every bad key at once', () => {
+    expect(errorOf({ 'verdict:environment': 'qa', 'verdict:retainData': 1 })).toBe(
+      'Invalid Verdict configuration (CDK context):\n' +
+        '  verdict:environment: must be one of "dev", "staging", "prod" (got "qa")\n' +
+        '  verdict:retainData: must be true or false (got 1)',
+    );
+  });
+});

@@ -1,0 +1,601 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readAwsEnvironment } from '../../functions/adapters/aws/aws-environment.ts';
+import {
+  DECISION_TABLE_KEYS,
+  DECISION_TABLE_LIST_INDEX,
+} from '../../functions/adapters/aws/decision-table-schema.ts';
+import { DECISION_EVENT } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { type FunctionName, functions, type Route, routes } from '../../functions/routes.ts';
+import { ruleNameFor, toCdkEventPattern } from '../../infra/constructs/event-routing.ts';
+import {
+  ESM_REQUIRE_BANNER,
+  missingPolicyBundleMessage,
+  POLICY_BUNDLE_RUNTIME_PATH,
+} from '../../infra/constructs/gate-function.ts';
+import { DECISION_MUTATING_ACTIONS, VERDICT_EVENT_SOURCE } from '../../infra/function-permissions.ts';
+import { VERDICT_BUS_NAME } from '../../infra/verdict-stack.ts';
+import {
+  asList,
+  buildApp,
+  flat,
+  identityStatements,
+  type Json,
+  logicalIdOf,
+  NO_BUNDLING,
+  resourcesOfType,
+  type Statement,
+  type Synthesized,
+  standInPolicyBundle,
+  synth,
+} from './synth.ts';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const CUSTOM_CONTEXT = {
+  'verdict:environment': 'staging',
+  // The string forms `cdk deploy -c key=value` passes.
+  'verdict:evidenceBucketNames': 'acme-ml-evidence,acme-clarify-reports',
+  'verdict:evidenceKmsKeyArns': JSON.stringify([KEY_ARN]),
+  'verdict:modelPackageGroupPrefix': 'credit-',
+  'verdict:retainData': 'false',
+};
+const FUNCTION_NAMES = Object.keys(functions) as FunctionName[];
+
+let policy: ReturnType<typeof standInPolicyBundle>;
+let base: Synthesized;
+let custom: Synthesized;
+
+beforeAll(() => {
+  policy = standInPolicyBundle();
+  base = synth({}, { policyBundlePath: policy.path });
+  custom = synth(CUSTOM_CONTEXT, { policyBundlePath: policy.path });
+});
+
+function keyRef(s: Synthesized): Json {
+  return { 'Fn::GetAtt': [logicalIdOf(s.stack, s.stack.storage.key), 'Arn'] };
+}
+
+function rules(s: Synthesized): Json[] {
+  return Object.values(resourcesOfType(s.template, 'AWS::Events::Rule')).map((r) => r.Properties as Json);
+}
+
+function ruleFor(s: Synthesized, route: Pick<Route, 'id'>): Json {
+  const rule = rules(s).find((r) => r.Name === ruleNameFor(route));
+  if (!rule) throw new Error(`no rule for route ${route.id}`);
+  return rule;
+}
+
+function functionProps(s: Synthesized, name: FunctionName): Json {
+  const gate = s.stack.functions[name];
+  return s.template.toJSON().Resources[logicalIdOf(s.stack, gate.function)].Properties as Json;
+}
+
+function statementsWithResource(s: Synthesized, predicate: (resource: string) => boolean): Statement[] {
+  return identityStatements(s.template).filter((st) => asList(st.Resource).some((r) => predicate(flat(r))));
+}
+
+describe('event routing: one rule per route, exactly the route table', () => {
+  it('has one rule per route and nothing else', () => {
+    expect(rules(base).map((r) => r.Name)).toEqual(routes.map(ruleNameFor));
+  });
+
+  it.each(routes.map((route) => [route.id, route] as const))('%s: pattern, bus and target', (_id, route) => {
+    const rule = ruleFor(base, route);
+    // JSON round trip: the template holds plain JSON, the route table may hold readonly literals.
+    expect(rule.EventPattern).toEqual(JSON.parse(JSON.stringify(route.pattern)));
+    expect(rule.Description).toBe(route.description);
+    if (route.bus === 'default') expect(rule.EventBusName).toBeUndefined();
+    else expect(rule.EventBusName).toEqual({ Ref: logicalIdOf(base.stack, base.stack.verdictBus) });
+
+    const targets = rule.Targets as Json[];
+    expect(targets).toHaveLength(1);
+    const [target] = targets as [Json];
+    const fn = base.stack.functions[route.target].function;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [logicalIdOf(base.stack, fn), 'Arn'] });
+    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 });
+    const dlq = base.stack.routing.deadLetterQueue(route.id);
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalIdOf(base.stack, dlq), 'Arn'] } });
+  });
+
+  it('lets EventBridge invoke each target only from its rule', () => {
+    const permissions = Object.values(resourcesOfType(base.template, 'AWS::Lambda::Permission')).map(
+      (p) => p.Properties as Json,
+    );
+    expect(permissions).toHaveLength(routes.length);
+    for (const p of permissions) {
+      expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
+      expect(p.SourceArn).toBeDefined();
+    }
+  });
+
+  it('lets EventBridge use the key for each rule DLQ, and only for that rule', () => {
+    const key = Object.values(resourcesOfType(base.template, 'AWS::KMS::Key'))[0] as Json;
+    const statements = (key.Properties as { KeyPolicy: { Statement: Statement[] } }).KeyPolicy.Statement;
+    for (const route of routes) {
+      const ruleName = ruleNameFor(route);
+      const path = route.bus === 'default' ? ruleName : `${VERDICT_BUS_NAME}/${ruleName}`;
+      const grant = statements.find((st) =>
+        flat((st.Condition?.ArnEquals as Json | undefined)?.['aws:SourceArn']).endsWith(`:rule/${path}`),
+      );
+      expect(grant).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      });
+    }
+  });
+
+  it('puts verdict-bus routes on the verdict bus', () => {
+    const route: Route = {
+      id: 'decision-recorded',
+      description: 'test route on the verdict bus',
+      bus: 'verdict',
+      pattern: { source: ['verdict'], 'detail-type': ['Verdict Decision'], detail: { decision: ['deny'] } },
+      target: 'model-registry-gate',
+    };
+    const { stack } = buildApp(NO_BUNDLING, { routes: [route] });
+    const template = JSON.parse(JSON.stringify(stack.resolve(stack._toCloudFormation())));
+    const rule = Object.values(template.Resources as Record<string, Json>).find(
+      (r) => r.Type === 'AWS::Events::Rule',
+    ) as Json;
+    expect(rule.Properties).toMatchObject({
+      Name: 'verdict-decision-recorded',
+      EventBusName: { Ref: logicalIdOf(stack, stack.verdictBus) },
+      EventPattern: route.pattern,
+    });
+    const keyPolicy = JSON.stringify(template.Resources[logicalIdOf(stack, stack.storage.key)]);
+    expect(keyPolicy).toContain(':rule/verdict/verdict-decision-recorded');
+  });
+
+  it('renames only detail-type for the CDK', () => {
+    expect(
+      toCdkEventPattern({ source: ['a'], 'detail-type': ['b'], detail: { 'detail-type': ['c'] } }),
+    ).toEqual({
+      source: ['a'],
+      detailType: ['b'],
+      detail: { 'detail-type': ['c'] },
+    });
+  });
+});
+
+describe('the verdict bus', () => {
+  it('is the custom bus "verdict", encrypted with the Verdict key', () => {
+    base.template.resourceCountIs('AWS::Events::EventBus', 1);
+    base.template.hasResourceProperties('AWS::Events::EventBus', {
+      Name: VERDICT_BUS_NAME,
+      KmsKeyIdentifier: keyRef(base),
+    });
+    expect(VERDICT_EVENT_SOURCE).toBe(DECISION_EVENT.source);
+  });
+});
+
+describe('storage', () => {
+  it('has one customer-managed key with rotation', () => {
+    base.template.resourceCountIs('AWS::KMS::Key', 1);
+    base.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    base.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+
+  it('creates the decisions table from the adapter schema: append-only by IAM, PITR, CMK, protected', () => {
+    const id = logicalIdOf(base.stack, base.stack.storage.decisionsTable);
+    const table = base.template.toJSON().Resources[id];
+    expect(table).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyRef(base) },
+        KeySchema: [
+          { AttributeName: DECISION_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: DECISION_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: DECISION_TABLE_LIST_INDEX.indexName,
+            KeySchema: [
+              { AttributeName: DECISION_TABLE_LIST_INDEX.partitionKey, KeyType: 'HASH' },
+              { AttributeName: DECISION_TABLE_LIST_INDEX.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: DECISION_TABLE_LIST_INDEX.projection },
+          },
+        ],
+      },
+    });
+  });
+
+  it('creates the idempotency table Powertools expects', () => {
+    const id = logicalIdOf(base.stack, base.stack.storage.idempotencyTable);
+    expect(base.template.toJSON().Resources[id]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyRef(base) },
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      },
+    });
+  });
+
+  it('keeps the governance bucket private, SSE-KMS, versioned, logged, retained', () => {
+    const { governanceBucket, accessLogBucket } = base.stack.storage;
+    const resources = base.template.toJSON().Resources;
+    expect(resources[logicalIdOf(base.stack, governanceBucket)]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyRef(base) },
+            },
+          ],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalIdOf(base.stack, accessLogBucket) } },
+      },
+    });
+    // Access-log targets cannot use SSE-KMS default encryption: the log bucket uses SSE-S3.
+    expect(resources[logicalIdOf(base.stack, accessLogBucket)]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      },
+    });
+  });
+
+  it('denies every non-TLS request to both buckets', () => {
+    const policies = Object.values(resourcesOfType(base.template, 'AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      const statements = (policy.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument
+        .Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Principal: { AWS: '*' },
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('encrypts every queue with the key, keeps messages 14 days, and denies non-TLS access', () => {
+    const queues = Object.values(resourcesOfType(base.template, 'AWS::SQS::Queue'));
+    expect(queues).toHaveLength(routes.length + FUNCTION_NAMES.length);
+    for (const queue of queues) {
+      expect(queue.Properties).toMatchObject({
+        KmsMasterKeyId: keyRef(base),
+        MessageRetentionPeriod: 1_209_600,
+      });
+    }
+    for (const policy of Object.values(resourcesOfType(base.template, 'AWS::SQS::QueuePolicy'))) {
+      expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('destroys data with retainData=false (dev and staging only)', () => {
+    const resources = custom.template.toJSON().Resources;
+    for (const table of [custom.stack.storage.decisionsTable, custom.stack.storage.idempotencyTable]) {
+      expect(resources[logicalIdOf(custom.stack, table)]).toMatchObject({
+        DeletionPolicy: 'Delete',
+        Properties: { DeletionProtectionEnabled: false },
+      });
+    }
+    expect(resources[logicalIdOf(custom.stack, custom.stack.storage.governanceBucket)].DeletionPolicy).toBe(
+      'Delete',
+    );
+  });
+});
+
+describe.each(FUNCTION_NAMES)('function %s', (name) => {
+  const spec = functions[name];
+
+  it('runs the spec on nodejs22.x / arm64 with tracing', () => {
+    expect(functionProps(base, name)).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      Description: spec.description,
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('gets the environment the handler reads', () => {
+    const variables = (functionProps(base, name).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const s = base.stack;
+    expect(variables).toEqual({
+      VERDICT_ENVIRONMENT: 'dev',
+      VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
+      VERDICT_IDEMPOTENCY_TABLE: { Ref: logicalIdOf(s, s.storage.idempotencyTable) },
+      VERDICT_EVENT_BUS_NAME: { Ref: logicalIdOf(s, s.verdictBus) },
+      VERDICT_POLICY_BUNDLE: '/var/task/policy/bundle.tar.gz',
+      POWERTOOLS_SERVICE_NAME: 'verdict',
+      POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
+    expect(() => readAwsEnvironment(asStrings)).not.toThrow();
+    const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
+    expect(customVariables.VERDICT_ENVIRONMENT).toBe('staging');
+  });
+
+  it('logs to its own KMS-encrypted log group, kept a year', () => {
+    const gate = base.stack.functions[name];
+    const logGroupId = logicalIdOf(base.stack, gate.logGroup);
+    expect(functionProps(base, name).LoggingConfig).toMatchObject({ LogGroup: { Ref: logGroupId } });
+    expect(base.template.toJSON().Resources[logGroupId].Properties).toEqual({
+      LogGroupName: `/verdict/Verdict/${name}`,
+      RetentionInDays: 365,
+      KmsKeyId: keyRef(base),
+    });
+    const keyPolicy = JSON.stringify(base.template.findResources('AWS::KMS::Key'));
+    expect(keyPolicy).toContain(':log-group:/verdict/Verdict/*');
+  });
+
+  it('sends failed async invocations to an encrypted queue', () => {
+    const gate = base.stack.functions[name];
+    base.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(base.stack, gate.function) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(base.stack, gate.failureQueue), 'Arn'] } },
+      },
+    });
+  });
+
+  it('ships an ESM bundle that carries the policy bundle', () => {
+    const code = functionProps(base, name).Code as { S3Key: string };
+    const assetDir = join(base.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
+    expect(readFileSync(join(assetDir, 'policy', 'bundle.tar.gz'))).toEqual(policy.bytes);
+    expect(POLICY_BUNDLE_RUNTIME_PATH).toBe('/var/task/policy/bundle.tar.gz');
+  });
+});
+
+describe('IAM: least privilege', () => {
+  it('uses no managed policies', () => {
+    for (const role of Object.values(resourcesOfType(base.template, 'AWS::IAM::Role'))) {
+      expect((role.Properties as Json).ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('grants Resource "*" only where AWS requires it (X-Ray)', () => {
+    const star = identityStatements(base.template).filter((st) => asList(st.Resource).includes('*'));
+    expect(star).toEqual(
+      FUNCTION_NAMES.map(() => ({
+        Effect: 'Allow',
+        Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        Resource: '*',
+      })),
+    );
+  });
+
+  it('uses wildcards only inside named resources', () => {
+    const wildcards = (s: Synthesized) =>
+      [
+        ...new Set(
+          identityStatements(s.template)
+            .filter((st) => st.Effect === 'Allow')
+            .flatMap((st) => asList(st.Resource).map(flat))
+            .filter((r) => r.includes('*') && r !== '*'),
+        ),
+      ].sort();
+    const bucket = (s: Synthesized) => `<${logicalIdOf(s.stack, s.stack.storage.governanceBucket)}.Arn>/*`;
+    expect(wildcards(base)).toEqual(
+      [bucket(base), 'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/*'].sort(),
+    );
+    expect(wildcards(custom)).toEqual(
+      [
+        bucket(custom),
+        'arn:<AWS::Partition>:s3:::acme-ml-evidence/*',
+        'arn:<AWS::Partition>:s3:::acme-clarify-reports/*',
+        'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/credit-*',
+      ].sort(),
+    );
+  });
+
+  it('may describe and approve model packages of the configured groups only', () => {
+    const [statement] = statementsWithResource(custom, (r) => r.includes(':model-package/'));
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'],
+    });
+    expect(flat(statement?.Resource)).toBe(
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/credit-*',
+    );
+  });
+
+  it('reads the governance bucket and the configured evidence buckets, and decrypts with their keys via S3', () => {
+    const statements = identityStatements(custom.template);
+    const get = statements.find((st) => st.Sid === 'ReadGovernanceObjects');
+    expect(get?.Action).toBe('s3:GetObject');
+    expect(asList(get?.Resource).map(flat).sort()).toEqual(
+      [
+        `<${logicalIdOf(custom.stack, custom.stack.storage.governanceBucket)}.Arn>/*`,
+        'arn:<AWS::Partition>:s3:::acme-ml-evidence/*',
+        'arn:<AWS::Partition>:s3:::acme-clarify-reports/*',
+      ].sort(),
+    );
+    const decrypt = statements.find((st) => st.Sid === 'DecryptGovernanceObjects');
+    expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Resource: [keyRef(custom), KEY_ARN] });
+    expect(flat((decrypt?.Condition?.StringEquals as Json)['kms:ViaService'])).toBe(
+      's3.<AWS::Region>.amazonaws.com',
+    );
+  });
+
+  it('appends and reads decisions, and explicitly denies changing or deleting them', () => {
+    const statements = identityStatements(base.template);
+    const table = { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.storage.decisionsTable), 'Arn'] };
+    const onDecisions = statements.filter((st) => asList(st.Resource).some((r) => flat(r) === flat(table)));
+    const allowed = onDecisions.filter((st) => st.Effect === 'Allow').flatMap((st) => asList(st.Action));
+    expect(allowed.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    const query = statements.find((st) => st.Sid === 'ListDecisions');
+    expect(query?.Action).toBe('dynamodb:Query');
+    expect(flat(query?.Resource)).toBe(`${flat(table)}/index/${DECISION_TABLE_LIST_INDEX.indexName}`);
+
+    const denies = onDecisions.filter((st) => st.Effect === 'Deny');
+    expect(denies).toEqual(
+      FUNCTION_NAMES.map(() => ({
+        Sid: 'DecisionsAreImmutable',
+        Effect: 'Deny',
+        Action: [...DECISION_MUTATING_ACTIONS].sort(),
+        Resource: table,
+      })),
+    );
+    for (const action of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(DECISION_MUTATING_ACTIONS).toContain(action);
+    }
+  });
+
+  it('gives the idempotency table the four calls Powertools makes', () => {
+    const statement = identityStatements(base.template).find((st) => st.Sid === 'UseIdempotencyRecords');
+    expect(statement).toEqual({
+      Sid: 'UseIdempotencyRecords',
+      Effect: 'Allow',
+      Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.storage.idempotencyTable), 'Arn'] },
+    });
+  });
+
+  it('publishes only `source: verdict` events, only on the verdict bus', () => {
+    const publish = identityStatements(base.template).filter((st) =>
+      asList(st.Action).includes('events:PutEvents'),
+    );
+    expect(publish).toEqual(
+      FUNCTION_NAMES.map(() => ({
+        Sid: 'PublishDecisions',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.verdictBus), 'Arn'] },
+        Condition: { StringEquals: { 'events:source': ['verdict'] } },
+      })),
+    );
+  });
+
+  it('uses the Verdict key only through DynamoDB, S3 and SQS', () => {
+    const kmsStatements = identityStatements(base.template).filter((st) =>
+      asList(st.Action).some((a) => a.startsWith('kms:')),
+    );
+    expect(kmsStatements.length).toBeGreaterThan(0);
+    for (const st of kmsStatements) {
+      const via = flat((st.Condition?.StringEquals as Json | undefined)?.['kms:ViaService']);
+      expect(via).toMatch(/^(dynamodb|s3|sqs)\.<AWS::Region>\.amazonaws\.com$/);
+      expect(asList(st.Action).every((a) => !a.includes('*'))).toBe(true);
+    }
+  });
+});
+
+describe('alarms', () => {
+  it('alarm on function errors, throttles and lost failures, and on every dead-letter queue', () => {
+    const alarms = Object.values(resourcesOfType(base.template, 'AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(FUNCTION_NAMES.length * 3 + FUNCTION_NAMES.length + routes.length);
+    const topic = { Ref: logicalIdOf(base.stack, base.stack.alarms.topic) };
+    for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([topic]);
+    base.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyRef(base) });
+  });
+});
+
+describe('outputs', () => {
+  it('names the bus, tables, bucket and functions', () => {
+    const outputs = Object.keys(base.template.toJSON().Outputs).sort();
+    expect(outputs).toEqual(
+      [
+        'AccessLogBucketName',
+        'AlarmTopicArn',
+        'DecisionsTableName',
+        'EventBusArn',
+        'EventBusName',
+        'GovernanceBucketName',
+        'IdempotencyTableName',
+        'KeyArn',
+        'ModelRegistryGateFunctionName',
+      ].sort(),
+    );
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each([
+    ['default context', () => base],
+    ['custom context', () => custom],
+  ])('%s: no unsuppressed errors or warnings', (_label, get) => {
+    const annotations = Annotations.fromStack(get().stack);
+    const format = (found: { id: string; entry: { data: unknown } }[]) =>
+      found.map((f) => `${f.id}: ${String(f.entry.data)}`);
+    expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+    expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+  });
+
+  it('suppresses only what is explained, with a real reason', () => {
+    const suppressed: string[] = [];
+    for (const resource of Object.values(custom.template.toJSON().Resources as Record<string, Json>)) {
+      const rules = (
+        (resource.Metadata as Json | undefined)?.cdk_nag as { rules_to_suppress?: Json[] } | undefined
+      )?.rules_to_suppress;
+      for (const rule of rules ?? []) {
+        expect(typeof rule.reason).toBe('string');
+        expect((rule.reason as string).length).toBeGreaterThanOrEqual(10);
+        suppressed.push(`${resource.Type}:${rule.id}`);
+      }
+    }
+    expect([...new Set(suppressed)].sort()).toEqual(
+      [
+        'AWS::IAM::Policy:AwsSolutions-IAM5',
+        'AWS::IAM::Role:AwsSolutions-IAM5',
+        'AWS::Lambda::Function:AwsSolutions-L1',
+        'AWS::SQS::Queue:AwsSolutions-SQS3',
+      ].sort(),
+    );
+  });
+});
+
+describe('synth guards', () => {
+  it('fails with a clear message when the policy bundle is missing', () => {
+    const missing = join(policy.path, '..', 'nope', 'bundle.tar.gz');
+    expect(() => buildApp({}, { policyBundlePath: missing })).toThrowError(
+      expect.objectContaining({ message: missingPolicyBundleMessage(missing) }),
+    );
+    expect(missingPolicyBundleMessage('policies/build/bundle.tar.gz')).toBe(
+      'Policy bundle not found at policies/build/bundle.tar.gz. Build it with `npm run build:policies` before `cdk synth` or `cdk deploy`.',
+    );
+    // Without bundling (cdk ls, or another stack deployed exclusively) the bundle is not needed.
+    expect(() => buildApp(NO_BUNDLING, { policyBundlePath: missing })).not.toThrow();
+  });
+
+  it('fails with the exact message on a bad context value', () => {
+    expect(() => buildApp({ 'verdict:environment': 'qa' }, { policyBundlePath: policy.path })).toThrowError(
+      expect.objectContaining({
+        message:
+          'Invalid Verdict configuration (CDK context):\n  verdict:environment: must be one of "dev", "staging", "prod" (got "qa")',
+      }),
+    );
+  });
+
+  it('protects a prod stack from deletion', () => {
+    const { stack } = buildApp({ ...NO_BUNDLING, 'verdict:environment': 'prod' });
+    expect(stack.terminationProtection).toBe(true);
+    expect(base.stack.terminationProtection).toBe(false);
+  });
+});
