@@ -1,7 +1,7 @@
 /** Shared by the benchmarks: percentiles, machine description, result files and a compact table. */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release } from 'node:os';
-import { join, relative } from 'node:path';
+import { arch, cpus, loadavg, platform, release } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,6 +53,8 @@ export function machine() {
     cpuCount: list.length,
     node: process.version,
     os: `${platform()} ${release()} ${arch()}`,
+    /** 1, 5 and 15 minute load averages when the result was written: other work on the machine skews it. */
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -65,7 +67,11 @@ export function writeResult(name: string, body: Record<string, unknown>): string
   return relative(REPO_ROOT, path);
 }
 
-export function table(title: string, header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
@@ -78,5 +84,5 @@ export const perSecond = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** True when the module at `url` is the script node was started with (`tsx bench/<name>.ts`). */
 export function isMain(url: string): boolean {
-  return process.argv[1] !== undefined && fileURLToPath(url) === process.argv[1];
+  return process.argv[1] !== undefined && fileURLToPath(url) === resolve(process.argv[1]);
 }

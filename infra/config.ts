@@ -86,7 +86,8 @@ const schemas: Record<ConfigKey, z.ZodType> = {
     z
       .string({ error: 'must be a list of S3 bucket names' })
       .refine((name) => BUCKET_NAME.test(name) && !name.includes('..') && !IP_ADDRESS.test(name), {
-        error: (issue) => `"${String(issue.input)}" is not an S3 bucket name (give names, not ARNs or s3:// URIs)`,
+        error: (issue) =>
+          `"${String(issue.input)}" is not an S3 bucket name (give names, not ARNs or s3:// URIs)`,
       }),
     'S3 bucket names',
   ),
@@ -100,7 +101,8 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   modelPackageGroupPrefix: z
     .string({ error: 'must be a string' })
     .refine((prefix) => GROUP_PREFIX.test(prefix), {
-      error: 'must be empty or the start of a model package group name: 1-63 of [a-zA-Z0-9-], starting with a letter or digit',
+      error:
+        'must be empty or the start of a model package group name: 1-63 of [a-zA-Z0-9-], starting with a letter or digit',
     }),
   retainData: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
 };

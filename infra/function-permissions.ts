@@ -71,9 +71,15 @@ export function evidenceBucketArn(stack: Stack, name: string): string {
   return stack.formatArn({ service: 's3', region: '', account: '', resource: name });
 }
 
-export function grantCapabilities(role: iam.IRole, capabilities: readonly Capability[], t: PermissionTargets): void {
+export function grantCapabilities(
+  role: iam.IRole,
+  capabilities: readonly Capability[],
+  t: PermissionTargets,
+): void {
   const stack = Stack.of(role);
-  const via = (service: string) => ({ StringEquals: { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` } });
+  const via = (service: string) => ({
+    StringEquals: { 'kms:ViaService': `${service}.${stack.region}.amazonaws.com` },
+  });
   const add = (statement: iam.PolicyStatement) => role.addToPrincipalPolicy(statement);
   const has = (capability: Capability) => capabilities.includes(capability);
 
@@ -92,7 +98,10 @@ export function grantCapabilities(role: iam.IRole, capabilities: readonly Capabi
   }
 
   if (has('governance-objects:read')) {
-    const buckets = [t.governanceBucket.bucketArn, ...t.evidenceBucketNames.map((n) => evidenceBucketArn(stack, n))];
+    const buckets = [
+      t.governanceBucket.bucketArn,
+      ...t.evidenceBucketNames.map((n) => evidenceBucketArn(stack, n)),
+    ];
     add(
       new iam.PolicyStatement({
         sid: 'ReadGovernanceObjects',
@@ -102,7 +111,13 @@ export function grantCapabilities(role: iam.IRole, capabilities: readonly Capabi
     );
     // Without ListBucket S3 answers 403 instead of 404 for a missing key, and a missing profile or report
     // would read as an access error rather than as missing evidence.
-    add(new iam.PolicyStatement({ sid: 'ListGovernanceObjects', actions: ['s3:ListBucket'], resources: buckets }));
+    add(
+      new iam.PolicyStatement({
+        sid: 'ListGovernanceObjects',
+        actions: ['s3:ListBucket'],
+        resources: buckets,
+      }),
+    );
     add(
       new iam.PolicyStatement({
         sid: 'DecryptGovernanceObjects',

@@ -126,16 +126,21 @@ export class VerdictStack extends Stack {
       DecisionsTableName: [decisionsTable.tableName, 'Decisions (append-only)'],
       IdempotencyTableName: [idempotencyTable.tableName, 'Powertools idempotency records'],
       GovernanceBucketName: [governanceBucket.bucketName, 'Profiles and evidence'],
-      AccessLogBucketName: [this.storage.accessLogBucket.bucketName, 'Server access logs of the governance bucket'],
+      AccessLogBucketName: [
+        this.storage.accessLogBucket.bucketName,
+        'Server access logs of the governance bucket',
+      ],
       KeyArn: [key.keyArn, 'KMS key of every Verdict resource'],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Subscribe here to receive Verdict alarms'],
     };
-    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
+    for (const [id, [value, description]] of Object.entries(outputs))
+      new CfnOutput(this, id, { value, description });
   }
 
   /** IAM5 findings that are inherent to the grants: objects in a bucket, and packages in any matching group. */
   private suppressWildcards(gate: GateFunction, readsObjects: boolean, config: VerdictConfig): void {
-    const reasonSuffix = 'the key names are only known at run time (a package names its own profile and reports).';
+    const reasonSuffix =
+      'the key names are only known at run time (a package names its own profile and reports).';
     const suppressions = [
       {
         id: 'AwsSolutions-IAM5',
@@ -151,7 +156,9 @@ export class VerdictStack extends Stack {
         reason: `s3:GetObject on the objects of the governance bucket and the configured evidence buckets only: ${reasonSuffix}`,
         appliesTo: [
           `Resource::${flatten(this, this.storage.governanceBucket.bucketArn)}/*`,
-          ...config.evidenceBucketNames.map((name) => `Resource::${flatten(this, evidenceBucketArn(this, name))}/*`),
+          ...config.evidenceBucketNames.map(
+            (name) => `Resource::${flatten(this, evidenceBucketArn(this, name))}/*`,
+          ),
         ],
       });
     }

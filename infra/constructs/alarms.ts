@@ -60,7 +60,11 @@ export class Alarms extends Construct {
     const fiveMinutes = Duration.minutes(5);
     for (const { name, function: fn } of props.functions) {
       const id = pascalCase(name);
-      this.add(`${id}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `${name}: invocations failed`);
+      this.add(
+        `${id}Errors`,
+        fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        `${name}: invocations failed`,
+      );
       this.add(
         `${id}Throttles`,
         fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),

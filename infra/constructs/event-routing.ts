@@ -63,10 +63,18 @@ export class EventRouting extends Construct {
         );
       }
       const target = props.functions[route.target];
-      if (!target) throw new Error(`functions/routes.ts: route "${route.id}" targets unknown function "${route.target}"`);
+      if (!target)
+        throw new Error(
+          `functions/routes.ts: route "${route.id}" targets unknown function "${route.target}"`,
+        );
 
       const constructId = pascalCase(route.id);
-      const dlq = deadLetterQueue(this, `${constructId}DeadLetterQueue`, props.key, `events of rule ${ruleName}`);
+      const dlq = deadLetterQueue(
+        this,
+        `${constructId}DeadLetterQueue`,
+        props.key,
+        `events of rule ${ruleName}`,
+      );
       const rule = new events.Rule(this, `${constructId}Rule`, {
         ruleName,
         description: route.description,

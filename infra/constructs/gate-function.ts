@@ -35,6 +35,14 @@ export function missingPolicyBundleMessage(path: string): string {
   return `Policy bundle not found at ${path}. Build it with \`npm run build:policies\` before \`cdk synth\` or \`cdk deploy\`.`;
 }
 
+/** The deployment package would lack its policies: synth stops (see missingPolicyBundleMessage). */
+export class MissingPolicyBundleError extends Error {
+  override readonly name = 'MissingPolicyBundleError';
+  constructor(readonly path: string) {
+    super(missingPolicyBundleMessage(path));
+  }
+}
+
 export interface GateFunctionProps {
   name: FunctionName;
   spec: FunctionSpec;
@@ -109,7 +117,9 @@ export class GateFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => {
-            const source = policyBundle.isInsideProject ? `${inputDir}/${policyBundle.path}` : policyBundle.path;
+            const source = policyBundle.isInsideProject
+              ? `${inputDir}/${policyBundle.path}`
+              : policyBundle.path;
             return [
               `test -f "${source}" || { echo "${missingPolicyBundleMessage(source).replaceAll('`', '')}" >&2; exit 1; }`,
               `mkdir -p "${outputDir}/policy"`,
@@ -183,9 +193,11 @@ class SqsFailureDestination implements lambda.IDestination {
  */
 function policyBundleSource(scope: Construct, path: string): { path: string; isInsideProject: boolean } {
   if (Stack.of(scope).bundlingRequired && !existsSync(path)) {
-    throw new Error(missingPolicyBundleMessage(path));
+    throw new MissingPolicyBundleError(path);
   }
   const fromRoot = relative(REPO_ROOT, path);
   const isInsideProject = fromRoot !== '' && !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
-  return isInsideProject ? { path: fromRoot.split('\\').join('/'), isInsideProject } : { path, isInsideProject };
+  return isInsideProject
+    ? { path: fromRoot.split('\\').join('/'), isInsideProject }
+    : { path, isInsideProject };
 }

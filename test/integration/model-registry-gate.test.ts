@@ -71,7 +71,7 @@ import {
 } from '../../functions/events/model-package-event.ts';
 import type { Decision } from '../../functions/gates/decision.ts';
 import { MAX_EVENT_BYTES } from '../../functions/gates/middleware/reject-bad-input.ts';
-import type { ModelRegistryModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
+import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { GATE } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
@@ -108,7 +108,7 @@ const handlerEnvironment = {
   AWS_ACCESS_KEY_ID: config.credentials.accessKeyId,
   AWS_SECRET_ACCESS_KEY: config.credentials.secretAccessKey,
   AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
-  VERDICT_ENVIRONMENT: 'test',
+  VERDICT_ENVIRONMENT: 'dev',
   VERDICT_DECISIONS_TABLE: names.decisions,
   VERDICT_IDEMPOTENCY_TABLE: names.idempotency,
   VERDICT_EVENT_BUS_NAME: names.bus,
@@ -498,9 +498,8 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       const records = await dynamodb.send(new ScanCommand({ TableName: names.idempotency }));
       const record = records.Items?.find((item) => item.id?.S?.endsWith(`#${hash}`));
       expect(record?.status?.S).toBe('COMPLETED');
-      await dynamodb.send(
-        new DeleteItemCommand({ TableName: names.idempotency, Key: { id: record?.id ?? {} } }),
-      );
+      if (!record?.id) throw new Error(`no idempotency record for event ${first.event.id}`);
+      await dynamodb.send(new DeleteItemCommand({ TableName: names.idempotency, Key: { id: record.id } }));
       const before = await describePackage(first.arn);
       const decisionsBefore = await decisionCount();
 
@@ -633,9 +632,10 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
 
   it('denies a package whose bias report is missing in S3 (evidence.unreadable)', async () => {
     const group = uniqueName('missing-report');
+    const missingReport = s3Uri(`${group}/clarify/never-written/analysis.json`);
     const arn = await registerPackage(group, {
       profile: await putObject(`${group}/profile.json`, sample('cv-ranker.profile.json')),
-      biasReport: s3Uri(`${group}/clarify/never-written/analysis.json`),
+      biasReport: missingReport,
     });
     const event = await stateChangeEvent(arn);
     const decisionId = deterministicId(GATE, event.id);
@@ -649,6 +649,10 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       { rule: 'bias.evidence_missing', reference: 'Art. 10(2)(f)' },
       { rule: 'evidence.unreadable', reference: 'Art. 10(2)(f)' },
     ]);
+    // The violation names the object it could not read, so the owner knows what to fix.
+    expect(decision?.violations.find((v) => v.rule === 'evidence.unreadable')?.message).toContain(
+      missingReport,
+    );
     const after = await describePackage(arn);
     expect(after.ModelApprovalStatus).toBe('Rejected');
     expect(after.ApprovalDescription).toContain('evidence.unreadable');
@@ -663,7 +667,9 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
     });
     const event = await stateChangeEvent(arn);
     const decisionId = deterministicId(GATE, event.id);
-    setEnvironment({ VERDICT_POLICY_BUNDLE: fileURLToPath(new URL(`./${group}.tar.gz`, SAMPLES)) });
+    setEnvironment({
+      VERDICT_POLICY_BUNDLE: fileURLToPath(new URL(`../../policies/build/${group}.tar.gz`, import.meta.url)),
+    });
     let unbundled: ModelRegistryGateHandler;
     try {
       unbundled = await importHandler();

@@ -24,10 +24,10 @@ export interface GovernanceInputs {
   evidence: {
     bias: BiasEvidence | null;
     /**
-     * Inputs the package names that could not be read, by kind (`profile`, `bias_report`: the keys of the
-     * policy's `verdict.config.evidence.kinds`): each one is a reason to deny.
+     * Inputs the package names that could not be read (`kind` is a key of the policy's
+     * `verdict.config.evidence.kinds`): each one is a reason to deny.
      */
-    missing: string[];
+    missing: MissingEvidence[];
   };
 }
 
@@ -41,7 +41,7 @@ export async function loadGovernanceInputs(
   if (profileSource) {
     const bytes = await objects.get(profileSource);
     if (bytes) profile = parseProfile(bytes);
-    else missing.push('profile');
+    else missing.push({ kind: 'profile', source: profileSource });
   }
 
   const biasSource =
@@ -50,7 +50,7 @@ export async function loadGovernanceInputs(
   if (biasSource) {
     const bytes = await objects.get(biasSource);
     if (bytes) bias = parseClarifyReport(bytes, biasSource);
-    else missing.push('bias_report');
+    else missing.push({ kind: 'bias_report', source: biasSource });
   }
   return { profile, profileSource, evidence: { bias, missing } };
 }

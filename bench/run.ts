@@ -1,0 +1,15 @@
+/** `npm run bench`: every benchmark in turn; each prints a table and writes bench/results/<name>.json. */
+import { runLambdaBundles } from './lambda-bundles.ts';
+import { runPolicyEvaluation } from './policy-evaluation.ts';
+import { machine } from './support.ts';
+
+const m = machine();
+console.log(
+  `verdict benchmarks: ${m.cpuCount} x ${m.cpuModel}, node ${m.node}, ${m.os}, load ${m.loadAverage.join(' ')}\n`,
+);
+const started = process.hrtime.bigint();
+await runPolicyEvaluation();
+console.log();
+const bundlesOk = await runLambdaBundles();
+console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
+if (!bundlesOk) process.exitCode = 1;

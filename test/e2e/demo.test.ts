@@ -1,0 +1,409 @@
+/**
+ * End to end through the CLI: `verdict demo` registers three sample models and gates them; `verdict serve`
+ * then serves the decisions it stored and takes new events over HTTP. The last part drives the HTTP API
+ * in-process, where the test can register a model in the embedded registry itself.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Decision, Rejection } from '../../functions/gates/decision.ts';
+import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
+import { createLocalServer } from '../../functions/local/http/server.ts';
+import { type LocalRuntime, openLocalRuntimeAt } from '../../functions/local/runtime.ts';
+import type { DecisionPage } from '../../functions/ports/decision-store.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin/verdict.js');
+const SAMPLES = join(ROOT, 'functions/local/demo/samples');
+const BUNDLE = join(ROOT, 'policies/build/bundle.tar.gz');
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+/** The environment a user's shell would give the CLI: none of the quiet-logging settings vitest adds. */
+function cliEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
+  }
+  return env;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function verdict(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: cliEnv(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The lines of the demo's report about one model: from its heading to the next blank line. */
+function section(output: string, group: string): string {
+  const start = output.indexOf(`\n${group} v`);
+  expect(start, `no section for ${group} in:\n${output}`).toBeGreaterThanOrEqual(0);
+  const end = output.indexOf('\n\n', start + 1);
+  return output.slice(start + 1, end === -1 ? undefined : end);
+}
+
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+interface HttpResult<T = unknown> {
+  status: number;
+  contentType: string | null;
+  body: T;
+}
+
+async function http<T = unknown>(
+  base: string,
+  path: string,
+  init: { method?: string; body?: string } = {},
+): Promise<HttpResult<T>> {
+  const response = await fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    ...(init.body === undefined ? {} : { body: init.body, headers: { 'content-type': 'application/json' } }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: JSON.parse(text) as T,
+  };
+}
+
+interface PutEventsResponse {
+  FailedEntryCount: number;
+  Entries: ({ EventId: string } | { ErrorCode: string; ErrorMessage: string })[];
+}
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: string[];
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'verdict-e2e-demo-'));
+const dataDir = join(workDir, 'data');
+const jsonDataDir = join(workDir, 'data-json');
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('verdict demo, then verdict serve on its data', () => {
+  let text: Run;
+  let json: Run;
+  let server: ChildProcess | undefined;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+  let base = '';
+
+  beforeAll(async () => {
+    // Separate data dirs: each demo run resets its own.
+    [text, json] = await Promise.all([
+      verdict(['demo', '--data-dir', dataDir]),
+      verdict(['demo', '--data-dir', jsonDataDir, '--json']),
+    ]);
+  });
+
+  afterAll(() => {
+    if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  });
+
+  it('gates the three sample models and reports each outcome', () => {
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    const out = text.stdout;
+    expect(out).toContain('Verdict demo: 3 model versions registered in the embedded model registry');
+
+    const credit = section(out, 'retail-credit-scorer');
+    expect(credit).toMatch(/^retail-credit-scorer v1 \(compliant\): ALLOW -> Approved/);
+    expect(credit).not.toContain('  x ');
+
+    const cv = section(out, 'cv-ranker');
+    expect(cv).toMatch(/^cv-ranker v1 \(bias violation\): DENY -> Rejected/);
+    expect(cv).toContain('x bias.disparate_impact [high] DI < 0.8');
+
+    const citizen = section(out, 'citizen-trust-score');
+    expect(citizen).toMatch(
+      /^citizen-trust-score v1 \(prohibited use\): DENY -> Rejected, risk class prohibited/,
+    );
+    expect(citizen).toMatch(/x prohibited\.social_scoring \[critical\] Art\. 5\(1\)\(c\)/);
+
+    expect(out).toMatch(
+      new RegExp(`^redelivered event ${UUID.source}: no second decision, no second status change$`, 'm'),
+    );
+    expect(out).not.toContain('UNEXPECTED');
+    expect(out).toContain(`Decisions are stored in ${dataDir}.`);
+  });
+
+  it('keeps its stores, SQLite included, in the data dir', () => {
+    expect(existsSync(join(dataDir, 'verdict.db'))).toBe(true);
+    expect(existsSync(join(jsonDataDir, 'verdict.db'))).toBe(true);
+  });
+
+  it('--json prints the three decisions, each pinned to the policy bundle it was made with', () => {
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    const decisions = JSON.parse(json.stdout) as Decision[];
+    expect(decisions).toHaveLength(3);
+    expect(decisions.map((d) => [d.subject.group, d.decision])).toEqual([
+      ['retail-credit-scorer', 'allow'],
+      ['cv-ranker', 'deny'],
+      ['citizen-trust-score', 'deny'],
+    ]);
+
+    const version = readFileSync(join(ROOT, 'policies/VERSION'), 'utf8').trim();
+    const bundleSha256 = sha256(BUNDLE);
+    for (const decision of decisions) {
+      expect(decision.policy.bundleSha256).toBe(bundleSha256);
+      expect(decision.policy.version).toBe(version);
+      expect(decision.id).toMatch(UUID);
+    }
+
+    const [, cv, citizen] = decisions;
+    const di = cv?.violations.find((v) => v.rule === 'bias.disparate_impact');
+    expect(di?.reference).toBe('DI < 0.8');
+    const value = Number(/is (\d+(?:\.\d+)?)/.exec(di?.message ?? '')?.[1]);
+    expect(value).toBeLessThan(0.8);
+    expect(citizen?.violations.map((v) => v.reference)).toContain('Art. 5(1)(c)');
+  });
+
+  it('verdict serve --port 0 listens on an ephemeral port and announces it on stderr', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    base = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 30_000);
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        stderr += chunk;
+        const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
+        if (port) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${port}`);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited with ${code}:\n${stderr}`));
+      });
+    });
+    expect(Number(new URL(base).port)).toBeGreaterThan(0);
+  });
+
+  it('GET /decisions lists the three decisions the demo stored', async () => {
+    const { status, contentType, body } = await http<DecisionPage>(base, '/decisions');
+    expect(status).toBe(200);
+    expect(contentType).toBe('application/json');
+    expect(body.decisions.map((d) => d.subject.group).sort()).toEqual([
+      'citizen-trust-score',
+      'cv-ranker',
+      'retail-credit-scorer',
+    ]);
+    // The ids the demo printed are the ones stored.
+    const printed = [...text.stdout.matchAll(new RegExp(`decision (${UUID.source})`, 'g'))].map((m) => m[1]);
+    expect(body.decisions.map((d) => d.id).sort()).toEqual(printed.sort());
+  });
+
+  it('GET /decisions/<id> returns one decision; an unknown id is a 404 problem', async () => {
+    const { body: page } = await http<DecisionPage>(base, '/decisions');
+    const cv = page.decisions.find((d) => d.subject.group === 'cv-ranker');
+    expect(cv).toBeDefined();
+    const one = await http<Decision>(base, `/decisions/${cv?.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(cv);
+
+    const missing = await http<Problem>(base, '/decisions/00000000-0000-0000-0000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.contentType).toBe('application/problem+json');
+    expect(missing.body).toMatchObject({ status: 404, title: 'Not found' });
+  });
+
+  it('POST /events for a package the registry does not hold: accepted, then rejected, no decision', async () => {
+    const arn = 'arn:aws:sagemaker:local-1:000000000000:model-package/no-such-group/7';
+    const detail = {
+      ModelPackageGroupName: 'no-such-group',
+      ModelPackageVersion: 7,
+      ModelPackageArn: arn,
+      ModelApprovalStatus: 'PendingManualApproval',
+      ModelPackageStatus: 'Completed',
+    };
+    const put = await http<PutEventsResponse>(base, '/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        Entries: [
+          {
+            Source: 'aws.sagemaker',
+            DetailType: 'SageMaker Model Package State Change',
+            Detail: JSON.stringify(detail),
+            Resources: [arn],
+          },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.FailedEntryCount).toBe(0);
+    const [entry] = put.body.Entries;
+    expect(entry).toEqual({ EventId: expect.stringMatching(UUID) });
+    const eventId = entry && 'EventId' in entry ? entry.EventId : '';
+
+    const { status, body } = await http<{ rejections: Rejection[] }>(base, '/rejections');
+    expect(status).toBe(200);
+    const rejection = body.rejections.find((r) => r.eventId === eventId);
+    expect(rejection).toMatchObject({ gate: 'model-registry', code: 'model_package.not_found' });
+    expect(rejection?.message).toContain(arn);
+
+    const { body: page } = await http<DecisionPage>(base, '/decisions');
+    expect(page.decisions).toHaveLength(3);
+    expect(page.decisions.some((d) => d.subject.id === arn)).toBe(false);
+  });
+
+  it('POST /events answers bad requests with problem details', async () => {
+    const malformed = await http<Problem>(base, '/events', { method: 'POST', body: '{"Entries": [' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.contentType).toBe('application/problem+json');
+    expect(malformed.body.title).toBe('Malformed JSON');
+
+    const empty = await http<Problem>(base, '/events', { method: 'POST', body: '{"Entries": []}' });
+    expect(empty.status).toBe(400);
+    expect(empty.contentType).toBe('application/problem+json');
+    expect(empty.body.title).toBe('Invalid PutEvents request');
+    expect(empty.body.errors).toEqual([expect.stringMatching(/^Entries: /)]);
+  });
+
+  it('POST /events with a body over 1 MiB is a 413, and the server keeps serving', async () => {
+    // Far past the limit the server answers while the client is still sending; the unread rest of the
+    // body must not poison the connection for the next request.
+    for (const bytes of [1024 * 1024 + 1, 20 * 1024 * 1024, 1024 * 1024 + 1, 20 * 1024 * 1024]) {
+      const tooLarge = await http<Problem>(base, '/events', { method: 'POST', body: 'x'.repeat(bytes) });
+      expect(tooLarge.status, `${bytes} bytes`).toBe(413);
+      expect(tooLarge.contentType).toBe('application/problem+json');
+      expect(tooLarge.body.title).toBe('Payload too large');
+    }
+    expect((await http(base, '/health')).body).toEqual({ status: 'ok' });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    server?.kill('SIGTERM');
+    const result = await exited;
+    expect(result).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('the local event path through the HTTP API (in-process)', () => {
+  const BUCKET = 's3://verdict-e2e-governance';
+  let runtime: LocalRuntime;
+  let server: ReturnType<typeof createLocalServer>;
+  let base = '';
+
+  beforeAll(async () => {
+    runtime = openLocalRuntimeAt(join(workDir, 'in-process'), { environment: 'e2e' });
+    server = createLocalServer(runtime);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    runtime.close();
+  });
+
+  async function register(group: string, sample: string) {
+    const profile = `${BUCKET}/${group}/profile.json`;
+    const report = `${BUCKET}/${group}/clarify/analysis.json`;
+    await runtime.objects.put(
+      profile,
+      readFileSync(join(SAMPLES, `${sample}.profile.json`)),
+      'application/json',
+    );
+    await runtime.objects.put(
+      report,
+      readFileSync(join(SAMPLES, `${sample}.analysis.json`)),
+      'application/json',
+    );
+    await runtime.registry.createModelPackageGroup(group);
+    return runtime.registry.createModelPackage({
+      groupName: group,
+      customerMetadata: { [PROFILE_METADATA_KEY]: profile },
+      biasReports: { postTraining: report },
+    });
+  }
+
+  function entryFor(pkg: Awaited<ReturnType<typeof register>>) {
+    const event = runtime.registry.toStateChangeEvent(pkg);
+    return {
+      Source: event.source,
+      DetailType: event['detail-type'],
+      Detail: JSON.stringify(event.detail),
+      Resources: event.resources,
+    };
+  }
+
+  it('a registered package posted as a PutEvents entry is gated, its status set and the decision listed', async () => {
+    const credit = await register('e2e-credit-scorer', 'credit-scorer');
+    const cv = await register('e2e-cv-ranker', 'cv-ranker');
+    expect(credit.approvalStatus).toBe('PendingManualApproval');
+
+    const put = await http<PutEventsResponse>(base, '/events', {
+      method: 'POST',
+      body: JSON.stringify({ Entries: [entryFor(credit), entryFor(cv)] }),
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.FailedEntryCount).toBe(0);
+    const eventIds = put.body.Entries.map((e) => ('EventId' in e ? e.EventId : e.ErrorCode));
+    expect(runtime.bus.deadLetters).toEqual([]);
+
+    expect((await runtime.registry.describeModelPackage(credit.arn))?.approvalStatus).toBe('Approved');
+    expect((await runtime.registry.describeModelPackage(cv.arn))?.approvalStatus).toBe('Rejected');
+    expect((await runtime.registry.statusHistory(cv.arn)).map((h) => h.status)).toEqual([
+      'PendingManualApproval',
+      'Rejected',
+    ]);
+
+    const { status, body } = await http<DecisionPage>(base, '/decisions');
+    expect(status).toBe(200);
+    const byArn = new Map(body.decisions.map((d) => [d.subject.id, d]));
+    expect(byArn.get(credit.arn)).toMatchObject({
+      decision: 'allow',
+      violations: [],
+      trigger: { eventId: eventIds[0], source: 'aws.sagemaker' },
+    });
+    expect(byArn.get(cv.arn)).toMatchObject({ decision: 'deny', trigger: { eventId: eventIds[1] } });
+    expect(byArn.get(cv.arn)?.violations.map((v) => v.rule)).toContain('bias.disparate_impact');
+    const approval = (await runtime.registry.describeModelPackage(cv.arn))?.approvalDescription;
+    expect(approval).toContain(byArn.get(cv.arn)?.id);
+
+    // The same state change posted again is a new event, but the package is no longer pending: no new decision.
+    const again = await http<PutEventsResponse>(base, '/events', {
+      method: 'POST',
+      body: JSON.stringify({ Entries: [entryFor(credit)] }),
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.FailedEntryCount).toBe(0);
+    const after = await http<DecisionPage>(base, '/decisions');
+    expect(after.body.decisions).toHaveLength(2);
+    expect((await runtime.registry.statusHistory(credit.arn)).map((h) => h.status)).toEqual([
+      'PendingManualApproval',
+      'Approved',
+    ]);
+  });
+});
