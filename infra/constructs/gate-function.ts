@@ -94,6 +94,8 @@ export class GateFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
+      // No reserved concurrency: registry events are rare, EventBridge retries throttled deliveries for 2 h,
+      // and a reservation fails the deploy in accounts whose concurrency quota is still the new-account 10.
       environment: {
         ...props.environment,
         VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,

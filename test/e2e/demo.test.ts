@@ -293,7 +293,8 @@ describe('verdict demo, then verdict serve on its data', () => {
   it('POST /events with a body over 1 MiB is a 413, and the server keeps serving', async () => {
     // Far past the limit the server answers while the client is still sending; the unread rest of the
     // body must not poison the connection for the next request.
-    for (const bytes of [1024 * 1024 + 1, 20 * 1024 * 1024, 1024 * 1024 + 1, 20 * 1024 * 1024]) {
+    const MiB = 1024 * 1024;
+    for (const bytes of [MiB + 1, 3 * MiB, 3 * MiB, 3 * MiB, 3 * MiB, 3 * MiB, 3 * MiB, MiB + 1]) {
       const tooLarge = await http<Problem>(base, '/events', { method: 'POST', body: 'x'.repeat(bytes) });
       expect(tooLarge.status, `${bytes} bytes`).toBe(413);
       expect(tooLarge.contentType).toBe('application/problem+json');
