@@ -186,6 +186,8 @@ interface OpaBench {
   Extra?: Record<string, number>;
 }
 
+const roundOrNull = (n: number | undefined) => (n === undefined ? null : Math.round(n));
+
 function benchOpa(inputPath: string, ours: unknown) {
   const evaluated = JSON.parse(
     opa(['eval', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, OPA_QUERY]),
@@ -204,8 +206,8 @@ function benchOpa(inputPath: string, ours: unknown) {
     nsPerOp: raw.T / raw.N,
     perSecond: raw.N / (raw.T / 1e9),
     queryEvalNs: {
-      p50: extra.histogram_timer_rego_query_eval_ns_median,
-      p99: extra['histogram_timer_rego_query_eval_ns_99%'],
+      p50: roundOrNull(extra.histogram_timer_rego_query_eval_ns_median),
+      p99: roundOrNull(extra['histogram_timer_rego_query_eval_ns_99%']),
     },
     allocsPerOp: Math.round(((raw as { MemAllocs?: number }).MemAllocs ?? 0) / raw.N),
   };
@@ -349,7 +351,7 @@ export async function runPolicyEvaluation(): Promise<void> {
     },
     baseline: {
       tool: `opa ${opaVersion}`,
-      command: `scripts/opa.sh bench -f json ${OPA_SOURCE_ARGS.join(' ')} -i <input.json> ${OPA_QUERY}`,
+      command: `scripts/opa.sh bench -f json ${OPA_SOURCE_ARGS.map((a) => (a.includes('*') ? `'${a}'` : a)).join(' ')} -i <input.json> ${OPA_QUERY}`,
       evaluator: 'Go topdown (rego target); the wasm evaluator is not compiled into this opa build',
     },
     engineLoadNs: rounded(engineLoadNs, 0),
