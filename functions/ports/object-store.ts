@@ -2,6 +2,8 @@
 export interface ObjectStore {
   /** The object's bytes, or undefined when it does not exist. */
   get(uri: string): Promise<Uint8Array | undefined>;
+  /** The object's size without reading it, or undefined when it does not exist. */
+  stat(uri: string): Promise<{ size: number } | undefined>;
   put(uri: string, body: Uint8Array | string, contentType?: string): Promise<void>;
 }
 

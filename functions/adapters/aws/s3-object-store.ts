@@ -2,7 +2,7 @@
  * ObjectStore over S3. A missing object reads as undefined; S3 answers 404 for it only when the caller
  * may s3:ListBucket, otherwise 403 (AccessDenied), which is thrown like any other error.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type ObjectStore, parseS3Uri } from '../../ports/object-store.ts';
 
 export class S3ObjectStore implements ObjectStore {
@@ -14,6 +14,17 @@ export class S3ObjectStore implements ObjectStore {
       const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       if (!out.Body) return new Uint8Array();
       return await out.Body.transformToByteArray();
+    } catch (error) {
+      if (isMissingKey(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async stat(uri: string): Promise<{ size: number } | undefined> {
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { size: out.ContentLength ?? 0 };
     } catch (error) {
       if (isMissingKey(error)) return undefined;
       throw error;

@@ -61,6 +61,16 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
+  async stat(uri: string): Promise<{ size: number } | undefined> {
+    try {
+      const stats = await fs.stat(this.pathFor(uri));
+      return stats.isFile() ? { size: stats.size } : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
   async put(uri: string, body: Uint8Array | string, _contentType?: string): Promise<void> {
     const file = this.pathFor(uri);
     const dir = path.dirname(file);

@@ -10,6 +10,11 @@ export class MemoryObjectStore implements ObjectStore {
     return this.objects.get(uri) ?? this.fallback?.get(uri);
   }
 
+  async stat(uri: string): Promise<{ size: number } | undefined> {
+    const bytes = this.objects.get(uri);
+    return bytes ? { size: bytes.byteLength } : this.fallback?.stat(uri);
+  }
+
   async put(uri: string, body: Uint8Array | string): Promise<void> {
     this.objects.set(uri, typeof body === 'string' ? new TextEncoder().encode(body) : body);
   }

@@ -1,21 +1,31 @@
 /**
- * Loads what a model package points to: its AI-system profile and its bias evidence.
+ * Loads what a model package points to: its AI-system profile, its bias evidence and the evidence it
+ * holds for each regulatory obligation.
  *
- * A package names its profile with the `CustomerMetadataProperties` key `verdict:profile` (an s3:// URI of
- * the profile JSON); its bias evidence is the Clarify report in `ModelMetrics.Bias` (post-training report
- * preferred, then the combined report, then pre-training).
+ * A package names its inputs in `CustomerMetadataProperties`:
+ * - `verdict:profile`: the s3:// URI of the AI-system profile JSON;
+ * - `verdict:evidence`: the s3:// URI of an evidence manifest, `{"<obligation id>": "s3://..."}`, naming
+ *   one document per obligation (risk management, technical documentation, ...).
+ * Its bias evidence is the Clarify report in `ModelMetrics.Bias` (post-training report preferred, then
+ * the combined report, then pre-training).
  */
+import { z } from 'zod';
 import type { ModelPackage } from '../../ports/model-registry.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
+import { describeIssues, InvalidInputError } from '../../shared/validation.ts';
 import { type BiasEvidence, parseClarifyReport } from '../evidence/clarify-report.ts';
 import type { AiSystemProfile } from '../profile/ai-system-profile.ts';
 import { parseProfile } from '../profile/parse-profile.ts';
 
 export const PROFILE_METADATA_KEY = 'verdict:profile';
+export const EVIDENCE_MANIFEST_METADATA_KEY = 'verdict:evidence';
 
 export interface MissingEvidence {
-  kind: 'profile' | 'bias_report';
+  /** A key of the policy's `verdict.config.evidence.kinds`. */
+  kind: 'profile' | 'bias_report' | 'evidence_manifest' | 'obligation_evidence';
   source: string;
+  /** For obligation evidence: which obligation the document was meant to show. */
+  obligation?: string;
 }
 
 export interface GovernanceInputs {
@@ -23,13 +33,17 @@ export interface GovernanceInputs {
   profileSource: string | null;
   evidence: {
     bias: BiasEvidence | null;
-    /**
-     * Inputs the package names that could not be read (`kind` is a key of the policy's
-     * `verdict.config.evidence.kinds`): each one is a reason to deny.
-     */
+    /** Obligation id -> the document that evidences it (present and readable). */
+    obligations: Record<string, { source: string }>;
+    /** Inputs the package names that could not be read: each one is a reason to deny. */
     missing: MissingEvidence[];
   };
 }
+
+const evidenceManifestSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: 'obligation ids are snake_case' }),
+  z.string().regex(/^s3:\/\/[^/]+\/.+/, { message: 'expected an s3://bucket/key URI' }),
+);
 
 export async function loadGovernanceInputs(
   pkg: ModelPackage,
@@ -52,5 +66,44 @@ export async function loadGovernanceInputs(
     if (bytes) bias = parseClarifyReport(bytes, biasSource);
     else missing.push({ kind: 'bias_report', source: biasSource });
   }
-  return { profile, profileSource, evidence: { bias, missing } };
+
+  const obligations = await loadObligationEvidence(
+    pkg.customerMetadata[EVIDENCE_MANIFEST_METADATA_KEY],
+    objects,
+    missing,
+  );
+  return { profile, profileSource, evidence: { bias, obligations, missing } };
+}
+
+async function loadObligationEvidence(
+  manifestSource: string | undefined,
+  objects: ObjectStore,
+  missing: MissingEvidence[],
+): Promise<Record<string, { source: string }>> {
+  if (!manifestSource) return {};
+  const bytes = await objects.get(manifestSource);
+  if (!bytes) {
+    missing.push({ kind: 'evidence_manifest', source: manifestSource });
+    return {};
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new InvalidInputError('evidence.invalid', [
+      `${manifestSource}: not JSON (${(error as Error).message})`,
+    ]);
+  }
+  const manifest = evidenceManifestSchema.safeParse(json);
+  if (!manifest.success) {
+    throw new InvalidInputError('evidence.invalid', describeIssues(manifest.error.issues, manifestSource));
+  }
+  const entries = Object.entries(manifest.data);
+  const present = await Promise.all(entries.map(([, source]) => objects.stat(source)));
+  const obligations: Record<string, { source: string }> = {};
+  entries.forEach(([obligation, source], i) => {
+    if (present[i]) obligations[obligation] = { source };
+    else missing.push({ kind: 'obligation_evidence', source, obligation });
+  });
+  return obligations;
 }

@@ -123,6 +123,7 @@ async function decide(
     gate: 'model_registry',
     environment: deps.environment,
     asOf: evaluatedAt.toISOString().slice(0, 10),
+    now: evaluatedAt.toISOString(),
     subject,
     profile: inputs.profile,
     evidence: inputs.evidence,

@@ -211,7 +211,11 @@ describe('model-registry gate', () => {
     it('denies when loading inputs outlives the deadline', async () => {
       const f = gateFixture();
       const pkg = await f.register('credit', credit);
-      const hanging = { get: () => new Promise<undefined>(() => undefined), put: async () => undefined };
+      const hanging = {
+        get: () => new Promise<undefined>(() => undefined),
+        stat: () => new Promise<undefined>(() => undefined),
+        put: async () => undefined,
+      };
       const outcome = decided(
         await gateModelPackage(eventFor(f, pkg), { ...f.deps, objects: hanging, deadlineMs: 20 }),
       );
