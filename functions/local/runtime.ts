@@ -10,6 +10,7 @@ import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
+import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
@@ -29,6 +30,7 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   registry: EmbeddedModelRegistry;
   decisions: SqliteDecisionStore;
+  exceptions: SqliteExceptionStore;
   objects: FilesystemObjectStore;
   bus: InProcessEventBus;
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
@@ -40,6 +42,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const now = options.now ?? (() => new Date());
   const registry = new EmbeddedModelRegistry(db, { now });
   const decisions = new SqliteDecisionStore(db);
+  const exceptions = new SqliteExceptionStore(db);
   const objects = new FilesystemObjectStore(options.objectsDir);
   const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());
 
@@ -47,6 +50,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     registry,
     objects,
     decisions,
+    exceptions,
     events: { publish: (event) => bus.publish(event) },
     policyEngine,
     environment: options.environment ?? 'local',
@@ -63,7 +67,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     'model-registry-gate': (event: unknown) => invoke('model-registry-gate', event),
   });
 
-  return { registry, decisions, objects, bus, invoke, close: () => db.close() };
+  return { registry, decisions, exceptions, objects, bus, invoke, close: () => db.close() };
 }
 
 /** The embedded defaults: everything under one data directory. */

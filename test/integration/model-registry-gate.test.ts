@@ -58,9 +58,6 @@ import {
   DECISION_KEY_PREFIX,
   DECISION_LIST_PARTITION,
   DECISION_SORT_KEY,
-  DECISION_TABLE_KEY_ATTRIBUTES,
-  DECISION_TABLE_KEYS,
-  DECISION_TABLE_LIST_INDEX,
   REJECTION_KEY_PREFIX,
   REJECTION_SORT_KEY,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
@@ -76,6 +73,7 @@ import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/gover
 import { GATE } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
+import { createDecisionTable } from '../support/decision-table.ts';
 
 const endpoint = inject('motoEndpoint');
 const BUNDLE = fileURLToPath(new URL('../../policies/build/bundle.tar.gz', import.meta.url));
@@ -305,30 +303,7 @@ let handler: ModelRegistryGateHandler;
 beforeAll(async () => {
   setEnvironment({ ...handlerEnvironment, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });
 
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: names.decisions,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: DECISION_TABLE_KEY_ATTRIBUTES.map((name) => ({
-        AttributeName: name,
-        AttributeType: 'S',
-      })),
-      KeySchema: [
-        { AttributeName: DECISION_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: DECISION_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: DECISION_TABLE_LIST_INDEX.indexName,
-          KeySchema: [
-            { AttributeName: DECISION_TABLE_LIST_INDEX.partitionKey, KeyType: 'HASH' },
-            { AttributeName: DECISION_TABLE_LIST_INDEX.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: DECISION_TABLE_LIST_INDEX.projection },
-        },
-      ],
-    }),
-  );
+  await createDecisionTable(dynamodb, names.decisions);
   // The Powertools DynamoDB persistence layer's default schema: partition key `id` (string), no sort key.
   await dynamodb.send(
     new CreateTableCommand({

@@ -5,6 +5,7 @@ import { EmbeddedModelRegistry } from '../../functions/adapters/local/embedded-m
 import { MemoryObjectStore } from '../../functions/adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
+import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../functions/adapters/local/sqlite-idempotency-persistence.ts';
 import type { ModelPackageSnapshot } from '../../functions/events/model-package-event.ts';
 import type { ModelRegistryGateHandlerDeps } from '../../functions/gates/model-registry/create-handler.ts';
@@ -29,11 +30,13 @@ export function gateFixture() {
   const registry = new EmbeddedModelRegistry(db, { now: () => FIXED_NOW });
   const objects = new MemoryObjectStore();
   const decisions = new SqliteDecisionStore(db);
+  const exceptions = new SqliteExceptionStore(db);
   const published: PublishedEvent[] = [];
   const deps: ModelRegistryGateHandlerDeps = {
     registry,
     objects,
     decisions,
+    exceptions,
     events: { publish: async (event) => void published.push(event) },
     policyEngine: sharedPolicyEngine,
     environment: 'test',
@@ -61,5 +64,5 @@ export function gateFixture() {
     });
   }
 
-  return { db, registry, objects, decisions, published, deps, register };
+  return { db, registry, objects, decisions, exceptions, published, deps, register };
 }

@@ -5,6 +5,7 @@
  *   item        pk                   sk           listPk        listSk
  *   decision    DECISION#<id>        DECISION     DECISIONS     <evaluatedAt as ISO-8601 UTC>#<id>
  *   rejection   REJECTION#<id>       REJECTION    REJECTIONS    <rejectedAt as ISO-8601 UTC>#<id>
+ *   exception   EXCEPTION#<id>       EXCEPTION    EXCEPTIONS#<subject>  <grantedAt as ISO-8601 UTC>#<id>
  *
  * `pk` makes each record addressable by id, so a conditional put on `attribute_not_exists(pk)` is the
  * idempotency check. The `by-time` index (projection ALL) lists records in a stable order: time, then id.
@@ -37,3 +38,6 @@ export const DECISION_LIST_PARTITION = 'DECISIONS';
 export const REJECTION_KEY_PREFIX = 'REJECTION#';
 export const REJECTION_SORT_KEY = 'REJECTION';
 export const REJECTION_LIST_PARTITION = 'REJECTIONS';
+export const EXCEPTION_KEY_PREFIX = 'EXCEPTION#';
+export const EXCEPTION_SORT_KEY = 'EXCEPTION';
+export const EXCEPTION_LIST_PARTITION_PREFIX = 'EXCEPTIONS#';

@@ -15,12 +15,14 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision, Rejection } from '../../gates/decision.ts';
+import type { Exception } from '../../gates/exceptions/exception.ts';
 import {
   type DecisionPage,
   type DecisionStore,
   InvalidCursorError,
   pageSize,
 } from '../../ports/decision-store.ts';
+import type { ExceptionStore } from '../../ports/exception-store.ts';
 import {
   DECISION_KEY_PREFIX,
   DECISION_LIST_PARTITION,
@@ -28,6 +30,9 @@ import {
   DECISION_TABLE_KEY_ATTRIBUTES,
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
+  EXCEPTION_KEY_PREFIX,
+  EXCEPTION_LIST_PARTITION_PREFIX,
+  EXCEPTION_SORT_KEY,
   REJECTION_KEY_PREFIX,
   REJECTION_LIST_PARTITION,
   REJECTION_SORT_KEY,
@@ -52,7 +57,10 @@ export class DecisionStoreError extends Error {
 /** The table and index key of one item; typed from the schema so a renamed attribute fails to compile. */
 type Key = Record<(typeof DECISION_TABLE_KEY_ATTRIBUTES)[number], string>;
 
-type ListKind = 'decisions' | 'rejections';
+type ListKind = 'decisions' | 'rejections' | 'exceptions';
+
+/** A model with more standing exceptions than this needs a policy change, not more waivers. */
+const MAX_EXCEPTIONS_PER_SUBJECT = 1000;
 
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
@@ -62,7 +70,8 @@ const RETRYABLE = new Set([
   'ServiceUnavailable',
 ]);
 
-export class DynamoDbDecisionStore implements DecisionStore {
+/** Decisions, rejections and exceptions: the gate's append-only records, in one table. */
+export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
   private readonly db: DynamoDBDocumentClient;
 
   constructor(
@@ -93,7 +102,7 @@ export class DynamoDbDecisionStore implements DecisionStore {
     const limit = pageSize(options.limit);
     const start = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     // Ask for one more than the page so that the last page carries no cursor.
-    const items = await this.query('decisions', limit + 1, start);
+    const items = await this.query('decisions', DECISION_LIST_PARTITION, true, limit + 1, start);
     const page = items.slice(0, limit);
     const last = page.at(-1);
     const decisions = page.map((item) => item.decision as Decision);
@@ -106,8 +115,43 @@ export class DynamoDbDecisionStore implements DecisionStore {
   }
 
   async listRejections(options: { limit?: number } = {}): Promise<Rejection[]> {
-    const items = await this.query('rejections', pageSize(options.limit));
+    const items = await this.query('rejections', REJECTION_LIST_PARTITION, false, pageSize(options.limit));
     return items.map((item) => item.rejection as Rejection);
+  }
+
+  async grant(exception: Exception): Promise<{ stored: Exception; created: boolean }> {
+    const time = sortableTime(exception.grantedAt, 'grantedAt');
+    const key: Key = {
+      pk: `${EXCEPTION_KEY_PREFIX}${exception.id}`,
+      sk: EXCEPTION_SORT_KEY,
+      listPk: `${EXCEPTION_LIST_PARTITION_PREFIX}${exception.subject}`,
+      listSk: `${time}#${exception.id}`,
+    };
+    const created = await this.putIfAbsent('PutItem (grant exception)', { ...key, exception });
+    if (created) return { stored: exception, created: true };
+    const out = await this.call('GetItem (get exception)', () =>
+      this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      ),
+    );
+    return { stored: out.Item?.exception as Exception, created: false };
+  }
+
+  async listFor(subjects: readonly string[]): Promise<Exception[]> {
+    const pages = await Promise.all(
+      subjects.map((subject) =>
+        this.query(
+          'exceptions',
+          `${EXCEPTION_LIST_PARTITION_PREFIX}${subject}`,
+          true,
+          MAX_EXCEPTIONS_PER_SUBJECT,
+        ),
+      ),
+    );
+    return pages
+      .flat()
+      .sort((a, b) => String(a.listSk).localeCompare(String(b.listSk)))
+      .map((item) => item.exception as Exception);
   }
 
   /** True when written, false when an item with the same key already exists. */
@@ -132,8 +176,14 @@ export class DynamoDbDecisionStore implements DecisionStore {
     }
   }
 
-  /** Up to `limit` items of one kind from the `by-time` index, following pages past the 1 MB cap. */
-  private async query(kind: ListKind, limit: number, start?: Key): Promise<Record<string, unknown>[]> {
+  /** Up to `limit` items of one list partition of the `by-time` index, following pages past the 1 MB cap. */
+  private async query(
+    kind: ListKind,
+    partition: string,
+    forward: boolean,
+    limit: number,
+    start?: Key,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let exclusiveStartKey: Record<string, unknown> | undefined = start ? { ...start } : undefined;
     do {
@@ -143,10 +193,8 @@ export class DynamoDbDecisionStore implements DecisionStore {
             TableName: this.tableName,
             IndexName: DECISION_TABLE_LIST_INDEX.indexName,
             KeyConditionExpression: `${DECISION_TABLE_LIST_INDEX.partitionKey} = :listPk`,
-            ExpressionAttributeValues: {
-              ':listPk': kind === 'decisions' ? DECISION_LIST_PARTITION : REJECTION_LIST_PARTITION,
-            },
-            ScanIndexForward: kind === 'decisions',
+            ExpressionAttributeValues: { ':listPk': partition },
+            ScanIndexForward: forward,
             Limit: limit - items.length,
             ExclusiveStartKey: exclusiveStartKey,
           }),

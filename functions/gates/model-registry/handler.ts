@@ -16,11 +16,13 @@ import { createModelRegistryGateHandler } from './create-handler.ts';
 
 const env = readAwsEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 
 export const handler = createModelRegistryGateHandler({
   registry: new SageMakerModelRegistry(tracer.captureAWSv3Client(new SageMakerClient({}))),
   objects: new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({}))),
-  decisions: new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE),
+  decisions: records,
+  exceptions: records,
   events: new EventBridgePublisher(
     tracer.captureAWSv3Client(new EventBridgeClient({})),
     env.VERDICT_EVENT_BUS_NAME,

@@ -7,11 +7,13 @@
 import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
+import type { ExceptionStore } from '../../ports/exception-store.ts';
 import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import { canonicalSha256, deterministicId } from '../../shared/hashing.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import type { Decision, Violation } from '../decision.ts';
+import type { Exception } from '../exceptions/exception.ts';
 import { cannotDecide, withDeadline } from '../fail-closed.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
@@ -26,6 +28,7 @@ export interface ModelRegistryGateDeps {
   registry: ModelRegistry;
   objects: ObjectStore;
   decisions: DecisionStore;
+  exceptions: ExceptionStore;
   events: EventPublisher;
   /** Resolves the engine for the current bundle; a failure denies every model until fixed. */
   policyEngine: () => Promise<PolicyEngine>;
@@ -104,9 +107,13 @@ async function decide(
   const policy = { bundleSha256: engine.bundle.sha256, version: engine.bundle.version, entrypoint };
 
   let inputs: GovernanceInputs;
+  let exceptions: Exception[];
   try {
-    inputs = await withDeadline(
-      loadGovernanceInputs(pkg, deps.objects),
+    [inputs, exceptions] = await withDeadline(
+      Promise.all([
+        loadGovernanceInputs(pkg, deps.objects),
+        deps.exceptions.listFor([pkg.groupName, pkg.arn]),
+      ]),
       deps.deadlineMs,
       'loading governance inputs',
     );
@@ -127,6 +134,7 @@ async function decide(
     subject,
     profile: inputs.profile,
     evidence: inputs.evidence,
+    exceptions,
   };
   const inputSha256 = canonicalSha256(input);
   let result: PolicyResult;

@@ -6,6 +6,7 @@ import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-st
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
+import { SqliteExceptionStore } from '../../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../adapters/local/sqlite-idempotency-persistence.ts';
 import {
   modelPackageFromDescription,
@@ -78,6 +79,7 @@ async function gateOffline(options: GateOptions) {
     registry: new EventSnapshotRegistry(pkg),
     objects,
     decisions,
+    exceptions: new SqliteExceptionStore(db),
     events: { publish: async () => undefined },
     policyEngine: cachedPolicyEngine(policyBundlePath()),
     environment: options.environment,

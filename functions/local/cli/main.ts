@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { registerDemoCommand } from './demo-command.ts';
+import { registerExceptionCommand } from './exception-command.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { registerGateCommand } from './gate-command.ts';
 import { registerServeCommand } from './serve-command.ts';
@@ -12,6 +13,7 @@ const program = new Command('verdict')
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
 registerDemoCommand(program);
+registerExceptionCommand(program);
 registerGateCommand(program);
 registerServeCommand(program);
 

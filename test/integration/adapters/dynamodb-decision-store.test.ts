@@ -1,46 +1,15 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import {
-  DECISION_TABLE_KEYS,
-  DECISION_TABLE_LIST_INDEX,
-} from '../../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../../functions/adapters/aws/dynamodb-decision-store.ts';
 import type { Decision, Rejection } from '../../../functions/gates/decision.ts';
 import { InvalidCursorError } from '../../../functions/ports/decision-store.ts';
 import { awsClientConfig, uniqueName } from '../../support/aws-clients.ts';
+import { createDecisionTable } from '../../support/decision-table.ts';
 
 const client = new DynamoDBClient(awsClientConfig(inject('motoEndpoint')));
 
-/** Creates a table from the exported schema, as the CDK stack does. */
-async function createDecisionTable(): Promise<string> {
-  const tableName = uniqueName('verdict-decisions');
-  const { partitionKey, sortKey } = DECISION_TABLE_KEYS;
-  const index = DECISION_TABLE_LIST_INDEX;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, index.partitionKey, index.sortKey].map((name) => ({
-        AttributeName: name,
-        AttributeType: 'S',
-      })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: index.projection },
-        },
-      ],
-    }),
-  );
-  return tableName;
+async function createTable(): Promise<string> {
+  return createDecisionTable(client, uniqueName('verdict-decisions'));
 }
 
 function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
@@ -92,7 +61,7 @@ let tableName: string;
 let store: DynamoDbDecisionStore;
 
 beforeEach(async () => {
-  tableName = await createDecisionTable();
+  tableName = await createTable();
   store = new DynamoDbDecisionStore(client, tableName);
 });
 
@@ -186,5 +155,33 @@ describe('DynamoDbDecisionStore against the emulator', () => {
     ]);
     expect((await store.list()).decisions.map((d) => d.id)).toEqual(['d-1']);
     await expect(store.get('r-1')).resolves.toBeUndefined();
+  });
+
+  it('records exceptions once and lists them per subject, oldest first', async () => {
+    const store = new DynamoDbDecisionStore(client, await createTable());
+    const waiver = (id: string, subject: string, grantedAt: string) => ({
+      id,
+      rule: 'bias.disparate_impact',
+      subject,
+      reason: 'Retraining with reweighted data is scheduled',
+      approver: 'head-of-model-risk',
+      expiresAt: '2027-01-31T00:00:00Z',
+      grantedAt,
+    });
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/cv-ranker/1';
+    const first = waiver('e-1', 'cv-ranker', '2026-11-01T00:00:00.000Z');
+    const second = waiver('e-2', arn, '2026-10-01T00:00:00.000Z');
+
+    await expect(store.grant(first)).resolves.toEqual({ stored: first, created: true });
+    await expect(store.grant({ ...first, reason: 'a different reason entirely' })).resolves.toEqual({
+      stored: first,
+      created: false,
+    });
+    await store.grant(second);
+    await store.grant(waiver('e-3', 'credit-scorer', '2026-11-02T00:00:00.000Z'));
+
+    await expect(store.listFor(['cv-ranker', arn])).resolves.toEqual([second, first]);
+    await expect(store.listFor(['nobody'])).resolves.toEqual([]);
+    expect((await store.list()).decisions).toEqual([]);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * An exception (waiver): a named person accepts one rule's violation for one model, for a reason, until
+ * an expiry. It is recorded like a decision, never edited, and lapses on its own: the policy compares
+ * `expiresAt` with the evaluation time.
+ */
+import { z } from 'zod';
+
+/** A waiver longer than this is a policy change, not an exception. */
+export const MAX_EXCEPTION_DAYS = 365;
+
+export const exceptionRequestSchema = z.strictObject({
+  rule: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, { message: 'expected a rule id like bias.disparate_impact' }),
+  /** A model package group name (every version) or one model package ARN. */
+  subject: z.string().min(1).max(256),
+  reason: z.string().trim().min(10, { message: 'say why, in at least 10 characters' }).max(2000),
+  approver: z.string().trim().min(1).max(200),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;
+
+export interface Exception extends ExceptionRequest {
+  id: string;
+  grantedAt: string;
+}
+
+/** Checks the window: an exception starts now and ends after at most MAX_EXCEPTION_DAYS. */
+export function exceptionWindowProblems(request: ExceptionRequest, now: Date): string[] {
+  const expires = Date.parse(request.expiresAt);
+  if (expires <= now.getTime()) return [`expiresAt: ${request.expiresAt} is not in the future`];
+  if (expires - now.getTime() > MAX_EXCEPTION_DAYS * 86_400_000) {
+    return [`expiresAt: an exception lasts at most ${MAX_EXCEPTION_DAYS} days`];
+  }
+  return [];
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
+import {
+  EXCEPTIONS_IMMUTABLE_MESSAGE,
+  SqliteExceptionStore,
+} from '../../../functions/adapters/local/sqlite-exception-store.ts';
+import { grantException } from '../../../functions/gates/exceptions/grant-exception.ts';
+import { InvalidInputError } from '../../../functions/shared/validation.ts';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const request = {
+  rule: 'bias.disparate_impact',
+  subject: 'cv-ranker',
+  reason: 'Retraining with reweighted data is scheduled for January',
+  approver: 'head-of-model-risk',
+  expiresAt: '2027-01-31T00:00:00Z',
+};
+
+function store() {
+  const db = openDatabase(':memory:');
+  return { db, exceptions: new SqliteExceptionStore(db) };
+}
+
+async function problemsOf(run: Promise<unknown>): Promise<string[]> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InvalidInputError);
+  expect((error as InvalidInputError).code).toBe('exception.invalid');
+  return (error as InvalidInputError).problems;
+}
+
+describe('exceptions', () => {
+  it('records a grant once, with its time, and lists it for its subject', async () => {
+    const { exceptions } = store();
+    const first = await grantException(request, exceptions, NOW);
+    const again = await grantException(request, exceptions, new Date('2026-11-29T00:00:00Z'));
+
+    expect(first).toMatchObject({ ...request, grantedAt: NOW.toISOString() });
+    expect(again).toEqual(first);
+    expect(
+      await exceptions.listFor([
+        'cv-ranker',
+        'arn:aws:sagemaker:local-1:000000000000:model-package/cv-ranker/1',
+      ]),
+    ).toEqual([first]);
+    expect(await exceptions.listFor(['credit-scorer'])).toEqual([]);
+  });
+
+  it('refuses an exception without a rule id, a real reason, or a future expiry', async () => {
+    const { exceptions } = store();
+    expect(
+      await problemsOf(grantException({ ...request, rule: 'DI', reason: 'ok' }, exceptions, NOW)),
+    ).toEqual([
+      'rule: expected a rule id like bias.disparate_impact',
+      'reason: say why, in at least 10 characters',
+    ]);
+    expect(
+      await problemsOf(grantException({ ...request, expiresAt: '2026-11-01T00:00:00Z' }, exceptions, NOW)),
+    ).toEqual(['expiresAt: 2026-11-01T00:00:00Z is not in the future']);
+    expect(
+      await problemsOf(grantException({ ...request, expiresAt: '2028-01-01T00:00:00Z' }, exceptions, NOW)),
+    ).toEqual(['expiresAt: an exception lasts at most 365 days']);
+    expect(await exceptions.listFor(['cv-ranker'])).toEqual([]);
+  });
+
+  it('cannot be edited or deleted once granted', async () => {
+    const { db, exceptions } = store();
+    await grantException(request, exceptions, NOW);
+    expect(() => db.prepare("UPDATE exceptions SET body = '{}'").run()).toThrow(EXCEPTIONS_IMMUTABLE_MESSAGE);
+    expect(() => db.prepare('DELETE FROM exceptions').run()).toThrow(EXCEPTIONS_IMMUTABLE_MESSAGE);
+  });
+});
