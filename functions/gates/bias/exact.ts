@@ -46,10 +46,10 @@ export const undefinedBecause = (reason: string): Exact => ({ kind: 'undefined',
 export const ZERO: Exact = finite(rational(0n, 1n));
 export const ONE: Exact = finite(rational(1n, 1n));
 
-/** num/den with the division-by-zero rules above; `what` names the quotient in the 0/0 reason. */
-export function quotient(num: bigint, den: bigint, what: string): Exact {
+/** num/den with the division-by-zero rules above; `what` and `why` explain a 0/0. */
+export function quotient(num: bigint, den: bigint, what: string, why?: string): Exact {
   if (den !== 0n) return finite(rational(num, den));
-  if (num === 0n) return undefinedBecause(`${what} is 0/0`);
+  if (num === 0n) return undefinedBecause(`${what} is 0/0${why ? ` (${why})` : ''}`);
   return infinite(num > 0n ? 1 : -1);
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Violation } from '../../gates/decision.ts';
+import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 
@@ -44,13 +44,5 @@ export function registerDemoCommand(program: Command): void {
 function render(result: DemoResult): string[] {
   const { decision } = result;
   const head = `${result.group} v${decision.subject.version} (${result.story}): ${decision.decision.toUpperCase()} -> ${result.approvalStatus}, risk class ${decision.riskClass ?? 'unknown'}`;
-  return [head, `  decision ${decision.id}`, ...decision.violations.flatMap(renderViolation), ''];
-}
-
-function renderViolation(v: Violation): string[] {
-  return [
-    `  x ${v.rule} [${v.severity}] ${v.reference}`,
-    `      ${v.message}`,
-    `      remediation: ${v.remediation}`,
-  ];
+  return [head, `  decision ${decision.id}`, ...decision.violations.flatMap((v) => renderViolation(v)), ''];
 }

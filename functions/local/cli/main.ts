@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../shared/validation.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerExceptionCommand } from './exception-command.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { registerExplainCommand } from './explain-command.ts';
 import { registerGateCommand } from './gate-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('verdict')
 
 registerDemoCommand(program);
 registerExceptionCommand(program);
+registerExplainCommand(program);
 registerGateCommand(program);
 registerServeCommand(program);
 
