@@ -36,7 +36,7 @@ export function renderDecision(decision: Decision, options: { width?: number } =
     ...renderViolations(violations),
     ...renderObligations(decision.obligations),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 /** One violation: rule, severity and reference on the first line, then message and remediation. */
