@@ -27,6 +27,17 @@ if ! fresh venv tools/requirements.txt; then
   mark venv
 fi
 
+# Report tests render PDFs with poppler (pdftotext, pdftoppm) and HTML in headless Chromium.
+if ! command -v pdftotext >/dev/null || ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing poppler-utils and chromium from Debian" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils chromium >/dev/null
+  else
+    echo "setup: install poppler-utils and chromium (e.g. apt-get install poppler-utils chromium) for the report tests" >&2
+  fi
+fi
+
 if ! fresh opa tools/go.mod tools/go.sum; then
   echo "setup: building the pinned opa (go tool opa)" >&2
   (cd tools && go tool opa version >/dev/null)

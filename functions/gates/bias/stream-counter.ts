@@ -1,0 +1,274 @@
+/**
+ * Confusion counts per facet value, streamed from CSV (csv-parse) or JSON Lines (readline) of any size.
+ * Memory depends on the number of distinct facet values (bounded by `maxGroups`), never on the number
+ * of rows: each row is folded into four counters and dropped.
+ *
+ * A row's label and prediction are positive when they equal the positive value (`--positive`); by
+ * default "1" or true (for CSV the text 1 or true in any case; for JSON Lines also the number 1 and the
+ * boolean true). Any other value is negative, as in SageMaker Clarify, which collapses the labels into
+ * "positive value" and "anything else". An empty or missing label, prediction or facet is an error that
+ * names the row.
+ */
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { CsvError, parse } from 'csv-parse';
+import { InvalidInputError } from '../../shared/validation.ts';
+import type { ConfusionCounts } from './metrics.ts';
+
+export interface CountSpec {
+  label: string;
+  prediction: string;
+  facet: string;
+  /** The positive label and prediction value; default "1" / true. */
+  positive?: string | undefined;
+  /**
+   * The group a facet value counts towards, or undefined to skip the row; default: the value itself.
+   * With one sensitive value against every other value, two groups suffice whatever the facet holds.
+   */
+  group?: ((facetValue: string) => string | undefined) | undefined;
+  /** Distinct groups allowed before the facet is rejected as not categorical; default 10 000. */
+  maxGroups?: number | undefined;
+}
+
+export interface CountResult {
+  /** Confusion counts per group, in order of first appearance. */
+  byGroup: Map<string, ConfusionCounts>;
+  /** Data rows read. */
+  rows: number;
+  /** Rows whose facet value belongs to no group (the `group` function returned undefined). */
+  skipped: number;
+}
+
+export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+
+export const DEFAULT_MAX_GROUPS = 10_000;
+const CODE = 'bias.data_invalid';
+
+/** Counters of one group: TP, FP, FN, TN (plain numbers: exact up to 2^53 rows). */
+type Tally = [number, number, number, number];
+
+class Counter {
+  readonly tallies = new Map<string, Tally>();
+  rows = 0;
+  skipped = 0;
+  readonly #group: ((v: string) => string | undefined) | undefined;
+  readonly #maxGroups: number;
+
+  constructor(
+    spec: CountSpec,
+    private readonly where: (detail: string) => string,
+  ) {
+    this.#group = spec.group;
+    this.#maxGroups = spec.maxGroups ?? DEFAULT_MAX_GROUPS;
+  }
+
+  add(facetValue: string, label: boolean, prediction: boolean): void {
+    this.rows++;
+    const key = this.#group ? this.#group(facetValue) : facetValue;
+    if (key === undefined) {
+      this.skipped++;
+      return;
+    }
+    let t = this.tallies.get(key);
+    if (t === undefined) {
+      if (this.tallies.size >= this.#maxGroups)
+        throw new InvalidInputError(CODE, [
+          this.where(
+            `the facet has more than ${this.#maxGroups} distinct values; a facet must be categorical (bucket continuous values first)`,
+          ),
+        ]);
+      t = [0, 0, 0, 0];
+      this.tallies.set(key, t);
+    }
+    t[label ? (prediction ? 0 : 2) : prediction ? 1 : 3]++;
+  }
+
+  result(): CountResult {
+    const byGroup = new Map<string, ConfusionCounts>();
+    for (const [k, [tp, fp, fn, tn]] of this.tallies)
+      byGroup.set(k, { TP: BigInt(tp), FP: BigInt(fp), FN: BigInt(fn), TN: BigInt(tn) });
+    return { byGroup, rows: this.rows, skipped: this.skipped };
+  }
+}
+
+function positiveText(positive: string | undefined): (s: string) => boolean {
+  if (positive !== undefined) return (s) => s === positive;
+  return (s) => s === '1' || (s.length === 4 && s.toLowerCase() === 'true');
+}
+
+function positiveJson(positive: string | undefined): (v: string | number | boolean) => boolean {
+  if (positive !== undefined) return (v) => String(v) === positive;
+  return (v) => v === true || v === 1 || (typeof v === 'string' && positiveText(undefined)(v));
+}
+
+type Input = Readable | AsyncIterable<Uint8Array | string>;
+const toReadable = (input: Input): Readable => (input instanceof Readable ? input : Readable.from(input));
+
+/** Counts CSV rows (first row: the header), streamed. `source` names the input in error messages. */
+export async function countCsv(
+  input: Input,
+  spec: CountSpec,
+  source: string,
+  delimiter = ',',
+): Promise<CountResult> {
+  const isPositive = positiveText(spec.positive);
+  let line = 0;
+  let row = 0;
+  const where = (detail: string) => `${source}: row ${row} (line ${line}): ${detail}`;
+  const counter = new Counter(spec, where);
+  let columns: [number, number, number] | undefined;
+  const names = [spec.label, spec.prediction, spec.facet];
+
+  const parser = parse({
+    bom: true,
+    delimiter,
+    skip_empty_lines: true,
+    on_record: (record: string[], info: { lines: number }) => {
+      line = info.lines;
+      if (columns === undefined) {
+        columns = header(record, names, source) as [number, number, number];
+        return null;
+      }
+      row++;
+      const [li, pi, fi] = columns;
+      const label = record[li] as string;
+      const prediction = record[pi] as string;
+      const facet = record[fi] as string;
+      if (label === '' || prediction === '' || facet === '') {
+        const empty = [label, prediction, facet].findIndex((v) => v === '');
+        throw new InvalidInputError(CODE, [where(`column ${JSON.stringify(names[empty])} is empty`)]);
+      }
+      counter.add(facet, isPositive(label), isPositive(prediction));
+      return null;
+    },
+  });
+  const readable = toReadable(input);
+  try {
+    readable.on('error', (error) => parser.destroy(error));
+    readable.pipe(parser);
+    parser.resume();
+    await finished(parser);
+  } catch (error) {
+    readable.destroy();
+    if (error instanceof InvalidInputError) throw error;
+    if (error instanceof CsvError)
+      throw new InvalidInputError(CODE, [`${source}: row ${row + 1} (line ${line + 1}): ${error.message}`]);
+    throw error;
+  }
+  if (columns === undefined) throw new InvalidInputError(CODE, [`${source}: empty file (no header row)`]);
+  if (counter.rows === 0) throw new InvalidInputError(CODE, [`${source}: no data rows after the header`]);
+  return counter.result();
+}
+
+function header(record: string[], names: string[], source: string): number[] {
+  const problems: string[] = [];
+  const indexes = names.map((name) => {
+    const at = record.indexOf(name);
+    if (at === -1) problems.push(`${source}: no column ${JSON.stringify(name)} in the header`);
+    else if (record.indexOf(name, at + 1) !== -1)
+      problems.push(`${source}: column ${JSON.stringify(name)} appears more than once in the header`);
+    return at;
+  });
+  if (problems.length) {
+    problems.push(`${source}: the header has ${record.map((c) => JSON.stringify(c)).join(', ')}`);
+    throw new InvalidInputError(CODE, problems);
+  }
+  return indexes;
+}
+
+/** Counts JSON Lines rows (one object per line; blank lines skipped), streamed. */
+export async function countJsonl(input: Input, spec: CountSpec, source: string): Promise<CountResult> {
+  const isPositive = positiveJson(spec.positive);
+  let line = 0;
+  const where = (detail: string) => `${source}: row ${line} (line ${line}): ${detail}`;
+  const counter = new Counter(spec, where);
+  const readable = toReadable(input);
+  const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
+  const names = [spec.label, spec.prediction, spec.facet] as const;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) {
+        if (text.trim().length > 1) count(text.slice(1));
+        continue;
+      }
+      if (text.length === 0 || text.trim().length === 0) continue;
+      count(text);
+    }
+  } finally {
+    lines.close();
+    readable.destroy();
+  }
+  if (counter.rows === 0) throw new InvalidInputError(CODE, [`${source}: no rows (empty file)`]);
+  return counter.result();
+
+  function count(text: string): void {
+    let row: unknown;
+    try {
+      row = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidInputError(CODE, [where(`not JSON: ${(error as Error).message}`)]);
+    }
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw new InvalidInputError(CODE, [where('not a JSON object')]);
+    const record = row as Record<string, unknown>;
+    const values = names.map((name) => {
+      const v = record[name];
+      if (v === undefined || !Object.hasOwn(record, name))
+        throw new InvalidInputError(CODE, [where(`no field ${JSON.stringify(name)}`)]);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+        throw new InvalidInputError(CODE, [
+          where(`field ${JSON.stringify(name)} is ${v === null ? 'null' : typeof v}, not a string, number or boolean`),
+        ]);
+      if (v === '') throw new InvalidInputError(CODE, [where(`field ${JSON.stringify(name)} is empty`)]);
+      return v;
+    }) as [string | number | boolean, string | number | boolean, string | number | boolean];
+    counter.add(String(values[2]), isPositive(values[0]), isPositive(values[1]));
+  }
+}
+
+/** The format of a file: by extension (.csv, .tsv, .jsonl, .ndjson, .json, optionally .gz), else sniffed. */
+export function formatOf(path: string, firstBytes: Uint8Array): DataFormat {
+  const name = path.toLowerCase().replace(/\.gz$/, '');
+  const ext = extname(name);
+  if (ext === '.csv') return 'csv';
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  const text = new TextDecoder().decode(firstBytes).replace(/^\uFEFF/, '').trimStart();
+  return text.startsWith('{') ? 'jsonl' : text.split('\n')[0]?.includes('\t') && !text.split('\n')[0]?.includes(',') ? 'tsv' : 'csv';
+}
+
+/** Counts a CSV, TSV or JSON Lines file (gzip when it ends in .gz), streamed. */
+export async function countFile(path: string, spec: CountSpec, format?: DataFormat): Promise<CountResult> {
+  const gz = path.toLowerCase().endsWith('.gz');
+  const open = () => {
+    const file = createReadStream(path);
+    if (!gz) return file;
+    const gunzip = createGunzip();
+    file.on('error', (error) => gunzip.destroy(error));
+    return file.pipe(gunzip);
+  };
+  const fmt = format ?? formatOf(path, await firstBytes(open()));
+  const input = open();
+  if (fmt === 'jsonl') return countJsonl(input, spec, path);
+  return countCsv(input, spec, path, fmt === 'tsv' ? '\t' : ',');
+}
+
+async function firstBytes(stream: Readable, n = 4096): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= n) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, n);
+}
