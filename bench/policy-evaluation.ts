@@ -64,7 +64,11 @@ const SCENARIOS: Scenario[] = [
     name: 'deny-bias',
     profile: 'credit-scorer.profile.json',
     report: 'cv-ranker.analysis.json',
-    expect: { decision: 'deny', approvalStatus: 'Rejected', rules: ['bias.disparate_impact'] },
+    expect: {
+      decision: 'deny',
+      approvalStatus: 'Rejected',
+      rules: ['bias.difference_in_positive_proportions', 'bias.disparate_impact', 'bias.recall_difference'],
+    },
   },
 ];
 

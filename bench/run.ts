@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark in turn; each prints a table and writes bench/results/<name>.json. */
+import { runBiasMetrics } from './bias-metrics.ts';
 import { runLambdaBundles } from './lambda-bundles.ts';
+import { runLedger } from './ledger.ts';
 import { runPolicyEvaluation } from './policy-evaluation.ts';
 import { machine } from './support.ts';
 
@@ -11,5 +13,9 @@ const started = process.hrtime.bigint();
 await runPolicyEvaluation();
 console.log();
 const bundlesOk = await runLambdaBundles();
+console.log();
+await runLedger();
+console.log();
+await runBiasMetrics();
 console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 if (!bundlesOk) process.exitCode = 1;

@@ -1,12 +1,12 @@
 /**
  * Compiles policies/ into one OPA WebAssembly bundle (policies/build/bundle.tar.gz) with one entrypoint
- * per gate, and prints its SHA-256 and version. Every decision carries both.
+ * per gate and per query (classify), and prints its SHA-256 and version. Every decision carries both.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATE_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';
+import { POLICY_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';
 import { loadPolicyBundle } from '../functions/gates/policy/policy-bundle.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,7 +15,7 @@ const out = join(policies, 'build', 'bundle.tar.gz');
 const version = readFileSync(join(policies, 'VERSION'), 'utf8').trim();
 
 mkdirSync(dirname(out), { recursive: true });
-const entrypointArgs = Object.values(GATE_ENTRYPOINTS).flatMap((entrypoint) => ['-e', entrypoint]);
+const entrypointArgs = Object.values(POLICY_ENTRYPOINTS).flatMap((entrypoint) => ['-e', entrypoint]);
 execFileSync(
   join(root, 'scripts', 'opa.sh'),
   [

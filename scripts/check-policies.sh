@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The policy quality bar: formatted, strictly type-checked, and tested with at least 90 % coverage.
+# The policy quality bar: formatted, strictly type-checked, Regal-lint clean (.regal/config.yaml), and tested
+# with at least 90 % coverage.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 opa="$root/scripts/opa.sh"
+regal="$root/scripts/regal.sh"
 cd "$root"
 
 unformatted="$("$opa" fmt --list policies/)"
@@ -12,6 +14,7 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 "$opa" check --strict --ignore build policies/
+"$regal" lint policies/
 "$opa" test --ignore build policies/
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT

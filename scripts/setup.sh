@@ -44,6 +44,12 @@ if ! fresh opa tools/go.mod tools/go.sum; then
   mark opa
 fi
 
+if ! fresh regal tools/regal/go.mod tools/regal/go.sum; then
+  echo "setup: building the pinned Regal linter (go tool regal)" >&2
+  (cd tools/regal && go tool regal version >/dev/null)
+  mark regal
+fi
+
 # `npx verdict` inside this repository resolves the project's own CLI.
 mkdir -p node_modules/.bin
 ln -sf ../../bin/verdict.js node_modules/.bin/verdict

@@ -8,12 +8,15 @@ import type { Context } from 'aws-lambda';
 import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
+import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
+import type { LedgerReader } from '../ports/ledger-reader.ts';
+import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
@@ -25,6 +28,8 @@ export interface LocalRuntimeOptions {
   environment?: string;
   policyBundle?: string;
   now?: () => Date;
+  /** The data directory the stores live in (where `verdict serve` keeps its token signing key). */
+  dataDir?: string;
 }
 
 export interface LocalRuntime {
@@ -33,6 +38,13 @@ export interface LocalRuntime {
   exceptions: SqliteExceptionStore;
   objects: FilesystemObjectStore;
   bus: InProcessEventBus;
+  /** Calls to the auditor API (`verdict serve`). */
+  accessLog: SqliteAccessLog;
+  /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
+  ledger?: LedgerReader;
+  /** Report exports, once wired; the API's report routes answer 503 without it. */
+  reports?: ReportService;
+  dataDir?: string;
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   close(): void;
 }
@@ -67,7 +79,19 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     'model-registry-gate': (event: unknown) => invoke('model-registry-gate', event),
   });
 
-  return { registry, decisions, exceptions, objects, bus, invoke, close: () => db.close() };
+  const accessLog = new SqliteAccessLog(db);
+
+  return {
+    registry,
+    decisions,
+    exceptions,
+    objects,
+    bus,
+    accessLog,
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    invoke,
+    close: () => db.close(),
+  };
 }
 
 /** The embedded defaults: everything under one data directory. */
@@ -79,6 +103,7 @@ export function openLocalRuntimeAt(
   return openLocalRuntime({
     database: join(dataDir, 'verdict.db'),
     objectsDir: join(dataDir, 'objects'),
+    dataDir,
     ...options,
   });
 }

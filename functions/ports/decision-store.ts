@@ -1,9 +1,37 @@
-import type { Decision, Rejection } from '../gates/decision.ts';
+import type { Decision, Outcome, Rejection } from '../gates/decision.ts';
 
 export interface DecisionPage {
   decisions: Decision[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
+  /**
+   * Opaque; pass back, with the same filter and order, to get the next page. Absent on the last page. A
+   * filtered page may hold fewer than `limit` decisions (even none) and still carry a cursor: a store
+   * bounds the work one page may do (DynamoDB); only a missing cursor means there is nothing more.
+   */
   nextCursor?: string;
+}
+
+/** Every field narrows the list; absent fields do not. */
+export interface DecisionFilter {
+  /** Model package group name (`subject.group`), exact. */
+  model?: string;
+  /** Model package version (`subject.version`), exact. */
+  version?: string;
+  decision?: Outcome;
+  riskClass?: string;
+  /** SHA-256 (hex) of the policy bundle that decided (`policy.bundleSha256`). */
+  policyBundle?: string;
+  /** ISO 8601; `evaluatedAt` at or after it. */
+  from?: string;
+  /** ISO 8601; `evaluatedAt` before it. */
+  to?: string;
+}
+
+export interface DecisionListOptions {
+  limit?: number;
+  cursor?: string;
+  filter?: DecisionFilter;
+  /** `asc` (default): oldest first; `desc`: newest first. Ties in time keep the store's stable order. */
+  order?: 'asc' | 'desc';
 }
 
 /** Append-only: nothing here updates or deletes a recorded decision. */
@@ -11,7 +39,8 @@ export interface DecisionStore {
   /** Records the decision unless one with the same id exists; returns the one that is stored. */
   record(decision: Decision): Promise<{ stored: Decision; created: boolean }>;
   get(id: string): Promise<Decision | undefined>;
-  list(options?: { limit?: number; cursor?: string }): Promise<DecisionPage>;
+  /** Keyset pagination in a stable order: time, then the store's tie-break (see each adapter). */
+  list(options?: DecisionListOptions): Promise<DecisionPage>;
   recordRejection(rejection: Rejection): Promise<void>;
   listRejections(options?: { limit?: number }): Promise<Rejection[]>;
 }
@@ -34,4 +63,11 @@ export class InvalidCursorError extends RangeError {
   constructor() {
     super('invalid decision cursor: pass back the nextCursor of an earlier page');
   }
+}
+
+/** Normalises an ISO 8601 time to the fixed form stores index (UTC, milliseconds); RangeError if invalid. */
+export function sortableTime(value: string, field: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`${field} is not an ISO 8601 timestamp: ${value}`);
+  return new Date(time).toISOString();
 }

@@ -8,8 +8,9 @@
 #
 #     {
 #       "gate": "model_registry",
-#       "environment": "dev" | "staging" | "prod",
+#       "environment": "dev" | "staging" | "prod",  selects the modes and enforceObligationsAhead
 #       "asOf": "2026-11-28",                      evaluation date, YYYY-MM-DD
+#       "now": "2026-11-28T10:00:00.000Z",         evaluation time, RFC 3339 (exceptions expire against it)
 #       "subject": {"kind": "model-package", "id": "<arn>", "group": "<group name>", "version": "2"},
 #       "profile": <AI-system profile object> | null,
 #                                                  null: the package names no profile, or it was not found
@@ -19,21 +20,26 @@
 #           "label": "approved",
 #           "facets": {"<facet>": [{"value": "female", "metrics": {"DI": 0.71, "DPPL": 0.12, "CI": -0.08}}]}
 #         },
+#         "obligations": {"<obligation id>": {"source": "s3://..."}},   from the verdict:evidence manifest
 #         "missing": [{"kind": "bias_report", "source": "s3://..."}]   evidence named but unreadable
-#       }
+#       },
+#       "exceptions": [{"id", "rule", "subject", "reason", "approver", "expiresAt"}]   waivers for this model
 #     }
 #
 #   Output, always defined, whatever the input (the gate fails closed):
 #
 #     {
-#       "decision": "allow" | "deny" | "review",
+#       "decision": "allow" | "deny" | "review",   from the violations in enforce mode that no waiver covers
 #       "riskClass": "prohibited" | "high" | "limited" | "minimal" | "unknown",
-#       "violations": [{"rule", "severity", "message", "reference", "remediation"}],
+#       "violations": [{"rule", "severity", "message", "reference", "remediation",
+#                       "family", "mode", "waiver"?, "waiverRefused"?}],
 #                                                  sorted by rule, then message
-#       "obligations": []                          not yet derived in this version
+#       "obligations": [{"id", "ref", "title", "holder", "appliesFrom", "applies", "satisfied", "evidence"?}],
+#       "classification": {...}                    the classification (verdict/classify/classification);
+#                                                  absent without a profile object
 #     }
 #
-#   input.gate, input.environment and input.subject are not used by this version of the policy.
+#   input.gate and input.subject.kind and version are not used by this version of the policy.
 # related_resources:
 #   - description: Regulation (EU) 2024/1689 (AI Act)
 #     ref: https://eur-lex.europa.eu/eli/reg/2024/1689/oj
@@ -41,22 +47,31 @@ package verdict.gates.model_registry
 
 import data.verdict.lib.bias
 import data.verdict.lib.dates
+import data.verdict.lib.euaiact
+import data.verdict.lib.euaiact.evidence as obligation_evidence
+import data.verdict.lib.euaiact.prohibited
+import data.verdict.lib.euaiact.risk
 import data.verdict.lib.evidence
+import data.verdict.lib.exceptions
+import data.verdict.lib.modes
 import data.verdict.lib.outcome
 import data.verdict.lib.profile
-import data.verdict.lib.prohibited
-import data.verdict.lib.risk
 
 # METADATA
 # title: The gate's decision
-# description: allow, deny or review, with the risk class and every violation found.
+# description: |
+#   allow, deny or review, with the risk class, every violation found (with its family, mode and
+#   waiver), the obligations with their evidence, and the classification.
 # entrypoint: true
-decision := {
-	"decision": outcome.decide(violations),
-	"riskClass": risk.class,
-	"violations": outcome.ordered(violations),
-	"obligations": [],
-}
+decision := object.union(
+	{
+		"decision": outcome.decide(deciding),
+		"riskClass": risk.class,
+		"violations": outcome.ordered(reported),
+		"obligations": obligation_evidence.status,
+	},
+	{"classification": euaiact.classification | profile.present},
+)
 
 # METADATA
 # title: Every violation, from each family of rules
@@ -69,6 +84,28 @@ violations contains violation if some violation in prohibited.violations
 
 violations contains violation if some violation in risk.violations
 
+violations contains violation if some violation in obligation_evidence.violations
+
 violations contains violation if some violation in bias.violations
 
 violations contains violation if some violation in evidence.violations
+
+violations contains violation if some violation in data.verdict.lib.pii.violations
+
+# METADATA
+# title: Every violation as reported - with its family, its mode and what the exceptions say of it
+reported contains object.union_n([
+	violation,
+	{"family": modes.family(violation.rule), "mode": modes.mode(violation.rule)},
+	exceptions.annotation(violation),
+]) if {
+	some violation in violations
+}
+
+# METADATA
+# title: The violations that decide the outcome - in enforce mode and not waived
+deciding contains violation if {
+	some violation in reported
+	violation.mode == "enforce"
+	not violation.waiver
+}

@@ -15,6 +15,15 @@ test_minimal_risk_system_is_allowed if {
 		"riskClass": "minimal",
 		"violations": [],
 		"obligations": [],
+		"classification": {
+			"riskClass": "minimal",
+			"annexIII": null,
+			"derogated": false,
+			"gpai": "none",
+			"transparency": [],
+			"basis": [],
+			"obligations": [],
+		},
 	}
 }
 
@@ -40,7 +49,9 @@ test_missing_profile_is_denied if {
 			"severity": "critical",
 			"message": "The model package names no AI-system profile, or the profile it names could not be found.",
 			"reference": "Art. 11 / Annex IV",
-			"remediation": "Write the AI-system profile JSON, upload it to S3 and set the model package's CustomerMetadataProperties key verdict:profile to its s3:// URI.",
+			"remediation": data.verdict.config.profile.missing.remediation,
+			"family": "profile",
+			"mode": "enforce",
 		}],
 		"obligations": [],
 	}
@@ -152,4 +163,195 @@ test_decision_does_not_depend_on_the_order_of_the_input if {
 	first := decision_for(fixtures.with_bias({}, a))
 	second := decision_for(fixtures.with_bias({}, b))
 	first == second
+}
+
+test_decision_carries_the_classification if {
+	decision := decision_for(fixtures.with_bias({"useCase": "recruitment"}, fixtures.di("sex", "female", 0.9)))
+	decision.classification.riskClass == "high"
+	decision.classification.annexIII == "4(a)"
+	decision.classification.basis == ["Art. 6(2)", "Annex III 4(a)"]
+	count(decision.classification.obligations) == 15
+}
+
+test_no_classification_without_a_profile if {
+	not decision_for(object.union(fixtures.gate_input, {"profile": null})).classification
+}
+
+test_obligations_with_their_status if {
+	decision := decision_for(fixtures.with_bias({"useCase": "recruitment"}, fixtures.di("sex", "female", 0.9)))
+	count(decision.obligations) == 15
+	decision.obligations[0] == {
+		"id": "risk_management",
+		"ref": "Art. 9",
+		"title": "Risk management system",
+		"holder": "provider",
+		"appliesFrom": "2027-12-02",
+		"applies": false,
+		"satisfied": false,
+	}
+	decision.obligations[14].id == "deployer_obligations"
+}
+
+# A high-risk provider-and-deployer system with a fair bias report, on the given date, with the given obligation evidence.
+high_risk_on(as_of, obligations) := object.union(
+	fixtures.with_bias({"useCase": "recruitment"}, fixtures.di("sex", "female", 0.9)),
+	{"asOf": as_of, "evidence": {"obligations": obligations}},
+)
+
+all_documents[spec.id] := {"source": sprintf("s3://verdict-evidence/churn/%s.pdf", [spec.id])} if {
+	some spec in data.verdict.config.euaiact.obligations.list
+}
+
+test_high_risk_obligations_do_not_apply_before_2027_12_02 if {
+	decision := decision_for(high_risk_on("2027-12-01", {}))
+	decision.decision == "allow"
+	decision.violations == []
+}
+
+test_high_risk_system_without_obligation_evidence_is_denied_once_they_apply if {
+	decision := decision_for(high_risk_on("2027-12-02", {}))
+	decision.decision == "deny"
+	count(decision.violations) == 15
+	every v in decision.violations {
+		v.rule == "euaiact.obligation_evidence_missing"
+		v.family == "eu_ai_act"
+		v.mode == "enforce"
+	}
+	"Art. 26" in {v.reference | some v in decision.violations}
+}
+
+test_high_risk_system_with_every_obligation_evidenced_is_allowed if {
+	decision := decision_for(high_risk_on("2027-12-02", all_documents))
+	decision.decision == "allow"
+	decision.violations == []
+	every obligation in decision.obligations {
+		obligation.applies
+		obligation.satisfied
+		startswith(obligation.evidence, "s3://verdict-evidence/churn/")
+	}
+}
+
+test_each_missing_obligation_is_its_own_violation if {
+	decision := decision_for(high_risk_on("2027-12-02", object.remove(all_documents, ["human_oversight", "registration"])))
+	[[v.rule, v.reference] | some v in decision.violations] == [
+		["euaiact.obligation_evidence_missing", "Art. 14"],
+		["euaiact.obligation_evidence_missing", "Art. 49(1)"],
+	]
+}
+
+test_prod_can_demand_obligation_evidence_ahead_of_the_date if {
+	gate_input := high_risk_on("2026-11-28", object.remove(all_documents, ["fria", "human_oversight"]))
+	ahead := {"default": false, "prod": true}
+	decision := decision_for(gate_input) with data.verdict.config.euaiact.obligationEvidence.enforceObligationsAhead as ahead
+	decision.decision == "deny"
+	[v.reference | some v in decision.violations] == ["Art. 14"]
+	decision_for(object.union(gate_input, {"environment": "dev"})).decision == "allow" with data.verdict.config.euaiact.obligationEvidence.enforceObligationsAhead as ahead
+}
+
+test_every_violation_carries_its_family_and_mode if {
+	gate_input := object.union(
+		fixtures.with_profile({"art5": {"socialScoring": true}}),
+		{"asOf": "soon", "evidence": {"missing": [{"kind": "bias_report", "source": "s3://b/k"}]}},
+	)
+	decision := decision_for(gate_input)
+	{[v.rule, v.family, v.mode] | some v in decision.violations} == {
+		["evidence.unreadable", "evidence", "enforce"],
+		["input.as_of_invalid", "input", "enforce"],
+		["prohibited.social_scoring", "eu_ai_act", "enforce"],
+	}
+}
+
+unreadable_evidence := object.union(
+	fixtures.gate_input,
+	{"evidence": {"missing": [{"kind": "bias_report", "source": "s3://b/k"}]}},
+)
+
+test_warn_mode_reports_without_deciding if {
+	decision := decision_for(unreadable_evidence) with data.verdict.config.modes.prod as {"evidence": "warn"}
+	decision.decision == "allow"
+	[[v.rule, v.mode] | some v in decision.violations] == [["evidence.unreadable", "warn"]]
+}
+
+test_dry_run_mode_reports_for_shadow_evaluation if {
+	decision := decision_for(unreadable_evidence) with data.verdict.config.modes.prod as {"evidence": "dry-run"}
+	decision.decision == "allow"
+	[[v.rule, v.mode] | some v in decision.violations] == [["evidence.unreadable", "dry-run"]]
+}
+
+test_modes_are_per_environment if {
+	modes := {"default": {"evidence": "enforce"}, "dev": {"evidence": "warn"}}
+	decision_for(object.union(unreadable_evidence, {"environment": "dev"})).decision == "allow" with data.verdict.config.modes as modes
+	decision_for(unreadable_evidence).decision == "deny" with data.verdict.config.modes as modes
+}
+
+test_only_enforced_violations_decide if {
+	gate_input := object.union(unreadable_evidence, {"profile": null})
+	decision := decision_for(gate_input) with data.verdict.config.modes.prod as {"evidence": "warn"}
+	decision.decision == "deny"
+	[[v.rule, v.mode] | some v in decision.violations] == [["evidence.unreadable", "warn"], ["profile.missing", "enforce"]]
+}
+
+waiver(rule, expires_at) := {
+	"id": "ex-7",
+	"rule": rule,
+	"subject": "churn",
+	"reason": "The report is being re-generated after a bucket migration.",
+	"approver": "head-of-ml@example.com",
+	"expiresAt": expires_at,
+	"grantedAt": "2026-11-20T08:00:00Z",
+}
+
+test_a_waived_violation_is_reported_and_does_not_decide if {
+	gate_input := object.union(unreadable_evidence, {
+		"now": "2026-11-28T10:00:00.000Z",
+		"exceptions": [waiver("evidence.unreadable", "2026-12-15T00:00:00Z")],
+	})
+	decision := decision_for(gate_input)
+	decision.decision == "allow"
+	[v.waiver | some v in decision.violations] == [{
+		"id": "ex-7",
+		"approver": "head-of-ml@example.com",
+		"reason": "The report is being re-generated after a bucket migration.",
+		"expiresAt": "2026-12-15T00:00:00Z",
+	}]
+}
+
+test_an_expired_waiver_lapses if {
+	gate_input := object.union(unreadable_evidence, {
+		"now": "2026-12-15T00:00:00.000Z",
+		"exceptions": [waiver("evidence.unreadable", "2026-12-15T00:00:00Z")],
+	})
+	decision := decision_for(gate_input)
+	decision.decision == "deny"
+	[object.keys(v) | some v in decision.violations] == [{"rule", "severity", "message", "reference", "remediation", "family", "mode"}]
+}
+
+test_a_prohibited_practice_cannot_be_waived if {
+	gate_input := object.union(fixtures.with_profile({"art5": {"socialScoring": true}}), {
+		"now": "2026-11-28T10:00:00.000Z",
+		"exceptions": [waiver("prohibited.social_scoring", "2026-12-15T00:00:00Z")],
+	})
+	decision := decision_for(gate_input)
+	decision.decision == "deny"
+	[[v.rule, v.waiverRefused] | some v in decision.violations] == [[
+		"prohibited.social_scoring",
+		"ex-7: Art. 5 prohibitions cannot be waived",
+	]]
+	not decision.violations[0].waiver
+}
+
+test_a_prohibited_practice_enforces_in_every_mode if {
+	decision := decision_for(fixtures.with_profile({"art5": {"socialScoring": true}})) with data.verdict.config.modes.prod as {"eu_ai_act": "dry-run"}
+	decision.decision == "deny"
+	[v.mode | some v in decision.violations] == ["enforce"]
+}
+
+test_an_obligation_evidence_violation_can_be_waived if {
+	gate_input := object.union(high_risk_on("2027-12-02", object.remove(all_documents, ["fria", "ce_marking"])), {
+		"now": "2027-12-02T10:00:00.000Z",
+		"exceptions": [waiver("euaiact.obligation_evidence_missing", "2028-01-31T00:00:00+01:00")],
+	})
+	decision := decision_for(gate_input)
+	decision.decision == "allow"
+	[[v.reference, v.waiver.id] | some v in decision.violations] == [["Art. 48", "ex-7"]]
 }

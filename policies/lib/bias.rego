@@ -1,11 +1,21 @@
 # METADATA
 # title: Bias examination (Art. 10(2)(f))
 # description: |
-#   Checks the bias metrics of a SageMaker Clarify analysis against the ranges in the policy
-#   data (data.verdict.config.bias.metrics; by default disparate impact DI within
-#   [0.8, 1.25], the four-fifths rule and its inverse), and demands a bias examination for
-#   high-risk (Annex III) systems. Ranges are inclusive: DI = 0.8 passes.
-#   data.verdict.config.bias.thresholdsByRiskClass can tighten or relax a range per risk class.
+#   Checks the bias metrics of the model version's bias evidence (a SageMaker Clarify analysis, or
+#   metrics computed by `verdict bias`) against the thresholds in the policy data
+#   (data.verdict.config.bias.metrics.<METRIC>), and demands a bias examination for high-risk systems.
+#
+#   Every facet value in the evidence is one pairwise comparison (the value against its reference:
+#   every other value for Clarify), so a facet with more than two values is checked value by value.
+#   A threshold is a range [min, max] (DI: [0.8, 1.25]) or a bound on the magnitude, maxAbs
+#   (|DPPL| <= 0.1); bounds are inclusive: DI = 0.8 passes. A metric that is "Infinity" /
+#   "-Infinity" (as Clarify and `verdict bias` print an infinite value) is beyond every bound on that
+#   side; a checked metric without a numeric value (null: 0/0, or Clarify could not compute it)
+#   cannot show that the model is fair and is its own violation.
+#
+#   Everything is policy data, so an organisation configures it without touching Rego: which metrics
+#   are checked ("enabled": false switches one off), their bounds and severities, and per risk class
+#   (data.verdict.config.bias.thresholdsByRiskClass.<class>.<METRIC>) any of those fields.
 # related_resources:
 #   - description: Regulation (EU) 2024/1689, Art. 10(2)(f) and (g) (examination of possible biases)
 #     ref: https://eur-lex.europa.eu/eli/reg/2024/1689/oj
@@ -13,41 +23,93 @@
 #     ref: https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-measure-post-training-bias.html
 #   - description: Uniform Guidelines on Employee Selection Procedures, 29 CFR 1607.4(D) (four-fifths rule)
 #     ref: https://www.ecfr.gov/current/title-29/section-1607.4
+#   - description: AI Fairness 360, fairness ranges of the group fairness metrics
+#     ref: https://aif360.readthedocs.io/en/stable/modules/generated/aif360.sklearn.metrics.html
 package verdict.lib.bias
 
-import data.verdict.lib.risk
+import data.verdict.lib.euaiact.risk
 import data.verdict.lib.text
 
 config := data.verdict.config.bias
 
 # METADATA
-# title: The metrics checked and their ranges for the system's risk class
-checks[metric] := object.union(check, object.get(overrides, metric, {})) if {
-	some metric, check in config.metrics
+# title: The metrics checked and their thresholds for the system's risk class
+# description: The organisation-wide threshold of each enabled metric, with the risk class's overrides merged in.
+checks[metric] := check if {
+	some metric, base in config.metrics
+	check := object.union(base, object.get(overrides, metric, {}))
+	object.get(check, "enabled", true) != false
 }
 
 overrides := object.get(config.thresholdsByRiskClass, risk.class, {})
 
 # METADATA
 # title: One measurement per facet, facet value and checked metric of the bias evidence
-measurements contains {"facet": facet, "value": object.get(entry, "value", null), "metric": metric, "measured": measured} if {
+measurements contains measurement if {
 	some facet, entries in input.evidence.bias.facets
 	some entry in entries
 	some metric, _ in checks
-	measured := entry.metrics[metric]
+	measurement := {
+		"facet": facet,
+		"value": object.get(entry, "value", null),
+		"metric": metric,
+		"measured": entry.metrics[metric],
+		"error": error_of(entry, metric),
+	}
 }
+
+# Why the evidence's producer could not compute a metric, when it said so (never fails on garbage).
+error_of(entry, metric) := error if {
+	error := entry.errors[metric]
+} else := null
+
+# A value "Infinity" / "-Infinity" is infinite; numbers are themselves.
+above(measured, bound) if {
+	is_number(measured)
+	measured > bound
+}
+
+above("Infinity", _)
+
+below(measured, bound) if {
+	is_number(measured)
+	measured < bound
+}
+
+below("-Infinity", _)
+
+defined(measured) if is_number(measured)
+
+defined(measured) if measured in {"Infinity", "-Infinity"}
+
+beyond(measured, bound) if above(measured, bound)
+
+beyond(measured, bound) if below(measured, 0 - bound)
+
+# "disparate impact (DI) for facet sex, value female": what a message is about.
+subject(m, check) := sprintf(
+	"%s (%s) for facet %s, value %s",
+	[check.name, m.metric, m.facet, text.of(m.value)],
+)
+
+describe(m, check) := sprintf("%s, is %s", [subject(m, check), text.of(m.measured)])
+
+# Why a metric has no value, when its producer said so.
+reason(null) := ""
+
+reason(error) := sprintf(": %s", [text.of(error)]) if error != null
 
 # METADATA
 # title: Metric below its minimum (e.g. DI < 0.8, adverse impact against the facet value)
 violations contains violation if {
 	some m in measurements
-	is_number(m.measured)
 	check := checks[m.metric]
-	m.measured < check.min
+	is_number(check.min)
+	below(m.measured, check.min)
 	violation := {
 		"rule": check.rule,
 		"severity": check.severity,
-		"message": sprintf("%s (%s) for facet %s, value %s, is %s: below the minimum %s.", [check.name, m.metric, m.facet, text.of(m.value), text.of(m.measured), text.of(check.min)]),
+		"message": sprintf("%s: below the minimum %s.", [describe(m, check), text.of(check.min)]),
 		"reference": sprintf("%s < %s", [m.metric, text.of(check.min)]),
 		"remediation": check.remediation,
 	}
@@ -57,29 +119,48 @@ violations contains violation if {
 # title: Metric above its maximum (e.g. DI > 1.25, adverse impact against the reference group)
 violations contains violation if {
 	some m in measurements
-	is_number(m.measured)
 	check := checks[m.metric]
-	m.measured > check.max
+	is_number(check.max)
+	above(m.measured, check.max)
 	violation := {
 		"rule": check.rule,
 		"severity": check.severity,
-		"message": sprintf("%s (%s) for facet %s, value %s, is %s: above the maximum %s.", [check.name, m.metric, m.facet, text.of(m.value), text.of(m.measured), text.of(check.max)]),
+		"message": sprintf("%s: above the maximum %s.", [describe(m, check), text.of(check.max)]),
 		"reference": sprintf("%s > %s", [m.metric, text.of(check.max)]),
 		"remediation": check.remediation,
 	}
 }
 
 # METADATA
-# title: Metric without a numeric value
-# description: A metric that could not be computed cannot show that the model is fair.
+# title: Metric whose magnitude exceeds its bound (e.g. |DPPL| > 0.1, either group disadvantaged)
 violations contains violation if {
 	some m in measurements
-	not is_number(m.measured)
+	check := checks[m.metric]
+	is_number(check.maxAbs)
+	beyond(m.measured, check.maxAbs)
+	violation := {
+		"rule": check.rule,
+		"severity": check.severity,
+		"message": sprintf("%s: its magnitude is above the maximum %s.", [describe(m, check), text.of(check.maxAbs)]),
+		"reference": sprintf("|%s| > %s", [m.metric, text.of(check.maxAbs)]),
+		"remediation": check.remediation,
+	}
+}
+
+# METADATA
+# title: Metric without a numeric value
+# description: |
+#   A checked metric that could not be computed (null, or not a number) cannot show that the model
+#   is fair. Its severity is the metric's own.
+violations contains violation if {
+	some m in measurements
+	not defined(m.measured)
+	check := checks[m.metric]
 	violation := {
 		"rule": config.metricInvalid.rule,
-		"severity": config.metricInvalid.severity,
-		"message": sprintf("%s (%s) for facet %s, value %s, is not a number (%s).", [checks[m.metric].name, m.metric, m.facet, text.of(m.value), text.of(m.measured)]),
-		"reference": sprintf("%s (SageMaker Clarify)", [m.metric]),
+		"severity": check.severity,
+		"message": sprintf("%s, is not a number (%s)%s.", [subject(m, check), text.of(m.measured), reason(m.error)]),
+		"reference": sprintf("%s (%s)", [m.metric, config.metricInvalid.source]),
 		"remediation": config.metricInvalid.remediation,
 	}
 }
@@ -87,17 +168,20 @@ violations contains violation if {
 # METADATA
 # title: High-risk system without a bias examination
 # description: |
-#   A system with an Annex III use must show that its data were examined for possible biases
-#   (Art. 10(2)(f)): its model version must carry a bias report with at least one checked metric.
+#   A high-risk system must show that its data were examined for possible biases (Art. 10(2)(f)):
+#   its model version must carry bias evidence with at least one checked metric.
 # custom:
 #   reference: Art. 10(2)(f)
 violations contains violation if {
-	count(risk.annex_iii) > 0
+	risk.class == "high"
 	count(measurements) == 0
 	violation := {
 		"rule": config.evidenceMissing.rule,
 		"severity": config.evidenceMissing.severity,
-		"message": sprintf("The system is high-risk (%s) but the model version carries no bias report with %s for any facet.", [concat(", ", sort(risk.annex_iii)), concat(" or ", sort(object.keys(checks)))]),
+		"message": sprintf(
+			"The system is high-risk but the model version carries no bias report with %s for any facet.",
+			[concat(" or ", sort(object.keys(checks)))],
+		),
 		"reference": config.evidenceMissing.reference,
 		"remediation": config.evidenceMissing.remediation,
 	}

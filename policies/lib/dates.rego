@@ -22,6 +22,7 @@ as_of := input.asOf if {
 # METADATA
 # title: A provision that applies from the given date applies on the evaluation date
 # description: ISO dates (YYYY-MM-DD) order as strings do.
+# scope: document
 in_force(applies_from) if as_of >= applies_from
 
 in_force(_) if not as_of

@@ -26,7 +26,10 @@ violations contains violation if {
 }
 
 # An item is {"kind": "bias_report", "source": "s3://..."}; anything else still counts as unreadable.
-described(item) := {"kind": text.of(object.get(item, "kind", "unknown")), "source": object.get(item, "source", null)} if {
+described(item) := {
+	"kind": text.of(object.get(item, "kind", "unknown")),
+	"source": object.get(item, "source", null),
+} if {
 	is_object(item)
 } else := {"kind": text.of(item), "source": null}
 

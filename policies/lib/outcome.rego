@@ -11,20 +11,22 @@ config := data.verdict.config.outcome
 
 # METADATA
 # title: The outcome one violation of the given severity calls for
-outcome_of(severity) := outcome if {
+severity_outcome(severity) := outcome if {
 	outcome := config.outcomeBySeverity[severity]
 } else := config.unknownSeverityOutcome
 
 # METADATA
 # title: The outcome of a set of violations
-# description: allow when every violation allows (or there are none); review when each allows or needs review; deny otherwise.
+# description: |
+#   allow when every violation allows (or there are none); review when each allows or needs
+#   review; deny otherwise.
 decide(violations) := "allow" if {
 	every violation in violations {
-		outcome_of(violation.severity) == "allow"
+		severity_outcome(violation.severity) == "allow"
 	}
 } else := "review" if {
 	every violation in violations {
-		outcome_of(violation.severity) in {"allow", "review"}
+		severity_outcome(violation.severity) in {"allow", "review"}
 	}
 } else := "deny"
 

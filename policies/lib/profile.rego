@@ -15,12 +15,14 @@ config := data.verdict.config.profile
 
 # METADATA
 # title: The input carries a profile (null means the package names none or it was not found)
+# scope: document
 default supplied := false
 
 supplied if input.profile != null
 
 # METADATA
 # title: The input carries a profile that is a JSON object
+# scope: document
 default present := false
 
 present if is_object(input.profile)

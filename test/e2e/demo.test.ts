@@ -1,7 +1,8 @@
 /**
  * End to end through the CLI: `verdict demo` registers three sample models and gates them; `verdict serve`
- * then serves the decisions it stored and takes new events over HTTP. The last part drives the HTTP API
- * in-process, where the test can register a model in the embedded registry itself.
+ * then serves the decisions it stored (to a bearer token from `verdict token create`) and takes new events
+ * over HTTP. The last part drives the HTTP API in-process, where the test can register a model in the
+ * embedded registry itself.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,6 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision, Rejection } from '../../functions/gates/decision.ts';
+import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/token-signing-key.ts';
+import { issueToken } from '../../functions/api/auth/bearer-tokens.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { createLocalServer } from '../../functions/local/http/server.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../../functions/local/runtime.ts';
@@ -68,15 +71,17 @@ interface HttpResult<T = unknown> {
   body: T;
 }
 
+/** The bearer token the API calls carry (POST /events needs none). */
+const auth = { token: '' };
+
 async function http<T = unknown>(
   base: string,
   path: string,
   init: { method?: string; body?: string } = {},
 ): Promise<HttpResult<T>> {
-  const response = await fetch(`${base}${path}`, {
-    method: init.method ?? 'GET',
-    ...(init.body === undefined ? {} : { body: init.body, headers: { 'content-type': 'application/json' } }),
-  });
+  const headers: Record<string, string> = auth.token ? { authorization: `Bearer ${auth.token}` } : {};
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, { method: init.method ?? 'GET', body: init.body, headers });
   const text = await response.text();
   return {
     status: response.status,
@@ -210,6 +215,15 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(Number(new URL(base).port)).toBeGreaterThan(0);
   });
 
+  it('answers the API with 401 until given a token from verdict token create', async () => {
+    const anonymous = await http<Problem>(base, '/decisions');
+    expect(anonymous.status).toBe(401);
+    const created = await verdict(['token', 'create', '--role', 'compliance-officer', '--data-dir', dataDir]);
+    expect(created.code).toBe(0);
+    auth.token = created.stdout.trim();
+    expect(auth.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+
   it('GET /decisions lists the three decisions the demo stored', async () => {
     const { status, contentType, body } = await http<DecisionPage>(base, '/decisions');
     expect(status).toBe(200);
@@ -319,6 +333,8 @@ describe('the local event path through the HTTP API (in-process)', () => {
   beforeAll(async () => {
     runtime = openLocalRuntimeAt(join(workDir, 'in-process'), { environment: 'e2e' });
     server = createLocalServer(runtime);
+    const { privateKey } = loadOrCreateTokenSigningKey(join(workDir, 'in-process'));
+    auth.token = (await issueToken(privateKey, { role: 'auditor', subject: 'e2e', ttlSeconds: 600 })).token;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -362,7 +362,11 @@ const SAMPLE_CASES = [
     decision: 'deny',
     approvalStatus: 'Rejected',
     riskClass: 'high',
-    violations: [{ rule: 'bias.disparate_impact', reference: 'DI < 0.8' }],
+    violations: [
+      { rule: 'bias.difference_in_positive_proportions', reference: '|DPPL| > 0.1' },
+      { rule: 'bias.disparate_impact', reference: 'DI < 0.8' },
+      { rule: 'bias.recall_difference', reference: '|RD| > 0.1' },
+    ],
   },
   {
     sample: 'citizen-trust-score',
@@ -402,7 +406,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       expect(after.ApprovalDescription).toContain(`Verdict ${c.decision} ${decisionId}`);
       expect(after.ApprovalDescription).toContain(`sha256:${BUNDLE_SHA256.slice(0, 12)}`);
       for (const v of c.violations) expect(after.ApprovalDescription).toContain(`${v.rule} (${v.reference})`);
-      if (c.violations.length === 0) expect(after.ApprovalDescription).toContain('no violations');
+      if (c.violations.length === 0) expect(after.ApprovalDescription).toContain('no deciding violations');
 
       const item = await rawDecisionItem(decisionId);
       expect(item).toMatchObject({

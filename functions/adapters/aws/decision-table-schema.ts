@@ -6,11 +6,15 @@
  *   decision    DECISION#<id>        DECISION     DECISIONS     <evaluatedAt as ISO-8601 UTC>#<id>
  *   rejection   REJECTION#<id>       REJECTION    REJECTIONS    <rejectedAt as ISO-8601 UTC>#<id>
  *   exception   EXCEPTION#<id>       EXCEPTION    EXCEPTIONS#<subject>  <grantedAt as ISO-8601 UTC>#<id>
+ *   API call    ACCESS#<id>          ACCESS       ACCESS        <at as ISO-8601 UTC>#<id>
  *
  * `pk` makes each record addressable by id, so a conditional put on `attribute_not_exists(pk)` is the
  * idempotency check. The `by-time` index (projection ALL) lists records in a stable order: time, then id.
  * Its partition key is one constant per record kind; one partition takes ~1,000 writes/s, far above the
- * rate at which gates decide.
+ * rate at which gates decide (or auditors call the API).
+ *
+ * The API function may write only `ACCESS#` items: its IAM policy conditions PutItem on
+ * `dynamodb:LeadingKeys` (ACCESS_KEY_PREFIX).
  */
 export const DECISION_TABLE_KEYS = {
   partitionKey: 'pk',
@@ -41,3 +45,6 @@ export const REJECTION_LIST_PARTITION = 'REJECTIONS';
 export const EXCEPTION_KEY_PREFIX = 'EXCEPTION#';
 export const EXCEPTION_SORT_KEY = 'EXCEPTION';
 export const EXCEPTION_LIST_PARTITION_PREFIX = 'EXCEPTIONS#';
+export const ACCESS_KEY_PREFIX = 'ACCESS#';
+export const ACCESS_SORT_KEY = 'ACCESS';
+export const ACCESS_LIST_PARTITION = 'ACCESS';

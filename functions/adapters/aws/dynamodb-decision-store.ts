@@ -4,9 +4,16 @@
  * - record / recordRejection: one conditional PutItem (`attribute_not_exists(pk)`): idempotent by id,
  *   and never overwrites. No code path updates or deletes an item, so the table's IAM policy needs
  *   only PutItem, GetItem and Query.
- * - list: the `by-time` index, oldest first (time, then id); the cursor is the base64url JSON of the
- *   index key of the last decision returned. The index is eventually consistent: a decision recorded
+ * - list: the `by-time` index, oldest (or newest) first, time then id; the cursor is the base64url JSON of
+ *   the index key of the last decision returned. The index is eventually consistent: a decision recorded
  *   a moment ago may be missing from a list, never from get().
+ * - list with a filter: `from`/`to` narrow the key condition (`listSk BETWEEN from AND to`, so only that
+ *   time range is read); every other field is a FilterExpression on the stored decision, which DynamoDB
+ *   applies after reading. Cost: read capacity is charged for every item in the time range that is read,
+ *   matching or not (0.5 RCU per 4 KB, eventually consistent); a selective filter over a long range
+ *   reads far more than it returns. One page reads at most MAX_FILTERED_READS_PER_PAGE query pages (1 MB
+ *   each, about 128 RCU), then returns what it found with a cursor where it stopped. Narrow the range
+ *   with from/to; a per-model index is the fix if model queries over all time become frequent.
  * - listRejections: newest first (it has no cursor, so the latest are the useful ones).
  * - Like the SQLite store: page size 50 by default, 1 to 1,000; a bad limit, cursor or timestamp is a
  *   RangeError thrown before any call; the stored JSON keeps the caller's timestamp text, the index key
@@ -17,10 +24,13 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import type { Decision, Rejection } from '../../gates/decision.ts';
 import type { Exception } from '../../gates/exceptions/exception.ts';
 import {
+  type DecisionFilter,
+  type DecisionListOptions,
   type DecisionPage,
   type DecisionStore,
   InvalidCursorError,
   pageSize,
+  sortableTime,
 } from '../../ports/decision-store.ts';
 import type { ExceptionStore } from '../../ports/exception-store.ts';
 import {
@@ -58,6 +68,18 @@ export class DecisionStoreError extends Error {
 type Key = Record<(typeof DECISION_TABLE_KEY_ATTRIBUTES)[number], string>;
 
 type ListKind = 'decisions' | 'rejections' | 'exceptions';
+
+/** How many Query calls (each reads at most 1 MB) one filtered page may make before it returns. */
+export const MAX_FILTERED_READS_PER_PAGE = 8;
+
+/** Where each filter field sits in the stored item (`decision` map attribute). */
+const FILTER_PATHS = {
+  model: ['decision', 'subject', 'group'],
+  version: ['decision', 'subject', 'version'],
+  decision: ['decision', 'decision'],
+  riskClass: ['decision', 'riskClass'],
+  policyBundle: ['decision', 'policy', 'bundleSha256'],
+} as const satisfies Partial<Record<keyof DecisionFilter, readonly string[]>>;
 
 /** A model with more standing exceptions than this needs a policy change, not more waivers. */
 const MAX_EXCEPTIONS_PER_SUBJECT = 1000;
@@ -98,15 +120,21 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
     return out.Item?.decision as Decision | undefined;
   }
 
-  async list(options: { limit?: number; cursor?: string } = {}): Promise<DecisionPage> {
+  async list(options: DecisionListOptions = {}): Promise<DecisionPage> {
     const limit = pageSize(options.limit);
     const start = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    // Ask for one more than the page so that the last page carries no cursor.
-    const items = await this.query('decisions', DECISION_LIST_PARTITION, true, limit + 1, start);
-    const page = items.slice(0, limit);
-    const last = page.at(-1);
-    const decisions = page.map((item) => item.decision as Decision);
-    return items.length > limit && last ? { decisions, nextCursor: encodeCursor(last) } : { decisions };
+    const query = decisionQuery(options.filter ?? {});
+    const forward = options.order !== 'desc';
+    if (!query.filterExpression) {
+      // Ask for one more than the page so that the last page carries no cursor.
+      const items = await this.query('decisions', DECISION_LIST_PARTITION, forward, limit + 1, start, query);
+      return toPage(items, limit);
+    }
+    const { items, stoppedAt } = await this.queryFiltered(forward, limit + 1, start, query);
+    if (items.length > limit || !stoppedAt) return toPage(items, limit);
+    // The read budget ran out first: a short (maybe empty) page that resumes where the reading stopped.
+    const decisions = items.map((item) => item.decision as Decision);
+    return { decisions, nextCursor: encodeCursor(stoppedAt) };
   }
 
   async recordRejection(rejection: Rejection): Promise<void> {
@@ -183,6 +211,7 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
     forward: boolean,
     limit: number,
     start?: Key,
+    range: ListQuery = {},
   ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let exclusiveStartKey: Record<string, unknown> | undefined = start ? { ...start } : undefined;
@@ -190,10 +219,7 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
       const out = await this.call(`Query (list ${kind})`, () =>
         this.db.send(
           new QueryCommand({
-            TableName: this.tableName,
-            IndexName: DECISION_TABLE_LIST_INDEX.indexName,
-            KeyConditionExpression: `${DECISION_TABLE_LIST_INDEX.partitionKey} = :listPk`,
-            ExpressionAttributeValues: { ':listPk': partition },
+            ...listQueryInput(this.tableName, partition, range),
             ScanIndexForward: forward,
             Limit: limit - items.length,
             ExclusiveStartKey: exclusiveStartKey,
@@ -206,6 +232,39 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
     return items;
   }
 
+  /**
+   * Up to `limit` matching decisions, reading at most MAX_FILTERED_READS_PER_PAGE query pages. `stoppedAt`
+   * is the key of the last item read when the budget ran out with more to read.
+   */
+  private async queryFiltered(
+    forward: boolean,
+    limit: number,
+    start: Key | undefined,
+    query: ListQuery,
+  ): Promise<{ items: Record<string, unknown>[]; stoppedAt?: Key }> {
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined = start ? { ...start } : undefined;
+    for (let reads = 0; reads < MAX_FILTERED_READS_PER_PAGE; reads++) {
+      const out = await this.call('Query (list decisions, filtered)', () =>
+        this.db.send(
+          new QueryCommand({
+            ...listQueryInput(this.tableName, DECISION_LIST_PARTITION, query),
+            ScanIndexForward: forward,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) {
+        items.push(item);
+        // The cursor of a full page is its last item, so the items read past it are read again next page.
+        if (items.length === limit) return { items };
+      }
+      exclusiveStartKey = out.LastEvaluatedKey;
+      if (!exclusiveStartKey) return { items };
+    }
+    return { items, stoppedAt: exclusiveStartKey as Key };
+  }
+
   private async call<T>(operation: string, send: () => Promise<T>): Promise<T> {
     try {
       return await send();
@@ -213,6 +272,66 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
       throw toStoreError(operation, error);
     }
   }
+}
+
+/** Key range and filter of one list query, as expression fragments with their names and values. */
+interface ListQuery {
+  keyCondition?: string;
+  filterExpression?: string;
+  names?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+function decisionQuery(filter: DecisionFilter): ListQuery {
+  const names: Record<string, string> = {};
+  const values: Record<string, string> = {};
+  const from = filter.from === undefined ? undefined : sortableTime(filter.from, 'from');
+  const to = filter.to === undefined ? undefined : sortableTime(filter.to, 'to');
+  // listSk is `<time>#<id>`: `listSk >= from` holds for every decision at `from` or later, and
+  // `listSk <= to` for every decision before `to` (one at `to` sorts after it because of `#<id>`).
+  let keyCondition: string | undefined;
+  if (from !== undefined) values[':from'] = from;
+  if (to !== undefined) values[':to'] = to;
+  const sk = DECISION_TABLE_LIST_INDEX.sortKey;
+  if (from !== undefined && to !== undefined) keyCondition = `${sk} BETWEEN :from AND :to`;
+  else if (from !== undefined) keyCondition = `${sk} >= :from`;
+  else if (to !== undefined) keyCondition = `${sk} <= :to`;
+
+  const conditions: string[] = [];
+  for (const [field, path] of Object.entries(FILTER_PATHS) as [keyof typeof FILTER_PATHS, readonly string[]][]) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    for (const part of path) names[`#${part}`] = part;
+    values[`:${field}`] = value;
+    conditions.push(`${path.map((part) => `#${part}`).join('.')} = :${field}`);
+  }
+  return {
+    ...(keyCondition && { keyCondition }),
+    ...(conditions.length > 0 && { filterExpression: conditions.join(' AND ') }),
+    names,
+    values,
+  };
+}
+
+function listQueryInput(tableName: string, partition: string, query: ListQuery) {
+  const names = query.names ?? {};
+  return {
+    TableName: tableName,
+    IndexName: DECISION_TABLE_LIST_INDEX.indexName,
+    KeyConditionExpression: [`${DECISION_TABLE_LIST_INDEX.partitionKey} = :listPk`, query.keyCondition]
+      .filter(Boolean)
+      .join(' AND '),
+    ...(query.filterExpression && { FilterExpression: query.filterExpression }),
+    ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+    ExpressionAttributeValues: { ':listPk': partition, ...query.values },
+  };
+}
+
+function toPage(items: Record<string, unknown>[], limit: number): DecisionPage {
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  const decisions = page.map((item) => item.decision as Decision);
+  return items.length > limit && last ? { decisions, nextCursor: encodeCursor(last) } : { decisions };
 }
 
 function decisionKey(id: string, time: string): Key {
@@ -231,13 +350,6 @@ function rejectionKey(id: string, time: string): Key {
     listPk: REJECTION_LIST_PARTITION,
     listSk: `${time}#${id}`,
   };
-}
-
-/** ISO-8601 in one fixed form (UTC, milliseconds), so that string order is time order. */
-function sortableTime(value: string, field: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${field} is not an ISO 8601 timestamp: ${value}`);
-  return new Date(time).toISOString();
 }
 
 function encodeCursor(item: Record<string, unknown>): string {

@@ -3,7 +3,13 @@
  * may s3:ListBucket, otherwise 403 (AccessDenied), which is thrown like any other error.
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type ObjectStore, parseS3Uri } from '../../ports/object-store.ts';
+import {
+  type ByteRange,
+  checkRange,
+  noChunks,
+  type ObjectStore,
+  parseS3Uri,
+} from '../../ports/object-store.ts';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly client: S3Client) {}
@@ -31,6 +37,49 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** GetObject with a Range header; a range that starts at or past the end (416 InvalidRange) reads as empty. */
+  async getRange(uri: string, start: number, endExclusive: number): Promise<Uint8Array | undefined> {
+    checkRange(start, endExclusive);
+    if (endExclusive <= start) return (await this.stat(uri)) ? new Uint8Array() : undefined;
+    const { bucket, key } = parseS3Uri(uri);
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${endExclusive - 1}` }),
+      );
+      if (!out.Body) return new Uint8Array();
+      return await out.Body.transformToByteArray();
+    } catch (error) {
+      if (isMissingKey(error)) return undefined;
+      if (isInvalidRange(error)) return new Uint8Array();
+      throw error;
+    }
+  }
+
+  /** The response body of a (ranged) GetObject, read as it arrives. */
+  async stream(uri: string, range: ByteRange = {}): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const start = range.start ?? 0;
+    checkRange(start, range.end);
+    if (range.end !== undefined && range.end <= start) return (await this.stat(uri)) ? noChunks() : undefined;
+    const { bucket, key } = parseS3Uri(uri);
+    const header =
+      start > 0 || range.end !== undefined
+        ? `bytes=${start}-${range.end === undefined ? '' : range.end - 1}`
+        : undefined;
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: header }));
+      if (!out.Body) return noChunks();
+      const body = out.Body as unknown as Partial<AsyncIterable<Uint8Array>>;
+      if (typeof body[Symbol.asyncIterator] !== 'function') {
+        throw new Error('S3 GetObject returned a body that is not a stream');
+      }
+      return body as AsyncIterable<Uint8Array>;
+    } catch (error) {
+      if (isMissingKey(error)) return undefined;
+      if (isInvalidRange(error)) return noChunks();
+      throw error;
+    }
+  }
+
   async put(uri: string, body: Uint8Array | string, contentType?: string): Promise<void> {
     const { bucket, key } = parseS3Uri(uri);
     await this.client.send(
@@ -45,4 +94,11 @@ function isMissingKey(error: unknown): boolean {
   if (error.name === 'NoSuchKey' || error.name === 'NotFound') return true;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return status === 404;
+}
+
+/** 416: the range starts at or past the end of the object. */
+function isInvalidRange(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'InvalidRange' || status === 416;
 }

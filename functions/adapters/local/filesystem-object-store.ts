@@ -7,9 +7,16 @@
  * Content types are not kept: the gates read JSON and YAML whatever the type says.
  */
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type ObjectStore, parseS3Uri } from '../../ports/object-store.ts';
+import {
+  type ByteRange,
+  checkRange,
+  noChunks,
+  type ObjectStore,
+  parseS3Uri,
+} from '../../ports/object-store.ts';
 
 /** A URI that names no file inside the store: refused before any file system call. */
 export class ObjectKeyError extends Error {
@@ -69,6 +76,59 @@ export class FilesystemObjectStore implements ObjectStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
+  }
+
+  async getRange(uri: string, start: number, endExclusive: number): Promise<Uint8Array | undefined> {
+    checkRange(start, endExclusive);
+    const file = this.pathFor(uri);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) return undefined;
+      const length = Math.max(0, Math.min(endExclusive, stats.size) - start);
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, start + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? out : out.slice(0, done);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Opens the file only when iterated, so a stream that is never read holds no file handle. */
+  async stream(uri: string, range: ByteRange = {}): Promise<AsyncIterable<Uint8Array> | undefined> {
+    const start = range.start ?? 0;
+    checkRange(start, range.end);
+    const stats = await this.stat(uri);
+    if (!stats) return undefined;
+    const end = Math.min(range.end ?? stats.size, stats.size);
+    if (end <= start) return noChunks();
+    const file = this.pathFor(uri);
+    return (async function* () {
+      // createReadStream's end is inclusive.
+      const stream = createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 });
+      try {
+        for await (const chunk of stream) {
+          const buffer = chunk as Buffer;
+          yield new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        }
+      } finally {
+        stream.destroy();
+      }
+    })();
   }
 
   async put(uri: string, body: Uint8Array | string, _contentType?: string): Promise<void> {

@@ -6,11 +6,15 @@
  */
 import type { Decision, Rejection } from '../../gates/decision.ts';
 import {
+  type DecisionFilter,
+  type DecisionListOptions,
   type DecisionPage,
   type DecisionStore,
   InvalidCursorError,
   pageSize,
+  sortableTime,
 } from '../../ports/decision-store.ts';
+import type { Statement } from 'better-sqlite3';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
 export const DECISIONS_IMMUTABLE_MESSAGE = 'decisions are append-only: a recorded decision cannot be changed';
@@ -61,7 +65,32 @@ export const DECISION_STORE_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, '${REJECTIONS_IMMUTABLE_MESSAGE}'); END;
     `,
   },
+  {
+    // One index per filter of `list`, each ending in the list order (evaluated_at, seq), so that a filtered
+    // page is an index range scan that stops after `limit` rows, whatever the table's size. They supersede
+    // the single-column subject and bundle indexes.
+    id: 'decision-store/2-filter-indexes',
+    sql: `
+      DROP INDEX decisions_by_subject;
+      DROP INDEX decisions_by_bundle;
+      CREATE INDEX decisions_by_group_time ON decisions (subject_group, evaluated_at, seq);
+      CREATE INDEX decisions_by_subject_time ON decisions (subject_group, subject_version, evaluated_at, seq);
+      CREATE INDEX decisions_by_version_time ON decisions (subject_version, evaluated_at, seq);
+      CREATE INDEX decisions_by_outcome_time ON decisions (outcome, evaluated_at, seq);
+      CREATE INDEX decisions_by_risk_time ON decisions (risk_class, evaluated_at, seq);
+      CREATE INDEX decisions_by_bundle_time ON decisions (bundle_sha256, evaluated_at, seq);
+    `,
+  },
 ];
+
+/** The indexed column each filter field compares with `=`. */
+const FILTER_COLUMNS = {
+  model: 'subject_group',
+  version: 'subject_version',
+  decision: 'outcome',
+  riskClass: 'risk_class',
+  policyBundle: 'bundle_sha256',
+} as const satisfies Partial<Record<keyof DecisionFilter, string>>;
 
 interface DecisionRow {
   seq: number;
@@ -70,15 +99,16 @@ interface DecisionRow {
 
 export class SqliteDecisionStore implements DecisionStore {
   readonly #insertDecision;
+  readonly #db: SqliteDatabase;
   readonly #decisionById;
-  readonly #firstPage;
-  readonly #pageAfter;
+  readonly #pages = new Map<string, Statement<Record<string, unknown>, DecisionRow>>();
   readonly #positionOf;
   readonly #insertRejection;
   readonly #recentRejections;
 
   constructor(db: SqliteDatabase) {
     applyMigrations(db, DECISION_STORE_MIGRATIONS);
+    this.#db = db;
     this.#insertDecision = db.prepare(`
       INSERT INTO decisions (id, evaluated_at, gate, outcome, subject_id, subject_group, subject_version,
                              risk_class, bundle_sha256, body)
@@ -86,12 +116,6 @@ export class SqliteDecisionStore implements DecisionStore {
               @riskClass, @bundleSha256, @body)
       ON CONFLICT (id) DO NOTHING`);
     this.#decisionById = db.prepare<[string], DecisionRow>('SELECT seq, body FROM decisions WHERE id = ?');
-    this.#firstPage = db.prepare<[number], DecisionRow>(
-      'SELECT seq, body FROM decisions ORDER BY evaluated_at, seq LIMIT ?',
-    );
-    this.#pageAfter = db.prepare<[string, number, number], DecisionRow>(
-      'SELECT seq, body FROM decisions WHERE (evaluated_at, seq) > (?, ?) ORDER BY evaluated_at, seq LIMIT ?',
-    );
     this.#positionOf = db.prepare<[number], { evaluated_at: string }>(
       'SELECT evaluated_at FROM decisions WHERE seq = ?',
     );
@@ -106,9 +130,11 @@ export class SqliteDecisionStore implements DecisionStore {
 
   async record(decision: Decision): Promise<{ stored: Decision; created: boolean }> {
     const body = JSON.stringify(decision);
+    // The indexed time column holds the instant in one fixed form (UTC, milliseconds), so that text order is
+    // time order whatever offset or precision the caller used; the stored JSON keeps the caller's text.
     const { changes } = this.#insertDecision.run({
       id: decision.id,
-      evaluatedAt: sortableTimestamp(decision.evaluatedAt, 'evaluatedAt'),
+      evaluatedAt: sortableTime(decision.evaluatedAt, 'evaluatedAt'),
       gate: decision.gate,
       outcome: decision.decision,
       subjectId: decision.subject.id,
@@ -130,21 +156,47 @@ export class SqliteDecisionStore implements DecisionStore {
   }
 
   /**
-   * Ordered by `evaluatedAt`, then by the order of recording. The cursor is the sequence number of the
-   * last decision returned (keyset pagination): decisions recorded between two page reads never shift
-   * or repeat the ones already read; those that sort after the cursor appear on later pages.
+   * Ordered by `evaluatedAt`, then by the order of recording (oldest first, or newest first with
+   * `order: 'desc'`). The cursor is the sequence number of the last decision returned (keyset pagination):
+   * decisions recorded between two page reads never shift or repeat the ones already read; those that
+   * sort after the cursor appear on later pages. Every filter is an indexed equality or time range.
    */
-  async list(options: { limit?: number; cursor?: string } = {}): Promise<DecisionPage> {
+  async list(options: DecisionListOptions = {}): Promise<DecisionPage> {
     const limit = pageSize(options.limit);
-    let rows: DecisionRow[];
-    if (options.cursor === undefined) {
-      rows = this.#firstPage.all(limit + 1);
-    } else {
+    const filter = options.filter ?? {};
+    const descending = options.order === 'desc';
+    const params: Record<string, unknown> = { limit: limit + 1 };
+    const where: string[] = [];
+    for (const [field, column] of Object.entries(FILTER_COLUMNS) as [keyof typeof FILTER_COLUMNS, string][]) {
+      const value = filter[field];
+      if (value === undefined) continue;
+      where.push(`${column} = @${field}`);
+      params[field] = value;
+    }
+    if (filter.from !== undefined) {
+      where.push('evaluated_at >= @from');
+      params.from = sortableTime(filter.from, 'from');
+    }
+    if (filter.to !== undefined) {
+      where.push('evaluated_at < @to');
+      params.to = sortableTime(filter.to, 'to');
+    }
+    if (options.cursor !== undefined) {
       const seq = decodeCursor(options.cursor);
       const position = this.#positionOf.get(seq);
       if (!position) throw new InvalidCursorError();
-      rows = this.#pageAfter.all(position.evaluated_at, seq, limit + 1);
+      where.push(`(evaluated_at, seq) ${descending ? '<' : '>'} (@afterTime, @afterSeq)`);
+      params.afterTime = position.evaluated_at;
+      params.afterSeq = seq;
     }
+    const direction = descending ? 'DESC' : 'ASC';
+    const sql = `SELECT seq, body FROM decisions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY evaluated_at ${direction}, seq ${direction} LIMIT @limit`;
+    let statement = this.#pages.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare<Record<string, unknown>, DecisionRow>(sql);
+      this.#pages.set(sql, statement);
+    }
+    const rows = statement.all(params);
     const page = rows.slice(0, limit);
     const decisions = page.map((row) => JSON.parse(row.body) as Decision);
     const last = page.at(-1);
@@ -158,7 +210,7 @@ export class SqliteDecisionStore implements DecisionStore {
       eventId: rejection.eventId,
       code: rejection.code,
       message: rejection.message,
-      rejectedAt: sortableTimestamp(rejection.rejectedAt, 'rejectedAt'),
+      rejectedAt: sortableTime(rejection.rejectedAt, 'rejectedAt'),
       body: JSON.stringify(rejection),
     });
   }
@@ -182,15 +234,4 @@ function decodeCursor(cursor: string): number {
     throw new InvalidCursorError();
   }
   return seq;
-}
-
-/**
- * The indexed time columns hold the instant in one fixed format (`toISOString`, UTC, milliseconds) so
- * that text order is time order whatever offset or precision the caller used; the stored JSON keeps
- * the original text.
- */
-function sortableTimestamp(value: string, field: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new RangeError(`${field} is not an ISO 8601 timestamp: ${value}`);
-  return new Date(time).toISOString();
 }

@@ -74,7 +74,8 @@ export function compareGroups(
   const sensitive = selection.sensitive ?? values.filter((v) => v !== reference);
   for (const v of sensitive) {
     known(v, 'sensitive');
-    if (v === reference) throw new GroupSelectionError(`${JSON.stringify(v)} is both sensitive and reference`);
+    if (v === reference)
+      throw new GroupSelectionError(`${JSON.stringify(v)} is both sensitive and reference`);
   }
   if (sensitive.length === 0)
     throw new GroupSelectionError('no sensitive value to compare: the facet has only the reference value');
@@ -85,7 +86,9 @@ export function compareGroups(
     const a =
       reference !== undefined
         ? (byValue.get(reference) ?? EMPTY_COUNTS)
-        : values.filter((x) => x !== v).reduce((sum, x) => addCounts(sum, byValue.get(x) ?? EMPTY_COUNTS), EMPTY_COUNTS);
+        : values
+            .filter((x) => x !== v)
+            .reduce((sum, x) => addCounts(sum, byValue.get(x) ?? EMPTY_COUNTS), EMPTY_COUNTS);
     if (total(a) === 0n)
       throw new GroupSelectionError(`no reference rows to compare ${JSON.stringify(v)} with`);
     groups[v] = pairMetrics(a, d);
@@ -172,7 +175,9 @@ export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): O
     fourFifths,
   };
   if (best && p(best[1]) === 0n)
-    notes.push('fourFifths ratios are null: no group has a predicted positive (0/0); none is adversely impacted');
+    notes.push(
+      'fourFifths ratios are null: no group has a predicted positive (0/0); none is adversely impacted',
+    );
   if (notes.length) out.notes = notes;
   return out;
 }

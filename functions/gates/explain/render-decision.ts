@@ -2,13 +2,10 @@
  * A decision as text for a human reviewer: what was evaluated, the outcome, and each violation with the
  * source it cites and how to fix it.
  */
-import type { Decision, Obligation, Violation } from '../decision.ts';
+import { type Decision, decidesOutcome, type Obligation, type Violation } from '../decision.ts';
 
-interface Annotated extends Violation {
-  mode?: string;
-  waiver?: { id: string; approver: string; reason: string; expiresAt: string };
-  waiverRefused?: string;
-}
+/** A violation with what the gate's modes and exceptions say of it (all in Violation now). */
+type Annotated = Violation;
 
 const OUTCOME_TEXT = {
   allow: 'ALLOW: the model version may be approved',
@@ -56,7 +53,7 @@ export function renderViolation(v: Annotated, indent = '  '): string[] {
 
 function renderViolations(violations: Annotated[]): string[] {
   if (!violations.length) return ['No violations.', ''];
-  const deciding = violations.filter((v) => (v.mode ?? 'enforce') === 'enforce' && !v.waiver).length;
+  const deciding = violations.filter(decidesOutcome).length;
   return [
     `Violations (${violations.length}; ${deciding} decide the outcome)`,
     ...violations.flatMap((v) => renderViolation(v)),

@@ -6,6 +6,8 @@
  * - `verdict:profile`: the s3:// URI of the AI-system profile JSON;
  * - `verdict:evidence`: the s3:// URI of an evidence manifest, `{"<obligation id>": "s3://..."}`, naming
  *   one document per obligation (risk management, technical documentation, ...).
+ * - `verdict:training-data`: the s3:// URI of the training data (one CSV, TSV, JSONL, Parquet or text
+ *   object), scanned for PII with a bounded sample; the counts found are `evidence.pii`.
  * Its bias evidence is the Clarify report in `ModelMetrics.Bias` (post-training report preferred, then
  * the combined report, then pre-training).
  */
@@ -13,16 +15,18 @@ import { z } from 'zod';
 import type { ModelPackage } from '../../ports/model-registry.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import { describeIssues, InvalidInputError } from '../../shared/validation.ts';
-import { type BiasEvidence, parseClarifyReport } from '../evidence/clarify-report.ts';
+import { type BiasEvidence, parseClarifyReport } from '../bias/clarify-report.ts';
+import type { PiiEvidence, TrainingDataScanOptions } from '../pii/training-data.ts';
 import type { AiSystemProfile } from '../profile/ai-system-profile.ts';
 import { parseProfile } from '../profile/parse-profile.ts';
 
 export const PROFILE_METADATA_KEY = 'verdict:profile';
 export const EVIDENCE_MANIFEST_METADATA_KEY = 'verdict:evidence';
+export const TRAINING_DATA_METADATA_KEY = 'verdict:training-data';
 
 export interface MissingEvidence {
   /** A key of the policy's `verdict.config.evidence.kinds`. */
-  kind: 'profile' | 'bias_report' | 'evidence_manifest' | 'obligation_evidence';
+  kind: 'profile' | 'bias_report' | 'evidence_manifest' | 'obligation_evidence' | 'training_data';
   source: string;
   /** For obligation evidence: which obligation the document was meant to show. */
   obligation?: string;
@@ -35,6 +39,8 @@ export interface GovernanceInputs {
     bias: BiasEvidence | null;
     /** Obligation id -> the document that evidences it (present and readable). */
     obligations: Record<string, { source: string }>;
+    /** PII found in the training data the package names (null: it names none, or it was unreadable). */
+    pii: PiiEvidence | null;
     /** Inputs the package names that could not be read: each one is a reason to deny. */
     missing: MissingEvidence[];
   };
@@ -48,6 +54,7 @@ const evidenceManifestSchema = z.record(
 export async function loadGovernanceInputs(
   pkg: ModelPackage,
   objects: ObjectStore,
+  options: { trainingData?: TrainingDataScanOptions } = {},
 ): Promise<GovernanceInputs> {
   const missing: MissingEvidence[] = [];
   const profileSource = pkg.customerMetadata[PROFILE_METADATA_KEY] ?? null;
@@ -72,7 +79,13 @@ export async function loadGovernanceInputs(
     objects,
     missing,
   );
-  return { profile, profileSource, evidence: { bias, obligations, missing } };
+  const pii = await loadPiiEvidence(
+    pkg.customerMetadata[TRAINING_DATA_METADATA_KEY],
+    objects,
+    missing,
+    options,
+  );
+  return { profile, profileSource, evidence: { bias, obligations, pii, missing } };
 }
 
 async function loadObligationEvidence(
@@ -106,4 +119,20 @@ async function loadObligationEvidence(
     else missing.push({ kind: 'obligation_evidence', source, obligation });
   });
   return obligations;
+}
+
+async function loadPiiEvidence(
+  source: string | undefined,
+  objects: ObjectStore,
+  missing: MissingEvidence[],
+  options: { trainingData?: TrainingDataScanOptions },
+): Promise<PiiEvidence | null> {
+  if (!source) return null;
+  // Loaded on first use: the scanner's dependencies (phone metadata, the public suffix list, Parquet)
+  // then cost the cold start of no package that names no training data.
+  const { scanTrainingData } = await import('../pii/training-data.ts');
+  const scan = await scanTrainingData(source, objects, options.trainingData);
+  if (scan.status === 'scanned') return scan.evidence;
+  missing.push({ kind: 'training_data', source });
+  return null;
 }

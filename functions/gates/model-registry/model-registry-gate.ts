@@ -15,6 +15,7 @@ import { InvalidInputError } from '../../shared/validation.ts';
 import type { Decision, Violation } from '../decision.ts';
 import type { Exception } from '../exceptions/exception.ts';
 import { cannotDecide, withDeadline } from '../fail-closed.ts';
+import type { TrainingDataScanOptions } from '../pii/training-data.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
 import { type PolicyResult, policyResultSchema } from '../policy/policy-result.ts';
@@ -36,6 +37,8 @@ export interface ModelRegistryGateDeps {
   now: () => Date;
   /** Budget for loading inputs and evaluating; past it the gate denies. */
   deadlineMs: number;
+  /** How the training data a package names is scanned for PII (sample size, phone region). */
+  trainingData?: TrainingDataScanOptions;
 }
 
 export type GateOutcome =
@@ -111,7 +114,7 @@ async function decide(
   try {
     [inputs, exceptions] = await withDeadline(
       Promise.all([
-        loadGovernanceInputs(pkg, deps.objects),
+        loadGovernanceInputs(pkg, deps.objects, { trainingData: deps.trainingData }),
         deps.exceptions.listFor([pkg.groupName, pkg.arn]),
       ]),
       deps.deadlineMs,
@@ -150,6 +153,7 @@ async function decide(
     ...(result.riskClass ? { riskClass: result.riskClass } : {}),
     violations: result.violations,
     obligations: result.obligations,
+    ...(result.classification ? { classification: result.classification } : {}),
     policy,
     inputSha256,
   };

@@ -48,7 +48,11 @@ const CARD_SCHEMES: readonly CardScheme[] = [
   { name: 'visa', prefixes: [one(4)], lengths: [13, 16, 19] },
   { name: 'mastercard', prefixes: [range(51, 55), range(2221, 2720)], lengths: [16] },
   { name: 'amex', prefixes: [one(34), one(37)], lengths: [15] },
-  { name: 'diners', prefixes: [range(300, 305), one(3095), one(36), range(38, 39)], lengths: lengths(14, 19) },
+  {
+    name: 'diners',
+    prefixes: [range(300, 305), one(3095), one(36), range(38, 39)],
+    lengths: lengths(14, 19),
+  },
   { name: 'jcb', prefixes: [range(3528, 3589)], lengths: lengths(16, 19) },
   {
     name: 'discover',
@@ -192,7 +196,9 @@ export function itFiscalCheckChar(first15: string): string {
  * letter and 3 digits (digits possibly replaced by omocodia letters), and the check character.
  */
 export function itFiscalCodeValid(code: string): boolean {
-  if (!/^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(code)) {
+  if (
+    !/^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$/.test(code)
+  ) {
     return false;
   }
   const decoded = [...code];
@@ -253,7 +259,11 @@ export function ipKind(address: string): IpKind | null {
 function ipv4Kind(octets: number[]): IpKind {
   const [a = 0, b = 0, c = 0] = octets;
   if (a === 0 || a === 127 || a >= 224) return 'special'; // this network, loopback, multicast, reserved, broadcast
-  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) {
+  if (
+    (a === 192 && b === 0 && c === 2) ||
+    (a === 198 && b === 51 && c === 100) ||
+    (a === 203 && b === 0 && c === 113)
+  ) {
     return 'special'; // documentation, RFC 5737
   }
   if (a === 198 && (b === 18 || b === 19)) return 'special'; // benchmarking, RFC 2544

@@ -4,3 +4,11 @@ export const GATE_ENTRYPOINTS = {
 } as const;
 
 export type GateName = keyof typeof GATE_ENTRYPOINTS;
+
+/** Entrypoints that decide nothing: they answer a question (`verdict classify`). */
+export const QUERY_ENTRYPOINTS = {
+  classify: 'verdict/classify/classification',
+} as const;
+
+/** Every entrypoint the policy build compiles into the bundle. */
+export const POLICY_ENTRYPOINTS = { ...GATE_ENTRYPOINTS, ...QUERY_ENTRYPOINTS } as const;

@@ -4,6 +4,7 @@
  * could change the risk class.
  */
 import { z } from 'zod';
+import { PII_ENTITIES } from '../pii/entities.ts';
 
 export const USE_CASES = [
   'critical_infrastructure_safety',
@@ -47,6 +48,14 @@ export const SENSITIVE_ATTRIBUTES = [
   'disability',
 ] as const;
 
+/**
+ * Cross-field checks run even when other fields have issues, so that a caller sees every problem at once
+ * (zod skips refinements of a value with issues unless told otherwise); they need an object to look at.
+ */
+function isObjectPayload(payload: { value: unknown }): boolean {
+  return typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value);
+}
+
 const art5 = z.strictObject({
   manipulativeOrSubliminal: z.boolean(),
   exploitsVulnerabilities: z.boolean(),
@@ -82,6 +91,7 @@ const biometrics = z
   .refine((b) => b.function !== 'remote_identification' || b.lawEnforcement !== undefined, {
     message: 'required when function is remote_identification (its objective decides Art. 5(1)(h))',
     path: ['lawEnforcement'],
+    when: isObjectPayload,
   });
 
 export const aiSystemProfileSchema = z
@@ -121,10 +131,32 @@ export const aiSystemProfileSchema = z
       commissionDesignated: z.boolean(),
       openWeights: z.boolean(),
     }),
+    /**
+     * Personal data in the training data: the GDPR Art. 6(1) legal basis of processing it and whether it
+     * is masked before training, optionally for the listed PII categories only (none listed: all). Absent,
+     * nothing is declared, and training data with PII of a configured category is denied.
+     */
+    personalData: z
+      .strictObject({
+        legalBasis: z
+          .enum([
+            'consent',
+            'contract',
+            'legal_obligation',
+            'vital_interests',
+            'public_task',
+            'legitimate_interests',
+          ])
+          .nullable(),
+        masking: z.boolean(),
+        categories: z.array(z.enum(PII_ENTITIES)).optional(),
+      })
+      .optional(),
   })
   .refine((p) => p.role === 'provider' || p.deployerType !== undefined, {
     message: 'required when role includes deployer (it decides the Art. 27 impact assessment)',
     path: ['deployerType'],
+    when: isObjectPayload,
   });
 
 export type AiSystemProfile = z.infer<typeof aiSystemProfileSchema>;

@@ -3,8 +3,9 @@
  * first (one per set bit of `size`). It is the whole state a sequencer needs to extend the tree: O(log n)
  * hashes, and appending a leaf costs one hash per trailing one bit of `size`, i.e. amortised one.
  */
-import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './rfc6962.ts';
+
 import type { NodeId } from './node-id.ts';
+import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './rfc6962.ts';
 
 export interface TreeNode extends NodeId {
   hash: Uint8Array;
@@ -27,8 +28,11 @@ export class CompactRange {
   static of(size: number, hashes: readonly Uint8Array[]): CompactRange {
     if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`invalid tree size ${size}`);
     if (hashes.length !== popcount(size))
-      throw new RangeError(`a compact range of size ${size} has ${popcount(size)} hashes, got ${hashes.length}`);
-    for (const h of hashes) if (h.length !== HASH_SIZE) throw new RangeError('compact range hash of wrong size');
+      throw new RangeError(
+        `a compact range of size ${size} has ${popcount(size)} hashes, got ${hashes.length}`,
+      );
+    for (const h of hashes)
+      if (h.length !== HASH_SIZE) throw new RangeError('compact range hash of wrong size');
     return new CompactRange(size, [...hashes]);
   }
 

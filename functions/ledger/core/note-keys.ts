@@ -30,7 +30,11 @@ export function isValidKeyName(name: string): boolean {
 }
 
 export function noteKeyId(name: string, algorithmAndKey: Uint8Array): number {
-  const digest = createHash('sha256').update(name).update(new Uint8Array([0x0a])).update(algorithmAndKey).digest();
+  const digest = createHash('sha256')
+    .update(name)
+    .update(new Uint8Array([0x0a]))
+    .update(algorithmAndKey)
+    .digest();
   return digest.readUInt32BE(0);
 }
 
@@ -47,9 +51,8 @@ export function ed25519VerifierKey(name: string, publicKey: Uint8Array): string 
 
 /** Parses and checks a vkey (name, id matching the key, known algorithm, key length). */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const parts = vkey.split('+');
-  const [name, idHex, keyText] = parts;
-  if (parts.length !== 3 || name === undefined || idHex === undefined || keyText === undefined)
+  const [name, idHex, keyText] = splitFields(vkey, 3);
+  if (name === undefined || idHex === undefined || keyText === undefined)
     throw new NoteKeyError('verifier key must be <name>+<hex key id>+<base64 key>');
   if (!isValidKeyName(name)) throw new NoteKeyError(`invalid key name "${name}"`);
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteKeyError('key id must be 8 lowercase hex digits');
@@ -100,9 +103,8 @@ export function encodeSignerKey(name: string, seed: Uint8Array): string {
 
 /** Parses `PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>` into a signer, checking the key id. */
 export function parseSignerKey(skey: string): Signer {
-  const parts = skey.trim().split('+');
-  const [p, k, name, idHex, keyText] = parts;
-  if (parts.length !== 5 || p !== 'PRIVATE' || k !== 'KEY' || !name || !idHex || !keyText)
+  const [p, k, name, idHex, keyText] = splitFields(skey.trim(), 5);
+  if (p !== 'PRIVATE' || k !== 'KEY' || !name || !idHex || !keyText)
     throw new NoteKeyError('signer key must be PRIVATE+KEY+<name>+<hex key id>+<base64 key>');
   const key = Buffer.from(keyText, 'base64');
   if (key.toString('base64') !== keyText || key.length !== 33 || key[0] !== ALG_ED25519)
@@ -110,4 +112,17 @@ export function parseSignerKey(skey: string): Signer {
   const signer = ed25519Signer(name, key.subarray(1));
   if (keyIdHex(signer.keyId) !== idHex) throw new NoteKeyError('signer key id does not match its key');
   return signer;
+}
+
+/** Splits at the first `count - 1` plus signs: the last field (base64) may itself contain `+`. */
+function splitFields(text: string, count: number): (string | undefined)[] {
+  const fields: string[] = [];
+  let rest = text;
+  for (let i = 1; i < count; i++) {
+    const at = rest.indexOf('+');
+    if (at < 0) return [];
+    fields.push(rest.slice(0, at));
+    rest = rest.slice(at + 1);
+  }
+  return [...fields, rest];
 }

@@ -18,7 +18,8 @@ export class ProofError extends Error {
 }
 
 function checkSize(name: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new ProofError(`${name} must be a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ProofError(`${name} must be a non-negative integer, got ${n}`);
 }
 
 /** PATH(m, D[n]) of RFC 9162 2.1.3.1, as the leaf ranges of its elements. */
@@ -201,8 +202,10 @@ export function verifyConsistency(
   }
   // 7.
   if (sn !== 0) throw new ProofError('consistency proof is too short');
-  if (!hashesEqual(fr, root1)) throw new ProofError(`consistency proof does not lead to the root of size ${size1}`);
-  if (!hashesEqual(sr, root2)) throw new ProofError(`consistency proof does not lead to the root of size ${size2}`);
+  if (!hashesEqual(fr, root1))
+    throw new ProofError(`consistency proof does not lead to the root of size ${size1}`);
+  if (!hashesEqual(sr, root2))
+    throw new ProofError(`consistency proof does not lead to the root of size ${size2}`);
 }
 
 function isPowerOfTwo(n: number): boolean {

@@ -32,19 +32,21 @@ export function parseNote(message: string): Note {
   const text = message.slice(0, split + 1);
   checkText(text);
   const block = message.slice(split + 2);
-  if (block === '' || !block.endsWith('\n')) throw new NoteFormatError('signature lines must end with a newline');
+  if (block === '' || !block.endsWith('\n'))
+    throw new NoteFormatError('signature lines must end with a newline');
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_SIGNATURES) throw new NoteFormatError(`more than ${MAX_SIGNATURES} signatures`);
   return { text, signatures: lines.map(parseSignatureLine) };
 }
 
-function parseSignatureLine(line: string): NoteSignature {
+export function parseSignatureLine(line: string): NoteSignature {
   if (!line.startsWith(SIGNATURE_PREFIX)) throw new NoteFormatError(`not a signature line: "${line}"`);
   const rest = line.slice(SIGNATURE_PREFIX.length);
   const space = rest.indexOf(' ');
   const name = rest.slice(0, space);
   const encoded = rest.slice(space + 1);
-  if (space < 0 || !isValidKeyName(name)) throw new NoteFormatError(`bad key name in signature line "${line}"`);
+  if (space < 0 || !isValidKeyName(name))
+    throw new NoteFormatError(`bad key name in signature line "${line}"`);
   const bytes = Buffer.from(encoded, 'base64');
   if (bytes.length < 5 || bytes.toString('base64') !== encoded)
     throw new NoteFormatError(`signature for key ${name} is not base64 of a key id and a signature`);

@@ -1,11 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { InvalidInputError } from '../../shared/validation.ts';
+import { registerBiasCommand } from './bias-command.ts';
+import { registerClassifyCommand } from './classify-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerExceptionCommand } from './exception-command.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { registerExplainCommand } from './explain-command.ts';
+import { registerForgetCommand } from './forget-command.ts';
 import { registerGateCommand } from './gate-command.ts';
+import { registerLedgerCommand } from './ledger-command.ts';
+import { registerReportCommand } from './report-command.ts';
+import { registerScanPiiCommand } from './scan-pii-command.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerTokenCommand } from './token-command.ts';
 
 const program = new Command('verdict')
   .description('Governance gates, audit trail and reports for machine learning on AWS')
@@ -13,11 +20,18 @@ const program = new Command('verdict')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
+registerBiasCommand(program);
+registerClassifyCommand(program);
 registerDemoCommand(program);
 registerExceptionCommand(program);
 registerExplainCommand(program);
+registerForgetCommand(program);
 registerGateCommand(program);
+registerLedgerCommand(program);
+registerReportCommand(program);
+registerScanPiiCommand(program);
 registerServeCommand(program);
+registerTokenCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,9 @@ import { UsageError } from './exit-codes.ts';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the local backbone: POST /events (an EventBridge PutEvents body), GET /decisions')
+    .description(
+      'run the local backbone: POST /events (an EventBridge PutEvents body) and the auditor API (GET /openapi.json; tokens from `verdict token create`)',
+    )
     .option('--port <port>', 'TCP port on 127.0.0.1', '8787')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
@@ -16,6 +18,7 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${options.port}: expected 0-65535`);
       const runtime = openLocalRuntimeAt(options.dataDir);
+      // Creates the token signing key on first use, so tokens made from now on verify.
       const server = createLocalServer(runtime);
       await new Promise<void>((resolve) => server.listen(port, options.host, resolve));
       const address = server.address();

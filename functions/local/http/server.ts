@@ -1,75 +1,146 @@
 /**
- * The local backbone's HTTP face: `POST /events` takes the body of an EventBridge PutEvents call and routes
- * it through the in-process bus; `GET /decisions` lists what the gates decided.
+ * The local backbone's HTTP face. `POST /events` takes the body of an EventBridge PutEvents call and routes
+ * it through the in-process bus (the local stand-in for EventBridge). Every other request is the auditor
+ * API: converted to an API Gateway HTTP API (payload 2.0) event and answered by the same handler as in
+ * Lambda, with the local adapters and bearer tokens signed by the data directory's key.
  */
+import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { MAX_PAGE_SIZE } from '../../ports/decision-store.ts';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
+import type { Authenticator } from '../../api/auth/authentication.ts';
+import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
+import { createApiHandler } from '../../api/create-handler.ts';
+import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
+import type { ApiDependencies } from '../../api/route.ts';
 import { describeIssues } from '../../shared/validation.ts';
+import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
-import { ProblemError, problem } from './problem.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway's integration timeout for HTTP APIs. */
+const API_TIMEOUT_SECONDS = 29;
 
-export function createLocalServer(runtime: LocalRuntime): Server {
+export interface LocalServerOptions {
+  /** Verifies bearer tokens; default the public half of `<dataDir>/api/token-signing.key`. */
+  tokenPublicKey?: KeyObject;
+  /** Replaces bearer-token authentication altogether (tests, benchmarks). */
+  authenticate?: Authenticator;
+}
+
+/** The API's dependencies over a local runtime. */
+export function localApiDependencies(runtime: LocalRuntime, authenticate: Authenticator): ApiDependencies {
+  return {
+    decisions: runtime.decisions,
+    exceptions: runtime.exceptions,
+    models: runtime.registry,
+    accessLog: runtime.accessLog,
+    authenticate,
+    ...(runtime.ledger && { ledger: runtime.ledger }),
+    ...(runtime.reports && { reports: runtime.reports }),
+    now: () => new Date(),
+  };
+}
+
+export function createLocalServer(runtime: LocalRuntime, options: LocalServerOptions = {}): Server {
+  const authenticate = options.authenticate ?? bearerTokenAuthenticator(publicKeyFor(runtime, options));
+  const api = createApiHandler(localApiDependencies(runtime, authenticate));
   return createServer((req, res) => {
-    route(runtime, req)
-      .then(({ status, body }) => send(res, status, body))
+    route(runtime, api, req)
+      .then((response) => send(res, response))
       .catch((error: unknown) => {
         // A body left partly unread (too large) would be parsed as the next request: close the connection.
         if (!req.complete) res.setHeader('connection', 'close');
-        if (error instanceof ProblemError) return send(res, error.problem.status, error.problem);
-        send(res, 500, problem(500, 'Internal error', (error as Error).message));
+        const failure =
+          error instanceof ProblemError ? error : new ProblemError(500, 'Internal error', (error as Error).message);
+        send(res, problemResult(failure));
       });
   });
 }
 
-async function route(
-  runtime: LocalRuntime,
-  req: IncomingMessage,
-): Promise<{ status: number; body: unknown }> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (path === '/health' && req.method === 'GET') return { status: 200, body: { status: 'ok' } };
-  if (path === '/events') {
-    if (req.method !== 'POST') throw new ProblemError(405, 'Method not allowed', 'use POST /events');
-    const body = putEventsBodySchema.safeParse(await readJson(req));
-    if (!body.success) {
-      throw new ProblemError(400, 'Invalid PutEvents request', undefined, describeIssues(body.error.issues));
-    }
-    try {
-      return { status: 200, body: await runtime.bus.putEvents(body.data) };
-    } catch (error) {
-      throw new ProblemError(400, 'Invalid PutEvents request', (error as Error).message);
-    }
-  }
-  if (path === '/decisions' && req.method === 'GET') {
-    const limit = url.searchParams.get('limit');
-    if (limit !== null && !/^\d{1,4}$/.test(limit))
-      throw new ProblemError(400, 'Invalid query', `limit: expected an integer from 1 to ${MAX_PAGE_SIZE}`);
-    const cursor = url.searchParams.get('cursor') ?? undefined;
-    try {
-      return {
-        status: 200,
-        body: await runtime.decisions.list({ limit: limit ? Number(limit) : 50, cursor }),
-      };
-    } catch (error) {
-      throw new ProblemError(400, 'Invalid query', (error as Error).message);
-    }
-  }
-  const one = /^\/decisions\/([A-Za-z0-9-]{1,64})$/.exec(path);
-  if (one?.[1] && req.method === 'GET') {
-    const decision = await runtime.decisions.get(one[1]);
-    if (!decision) throw new ProblemError(404, 'Not found', `no decision ${one[1]}`);
-    return { status: 200, body: decision };
-  }
-  if (path === '/rejections' && req.method === 'GET') {
-    return { status: 200, body: { rejections: await runtime.decisions.listRejections({ limit: 100 }) } };
-  }
-  throw new ProblemError(404, 'Not found', `${req.method} ${path}`);
+function publicKeyFor(runtime: LocalRuntime, options: LocalServerOptions): KeyObject {
+  if (options.tokenPublicKey) return options.tokenPublicKey;
+  if (!runtime.dataDir) throw new Error('createLocalServer: a runtime without a data dir needs tokenPublicKey');
+  return loadOrCreateTokenSigningKey(runtime.dataDir).publicKey;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function route(
+  runtime: LocalRuntime,
+  api: ReturnType<typeof createApiHandler>,
+  req: IncomingMessage,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/events') return putEvents(runtime, req);
+  const event = await toApiGatewayEvent(req, url);
+  return api(event, localLambdaContext('auditor-api', API_TIMEOUT_SECONDS));
+}
+
+async function putEvents(runtime: LocalRuntime, req: IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
+  if (req.method !== 'POST') throw new ProblemError(405, 'Method not allowed', 'use POST /events');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readBody(req));
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    throw new ProblemError(400, 'Malformed JSON', (error as Error).message);
+  }
+  const body = putEventsBodySchema.safeParse(json);
+  if (!body.success) {
+    throw new ProblemError(400, 'Invalid PutEvents request', undefined, describeIssues(body.error.issues));
+  }
+  try {
+    const result = await runtime.bus.putEvents(body.data);
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  } catch (error) {
+    throw new ProblemError(400, 'Invalid PutEvents request', (error as Error).message);
+  }
+}
+
+/** The request as API Gateway (HTTP API, payload 2.0) would hand it to Lambda. */
+export async function toApiGatewayEvent(req: IncomingMessage, url: URL): Promise<APIGatewayProxyEventV2> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const method = (req.method ?? 'GET').toUpperCase();
+  const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body !== '' && { body }),
+    isBase64Encoded: false,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -78,15 +149,21 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
       throw new ProblemError(413, 'Payload too large', `body exceeds ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    throw new ProblemError(400, 'Malformed JSON', (error as Error).message);
-  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const isError = status >= 400;
-  res.writeHead(status, { 'content-type': isError ? 'application/problem+json' : 'application/json' });
-  res.end(JSON.stringify(body));
+function problemResult(error: ProblemError): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: error.problem.status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers },
+    body: JSON.stringify(error.problem),
+  };
 }
+
+function send(res: ServerResponse, response: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[name] = String(value);
+  res.writeHead(response.statusCode ?? 200, headers);
+  res.end(response.isBase64Encoded ? Buffer.from(response.body ?? '', 'base64') : (response.body ?? ''));
+}
+

@@ -2,6 +2,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3ObjectStore } from '../../../functions/adapters/aws/s3-object-store.ts';
 import { s3ClientConfig, uniqueName } from '../../support/aws-clients.ts';
+import { describeRangedReads } from '../../support/object-store-ranges.ts';
 
 const client = new S3Client(s3ClientConfig(inject('motoEndpoint')));
 const store = new S3ObjectStore(client);
@@ -43,5 +44,18 @@ describe('S3ObjectStore against the emulator', () => {
       name: 'NoSuchBucket',
     });
     await expect(store.get(`s3://${bucket}/`)).rejects.toThrow('not an s3://bucket/key URI');
+  });
+});
+
+describeRangedReads('S3ObjectStore against the emulator', () => ({
+  store,
+  uri: (name) => `s3://${bucket}/${name}`,
+}));
+
+describe('S3ObjectStore ranged reads of a missing bucket', () => {
+  it('throws NoSuchBucket, as get does', async () => {
+    const uri = `s3://${uniqueName('no-such-bucket')}/key`;
+    await expect(store.getRange(uri, 0, 10)).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(store.stream(uri)).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 });

@@ -41,7 +41,7 @@ describe('model-registry gate', () => {
     expect(await f.decisions.get(outcome.decision.id)).toEqual(outcome.decision);
     const after = await f.registry.describeModelPackage(pkg.arn);
     expect(after?.approvalStatus).toBe('Approved');
-    expect(after?.approvalDescription).toContain(`Verdict allow ${outcome.decision.id}: no violations`);
+    expect(after?.approvalDescription).toContain(`Verdict allow ${outcome.decision.id}: no deciding violations`);
     expect(f.published).toEqual([
       { source: 'verdict', detailType: 'Verdict Decision', detail: outcome.decision, resources: [pkg.arn] },
     ]);
@@ -53,11 +53,18 @@ describe('model-registry gate', () => {
     const outcome = decided(await gate(f, pkg));
 
     expect(outcome.approvalStatus).toBe('Rejected');
+    // DI 0.62 (four-fifths rule); the sample's DPPL 0.19 and RD 0.15 exceed their bounds too (high-risk: high).
     expect(outcome.decision.violations).toEqual([
+      expect.objectContaining({
+        rule: 'bias.difference_in_positive_proportions',
+        severity: 'high',
+        reference: '|DPPL| > 0.1',
+      }),
       expect.objectContaining({ rule: 'bias.disparate_impact', severity: 'high', reference: 'DI < 0.8' }),
+      expect.objectContaining({ rule: 'bias.recall_difference', severity: 'high', reference: '|RD| > 0.1' }),
     ]);
-    expect(outcome.decision.violations[0]?.message).toContain('gender');
-    expect(outcome.decision.violations[0]?.message).toContain('0.62');
+    expect(outcome.decision.violations[1]?.message).toContain('gender');
+    expect(outcome.decision.violations[1]?.message).toContain('0.62');
     const after = await f.registry.describeModelPackage(pkg.arn);
     expect(after?.approvalDescription).toContain('bias.disparate_impact (DI < 0.8)');
   });
@@ -215,6 +222,8 @@ describe('model-registry gate', () => {
         get: () => new Promise<undefined>(() => undefined),
         stat: () => new Promise<undefined>(() => undefined),
         put: async () => undefined,
+        getRange: () => new Promise<undefined>(() => undefined),
+        stream: () => new Promise<undefined>(() => undefined),
       };
       const outcome = decided(
         await gateModelPackage(eventFor(f, pkg), { ...f.deps, objects: hanging, deadlineMs: 20 }),

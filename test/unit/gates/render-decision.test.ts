@@ -30,7 +30,7 @@ const decision: Decision = {
         remediation: 'Review the selection threshold.',
       },
       {
-        mode: 'warn',
+        mode: 'warn' as const,
         waiver: { id: 'e-9', approver: 'model-risk', reason: 'Known gap', expiresAt: '2027-01-31T00:00:00Z' },
       },
     ),

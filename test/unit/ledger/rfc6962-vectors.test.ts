@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompactRange } from '../../../functions/ledger/core/compact-range.ts';
-import { MemoryHashSource } from './memory-hash-source.ts';
 import {
   consistencyProof,
   inclusionProof,
@@ -14,6 +13,7 @@ import {
   verifyInclusion,
 } from '../../../functions/ledger/core/proofs.ts';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../../../functions/ledger/core/rfc6962.ts';
+import { MemoryHashSource } from './memory-hash-source.ts';
 
 const h = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -116,7 +116,9 @@ const source = new MemoryHashSource(LEAVES.map(leafHash));
 describe('RFC 6962 hashing (rfc6962_test.go)', () => {
   it('empty tree, empty leaf, leaf and node', () => {
     expect(hex(EMPTY_ROOT)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(hex(leafHash(new Uint8Array()))).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+    expect(hex(leafHash(new Uint8Array()))).toBe(
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+    );
     expect(hex(leafHash(Buffer.from('L123456')))).toBe(
       '395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56',
     );
@@ -138,7 +140,13 @@ describe('inclusion proofs (verify_test.go inclusionProofs)', () => {
   it.each(INCLUSION)('leaf $leaf of $size', async ({ leaf, size, proof }) => {
     const generated = await inclusionProof(source, leaf - 1, size);
     expect(generated.map(hex)).toEqual(proof);
-    verifyInclusion(leaf - 1, size, leafHash(LEAVES[leaf - 1] as Uint8Array), proof.map(h), h(ROOTS[size - 1] as string));
+    verifyInclusion(
+      leaf - 1,
+      size,
+      leafHash(LEAVES[leaf - 1] as Uint8Array),
+      proof.map(h),
+      h(ROOTS[size - 1] as string),
+    );
   });
 });
 
@@ -146,7 +154,13 @@ describe('consistency proofs (verify_test.go consistencyProofs)', () => {
   it.each(CONSISTENCY)('$size1 -> $size2', async ({ size1, size2, proof }) => {
     const generated = await consistencyProof(source, size1, size2);
     expect(generated.map(hex)).toEqual(proof);
-    verifyConsistency(size1, size2, h(ROOTS[size1 - 1] as string), h(ROOTS[size2 - 1] as string), proof.map(h));
+    verifyConsistency(
+      size1,
+      size2,
+      h(ROOTS[size1 - 1] as string),
+      h(ROOTS[size2 - 1] as string),
+      proof.map(h),
+    );
   });
 });
 

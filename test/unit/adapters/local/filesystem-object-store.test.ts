@@ -6,6 +6,7 @@ import {
   FilesystemObjectStore,
   ObjectKeyError,
 } from '../../../../functions/adapters/local/filesystem-object-store.ts';
+import { describeRangedReads } from '../../../support/object-store-ranges.ts';
 
 let root: string;
 let store: FilesystemObjectStore;
@@ -112,5 +113,18 @@ describe('FilesystemObjectStore', () => {
     await store.put('s3://my.bucket/v1.2/..hidden..json', '{}');
 
     expect(fs.existsSync(path.join(root, 'my.bucket', 'v1.2', '..hidden..json'))).toBe(true);
+  });
+});
+
+describeRangedReads('FilesystemObjectStore', () => ({ store, uri: (name) => `s3://evidence/${name}` }));
+
+describe('FilesystemObjectStore ranged reads of what is not a file', () => {
+  it('reads a folder, a missing bucket or a path through a file as a missing object', async () => {
+    await store.put('s3://evidence/a/b.json', '{}');
+    await expect(store.getRange('s3://evidence/a', 0, 4)).resolves.toBeUndefined();
+    await expect(store.stream('s3://evidence/a')).resolves.toBeUndefined();
+    await expect(store.getRange('s3://no-such-bucket/x', 0, 4)).resolves.toBeUndefined();
+    await expect(store.getRange('s3://evidence/a/b.json/c', 0, 4)).resolves.toBeUndefined();
+    await expect(store.getRange('s3://evidence/../x', 0, 4)).rejects.toBeInstanceOf(ObjectKeyError);
   });
 });

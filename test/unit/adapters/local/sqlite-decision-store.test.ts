@@ -328,3 +328,107 @@ describe('on disk', () => {
     }
   });
 });
+
+describe('list with a filter', () => {
+  const pkg = (group: string, version: string) => ({
+    kind: 'model-package' as const,
+    id: `arn:aws:sagemaker:local-1:000000000000:model-package/${group}/${version}`,
+    group,
+    version,
+  });
+
+  beforeEach(async () => {
+    await store.record(
+      decision('d-1', at(1), { subject: pkg('credit', '1'), decision: 'allow', riskClass: 'high' }),
+    );
+    await store.record(
+      decision('d-2', at(2), { subject: pkg('credit', '2'), decision: 'deny', riskClass: 'high' }),
+    );
+    await store.record(
+      decision('d-3', at(3), {
+        subject: pkg('cv-ranker', '1'),
+        decision: 'deny',
+        riskClass: 'limited',
+        policy: { bundleSha256: 'c'.repeat(64), version: '1.1.0', entrypoint: 'verdict/model_approval' },
+      }),
+    );
+    await store.record(decision('d-4', at(4), { subject: pkg('credit', '2'), decision: 'review' }));
+    const { riskClass: _none, ...withoutRisk } = decision('d-5', at(5), { subject: pkg('chat', '1') });
+    await store.record(withoutRisk);
+  });
+
+  const ids = async (options: Parameters<SqliteDecisionStore['list']>[0]) =>
+    (await store.list(options)).decisions.map((d) => d.id);
+
+  it('narrows by each field, and by several at once', async () => {
+    expect(await ids({ filter: { model: 'credit' } })).toEqual(['d-1', 'd-2', 'd-4']);
+    expect(await ids({ filter: { version: '1' } })).toEqual(['d-1', 'd-3', 'd-5']);
+    expect(await ids({ filter: { model: 'credit', version: '2' } })).toEqual(['d-2', 'd-4']);
+    expect(await ids({ filter: { decision: 'deny' } })).toEqual(['d-2', 'd-3', 'd-5']);
+    expect(await ids({ filter: { riskClass: 'high' } })).toEqual(['d-1', 'd-2', 'd-4']);
+    expect(await ids({ filter: { policyBundle: 'c'.repeat(64) } })).toEqual(['d-3']);
+    expect(await ids({ filter: { model: 'credit', decision: 'deny', riskClass: 'high' } })).toEqual(['d-2']);
+    expect(await ids({ filter: { model: 'nobody' } })).toEqual([]);
+  });
+
+  it('takes from inclusive and to exclusive, in any offset', async () => {
+    expect(await ids({ filter: { from: at(2), to: at(4) } })).toEqual(['d-2', 'd-3']);
+    const plusOne = new Date(Date.parse(at(2))).toISOString().replace('Z', '+00:00');
+    expect(await ids({ filter: { from: plusOne } })).toEqual(['d-2', 'd-3', 'd-4', 'd-5']);
+    expect(await ids({ filter: { to: at(1) } })).toEqual([]);
+  });
+
+  it('lists newest first with order desc, and pages either way with the same filter', async () => {
+    expect(await ids({ order: 'desc' })).toEqual(['d-5', 'd-4', 'd-3', 'd-2', 'd-1']);
+    const first = await store.list({ filter: { model: 'credit' }, order: 'desc', limit: 2 });
+    expect(first.decisions.map((d) => d.id)).toEqual(['d-4', 'd-2']);
+    const second = await store.list({
+      filter: { model: 'credit' },
+      order: 'desc',
+      limit: 2,
+      cursor: first.nextCursor,
+    });
+    expect(second.decisions.map((d) => d.id)).toEqual(['d-1']);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('keeps a filtered walk stable while matching and other decisions are appended between pages', async () => {
+    const first = await store.list({ filter: { model: 'credit' }, limit: 2 });
+    expect(first.decisions.map((d) => d.id)).toEqual(['d-1', 'd-2']);
+    // Recorded after the first page: one sorts before the cursor (never shown: it is behind the reader),
+    // one after it (shown), one for another model (never shown).
+    await store.record(decision('late-early', at(0), { subject: pkg('credit', '3') }));
+    await store.record(decision('late-later', at(6), { subject: pkg('credit', '3') }));
+    await store.record(decision('late-other', at(6), { subject: pkg('cv-ranker', '2') }));
+    const second = await store.list({ filter: { model: 'credit' }, limit: 2, cursor: first.nextCursor });
+    expect(second.decisions.map((d) => d.id)).toEqual(['d-4', 'late-later']);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('rejects a from or to that is not a time with a RangeError', async () => {
+    await expect(store.list({ filter: { from: 'yesterday' } })).rejects.toBeInstanceOf(RangeError);
+    await expect(store.list({ filter: { to: '2025-13-40' } })).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('answers each filter from an index that ends in the list order, without sorting', () => {
+    const plan = (sql: string) =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((row) => (row as { detail: string }).detail)
+        .join('; ');
+    const order = 'ORDER BY evaluated_at, seq LIMIT 51';
+    for (const [where, index] of [
+      ["subject_group = 'credit'", 'decisions_by_group_time'],
+      ["subject_group = 'credit' AND subject_version = '2'", 'decisions_by_subject_time'],
+      ["outcome = 'deny'", 'decisions_by_outcome_time'],
+      ["risk_class = 'high'", 'decisions_by_risk_time'],
+      [`bundle_sha256 = '${'c'.repeat(64)}'`, 'decisions_by_bundle_time'],
+      ["evaluated_at >= '2025-01-01' AND evaluated_at < '2026-01-01'", 'decisions_by_time'],
+    ] as const) {
+      const detail = plan(`SELECT seq, body FROM decisions WHERE ${where} ${order}`);
+      expect(detail, where).toContain(index);
+      expect(detail, where).not.toContain('TEMP B-TREE');
+    }
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Finished reports in the S3 reports bucket, write-once: every report and its signed manifest is put with
+ * Object Lock in COMPLIANCE mode (nobody, root included, can delete or overwrite that version before the
+ * retention date) and with its SHA-256 checksum, which S3 checks on receipt and keeps with the object.
+ * The bucket must have Object Lock enabled (it can only be turned on when the bucket is created).
+ */
+
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MANIFEST_CONTENT_TYPE } from '../../reports/generate-report.ts';
+import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
+import type { ArchivedFile, ReportArchive } from '../../reports/report-job.ts';
+import { presignWithClient } from './s3-report-presigner.ts';
+
+export interface S3ReportArchiveOptions {
+  bucket: string;
+  /** How long reports are kept under Object Lock, in days (the `verdict:reportRetentionDays` setting). */
+  retentionDays: number;
+  now?: () => Date;
+  /** A custom S3 endpoint for presigned links (an emulator); AWS otherwise. */
+  endpoint?: string;
+}
+
+export class S3ReportArchive implements ReportArchive {
+  readonly #now: () => Date;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly options: S3ReportArchiveOptions,
+  ) {
+    if (!Number.isInteger(options.retentionDays) || options.retentionDays < 1)
+      throw new RangeError(
+        `report retention must be a whole number of days >= 1, got ${options.retentionDays}`,
+      );
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The retention date S3 enforces for an object written now. */
+  retainUntil(): Date {
+    return new Date(this.#now().getTime() + this.options.retentionDays * 86_400_000);
+  }
+
+  async put(key: string, report: ArchivedFile, manifest: string): Promise<void> {
+    const lock = {
+      ObjectLockMode: 'COMPLIANCE' as const,
+      ObjectLockRetainUntilDate: this.retainUntil(),
+    };
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        Body: createReadStream(report.path),
+        ContentLength: report.bytes,
+        ContentType: report.contentType,
+        ChecksumSHA256: Buffer.from(report.sha256, 'hex').toString('base64'),
+        ...lock,
+      }),
+    );
+    const body = Buffer.from(manifest, 'utf8');
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: `${key}${MANIFEST_SUFFIX}`,
+        Body: body,
+        ContentType: MANIFEST_CONTENT_TYPE,
+        ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+        ...lock,
+      }),
+    );
+  }
+
+  downloadUrl(key: string, ttlSeconds: number, fileName: string): Promise<string> {
+    return presignWithClient(this.client, {
+      bucket: this.options.bucket,
+      key,
+      expiresInSeconds: Math.max(1, Math.floor(ttlSeconds)),
+      now: this.#now(),
+      query: {
+        'response-content-disposition': `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`,
+      },
+      ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The embedded ledger under a data directory:
+ *   <dataDir>/ledger/ledger.db        entries, tree, checkpoints (SQLite, append-only)
+ *   <dataDir>/ledger/signer.key       Ed25519 checkpoint signing key (0600, created on first run)
+ *   <dataDir>/ledger/subject-keys.db  per-subject data keys (mutable: erasure deletes them)
+ *   <dataDir>/ledger/pseudonym.key    HMAC key for subject pseudonyms (0600)
+ */
+import path from 'node:path';
+import { DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
+import { PersonalData } from '../../ledger/personal-data.ts';
+import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
+import { SqliteLedgerStore } from './ledger-sqlite-store.ts';
+import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
+import { openDatabase } from './sqlite-database.ts';
+
+export interface LocalLedgerOptions {
+  dataDir: string;
+  /** Default: VERDICT_LEDGER_ORIGIN, else `verdict.local/ledger`. */
+  origin?: string;
+  /** Another signer key file (key rotation: the old keys stay known to the log). */
+  signerKeyFile?: string;
+  batch?: LedgerOptions['batch'];
+  checkpoint?: LedgerOptions['checkpoint'];
+}
+
+export interface LocalLedger {
+  ledger: Ledger;
+  store: SqliteLedgerStore;
+  personal: PersonalData;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export function ledgerDir(dataDir: string): string {
+  return path.join(dataDir, 'ledger');
+}
+
+export async function openLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+  const dir = ledgerDir(options.dataDir);
+  const db = openDatabase(path.join(dir, 'ledger.db'));
+  const keysDb = openDatabase(path.join(dir, 'subject-keys.db'));
+  try {
+    const store = new SqliteLedgerStore(db);
+    const origin = await store.origin(options.origin ?? process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
+    const signer = loadOrCreateSignerKey(options.signerKeyFile ?? path.join(dir, 'signer.key'), origin);
+    const ledger = await Ledger.open({
+      store,
+      signer,
+      origin,
+      ...(options.batch ? { batch: options.batch } : {}),
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    });
+    const personal = new PersonalData(
+      loadOrCreateSecret(path.join(dir, 'pseudonym.key')),
+      new SqliteSubjectKeyStore(keysDb),
+    );
+    return {
+      ledger,
+      store,
+      personal,
+      dir,
+      close: async () => {
+        await ledger.close();
+        db.close();
+        keysDb.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    keysDb.close();
+    throw error;
+  }
+}

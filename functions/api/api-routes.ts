@@ -1,0 +1,38 @@
+/**
+ * The auditor API's route table: every route, once. The router serves it, the OpenAPI document describes
+ * it, permissions.ts authorises it and the CDK stack creates one API Gateway route per entry.
+ */
+import { listAccessLog } from './access-log.ts';
+import { getDecision, listDecisions, listRejections } from './decisions.ts';
+import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
+import { health, openApiRoute } from './meta.ts';
+import { listModels, modelHistory } from './models.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import type { ApiRoute } from './route.ts';
+import { getReport, startReport } from './reports.ts';
+
+let document: object | undefined;
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  health,
+  openApiRoute(() => {
+    document ??= buildOpenApiDocument(API_ROUTES);
+    return document;
+  }),
+  listDecisions,
+  getDecision,
+  listRejections,
+  listModels,
+  modelHistory,
+  getCheckpoint,
+  proveInclusion,
+  proveConsistency,
+  startReport,
+  getReport,
+  listAccessLog,
+];
+
+export function openApiDocument(): object {
+  document ??= buildOpenApiDocument(API_ROUTES);
+  return document;
+}

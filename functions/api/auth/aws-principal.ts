@@ -1,0 +1,86 @@
+/**
+ * Callers in AWS: API Gateway has already verified them (IAM SigV4, or a JWT from the OIDC issuer); this
+ * maps the verified identity to a role with the deployment's configuration. Unmapped callers get 403.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Role } from '../../ports/report-service.ts';
+import { mostPrivileged } from '../permissions.ts';
+import type { Authentication, Authenticator } from './authentication.ts';
+
+export const DEFAULT_GROUPS_CLAIM = 'cognito:groups';
+
+export interface AwsAuthConfig {
+  /** IAM role or user ARN -> role (context `verdict:apiRoleMap`). */
+  roleMap: Readonly<Record<string, Role>>;
+  /** The claim listing the caller's groups in a JWT; default `cognito:groups`. */
+  groupsClaim?: string;
+  /** Group -> role; a group named like a role maps to it unless listed here. */
+  groupRoles?: Readonly<Record<string, Role>>;
+}
+
+interface AuthorizerContext {
+  iam?: { userArn?: string | null };
+  jwt?: { claims?: Record<string, unknown> };
+}
+
+/**
+ * The identity an ARN stands for, without what varies per session: an assumed-role session
+ * (`arn:aws:sts::1:assumed-role/Auditors/alice`) is its role (`arn:aws:iam::1:role/Auditors`), and role and
+ * user paths are dropped (`role/teams/Auditors` is `role/Auditors`; names are unique per account).
+ */
+export function canonicalPrincipalArn(arn: string): string | undefined {
+  const sts = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn);
+  if (sts) return `arn:${sts[1]}:iam::${sts[2]}:role/${sts[3]}`;
+  const iam = /^arn:([\w-]+):iam::(\d{12}):(role|user)\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(arn);
+  if (iam) return `arn:${iam[1]}:iam::${iam[2]}:${iam[3]}/${iam[4]}`;
+  return undefined;
+}
+
+/** A JWT claim as API Gateway passes it: an array, or a string such as `[a b]`, `["a","b"]` or `a,b`. */
+export function claimValues(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  const text = claim.trim();
+  if (text.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch {
+      return text.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+    }
+  }
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
+  const roleMap = new Map<string, Role>();
+  for (const [arn, role] of Object.entries(config.roleMap)) {
+    const canonical = canonicalPrincipalArn(arn);
+    if (!canonical) throw new RangeError(`verdict:apiRoleMap: not an IAM role or user ARN: ${arn}`);
+    roleMap.set(canonical, role);
+  }
+  const groupsClaim = config.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
+  const groupRoles = new Map<string, Role>(
+    Object.entries({ auditor: 'auditor', 'compliance-officer': 'compliance-officer', admin: 'admin', ...config.groupRoles }),
+  );
+
+  return async (event: APIGatewayProxyEventV2): Promise<Authentication> => {
+    const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
+    const userArn = authorizer?.iam?.userArn;
+    if (userArn) {
+      const canonical = canonicalPrincipalArn(userArn);
+      const role = canonical ? roleMap.get(canonical) : undefined;
+      if (!role) return { kind: 'no-role', caller: userArn, detail: 'this IAM principal has no Verdict role' };
+      return { kind: 'principal', principal: { id: userArn, role, via: 'iam' } };
+    }
+    const claims = authorizer?.jwt?.claims;
+    if (claims) {
+      const caller = String(claims['cognito:username'] ?? claims.username ?? claims.sub ?? 'unknown');
+      const roles = claimValues(claims[groupsClaim]).flatMap((g) => groupRoles.get(g) ?? []);
+      const role = mostPrivileged(roles);
+      if (!role) return { kind: 'no-role', caller, detail: `no group in ${groupsClaim} maps to a Verdict role` };
+      return { kind: 'principal', principal: { id: caller, role, via: 'jwt' } };
+    }
+    return { kind: 'unauthenticated', detail: 'the request carries no verified IAM or JWT identity' };
+  };
+}

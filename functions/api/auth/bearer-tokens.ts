@@ -1,0 +1,106 @@
+/**
+ * Bearer tokens for the local server: EdDSA-signed JWTs (`verdict token create`) carrying the caller's
+ * role. The key pair lives in the data directory (adapters/local/token-signing-key.ts); this file only
+ * signs and verifies.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Principal, Role } from '../../ports/report-service.ts';
+import { type Authentication, type Authenticator, isRole } from './authentication.ts';
+
+export const TOKEN_ISSUER = 'verdict-local';
+export const TOKEN_AUDIENCE = 'verdict-api';
+export const DEFAULT_TOKEN_TTL = '8h';
+export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+export const BEARER_CHALLENGE = 'Bearer realm="verdict"';
+/** Leeway for clocks that disagree slightly (exp, iat, nbf). */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90s`, `30m`, `8h`, `7d` in seconds; at most 7 days. RangeError otherwise. */
+export function parseTtl(text: string): number {
+  const match = /^([1-9][0-9]{0,6})([smhd])$/.exec(text.trim());
+  const seconds = match ? Number(match[1]) * (UNITS[match[2] as string] as number) : Number.NaN;
+  if (!Number.isSafeInteger(seconds)) {
+    throw new RangeError(`--ttl ${text}: expected a number and a unit, e.g. 30m, 8h or 7d`);
+  }
+  if (seconds > MAX_TOKEN_TTL_SECONDS) throw new RangeError(`--ttl ${text}: a token lasts at most 7d`);
+  return seconds;
+}
+
+export interface IssuedToken {
+  token: string;
+  subject: string;
+  role: Role;
+  jti: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+export async function issueToken(
+  privateKey: KeyObject,
+  options: { role: Role; subject: string; ttlSeconds: number; now?: Date },
+): Promise<IssuedToken> {
+  if (!isRole(options.role)) throw new RangeError(`unknown role ${String(options.role)}`);
+  if (!/^[\w.@+-]{1,128}$/.test(options.subject)) {
+    throw new RangeError(`subject "${options.subject}": 1-128 letters, digits and . _ @ + -`);
+  }
+  if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1 || options.ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
+    throw new RangeError(`ttl must be 1 s to ${MAX_TOKEN_TTL_SECONDS} s`);
+  }
+  const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const expiresAt = issuedAt + options.ttlSeconds;
+  const jti = randomUUID();
+  const token = await new SignJWT({ role: options.role })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setSubject(options.subject)
+    .setJti(jti)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAt)
+    .sign(privateKey);
+  return {
+    token,
+    subject: options.subject,
+    role: options.role,
+    jti,
+    issuedAt: new Date(issuedAt * 1000),
+    expiresAt: new Date(expiresAt * 1000),
+  };
+}
+
+/** Verifies `Authorization: Bearer <token>` against the local public key. */
+export function bearerTokenAuthenticator(publicKey: KeyObject, now?: () => Date): Authenticator {
+  return async (event) => {
+    const header = event.headers?.authorization ?? event.headers?.Authorization;
+    if (!header) return unauthenticated('missing Authorization: Bearer <token>');
+    const match = /^Bearer[ ]+([A-Za-z0-9_.-]+)[ ]*$/i.exec(header);
+    if (!match?.[1]) return unauthenticated('expected Authorization: Bearer <token>');
+    try {
+      const { payload } = await jwtVerify(match[1], publicKey, {
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        algorithms: ['EdDSA'],
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        ...(now && { currentDate: now() }),
+      });
+      const { exp, iat, sub, role } = payload as { exp: number; iat: number; sub: string; role?: unknown };
+      if (exp - iat > MAX_TOKEN_TTL_SECONDS) return unauthenticated('token lifetime exceeds 7 days');
+      if (!isRole(role)) return { kind: 'no-role', caller: sub, detail: 'the token carries no known role' };
+      const principal: Principal = { id: sub, role, via: 'token' };
+      return { kind: 'principal', principal };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return unauthenticated('token expired');
+      if (error instanceof errors.JOSEError) return unauthenticated('invalid token');
+      throw error;
+    }
+  };
+}
+
+function unauthenticated(detail: string): Authentication {
+  return { kind: 'unauthenticated', detail, challenge: BEARER_CHALLENGE };
+}

@@ -1,0 +1,142 @@
+/** `POST /reports` starts an export; `GET /reports/{id}` follows it and, once done, links the file. */
+import { z } from 'zod';
+import {
+  InvalidReportRequestError,
+  REPORT_FORMATS,
+  REPORT_ID_PATTERN,
+  REPORT_STATUSES,
+  REPORT_TYPES,
+  type ReportJob,
+  type ReportRequest,
+  type ReportService,
+} from '../ports/report-service.ts';
+import { ProblemError } from './problem.ts';
+import { type ApiDependencies, defineRoute } from './route.ts';
+import { fromBeforeTo, modelName } from './schemas.ts';
+
+/** How long a download link works. */
+export const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
+
+/** Reports about one model version need the model. */
+const NEEDS_MODEL: readonly ReportRequest['type'][] = ['model-compliance', 'annex-iv'];
+
+export const reportRequestSchema = z
+  .strictObject({
+    type: z.enum(REPORT_TYPES),
+    format: z.enum(REPORT_FORMATS),
+    model: modelName.optional().meta({ description: 'Model package group; required by model-compliance and annex-iv' }),
+    version: z
+      .string()
+      .regex(/^[1-9][0-9]{0,9}$/, { error: 'expected a model version number' })
+      .optional()
+      .meta({ description: 'Model version; default the latest' }),
+    from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Period start, inclusive' }),
+    to: z.iso.datetime({ offset: true }).optional().meta({ description: 'Period end, exclusive' }),
+  })
+  .superRefine((request, ctx) => {
+    fromBeforeTo(request, ctx);
+    if (NEEDS_MODEL.includes(request.type) && request.model === undefined)
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `required for a ${request.type} report` });
+    if (request.version !== undefined && request.model === undefined)
+      ctx.addIssue({ code: 'custom', path: ['version'], message: 'needs model' });
+  })
+  .meta({ id: 'ReportRequest' });
+
+const reportJobSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(REPORT_TYPES),
+    format: z.enum(REPORT_FORMATS),
+    status: z.enum(REPORT_STATUSES),
+    progress: z.number().min(0).max(1),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    error: z.string().optional(),
+    sha256: z.string().optional(),
+    sizeBytes: z.number().int().min(0).optional(),
+    download: z
+      .object({ url: z.string(), expiresAt: z.string() })
+      .optional()
+      .meta({ description: `When done: a link that works for ${DOWNLOAD_LINK_TTL_SECONDS / 60} minutes` }),
+  })
+  .meta({ id: 'ReportJob' });
+
+function reportsOf(deps: ApiDependencies): ReportService {
+  if (!deps.reports) {
+    throw new ProblemError(503, 'Reports not configured', 'this deployment builds no reports yet');
+  }
+  return deps.reports;
+}
+
+function view(job: ReportJob) {
+  return {
+    id: job.id,
+    type: job.type,
+    format: job.format,
+    status: job.status,
+    progress: Math.min(1, Math.max(0, job.progress)),
+    createdAt: job.createdAt,
+    ...(job.finishedAt !== undefined && { finishedAt: job.finishedAt }),
+    ...(job.error !== undefined && { error: job.error }),
+    ...(job.sha256 !== undefined && { sha256: job.sha256 }),
+    ...(job.sizeBytes !== undefined && { sizeBytes: job.sizeBytes }),
+  };
+}
+
+export const startReport = defineRoute({
+  id: 'reports.start',
+  method: 'POST',
+  path: '/reports',
+  tag: 'reports',
+  summary: 'Start a report export; it runs asynchronously',
+  body: reportRequestSchema,
+  responses: {
+    202: {
+      description: 'Queued; follow it at the Location',
+      schema: reportJobSchema,
+      headers: z.object({ location: z.string().meta({ description: 'The job: /reports/{id}' }) }),
+      links: {
+        job: { operationId: 'reports.get', parameters: { id: '$response.body#/id' }, description: 'The job' },
+      },
+    },
+  },
+  problems: [400, 413, 415, 503],
+  async handle({ body, principal }, deps) {
+    const reports = reportsOf(deps);
+    if (!principal) throw new Error('reports.start is not a public route');
+    const request = Object.fromEntries(
+      Object.entries(body).filter(([, value]) => value !== undefined),
+    ) as unknown as ReportRequest;
+    let job: ReportJob;
+    try {
+      job = await reports.start(request, principal);
+    } catch (error) {
+      if (error instanceof InvalidReportRequestError)
+        throw new ProblemError(400, 'Invalid report request', error.message);
+      throw error;
+    }
+    return { status: 202, body: view(job), headers: { location: `/reports/${encodeURIComponent(job.id)}` } };
+  },
+});
+
+export const getReport = defineRoute({
+  id: 'reports.get',
+  method: 'GET',
+  path: '/reports/{id}',
+  tag: 'reports',
+  summary: 'A report job: status, progress and, when done, a time-limited download link',
+  params: z.strictObject({
+    id: z.string().regex(REPORT_ID_PATTERN, { error: 'expected a report id' }).meta({ description: 'Report id' }),
+  }),
+  responses: { 200: { description: 'The job', schema: reportJobSchema } },
+  problems: [400, 404, 503],
+  async handle({ params }, deps) {
+    const reports = reportsOf(deps);
+    const job = await reports.get(params.id);
+    if (!job) throw new ProblemError(404, 'Not found', `no report ${params.id}`);
+    if (job.status !== 'done') return { status: 200, body: view(job) };
+    const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_LINK_TTL_SECONDS * 1000).toISOString();
+    const url = await reports.downloadUrl(job.id, DOWNLOAD_LINK_TTL_SECONDS);
+    return { status: 200, body: { ...view(job), ...(url && { download: { url, expiresAt } }) } };
+  },
+});

@@ -1,0 +1,105 @@
+/**
+ * One API route: method, path template, zod schemas for what it takes and returns, and the function that
+ * answers it. The router validates and authorises with these; the OpenAPI document is generated from them.
+ */
+import type { z } from 'zod';
+import type { AccessLog } from '../ports/access-log.ts';
+import type { DecisionStore } from '../ports/decision-store.ts';
+import type { ExceptionStore } from '../ports/exception-store.ts';
+import type { LedgerReader } from '../ports/ledger-reader.ts';
+import type { ModelCatalog } from '../ports/model-catalog.ts';
+import type { Principal, ReportService } from '../ports/report-service.ts';
+import type { Authenticator } from './auth/authentication.ts';
+
+export const ROUTE_IDS = [
+  'health.get',
+  'openapi.get',
+  'decisions.list',
+  'decisions.get',
+  'rejections.list',
+  'models.list',
+  'models.history',
+  'ledger.checkpoint',
+  'ledger.inclusion',
+  'ledger.consistency',
+  'reports.start',
+  'reports.get',
+  'access-log.list',
+] as const;
+export type RouteId = (typeof ROUTE_IDS)[number];
+
+/** What the routes read and write; AWS adapters in Lambda, local ones in `verdict serve`. */
+export interface ApiDependencies {
+  decisions: DecisionStore;
+  exceptions: ExceptionStore;
+  models: ModelCatalog;
+  accessLog: AccessLog;
+  authenticate: Authenticator;
+  /** Absent until the ledger is wired: the ledger routes answer 503, decisions carry no proof. */
+  ledger?: LedgerReader;
+  /** Absent until reports are wired: the report routes answer 503. */
+  reports?: ReportService;
+  now: () => Date;
+}
+
+export interface RouteRequest<Query, Params, Body> {
+  query: Query;
+  params: Params;
+  body: Body;
+  /** Undefined only on public routes. */
+  principal: Principal | undefined;
+  requestId: string;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema: z.ZodType;
+  /** Response headers, one string field each. */
+  headers?: z.ZodObject;
+  /** OpenAPI links: how a value in this response feeds another route (`$response.body#/...`). */
+  links?: Record<string, { operationId: RouteId; parameters: Record<string, string>; description: string }>;
+}
+
+export interface ApiRoute {
+  id: RouteId;
+  method: 'GET' | 'POST';
+  /** OpenAPI path template, e.g. `/decisions/{id}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Answered without authentication (health, the OpenAPI document). */
+  public?: boolean;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  body?: z.ZodType;
+  /** Success responses by status. */
+  responses: Partial<Record<200 | 202, ResponseSpec>>;
+  /** Problem statuses the route itself may answer (the router adds 401, 403 and 503 where they apply). */
+  problems: readonly number[];
+  handle(request: RouteRequest<unknown, unknown, unknown>, deps: ApiDependencies): Promise<RouteResult>;
+}
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/** Types a route's handler from its schemas; the table holds routes with the types erased. */
+export function defineRoute<
+  Q extends z.ZodObject | undefined = undefined,
+  P extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(
+  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body'> & {
+    query?: Q;
+    params?: P;
+    body?: B;
+    handle(request: RouteRequest<Output<Q>, Output<P>, Output<B>>, deps: ApiDependencies): Promise<RouteResult>;
+  },
+): ApiRoute {
+  return route as unknown as ApiRoute;
+}

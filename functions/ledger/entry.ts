@@ -1,0 +1,126 @@
+/**
+ * Ledger entries: JSON objects with an `id` (appends are idempotent by it) and a `type`, stored as their
+ * RFC 8785 bytes (the leaf), at most 64 KiB. No personal data in clear: a person is a keyed pseudonym and
+ * details are sealed under the person's data key (see personal-data.ts).
+ */
+import type { Decision, Rejection } from '../gates/decision.ts';
+import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
+import { leafHash } from './core/rfc6962.ts';
+import { InvalidEntryError } from './errors.ts';
+import type { SealedDetails } from './personal-data.ts';
+import type { PreparedEntry } from './ports/ledger-store.ts';
+
+export const MAX_ENTRY_BYTES = 64 * 1024;
+export const MAX_ID_LENGTH = 512;
+
+export type EntryType = 'decision' | 'action' | 'rejection' | 'exception' | 'erasure' | 'note';
+
+/** Personal details attached to an entry: the subject's pseudonym and the details sealed under their key. */
+export interface PersonalPart {
+  subject: string;
+  details: SealedDetails;
+}
+
+interface EntryBase {
+  id: string;
+  type: EntryType;
+  /** When the ledger was asked to record it (ISO 8601). */
+  recordedAt: string;
+  personal?: PersonalPart;
+}
+
+export interface DecisionEntry extends EntryBase {
+  type: 'decision';
+  decision: Decision;
+}
+
+export interface RejectionEntry extends EntryBase {
+  type: 'rejection';
+  rejection: Rejection;
+}
+
+/** Something Verdict did because of a decision: approved a package, deployed, rolled back, quarantined. */
+export interface ActionRecord {
+  id: string;
+  decisionId?: string;
+  kind: string;
+  target: string;
+  outcome: 'succeeded' | 'failed' | 'skipped';
+  at: string;
+  detail?: string;
+}
+
+export interface ActionEntry extends EntryBase {
+  type: 'action';
+  action: ActionRecord;
+}
+
+export interface ExceptionEntry extends EntryBase {
+  type: 'exception';
+  exception: JsonObject;
+}
+
+/** A person was forgotten: only the pseudonym, never who. */
+export interface ErasureEntry extends EntryBase {
+  type: 'erasure';
+  erasure: { subject: string; dataKey: string; requestedAt: string };
+}
+
+export interface NoteEntry extends EntryBase {
+  type: 'note';
+  note: JsonObject;
+}
+
+export type LedgerEntry =
+  | DecisionEntry
+  | RejectionEntry
+  | ActionEntry
+  | ExceptionEntry
+  | ErasureEntry
+  | NoteEntry;
+
+export const ENTRY_TYPES: readonly EntryType[] = [
+  'decision',
+  'action',
+  'rejection',
+  'exception',
+  'erasure',
+  'note',
+];
+
+/** Canonical bytes, id and leaf hash of an entry; throws InvalidEntryError. */
+export function prepareEntry(entry: LedgerEntry | JsonObject): PreparedEntry {
+  const { id, type } = entry as { id?: unknown; type?: unknown };
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH)
+    throw new InvalidEntryError(`entry id must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+  if (typeof type !== 'string' || !(ENTRY_TYPES as readonly string[]).includes(type))
+    throw new InvalidEntryError(`entry ${id}: type must be one of ${ENTRY_TYPES.join(', ')}`);
+  let text: string;
+  try {
+    text = canonicalJson(entry);
+  } catch (error) {
+    if (error instanceof NotCanonicalJsonError) throw new InvalidEntryError(`entry ${id}: ${error.message}`);
+    throw error;
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > MAX_ENTRY_BYTES)
+    throw new InvalidEntryError(`entry ${id} is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+  return { id, bytes, leafHash: leafHash(bytes) };
+}
+
+export function decodeEntry(bytes: Uint8Array): LedgerEntry {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as LedgerEntry;
+}
+
+/** Entry ids are namespaced by type so that a decision and a rejection can never share one. */
+export function decisionEntry(decision: Decision, recordedAt: string): DecisionEntry {
+  return { id: `decision/${decision.id}`, type: 'decision', recordedAt, decision };
+}
+
+export function rejectionEntry(rejection: Rejection, recordedAt: string): RejectionEntry {
+  return { id: `rejection/${rejection.id}`, type: 'rejection', recordedAt, rejection };
+}
+
+export function actionEntry(action: ActionRecord, recordedAt: string): ActionEntry {
+  return { id: `action/${action.id}`, type: 'action', recordedAt, action };
+}

@@ -1,0 +1,19 @@
+/** Errors a ledger caller can catch by class. */
+
+/** The entry cannot go into the log (not JSON data, too large, no id). */
+export class InvalidEntryError extends Error {
+  override readonly name = 'InvalidEntryError';
+}
+
+/**
+ * Signing was refused: the new checkpoint would not be consistent with the last signed one (a fork or a
+ * rollback of the store). Nothing was signed.
+ */
+export class InconsistentCheckpointError extends Error {
+  override readonly name = 'InconsistentCheckpointError';
+}
+
+/** No such entry index, or a proof for sizes the log does not have. */
+export class LedgerRangeError extends RangeError {
+  override readonly name = 'LedgerRangeError';
+}

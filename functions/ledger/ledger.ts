@@ -1,0 +1,258 @@
+/**
+ * The ledger as the rest of Verdict uses it: append entries (idempotent by id, batched), read them back,
+ * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
+ */
+import type { Decision, Rejection } from '../gates/decision.ts';
+import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
+import { parseCheckpoint } from './core/checkpoint.ts';
+import { rangeNodes } from './core/node-id.ts';
+import { consistencyProof, inclusionProof, resolvePlan } from './core/proofs.ts';
+import { EMPTY_ROOT, toBase64 } from './core/rfc6962.ts';
+import { parseNote } from './core/signed-note.ts';
+import {
+  type ActionRecord,
+  actionEntry,
+  decisionEntry,
+  decodeEntry,
+  type LedgerEntry,
+  prepareEntry,
+  rejectionEntry,
+} from './entry.ts';
+import { LedgerRangeError } from './errors.ts';
+import type { LedgerStore, StoredEntry } from './ports/ledger-store.ts';
+import type { Signer } from './ports/signer.ts';
+import { type BatchOptions, Sequencer } from './sequencer.ts';
+
+export const DEFAULT_ORIGIN = 'verdict.local/ledger';
+
+export interface LedgerOptions {
+  store: LedgerStore;
+  signer: Signer;
+  /** The log's name in checkpoints; also the signer's key name. Default `verdict.local/ledger`. */
+  origin?: string;
+  batch?: BatchOptions;
+  /** Sign a checkpoint after every batch (default), or on an interval. */
+  checkpoint?: 'every-batch' | { intervalMs: number };
+  now?: () => Date;
+}
+
+export interface AppendResult {
+  id: string;
+  index: number;
+  /** base64 of SHA-256(0x00 || entry bytes). */
+  leafHash: string;
+  created: boolean;
+}
+
+export interface LedgerRecord {
+  index: number;
+  id: string;
+  leafHash: string;
+  /** The exact leaf bytes (RFC 8785 JSON). */
+  text: string;
+  entry: LedgerEntry;
+}
+
+/** RFC 9162 2.1.3 inclusion proof with what an auditor needs to check it offline. */
+export interface InclusionProofDocument {
+  format: 'rfc9162-inclusion-proof';
+  origin: string;
+  leafIndex: number;
+  treeSize: number;
+  /** The entry's leaf bytes; SHA-256(0x00 || entry) is leafHash. */
+  entry: string;
+  leafHash: string;
+  inclusionPath: string[];
+  rootHash: string;
+  /** The signed checkpoint of treeSize, when the log signed one at that size. */
+  checkpoint?: string;
+}
+
+export interface ConsistencyProofDocument {
+  format: 'rfc9162-consistency-proof';
+  origin: string;
+  size1: number;
+  size2: number;
+  rootHash1: string;
+  rootHash2: string;
+  consistencyPath: string[];
+  checkpoint1?: string;
+  checkpoint2?: string;
+}
+
+export class Ledger {
+  readonly origin: string;
+  readonly store: LedgerStore;
+  readonly checkpointer: Checkpointer;
+  readonly #sequencer: Sequencer;
+  readonly #now: () => Date;
+  #interval: NodeJS.Timeout | undefined;
+
+  private constructor(options: LedgerOptions, origin: string) {
+    this.origin = origin;
+    this.store = options.store;
+    this.#now = options.now ?? (() => new Date());
+    this.checkpointer = new Checkpointer(options.store, options.signer, origin);
+    const everyBatch = (options.checkpoint ?? 'every-batch') === 'every-batch';
+    this.#sequencer = new Sequencer(options.store, options.batch, async () => {
+      if (everyBatch) await this.checkpointer.sign();
+    });
+    const mode = options.checkpoint;
+    if (mode && mode !== 'every-batch') {
+      this.#interval = setInterval(() => {
+        this.checkpointer.sign().catch((error) => process.emitWarning(error as Error));
+      }, mode.intervalMs);
+      this.#interval.unref();
+    }
+  }
+
+  /** Opens a ledger over a store; the signer's key becomes one of the log's verifier keys. */
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const origin = await options.store.origin(options.origin ?? DEFAULT_ORIGIN);
+    if (options.signer.name !== origin)
+      throw new Error(`the signer's key name ${options.signer.name} must be the log's origin ${origin}`);
+    await options.store.addVerifierKey(options.signer.verifierKey);
+    return new Ledger(options, origin);
+  }
+
+  /** Appends an entry unless one with its id exists; resolves once it is durable (and checkpointed, by default). */
+  async append(entry: LedgerEntry): Promise<AppendResult> {
+    const result = await this.#sequencer.add(prepareEntry(entry));
+    return {
+      id: result.id,
+      index: result.index,
+      leafHash: toBase64(result.leafHash),
+      created: result.created,
+    };
+  }
+
+  appendMany(entries: readonly LedgerEntry[]): Promise<AppendResult[]> {
+    const prepared = entries.map(prepareEntry);
+    return Promise.all(prepared.map((p) => this.#sequencer.add(p))).then((results) =>
+      results.map((r) => ({ id: r.id, index: r.index, leafHash: toBase64(r.leafHash), created: r.created })),
+    );
+  }
+
+  recordDecision(decision: Decision): Promise<AppendResult> {
+    return this.append(decisionEntry(decision, this.#now().toISOString()));
+  }
+
+  recordRejection(rejection: Rejection): Promise<AppendResult> {
+    return this.append(rejectionEntry(rejection, this.#now().toISOString()));
+  }
+
+  recordAction(action: ActionRecord): Promise<AppendResult> {
+    return this.append(actionEntry(action, this.#now().toISOString()));
+  }
+
+  async get(index: number): Promise<LedgerRecord | undefined> {
+    const stored = await this.store.entry(index);
+    return stored ? toRecord(stored) : undefined;
+  }
+
+  async findById(id: string): Promise<LedgerRecord | undefined> {
+    const stored = await this.store.entryById(id);
+    return stored ? toRecord(stored) : undefined;
+  }
+
+  async size(): Promise<number> {
+    return (await this.store.head()).size;
+  }
+
+  latestCheckpoint(): Promise<SignedCheckpoint | undefined> {
+    return this.checkpointer.latest();
+  }
+
+  /** A signed checkpoint covering every entry appended so far (signing one if needed). */
+  async checkpoint(): Promise<SignedCheckpoint> {
+    await this.#sequencer.flush();
+    return this.checkpointer.sign();
+  }
+
+  /** The root hash of the first `size` entries, from the stored nodes. */
+  async rootAt(size: number): Promise<Uint8Array> {
+    if (size === 0) return EMPTY_ROOT;
+    const [root] = await resolvePlan(this.store, [rangeNodes(0, size)]);
+    return root as Uint8Array;
+  }
+
+  async #checkSize(size: number): Promise<void> {
+    const head = await this.store.head();
+    if (!Number.isSafeInteger(size) || size < 0 || size > head.size)
+      throw new LedgerRangeError(`tree size ${size} is not between 0 and the log's size ${head.size}`);
+  }
+
+  /** Inclusion proof of entry `index` in the tree of `size` entries (default: the latest checkpoint). */
+  async proveInclusion(index: number, size?: number): Promise<InclusionProofDocument> {
+    let treeSize = size;
+    if (treeSize === undefined) {
+      const latest = await this.latestCheckpoint();
+      treeSize = latest && latest.size > index ? latest.size : (await this.checkpoint()).size;
+    }
+    await this.#checkSize(treeSize);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize)
+      throw new LedgerRangeError(`entry index ${index} is not below tree size ${treeSize}`);
+    const stored = await this.store.entry(index);
+    if (!stored) throw new LedgerRangeError(`no entry at index ${index}`);
+    const proof = await inclusionProof(this.store, index, treeSize);
+    const checkpoint = await this.store.checkpointAt(treeSize);
+    return {
+      format: 'rfc9162-inclusion-proof',
+      origin: this.origin,
+      leafIndex: index,
+      treeSize,
+      entry: Buffer.from(stored.bytes).toString('utf8'),
+      leafHash: toBase64(stored.leafHash),
+      inclusionPath: proof.map(toBase64),
+      rootHash: toBase64(await this.rootAt(treeSize)),
+      ...(checkpoint ? { checkpoint: checkpoint.note } : {}),
+    };
+  }
+
+  async proveConsistency(size1: number, size2: number): Promise<ConsistencyProofDocument> {
+    await this.#checkSize(size1);
+    await this.#checkSize(size2);
+    if (size1 > size2) throw new LedgerRangeError(`size1 ${size1} is larger than size2 ${size2}`);
+    const proof = await consistencyProof(this.store, size1, size2);
+    const [c1, c2] = await Promise.all([this.store.checkpointAt(size1), this.store.checkpointAt(size2)]);
+    return {
+      format: 'rfc9162-consistency-proof',
+      origin: this.origin,
+      size1,
+      size2,
+      rootHash1: toBase64(await this.rootAt(size1)),
+      rootHash2: toBase64(await this.rootAt(size2)),
+      consistencyPath: proof.map(toBase64),
+      ...(c1 ? { checkpoint1: c1.note } : {}),
+      ...(c2 ? { checkpoint2: c2.note } : {}),
+    };
+  }
+
+  /**
+   * Stores the extra signature lines (a witness's cosignatures) of a note whose body is one of this log's
+   * checkpoints, so that later exports carry them. The log cannot check a witness's signature without the
+   * witness's key: `verify --witness-key` does.
+   */
+  async addCosignatures(note: string): Promise<void> {
+    const checkpoint = parseCheckpoint(parseNote(note).text);
+    if (checkpoint.origin !== this.origin)
+      throw new LedgerRangeError(`the checkpoint is for ${checkpoint.origin}, not ${this.origin}`);
+    await this.store.addCosignatures(checkpoint.size, note);
+  }
+
+  /** Writes what is pending and stops the checkpoint interval. The store is closed by whoever opened it. */
+  async close(): Promise<void> {
+    if (this.#interval) clearInterval(this.#interval);
+    await this.#sequencer.flush();
+  }
+}
+
+function toRecord(stored: StoredEntry): LedgerRecord {
+  return {
+    index: stored.index,
+    id: stored.id,
+    leafHash: toBase64(stored.leafHash),
+    text: Buffer.from(stored.bytes).toString('utf8'),
+    entry: decodeEntry(stored.bytes),
+  };
+}

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
+import { aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
+import { type Classification, classify, isCalendarDate } from '../../gates/profile/classification.ts';
+import { parseOrThrow } from '../../shared/validation.ts';
+import { UsageError } from './exit-codes.ts';
+import { readJsonFile } from './read-json-file.ts';
+
+interface ClassifyOptions {
+  profile: string;
+  asOf?: string;
+}
+
+export function registerClassifyCommand(program: Command): void {
+  program
+    .command('classify')
+    .description('classify an AI-system profile under the EU AI Act and print the classification (JSON)')
+    .requiredOption('--profile <file>', 'the AI-system profile (JSON)')
+    .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today, UTC)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 classified, 2 invalid profile (every validation error is listed) or usage, 1 internal error.',
+    )
+    .action(async (options: ClassifyOptions) => {
+      const classification = await classifyFile(options);
+      process.stdout.write(`${JSON.stringify(classification, null, 2)}\n`);
+    });
+}
+
+async function classifyFile(options: ClassifyOptions): Promise<Classification> {
+  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  if (!isCalendarDate(asOf)) throw new UsageError(`--as-of ${asOf}: expected a calendar date YYYY-MM-DD`);
+  const profile = parseOrThrow(
+    aiSystemProfileSchema,
+    readJsonFile(options.profile, 'profile'),
+    'profile.invalid',
+    'profile',
+  );
+  const engine = await cachedPolicyEngine(policyBundlePath())();
+  return classify(engine, profile, asOf);
+}

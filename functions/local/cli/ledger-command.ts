@@ -1,0 +1,331 @@
+/**
+ * `verdict ledger ...`: the audit ledger from a terminal. Exit codes: 0 ok; 3 verification failed (verify:
+ * the export does not hold; witness: the checkpoint was refused); 2 bad input or usage; 1 internal error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger-key-file.ts';
+import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger-local.ts';
+import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
+import { NoteKeyError, parseVerifierKey } from '../../ledger/core/note-keys.ts';
+import { NoteFormatError } from '../../ledger/core/signed-note.ts';
+import type { LedgerEntry } from '../../ledger/entry.ts';
+import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
+import { verifyExport } from '../../ledger/export/verify-export.ts';
+import { exportLedger } from '../../ledger/export/write-export.ts';
+import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+
+/** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
+export const VERIFY_FAILED = EXIT.deny;
+
+interface StoreOptions {
+  dataDir: string;
+  origin?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function withStore(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .option(
+      '--origin <origin>',
+      'the log origin, fixed when the log is created (default verdict.local/ledger)',
+    );
+}
+
+async function withLedger<T>(options: StoreOptions, fn: (local: LocalLedger) => Promise<T>): Promise<T> {
+  const local = await openLocalLedger({
+    dataDir: options.dataDir,
+    ...(options.origin ? { origin: options.origin } : {}),
+  });
+  try {
+    return await fn(local);
+  } catch (error) {
+    throw asUsageError(error);
+  } finally {
+    await local.close();
+  }
+}
+
+function asUsageError(error: unknown): unknown {
+  if (
+    error instanceof LedgerRangeError ||
+    error instanceof InvalidEntryError ||
+    error instanceof NoteKeyError ||
+    error instanceof NoteFormatError ||
+    error instanceof CheckpointFormatError
+  )
+    return new UsageError(error.message);
+  return error;
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`${name} ${text}: expected a non-negative integer`);
+  return Number(text);
+}
+
+/** A vkey given inline, or a file of vkeys (one per line). */
+function verifierKeys(values: readonly string[]): string[] {
+  return values.flatMap((value) => {
+    const lines =
+      !value.includes('+') && fs.existsSync(value)
+        ? fs
+            .readFileSync(value, 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+        : [value];
+    for (const line of lines) {
+      try {
+        parseVerifierKey(line.trim());
+      } catch (error) {
+        throw new UsageError(`invalid verifier key "${line}": ${(error as Error).message}`);
+      }
+    }
+    return lines.map((l) => l.trim());
+  });
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function registerLedgerCommand(program: Command): void {
+  const ledger = program
+    .command('ledger')
+    .description('the tamper-evident audit ledger: export, verify, prove, checkpoints, witness')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 3 verification failed (verify, witness), 2 bad input or usage, 1 internal error.',
+    );
+
+  withStore(ledger.command('append'))
+    .description(
+      'append entries from a JSON Lines file (each an object with id and type); prints the results',
+    )
+    .requiredOption('--file <file>', 'JSON Lines, one entry per line ("-" for stdin)')
+    .action(async (options: StoreOptions & { file: string }) => {
+      const text = fs.readFileSync(options.file === '-' ? 0 : options.file, 'utf8');
+      const entries = text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line, i) => {
+          try {
+            return JSON.parse(line) as LedgerEntry;
+          } catch {
+            throw new UsageError(`${options.file} line ${i + 1}: not JSON`);
+          }
+        });
+      const results = await withLedger(options, ({ ledger }) => ledger.appendMany(entries));
+      printJson(results);
+    });
+
+  withStore(ledger.command('export'))
+    .description('write entries.jsonl, checkpoint, checkpoints/<size> and vkey to DIR')
+    .requiredOption('--out <dir>', 'an empty or new directory')
+    .action(async (options: StoreOptions & { out: string }) => {
+      if (fs.existsSync(options.out) && fs.readdirSync(options.out).length > 0)
+        throw new UsageError(`--out ${options.out}: the directory is not empty`);
+      const summary = await withLedger(options, ({ ledger }) => exportLedger(ledger, options.out));
+      process.stderr.write(
+        `verdict: exported ${summary.entries} entries and ${summary.checkpoints} checkpoints to ${summary.dir}\n`,
+      );
+      printJson(summary);
+    });
+
+  ledger
+    .command('verify <dir>')
+    .description(
+      'recompute an export from scratch; exit 0 only if every entry, checkpoint and signature holds',
+    )
+    .option(
+      '--key <vkey>',
+      'trusted log verifier key, or a file of them (repeatable; default: DIR/vkey)',
+      collect,
+    )
+    .option(
+      '--witness-key <vkey>',
+      'require a cosignature by this witness on the latest checkpoint (repeatable)',
+      collect,
+    )
+    .option('--origin <origin>', "expected log origin (default: the log key's name)")
+    .option('--json', 'print the report as JSON')
+    .action(
+      (dir: string, options: { key?: string[]; witnessKey?: string[]; origin?: string; json?: boolean }) => {
+        if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
+        const report = verifyExport(dir, {
+          ...(options.key ? { logKeys: verifierKeys(options.key) } : {}),
+          ...(options.witnessKey ? { witnessKeys: verifierKeys(options.witnessKey) } : {}),
+          ...(options.origin ? { origin: options.origin } : {}),
+        });
+        if (options.json) printJson(report);
+        for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
+        if (report.ok) {
+          process.stderr.write(
+            `verdict: OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
+          );
+        } else {
+          process.stderr.write(`verdict: verification FAILED (${report.problems.length} problems):\n`);
+          for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
+          process.exitCode = VERIFY_FAILED;
+        }
+      },
+    );
+
+  withStore(ledger.command('prove'))
+    .description('print the RFC 9162 inclusion proof of entry N (default size: the latest checkpoint)')
+    .requiredOption('--index <n>', 'entry index')
+    .option('--size <s>', 'tree size to prove against')
+    .action(async (options: StoreOptions & { index: string; size?: string }) => {
+      const index = integer('--index', options.index) as number;
+      const size = integer('--size', options.size);
+      printJson(await withLedger(options, ({ ledger }) => ledger.proveInclusion(index, size)));
+    });
+
+  withStore(ledger.command('consistency'))
+    .description('print the RFC 9162 consistency proof between tree sizes A and B')
+    .requiredOption('--from <a>', 'the earlier tree size')
+    .requiredOption('--to <b>', 'the later tree size')
+    .action(async (options: StoreOptions & { from: string; to: string }) => {
+      const from = integer('--from', options.from) as number;
+      const to = integer('--to', options.to) as number;
+      printJson(await withLedger(options, ({ ledger }) => ledger.proveConsistency(from, to)));
+    });
+
+  withStore(ledger.command('checkpoint'))
+    .description('print the latest signed checkpoint (signing one first if entries were appended since)')
+    .action(async (options: StoreOptions) => {
+      const checkpoint = await withLedger(options, ({ ledger }) => ledger.checkpoint());
+      process.stdout.write(checkpoint.note);
+    });
+
+  ledger
+    .command('keygen')
+    .description('create an Ed25519 signed-note key file (mode 0600) for a witness; prints its verifier key')
+    .requiredOption('--name <name>', 'key name, e.g. auditor.example/witness')
+    .requiredOption('--out <file>', 'the key file to create')
+    .action((options: { name: string; out: string }) => {
+      if (fs.existsSync(options.out)) throw new UsageError(`--out ${options.out}: the file exists`);
+      let signer: ReturnType<typeof createSignerKey>;
+      try {
+        signer = createSignerKey(options.out, options.name);
+      } catch (error) {
+        throw asUsageError(error);
+      }
+      process.stdout.write(`${signer.verifierKey}\n`);
+    });
+
+  ledger
+    .command('witness')
+    .description(
+      "cosign a checkpoint after checking it against the witness's last cosigned checkpoint of that log",
+    )
+    .requiredOption('--key <file>', "the witness's signer key file")
+    .requiredOption(
+      '--checkpoint <file>',
+      'the signed checkpoint; the cosignature line is added to it in place',
+    )
+    .option('--state <file>', "the witness's state (default: <key file>.state.json)")
+    .option(
+      '--log-key <vkey>',
+      "the log's verifier key, or a file of them (required the first time)",
+      collect,
+    )
+    .option(
+      '--proof <file>',
+      'consistency proof JSON (from `verdict ledger consistency`) from the last cosigned size',
+    )
+    .option(
+      '--data-dir <dir>',
+      'without --proof, take the consistency proof from the local log here',
+      DEFAULT_DATA_DIR,
+    )
+    .option('--out <file>', 'write the cosigned checkpoint here instead of in place')
+    .action(
+      async (options: {
+        key: string;
+        checkpoint: string;
+        state?: string;
+        logKey?: string[];
+        proof?: string;
+        dataDir: string;
+        out?: string;
+      }) => {
+        const witness = (() => {
+          try {
+            return loadSignerKey(options.key);
+          } catch (error) {
+            throw new UsageError(`--key ${options.key}: ${(error as Error).message}`);
+          }
+        })();
+        const stateFile = options.state ?? `${options.key}.state.json`;
+        const state: WitnessState = fs.existsSync(stateFile)
+          ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as WitnessState)
+          : { logs: {} };
+        const note = fs.readFileSync(options.checkpoint, 'utf8');
+        const proof = await witnessProof(note, state, options);
+        try {
+          const result = await cosignCheckpoint({
+            note,
+            witness,
+            state,
+            ...(options.logKey ? { logKeys: verifierKeys(options.logKey) } : {}),
+            ...(proof ? { proof } : {}),
+          });
+          writePrivate(stateFile, `${JSON.stringify(result.state, null, 2)}\n`);
+          fs.writeFileSync(options.out ?? options.checkpoint, result.note);
+          process.stderr.write(
+            `verdict: ${witness.name} cosigned ${result.origin} size ${result.size}${result.previousSize !== undefined ? ` (consistent with size ${result.previousSize})` : ' (first checkpoint seen)'}\n`,
+          );
+        } catch (error) {
+          if (!(error instanceof WitnessRefusal)) throw asUsageError(error);
+          process.stderr.write(`verdict: witness refused: ${error.message}\n`);
+          process.exitCode = VERIFY_FAILED;
+        }
+      },
+    );
+
+  withStore(ledger.command('add-cosignature'))
+    .description("store a witness's cosignature on the local log's checkpoint, so later exports carry it")
+    .requiredOption('--checkpoint <file>', 'the cosigned checkpoint')
+    .action(async (options: StoreOptions & { checkpoint: string }) => {
+      const note = fs.readFileSync(options.checkpoint, 'utf8');
+      await withLedger(options, async ({ ledger }) => ledger.addCosignatures(note));
+    });
+}
+
+async function witnessProof(
+  note: string,
+  state: WitnessState,
+  options: { proof?: string; dataDir: string },
+): Promise<string[] | undefined> {
+  if (options.proof) {
+    const doc = JSON.parse(fs.readFileSync(options.proof, 'utf8')) as { consistencyPath?: unknown };
+    if (!Array.isArray(doc.consistencyPath))
+      throw new UsageError(`--proof ${options.proof}: no consistencyPath`);
+    return doc.consistencyPath as string[];
+  }
+  const [origin, sizeLine] = note.split('\n');
+  const last = origin ? state.logs[origin] : undefined;
+  const size = Number(sizeLine);
+  if (!last || !Number.isSafeInteger(size) || size <= last.size) return undefined;
+  if (!fs.existsSync(path.join(options.dataDir, 'ledger', 'ledger.db')))
+    throw new UsageError(`no --proof given and no local log in ${options.dataDir} to take one from`);
+  return withLedger({ dataDir: options.dataDir }, async ({ ledger }) => {
+    return (await ledger.proveConsistency(last.size, size)).consistencyPath;
+  });
+}
+
+function writePrivate(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text, { mode: 0o600 });
+  const fd = fs.openSync(temp, 'r');
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
+  fs.renameSync(temp, file);
+}

@@ -1,0 +1,254 @@
+/**
+ * `verdict report`: build a compliance report from the local stores, with a progress bar on stderr, and
+ * `verdict report verify FILE`: check a report against its signed manifest (`FILE.manifest`).
+ *
+ * Exit codes: 0 ok; 3 verify found the report or its manifest tampered with (the message says what);
+ * 2 bad input or usage; 1 internal error.
+ */
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { openLocalReportContext } from '../../adapters/local/local-report-service.ts';
+import { NoteKeyError, type NoteVerifier, parseVerifierKey } from '../../ledger/core/note-keys.ts';
+import {
+  REPORT_FORMATS,
+  REPORT_TYPES,
+  type ReportFormat,
+  type ReportRequest,
+  type ReportType,
+} from '../../ports/report-service.ts';
+import { generateReport } from '../../reports/generate-report.ts';
+import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
+import { requestProblems } from '../../reports/report-inputs.ts';
+import { type Progress, ReportInputError } from '../../reports/report-model.ts';
+import { openLocalRuntimeAt } from '../runtime.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+
+/** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
+export const REPORT_TAMPERED = EXIT.deny;
+
+interface ReportOptions {
+  type?: string;
+  format?: string;
+  model?: string;
+  version?: string;
+  from?: string;
+  to?: string;
+  out?: string;
+  dataDir: string;
+  progress?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerReportCommand(program: Command): void {
+  const report = program
+    .command('report')
+    .description(
+      'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
+    )
+    .option('--type <type>', `report type: ${REPORT_TYPES.join(', ')}`)
+    .option('--format <format>', `output format: ${REPORT_FORMATS.join(', ')}`)
+    .option('--model <name>', 'model package group (required by model-compliance and annex-iv)')
+    .option('--version <version>', 'model version (default: the latest with a decision)')
+    .option('--from <time>', 'period start, inclusive (ISO 8601)')
+    .option('--to <time>', 'period end, exclusive (ISO 8601)')
+    .option('--out <file>', 'where to write the report; its signed manifest goes to FILE.manifest')
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .option('--no-progress', 'no progress output on stderr')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 2 bad input or usage, 1 internal error; `report verify`: 0 ok, 3 tampered.',
+    )
+    .action(async (options: ReportOptions) => {
+      await buildCommand(options);
+    });
+
+  report
+    .command('verify')
+    .description('check a report against its signed manifest (FILE.manifest) and the ledger verifier key')
+    .argument('<file>', 'the report file')
+    .option('--manifest <file>', 'the signed manifest (default: FILE.manifest)')
+    .option(
+      '--vkey <vkey>',
+      'trusted verifier key, or a file of them (repeatable; default: the keys of the ledger in --data-dir)',
+      collect,
+    )
+    // --data-dir is `report`'s option: commander gives a parent's option to the parent wherever it appears.
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const options = command.optsWithGlobals() as { manifest?: string; vkey?: string[]; dataDir: string };
+      process.exitCode = await verifyCommand(file, options);
+    });
+}
+
+function parseRequest(options: ReportOptions): { request: ReportRequest; out: string } {
+  const problems: string[] = [];
+  if (!options.type) problems.push(`--type is required (${REPORT_TYPES.join(', ')})`);
+  else if (!(REPORT_TYPES as readonly string[]).includes(options.type))
+    problems.push(`--type ${options.type}: expected one of ${REPORT_TYPES.join(', ')}`);
+  if (!options.format) problems.push(`--format is required (${REPORT_FORMATS.join(', ')})`);
+  else if (!(REPORT_FORMATS as readonly string[]).includes(options.format))
+    problems.push(`--format ${options.format}: expected one of ${REPORT_FORMATS.join(', ')}`);
+  if (!options.out) problems.push('--out is required');
+  if (problems.length) throw new UsageError('invalid report arguments', problems);
+  const request: ReportRequest = {
+    type: options.type as ReportType,
+    format: options.format as ReportFormat,
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
+  const more = requestProblems(request);
+  if (more.length) throw new UsageError('invalid report arguments', more);
+  return { request, out: options.out as string };
+}
+
+async function buildCommand(options: ReportOptions): Promise<void> {
+  const { request, out } = parseRequest(options);
+  const runtime = openLocalRuntimeAt(options.dataDir);
+  const context = await openLocalReportContext(options.dataDir, runtime);
+  const partial = `${out}.partial`;
+  const bar = options.progress === false ? undefined : new ProgressBar(process.stderr);
+  try {
+    const result = await generateReport({
+      request,
+      sources: context.sources,
+      signer: context.signer,
+      out: createWriteStream(partial),
+      now: new Date(),
+      ...(bar ? { onProgress: (p: Progress) => bar.update(p) } : {}),
+    });
+    renameSync(partial, out);
+    writeFileSync(`${out}${MANIFEST_SUFFIX}`, result.manifestNote);
+    bar?.finish();
+    const m = result.manifest;
+    process.stderr.write(
+      `verdict: wrote ${out} (${m.type}, ${m.format}, ${m.decisions.toLocaleString('en-US')} decision(s), ${m.reportBytes.toLocaleString('en-US')} bytes, sha256 ${m.reportSha256}) and its signed manifest ${out}${MANIFEST_SUFFIX}\n`,
+    );
+  } catch (error) {
+    bar?.finish();
+    rmSync(partial, { force: true });
+    if (error instanceof ReportInputError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await context.close();
+    runtime.close();
+  }
+}
+
+async function verifyCommand(
+  file: string,
+  options: { manifest?: string; vkey?: string[]; dataDir: string },
+): Promise<number> {
+  const manifestPath = options.manifest ?? `${file}${MANIFEST_SUFFIX}`;
+  if (!existsSync(file)) throw new UsageError(`${file}: no such report file`);
+  if (!existsSync(manifestPath))
+    throw new UsageError(
+      `${manifestPath}: no manifest (a report's signed manifest is FILE${MANIFEST_SUFFIX})`,
+    );
+  const verifiers = await trustedKeys(options);
+  const check = checkManifest(readFileSync(manifestPath, 'utf8'), await digestFile(file), verifiers);
+  if (!check.ok) {
+    process.stderr.write(`verdict: TAMPERED: ${file}: ${check.problem}\n`);
+    return REPORT_TAMPERED;
+  }
+  const m = check.manifest;
+  process.stdout.write(
+    `OK: ${file} is the ${m.type} report (${m.format}) generated at ${m.generatedAt} by ${m.generator.name} ${m.generator.version}\n` +
+      `  sha256 ${m.reportSha256}, ${m.reportBytes} bytes, ${m.decisions} decisions\n` +
+      `  parameters ${JSON.stringify(m.parameters)}\n` +
+      `  ledger checkpoint ${m.checkpoint ? `size ${m.checkpoint.size}, root ${m.checkpoint.root}` : '(none)'}\n` +
+      `  manifest signed by ${check.signedBy}\n`,
+  );
+  return EXIT.ok;
+}
+
+async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promise<NoteVerifier[]> {
+  let keys: string[];
+  if (options.vkey?.length) {
+    keys = options.vkey.flatMap((value) =>
+      !value.includes('+') && existsSync(value)
+        ? readFileSync(value, 'utf8')
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+        : [value],
+    );
+  } else {
+    if (!existsSync(join(options.dataDir, 'ledger', 'ledger.db')))
+      throw new UsageError(
+        `no verifier key: pass --vkey, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
+      );
+    const runtime = openLocalRuntimeAt(options.dataDir);
+    const context = await openLocalReportContext(options.dataDir, runtime);
+    try {
+      keys = await context.verifierKeys();
+      if (!keys.includes(context.signer.verifierKey)) keys.push(context.signer.verifierKey);
+    } finally {
+      await context.close();
+      runtime.close();
+    }
+  }
+  try {
+    return keys.map(parseVerifierKey);
+  } catch (error) {
+    if (error instanceof NoteKeyError) throw new UsageError(`--vkey: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Progress on stderr: a bar redrawn in place on a terminal, plain lines (every 10%) otherwise, so logs
+ * and CI output stay readable.
+ */
+export class ProgressBar {
+  readonly #tty: boolean;
+  readonly #started = Date.now();
+  #lastDraw = 0;
+  #lastStep = -1;
+  #phase: Progress['phase'] | undefined;
+  #drawn = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    this.#tty = Boolean(stream.isTTY);
+  }
+
+  update(p: Progress): void {
+    const phaseChanged = p.phase !== this.#phase;
+    this.#phase = p.phase;
+    if (!this.#tty) {
+      if (phaseChanged && p.phase === 'scanning') this.stream.write('report: reading decisions\n');
+      if (p.phase === 'writing') {
+        if (phaseChanged) this.stream.write(`report: ${count(p.total ?? 0)} decision(s); writing\n`);
+        const step = p.total ? Math.floor((10 * p.done) / p.total) : 0;
+        if (step > this.#lastStep && p.done > 0) {
+          this.#lastStep = step;
+          this.stream.write(`report: ${step * 10}% (${count(p.done)}/${count(p.total ?? 0)})\n`);
+        }
+      }
+      return;
+    }
+    const now = Date.now();
+    if (!phaseChanged && now - this.#lastDraw < 100) return;
+    this.#lastDraw = now;
+    const seconds = ((now - this.#started) / 1000).toFixed(1);
+    let line: string;
+    if (p.phase === 'writing' && p.total) {
+      const fraction = Math.min(1, p.done / p.total);
+      const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50));
+      const filled = Math.round(fraction * width);
+      line = `report [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${count(p.done)}/${count(p.total)} ${seconds}s`;
+    } else line = `report: reading decisions... ${count(p.done)} ${seconds}s`;
+    this.stream.write(`\r${line}\x1b[K`);
+    this.#drawn = true;
+  }
+
+  finish(): void {
+    if (this.#tty && this.#drawn) this.stream.write('\n');
+    this.#drawn = false;
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,57 @@
+/**
+ * What the auditor API reads from the audit ledger: the latest signed checkpoint and RFC 9162 proofs.
+ * The shapes are those of functions/ledger/ledger.ts, so a `Ledger` adapts to this port in a few lines.
+ * Hashes are standard base64, as in C2SP checkpoints.
+ */
+
+export interface LedgerCheckpoint {
+  /** The signed note (C2SP tlog-checkpoint body plus signature lines), verbatim. */
+  text: string;
+  size: number;
+  /** base64 of the root hash of the first `size` entries. */
+  rootHash: string;
+}
+
+export interface InclusionProof {
+  format: 'rfc9162-inclusion-proof';
+  origin: string;
+  leafIndex: number;
+  treeSize: number;
+  /** The entry's leaf bytes (RFC 8785 JSON); SHA-256(0x00 || entry) is leafHash. */
+  entry: string;
+  leafHash: string;
+  inclusionPath: string[];
+  rootHash: string;
+  /** The signed checkpoint of treeSize, when the log signed one at that size. */
+  checkpoint?: string;
+}
+
+export interface ConsistencyProof {
+  format: 'rfc9162-consistency-proof';
+  origin: string;
+  size1: number;
+  size2: number;
+  rootHash1: string;
+  rootHash2: string;
+  consistencyPath: string[];
+  checkpoint1?: string;
+  checkpoint2?: string;
+}
+
+/**
+ * Read-only view of the ledger. Methods throw a RangeError (the ledger's LedgerRangeError is one) for an
+ * index or size the log does not have; the API answers it with 400.
+ */
+export interface LedgerReader {
+  latestCheckpoint(): Promise<LedgerCheckpoint | undefined>;
+  /** Inclusion of entry `index` in the tree of `size` entries (default: the latest checkpoint's size). */
+  proveInclusion(index: number, size?: number): Promise<InclusionProof>;
+  proveConsistency(from: number, to: number): Promise<ConsistencyProof>;
+  /** The index of the entry with this ledger entry id (`decision/<decision id>`), if it is sequenced. */
+  indexOfEntry(id: string): Promise<number | undefined>;
+}
+
+/** The ledger entry id under which a decision is recorded (functions/ledger/entry.ts `decisionEntry`). */
+export function decisionEntryId(decisionId: string): string {
+  return `decision/${decisionId}`;
+}

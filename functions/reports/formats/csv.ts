@@ -1,0 +1,25 @@
+/**
+ * CSV per RFC 4180: a header row, CRLF line ends, fields quoted when they hold a comma, a double quote,
+ * CR or LF (quotes doubled inside). One row per decision or per violation, as the report type defines.
+ */
+import type { ReportDocument } from '../report-model.ts';
+import { TextChunks } from './chunks.ts';
+
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export function csvRow(fields: readonly string[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+export async function* renderCsv(doc: ReportDocument): AsyncGenerator<string> {
+  const out = new TextChunks();
+  out.push(csvRow(doc.records.csvColumns));
+  for (const row of doc.records.csvPrelude ?? []) out.push(csvRow(row));
+  for await (const record of doc.records.items()) {
+    for (const row of record.csv) out.push(csvRow(row));
+    if (out.full) yield out.take();
+  }
+  yield out.take();
+}

@@ -1,0 +1,4 @@
+/** Who made a report: named in every report header and manifest. */
+import packageJson from '../../package.json' with { type: 'json' };
+
+export const GENERATOR = { name: 'verdict', version: packageJson.version } as const;

@@ -1,0 +1,298 @@
+/**
+ * `verdict bias` as a user runs it: exact JSON on stdout (and nothing else there), exit 0; bad input
+ * exits 2 with what is wrong and where on stderr.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin/verdict.js');
+const SAMPLES = join(ROOT, 'functions/local/demo/samples');
+const EXIT = { ok: 0, badInput: 2 } as const;
+
+function cliEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('POWERTOOLS_')) delete env[key];
+  return env;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'verdict-e2e-bias-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, content: string | object): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function bias(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, 'bias', ...args],
+      { cwd: dir, env: cliEnv(), timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function ok(run: Run): unknown {
+  expect(run.stderr).toBe('');
+  expect(run.code, run.stderr).toBe(EXIT.ok);
+  return JSON.parse(run.stdout);
+}
+
+function badInput(run: Run, ...messages: string[]): void {
+  expect(run.stdout).toBe('');
+  expect(run.code, run.stderr).toBe(EXIT.badInput);
+  for (const m of messages) expect(run.stderr).toContain(m);
+}
+
+// a: TP 40, FP 10, FN 10, TN 40; d: TP 20, FP 5, FN 20, TN 55 (worked out in test/unit/gates/bias/metrics.test.ts)
+const COUNTS = {
+  reference: { TP: 40, FP: 10, FN: 10, TN: 40 },
+  sensitive: { TP: 20, FP: 5, FN: 20, TN: 55 },
+};
+const EXPECTED = {
+  selectionRate: { reference: 0.5, sensitive: 0.25 },
+  DPPL: 0.25,
+  DI: 0.5,
+  DCAcc: -0.6,
+  DCR: -0.2,
+  RD: 0.3,
+  DAR: 0,
+  DRR: -0.06666666666666667,
+  AD: 0.05,
+  TE: 3,
+  demographicParityDifference: 0.25,
+  demographicParityRatio: 0.5,
+  equalOpportunityDifference: 0.3,
+  equalizedOddsDifference: 0.3,
+  fourFifths: { ratio: 0.5, adverseImpact: true },
+};
+
+/** The same confusion counts as rows: facet f is the sensitive group, m and x the reference. */
+function rows(): { y: number; yhat: number; sex: string }[] {
+  const out: { y: number; yhat: number; sex: string }[] = [];
+  const add = (n: number, y: number, yhat: number, sex: string) => {
+    for (let i = 0; i < n; i++) out.push({ y, yhat, sex });
+  };
+  const { reference: a, sensitive: d } = COUNTS;
+  add(d.TP, 1, 1, 'f');
+  add(d.FP, 0, 1, 'f');
+  add(d.FN, 1, 0, 'f');
+  add(d.TN, 0, 0, 'f');
+  // the reference split over two values: m and x
+  add(a.TP / 2, 1, 1, 'm');
+  add(a.TP / 2, 1, 1, 'x');
+  add(a.FP, 0, 1, 'm');
+  add(a.FN, 1, 0, 'x');
+  add(a.TN, 0, 0, 'm');
+  return out;
+}
+const CSV = `id,y,yhat,sex\n${rows()
+  .map((r, i) => `${i},${r.y},${r.yhat},${r.sex}`)
+  .join('\n')}\n`;
+const JSONL = rows()
+  .map((r) => JSON.stringify({ ...r, y: r.y === 1 }))
+  .join('\n');
+
+describe('verdict bias --counts', () => {
+  it('prints every metric of the two groups, exactly', async () => {
+    expect(ok(await bias('--counts', write('counts.json', COUNTS)))).toEqual(EXPECTED);
+  });
+
+  it('prints the output keys in the documented order', async () => {
+    const run = await bias('--counts', write('counts.json', COUNTS));
+    expect(Object.keys(JSON.parse(run.stdout))).toEqual(Object.keys(EXPECTED));
+  });
+
+  it('"Infinity" for an infinite metric, null with a note for an undefined one', async () => {
+    const counts = { reference: { TP: 0, FP: 0, FN: 5, TN: 5 }, sensitive: { TP: 3, FP: 0, FN: 0, TN: 7 } };
+    const out = ok(await bias('--counts', write('inf.json', counts))) as Record<string, unknown>;
+    expect(out).toMatchObject({ DI: 'Infinity', DCAcc: 'Infinity', DAR: null, TE: null });
+    expect(out.notes).toEqual([
+      'DAR is null: precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives)',
+      'TE is null: FN/FP of the sensitive group is 0/0 (no false negatives and no false positives)',
+    ]);
+  });
+
+  it('several groups: each against the reference, and the worst case overall', async () => {
+    const counts = {
+      reference: 'w',
+      groups: { w: COUNTS.reference, f: COUNTS.sensitive, x: COUNTS.reference },
+    };
+    const out = ok(await bias('--counts', write('groups.json', counts))) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['reference', 'groups', 'overall']);
+    expect(out.reference).toBe('w');
+    expect(out.groups).toEqual({ f: EXPECTED, x: expect.objectContaining({ DI: 1, DPPL: 0 }) });
+    expect(out.overall).toMatchObject({
+      selectionRate: { w: 0.5, f: 0.25, x: 0.5 },
+      demographicParityDifference: 0.25,
+      fourFifths: { highest: ['w', 'x'] },
+    });
+  });
+
+  it('counts above 2^53 as strings of digits', async () => {
+    const big = '123456789012345678901234567890';
+    const counts = {
+      reference: { TP: big, FP: 0, FN: 0, TN: big },
+      sensitive: { TP: big, FP: 0, FN: 0, TN: big },
+    };
+    expect(ok(await bias('--counts', write('big.json', counts)))).toMatchObject({ DI: 1, DPPL: 0 });
+  });
+
+  it('bad counts: exit 2 naming each problem', async () => {
+    const counts = { reference: { TP: -1, FP: 1.5, FN: 'x', TN: 5, tp: 1 }, sensitve: {} };
+    badInput(
+      await bias('--counts', write('bad.json', counts)),
+      'unknown key "sensitve"',
+      'reference: unknown key "tp" (expected TP, FP, FN, TN)',
+      'reference.TP: -1 is negative',
+      'reference.FP: 1.5 is not an integer',
+      'reference.FN: "x" is not a count',
+      'sensitive: missing',
+    );
+    badInput(
+      await bias(
+        '--counts',
+        write('empty-group.json', { ...COUNTS, sensitive: { TP: 0, FP: 0, FN: 0, TN: 0 } }),
+      ),
+      'sensitive: the group is empty (TP + FP + FN + TN = 0)',
+    );
+    badInput(await bias('--counts', join(dir, 'missing.json')), 'missing.json: cannot be read (ENOENT)');
+    badInput(await bias('--counts', write('not.json', '{"reference": ')), 'not.json: not JSON');
+  });
+});
+
+describe('verdict bias --data', () => {
+  it('a CSV gives the same metrics as its counts (reference: every other value)', async () => {
+    const args = ['--label', 'y', '--prediction', 'yhat', '--facet', 'sex', '--sensitive', 'f'];
+    expect(ok(await bias('--data', write('rows.csv', CSV), ...args))).toEqual(EXPECTED);
+    expect(ok(await bias('--data', write('rows.jsonl', JSONL), ...args))).toEqual(EXPECTED);
+  });
+
+  it('a facet with three values against one reference value', async () => {
+    const out = ok(
+      await bias(
+        '--data',
+        write('rows.csv', CSV),
+        '--label',
+        'y',
+        '--prediction',
+        'yhat',
+        '--facet',
+        'sex',
+        '--reference',
+        'm',
+      ),
+    ) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['facet', 'reference', 'groups', 'overall']);
+    expect(out).toMatchObject({ facet: 'sex', reference: 'm' });
+    expect(Object.keys(out.groups as object)).toEqual(['f', 'x']);
+    // m: TP 20, FP 10, TN 40 -> 30/70 selected; f: 25/100
+    expect((out.groups as Record<string, { selectionRate: unknown }>).f?.selectionRate).toEqual({
+      reference: 3 / 7,
+      sensitive: 0.25,
+    });
+  });
+
+  it('--positive names the positive value', async () => {
+    const csv = 'outcome,pred,g\nyes,yes,a\nno,yes,a\nyes,yes,b\nyes,no,b\n';
+    const out = ok(
+      await bias(
+        '--data',
+        write('pos.csv', csv),
+        '--label',
+        'outcome',
+        '--prediction',
+        'pred',
+        '--facet',
+        'g',
+        '--sensitive',
+        'b',
+        '--positive',
+        'yes',
+      ),
+    );
+    expect(out).toMatchObject({ selectionRate: { reference: 1, sensitive: 0.5 }, DI: 0.5, RD: 0.5 });
+  });
+
+  it('bad data: exit 2 with the file, the row and the problem', async () => {
+    const args = ['--label', 'y', '--prediction', 'yhat', '--facet', 'sex', '--sensitive', 'f'];
+    badInput(
+      await bias(
+        '--data',
+        write('rows.csv', CSV),
+        '--label',
+        'label',
+        '--prediction',
+        'yhat',
+        '--facet',
+        'sex',
+      ),
+      'rows.csv: no column "label" in the header',
+    );
+    badInput(
+      await bias('--data', write('hole.csv', 'y,yhat,sex\n1,1,f\n1,,m\n'), ...args),
+      'hole.csv: row 2: column "yhat" is empty',
+    );
+    badInput(await bias('--data', write('empty.csv', ''), ...args), 'empty.csv: empty file');
+    badInput(
+      await bias('--data', write('bad.jsonl', '{"y":1,"yhat":1,"sex":"f"}\n{"y":1}\n'), ...args),
+      'bad.jsonl: row 2 (line 2): no field "yhat"',
+    );
+    badInput(
+      await bias('--data', write('rows.csv', CSV), ...args.slice(0, 6), '--sensitive', 'q'),
+      'no row has sex = "q"',
+    );
+    badInput(
+      await bias('--data', write('rows.csv', CSV), '--facet', 'sex'),
+      'missing --label COLUMN, --prediction COLUMN',
+    );
+    badInput(await bias('--data', join(dir, 'nope.csv'), ...args), 'nope.csv: cannot be read (ENOENT)');
+  });
+});
+
+describe('verdict bias --clarify', () => {
+  it('a Clarify report in the same shape, with what it cannot give as null and noted', async () => {
+    const out = ok(await bias('--clarify', join(SAMPLES, 'cv-ranker.analysis.json'))) as Record<
+      string,
+      unknown
+    >;
+    expect(out).toMatchObject({
+      selectionRate: { reference: null, sensitive: null },
+      DI: 0.62,
+      DPPL: 0.19,
+      RD: 0.15,
+      AD: 0.02,
+      demographicParityDifference: 0.19,
+      fourFifths: { ratio: 0.62, adverseImpact: true },
+    });
+    expect(out.notes).toContain('selectionRate is null: a Clarify report has no selection rates (no counts)');
+  });
+
+  it('bad use: exit 2', async () => {
+    badInput(
+      await bias('--clarify', join(SAMPLES, 'cv-ranker.analysis.json'), '--facet', 'race'),
+      'no facet "race" (facets: gender)',
+    );
+    badInput(
+      await bias('--clarify', write('not-clarify.json', { hello: 1 })),
+      'a Clarify report has pre_training_bias_metrics',
+    );
+    badInput(await bias(), 'give one of --counts FILE, --data FILE or --clarify FILE');
+    badInput(await bias('--counts', 'a.json', '--clarify', 'b.json'), 'give only one of --counts, --clarify');
+  });
+});

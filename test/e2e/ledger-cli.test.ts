@@ -1,0 +1,309 @@
+/**
+ * The ledger as an auditor and an operator use it: `verdict ledger` and `verdict forget` end to end, two
+ * writer processes racing on one log, and a writer killed with SIGKILL mid-stream.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLocalLedger } from '../../functions/adapters/local/ledger-local.ts';
+import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
+import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
+import { parseNote } from '../../functions/ledger/core/signed-note.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = path.join(ROOT, 'bin/verdict.js');
+const EXIT = { ok: 0, badInput: 2, verifyFailed: 3 } as const;
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-e2e-ledger-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function cliEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env))
+    if (key.startsWith('POWERTOOLS_') || key.startsWith('VERDICT_')) delete env[key];
+  return env;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function verdict(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: work, env: cliEnv(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const b64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
+
+function entriesFile(name: string, from: number, to: number): string {
+  const file = path.join(work, name);
+  const lines = [];
+  for (let i = from; i < to; i++)
+    lines.push(
+      JSON.stringify({ id: `e2e/${i}`, type: 'note', recordedAt: '2026-11-28T12:00:00.000Z', note: { i } }),
+    );
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+describe('verdict ledger', () => {
+  const dataDir = path.join(work, 'data');
+  const d = ['--data-dir', dataDir];
+
+  it('append, checkpoint, export, verify; a tampered copy fails with exit 3 and says where', async () => {
+    const first = await verdict(['ledger', 'append', '--file', entriesFile('a.jsonl', 0, 6), ...d]);
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    expect(JSON.parse(first.stdout)).toHaveLength(6);
+    expect((await verdict(['ledger', 'append', '--file', entriesFile('b.jsonl', 6, 10), ...d])).code).toBe(
+      EXIT.ok,
+    );
+    expect(fs.statSync(path.join(dataDir, 'ledger', 'signer.key')).mode & 0o777).toBe(0o600);
+
+    const checkpoint = await verdict(['ledger', 'checkpoint', ...d]);
+    expect(checkpoint.code).toBe(EXIT.ok);
+    expect(checkpoint.stdout).toMatch(
+      /^verdict\.local\/ledger\n10\n[A-Za-z0-9+/]{43}=\n\n— verdict\.local\/ledger [A-Za-z0-9+/]+=*\n$/,
+    );
+
+    const out = path.join(work, 'export');
+    const exported = await verdict(['ledger', 'export', '--out', out, ...d]);
+    expect(exported.code, exported.stderr).toBe(EXIT.ok);
+    expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'checkpoints', 'entries.jsonl', 'vkey']);
+    expect(fs.readdirSync(path.join(out, 'checkpoints')).sort()).toEqual(['10', '6']);
+    const vkey = fs.readFileSync(path.join(out, 'vkey'), 'utf8').trim();
+
+    const ok = await verdict(['ledger', 'verify', out, '--key', vkey]);
+    expect(ok.code, ok.stderr).toBe(EXIT.ok);
+    expect(ok.stderr).toContain('OK: 10 entries, 2 signed checkpoints, latest size 10');
+
+    const tampered = path.join(work, 'tampered');
+    fs.cpSync(out, tampered, { recursive: true });
+    const file = path.join(tampered, 'entries.jsonl');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"i":7', '"i":70'));
+    const bad = await verdict(['ledger', 'verify', tampered, '--key', vkey]);
+    expect(bad.code).toBe(EXIT.verifyFailed);
+    expect(bad.stderr).toContain('verification FAILED');
+    expect(bad.stderr).toContain(
+      'an entry in 6..9 is not the entry that was signed (edited): checkpoints/10 (size 10)',
+    );
+
+    const json = await verdict(['ledger', 'verify', tampered, '--key', vkey, '--json']);
+    expect(JSON.parse(json.stdout).problems[0]).toMatchObject({
+      code: 'entries.edited',
+      entryIndex: 6,
+      checkpointSize: 10,
+    });
+  });
+
+  it('prove and consistency print RFC 9162 proofs that verify offline', async () => {
+    const proof = await verdict(['ledger', 'prove', '--index', '3', ...d]);
+    expect(proof.code, proof.stderr).toBe(EXIT.ok);
+    const doc = JSON.parse(proof.stdout);
+    const root = parseCheckpoint(parseNote(doc.checkpoint).text).rootHash;
+    verifyInclusion(3, doc.treeSize, b64(doc.leafHash), doc.inclusionPath.map(b64), root);
+
+    const c = await verdict(['ledger', 'consistency', '--from', '6', '--to', '10', ...d]);
+    const cdoc = JSON.parse(c.stdout);
+    verifyConsistency(6, 10, b64(cdoc.rootHash1), b64(cdoc.rootHash2), cdoc.consistencyPath.map(b64));
+
+    const beyond = await verdict(['ledger', 'prove', '--index', '99', ...d]);
+    expect(beyond.code).toBe(EXIT.badInput);
+    expect(beyond.stderr).toContain('entry index 99 is not below tree size');
+    expect((await verdict(['ledger', 'consistency', '--from', 'x', '--to', '3', ...d])).code).toBe(
+      EXIT.badInput,
+    );
+  });
+
+  it('a witness cosigns, refuses to go back, and verify --witness-key requires it', async () => {
+    const key = path.join(work, 'witness.key');
+    const keygen = await verdict(['ledger', 'keygen', '--name', 'auditor.example/witness', '--out', key]);
+    expect(keygen.code, keygen.stderr).toBe(EXIT.ok);
+    const witnessVkey = keygen.stdout.trim();
+    expect(fs.statSync(key).mode & 0o777).toBe(0o600);
+
+    const out = path.join(work, 'export');
+    const vkey = fs.readFileSync(path.join(out, 'vkey'), 'utf8').trim();
+    const missing = await verdict(['ledger', 'verify', out, '--witness-key', witnessVkey]);
+    expect(missing.code).toBe(EXIT.verifyFailed);
+    expect(missing.stderr).toContain('no cosignature by witness auditor.example/witness+');
+
+    const older = path.join(work, 'older-checkpoint');
+    fs.copyFileSync(path.join(out, 'checkpoints', '6'), older);
+    const first = await verdict([
+      'ledger',
+      'witness',
+      '--key',
+      key,
+      '--checkpoint',
+      older,
+      '--log-key',
+      vkey,
+    ]);
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    const cosign = await verdict([
+      'ledger',
+      'witness',
+      '--key',
+      key,
+      '--checkpoint',
+      path.join(out, 'checkpoint'),
+      ...d,
+    ]);
+    expect(cosign.code, cosign.stderr).toBe(EXIT.ok);
+    expect(cosign.stderr).toContain('cosigned verdict.local/ledger size 10 (consistent with size 6)');
+    const ok = await verdict(['ledger', 'verify', out, '--key', vkey, '--witness-key', witnessVkey]);
+    expect(ok.code, ok.stderr).toBe(EXIT.ok);
+
+    fs.copyFileSync(path.join(out, 'checkpoints', '6'), older);
+    const back = await verdict(['ledger', 'witness', '--key', key, '--checkpoint', older]);
+    expect(back.code).toBe(EXIT.verifyFailed);
+    expect(back.stderr).toContain('is older than the last cosigned checkpoint (size 10)');
+
+    const attach = await verdict([
+      'ledger',
+      'add-cosignature',
+      '--checkpoint',
+      path.join(out, 'checkpoint'),
+      ...d,
+    ]);
+    expect(attach.code, attach.stderr).toBe(EXIT.ok);
+    const again = path.join(work, 'export-again');
+    await verdict(['ledger', 'export', '--out', again, ...d]);
+    expect((await verdict(['ledger', 'verify', again, '--witness-key', witnessVkey])).code).toBe(EXIT.ok);
+  });
+
+  it('forget records an erasure with only the pseudonym; the log still verifies', async () => {
+    const run = await verdict(['forget', '--subject', 'alice@example.com', ...d]);
+    expect(run.code, run.stderr).toBe(EXIT.ok);
+    const result = JSON.parse(run.stdout);
+    expect(result.subject).toMatch(/^ps1\./);
+    expect(run.stdout).not.toContain('alice');
+    const out = path.join(work, 'export-after-forget');
+    await verdict(['ledger', 'export', '--out', out, ...d]);
+    expect(fs.readFileSync(path.join(out, 'entries.jsonl'), 'utf8')).not.toContain('alice');
+    expect((await verdict(['ledger', 'verify', out])).code).toBe(EXIT.ok);
+  });
+});
+
+/** A writer process: appends entries to the local log at DATA_DIR and prints `ack <id> <index>` per entry. */
+function writerScript(): string {
+  const file = path.join(work, 'writer.mts');
+  const local = path.join(ROOT, 'functions/adapters/local/ledger-local.ts');
+  fs.writeFileSync(
+    file,
+    `import { openLocalLedger } from ${JSON.stringify(local)};
+const [dataDir, name, count, concurrency] = process.argv.slice(2);
+const { ledger, close } = await openLocalLedger({ dataDir });
+const entry = (i) => ({ id: name + '/' + i, type: 'note', recordedAt: new Date().toISOString(), note: { writer: name, i } });
+for (let i = 0; i < Number(count); i += Number(concurrency)) {
+  const ids = Array.from({ length: Math.min(Number(concurrency), Number(count) - i) }, (_, k) => i + k);
+  const results = await Promise.all(ids.map((k) => ledger.append(entry(k))));
+  for (const r of results) process.stdout.write('ack ' + r.id + ' ' + r.index + '\\n');
+}
+await close();
+`,
+  );
+  return file;
+}
+
+function startWriter(dataDir: string, name: string, count: number, concurrency: number): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', writerScript(), dataDir, name, String(count), String(concurrency)],
+    {
+      cwd: ROOT,
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+function collect(child: ChildProcess): {
+  acks: Map<string, number>;
+  done: Promise<number | null>;
+  stderr: () => string;
+} {
+  const acks = new Map<string, number>();
+  let buffer = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      const [, id, index] = line.split(' ');
+      if (id) acks.set(id, Number(index));
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { acks, done, stderr: () => stderr };
+}
+
+describe('concurrency and crashes', () => {
+  it('two writer processes racing on one log: one entry per index, no fork, the log verifies', async () => {
+    const dataDir = path.join(work, 'race');
+    const a = collect(startWriter(dataDir, 'a', 150, 5));
+    const b = collect(startWriter(dataDir, 'b', 150, 3));
+    expect(await a.done, a.stderr()).toBe(0);
+    expect(await b.done, b.stderr()).toBe(0);
+
+    const indices = [...a.acks.values(), ...b.acks.values()].sort((x, y) => x - y);
+    expect(indices).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    const out = path.join(work, 'race-export');
+    expect((await verdict(['ledger', 'export', '--out', out, '--data-dir', dataDir])).code).toBe(EXIT.ok);
+    const verified = await verdict(['ledger', 'verify', out]);
+    expect(verified.code, verified.stderr).toBe(EXIT.ok);
+    const lines = fs.readFileSync(path.join(out, 'entries.jsonl'), 'utf8').trim().split('\n');
+    lines.forEach((line, index) => {
+      const { id } = JSON.parse(line) as { id: string };
+      expect(a.acks.get(id) ?? b.acks.get(id)).toBe(index);
+    });
+    // Both writers' checkpoints interleave in one consistent history.
+    expect(fs.readdirSync(path.join(out, 'checkpoints')).length).toBeGreaterThan(2);
+  }, 120_000);
+
+  it('every acknowledged entry survives kill -9 of its writer', async () => {
+    const dataDir = path.join(work, 'crash');
+    const child = startWriter(dataDir, 'c', 100_000, 1);
+    const writer = collect(child);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (writer.acks.size >= 50) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    child.kill('SIGKILL');
+    await writer.done;
+    const acked = new Map(writer.acks);
+
+    const local = await openLocalLedger({ dataDir });
+    try {
+      for (const [id, index] of acked) expect((await local.ledger.findById(id))?.index, id).toBe(index);
+      expect(await local.ledger.size()).toBeGreaterThanOrEqual(acked.size);
+    } finally {
+      await local.close();
+    }
+    const out = path.join(work, 'crash-export');
+    expect((await verdict(['ledger', 'export', '--out', out, '--data-dir', dataDir])).code).toBe(EXIT.ok);
+    const verified = await verdict(['ledger', 'verify', out]);
+    expect(verified.code, verified.stderr).toBe(EXIT.ok);
+  }, 120_000);
+});
