@@ -231,7 +231,7 @@ function emails(value: string, out: Candidate[]): void {
     // The domain first: it is cheap (cached) and rejects most look-alikes; the RFC 5322 parse is not.
     if (!realDomain(address.slice(at + 1))) return;
     const parsed = emailAddresses.parseOneAddress(address);
-    if (!parsed || parsed.type !== 'mailbox' || parsed.address !== address) return;
+    if (parsed?.type !== 'mailbox' || parsed.address !== address) return;
     push(out, 'EMAIL_ADDRESS', m.index, m.index + address.length, 0.9, 1, false);
   });
 }
