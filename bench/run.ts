@@ -2,6 +2,7 @@
 import { runBiasMetrics } from './bias-metrics.ts';
 import { runLambdaBundles } from './lambda-bundles.ts';
 import { runLedger } from './ledger.ts';
+import { runPiiScan } from './pii-scan.ts';
 import { runPolicyEvaluation } from './policy-evaluation.ts';
 import { machine } from './support.ts';
 
@@ -17,5 +18,7 @@ console.log();
 await runLedger();
 console.log();
 await runBiasMetrics();
+console.log();
+await runPiiScan();
 console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 if (!bundlesOk) process.exitCode = 1;

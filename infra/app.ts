@@ -1,7 +1,7 @@
 /** The CDK app (cdk.json: `npx tsx infra/app.ts`). Configuration: the `verdict:*` keys in cdk.json context. */
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from './config.ts';
-import { MissingPolicyBundleError } from './constructs/gate-function.ts';
+import { MissingPolicyBundleError } from './constructs/verdict-function.ts';
 import { buildVerdictApp } from './verdict-app.ts';
 
 const app = new App();

@@ -6,6 +6,9 @@
  * message that names the key.
  */
 import { z } from 'zod';
+import { ROLES } from '../functions/api/auth/authentication.ts';
+import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-principal.ts';
+import type { Role } from '../functions/ports/report-service.ts';
 
 export const CONTEXT_KEYS = {
   environment: 'verdict:environment',
@@ -13,6 +16,12 @@ export const CONTEXT_KEYS = {
   evidenceKmsKeyArns: 'verdict:evidenceKmsKeyArns',
   modelPackageGroupPrefix: 'verdict:modelPackageGroupPrefix',
   retainData: 'verdict:retainData',
+  apiRoleMap: 'verdict:apiRoleMap',
+  apiJwtIssuer: 'verdict:apiJwtIssuer',
+  apiJwtAudience: 'verdict:apiJwtAudience',
+  apiJwtGroupsClaim: 'verdict:apiJwtGroupsClaim',
+  apiJwtGroupRoles: 'verdict:apiJwtGroupRoles',
+  reportRetentionDays: 'verdict:reportRetentionDays',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -28,6 +37,18 @@ export interface VerdictConfig {
   modelPackageGroupPrefix: string;
   /** Keep tables, buckets, logs and the key when the stack is deleted (and turn on deletion protection). */
   retainData: boolean;
+  /** Auditor API: IAM role or user ARN -> role, for callers signing with SigV4. */
+  apiRoleMap: Record<string, Role>;
+  /** Auditor API: an OIDC issuer (e.g. a Cognito user pool URL) for a second, JWT-authorised endpoint; "" for none. */
+  apiJwtIssuer: string;
+  /** The audiences (client ids) the JWT authoriser accepts; required with an issuer. */
+  apiJwtAudience: string[];
+  /** The JWT claim listing the caller's groups. */
+  apiJwtGroupsClaim: string;
+  /** Group -> role; a group named like a role maps to it anyway. */
+  apiJwtGroupRoles: Record<string, Role>;
+  /** Compliance-mode Object Lock retention of report files, in days. */
+  reportRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
@@ -36,7 +57,16 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   evidenceKmsKeyArns: [],
   modelPackageGroupPrefix: '',
   retainData: true,
+  apiRoleMap: {},
+  apiJwtIssuer: '',
+  apiJwtAudience: [],
+  apiJwtGroupsClaim: DEFAULT_GROUPS_CLAIM,
+  apiJwtGroupRoles: {},
+  reportRetentionDays: 365,
 });
+
+/** Object Lock retention is at most 100 years (36,500 days). */
+export const MAX_REPORT_RETENTION_DAYS = 36_500;
 
 type ConfigKey = keyof typeof CONTEXT_KEYS;
 
@@ -61,6 +91,25 @@ function toList(value: unknown): unknown {
     }
   }
   return text === '' ? [] : text.split(',').map((item) => item.trim());
+}
+
+/** `-c 'key={"a":"b"}'` gives a JSON string; cdk.json gives the object. */
+function toObject(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function roleMap<K extends z.ZodType<string>>(key: K, what: string) {
+  return z.preprocess(
+    toObject,
+    z.record(key, z.enum(ROLES, { error: `roles must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}` }), {
+      error: `must be a JSON object of ${what} to roles`,
+    }),
+  );
 }
 
 function toBoolean(value: unknown): unknown {
@@ -105,6 +154,28 @@ const schemas: Record<ConfigKey, z.ZodType> = {
         'must be empty or the start of a model package group name: 1-63 of [a-zA-Z0-9-], starting with a letter or digit',
     }),
   retainData: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
+  apiRoleMap: roleMap(
+    z.string().refine((arn) => canonicalPrincipalArn(arn) !== undefined, {
+      error: (issue) => `"${String(issue.input)}" is not an IAM role or user ARN`,
+    }),
+    'IAM role or user ARNs',
+  ),
+  apiJwtIssuer: z
+    .string({ error: 'must be a string' })
+    .refine((url) => url === '' || /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(url), {
+      error: 'must be "" or the https:// URL of an OIDC issuer',
+    }),
+  apiJwtAudience: uniqueList(z.string({ error: 'must be a list of audiences' }).min(1), 'audiences'),
+  apiJwtGroupsClaim: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
+  apiJwtGroupRoles: roleMap(z.string().min(1), 'group names'),
+  reportRetentionDays: z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: 'must be a whole number of days' })
+      .int({ error: 'must be a whole number of days' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_REPORT_RETENTION_DAYS, { error: `must be at most ${MAX_REPORT_RETENTION_DAYS}` }),
+  ),
 };
 
 export class ConfigError extends Error {
@@ -138,6 +209,9 @@ export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfi
     problems.push(
       `  ${CONTEXT_KEYS.retainData}: must be true when ${CONTEXT_KEYS.environment} is "prod" (decisions are audit records)`,
     );
+  }
+  if (config.apiJwtIssuer !== '' && (config.apiJwtAudience as string[]).length === 0) {
+    problems.push(`  ${CONTEXT_KEYS.apiJwtAudience}: must name at least one audience when ${CONTEXT_KEYS.apiJwtIssuer} is set`);
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Verdict configuration (CDK context):\n${problems.join('\n')}`);

@@ -8,8 +8,12 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { DECISION_TABLE_LIST_INDEX } from '../functions/adapters/aws/decision-table-schema.ts';
+import {
+  ACCESS_KEY_PREFIX,
+  DECISION_TABLE_LIST_INDEX,
+} from '../functions/adapters/aws/decision-table-schema.ts';
 import type { FunctionName } from '../functions/routes.ts';
+import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
 
 export type Capability =
   /** sagemaker:DescribeModelPackage on the governed model packages. */
@@ -25,7 +29,15 @@ export type Capability =
   /** The Powertools idempotency record lifecycle. */
   | 'idempotency:use'
   /** events:PutEvents of `source: verdict` events on the verdict bus. */
-  | 'decisions:publish';
+  | 'decisions:publish'
+  /** dynamodb:PutItem of API access records only (`ACCESS#` keys) in the decisions table. */
+  | 'access-log:append'
+  /** sagemaker:ListModelPackageGroups and ListModelPackages, for the model inventory. */
+  | 'model-packages:list'
+  /** Record report jobs and publish `Verdict Report Requested` for the report worker. */
+  | 'reports:start'
+  /** s3:GetObject on the reports bucket, to sign time-limited download links. */
+  | 'reports:download';
 
 export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> = {
   'model-registry-gate': [
@@ -38,6 +50,16 @@ export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> 
     'decisions:publish',
   ],
 };
+
+/** The auditor API: reads decisions, exceptions and the registry; writes only its access log and report jobs. */
+export const API_CAPABILITIES: readonly Capability[] = [
+  'model-packages:read',
+  'model-packages:list',
+  'decisions:read',
+  'access-log:append',
+  'reports:start',
+  'reports:download',
+];
 
 /** The `source` of every event Verdict publishes (the gates' DECISION_EVENT.source). */
 export const VERDICT_EVENT_SOURCE = 'verdict';
@@ -56,6 +78,8 @@ export interface PermissionTargets {
   decisionsTable: dynamodb.ITable;
   idempotencyTable: dynamodb.ITable;
   governanceBucket: s3.IBucket;
+  reportsBucket: s3.IBucket;
+  reportJobsTable: dynamodb.ITable;
   verdictBus: events.IEventBus;
   evidenceBucketNames: readonly string[];
   evidenceKmsKeyArns: readonly string[];
@@ -128,7 +152,18 @@ export function grantCapabilities(
     );
   }
 
-  const usesDecisions = has('decisions:append') || has('decisions:read');
+  if (has('model-packages:list')) {
+    // Neither List action supports resource-level permissions: AWS requires Resource "*".
+    add(
+      new iam.PolicyStatement({
+        sid: 'ListModelPackages',
+        actions: ['sagemaker:ListModelPackageGroups', 'sagemaker:ListModelPackages'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  const usesDecisions = has('decisions:append') || has('decisions:read') || has('access-log:append');
   if (has('decisions:append')) {
     add(
       new iam.PolicyStatement({
@@ -155,6 +190,58 @@ export function grantCapabilities(
     );
   }
 
+  if (has('access-log:append')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'AppendAccessRecords',
+        actions: ['dynamodb:PutItem'],
+        resources: [t.decisionsTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_KEY_PREFIX}*`] } },
+      }),
+    );
+  }
+
+  if (has('reports:start')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'RecordReportJobs',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [t.reportJobsTable.tableArn],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'RequestReports',
+        actions: ['events:PutEvents'],
+        resources: [t.verdictBus.eventBusArn],
+        conditions: {
+          StringEquals: {
+            'events:source': [REPORT_REQUESTED_EVENT.source],
+            'events:detail-type': [REPORT_REQUESTED_EVENT.detailType],
+          },
+        },
+      }),
+    );
+  }
+
+  if (has('reports:download')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'SignReportDownloads',
+        actions: ['s3:GetObject'],
+        resources: [`${t.reportsBucket.bucketArn}/*`],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'DecryptReportDownloads',
+        actions: ['kms:Decrypt'],
+        resources: [t.key.keyArn],
+        conditions: via('s3'),
+      }),
+    );
+  }
+
   if (has('idempotency:use')) {
     add(
       new iam.PolicyStatement({
@@ -165,7 +252,7 @@ export function grantCapabilities(
     );
   }
 
-  if (usesDecisions || has('idempotency:use')) {
+  if (usesDecisions || has('idempotency:use') || has('reports:start')) {
     add(
       new iam.PolicyStatement({
         sid: 'UseTableKey',

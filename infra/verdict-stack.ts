@@ -1,18 +1,23 @@
 /**
  * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of
- * `functions` and one rule per entry of `routes` in functions/routes.ts, least-privilege roles, alarms.
+ * `functions` and one rule per entry of `routes` in functions/routes.ts, the auditor API (HTTP API and its
+ * function, one route per entry of functions/api/api-routes.ts), least-privilege roles, alarms.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { type FunctionName, functions, type Route, routes } from '../functions/routes.ts';
+import { API_ROUTES } from '../functions/api/api-routes.ts';
+import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { AuditorApi } from './constructs/auditor-api.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
-import { GateFunction } from './constructs/gate-function.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
+import { VerdictFunction } from './constructs/verdict-function.ts';
 import {
+  API_CAPABILITIES,
+  type Capability,
   evidenceBucketArn,
   FUNCTION_CAPABILITIES,
   grantCapabilities,
@@ -22,6 +27,15 @@ import { DEFAULT_POLICY_BUNDLE_PATH } from './paths.ts';
 
 /** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus. */
 export const VERDICT_BUS_NAME = 'verdict';
+
+/** The auditor API's function: API Gateway waits at most 30 s for an integration. */
+export const API_FUNCTION_NAME = 'auditor-api';
+export const API_FUNCTION: FunctionSpec = {
+  entry: 'functions/api/handler.ts',
+  description: 'Auditor API: decisions, model inventory, ledger proofs and report exports',
+  timeoutSeconds: 29,
+  memoryMb: 1024,
+};
 
 export interface VerdictStackProps extends StackProps {
   config: VerdictConfig;
@@ -34,7 +48,9 @@ export interface VerdictStackProps extends StackProps {
 export class VerdictStack extends Stack {
   readonly storage: GovernanceStorage;
   readonly verdictBus: events.EventBus;
-  readonly functions: Record<FunctionName, GateFunction>;
+  readonly functions: Record<FunctionName, VerdictFunction>;
+  readonly apiFunction: VerdictFunction;
+  readonly api: AuditorApi;
   readonly routing: EventRouting;
   readonly alarms: Alarms;
 
@@ -45,8 +61,10 @@ export class VerdictStack extends Stack {
     this.storage = new GovernanceStorage(this, 'Storage', {
       environment: config.environment,
       retainData: config.retainData,
+      reportRetentionDays: config.reportRetentionDays,
     });
-    const { key, decisionsTable, idempotencyTable, governanceBucket } = this.storage;
+    const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
+      this.storage;
 
     this.verdictBus = new events.EventBus(this, 'VerdictBus', {
       eventBusName: VERDICT_BUS_NAME,
@@ -68,15 +86,17 @@ export class VerdictStack extends Stack {
       decisionsTable,
       idempotencyTable,
       governanceBucket,
+      reportsBucket,
+      reportJobsTable,
       verdictBus: this.verdictBus,
       evidenceBucketNames: config.evidenceBucketNames,
       evidenceKmsKeyArns: config.evidenceKmsKeyArns,
       modelPackageGroupPrefix: config.modelPackageGroupPrefix,
     };
 
-    const built: Partial<Record<FunctionName, GateFunction>> = {};
+    const built: Partial<Record<FunctionName, VerdictFunction>> = {};
     for (const name of Object.keys(functions) as FunctionName[]) {
-      const gate = new GateFunction(this, pascalCase(name), {
+      const gate = new VerdictFunction(this, pascalCase(name), {
         name,
         spec: functions[name],
         key,
@@ -85,21 +105,53 @@ export class VerdictStack extends Stack {
         retainData: config.retainData,
       });
       grantCapabilities(gate.role, FUNCTION_CAPABILITIES[name], targets);
-      this.suppressWildcards(gate, FUNCTION_CAPABILITIES[name].includes('governance-objects:read'), config);
+      this.suppressWildcards(gate, FUNCTION_CAPABILITIES[name], config);
       built[name] = gate;
       new CfnOutput(this, `${pascalCase(name)}FunctionName`, {
         description: `Lambda function of ${name}`,
         value: gate.function.functionName,
       });
     }
-    this.functions = built as Record<FunctionName, GateFunction>;
+    this.functions = built as Record<FunctionName, VerdictFunction>;
+
+    this.apiFunction = new VerdictFunction(this, 'AuditorApiFunction', {
+      name: API_FUNCTION_NAME,
+      spec: API_FUNCTION,
+      key,
+      asyncInvocation: false,
+      environment: {
+        VERDICT_ENVIRONMENT: config.environment,
+        VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
+        VERDICT_EVENT_BUS_NAME: this.verdictBus.eventBusName,
+        VERDICT_MODEL_PACKAGE_GROUP_PREFIX: config.modelPackageGroupPrefix,
+        VERDICT_API_ROLE_MAP: JSON.stringify(config.apiRoleMap),
+        VERDICT_API_JWT_GROUPS_CLAIM: config.apiJwtGroupsClaim,
+        VERDICT_API_JWT_GROUP_ROLES: JSON.stringify(config.apiJwtGroupRoles),
+        VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
+        VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
+        VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
+        POWERTOOLS_SERVICE_NAME: 'verdict-api',
+        POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      retainData: config.retainData,
+    });
+    grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
+    this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
+    this.api = new AuditorApi(this, 'AuditorApi', {
+      handler: this.apiFunction.function,
+      routes: API_ROUTES,
+      key,
+      retainData: config.retainData,
+      ...(config.apiJwtIssuer && { jwt: { issuer: config.apiJwtIssuer, audience: config.apiJwtAudience } }),
+    });
 
     const routeTable = props.routes ?? routes;
     this.routing = new EventRouting(this, 'Routing', {
       routes: routeTable,
       functions: Object.fromEntries(
         Object.entries(this.functions).map(([name, gate]) => [name, gate.function]),
-      ) as Record<FunctionName, GateFunction['function']>,
+      ) as Record<FunctionName, VerdictFunction['function']>,
       verdictBus: this.verdictBus,
       verdictBusName: VERDICT_BUS_NAME,
       key,
@@ -107,12 +159,14 @@ export class VerdictStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       key,
-      functions: Object.entries(this.functions).map(([name, gate]) => ({ name, function: gate.function })),
+      functions: [
+        ...Object.entries(this.functions).map(([name, gate]) => ({ name, function: gate.function })),
+        { name: API_FUNCTION_NAME, function: this.apiFunction.function },
+      ],
       queues: [
-        ...Object.entries(this.functions).map(([name, gate]) => ({
-          name: `${name}-failures`,
-          queue: gate.failureQueue,
-        })),
+        ...Object.entries(this.functions).flatMap(([name, gate]) =>
+          gate.failureQueue ? [{ name: `${name}-failures`, queue: gate.failureQueue }] : [],
+        ),
         ...routeTable.map((route) => ({
           name: `${ruleNameFor(route)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
@@ -126,6 +180,16 @@ export class VerdictStack extends Stack {
       DecisionsTableName: [decisionsTable.tableName, 'Decisions (append-only)'],
       IdempotencyTableName: [idempotencyTable.tableName, 'Powertools idempotency records'],
       GovernanceBucketName: [governanceBucket.bucketName, 'Profiles and evidence'],
+      ReportsBucketName: [reportsBucket.bucketName, 'Exported reports (Object Lock, compliance mode)'],
+      ReportJobsTableName: [reportJobsTable.tableName, 'Report export jobs'],
+      AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
+      AuditorApiFunctionName: [this.apiFunction.function.functionName, 'Lambda function of the auditor API'],
+      ...(this.api.jwtApi && {
+        AuditorApiJwtUrl: [this.api.jwtApi.apiEndpoint, 'Auditor API for bearer JWTs from the OIDC issuer'] as [
+          string,
+          string,
+        ],
+      }),
       AccessLogBucketName: [
         this.storage.accessLogBucket.bucketName,
         'Server access logs of the governance bucket',
@@ -138,7 +202,12 @@ export class VerdictStack extends Stack {
   }
 
   /** IAM5 findings that are inherent to the grants: objects in a bucket, and packages in any matching group. */
-  private suppressWildcards(gate: GateFunction, readsObjects: boolean, config: VerdictConfig): void {
+  private suppressWildcards(
+    fn: VerdictFunction,
+    capabilities: readonly Capability[],
+    config: VerdictConfig,
+  ): void {
+    const readsObjects = capabilities.includes('governance-objects:read');
     const reasonSuffix =
       'the key names are only known at run time (a package names its own profile and reports).';
     const suppressions = [
@@ -150,6 +219,22 @@ export class VerdictStack extends Stack {
         ],
       },
     ];
+    if (capabilities.includes('model-packages:list')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'sagemaker:ListModelPackageGroups and sagemaker:ListModelPackages support no resource-level permissions; AWS requires Resource "*". The function lists only groups starting with verdict:modelPackageGroupPrefix.',
+        appliesTo: ['Resource::*'],
+      });
+    }
+    if (capabilities.includes('reports:download')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          's3:GetObject on the objects of the reports bucket only, to presign download links: report keys are only known when a job finishes.',
+        appliesTo: [`Resource::${flatten(this, this.storage.reportsBucket.bucketArn)}/*`],
+      });
+    }
     if (readsObjects) {
       suppressions.push({
         id: 'AwsSolutions-IAM5',
@@ -162,7 +247,7 @@ export class VerdictStack extends Stack {
         ],
       });
     }
-    NagSuppressions.addResourceSuppressions(gate.role, suppressions, true);
+    NagSuppressions.addResourceSuppressions(fn.role, suppressions, true);
   }
 }
 

@@ -21,7 +21,11 @@ const apiEnvironmentSchema = z.looseObject({
   VERDICT_API_JWT_GROUPS_CLAIM: z.string().min(1).optional(),
   /** JSON: group -> role, for the JWT authoriser. */
   VERDICT_API_JWT_GROUP_ROLES: roleMap.default({}),
+  /** Reports: all three set, or the report routes answer 503. */
   VERDICT_REPORTS_BUCKET: z.string().min(1).optional(),
+  VERDICT_REPORT_JOBS_TABLE: z.string().min(1).optional(),
+  VERDICT_EVENT_BUS_NAME: z.string().min(1).optional(),
+  VERDICT_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
 });
 
 export type ApiEnvironment = z.output<typeof apiEnvironmentSchema>;

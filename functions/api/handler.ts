@@ -1,9 +1,16 @@
 /** Lambda entry point of the auditor API: AWS adapters, created once per cold start. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { AwsReportService } from '../adapters/aws/aws-report-service.ts';
 import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
+import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
+import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
+import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
+import type { ReportService } from '../ports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
 import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
@@ -13,8 +20,27 @@ const env = readApiEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 
-// The ledger and the report service are wired when their AWS adapters land: until then their routes
-// answer 503 "not configured".
+/**
+ * Jobs are recorded in the report jobs table and announced as `Verdict Report Requested` on the verdict
+ * bus, where the report worker picks them up (a follow-up adds that function and its rule; until then a
+ * job stays queued). Finished reports are presigned from the Object Lock bucket.
+ */
+function reportService(): ReportService | undefined {
+  const { VERDICT_REPORTS_BUCKET: bucket, VERDICT_REPORT_JOBS_TABLE: table, VERDICT_EVENT_BUS_NAME: bus } = env;
+  if (!bucket || !table || !bus) return undefined;
+  return new AwsReportService({
+    jobs: new DynamoDbReportJobStore(dynamodb, table),
+    archive: new S3ReportArchive(tracer.captureAWSv3Client(new S3Client({})), {
+      bucket,
+      retentionDays: env.VERDICT_REPORT_RETENTION_DAYS,
+    }),
+    events: new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), bus),
+    sources: { decisions: records },
+  });
+}
+const reports = reportService();
+
+// The ledger is wired when its AWS store lands: until then the ledger routes answer 503 "not configured".
 export const handler = createApiHandler({
   decisions: records,
   exceptions: records,
@@ -28,5 +54,6 @@ export const handler = createApiHandler({
     ...(env.VERDICT_API_JWT_GROUPS_CLAIM && { groupsClaim: env.VERDICT_API_JWT_GROUPS_CLAIM }),
     groupRoles: env.VERDICT_API_JWT_GROUP_ROLES,
   }),
+  ...(reports && { reports }),
   now: () => new Date(),
 });

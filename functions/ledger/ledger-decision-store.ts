@@ -8,9 +8,12 @@ import type { Decision, Rejection } from '../gates/decision.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { Ledger } from './ledger.ts';
 
+/** The part of the ledger this store writes to. */
+export type DecisionLedger = Pick<Ledger, 'recordDecision' | 'recordRejection'>;
+
 export class LedgerDecisionStore implements DecisionStore {
   constructor(
-    readonly ledger: Ledger,
+    readonly ledger: DecisionLedger,
     readonly readModel: DecisionStore,
   ) {}
 

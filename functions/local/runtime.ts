@@ -8,6 +8,8 @@ import type { Context } from 'aws-lambda';
 import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
+import { openLocalLedger } from '../adapters/local/ledger-local.ts';
+import { openMemoryLedger } from '../adapters/local/memory-ledger.ts';
 import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
@@ -15,9 +17,15 @@ import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.t
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import { type DecisionLedger, LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
+import { ledgerReader } from '../ledger/ledger-reader.ts';
+import type { ActionLog } from '../ports/action-log.ts';
+import type { DecisionStore } from '../ports/decision-store.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
+import { once } from '../shared/once.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
 export interface LocalRuntimeOptions {
@@ -34,7 +42,8 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   registry: EmbeddedModelRegistry;
-  decisions: SqliteDecisionStore;
+  /** Decisions are appended to the audit ledger, then to the queryable store that serves reads. */
+  decisions: DecisionStore;
   exceptions: SqliteExceptionStore;
   objects: FilesystemObjectStore;
   bus: InProcessEventBus;
@@ -46,14 +55,26 @@ export interface LocalRuntime {
   reports?: ReportService;
   dataDir?: string;
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
-  close(): void;
+  /** The audit ledger, opened on first use (`<dataDir>/ledger`, or in memory without a data dir). */
+  openLedger(): Promise<Ledger>;
+  close(): Promise<void>;
 }
 
 export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const db: SqliteDatabase = openDatabase(options.database);
   const now = options.now ?? (() => new Date());
   const registry = new EmbeddedModelRegistry(db, { now });
-  const decisions = new SqliteDecisionStore(db);
+  const ledger = once(() =>
+    options.dataDir
+      ? openLocalLedger({ dataDir: options.dataDir })
+      : openMemoryLedger().then((l) => ({ ledger: l, close: () => l.close() })),
+  );
+  const audit: DecisionLedger & ActionLog = {
+    recordDecision: async (decision) => (await ledger()).ledger.recordDecision(decision),
+    recordRejection: async (rejection) => (await ledger()).ledger.recordRejection(rejection),
+    recordAction: async (action) => (await ledger()).ledger.recordAction(action),
+  };
+  const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const objects = new FilesystemObjectStore(options.objectsDir);
   const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());
@@ -63,6 +84,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     decisions,
     exceptions,
+    actions: audit,
     events: { publish: (event) => bus.publish(event) },
     policyEngine,
     environment: options.environment ?? 'local',
@@ -88,9 +110,14 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     bus,
     accessLog,
+    ledger: ledgerReader(async () => (await ledger()).ledger),
+    openLedger: async () => (await ledger()).ledger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,
-    close: () => db.close(),
+    close: async () => {
+      if (ledger.started()) await (await ledger()).close();
+      db.close();
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Everything Verdict keeps: one customer-managed KMS key, the decisions table (append-only), the
- * Powertools idempotency table, the governance bucket (AI-system profiles, evidence) and the bucket that
- * receives the governance bucket's server access logs.
+ * Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
+ * (exported reports, under compliance-mode Object Lock) and the bucket that receives both buckets' server
+ * access logs.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,6 +19,10 @@ import {
 export const IDEMPOTENCY_TABLE_KEY = 'id';
 export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
+/** functions/adapters/aws/dynamodb-report-job-store.ts: jobs keyed by `id`, expired by `expiresAt`. */
+export const REPORT_JOBS_TABLE_KEY = 'id';
+export const REPORT_JOBS_TTL_ATTRIBUTE = 'expiresAt';
+
 /** Log groups of Verdict functions are named `/verdict/<stack name>/<function>`; the key serves only those. */
 export function logGroupNamePrefix(scope: Construct): string {
   return `/verdict/${Stack.of(scope).stackName}/`;
@@ -28,13 +33,17 @@ export interface GovernanceStorageProps {
   environment: string;
   /** RETAIN (and deletion protection) when true; DESTROY otherwise. */
   retainData: boolean;
+  /** Days each report file stays locked (Object Lock, compliance mode: nobody, root included, can shorten it). */
+  reportRetentionDays: number;
 }
 
 export class GovernanceStorage extends Construct {
   readonly key: kms.Key;
   readonly decisionsTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
+  readonly reportJobsTable: dynamodb.Table;
   readonly governanceBucket: s3.Bucket;
+  readonly reportsBucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: GovernanceStorageProps) {
@@ -98,6 +107,12 @@ export class GovernanceStorage extends Construct {
       timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
     });
 
+    this.reportJobsTable = new dynamodb.Table(this, 'ReportJobsTable', {
+      ...tableDefaults,
+      partitionKey: { name: REPORT_JOBS_TABLE_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: REPORT_JOBS_TTL_ATTRIBUTE,
+    });
+
     // S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS: the target
     // bucket must use SSE-S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
@@ -120,6 +135,24 @@ export class GovernanceStorage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'governance-bucket/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      removalPolicy,
+    });
+    // Reports are records: every version is kept and locked for the retention period in compliance mode, so
+    // no one can overwrite or delete a report before it ends. Downloads go through presigned GET URLs.
+    this.reportsBucket = new s3.Bucket(this, 'ReportsBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'reports-bucket/',
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
     });

@@ -27,7 +27,7 @@
 #     ref: https://aif360.readthedocs.io/en/stable/modules/generated/aif360.sklearn.metrics.html
 package verdict.lib.bias
 
-import data.verdict.lib.euaiact.risk
+import data.verdict.lib.risk
 import data.verdict.lib.text
 
 config := data.verdict.config.bias
@@ -98,6 +98,11 @@ describe(m, check) := sprintf("%s, is %s", [subject(m, check), text.of(m.measure
 reason(null) := ""
 
 reason(error) := sprintf(": %s", [text.of(error)]) if error != null
+
+# " (Annex III 4(a))" when Annex III points make the system high-risk.
+default high_risk_basis := ""
+
+high_risk_basis := sprintf(" (%s)", [concat(", ", sort(risk.annex_iii))]) if count(risk.annex_iii) > 0
 
 # METADATA
 # title: Metric below its minimum (e.g. DI < 0.8, adverse impact against the facet value)
@@ -179,8 +184,8 @@ violations contains violation if {
 		"rule": config.evidenceMissing.rule,
 		"severity": config.evidenceMissing.severity,
 		"message": sprintf(
-			"The system is high-risk but the model version carries no bias report with %s for any facet.",
-			[concat(" or ", sort(object.keys(checks)))],
+			"The system is high-risk%s but the model version carries no bias report with %s for any facet.",
+			[high_risk_basis, concat(" or ", sort(object.keys(checks)))],
 		),
 		"reference": config.evidenceMissing.reference,
 		"remediation": config.evidenceMissing.remediation,

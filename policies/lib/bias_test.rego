@@ -240,10 +240,19 @@ test_high_risk_system_needs_bias_evidence if {
 	violations == {{
 		"rule": "bias.evidence_missing",
 		"severity": "high",
-		"message": "The system is high-risk but the model version carries no bias report with AD or DI or DPPL or RD or equalizedOddsDifference for any facet.",
+		"message": "The system is high-risk (Annex III 4(a)) but the model version carries no bias report with AD or DI or DPPL or RD or equalizedOddsDifference for any facet.",
 		"reference": "Art. 10(2)(f)",
 		"remediation": data.verdict.config.bias.evidenceMissing.remediation,
 	}}
+}
+
+test_annex_i_product_needs_bias_evidence if {
+	annex_i := {"annexI": {
+		"legislation": "Regulation (EU) 2017/745",
+		"safetyComponent": true,
+		"thirdPartyConformityAssessment": true,
+	}}
+	[v.message | some v in bias.violations with input as fixtures.with_profile(annex_i)] == ["The system is high-risk but the model version carries no bias report with AD or DI or DPPL or RD or equalizedOddsDifference for any facet."]
 }
 
 test_high_risk_biometric_system_needs_bias_evidence if {

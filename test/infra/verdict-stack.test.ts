@@ -14,7 +14,7 @@ import {
   ESM_REQUIRE_BANNER,
   missingPolicyBundleMessage,
   POLICY_BUNDLE_RUNTIME_PATH,
-} from '../../infra/constructs/gate-function.ts';
+} from '../../infra/constructs/verdict-function.ts';
 import { DECISION_MUTATING_ACTIONS, VERDICT_EVENT_SOURCE } from '../../infra/function-permissions.ts';
 import { VERDICT_BUS_NAME } from '../../infra/verdict-stack.ts';
 import {
@@ -360,7 +360,9 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
       FunctionName: { Ref: logicalIdOf(base.stack, gate.function) },
       MaximumRetryAttempts: 2,
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(base.stack, gate.failureQueue), 'Arn'] } },
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalIdOf(base.stack, gate.failureQueue as never), 'Arn'] },
+        },
       },
     });
   });

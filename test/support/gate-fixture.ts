@@ -2,16 +2,21 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedModelRegistry } from '../../functions/adapters/local/embedded-model-registry.ts';
+import { openMemoryLedger } from '../../functions/adapters/local/memory-ledger.ts';
 import { MemoryObjectStore } from '../../functions/adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../functions/adapters/local/sqlite-idempotency-persistence.ts';
 import type { ModelPackageSnapshot } from '../../functions/events/model-package-event.ts';
+import type { Decision, Rejection } from '../../functions/gates/decision.ts';
 import type { ModelRegistryGateHandlerDeps } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
+import type { ActionRecord } from '../../functions/ledger/entry.ts';
+import { LedgerDecisionStore } from '../../functions/ledger/ledger-decision-store.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
+import { once } from '../../functions/shared/once.ts';
 
 export const SAMPLES = fileURLToPath(new URL('../../functions/local/demo/samples/', import.meta.url));
 export const FIXED_NOW = new Date('2026-11-28T12:00:00.000Z');
@@ -29,7 +34,13 @@ export function gateFixture() {
   const db = openDatabase(':memory:');
   const registry = new EmbeddedModelRegistry(db, { now: () => FIXED_NOW });
   const objects = new MemoryObjectStore();
-  const decisions = new SqliteDecisionStore(db);
+  const ledger = once(() => openMemoryLedger('verdict.test/ledger'));
+  const audit = {
+    recordDecision: async (decision: Decision) => (await ledger()).recordDecision(decision),
+    recordRejection: async (rejection: Rejection) => (await ledger()).recordRejection(rejection),
+    recordAction: async (action: ActionRecord) => (await ledger()).recordAction(action),
+  };
+  const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const published: PublishedEvent[] = [];
   const deps: ModelRegistryGateHandlerDeps = {
@@ -37,6 +48,7 @@ export function gateFixture() {
     objects,
     decisions,
     exceptions,
+    actions: audit,
     events: { publish: async (event) => void published.push(event) },
     policyEngine: sharedPolicyEngine,
     environment: 'test',
@@ -64,5 +76,5 @@ export function gateFixture() {
     });
   }
 
-  return { db, registry, objects, decisions, exceptions, published, deps, register };
+  return { db, registry, objects, decisions, exceptions, published, deps, register, ledger };
 }

@@ -10,7 +10,7 @@ import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-stor
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
 import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
-import { tracer } from '../../shared/observability.ts';
+import { logger, tracer } from '../../shared/observability.ts';
 import { cachedPolicyEngine } from '../policy/engine-cache.ts';
 import { createModelRegistryGateHandler } from './create-handler.ts';
 
@@ -23,6 +23,7 @@ export const handler = createModelRegistryGateHandler({
   objects: new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({}))),
   decisions: records,
   exceptions: records,
+  actions: { recordAction: async (action) => logger.info('action', { action }) },
   events: new EventBridgePublisher(
     tracer.captureAWSv3Client(new EventBridgeClient({})),
     env.VERDICT_EVENT_BUS_NAME,

@@ -5,6 +5,7 @@
  */
 
 import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
+import type { ActionLog } from '../../ports/action-log.ts';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
 import type { ExceptionStore } from '../../ports/exception-store.ts';
@@ -31,6 +32,8 @@ export interface ModelRegistryGateDeps {
   decisions: DecisionStore;
   exceptions: ExceptionStore;
   events: EventPublisher;
+  /** The audit ledger, where every action the gate takes is recorded after the decision that caused it. */
+  actions: ActionLog;
   /** Resolves the engine for the current bundle; a failure denies every model until fixed. */
   policyEngine: () => Promise<PolicyEngine>;
   environment: string;
@@ -171,15 +174,46 @@ async function applyDecision(
         : 'PendingManualApproval';
   // `review` leaves the version pending: a person decides, with the decision event as the prompt.
   if (status !== 'PendingManualApproval') {
-    await deps.registry.setApprovalStatus(decision.subject.id, status, approvalDescription(decision));
+    await recorded(deps, decision, 'sagemaker:UpdateModelPackage', status, () =>
+      deps.registry.setApprovalStatus(decision.subject.id, status, approvalDescription(decision)),
+    );
   }
-  await deps.events.publish({
-    source: DECISION_EVENT.source,
-    detailType: DECISION_EVENT.detailType,
-    detail: decision,
-    resources: [decision.subject.id],
-  });
+  await recorded(deps, decision, 'events:PutEvents', DECISION_EVENT.detailType, () =>
+    deps.events.publish({
+      source: DECISION_EVENT.source,
+      detailType: DECISION_EVENT.detailType,
+      detail: decision,
+      resources: [decision.subject.id],
+    }),
+  );
   return status;
+}
+
+/** Runs one action and appends what happened to the audit ledger, success or failure. */
+async function recorded(
+  deps: ModelRegistryGateDeps,
+  decision: Decision,
+  kind: string,
+  detail: string,
+  act: () => Promise<void>,
+): Promise<void> {
+  const record = (outcome: 'succeeded' | 'failed', note = detail) =>
+    deps.actions.recordAction({
+      id: `${kind}/${decision.id}/${outcome}`,
+      decisionId: decision.id,
+      kind,
+      target: decision.subject.id,
+      outcome,
+      at: deps.now().toISOString(),
+      detail: note,
+    });
+  try {
+    await act();
+  } catch (error) {
+    await record('failed', `${detail}: ${message(error)}`.slice(0, 500));
+    throw error;
+  }
+  await record('succeeded');
 }
 
 function denied(violation: Violation): Pick<Decision, 'decision' | 'violations' | 'obligations'> {

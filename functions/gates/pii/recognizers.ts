@@ -83,8 +83,9 @@ const PHONE_BARE = /(?<![\w+.,/:-])\d{7,15}(?![\w/:]|[.,-]\d)/g;
 const DATE_LIKE = /^\d{1,4}([./ -])\d{1,2}\1\d{1,4}$/;
 /** Dotted numbers of three or four groups are versions and addresses (French numbers have five groups). */
 const DOTTED = /^\d+(?:\.\d+){2,3}$/;
+/** RFC 5322 dot-atom local part (with RFC 6532 UTF-8 letters), a host name, a top-level label of letters. */
 const EMAIL =
-  /(?<![\w.!#$%&'*+/=?^`{|}~-])[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9](?![\w-]|\.[A-Za-z0-9]|:[\w/])/g;
+  /(?<![\p{L}\p{N}\p{M}_.!#$%&'*+/=?^`{|}~-])[\p{L}\p{N}\p{M}_!#$%&'*+/=?^`{|}~-]+(?:\.[\p{L}\p{N}\p{M}_!#$%&'*+/=?^`{|}~-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?\.)+\p{L}[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}](?![\p{L}\p{N}\p{M}_-]|\.[\p{L}\p{N}]|:[\p{L}\p{N}_/])/gu;
 const IPV4 = /(?<![\w.-]|\w\/)(?:\d{1,3}\.){3}\d{1,3}(?![\w-]|\.\d)/g;
 const IPV6 =
   /(?<![\w:.-])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:-]|\.\w)/g;
@@ -230,7 +231,7 @@ function emails(value: string, out: Candidate[]): void {
     if (at > 64) return;
     // The domain first: it is cheap (cached) and rejects most look-alikes; the RFC 5322 parse is not.
     if (!realDomain(address.slice(at + 1))) return;
-    const parsed = emailAddresses.parseOneAddress(address);
+    const parsed = emailAddresses.parseOneAddress({ input: address, rfc6532: true });
     if (parsed?.type !== 'mailbox' || parsed.address !== address) return;
     push(out, 'EMAIL_ADDRESS', m.index, m.index + address.length, 0.9, 1, false);
   });

@@ -82,6 +82,17 @@ async function biasMetrics(options: BiasOptions): Promise<unknown> {
         ? 'bias: give one of --counts FILE, --data FILE or --clarify FILE'
         : `bias: give only one of ${sources.map((s) => `--${s}`).join(', ')}`,
     );
+  if (options.counts !== undefined) {
+    const dataOnly = ['label', 'prediction', 'facet', 'reference', 'positive', 'format'] as const;
+    const stray = [
+      ...(options.sensitive.length ? ['sensitive'] : []),
+      ...dataOnly.filter((o) => options[o] !== undefined),
+    ];
+    if (stray.length)
+      throw new UsageError(
+        `bias --counts: ${stray.map((o) => `--${o}`).join(', ')} apply to --data or --clarify`,
+      );
+  }
   try {
     if (options.counts !== undefined) return fromCounts(options.counts);
     if (options.data !== undefined) return await fromData(options.data, options);

@@ -15,7 +15,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('--json', 'print the decisions as JSON')
     .action(async (options: { dataDir: string; json?: boolean }) => {
-      const { results, redelivery } = await runDemo(options.dataDir);
+      const { results, redelivery, ledger } = await runDemo(options.dataDir);
       if (options.json) {
         process.stdout.write(
           `${JSON.stringify(
@@ -34,7 +34,15 @@ export function registerDemoCommand(program: Command): void {
         ...results.flatMap(render),
         redelivery,
         '',
-        `Decisions are stored in ${options.dataDir}. Browse them with:`,
+        `Audit ledger: ${ledger.size} entries (decisions and the actions they caused), signed checkpoint:`,
+        ...ledger.note
+          .trimEnd()
+          .split('\n')
+          .map((line) => `  ${line}`),
+        '',
+        `Decisions are stored in ${options.dataDir}. Verify the ledger offline with:`,
+        `  npx verdict ledger export --data-dir ${options.dataDir} --out ledger-export && npx verdict ledger verify ledger-export`,
+        'Browse the decisions with:',
         `  npx verdict serve --data-dir ${options.dataDir}   then GET http://127.0.0.1:8787/decisions`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

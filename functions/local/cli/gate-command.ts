@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
+import { openMemoryLedger } from '../../adapters/local/memory-ledger.ts';
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
@@ -15,6 +16,7 @@ import {
 import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
+import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
 import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
@@ -74,12 +76,15 @@ async function gateOffline(options: GateOptions) {
   }
 
   const db = openDatabase(':memory:');
-  const decisions = new SqliteDecisionStore(db);
+  // Offline: the decision still goes through an audit ledger, one that lives for this process.
+  const ledger = await openMemoryLedger();
+  const decisions = new LedgerDecisionStore(ledger, new SqliteDecisionStore(db));
   const handler = createModelRegistryGateHandler({
     registry: new EventSnapshotRegistry(pkg),
     objects,
     decisions,
     exceptions: new SqliteExceptionStore(db),
+    actions: ledger,
     events: { publish: async () => undefined },
     policyEngine: cachedPolicyEngine(policyBundlePath()),
     environment: options.environment,
@@ -90,6 +95,7 @@ async function gateOffline(options: GateOptions) {
   const summary = await handler(event, localLambdaContext('model-registry-gate', 60));
   if (summary.status === 'skipped') throw new UsageError(`nothing to gate: ${summary.reason}`);
   const decision = await decisions.get(summary.decisionId);
+  await ledger.close();
   db.close();
   if (!decision) throw new Error(`decision ${summary.decisionId} was not recorded`);
   return decision;

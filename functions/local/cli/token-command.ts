@@ -14,14 +14,21 @@ interface CreateOptions {
 }
 
 export function registerTokenCommand(program: Command): void {
-  const token = program.command('token').description('bearer tokens for the local auditor API (verdict serve)');
+  const token = program
+    .command('token')
+    .description('bearer tokens for the local auditor API (verdict serve)');
 
   token
     .command('create')
-    .description('print a bearer token signed with the data directory key; use it as Authorization: Bearer <token>')
+    .description(
+      'print a bearer token signed with the data directory key; use it as Authorization: Bearer <token>',
+    )
     .requiredOption('--role <role>', `the caller's role: ${ROLES.join(' | ')}`)
     .option('--ttl <duration>', 'how long it is valid, e.g. 30m, 8h, 7d (at most 7d)', DEFAULT_TOKEN_TTL)
-    .option('--subject <name>', 'who the token is for, as recorded in the access log (default: your user name)')
+    .option(
+      '--subject <name>',
+      'who the token is for, as recorded in the access log (default: your user name)',
+    )
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
     .action(async (options: CreateOptions) => {
       if (!isRole(options.role)) {

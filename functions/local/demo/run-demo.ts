@@ -24,7 +24,9 @@ export interface DemoResult {
   decision: Decision;
 }
 
-export async function runDemo(dataDir: string): Promise<{ results: DemoResult[]; redelivery: string }> {
+export async function runDemo(
+  dataDir: string,
+): Promise<{ results: DemoResult[]; redelivery: string; ledger: { size: number; note: string } }> {
   rmSync(dataDir, { recursive: true, force: true });
   const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
   try {
@@ -88,8 +90,9 @@ export async function runDemo(dataDir: string): Promise<{ results: DemoResult[];
       afterCount === before
         ? `redelivered event ${firstEvent?.id}: no second decision, no second status change`
         : `redelivered event ${firstEvent?.id}: UNEXPECTED second decision`;
-    return { results, redelivery };
+    const checkpoint = await (await runtime.openLedger()).checkpoint();
+    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note } };
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }

@@ -4,8 +4,9 @@
  * API: converted to an API Gateway HTTP API (payload 2.0) event and answered by the same handler as in
  * Lambda, with the local adapters and bearer tokens signed by the data directory's key.
  */
-import { randomUUID } from 'node:crypto';
+
 import type { KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
@@ -54,7 +55,9 @@ export function createLocalServer(runtime: LocalRuntime, options: LocalServerOpt
         // A body left partly unread (too large) would be parsed as the next request: close the connection.
         if (!req.complete) res.setHeader('connection', 'close');
         const failure =
-          error instanceof ProblemError ? error : new ProblemError(500, 'Internal error', (error as Error).message);
+          error instanceof ProblemError
+            ? error
+            : new ProblemError(500, 'Internal error', (error as Error).message);
         send(res, problemResult(failure));
       });
   });
@@ -62,7 +65,8 @@ export function createLocalServer(runtime: LocalRuntime, options: LocalServerOpt
 
 function publicKeyFor(runtime: LocalRuntime, options: LocalServerOptions): KeyObject {
   if (options.tokenPublicKey) return options.tokenPublicKey;
-  if (!runtime.dataDir) throw new Error('createLocalServer: a runtime without a data dir needs tokenPublicKey');
+  if (!runtime.dataDir)
+    throw new Error('createLocalServer: a runtime without a data dir needs tokenPublicKey');
   return loadOrCreateTokenSigningKey(runtime.dataDir).publicKey;
 }
 
@@ -78,7 +82,10 @@ async function route(
   return api(event, localLambdaContext('auditor-api', API_TIMEOUT_SECONDS));
 }
 
-async function putEvents(runtime: LocalRuntime, req: IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
+async function putEvents(
+  runtime: LocalRuntime,
+  req: IncomingMessage,
+): Promise<APIGatewayProxyStructuredResultV2> {
   if (req.method !== 'POST') throw new ProblemError(405, 'Method not allowed', 'use POST /events');
   let json: unknown;
   try {
@@ -106,7 +113,8 @@ export async function toApiGatewayEvent(req: IncomingMessage, url: URL): Promise
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const method = (req.method ?? 'GET').toUpperCase();
   const body = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
   const now = new Date();
@@ -166,4 +174,3 @@ function send(res: ServerResponse, response: APIGatewayProxyStructuredResultV2):
   res.writeHead(response.statusCode ?? 200, headers);
   res.end(response.isBase64Encoded ? Buffer.from(response.body ?? '', 'base64') : (response.body ?? ''));
 }
-

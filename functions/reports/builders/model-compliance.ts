@@ -16,6 +16,7 @@ import {
   annotations,
   biasBlocks,
   count,
+  decisionJson,
   decisionLines,
   EXCEPTION_COLUMNS,
   exceptionRows,
@@ -312,7 +313,7 @@ export async function buildModelCompliance(
               })
             : [[...common, '', '', '', '', '', '', '', ...tail]];
           return {
-            json: { ...d, ...ledgerJson(ref) },
+            json: decisionJson(d, ref),
             csv,
             view: {
               cells: [

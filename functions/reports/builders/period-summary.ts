@@ -14,6 +14,7 @@ import type {
 } from '../report-model.ts';
 import {
   count,
+  decisionJson,
   EXCEPTION_COLUMNS,
   evaluationLatencyMs,
   exceptionRows,
@@ -86,7 +87,7 @@ export async function buildPeriodSummary(
     const r = byRisk.get(risk) ?? { allow: 0, deny: 0, review: 0 };
     byRisk.set(risk, r);
     r[d.decision]++;
-    const seen = new Set<string>();
+    const seen = d.violations.length > 1 ? new Set<string>() : undefined;
     for (const v of d.violations) {
       const s = byRule.get(v.rule) ?? {
         rule: v.rule,
@@ -97,8 +98,8 @@ export async function buildPeriodSummary(
       };
       byRule.set(v.rule, s);
       s.violations++;
-      if (!seen.has(v.rule)) s.decisions++;
-      seen.add(v.rule);
+      if (!seen?.has(v.rule)) s.decisions++;
+      seen?.add(v.rule);
     }
     const m = byModel.get(d.subject.group) ?? {
       group: d.subject.group,
@@ -308,7 +309,7 @@ export async function buildPeriodSummary(
         records(inputs, total, (d, ref) => {
           const rules = [...new Set(d.violations.map((v) => v.rule))];
           return {
-            json: { ...d, ...ledgerJson(ref) },
+            json: decisionJson(d, ref),
             csv: [
               [
                 d.id,

@@ -88,9 +88,15 @@ export class Timeline {
   readonly #days = new Map<string, Record<Outcome, number>>();
 
   add(decision: Decision): void {
-    const t = Date.parse(decision.evaluatedAt);
-    if (Number.isNaN(t)) return;
-    const day = new Date(t).toISOString().slice(0, 10);
+    const at = decision.evaluatedAt;
+    // A UTC timestamp (what the gates write) names its day; anything else is converted.
+    let day: string;
+    if (at.length >= 20 && at.charCodeAt(at.length - 1) === 90 /* Z */) day = at.slice(0, 10);
+    else {
+      const t = Date.parse(at);
+      if (Number.isNaN(t)) return;
+      day = new Date(t).toISOString().slice(0, 10);
+    }
     let counts = this.#days.get(day);
     if (!counts) {
       counts = { allow: 0, deny: 0, review: 0 };
@@ -231,6 +237,13 @@ export function percent(part: number, whole: number): string {
 
 export function ledgerJson(ref: EvidenceRef | undefined): Record<string, unknown> {
   return ref && (ref.ledgerIndex !== undefined || ref.entryHash) ? { ledger: ref } : {};
+}
+
+/** The decision as exported, with its ledger position when known (no copy when there is none). */
+export function decisionJson(decision: Decision, ref: EvidenceRef | undefined): Record<string, unknown> {
+  return ref && (ref.ledgerIndex !== undefined || ref.entryHash)
+    ? { ...decision, ledger: ref }
+    : (decision as unknown as Record<string, unknown>);
 }
 
 const PREFERRED_METRICS = ['DI', 'DPPL', 'AD', 'RD', 'DAR', 'DRR', 'DCAcc', 'DCR', 'TE', 'CI', 'DPL'];

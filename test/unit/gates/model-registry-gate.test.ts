@@ -47,6 +47,25 @@ describe('model-registry gate', () => {
     ]);
   });
 
+  it('appends the decision to the audit ledger before the actions it caused', async () => {
+    const f = gateFixture();
+    const pkg = await f.register('cv', cvRanker);
+    const { decision } = decided(await gate(f, pkg));
+
+    const ledger = await f.ledger();
+    const entries = await Promise.all([0, 1, 2].map((i) => ledger.get(i)));
+    expect(entries.map((e) => e?.id)).toEqual([
+      `decision/${decision.id}`,
+      `action/sagemaker:UpdateModelPackage/${decision.id}/succeeded`,
+      `action/events:PutEvents/${decision.id}/succeeded`,
+    ]);
+    expect(await ledger.size()).toBe(3);
+    expect(entries[1]?.entry).toMatchObject({
+      type: 'action',
+      action: { kind: 'sagemaker:UpdateModelPackage', target: pkg.arn, outcome: 'succeeded', detail: 'Rejected' },
+    });
+  });
+
   it('rejects a biased model and names the metric, facet and threshold', async () => {
     const f = gateFixture();
     const pkg = await f.register('cv', cvRanker);

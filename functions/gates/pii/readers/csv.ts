@@ -11,6 +11,7 @@ import type { ColumnRef, FileScanState } from '../scanner.ts';
 import { segmentsFor } from './segments.ts';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
+const PIECE_BYTES = 64 * 1024;
 
 /** The delimiter used most often, outside double quotes, in the file's first line. */
 export async function sniffDelimiter(source: ByteSource): Promise<string> {
@@ -83,6 +84,17 @@ async function parseRecords(
   return consumed;
 }
 
+/**
+ * The stream in pieces of at most `size` bytes. The parser parses each piece it is given whole, so small
+ * pieces keep it from parsing far past a sampling window's end before the reader stops it.
+ */
+async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number) {
+  for await (const chunk of chunks) {
+    for (let at = 0; at < chunk.byteLength; at += size)
+      yield chunk.subarray(at, Math.min(chunk.byteLength, at + size));
+  }
+}
+
 /** The bytes after the first newline of a stream; `skipped.bytes` counts those before it, newline included. */
 async function* afterFirstNewline(chunks: AsyncIterable<Uint8Array>, skipped: { bytes: number }) {
   let found = false;
@@ -121,7 +133,7 @@ export async function scanCsv(
       ? afterFirstNewline(source.stream(segment.start, segment.end), skipped)
       : source.stream(segment.start, segment.end);
     const bytes = await parseRecords(
-      chunks,
+      pieces(chunks, PIECE_BYTES),
       source.name,
       { delimiter: separator, maxRecordBytes: state.maxLineBytes, offsets: sampled },
       (fields, offset) => {

@@ -1,7 +1,8 @@
 /**
- * One Lambda function for one entry of `functions` in functions/routes.ts: an ESM bundle built with the
- * local esbuild (no Docker) that carries the OPA policy bundle, its own role (no managed policies), a
- * KMS-encrypted log group kept a year, X-Ray tracing and an SQS destination for failed async invocations.
+ * One Verdict Lambda function (a gate of `functions` in functions/routes.ts, or the auditor API): an ESM
+ * bundle built with the local esbuild (no Docker), its own role (no managed policies), a KMS-encrypted log
+ * group kept a year and X-Ray tracing. A gate's bundle carries the OPA policy bundle, and its failed async
+ * invocations go to an SQS destination; the API, invoked synchronously, needs neither.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
@@ -14,7 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { FunctionName, FunctionSpec } from '../../functions/routes.ts';
+import type { FunctionSpec } from '../../functions/routes.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { logGroupNamePrefix } from './governance-storage.ts';
@@ -43,28 +44,32 @@ export class MissingPolicyBundleError extends Error {
   }
 }
 
-export interface GateFunctionProps {
-  name: FunctionName;
+export interface VerdictFunctionProps {
+  /** The function's name in the route table (`model-registry-gate`) or `auditor-api`. */
+  name: string;
   spec: FunctionSpec;
   key: kms.IKey;
-  /** The OPA bundle copied into the package; must exist whenever this stack is bundled. */
-  policyBundlePath: string;
+  /** The OPA bundle copied into the package (a gate); must exist whenever this stack is bundled. */
+  policyBundlePath?: string;
+  /** Invoked asynchronously (EventBridge): retries and a failure queue. Default true. */
+  asyncInvocation?: boolean;
   environment: Record<string, string>;
   retainData: boolean;
 }
 
-export class GateFunction extends Construct {
+export class VerdictFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   /** Receives invocation records of events that failed every async attempt (or grew too old). */
-  readonly failureQueue: sqs.Queue;
+  readonly failureQueue: sqs.Queue | undefined;
 
-  constructor(scope: Construct, id: string, props: GateFunctionProps) {
+  constructor(scope: Construct, id: string, props: VerdictFunctionProps) {
     super(scope, id);
     const { name, spec, key } = props;
     const stack = Stack.of(this);
-    const policyBundle = policyBundleSource(this, props.policyBundlePath);
+    const policyBundle =
+      props.policyBundlePath === undefined ? undefined : policyBundleSource(this, props.policyBundlePath);
 
     // An explicit role without AWSLambdaBasicExecutionRole: logs are granted on this function's group only.
     this.role = new iam.Role(this, 'Role', {
@@ -98,7 +103,7 @@ export class GateFunction extends Construct {
       // and a reservation fails the deploy in accounts whose concurrency quota is still the new-account 10.
       environment: {
         ...props.environment,
-        VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,
+        ...(policyBundle && { VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       projectRoot: REPO_ROOT,
@@ -115,38 +120,43 @@ export class GateFunction extends Construct {
         // Bundle the AWS SDK too: the deployed code runs the SDK versions it was tested with, not whatever
         // the runtime ships that day. Decisions must be reproducible from the package alone.
         externalModules: [],
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => {
-            const source = policyBundle.isInsideProject
-              ? `${inputDir}/${policyBundle.path}`
-              : policyBundle.path;
-            return [
-              `test -f "${source}" || { echo "${missingPolicyBundleMessage(source).replaceAll('`', '')}" >&2; exit 1; }`,
-              `mkdir -p "${outputDir}/policy"`,
-              `cp "${source}" "${outputDir}/${POLICY_BUNDLE_IN_PACKAGE}"`,
-            ];
+        ...(policyBundle && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => {
+              const source = policyBundle.isInsideProject
+                ? `${inputDir}/${policyBundle.path}`
+                : policyBundle.path;
+              return [
+                `test -f "${source}" || { echo "${missingPolicyBundleMessage(source).replaceAll('`', '')}" >&2; exit 1; }`,
+                `mkdir -p "${outputDir}/policy"`,
+                `cp "${source}" "${outputDir}/${POLICY_BUNDLE_IN_PACKAGE}"`,
+              ];
+            },
           },
-        },
+        }),
       },
     });
 
-    this.failureQueue = deadLetterQueue(this, 'FailureQueue', key, `failed async invocations of ${name}`);
-    this.function.configureAsyncInvoke({
-      onFailure: new SqsFailureDestination(this.failureQueue),
-      retryAttempts: ASYNC_RETRY_ATTEMPTS,
-      maxEventAge: ASYNC_MAX_EVENT_AGE,
-    });
-    // Lambda writes to the encrypted queue with the function's role; only through SQS.
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptFailureRecords',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
-      }),
-    );
+    this.failureQueue = undefined;
+    if (props.asyncInvocation ?? true) {
+      this.failureQueue = deadLetterQueue(this, 'FailureQueue', key, `failed async invocations of ${name}`);
+      this.function.configureAsyncInvoke({
+        onFailure: new SqsFailureDestination(this.failureQueue),
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+      });
+      // Lambda writes to the encrypted queue with the function's role; only through SQS.
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'EncryptFailureRecords',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.amazonaws.com` } },
+        }),
+      );
+    }
 
     NagSuppressions.addResourceSuppressions(this.function, [
       {

@@ -1,0 +1,217 @@
+/**
+ * `verdict report` and `verdict report verify` as a user runs them, on the demo's data: reports in every
+ * format, progress on stderr, the signed manifest next to the report, verify passing and then failing
+ * (exit 3) on a one-byte change, and bad arguments exiting 2 with what is wrong.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
+import { pdfText } from '../unit/reports/tools.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'bin/verdict.js');
+const EXIT = { ok: 0, badInput: 2, tampered: 3 } as const;
+
+const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-report-'));
+const dataDir = join(work, 'data');
+
+function cliEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env))
+    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
+  return env;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function verdict(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: work, env: cliEnv(), timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const report = (args: string[]) => verdict(['report', ...args, '--data-dir', dataDir]);
+
+beforeAll(async () => {
+  const demo = await verdict(['demo', '--data-dir', dataDir]);
+  expect(demo.code).toBe(0);
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('verdict report', () => {
+  it('writes a period summary as JSON with its manifest, progress on stderr (plain lines off a terminal)', async () => {
+    const out = join(work, 'period.json');
+    const run = await report(['--type', 'period-summary', '--format', 'json', '--out', out]);
+    expect(run.stderr).toContain('report: reading decisions\n');
+    expect(run.stderr).toContain('report: 3 decision(s); writing\n');
+    expect(run.stderr).toContain('report: 100% (3/3)\n');
+    expect(run.stderr).toMatch(
+      /verdict: wrote .*period\.json \(period-summary, json, 3 decision\(s\), [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
+    );
+    expect(run.stderr).not.toContain('\r');
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toBe('');
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json.summary.byOutcome).toEqual({ allow: 1, deny: 2, review: 0 });
+    expect(json.decisions.map((d: { subject: { group: string } }) => d.subject.group).sort()).toEqual([
+      'citizen-trust-score',
+      'cv-ranker',
+      'retail-credit-scorer',
+    ]);
+    expect(readFileSync(`${out}.manifest`, 'utf8')).toMatch(
+      /^verdict\.report\.manifest\/v1\n\{.*\}\n\n\u2014 verdict\.local\/ledger [A-Za-z0-9+/=]+\n$/,
+    );
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('writes an Annex IV PDF and a model-compliance CSV and HTML for the demo CV ranker', async () => {
+    const pdf = join(work, 'annex.pdf');
+    expect(
+      (
+        await report([
+          '--type',
+          'annex-iv',
+          '--model',
+          'cv-ranker',
+          '--format',
+          'pdf',
+          '--out',
+          pdf,
+          '--no-progress',
+        ])
+      ).code,
+    ).toBe(EXIT.ok);
+    const text = pdfText(pdf).replace(/[ \t]+/g, ' ');
+    expect(text).toContain('EU AI Act Annex IV technical documentation: cv-ranker version 1');
+    expect(text).toContain('1. General description of the AI system');
+    expect(text).toContain('8. Copy of the EU declaration of conformity');
+
+    const csv = join(work, 'cv.csv');
+    expect(
+      (await report(['--type', 'model-compliance', '--model', 'cv-ranker', '--format', 'csv', '--out', csv]))
+        .code,
+    ).toBe(EXIT.ok);
+    const rows = parse(readFileSync(csv, 'utf8'), { columns: true }) as Record<string, string>[];
+    // One row per violation of the demo's one cv-ranker decision.
+    expect(new Set(rows.map((r) => `${r.model} ${r.version} ${r.decision} ${r.decision_id}`)).size).toBe(1);
+    expect(rows[0]).toMatchObject({ model: 'cv-ranker', version: '1', decision: 'deny' });
+    expect(rows.map((r) => r.rule)).toContain('bias.disparate_impact');
+
+    const html = join(work, 'cv.html');
+    expect(
+      (
+        await report([
+          '--type',
+          'model-compliance',
+          '--model',
+          'cv-ranker',
+          '--version',
+          '1',
+          '--format',
+          'html',
+          '--out',
+          html,
+        ])
+      ).code,
+    ).toBe(EXIT.ok);
+    expect(readFileSync(html, 'utf8')).toContain('<h1>Model compliance: cv-ranker version 1</h1>');
+  }, 60_000);
+
+  it('verify: 0 for an intact report, 3 for a one-byte change or an edited manifest', async () => {
+    const out = join(work, 'verify.csv');
+    expect((await report(['--type', 'period-summary', '--format', 'csv', '--out', out])).code).toBe(EXIT.ok);
+    const ok = await report(['verify', out]);
+    expect(ok.code).toBe(EXIT.ok);
+    expect(ok.stdout).toMatch(/^OK: .*verify\.csv is the period-summary report \(csv\)/);
+    expect(ok.stdout).toMatch(/manifest signed by verdict\.local\/ledger\+[0-9a-f]{8}/);
+
+    const bytes = readFileSync(out);
+    bytes[10] = (bytes[10] ?? 0) ^ 0x20;
+    writeFileSync(out, bytes);
+    const tampered = await report(['verify', out]);
+    expect(tampered.code).toBe(EXIT.tampered);
+    expect(tampered.stderr).toMatch(/TAMPERED: .*the report's bytes are not the ones the manifest names/);
+
+    bytes[10] = (bytes[10] ?? 0) ^ 0x20;
+    writeFileSync(out, bytes);
+    expect((await report(['verify', out])).code).toBe(EXIT.ok);
+    const manifest = readFileSync(`${out}.manifest`, 'utf8');
+    writeFileSync(`${out}.manifest`, manifest.replace('"type":"period-summary"', '"type":"annex-iv"'));
+    const edited = await report(['verify', out]);
+    expect(edited.code).toBe(EXIT.tampered);
+    expect(edited.stderr).toContain('does not verify: the manifest was altered after signing');
+    writeFileSync(`${out}.manifest`, manifest);
+  }, 60_000);
+
+  it('verify: 3 against a key that did not sign, 2 without a manifest', async () => {
+    const out = join(work, 'keys.json');
+    expect((await report(['--type', 'period-summary', '--format', 'json', '--out', out])).code).toBe(EXIT.ok);
+    const stranger = ed25519Signer('verdict.local/ledger', new Uint8Array(32).fill(1)).verifierKey;
+    const foreign = await verdict(['report', 'verify', out, '--vkey', stranger]);
+    expect(foreign.code).toBe(EXIT.tampered);
+    expect(foreign.stderr).toContain('not signed by a trusted key');
+    rmSync(`${out}.manifest`);
+    const missing = await report(['verify', out]);
+    expect(missing.code).toBe(EXIT.badInput);
+    expect(missing.stderr).toContain('no manifest');
+  }, 60_000);
+
+  it.each([
+    [
+      ['--type', 'bogus', '--format', 'json', '--out', 'x'],
+      '--type bogus: expected one of model-compliance, annex-iv, period-summary',
+    ],
+    [['--type', 'period-summary', '--format', 'json'], '--out is required'],
+    [
+      ['--type', 'period-summary', '--format', 'docx', '--out', 'x'],
+      '--format docx: expected one of json, csv, html, pdf',
+    ],
+    [['--type', 'annex-iv', '--format', 'pdf', '--out', 'x'], '--model is required by the annex-iv report'],
+    [
+      ['--type', 'period-summary', '--format', 'csv', '--from', 'yesterday', '--out', 'x'],
+      'from: not an ISO 8601 date or time: yesterday',
+    ],
+    [
+      [
+        '--type',
+        'period-summary',
+        '--format',
+        'csv',
+        '--from',
+        '2026-12-01',
+        '--to',
+        '2026-11-01',
+        '--out',
+        'x',
+      ],
+      '--from must be before --to',
+    ],
+    [
+      ['--type', 'annex-iv', '--model', 'no-such-model', '--format', 'pdf', '--out', 'x'],
+      'no decision is recorded for model no-such-model',
+    ],
+  ])('exits 2 for %j', async (args, message) => {
+    const run = await report(args);
+    expect(run.code).toBe(EXIT.badInput);
+    expect(run.stderr).toContain(message);
+    expect(existsSync(join(work, 'x'))).toBe(false);
+  });
+});
