@@ -4,6 +4,7 @@ import { runLambdaBundles } from './lambda-bundles.ts';
 import { runLedger } from './ledger.ts';
 import { runPiiScan } from './pii-scan.ts';
 import { runPolicyEvaluation } from './policy-evaluation.ts';
+import { runReports } from './reports.ts';
 import { machine } from './support.ts';
 
 const m = machine();
@@ -20,5 +21,7 @@ console.log();
 await runBiasMetrics();
 console.log();
 await runPiiScan();
+console.log();
+await runReports();
 console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 if (!bundlesOk) process.exitCode = 1;

@@ -11,6 +11,7 @@ import type { ReportRequest } from '../ports/report-service.ts';
 import { buildAnnexIv } from './builders/annex-iv.ts';
 import { buildModelCompliance } from './builders/model-compliance.ts';
 import { buildPeriodSummary } from './builders/period-summary.ts';
+import { assertReiterable } from './decision-source.ts';
 import { renderCsv } from './formats/csv.ts';
 import { renderHtml } from './formats/html.ts';
 import { renderJson } from './formats/json.ts';
@@ -41,6 +42,7 @@ export function buildReport(
   parameters: ReportParameters,
   inputs: ReportInputs,
 ): Promise<ReportDocument> {
+  assertReiterable(inputs.decisions);
   switch (type) {
     case 'model-compliance':
       return buildModelCompliance(format, parameters, inputs);

@@ -46,17 +46,25 @@ export class AuditorApi extends Construct {
       encryptionKey: props.key,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    const integration = new HttpLambdaIntegration('Handler', props.handler, {
-      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
-    });
+    // One integration per API: API Gateway cannot share one between APIs.
+    const integration = (id: string) =>
+      new HttpLambdaIntegration(id, props.handler, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      });
 
-    this.iamApi = this.httpApi('IamApi', 'SigV4 (IAM) callers', props.routes, integration, new HttpIamAuthorizer());
+    this.iamApi = this.httpApi(
+      'IamApi',
+      'SigV4 (IAM) callers',
+      props.routes,
+      integration('Handler'),
+      new HttpIamAuthorizer(),
+    );
     this.jwtApi = props.jwt
       ? this.httpApi(
           'JwtApi',
           `bearer JWTs from ${props.jwt.issuer}`,
           props.routes,
-          integration,
+          integration('JwtHandler'),
           new HttpJwtAuthorizer('Oidc', props.jwt.issuer, { jwtAudience: props.jwt.audience }),
         )
       : undefined;
@@ -107,16 +115,16 @@ export class AuditorApi extends Construct {
         integration,
         authorizer: route.public ? new apigwv2.HttpNoneAuthorizer() : authorizer,
       });
-      if (!route.public) continue;
+      const cfnRoute = created[0]?.node.defaultChild;
+      if (!route.public || !cfnRoute) continue;
       NagSuppressions.addResourceSuppressions(
-        created,
+        cfnRoute,
         [
           {
             id: 'AwsSolutions-APIG4',
             reason: `${route.method} ${route.path} is public by design (probes and API clients read it before authenticating); it returns no audit data.`,
           },
         ],
-        true,
       );
     }
     return api;

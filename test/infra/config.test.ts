@@ -32,6 +32,12 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:evidenceKmsKeyArns': DEFAULT_CONFIG.evidenceKmsKeyArns,
       'verdict:modelPackageGroupPrefix': DEFAULT_CONFIG.modelPackageGroupPrefix,
       'verdict:retainData': DEFAULT_CONFIG.retainData,
+      'verdict:apiRoleMap': DEFAULT_CONFIG.apiRoleMap,
+      'verdict:apiJwtIssuer': DEFAULT_CONFIG.apiJwtIssuer,
+      'verdict:apiJwtAudience': DEFAULT_CONFIG.apiJwtAudience,
+      'verdict:apiJwtGroupsClaim': DEFAULT_CONFIG.apiJwtGroupsClaim,
+      'verdict:apiJwtGroupRoles': DEFAULT_CONFIG.apiJwtGroupRoles,
+      'verdict:reportRetentionDays': DEFAULT_CONFIG.reportRetentionDays,
     });
     expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
   });
@@ -42,6 +48,7 @@ describe('Verdict configuration (CDK context)', () => {
 
   it('accepts JSON values (cdk.json) and the string forms `-c key=value` gives', () => {
     const expected = {
+      ...DEFAULT_CONFIG,
       environment: 'prod',
       evidenceBucketNames: ['ml-evidence', 'clarify.reports-1'],
       evidenceKmsKeyArns: [KEY_ARN, MRK_ARN],
@@ -129,5 +136,52 @@ describe('Verdict configuration (CDK context)', () => {
         '  verdict:environment: must be one of "dev", "staging", "prod" (got "qa")\n' +
         '  verdict:retainData: must be true or false (got 1)',
     );
+  });
+
+  describe('auditor API and reports', () => {
+    const ROLE = 'arn:aws:iam::123456789012:role/Auditors';
+
+    it('accepts a role map, a JWT issuer with audiences, group roles and a retention, as JSON or -c strings', () => {
+      const config = parseConfig({
+        'verdict:apiRoleMap': JSON.stringify({ [ROLE]: 'auditor', 'arn:aws:iam::123456789012:user/ops/bob': 'admin' }),
+        'verdict:apiJwtIssuer': 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example',
+        'verdict:apiJwtAudience': 'client-1,client-2',
+        'verdict:apiJwtGroupsClaim': 'groups',
+        'verdict:apiJwtGroupRoles': { 'risk-team': 'compliance-officer' },
+        'verdict:reportRetentionDays': '2555',
+      });
+      expect(config).toMatchObject({
+        apiRoleMap: { [ROLE]: 'auditor', 'arn:aws:iam::123456789012:user/ops/bob': 'admin' },
+        apiJwtAudience: ['client-1', 'client-2'],
+        apiJwtGroupsClaim: 'groups',
+        apiJwtGroupRoles: { 'risk-team': 'compliance-officer' },
+        reportRetentionDays: 2555,
+      });
+    });
+
+    it('names each bad value', () => {
+      expect(errorOf({ 'verdict:apiRoleMap': { Auditors: 'auditor' } })).toContain(
+        'verdict:apiRoleMap: "Auditors" is not an IAM role or user ARN',
+      );
+      expect(errorOf({ 'verdict:apiRoleMap': { [ROLE]: 'root' } })).toContain(
+        'verdict:apiRoleMap: roles must be one of "auditor", "compliance-officer", "admin"',
+      );
+      expect(errorOf({ 'verdict:apiRoleMap': 'not json' })).toContain(
+        'verdict:apiRoleMap: must be a JSON object of IAM role or user ARNs to roles',
+      );
+      expect(errorOf({ 'verdict:apiJwtIssuer': 'http://insecure.example' })).toContain(
+        'verdict:apiJwtIssuer: must be "" or the https:// URL of an OIDC issuer',
+      );
+      expect(errorOf({ 'verdict:apiJwtIssuer': 'https://issuer.example' })).toContain(
+        'verdict:apiJwtAudience: must name at least one audience when verdict:apiJwtIssuer is set',
+      );
+      expect(errorOf({ 'verdict:reportRetentionDays': 0 })).toContain('verdict:reportRetentionDays: must be at least 1');
+      expect(errorOf({ 'verdict:reportRetentionDays': '36501' })).toContain(
+        'verdict:reportRetentionDays: must be at most 36500',
+      );
+      expect(errorOf({ 'verdict:reportRetentionDays': 1.5 })).toContain(
+        'verdict:reportRetentionDays: must be a whole number of days',
+      );
+    });
   });
 });

@@ -101,9 +101,9 @@ describe('event routing: one rule per route, exactly the route table', () => {
   });
 
   it('lets EventBridge invoke each target only from its rule', () => {
-    const permissions = Object.values(resourcesOfType(base.template, 'AWS::Lambda::Permission')).map(
-      (p) => p.Properties as Json,
-    );
+    const permissions = Object.values(resourcesOfType(base.template, 'AWS::Lambda::Permission'))
+      .map((p) => p.Properties as Json)
+      .filter((p) => p.Principal !== 'apigateway.amazonaws.com'); // the auditor API's: auditor-api.test.ts
     expect(permissions).toHaveLength(routes.length);
     for (const p of permissions) {
       expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' });
@@ -260,9 +260,9 @@ describe('storage', () => {
     });
   });
 
-  it('denies every non-TLS request to both buckets', () => {
+  it('denies every non-TLS request to every bucket', () => {
     const policies = Object.values(resourcesOfType(base.template, 'AWS::S3::BucketPolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       const statements = (policy.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument
         .Statement;
@@ -384,15 +384,22 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it('grants Resource "*" only where AWS requires it (X-Ray)', () => {
+  it('grants Resource "*" only where AWS requires it (X-Ray; SageMaker List for the API)', () => {
     const star = identityStatements(base.template).filter((st) => asList(st.Resource).includes('*'));
+    const xray = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
     expect(star).toEqual(
-      FUNCTION_NAMES.map(() => ({
-        Effect: 'Allow',
-        Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-        Resource: '*',
-      })),
+      expect.arrayContaining([
+        ...FUNCTION_NAMES.map(() => xray),
+        xray,
+        {
+          Sid: 'ListModelPackages',
+          Effect: 'Allow',
+          Action: ['sagemaker:ListModelPackageGroups', 'sagemaker:ListModelPackages'],
+          Resource: '*',
+        },
+      ]),
     );
+    expect(star).toHaveLength(FUNCTION_NAMES.length + 2);
   });
 
   it('uses wildcards only inside named resources', () => {
@@ -406,12 +413,18 @@ describe('IAM: least privilege', () => {
         ),
       ].sort();
     const bucket = (s: Synthesized) => `<${logicalIdOf(s.stack, s.stack.storage.governanceBucket)}.Arn>/*`;
+    const reports = (s: Synthesized) => `<${logicalIdOf(s.stack, s.stack.storage.reportsBucket)}.Arn>/*`;
     expect(wildcards(base)).toEqual(
-      [bucket(base), 'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/*'].sort(),
+      [
+        bucket(base),
+        reports(base),
+        'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/*',
+      ].sort(),
     );
     expect(wildcards(custom)).toEqual(
       [
         bucket(custom),
+        reports(custom),
         'arn:<AWS::Partition>:s3:::acme-ml-evidence/*',
         'arn:<AWS::Partition>:s3:::acme-clarify-reports/*',
         'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/credit-*',
@@ -454,14 +467,17 @@ describe('IAM: least privilege', () => {
     const table = { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.storage.decisionsTable), 'Arn'] };
     const onDecisions = statements.filter((st) => asList(st.Resource).some((r) => flat(r) === flat(table)));
     const allowed = onDecisions.filter((st) => st.Effect === 'Allow').flatMap((st) => asList(st.Action));
-    expect(allowed.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect([...new Set(allowed)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    // The only unconditioned PutItem is the gate's; the API's is limited to access records (auditor-api.test.ts).
+    const puts = onDecisions.filter((st) => st.Effect === 'Allow' && asList(st.Action).includes('dynamodb:PutItem'));
+    expect(puts.map((st) => st.Sid).sort()).toEqual(['AppendAccessRecords', 'AppendDecisions']);
     const query = statements.find((st) => st.Sid === 'ListDecisions');
     expect(query?.Action).toBe('dynamodb:Query');
     expect(flat(query?.Resource)).toBe(`${flat(table)}/index/${DECISION_TABLE_LIST_INDEX.indexName}`);
 
     const denies = onDecisions.filter((st) => st.Effect === 'Deny');
     expect(denies).toEqual(
-      FUNCTION_NAMES.map(() => ({
+      [...FUNCTION_NAMES, 'auditor-api'].map(() => ({
         Sid: 'DecisionsAreImmutable',
         Effect: 'Deny',
         Action: [...DECISION_MUTATING_ACTIONS].sort(),
@@ -484,8 +500,8 @@ describe('IAM: least privilege', () => {
   });
 
   it('publishes only `source: verdict` events, only on the verdict bus', () => {
-    const publish = identityStatements(base.template).filter((st) =>
-      asList(st.Action).includes('events:PutEvents'),
+    const publish = identityStatements(base.template).filter(
+      (st) => asList(st.Action).includes('events:PutEvents') && st.Sid !== 'RequestReports', // auditor-api.test.ts
     );
     expect(publish).toEqual(
       FUNCTION_NAMES.map(() => ({
@@ -514,7 +530,8 @@ describe('IAM: least privilege', () => {
 describe('alarms', () => {
   it('alarm on function errors, throttles and lost failures, and on every dead-letter queue', () => {
     const alarms = Object.values(resourcesOfType(base.template, 'AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(FUNCTION_NAMES.length * 3 + FUNCTION_NAMES.length + routes.length);
+    // Errors, throttles and lost failures per function (the API's included), each gate's failure queue, each DLQ.
+    expect(alarms).toHaveLength((FUNCTION_NAMES.length + 1) * 3 + FUNCTION_NAMES.length + routes.length);
     const topic = { Ref: logicalIdOf(base.stack, base.stack.alarms.topic) };
     for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([topic]);
     base.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyRef(base) });
@@ -528,6 +545,10 @@ describe('outputs', () => {
       [
         'AccessLogBucketName',
         'AlarmTopicArn',
+        'AuditorApiFunctionName',
+        'AuditorApiUrl',
+        'ReportJobsTableName',
+        'ReportsBucketName',
         'DecisionsTableName',
         'EventBusArn',
         'EventBusName',
@@ -566,6 +587,7 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect([...new Set(suppressed)].sort()).toEqual(
       [
+        'AWS::ApiGatewayV2::Route:AwsSolutions-APIG4',
         'AWS::IAM::Policy:AwsSolutions-IAM5',
         'AWS::IAM::Role:AwsSolutions-IAM5',
         'AWS::Lambda::Function:AwsSolutions-L1',

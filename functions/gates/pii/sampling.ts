@@ -18,7 +18,7 @@ export interface TextSamplePlan {
 
 /** Windows are at least this large (smaller ones would be mostly partial lines). */
 const MIN_WINDOW = 64 * 1024;
-const MAX_WINDOWS = 32;
+const MAX_WINDOWS = 16;
 
 /** Null when the whole file fits the budget (or there is no budget): it is read whole. */
 export function textSamplePlan(totalBytes: number, sampleBytes: number | undefined): TextSamplePlan | null {

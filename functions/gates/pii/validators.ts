@@ -84,13 +84,8 @@ export function cardScheme(digits: string): string | null {
 
 /** CREDIT_CARD: 13-19 digits, a known scheme's issuer range and length, Luhn valid. */
 export function creditCardValid(digits: string): boolean {
-  return (
-    digits.length >= 13 &&
-    digits.length <= 19 &&
-    /^\d+$/.test(digits) &&
-    cardScheme(digits) !== null &&
-    luhnValid(digits)
-  );
+  // Luhn first: it is cheap and rejects nine candidates in ten.
+  return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) && cardScheme(digits) !== null;
 }
 
 /** The IBAN's rearranged form (BBAN, country, check digits) mod 97, letters as A=10 ... Z=35. */

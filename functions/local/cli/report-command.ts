@@ -6,7 +6,7 @@
  * 2 bad input or usage; 1 internal error.
  */
 import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { NoteKeyError, type NoteVerifier, parseVerifierKey } from '../../ledger/core/note-keys.ts';
@@ -100,7 +100,9 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
   };
-  const more = requestProblems(request);
+  const outDir = dirname(resolve(options.out as string));
+  if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
+  const more = [...problems, ...requestProblems(request)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };
 }

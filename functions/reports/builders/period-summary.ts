@@ -18,7 +18,6 @@ import {
   EXCEPTION_COLUMNS,
   evaluationLatencyMs,
   exceptionRows,
-  ledgerJson,
   OUTCOME_COLORS,
   OUTCOMES,
   percent,

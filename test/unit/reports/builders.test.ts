@@ -300,3 +300,14 @@ describe('the two passes', () => {
     expect(report.report.checkpoint).toBeNull();
   });
 });
+
+describe('inputs', () => {
+  it('refuses a one-shot generator: builders read the decisions twice', async () => {
+    async function* once() {
+      yield* DECISIONS;
+    }
+    await expect(
+      buildReport('period-summary', 'json', {}, { decisions: once(), exceptions: async () => [], now: NOW }),
+    ).rejects.toThrow(/must be re-iterable/);
+  });
+});

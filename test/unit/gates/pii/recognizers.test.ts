@@ -32,6 +32,8 @@ describe('recognisers: valid forms are found, with their span', () => {
     ['123 45 6789', 'social_security_number', 'US_SSN', '123 45 6789'],
     ['reach me at john.doe+ml@gmail.com.', null, 'EMAIL_ADDRESS', 'john.doe+ml@gmail.com'],
     ['<Ann.Lee@Company.CO.UK>', null, 'EMAIL_ADDRESS', 'Ann.Lee@Company.CO.UK'],
+    ['Chloé: chloé.garcía@gmail.com', null, 'EMAIL_ADDRESS', 'chloé.garcía@gmail.com'],
+    ['müller@münchen.de', null, 'EMAIL_ADDRESS', 'müller@münchen.de'],
     ['call +44 20 7946 0958 today', null, 'PHONE_NUMBER', '+44 20 7946 0958'],
     ['+1 (415) 555-0132', null, 'PHONE_NUMBER', '+1 (415) 555-0132'],
     ['+33 1 23 45 67 89', null, 'PHONE_NUMBER', '+33 1 23 45 67 89'],

@@ -259,10 +259,16 @@ describe('sampling', () => {
     expect(textSamplePlan(1000, 0)).toBeNull();
     const plan = textSamplePlan(100 * 1024 * 1024, 8 * 1024 * 1024);
     expect(plan?.head).toBe(4 * 1024 * 1024);
-    expect(plan?.windows).toHaveLength(32);
+    expect(plan?.windows).toHaveLength(16);
     expect(plan?.windows.at(-1)?.end).toBe(100 * 1024 * 1024);
     const sizes = new Set(plan?.windows.map((w) => w.end - w.start));
-    expect([...sizes]).toEqual([128 * 1024]);
+    expect([...sizes]).toEqual([256 * 1024]);
+    // Evenly spaced, in order, none overlapping the head or each other.
+    const starts = plan?.windows.map((w) => w.start) ?? [];
+    expect(starts[0]).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    for (let i = 1; i < starts.length; i++) {
+      expect(starts[i]).toBeGreaterThanOrEqual(plan?.windows[i - 1]?.end ?? 0);
+    }
   });
 
   it('picks whole row groups within the budget', () => {
