@@ -103,12 +103,19 @@ function toObject(value: unknown): unknown {
   }
 }
 
-function roleMap<K extends z.ZodType<string>>(key: K, what: string) {
+function roleMap(what: string, validKey: (key: string) => string | undefined = () => undefined) {
   return z.preprocess(
     toObject,
-    z.record(key, z.enum(ROLES, { error: `roles must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}` }), {
-      error: `must be a JSON object of ${what} to roles`,
-    }),
+    z
+      .record(z.string(), z.enum(ROLES, { error: `roles must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}` }), {
+        error: (issue) => (issue.code === 'invalid_type' ? `must be a JSON object of ${what} to roles` : undefined),
+      })
+      .superRefine((map, ctx) => {
+        for (const key of Object.keys(map)) {
+          const problem = validKey(key);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
   );
 }
 
@@ -154,11 +161,8 @@ const schemas: Record<ConfigKey, z.ZodType> = {
         'must be empty or the start of a model package group name: 1-63 of [a-zA-Z0-9-], starting with a letter or digit',
     }),
   retainData: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
-  apiRoleMap: roleMap(
-    z.string().refine((arn) => canonicalPrincipalArn(arn) !== undefined, {
-      error: (issue) => `"${String(issue.input)}" is not an IAM role or user ARN`,
-    }),
-    'IAM role or user ARNs',
+  apiRoleMap: roleMap('IAM role or user ARNs', (arn) =>
+    canonicalPrincipalArn(arn) === undefined ? `"${arn}" is not an IAM role or user ARN` : undefined,
   ),
   apiJwtIssuer: z
     .string({ error: 'must be a string' })
@@ -167,7 +171,7 @@ const schemas: Record<ConfigKey, z.ZodType> = {
     }),
   apiJwtAudience: uniqueList(z.string({ error: 'must be a list of audiences' }).min(1), 'audiences'),
   apiJwtGroupsClaim: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
-  apiJwtGroupRoles: roleMap(z.string().min(1), 'group names'),
+  apiJwtGroupRoles: roleMap('group names'),
   reportRetentionDays: z.preprocess(
     (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
     z

@@ -36,7 +36,7 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
 
 export const MANIFEST_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
-export function buildReport(
+export async function buildReport(
   type: ReportType,
   format: ReportFormat,
   parameters: ReportParameters,

@@ -95,6 +95,7 @@ describe('verdict scan-pii', () => {
       end: 17,
       preview: '***.***@*****.***',
       score: 1,
+      byteOffset: 'id,email,card,ssn,note\n'.length,
     });
     expect(report.summary).toEqual({
       EMAIL_ADDRESS: 6,

@@ -94,8 +94,8 @@ export class KmsSigner implements Signer {
         SigningAlgorithm: KMS_SIGNING_ALGORITHM,
       }),
     );
-    const signature = out.Signature;
-    if (!signature || signature.length !== 64 || !verify(null, message, this.#publicKey, signature))
+    const signature = out.Signature ?? new Uint8Array();
+    if (signature.length !== 64 || !verify(null, message, this.#publicKey, signature))
       throw new KmsSignerError(
         `KMS key ${this.kmsKeyArn} returned a signature that is not a valid Ed25519 signature of the message`,
       );

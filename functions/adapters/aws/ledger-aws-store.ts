@@ -64,6 +64,7 @@ import {
 } from './ledger-table-schema.ts';
 import {
   batchObjects,
+  checkBatchObjects,
   decodeEntryBundle,
   decodeHashTile,
   encodeEntryBundle,
@@ -113,10 +114,21 @@ interface BatchItem {
   first: number;
   count: number;
   bundle: string;
+  /** The compact range of the tree this batch ends. */
+  range: Uint8Array[];
 }
 
 interface Item {
   [attribute: string]: unknown;
+}
+
+/** A committed batch, as publishing needs it. */
+interface PublishedBatch {
+  first: number;
+  entries: readonly Uint8Array[];
+  leafHashes: readonly Uint8Array[];
+  /** The compact range of the tree the batch ends: the published tiles must agree with it. */
+  range: readonly Uint8Array[];
 }
 
 function toBytes(value: unknown): Uint8Array {
@@ -187,6 +199,8 @@ export class AwsLedgerStore implements LedgerStore {
   readonly #now: () => Date;
   /** A tree size whose tiles this process knows are published (so are those of every smaller size). */
   #publishedSize = 0;
+  /** What this instance went through: transactions that lost the head to another writer, batches it published for a writer that stopped before publishing them. */
+  readonly stats = { lostRaces: 0, repairedBatches: 0 };
 
   constructor(options: AwsLedgerStoreOptions) {
     this.tableName = options.tableName;
@@ -224,8 +238,10 @@ export class AwsLedgerStore implements LedgerStore {
         .slice(0, MAX_TRANSACTION_ENTRIES)
         .map((id) => entries[firstOf.get(id) as number] as PreparedEntry);
       if (fresh.length === 0) break;
-      if (!(await this.#commit(head, fresh, integrate))) {
+      const committed = await this.#commit(head, fresh, integrate);
+      if (!committed) {
         lost++;
+        this.stats.lostRaces++;
         if (lost >= this.#maxAttempts)
           throw new LedgerContentionError(
             `lost the race for the ledger head ${lost} times in a row: too many concurrent writers`,
@@ -233,14 +249,19 @@ export class AwsLedgerStore implements LedgerStore {
         await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(lost, 6)));
         continue;
       }
-      fresh.forEach((entry, i) =>
-        resolved.set(entry.id, { id: entry.id, index: head.size + i, leafHash: entry.leafHash, created: true }),
-      );
-      await this.#publish(
-        head.size,
-        fresh.map((e) => e.bytes),
-        fresh.map((e) => e.leafHash),
-      );
+      for (const [i, entry] of fresh.entries())
+        resolved.set(entry.id, {
+          id: entry.id,
+          index: head.size + i,
+          leafHash: entry.leafHash,
+          created: true,
+        });
+      await this.#publish({
+        first: head.size,
+        entries: fresh.map((e) => e.bytes),
+        leafHashes: fresh.map((e) => e.leafHash),
+        range: committed.range,
+      });
     }
     return entries.map((entry, i) => {
       const result = resolved.get(entry.id) as SequencedEntry;
@@ -248,13 +269,18 @@ export class AwsLedgerStore implements LedgerStore {
     });
   }
 
-  /** One conditional transaction; false if another writer moved the head first. */
-  async #commit(head: Head, fresh: readonly PreparedEntry[], integrate: Integrate): Promise<boolean> {
+  /** One conditional transaction: the new head, or undefined if another writer moved the head first. */
+  async #commit(
+    head: Head,
+    fresh: readonly PreparedEntry[],
+    integrate: Integrate,
+  ): Promise<TreeHead | undefined> {
     const integration = integrate(
       { size: head.size, range: head.range },
       fresh.map((e) => e.leafHash),
     );
-    if (integration.head.size !== head.size + fresh.length) throw new Error('integration lost or added leaves');
+    if (integration.head.size !== head.size + fresh.length)
+      throw new Error('integration lost or added leaves');
     const bundle = encodeEntryBundle(fresh.map((e) => e.bytes));
     const bundleKey = `seq/${sha256Hex(bundle)}`;
     await this.tiles.put(bundleKey, bundle);
@@ -279,9 +305,7 @@ export class AwsLedgerStore implements LedgerStore {
                 Key: { pk: HEAD_PARTITION, sk: HEAD_PARTITION },
                 UpdateExpression: 'SET #size = :size, #range = :range, #version = :version, #at = :at',
                 ConditionExpression:
-                  head.version === 0
-                    ? 'attribute_not_exists(#pk)'
-                    : '#version = :seen AND #size = :seenSize',
+                  head.version === 0 ? 'attribute_not_exists(#pk)' : '#version = :seen AND #size = :seenSize',
                 ExpressionAttributeNames: {
                   '#size': 'size',
                   '#range': 'range',
@@ -304,6 +328,7 @@ export class AwsLedgerStore implements LedgerStore {
               first: head.size,
               count: fresh.length,
               bundle: bundleKey,
+              range: Buffer.concat(integration.head.range),
               committedAt: now,
             }),
             ...fresh.map((entry, i) =>
@@ -318,9 +343,9 @@ export class AwsLedgerStore implements LedgerStore {
           ],
         }),
       );
-      return true;
+      return integration.head;
     } catch (error) {
-      if (isLostRace(error)) return false;
+      if (isLostRace(error)) return undefined;
       throw error;
     }
   }
@@ -364,25 +389,31 @@ export class AwsLedgerStore implements LedgerStore {
 
   // ---- publishing tiles ---------------------------------------------------------------------------------
 
-  async #publish(from: number, entries: readonly Uint8Array[], leafHashes: readonly Uint8Array[]) {
-    if (from > this.#publishedSize) await this.#ensurePublished(from);
-    await this.#writeBatchObjects(from, entries, leafHashes);
+  async #publish(batch: PublishedBatch): Promise<void> {
+    if (batch.first > this.#publishedSize) await this.#ensurePublished(batch.first);
+    await this.#writeBatchObjects(batch);
   }
 
-  async #writeBatchObjects(from: number, entries: readonly Uint8Array[], leafHashes: readonly Uint8Array[]) {
-    const to = from + entries.length;
+  async #writeBatchObjects({ first, entries, leafHashes, range }: PublishedBatch): Promise<void> {
+    const to = first + entries.length;
+    const used = prefixKeys(first, to);
     const prefixes = new Map<string, Uint8Array>();
     await Promise.all(
-      prefixKeys(from, to).map(async (key) => {
+      used.map(async (key) => {
         const bytes = await this.#read(key);
         if (!bytes)
           throw new LedgerStorageTamperError(
-            `${this.tiles.uri(key)} is missing, but the tiles of tree size ${from} were published`,
+            `${this.tiles.uri(key)} is missing, but the tiles of tree size ${first} were published`,
           );
         prefixes.set(key, bytes);
       }),
     );
-    const objects = batchObjects(from, entries, leafHashes, prefixes);
+    const objects = batchObjects(first, entries, leafHashes, prefixes);
+    const problem = checkBatchObjects(to, objects, range);
+    if (problem)
+      throw new LedgerStorageTamperError(
+        `the tiles of tree size ${to} cannot be published: ${problem}; a published object they extend was changed (${used.map((k) => this.tiles.uri(k)).join(', ') || 'none'}): run verifyWriteOnce`,
+      );
     const marker = objects.at(-1) as { key: string; body: Uint8Array };
     await Promise.all(objects.slice(0, -1).map((o) => this.tiles.put(o.key, o.body)));
     await this.tiles.put(marker.key, marker.body);
@@ -412,7 +443,12 @@ export class AwsLedgerStore implements LedgerStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const batch = { first: Number(item.first), count: Number(item.count), bundle: String(item.bundle) };
+        const batch: BatchItem = {
+          first: Number(item.first),
+          count: Number(item.count),
+          bundle: String(item.bundle),
+          range: splitHashes(toBytes(item.range)),
+        };
         if (batch.first + batch.count !== end)
           throw new LedgerStorageTamperError(
             `the ledger table's batches do not tile the log: the batch at ${batch.first} ends at ${batch.first + batch.count}, not ${end}`,
@@ -437,7 +473,13 @@ export class AwsLedgerStore implements LedgerStore {
         throw new LedgerStorageTamperError(
           `${this.tiles.uri(batch.bundle)} holds ${entries.length} entries, batch ${batch.first} has ${batch.count}`,
         );
-      await this.#writeBatchObjects(batch.first, entries, entries.map(leafHash));
+      await this.#writeBatchObjects({
+        first: batch.first,
+        entries,
+        leafHashes: entries.map(leafHash),
+        range: batch.range,
+      });
+      this.stats.repairedBatches++;
     }
   }
 
@@ -451,7 +493,8 @@ export class AwsLedgerStore implements LedgerStore {
 
   async #mustRead(key: string): Promise<Uint8Array> {
     const bytes = await this.#read(key);
-    if (!bytes) throw new LedgerStorageTamperError(`${this.tiles.uri(key)} is missing from the published tiles`);
+    if (!bytes)
+      throw new LedgerStorageTamperError(`${this.tiles.uri(key)} is missing from the published tiles`);
     return bytes;
   }
 
@@ -478,7 +521,10 @@ export class AwsLedgerStore implements LedgerStore {
       if (!Number.isSafeInteger(id.index) || id.index < 0 || span(id) > size)
         throw new RangeError(`tree node ${id.level}/${id.index} is not in the log`);
       const at = nodeLocation(id.level, id.index);
-      return { at, key: hashTileKey(at.tileLevel, at.tileIndex, tileWidth(at.tileLevel, at.tileIndex, size)) };
+      return {
+        at,
+        key: hashTileKey(at.tileLevel, at.tileIndex, tileWidth(at.tileLevel, at.tileIndex, size)),
+      };
     });
     const tiles = new Map<string, Uint8Array[]>();
     await Promise.all(
@@ -499,7 +545,9 @@ export class AwsLedgerStore implements LedgerStore {
     const key = entryBundleKey(tile, width);
     const entries = decodeEntryBundle(await this.#mustRead(key));
     if (entries.length !== width)
-      throw new LedgerStorageTamperError(`${this.tiles.uri(key)} holds ${entries.length} entries, not ${width}`);
+      throw new LedgerStorageTamperError(
+        `${this.tiles.uri(key)} holds ${entries.length} entries, not ${width}`,
+      );
     return entries;
   }
 
@@ -771,7 +819,8 @@ export class AwsLedgerStore implements LedgerStore {
    */
   async verifyWriteOnce(): Promise<WriteOnceAudit[]> {
     const audits = [await auditWriteOnceBucket(this.tiles.s3, this.tiles.bucket)];
-    if (this.anchor) audits.push(await auditWriteOnceBucket(this.anchor.bucket.s3, this.anchor.bucket.bucket));
+    if (this.anchor)
+      audits.push(await auditWriteOnceBucket(this.anchor.bucket.s3, this.anchor.bucket.bucket));
     const problems = audits.flatMap((a) => a.problems.map((p) => p.message));
     if (problems.length > 0)
       throw new LedgerStorageTamperError(

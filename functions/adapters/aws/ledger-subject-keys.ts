@@ -96,9 +96,9 @@ export class DynamoDbSubjectKeyStore implements SubjectKeyStore {
         EncryptionContext: this.#context(subject),
       }),
     );
-    if (!plain.Plaintext || plain.Plaintext.length !== 32)
-      throw new Error(`KMS Decrypt returned no 32-byte data key for ${subject}`);
-    return plain.Plaintext;
+    const key = plain.Plaintext;
+    if (key?.length !== 32) throw new Error(`KMS Decrypt returned no 32-byte data key for ${subject}`);
+    return key;
   }
 
   async destroy(subject: string): Promise<boolean> {

@@ -11,7 +11,7 @@
  * Every object is written once: its content is fixed by the log's entries and their order, so two writers
  * that publish the same batch write the same bytes.
  */
-import { nodeHash } from '../../ledger/core/rfc6962.ts';
+import { hashesEqual, leafHash, nodeHash } from '../../ledger/core/rfc6962.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -121,7 +121,8 @@ export function perfectRoot(hashes: readonly Uint8Array[]): Uint8Array {
     throw new RangeError(`a perfect subtree has 2^k nodes, not ${layer.length}`);
   while (layer.length > 1) {
     const next: Uint8Array[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i] as Uint8Array, layer[i + 1] as Uint8Array));
+    for (let i = 0; i < layer.length; i += 2)
+      next.push(nodeHash(layer[i] as Uint8Array, layer[i + 1] as Uint8Array));
     layer = next;
   }
   return layer[0] as Uint8Array;
@@ -187,11 +188,10 @@ export function batchObjects(
       const before =
         start < firstFresh ? decodeHashTile(prefix(hashTileKey(level, n, firstFresh - start))) : [];
       if (before.length !== Math.max(0, firstFresh - start))
-        throw new TileFormatError(`${hashTileKey(level, n, firstFresh - start)} holds ${before.length} hashes`);
-      const hashes = [
-        ...before,
-        ...fresh.slice(Math.max(start, firstFresh) - firstFresh, end - firstFresh),
-      ];
+        throw new TileFormatError(
+          `${hashTileKey(level, n, firstFresh - start)} holds ${before.length} hashes`,
+        );
+      const hashes = [...before, ...fresh.slice(Math.max(start, firstFresh) - firstFresh, end - firstFresh)];
       hashTiles.push({ key: hashTileKey(level, n, end - start), body: encodeHashTile(hashes) });
       if (hashes.length === TILE_WIDTH) {
         if (completed.length === 0) firstCompleted = n;
@@ -205,4 +205,54 @@ export function batchObjects(
   const leafTiles = hashTiles.filter((t) => t.key.startsWith('tile/0/'));
   const upper = hashTiles.filter((t) => !t.key.startsWith('tile/0/'));
   return [...objects, ...upper, ...leafTiles];
+}
+
+/**
+ * Checks a batch's objects against the compact range of the tree of `to` leaves (what the ledger table
+ * committed), before any of them is written: each new entry bundle must hash to its level-0 tile, and the
+ * subtrees on the right edge of every level the batch reached must be the compact range's. Built from a
+ * changed published tile, the objects fail here instead of carrying the change into new write-once objects.
+ * Returns a description of the first disagreement, or undefined.
+ */
+export function checkBatchObjects(
+  to: number,
+  objects: readonly TileObject[],
+  range: readonly Uint8Array[],
+): string | undefined {
+  const byKey = new Map(objects.map((o) => [o.key, o.body]));
+  for (const object of objects) {
+    if (!object.key.startsWith('tile/entries/')) continue;
+    const tileKey = `tile/0/${object.key.slice('tile/entries/'.length)}`;
+    const hashes = decodeHashTile(byKey.get(tileKey) ?? new Uint8Array());
+    const entries = decodeEntryBundle(object.body);
+    if (entries.length !== hashes.length) return `${object.key} and ${tileKey} differ in length`;
+    for (const [i, entry] of entries.entries())
+      if (!hashesEqual(leafHash(entry), hashes[i] as Uint8Array))
+        return `entry ${i} of ${object.key} does not hash to its leaf hash in ${tileKey}`;
+  }
+  let top = 0;
+  while (nodesAtTileLevel(to, top + 1) > 0) top++;
+  let at = 0;
+  for (let level = top; level >= 0; level--) {
+    const count = nodesAtTileLevel(to, level);
+    const digit = count % TILE_WIDTH;
+    if (digit === 0) continue;
+    const key = hashTileKey(level, Math.floor(count / TILE_WIDTH), digit);
+    const body = byKey.get(key);
+    let offset = 0;
+    for (let bit = TILE_HEIGHT - 1; bit >= 0; bit--) {
+      if ((digit & (1 << bit)) === 0) continue;
+      const expected = range[at];
+      if (body) {
+        const hashes = decodeHashTile(body).slice(offset, offset + (1 << bit));
+        if (!expected || hashes.length !== 1 << bit || !hashesEqual(perfectRoot(hashes), expected))
+          return `${key} does not agree with the tree head of size ${to}`;
+      }
+      offset += 1 << bit;
+      at++;
+    }
+  }
+  return at === range.length
+    ? undefined
+    : `the tree head of size ${to} has ${range.length} subtrees, not ${at}`;
 }

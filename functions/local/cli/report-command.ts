@@ -237,8 +237,8 @@ export class ProgressBar {
     this.#lastDraw = now;
     const seconds = ((now - this.#started) / 1000).toFixed(1);
     let line: string;
-    if (p.phase === 'writing' && p.total) {
-      const fraction = Math.min(1, p.done / p.total);
+    if ((p.phase === 'writing' || p.phase === 'done') && p.total !== undefined) {
+      const fraction = p.phase === 'done' || p.total === 0 ? 1 : Math.min(1, p.done / p.total);
       const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 50));
       const filled = Math.round(fraction * width);
       line = `report [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${count(p.done)}/${count(p.total)} ${seconds}s`;

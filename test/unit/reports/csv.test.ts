@@ -74,4 +74,13 @@ describe('CSV', () => {
     expect(csvField('')).toBe('');
     expect(csvRow(['a', 'b,c', ''])).toBe('a,"b,c",\r\n');
   });
+
+  it('defuses cells a spreadsheet would run as formulas, but keeps numbers', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvField('+cmd')).toBe("'+cmd");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('-0.08')).toBe('-0.08');
+    expect(csvField('+1.5e3')).toBe('+1.5e3');
+  });
 });

@@ -1,17 +1,25 @@
 /**
  * CSV (and TSV) through csv-parse, streamed. The first record is the header: its names are the columns
- * (and their hints); its cells are scanned too, as row 0, in case the file has no header. Records the
- * parser cannot make sense of are skipped and counted (malformedRows), never quoted.
+ * (and their hints); its cells are scanned too, as row 0, in case the file has no header.
+ *
+ * Nothing is left unscanned because it is not good CSV: bytes the parser could not turn into records (a
+ * quote never closed swallows the rest of the file; a record longer than maxLineBytes) are read again
+ * afterwards and scanned as text lines, without a column. Such records are counted (malformedRows);
+ * the parser's messages, which may quote the data, are never passed on.
  */
 import { Readable } from 'node:stream';
-import { type CsvError, type Info, parse } from 'csv-parse';
+import { type CsvError, type Options, parse } from 'csv-parse';
 import type { ByteSource } from '../byte-source.ts';
 import { PiiScanError } from '../errors.ts';
+import { forEachLine } from '../lines.ts';
 import type { ColumnRef, FileScanState } from '../scanner.ts';
 import { segmentsFor } from './segments.ts';
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
+/** The parser parses each piece it is given whole: small pieces keep it near where the reader stops. */
 const PIECE_BYTES = 64 * 1024;
+/** Unparsed byte ranges remembered per segment (adjacent ones merge); past this, they are counted only. */
+const MAX_GAPS = 100_000;
 
 /** The delimiter used most often, outside double quotes, in the file's first line. */
 export async function sniffDelimiter(source: ByteSource): Promise<string> {
@@ -30,48 +38,74 @@ export async function sniffDelimiter(source: ByteSource): Promise<string> {
   return best;
 }
 
-interface ParseOptions {
-  delimiter: string;
-  maxRecordBytes: number;
-  /** Track where each record starts (slower): needed to stop at a byte offset and to locate records. */
-  offsets: boolean;
+interface ParsedRecord {
+  fields: string[];
+  /** Offset of the record's first byte in the parsed stream. */
+  start: number;
 }
 
-/**
- * Calls onRecord(fields, offset) per record, offset being where the record starts in the stream (when
- * tracked); onRecord returning false stops. Returns the bytes of the records read (when tracked).
- */
+interface ParseResult {
+  /** Offset just past the last record read. */
+  end: number;
+  /** Byte ranges of the stream that are in no record (malformed input), merged, in order. */
+  gaps: [number, number][];
+  /** Ranges past MAX_GAPS, not kept. */
+  droppedGaps: number;
+}
+
+/** Calls onRecord per record, in order; onRecord returning false stops the read. */
 async function parseRecords(
   chunks: AsyncIterable<Uint8Array>,
   file: string,
-  options: ParseOptions,
-  onRecord: (fields: string[], offset: number | undefined) => boolean,
+  delimiter: string,
+  maxRecordBytes: number,
+  onRecord: (record: ParsedRecord) => boolean,
   onSkip: () => void,
-): Promise<number> {
-  const input = Readable.from(chunks, { objectMode: false });
-  const parser = parse({
-    delimiter: options.delimiter,
+): Promise<ParseResult> {
+  const fed = { bytes: 0 };
+  const input = Readable.from(counted(chunks, fed), { objectMode: false });
+  const result: ParseResult = { end: 0, gaps: [], droppedGaps: 0 };
+  // Parse order, not consumption order: skips and records interleave here exactly as in the input.
+  let parsedEnd = 0;
+  const gap = (from: number, to: number) => {
+    if (to <= from) return;
+    const last = result.gaps[result.gaps.length - 1];
+    if (last && last[1] === from) last[1] = to;
+    else if (result.gaps.length < MAX_GAPS) result.gaps.push([from, to]);
+    else result.droppedGaps++;
+  };
+  const options: Options = {
+    delimiter,
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_records_with_error: true,
     skip_empty_lines: true,
-    max_record_size: options.maxRecordBytes,
+    max_record_size: maxRecordBytes,
     record_delimiter: ['\r\n', '\n'],
-    info: options.offsets,
-  });
+    on_record: (fields: string[], context: { bytes: number }) => {
+      const record: ParsedRecord = { fields, start: parsedEnd };
+      parsedEnd = context.bytes;
+      return record as unknown as string[];
+    },
+  };
+  const parser = parse(options);
   input.on('error', (error) => parser.destroy(error));
-  parser.on('skip', () => onSkip());
+  parser.on('skip', () => {
+    onSkip();
+    const at = parser.info.bytes;
+    gap(parsedEnd, at);
+    parsedEnd = Math.max(parsedEnd, at);
+  });
   input.pipe(parser);
-  let consumed = 0;
+  let stopped = false;
   try {
-    if (options.offsets) {
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-        if (!onRecord(record, consumed)) break;
-        consumed = info.bytes;
+    for await (const record of parser as AsyncIterable<ParsedRecord>) {
+      if (!onRecord(record)) {
+        stopped = true;
+        result.end = record.start;
+        break;
       }
-    } else {
-      for await (const record of parser as AsyncIterable<string[]>) onRecord(record, undefined);
     }
   } catch (error) {
     if (error instanceof PiiScanError) throw error;
@@ -81,17 +115,33 @@ async function parseRecords(
     input.destroy();
     parser.destroy();
   }
-  return consumed;
+  if (!stopped) {
+    // A quote never closed, or a record past the size limit, ends the parser's records: everything it was
+    // given after its last record is a gap.
+    gap(parsedEnd, fed.bytes);
+    result.end = fed.bytes;
+  }
+  // Gaps past where the reader stopped are not part of what it read.
+  result.gaps = result.gaps
+    .filter(([from]) => from < result.end)
+    .map(([from, to]) => [from, Math.min(to, result.end)]);
+  return result;
 }
 
-/**
- * The stream in pieces of at most `size` bytes. The parser parses each piece it is given whole, so small
- * pieces keep it from parsing far past a sampling window's end before the reader stops it.
- */
+/** The stream as it is, counting its bytes. */
+async function* counted(chunks: AsyncIterable<Uint8Array>, fed: { bytes: number }) {
+  for await (const chunk of chunks) {
+    fed.bytes += chunk.byteLength;
+    yield chunk;
+  }
+}
+
+/** The stream in pieces of at most `size` bytes. */
 async function* pieces(chunks: AsyncIterable<Uint8Array>, size: number) {
   for await (const chunk of chunks) {
-    for (let at = 0; at < chunk.byteLength; at += size)
+    for (let at = 0; at < chunk.byteLength; at += size) {
       yield chunk.subarray(at, Math.min(chunk.byteLength, at + size));
+    }
   }
 }
 
@@ -121,25 +171,26 @@ export async function scanCsv(
   delimiter?: string,
 ): Promise<void> {
   const separator = delimiter ?? (await sniffDelimiter(source));
-  const segments = segmentsFor(source, state, sampleBytes);
-  const sampled = segments.length > 1;
   let header: ColumnRef[] | null = null;
   const columnAt = (i: number): ColumnRef => header?.[i] ?? state.column(`column ${i + 1}`);
   let row = 0;
 
-  for (const segment of segments) {
+  for (const segment of segmentsFor(source, state, sampleBytes)) {
     const skipped = { bytes: 0 };
     const chunks = segment.skipPartialFirstLine
       ? afterFirstNewline(source.stream(segment.start, segment.end), skipped)
       : source.stream(segment.start, segment.end);
-    const bytes = await parseRecords(
+    // Stream offsets become file offsets once the partial line before a window is known (it is, by the
+    // time the first record arrives).
+    const base = () => segment.start + skipped.bytes;
+    const parsed = await parseRecords(
       pieces(chunks, PIECE_BYTES),
       source.name,
-      { delimiter: separator, maxRecordBytes: state.maxLineBytes, offsets: sampled },
-      (fields, offset) => {
-        // The partial line before a window's first record is known by the time a record arrives.
-        const byteOffset = offset === undefined ? undefined : segment.start + skipped.bytes + offset;
-        if (byteOffset !== undefined && byteOffset >= segment.stopAt) return false;
+      separator,
+      state.maxLineBytes,
+      ({ fields, start }) => {
+        const byteOffset = base() + start;
+        if (byteOffset >= segment.stopAt) return false;
         if (header === null) {
           header = fields.map((name, i) => state.column(name.trim() || `column ${i + 1}`));
           for (let i = 0; i < fields.length; i++)
@@ -156,6 +207,29 @@ export async function scanCsv(
       },
       () => state.scan.malformedRows++,
     );
-    state.scan.bytesScanned += sampled ? bytes : source.size;
+    const limit = segment.stopAt - base();
+    state.scan.bytesScanned += Math.min(parsed.end, limit);
+    state.scan.truncatedRows += parsed.droppedGaps;
+    for (const [from, to] of parsed.gaps) {
+      if (from < limit) await scanGapAsText(source, state, base() + from, base() + Math.min(to, limit));
+    }
   }
+}
+
+/** Bytes that are in no record, scanned as text lines without a column (their row numbers are unknown). */
+async function scanGapAsText(
+  source: ByteSource,
+  state: FileScanState,
+  from: number,
+  to: number,
+): Promise<void> {
+  await forEachLine(
+    source.stream(from, to),
+    { startOffset: from, maxLineBytes: state.maxLineBytes },
+    (line) => {
+      if (line.truncated) state.scan.truncatedRows++;
+      state.field(line.text, null, null, line.byteOffset);
+      return true;
+    },
+  );
 }

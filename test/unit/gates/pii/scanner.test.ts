@@ -87,9 +87,30 @@ describe('CSV', () => {
     ]);
   });
 
-  it('gives extra fields a positional column and survives a broken quote', async () => {
-    const report = await scanText('c.csv', 'a,b\n1,2,ann@gmail.com\n"x,3\n');
+  it('gives extra fields a positional column', async () => {
+    const report = await scanText('c.csv', 'a,b\n1,2,ann@gmail.com\n');
     expect(brief(report)).toEqual([['EMAIL_ADDRESS', 1, 'column 3', '***@*****.***']]);
+    expect(report.findings[0]?.byteOffset).toBe(4);
+  });
+
+  it('scans what is not good CSV as text: a quote never closed, a record past the size limit', async () => {
+    const unclosed = 'a,b\n1,zed@gmail.com\n2,"never closed ann@gmail.com\n3,bob@gmail.com\n';
+    const report = await scanText('q.csv', unclosed);
+    // Text lines: start and end are offsets in the line that starts at byteOffset.
+    const inLine = (f: { byteOffset?: number; start: number; end: number }) =>
+      unclosed.slice((f.byteOffset ?? 0) + f.start, (f.byteOffset ?? 0) + f.end);
+    expect(report.findings.map((f) => [f.row, f.column, f.byteOffset])).toEqual([
+      [1, 'b', 4],
+      [null, null, 20],
+      [null, null, 50],
+    ]);
+    expect(report.findings.slice(1).map(inLine)).toEqual(['ann@gmail.com', 'bob@gmail.com']);
+    expect(report.scanned[0]).toMatchObject({ rows: 1, malformedRows: 1, bytesScanned: unclosed.length });
+
+    const long = `a,b\n1,${'x'.repeat(3000)}\n2,bob@gmail.com\n`;
+    const oversized = await scanText('o.csv', long, { maxLineBytes: 1024 });
+    expect(oversized.summary).toEqual({ EMAIL_ADDRESS: 1 });
+    expect(oversized.scanned[0]).toMatchObject({ malformedRows: 1, truncatedRows: 1 });
   });
 });
 

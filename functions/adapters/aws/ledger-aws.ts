@@ -1,0 +1,181 @@
+/**
+ * The audit ledger on AWS, wired from its parts (the counterpart of adapters/local/ledger-local.ts):
+ *
+ *   ledger table (DynamoDB)     tree head, batches, entry ids, checkpoints, verifier keys   AwsLedgerStore
+ *   tiles bucket (S3)           tiles, entry bundles, staged batches, checkpoints            write-once
+ *   anchor bucket (S3)          checkpoints and verifier keys under Object Lock COMPLIANCE   CheckpointAnchor
+ *   signing key (KMS)           Ed25519 (ECC_NIST_EDWARDS25519), signs checkpoints          KmsSigner
+ *   subject keys table + key    per-subject data keys, KMS-wrapped, deletable              DynamoDbSubjectKeyStore
+ *
+ * A Lambda function reads the names from its environment (LEDGER_ENVIRONMENT, set by the CDK stack):
+ * `openAwsLedger(awsLedgerOptionsFromEnvironment(clients))`, once per cold start.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { isValidKeyName } from '../../ledger/core/note-keys.ts';
+import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
+import { PersonalData } from '../../ledger/personal-data.ts';
+import type { Signer } from '../../ledger/ports/signer.ts';
+import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
+import { KmsSigner } from './kms-signer.ts';
+import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
+import { AwsLedgerStore, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
+import { DynamoDbSubjectKeyStore } from './ledger-subject-keys.ts';
+
+/** The Lambda environment variables of a function that writes or reads the ledger. */
+export const LEDGER_ENVIRONMENT = {
+  tableName: 'VERDICT_LEDGER_TABLE',
+  tilesBucket: 'VERDICT_LEDGER_TILES_BUCKET',
+  anchorBucket: 'VERDICT_LEDGER_ANCHOR_BUCKET',
+  signingKeyId: 'VERDICT_LEDGER_SIGNING_KEY_ID',
+  origin: 'VERDICT_LEDGER_ORIGIN',
+  checkpointRetentionDays: 'VERDICT_LEDGER_CHECKPOINT_RETENTION_DAYS',
+  subjectKeysTable: 'VERDICT_SUBJECT_KEYS_TABLE',
+  dataKeyId: 'VERDICT_SUBJECT_KEYS_KEY_ID',
+} as const;
+
+export const DEFAULT_CHECKPOINT_RETENTION_DAYS = 3650;
+
+export interface AwsLedgerClients {
+  dynamodb: DynamoDBClient;
+  s3: S3Client;
+  kms: KMSClient;
+}
+
+export interface AwsLedgerOptions {
+  tableName: string;
+  tilesBucket: string;
+  /** Object Lock bucket for anchored checkpoints; none: checkpoints are not anchored. */
+  anchorBucket?: string;
+  /** The KMS Ed25519 key that signs checkpoints (ignored when `signer` is given). */
+  signingKeyId?: string;
+  /** The log's name in checkpoints and signature lines, fixed when the log is created. */
+  origin: string;
+  /** Compliance-mode retention of anchored checkpoints, in days (default 3650). */
+  checkpointRetentionDays?: number;
+  /** Anchor at most once per interval per process (default one hour). */
+  anchorIntervalMs?: number;
+  subjectKeysTable?: string;
+  /** The symmetric KMS key that wraps subject data keys. */
+  dataKeyId?: string;
+  /** HMAC key of subject pseudonyms; with it (and the subject keys) the result carries PersonalData. */
+  pseudonymKey?: Uint8Array;
+  clients: AwsLedgerClients;
+  /** Another signer (tests, or a key held elsewhere); default: KmsSigner over signingKeyId. */
+  signer?: Signer;
+  /** Default: one DynamoDB transaction per batch (MAX_TRANSACTION_ENTRIES entries). */
+  batch?: LedgerOptions['batch'];
+  checkpoint?: LedgerOptions['checkpoint'];
+  now?: () => Date;
+}
+
+export interface AwsLedger {
+  ledger: Ledger;
+  store: AwsLedgerStore;
+  signer: Signer;
+  subjectKeys?: SubjectKeyStore;
+  personal?: PersonalData;
+  close(): Promise<void>;
+}
+
+export class LedgerConfigurationError extends Error {
+  override readonly name = 'LedgerConfigurationError';
+}
+
+export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedger> {
+  const { clients } = options;
+  const anchor = options.anchorBucket
+    ? new CheckpointAnchor({
+        s3: clients.s3,
+        bucket: options.anchorBucket,
+        retentionDays: options.checkpointRetentionDays ?? DEFAULT_CHECKPOINT_RETENTION_DAYS,
+        intervalMs: options.anchorIntervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
+  const store = new AwsLedgerStore({
+    dynamodb: clients.dynamodb,
+    s3: clients.s3,
+    tableName: options.tableName,
+    tilesBucket: options.tilesBucket,
+    ...(anchor ? { anchor } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const origin = await store.origin(options.origin);
+  let signer = options.signer;
+  if (!signer) {
+    if (!options.signingKeyId) throw new LedgerConfigurationError('no signer and no KMS signing key id');
+    signer = await KmsSigner.create({ kms: clients.kms, keyId: options.signingKeyId, name: origin });
+  }
+  const ledger = await Ledger.open({
+    store,
+    signer,
+    origin,
+    batch: options.batch ?? { maxEntries: MAX_TRANSACTION_ENTRIES },
+    ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const subjectKeys =
+    options.subjectKeysTable && options.dataKeyId
+      ? new DynamoDbSubjectKeyStore({
+          dynamodb: clients.dynamodb,
+          kms: clients.kms,
+          tableName: options.subjectKeysTable,
+          keyId: options.dataKeyId,
+        })
+      : undefined;
+  const personal =
+    subjectKeys && options.pseudonymKey ? new PersonalData(options.pseudonymKey, subjectKeys) : undefined;
+  return {
+    ledger,
+    store,
+    signer,
+    ...(subjectKeys ? { subjectKeys } : {}),
+    ...(personal ? { personal } : {}),
+    close: () => ledger.close(),
+  };
+}
+
+/** Reads LEDGER_ENVIRONMENT; throws LedgerConfigurationError naming every missing or bad variable. */
+export function awsLedgerOptionsFromEnvironment(
+  clients: AwsLedgerClients,
+  env: NodeJS.ProcessEnv = process.env,
+): AwsLedgerOptions {
+  const problems: string[] = [];
+  const required = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) problems.push(`${name} is not set`);
+    return value ?? '';
+  };
+  const optional = (name: string) => env[name]?.trim() || undefined;
+  const tableName = required(LEDGER_ENVIRONMENT.tableName);
+  const tilesBucket = required(LEDGER_ENVIRONMENT.tilesBucket);
+  const signingKeyId = required(LEDGER_ENVIRONMENT.signingKeyId);
+  const origin = required(LEDGER_ENVIRONMENT.origin);
+  if (origin && !isValidKeyName(origin))
+    problems.push(
+      `${LEDGER_ENVIRONMENT.origin} "${origin}" is not a signed-note key name (no spaces or "+")`,
+    );
+  const retentionText = optional(LEDGER_ENVIRONMENT.checkpointRetentionDays);
+  const retention = retentionText === undefined ? DEFAULT_CHECKPOINT_RETENTION_DAYS : Number(retentionText);
+  if (!Number.isInteger(retention) || retention < 1 || retention > MAX_RETENTION_DAYS)
+    problems.push(
+      `${LEDGER_ENVIRONMENT.checkpointRetentionDays} must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
+    );
+  if (problems.length > 0) throw new LedgerConfigurationError(`ledger configuration: ${problems.join('; ')}`);
+  const anchorBucket = optional(LEDGER_ENVIRONMENT.anchorBucket);
+  const subjectKeysTable = optional(LEDGER_ENVIRONMENT.subjectKeysTable);
+  const dataKeyId = optional(LEDGER_ENVIRONMENT.dataKeyId);
+  return {
+    tableName,
+    tilesBucket,
+    signingKeyId,
+    origin,
+    checkpointRetentionDays: retention,
+    clients,
+    ...(anchorBucket ? { anchorBucket } : {}),
+    ...(subjectKeysTable ? { subjectKeysTable } : {}),
+    ...(dataKeyId ? { dataKeyId } : {}),
+  };
+}
