@@ -4,14 +4,16 @@
  * check, zod validation, the store query, JSON, and the access-log write) and over HTTP to the local
  * server, against the raw SQLite query for the same page (the store's SQL, rows only) as the baseline.
  */
+import './quiet.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
-import { loadOrCreateTokenSigningKey } from '../functions/adapters/local/token-signing-key.ts';
+import type { Statement } from 'better-sqlite3';
 import { openDatabase } from '../functions/adapters/local/sqlite-database.ts';
-import { SqliteDecisionStore } from '../functions/adapters/local/sqlite-decision-store.ts';
+import { decisionListIndex, SqliteDecisionStore } from '../functions/adapters/local/sqlite-decision-store.ts';
+import { loadOrCreateTokenSigningKey } from '../functions/adapters/local/token-signing-key.ts';
 import { bearerTokenAuthenticator, issueToken } from '../functions/api/auth/bearer-tokens.ts';
 import { createApiRouter } from '../functions/api/router.ts';
 import type { Decision } from '../functions/gates/decision.ts';
@@ -29,11 +31,22 @@ export const PARAMS = {
   days: 365,
   pageSize: 100,
   warmup: 20,
-  samples: { raw: 300, router: 300, http: 100 },
+  samples: { raw: 300, store: 300, router: 300, http: 100 },
 };
 
 const START = Date.UTC(2026, 0, 1);
-const OUTCOMES = ['allow', 'allow', 'allow', 'allow', 'allow', 'allow', 'deny', 'deny', 'deny', 'review'] as const;
+const OUTCOMES = [
+  'allow',
+  'allow',
+  'allow',
+  'allow',
+  'allow',
+  'allow',
+  'deny',
+  'deny',
+  'deny',
+  'review',
+] as const;
 const RISK = ['minimal', 'limited', 'limited', 'high', 'high', 'high', 'unknown'] as const;
 const bundle = (i: number) => i.toString(16).padStart(2, '0').repeat(32);
 
@@ -70,12 +83,30 @@ function decisionAt(i: number, next: () => number): Decision {
     violations:
       outcome === 'allow'
         ? []
-        : [{ rule: 'bias.disparate_impact', severity: 'high', message: 'DI 0.71 < 0.8', reference: 'DI < 0.8', remediation: 'rebalance' }],
+        : [
+            {
+              rule: 'bias.disparate_impact',
+              severity: 'high',
+              message: 'DI 0.71 < 0.8',
+              reference: 'DI < 0.8',
+              remediation: 'rebalance',
+            },
+          ],
     obligations: [],
-    policy: { bundleSha256: bundle(Math.floor(next() * PARAMS.policyBundles)), version: '0.2.0', entrypoint: 'verdict/gates/model_registry' },
+    policy: {
+      bundleSha256: bundle(Math.floor(next() * PARAMS.policyBundles)),
+      version: '0.2.0',
+      entrypoint: 'verdict/gates/model_registry',
+    },
     inputSha256: 'b'.repeat(64),
-    evaluatedAt: new Date(START + Math.floor((i / PARAMS.decisions) * PARAMS.days * 86_400_000)).toISOString(),
-    trigger: { eventId: `e-${i}`, source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
+    evaluatedAt: new Date(
+      START + Math.floor((i / PARAMS.decisions) * PARAMS.days * 86_400_000),
+    ).toISOString(),
+    trigger: {
+      eventId: `e-${i}`,
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
   };
 }
 
@@ -88,7 +119,8 @@ interface FilterKind {
 }
 
 const day = (d: number) => new Date(START + d * 86_400_000).toISOString();
-const modelOf = (next: () => number) => `model-${String(Math.floor(next() * PARAMS.models)).padStart(3, '0')}`;
+const modelOf = (next: () => number) =>
+  `model-${String(Math.floor(next() * PARAMS.models)).padStart(3, '0')}`;
 
 const FILTERS: FilterKind[] = [
   { name: 'none', query: () => ({}), where: () => ({ sql: '', params: [] }) },
@@ -99,10 +131,17 @@ const FILTERS: FilterKind[] = [
   },
   {
     name: 'model+version',
-    query: (_i, next) => ({ model: modelOf(next), version: String(1 + Math.floor(next() * PARAMS.versionsPerModel)) }),
+    query: (_i, next) => ({
+      model: modelOf(next),
+      version: String(1 + Math.floor(next() * PARAMS.versionsPerModel)),
+    }),
     where: (q) => ({ sql: 'subject_group = ? AND subject_version = ?', params: [q.model, q.version] }),
   },
-  { name: 'decision', query: () => ({ decision: 'deny' }), where: () => ({ sql: 'outcome = ?', params: ['deny'] }) },
+  {
+    name: 'decision',
+    query: () => ({ decision: 'deny' }),
+    where: () => ({ sql: 'outcome = ?', params: ['deny'] }),
+  },
   {
     name: 'riskClass (2%)',
     query: () => ({ riskClass: 'prohibited' }),
@@ -135,7 +174,10 @@ const FILTERS: FilterKind[] = [
   {
     name: 'model+decision+riskClass',
     query: (_i, next) => ({ model: modelOf(next), decision: 'deny', riskClass: 'high' }),
-    where: (q) => ({ sql: 'subject_group = ? AND outcome = ? AND risk_class = ?', params: [q.model, 'deny', 'high'] }),
+    where: (q) => ({
+      sql: 'subject_group = ? AND outcome = ? AND risk_class = ?',
+      params: [q.model, 'deny', 'high'],
+    }),
   },
   {
     name: 'desc, model',
@@ -178,12 +220,15 @@ export async function runApiQuery(): Promise<void> {
       db.close();
     }
     const insertMs = timeMs(insertStart);
-    console.log(`api-query: inserted ${PARAMS.decisions.toLocaleString()} decisions in ${(insertMs / 1000).toFixed(1)} s`);
+    console.log(
+      `api-query: inserted ${PARAMS.decisions.toLocaleString()} decisions in ${(insertMs / 1000).toFixed(1)} s`,
+    );
 
     // 2. The runtime `verdict serve` opens, its token key, the shared router and the HTTP server.
     const runtime = openLocalRuntimeAt(dir);
     const { privateKey, publicKey } = loadOrCreateTokenSigningKey(dir);
-    const token = (await issueToken(privateKey, { role: 'auditor', subject: 'bench', ttlSeconds: 3600 })).token;
+    const token = (await issueToken(privateKey, { role: 'auditor', subject: 'bench', ttlSeconds: 3600 }))
+      .token;
     const router = createApiRouter(localApiDependencies(runtime, bearerTokenAuthenticator(publicKey)));
     const server = createLocalServer(runtime, { tokenPublicKey: publicKey });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -201,22 +246,33 @@ export async function runApiQuery(): Promise<void> {
           limit: String(PARAMS.pageSize),
         }));
       };
-      const pick = (list: Record<string, string>[], i: number) => list[i < 0 ? -1 - i : PARAMS.warmup + i] as Record<string, string>;
+      const pick = (list: Record<string, string>[], i: number) =>
+        list[i < 0 ? -1 - i : PARAMS.warmup + i] as Record<string, string>;
 
       const rawQueries = queries(7, PARAMS.samples.raw);
-      const statements = new Map<string, ReturnType<typeof raw.prepare>>();
-      let rowsSeen = 0;
+      const statements = new Map<string, Statement<unknown[]>>();
       const baseline = await sampleLatency(PARAMS.samples.raw, PARAMS.warmup, (i) => {
         const q = pick(rawQueries, i);
         const { sql, params } = filter.where(q);
         const direction = q.order === 'desc' ? 'DESC' : 'ASC';
-        const text = `SELECT seq, body FROM decisions${sql ? ` WHERE ${sql}` : ''} ORDER BY evaluated_at ${direction}, seq ${direction} LIMIT ?`;
+        const index = decisionListIndex(q);
+        const text = `SELECT seq, body FROM decisions INDEXED BY ${index}${sql ? ` WHERE ${sql}` : ''} ORDER BY evaluated_at ${direction}, seq ${direction} LIMIT ?`;
         let statement = statements.get(text);
         if (!statement) {
-          statement = raw.prepare(text);
+          statement = raw.prepare<unknown[]>(text);
           statements.set(text, statement);
         }
-        rowsSeen += (statement.all(...params, PARAMS.pageSize + 1) as unknown[]).length;
+        statement.all(...params, PARAMS.pageSize + 1);
+      });
+
+      const storeQueries = queries(7, PARAMS.samples.store);
+      const viaStore = await sampleLatency(PARAMS.samples.store, PARAMS.warmup, async (i) => {
+        const { limit, order, ...filterFields } = pick(storeQueries, i);
+        await runtime.decisions.list({
+          filter: filterFields,
+          limit: Number(limit),
+          ...(order === 'desc' && { order: 'desc' as const }),
+        });
       });
 
       const routerQueries = queries(7, PARAMS.samples.router);
@@ -235,7 +291,13 @@ export async function runApiQuery(): Promise<void> {
             apiId: 'local',
             domainName: 'localhost',
             domainPrefix: 'localhost',
-            http: { method: 'GET', path: '/decisions', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+            http: {
+              method: 'GET',
+              path: '/decisions',
+              protocol: 'HTTP/1.1',
+              sourceIp: '127.0.0.1',
+              userAgent: 'bench',
+            },
             requestId: `bench-${filter.name}-${i}-${Math.random()}`,
             routeKey: '$default',
             stage: '$default',
@@ -244,8 +306,10 @@ export async function runApiQuery(): Promise<void> {
           },
           isBase64Encoded: false,
         });
-        if (response.statusCode !== 200) throw new Error(`${filter.name}: ${response.statusCode} ${response.body}`);
-        if (i >= 0) returned += (JSON.parse(response.body ?? '{}') as { decisions: unknown[] }).decisions.length;
+        if (response.statusCode !== 200)
+          throw new Error(`${filter.name}: ${response.statusCode} ${response.body}`);
+        if (i >= 0)
+          returned += (JSON.parse(response.body ?? '{}') as { decisions: unknown[] }).decisions.length;
       });
 
       const httpQueries = queries(7, PARAMS.samples.http);
@@ -253,10 +317,18 @@ export async function runApiQuery(): Promise<void> {
         const q = pick(httpQueries, i);
         return new Promise<void>((resolve, reject) => {
           const req = request(
-            { host: '127.0.0.1', port, agent, path: `/decisions?${new URLSearchParams(q)}`, headers: { authorization: `Bearer ${token}` } },
+            {
+              host: '127.0.0.1',
+              port,
+              agent,
+              path: `/decisions?${new URLSearchParams(q)}`,
+              headers: { authorization: `Bearer ${token}` },
+            },
             (res) => {
               res.resume();
-              res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+              res.on('end', () =>
+                res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+              );
             },
           );
           req.on('error', reject);
@@ -269,6 +341,7 @@ export async function runApiQuery(): Promise<void> {
         filter: filter.name,
         meanDecisionsPerPage: Math.round((returned / PARAMS.samples.router) * 10) / 10,
         rawSqliteMs: rounded(baseline, 3),
+        storeListMs: rounded(viaStore, 3),
         routerMs: rounded(viaRouter, 3),
         httpMs: rounded(viaHttp, 3),
         routerOverRawP50: ratio(viaRouter),
@@ -279,6 +352,7 @@ export async function runApiQuery(): Promise<void> {
         String(Math.round(returned / PARAMS.samples.router)),
         baseline.p50.toFixed(2),
         baseline.p99.toFixed(2),
+        viaStore.p50.toFixed(2),
         viaRouter.p50.toFixed(2),
         viaRouter.p99.toFixed(2),
         `${ratio(viaRouter)}x`,
@@ -286,7 +360,6 @@ export async function runApiQuery(): Promise<void> {
         viaHttp.p99.toFixed(2),
         `${ratio(viaHttp)}x`,
       ]);
-      void rowsSeen;
     }
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -296,7 +369,19 @@ export async function runApiQuery(): Promise<void> {
     console.log(
       table(
         `GET /decisions over ${PARAMS.decisions.toLocaleString()} decisions, page ${PARAMS.pageSize} (ms)`,
-        ['filter', 'rows', 'raw p50', 'raw p99', 'router p50', 'router p99', 'router/raw', 'http p50', 'http p99', 'http/raw'],
+        [
+          'filter',
+          'rows',
+          'raw p50',
+          'raw p99',
+          'store p50',
+          'router p50',
+          'router p99',
+          'router/raw',
+          'http p50',
+          'http p99',
+          'http/raw',
+        ],
         rows,
       ),
     );
@@ -305,6 +390,7 @@ export async function runApiQuery(): Promise<void> {
       insert: { decisions: PARAMS.decisions, seconds: Math.round(insertMs / 100) / 10 },
       baseline:
         'raw SQLite: the SELECT the store runs for the first page of the same filter (seq, body; no JSON parse), on a second connection',
+      store: 'SqliteDecisionStore.list with the same filter (adds JSON.parse of each body)',
       router:
         'in-process API router (functions/api/router.ts): bearer-token check (EdDSA), zod validation, store query, JSON parse + stringify, access-log insert (SQLite, synchronous=FULL)',
       http: 'the same through verdict serve (node:http, keep-alive, one connection)',

@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark in turn; each prints a table and writes bench/results/<name>.json. */
+import './quiet.ts';
+import { runApiQuery } from './api-query.ts';
 import { runBiasMetrics } from './bias-metrics.ts';
 import { runLambdaBundles } from './lambda-bundles.ts';
 import { runLedger } from './ledger.ts';
@@ -23,5 +25,7 @@ console.log();
 await runPiiScan();
 console.log();
 await runReports();
+console.log();
+await runApiQuery();
 console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 if (!bundlesOk) process.exitCode = 1;

@@ -107,9 +107,14 @@ function roleMap(what: string, validKey: (key: string) => string | undefined = (
   return z.preprocess(
     toObject,
     z
-      .record(z.string(), z.enum(ROLES, { error: `roles must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}` }), {
-        error: (issue) => (issue.code === 'invalid_type' ? `must be a JSON object of ${what} to roles` : undefined),
-      })
+      .record(
+        z.string(),
+        z.enum(ROLES, { error: `roles must be one of ${ROLES.map((r) => `"${r}"`).join(', ')}` }),
+        {
+          error: (issue) =>
+            issue.code === 'invalid_type' ? `must be a JSON object of ${what} to roles` : undefined,
+        },
+      )
       .superRefine((map, ctx) => {
         for (const key of Object.keys(map)) {
           const problem = validKey(key);
@@ -215,7 +220,9 @@ export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfi
     );
   }
   if (config.apiJwtIssuer !== '' && (config.apiJwtAudience as string[]).length === 0) {
-    problems.push(`  ${CONTEXT_KEYS.apiJwtAudience}: must name at least one audience when ${CONTEXT_KEYS.apiJwtIssuer} is set`);
+    problems.push(
+      `  ${CONTEXT_KEYS.apiJwtAudience}: must name at least one audience when ${CONTEXT_KEYS.apiJwtIssuer} is set`,
+    );
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid Verdict configuration (CDK context):\n${problems.join('\n')}`);

@@ -12,8 +12,8 @@ import {
   ACCESS_KEY_PREFIX,
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
-import type { FunctionName } from '../functions/routes.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
+import type { FunctionName } from '../functions/routes.ts';
 
 export type Capability =
   /** sagemaker:DescribeModelPackage on the governed model packages. */

@@ -185,10 +185,10 @@ export class VerdictStack extends Stack {
       AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
       AuditorApiFunctionName: [this.apiFunction.function.functionName, 'Lambda function of the auditor API'],
       ...(this.api.jwtApi && {
-        AuditorApiJwtUrl: [this.api.jwtApi.apiEndpoint, 'Auditor API for bearer JWTs from the OIDC issuer'] as [
-          string,
-          string,
-        ],
+        AuditorApiJwtUrl: [
+          this.api.jwtApi.apiEndpoint,
+          'Auditor API for bearer JWTs from the OIDC issuer',
+        ] as [string, string],
       }),
       AccessLogBucketName: [
         this.storage.accessLogBucket.bucketName,

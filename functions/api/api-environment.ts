@@ -3,14 +3,17 @@ import { z } from 'zod';
 import { parseOrThrow } from '../shared/validation.ts';
 import { ROLES } from './auth/authentication.ts';
 
-const roleMap = z.preprocess((text) => {
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text; // reported below as "expected record"
-  }
-}, z.record(z.string(), z.enum(ROLES)));
+const roleMap = z.preprocess(
+  (text) => {
+    if (typeof text !== 'string') return text;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text; // reported below as "expected record"
+    }
+  },
+  z.record(z.string(), z.enum(ROLES)),
+);
 
 const apiEnvironmentSchema = z.looseObject({
   VERDICT_ENVIRONMENT: z.string().min(1),

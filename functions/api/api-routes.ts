@@ -8,8 +8,8 @@ import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
 import { health, openApiRoute } from './meta.ts';
 import { listModels, modelHistory } from './models.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import type { ApiRoute } from './route.ts';
 import { getReport, startReport } from './reports.ts';
+import type { ApiRoute } from './route.ts';
 
 let document: object | undefined;
 

@@ -26,7 +26,11 @@ export function createApiHandler(deps: ApiDependencies): ApiHandler {
     .handler(async (event) => {
       const response = await router(event);
       const status = response.statusCode ?? 200;
-      metrics.addMetric(status >= 500 ? 'ApiServerErrors' : status >= 400 ? 'ApiClientErrors' : 'ApiRequests', MetricUnit.Count, 1);
+      metrics.addMetric(
+        status >= 500 ? 'ApiServerErrors' : status >= 400 ? 'ApiClientErrors' : 'ApiRequests',
+        MetricUnit.Count,
+        1,
+      );
       return response;
     });
   return (event, context) => handler(event, context);

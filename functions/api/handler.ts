@@ -26,7 +26,11 @@ const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE)
  * job stays queued). Finished reports are presigned from the Object Lock bucket.
  */
 function reportService(): ReportService | undefined {
-  const { VERDICT_REPORTS_BUCKET: bucket, VERDICT_REPORT_JOBS_TABLE: table, VERDICT_EVENT_BUS_NAME: bus } = env;
+  const {
+    VERDICT_REPORTS_BUCKET: bucket,
+    VERDICT_REPORT_JOBS_TABLE: table,
+    VERDICT_EVENT_BUS_NAME: bus,
+  } = env;
   if (!bucket || !table || !bus) return undefined;
   return new AwsReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, table),

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';
-import { consistencyProofSchema, inclusionProofSchema, integerParam, ledgerCheckpointSchema } from './schemas.ts';
+import {
+  consistencyProofSchema,
+  inclusionProofSchema,
+  integerParam,
+  ledgerCheckpointSchema,
+} from './schemas.ts';
 
 const treeSize = (description: string) => integerParam(0, Number.MAX_SAFE_INTEGER, description);
 

@@ -117,7 +117,7 @@ export const modelHistory = defineRoute({
   method: 'GET',
   path: '/models/{id}/history',
   tag: 'models',
-  summary: "Every version of one model: its decisions and approval status changes",
+  summary: 'Every version of one model: its decisions and approval status changes',
   params: z.strictObject({ id: modelName.meta({ description: 'Model package group name' }) }),
   responses: {
     200: {
@@ -182,7 +182,10 @@ async function decisionsOf(
 }
 
 /** Every exception of these packages (by group or ARN) that has not expired, in one store call. */
-async function openExceptionsFor(deps: ApiDependencies, packages: CatalogModelPackage[]): Promise<Exception[]> {
+async function openExceptionsFor(
+  deps: ApiDependencies,
+  packages: CatalogModelPackage[],
+): Promise<Exception[]> {
   if (packages.length === 0) return [];
   const subjects = [...new Set(packages.flatMap((p) => [p.groupName, p.arn]))];
   const now = deps.now().getTime();

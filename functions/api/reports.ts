@@ -24,7 +24,9 @@ export const reportRequestSchema = z
   .strictObject({
     type: z.enum(REPORT_TYPES),
     format: z.enum(REPORT_FORMATS),
-    model: modelName.optional().meta({ description: 'Model package group; required by model-compliance and annex-iv' }),
+    model: modelName
+      .optional()
+      .meta({ description: 'Model package group; required by model-compliance and annex-iv' }),
     version: z
       .string()
       .regex(/^[1-9][0-9]{0,9}$/, { error: 'expected a model version number' })
@@ -126,7 +128,10 @@ export const getReport = defineRoute({
   tag: 'reports',
   summary: 'A report job: status, progress and, when done, a time-limited download link',
   params: z.strictObject({
-    id: z.string().regex(REPORT_ID_PATTERN, { error: 'expected a report id' }).meta({ description: 'Report id' }),
+    id: z
+      .string()
+      .regex(REPORT_ID_PATTERN, { error: 'expected a report id' })
+      .meta({ description: 'Report id' }),
   }),
   responses: { 200: { description: 'The job', schema: reportJobSchema } },
   problems: [400, 404, 503],

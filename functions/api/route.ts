@@ -98,7 +98,10 @@ export function defineRoute<
     query?: Q;
     params?: P;
     body?: B;
-    handle(request: RouteRequest<Output<Q>, Output<P>, Output<B>>, deps: ApiDependencies): Promise<RouteResult>;
+    handle(
+      request: RouteRequest<Output<Q>, Output<P>, Output<B>>,
+      deps: ApiDependencies,
+    ): Promise<RouteResult>;
   },
 ): ApiRoute {
   return route as unknown as ApiRoute;

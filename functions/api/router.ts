@@ -56,7 +56,9 @@ export function createApiRouter(deps: ApiDependencies, routes: readonly ApiRoute
     const hit = candidates.find(({ c }) => c.route.method === method);
     if (!hit) {
       const allow = [...new Set(candidates.map(({ c }) => c.route.method))].join(', ');
-      throw new ProblemError(405, 'Method not allowed', `${method} ${path}: use ${allow}`, undefined, { allow });
+      throw new ProblemError(405, 'Method not allowed', `${method} ${path}: use ${allow}`, undefined, {
+        allow,
+      });
     }
     const params: Record<string, string> = {};
     hit.c.names.forEach((name, i) => {
@@ -109,7 +111,10 @@ export function createApiRouter(deps: ApiDependencies, routes: readonly ApiRoute
         ...(event.requestContext.http.sourceIp && { sourceIp: event.requestContext.http.sourceIp }),
       });
     } catch (error) {
-      logger.error('access log write failed: the call is not answered', { route: routeId, error: error as Error });
+      logger.error('access log write failed: the call is not answered', {
+        route: routeId,
+        error: error as Error,
+      });
       return problemResponse(
         new ProblemError(503, 'Access log unavailable', 'the call could not be recorded; try again later'),
       );
@@ -147,7 +152,8 @@ function parseInput(
   const rawQuery = event.queryStringParameters ?? {};
   if (route.query) {
     const parsed = route.query.safeParse(rawQuery);
-    if (!parsed.success) throw new ProblemError(400, 'Invalid query', undefined, describeIssues(parsed.error.issues));
+    if (!parsed.success)
+      throw new ProblemError(400, 'Invalid query', undefined, describeIssues(parsed.error.issues));
     query = parsed.data;
   } else if (!route.public && Object.keys(rawQuery).length > 0) {
     throw new ProblemError(400, 'Invalid query', `${route.id} takes no query parameters`);
@@ -168,7 +174,12 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (contentType !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(contentType)) {
     throw new ProblemError(415, 'Unsupported media type', 'send the body as application/json');
   }
-  const text = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const text =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (Buffer.byteLength(text) > MAX_REQUEST_BODY_BYTES) {
     throw new ProblemError(413, 'Payload too large', `body exceeds ${MAX_REQUEST_BODY_BYTES} bytes`);
   }
@@ -182,10 +193,14 @@ function readJsonBody(event: APIGatewayProxyEventV2): unknown {
 function answerError(error: unknown, method: string, path: string): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ProblemError) return problemResponse(error);
   // Stores reject cursors they did not issue and out-of-range values with RangeError: the caller's input.
-  if (error instanceof InvalidCursorError) return problemResponse(new ProblemError(400, 'Invalid query', error.message));
-  if (error instanceof RangeError) return problemResponse(new ProblemError(400, 'Bad request', error.message));
+  if (error instanceof InvalidCursorError)
+    return problemResponse(new ProblemError(400, 'Invalid query', error.message));
+  if (error instanceof RangeError)
+    return problemResponse(new ProblemError(400, 'Bad request', error.message));
   logger.error('API route failed', { method, path, error: error as Error });
-  return problemResponse(new ProblemError(500, 'Internal error', 'the error is logged; the request id identifies it'));
+  return problemResponse(
+    new ProblemError(500, 'Internal error', 'the error is logged; the request id identifies it'),
+  );
 }
 
 function loggedQuery(query: APIGatewayProxyEventV2['queryStringParameters']): Record<string, string> {
@@ -199,7 +214,11 @@ function loggedQuery(query: APIGatewayProxyEventV2['queryStringParameters']): Re
 
 const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json', ...COMMON_HEADERS, ...headers },
@@ -214,4 +233,3 @@ export function problemResponse(error: ProblemError): APIGatewayProxyStructuredR
     body: JSON.stringify(error.problem),
   };
 }
-

@@ -50,7 +50,9 @@ export const violationSchema = z
     rule: z.string(),
     severity: z.enum(['critical', 'high', 'medium', 'low']),
     message: z.string(),
-    reference: z.string().meta({ description: 'The article, metric and threshold or category it implements' }),
+    reference: z
+      .string()
+      .meta({ description: 'The article, metric and threshold or category it implements' }),
     remediation: z.string(),
   })
   .meta({ id: 'Violation' });
@@ -127,7 +129,10 @@ export const consistencyProofSchema = z
     checkpoint1: z.string().optional(),
     checkpoint2: z.string().optional(),
   })
-  .meta({ id: 'ConsistencyProof', description: 'RFC 9162 section 2.1.4 consistency proof; hashes in base64' });
+  .meta({
+    id: 'ConsistencyProof',
+    description: 'RFC 9162 section 2.1.4 consistency proof; hashes in base64',
+  });
 
 export const decisionWithLedgerSchema = z
   .looseObject({

@@ -117,15 +117,12 @@ export class AuditorApi extends Construct {
       });
       const cfnRoute = created[0]?.node.defaultChild;
       if (!route.public || !cfnRoute) continue;
-      NagSuppressions.addResourceSuppressions(
-        cfnRoute,
-        [
-          {
-            id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is public by design (probes and API clients read it before authenticating); it returns no audit data.`,
-          },
-        ],
-      );
+      NagSuppressions.addResourceSuppressions(cfnRoute, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design (probes and API clients read it before authenticating); it returns no audit data.`,
+        },
+      ]);
     }
     return api;
   }

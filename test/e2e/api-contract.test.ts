@@ -24,9 +24,14 @@ function cliEnv(): NodeJS.ProcessEnv {
 
 function verdict(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(), timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: cliEnv(), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -59,7 +64,16 @@ beforeAll(async () => {
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
   });
-  const created = await verdict(['token', 'create', '--role', 'admin', '--subject', 'contract-test', '--data-dir', dataDir]);
+  const created = await verdict([
+    'token',
+    'create',
+    '--role',
+    'admin',
+    '--subject',
+    'contract-test',
+    '--data-dir',
+    dataDir,
+  ]);
   if (created.code !== 0) throw new Error(`token create failed:\n${created.stderr}`);
   token = created.stdout.trim();
 }, 60_000);
@@ -85,7 +99,9 @@ describe('the auditor API contract (schemathesis)', () => {
     const started = Date.now();
     const result = await runSchemathesis({ baseUrl: base, token, workDir, unconfigured: pending });
     const elapsed = Date.now() - started;
-    expect(result.timedOut, `schemathesis ran past its time limit:\n${result.output.slice(-4000)}`).toBe(false);
+    expect(result.timedOut, `schemathesis ran past its time limit:\n${result.output.slice(-4000)}`).toBe(
+      false,
+    );
     expect(result.code, result.output.slice(-8000)).toBe(0);
     expect(result.output).toMatch(/Tested: 1[0-9]/);
     expect(elapsed).toBeLessThan(120_000);

@@ -2,8 +2,8 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY_PREFIX } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { API_ROUTES } from '../../functions/api/api-routes.ts';
 import { readApiEnvironment } from '../../functions/api/api-environment.ts';
+import { API_ROUTES } from '../../functions/api/api-routes.ts';
 import { API_THROTTLE } from '../../infra/constructs/auditor-api.ts';
 import { DECISION_MUTATING_ACTIONS } from '../../infra/function-permissions.ts';
 import {
@@ -62,7 +62,9 @@ describe('HTTP API', () => {
     const [integration] = ofType(base, 'AWS::ApiGatewayV2::Integration');
     expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     expect(flat(integration?.IntegrationUri)).toBe(`<${fnId}.Arn>`);
-    const permissions = ofType(base, 'AWS::Lambda::Permission').filter((p) => p.Principal === 'apigateway.amazonaws.com');
+    const permissions = ofType(base, 'AWS::Lambda::Permission').filter(
+      (p) => p.Principal === 'apigateway.amazonaws.com',
+    );
     expect(permissions.length).toBeGreaterThan(0);
     const apiId = logicalIdOf(base.stack, base.stack.api.iamApi);
     for (const p of permissions) {
@@ -76,13 +78,20 @@ describe('HTTP API', () => {
     expect(stage).toMatchObject({
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: API_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+      },
     });
     const logGroupId = logicalIdOf(base.stack, base.stack.api.accessLogGroup);
     const settings = stage?.AccessLogSettings as { DestinationArn: unknown; Format: string };
     expect(flat(settings.DestinationArn)).toBe(`<${logGroupId}.Arn>`);
     const format = JSON.parse(settings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', caller: '$context.identity.userArn', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.identity.userArn',
+      status: '$context.status',
+    });
     expect(settings.Format).not.toMatch(/body|\$input/i);
     const group = props(resourcesOfType(base.template, 'AWS::Logs::LogGroup')[logGroupId] as Json);
     expect(flat(group.KmsKeyId)).toBe(`<${logicalIdOf(base.stack, base.stack.storage.key)}.Arn>`);
@@ -112,11 +121,17 @@ describe('HTTP API', () => {
 
 describe('the API function', () => {
   it('gets the configuration the handler reads, and no policy bundle or failure queue', () => {
-    const fn = props(resourcesOfType(jwt.template, 'AWS::Lambda::Function')[logicalIdOf(jwt.stack, jwt.stack.apiFunction.function)] as Json);
+    const fn = props(
+      resourcesOfType(jwt.template, 'AWS::Lambda::Function')[
+        logicalIdOf(jwt.stack, jwt.stack.apiFunction.function)
+      ] as Json,
+    );
     const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).not.toHaveProperty('VERDICT_POLICY_BUNDLE');
     expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Timeout: 29, TracingConfig: { Mode: 'Active' } });
-    const resolved = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : flat(v)]));
+    const resolved = Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : flat(v)]),
+    );
     const env = readApiEnvironment(resolved as NodeJS.ProcessEnv);
     expect(env.VERDICT_API_ROLE_MAP).toEqual({ [AUDITORS]: 'auditor' });
     expect(env.VERDICT_API_JWT_GROUP_ROLES).toEqual({ 'risk-team': 'compliance-officer' });
@@ -124,14 +139,18 @@ describe('the API function', () => {
     expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(2555);
     expect(jwt.stack.apiFunction.failureQueue).toBeUndefined();
     const invokeConfigs = ofType(jwt, 'AWS::Lambda::EventInvokeConfig');
-    expect(invokeConfigs.map((c) => flat(c.FunctionName))).not.toContain(`<${logicalIdOf(jwt.stack, jwt.stack.apiFunction.function)}>`);
+    expect(invokeConfigs.map((c) => flat(c.FunctionName))).not.toContain(
+      `<${logicalIdOf(jwt.stack, jwt.stack.apiFunction.function)}>`,
+    );
   });
 
   it('reads decisions and writes only access records there, never changes a decision', () => {
     const statements = apiStatements(base);
     const table = `<${logicalIdOf(base.stack, base.stack.storage.decisionsTable)}.Arn>`;
     const onTable = statements.filter((st) => asList(st.Resource).some((r) => flat(r) === table));
-    expect(onTable.filter((st) => st.Effect === 'Allow').map((st) => [st.Sid, st.Action, st.Condition])).toEqual(
+    expect(
+      onTable.filter((st) => st.Effect === 'Allow').map((st) => [st.Sid, st.Action, st.Condition]),
+    ).toEqual(
       expect.arrayContaining([
         ['ReadDecisions', 'dynamodb:GetItem', undefined],
         [
@@ -157,10 +176,18 @@ describe('the API function', () => {
     const reports = `<${logicalIdOf(base.stack, base.stack.storage.reportsBucket)}.Arn>/*`;
     expect(bySid.get('SignReportDownloads')).toMatchObject({ Action: 's3:GetObject' });
     expect(flat(bySid.get('SignReportDownloads')?.Resource)).toBe(reports);
-    expect(flat((bySid.get('DecryptReportDownloads')?.Condition?.StringEquals as Json)['kms:ViaService'])).toBe(
-      's3.<AWS::Region>.amazonaws.com',
-    );
-    expect(bySid.get('RecordReportJobs')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(
+      flat(
+        (bySid.get('DecryptReportDownloads')?.Condition?.StringEquals as Json | undefined)?.[
+          'kms:ViaService'
+        ],
+      ),
+    ).toBe('s3.<AWS::Region>.amazonaws.com');
+    expect(bySid.get('RecordReportJobs')?.Action).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
     expect(flat(bySid.get('RecordReportJobs')?.Resource)).toBe(
       `<${logicalIdOf(base.stack, base.stack.storage.reportJobsTable)}.Arn>`,
     );
@@ -175,12 +202,19 @@ describe('the API function', () => {
 
 describe('the reports bucket', () => {
   const bucketProps = (s: Synthesized) =>
-    props(resourcesOfType(s.template, 'AWS::S3::Bucket')[logicalIdOf(s.stack, s.stack.storage.reportsBucket)] as Json);
+    props(
+      resourcesOfType(s.template, 'AWS::S3::Bucket')[
+        logicalIdOf(s.stack, s.stack.storage.reportsBucket)
+      ] as Json,
+    );
 
   it('locks every report in compliance mode for the configured retention, versioned, SSE-KMS, private, logged', () => {
     expect(bucketProps(base)).toMatchObject({
       ObjectLockEnabled: true,
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
@@ -202,7 +236,9 @@ describe('the reports bucket', () => {
 
   it('keeps report jobs in their own encrypted table with a TTL', () => {
     const table = props(
-      resourcesOfType(base.template, 'AWS::DynamoDB::Table')[logicalIdOf(base.stack, base.stack.storage.reportJobsTable)] as Json,
+      resourcesOfType(base.template, 'AWS::DynamoDB::Table')[
+        logicalIdOf(base.stack, base.stack.storage.reportJobsTable)
+      ] as Json,
     );
     expect(table).toMatchObject({
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -215,7 +251,8 @@ describe('the reports bucket', () => {
 describe('cdk-nag AwsSolutions with the JWT API', () => {
   it('has no unsuppressed errors or warnings', () => {
     const annotations = Annotations.fromStack(jwt.stack);
-    const format = (found: ReturnType<Annotations['findError']>) => found.map((f) => `${f.id}: ${String(f.entry.data)}`);
+    const format = (found: ReturnType<Annotations['findError']>) =>
+      found.map((f) => `${f.id}: ${String(f.entry.data)}`);
     expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
     expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
   });

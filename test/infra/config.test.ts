@@ -143,7 +143,10 @@ describe('Verdict configuration (CDK context)', () => {
 
     it('accepts a role map, a JWT issuer with audiences, group roles and a retention, as JSON or -c strings', () => {
       const config = parseConfig({
-        'verdict:apiRoleMap': JSON.stringify({ [ROLE]: 'auditor', 'arn:aws:iam::123456789012:user/ops/bob': 'admin' }),
+        'verdict:apiRoleMap': JSON.stringify({
+          [ROLE]: 'auditor',
+          'arn:aws:iam::123456789012:user/ops/bob': 'admin',
+        }),
         'verdict:apiJwtIssuer': 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example',
         'verdict:apiJwtAudience': 'client-1,client-2',
         'verdict:apiJwtGroupsClaim': 'groups',
@@ -175,7 +178,9 @@ describe('Verdict configuration (CDK context)', () => {
       expect(errorOf({ 'verdict:apiJwtIssuer': 'https://issuer.example' })).toContain(
         'verdict:apiJwtAudience: must name at least one audience when verdict:apiJwtIssuer is set',
       );
-      expect(errorOf({ 'verdict:reportRetentionDays': 0 })).toContain('verdict:reportRetentionDays: must be at least 1');
+      expect(errorOf({ 'verdict:reportRetentionDays': 0 })).toContain(
+        'verdict:reportRetentionDays: must be at least 1',
+      );
       expect(errorOf({ 'verdict:reportRetentionDays': '36501' })).toContain(
         'verdict:reportRetentionDays: must be at most 36500',
       );

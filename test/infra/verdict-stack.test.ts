@@ -386,7 +386,11 @@ describe('IAM: least privilege', () => {
 
   it('grants Resource "*" only where AWS requires it (X-Ray; SageMaker List for the API)', () => {
     const star = identityStatements(base.template).filter((st) => asList(st.Resource).includes('*'));
-    const xray = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' };
+    const xray = {
+      Effect: 'Allow',
+      Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      Resource: '*',
+    };
     expect(star).toEqual(
       expect.arrayContaining([
         ...FUNCTION_NAMES.map(() => xray),
@@ -469,7 +473,9 @@ describe('IAM: least privilege', () => {
     const allowed = onDecisions.filter((st) => st.Effect === 'Allow').flatMap((st) => asList(st.Action));
     expect([...new Set(allowed)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     // The only unconditioned PutItem is the gate's; the API's is limited to access records (auditor-api.test.ts).
-    const puts = onDecisions.filter((st) => st.Effect === 'Allow' && asList(st.Action).includes('dynamodb:PutItem'));
+    const puts = onDecisions.filter(
+      (st) => st.Effect === 'Allow' && asList(st.Action).includes('dynamodb:PutItem'),
+    );
     expect(puts.map((st) => st.Sid).sort()).toEqual(['AppendAccessRecords', 'AppendDecisions']);
     const query = statements.find((st) => st.Sid === 'ListDecisions');
     expect(query?.Action).toBe('dynamodb:Query');

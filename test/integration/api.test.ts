@@ -3,7 +3,11 @@
  * DynamoDB decisions table, the inventory from the SageMaker Model Registry, callers mapped from IAM.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateModelPackageCommand, CreateModelPackageGroupCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  CreateModelPackageCommand,
+  CreateModelPackageGroupCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
@@ -19,7 +23,10 @@ import { apiEvent } from '../unit/api/fixture.ts';
 const config = awsClientConfig(inject('motoEndpoint'));
 const dynamodb = new DynamoDBClient(config);
 const sagemaker = new SageMakerClient(config);
-const prefix = uniqueName('api').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30);
+const prefix = uniqueName('api')
+  .toLowerCase()
+  .replace(/[^a-z0-9-]/g, '-')
+  .slice(0, 30);
 const ADMIN = 'arn:aws:iam::123456789012:role/VerdictAdmins';
 const AUDITOR = 'arn:aws:iam::123456789012:role/Auditors';
 
@@ -30,30 +37,52 @@ const arns: Record<string, string> = {};
 
 const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m)).toISOString();
 
-function decision(id: string, minute: number, group: string, version: number, overrides: Partial<Decision> = {}): Decision {
+function decision(
+  id: string,
+  minute: number,
+  group: string,
+  version: number,
+  overrides: Partial<Decision> = {},
+): Decision {
   return {
     id,
     gate: 'model-registry',
     decision: 'deny',
-    subject: { kind: 'model-package', id: arns[`${group}/${version}`] ?? `arn:${group}/${version}`, group, version: String(version) },
+    subject: {
+      kind: 'model-package',
+      id: arns[`${group}/${version}`] ?? `arn:${group}/${version}`,
+      group,
+      version: String(version),
+    },
     riskClass: 'high',
     violations: [],
     obligations: [],
     policy: { bundleSha256: 'a'.repeat(64), version: '0.1.0', entrypoint: 'verdict/gates/model_registry' },
     inputSha256: 'b'.repeat(64),
     evaluatedAt: at(minute),
-    trigger: { eventId: `e-${id}`, source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
+    trigger: {
+      eventId: `e-${id}`,
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
     ...overrides,
   };
 }
 
-function asRole(arn: string, method: string, path: string, query?: Record<string, string>): APIGatewayProxyEventV2 {
+function asRole(
+  arn: string,
+  method: string,
+  path: string,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const event = apiEvent(method, path, query ? { query } : {});
   return {
     ...event,
     requestContext: {
       ...event.requestContext,
-      authorizer: { iam: { userArn: arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/session' } },
+      authorizer: {
+        iam: { userArn: `${arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session` },
+      },
     },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -113,7 +142,12 @@ describe('the auditor API on DynamoDB and SageMaker (emulator)', () => {
     } while (cursor);
     expect(seen).toEqual(['d-00', 'd-03', 'd-06', 'd-09']);
 
-    const ranged = await call(AUDITOR, '/decisions', { from: at(3), to: at(6), decision: 'deny', order: 'desc' });
+    const ranged = await call(AUDITOR, '/decisions', {
+      from: at(3),
+      to: at(6),
+      decision: 'deny',
+      order: 'desc',
+    });
     expect(ranged.body.decisions.map((d: Decision) => d.id)).toEqual(['d-05', 'd-03']);
     const one = await call(AUDITOR, '/decisions/d-03');
     expect(one.body.id).toBe('d-03');
@@ -124,11 +158,26 @@ describe('the auditor API on DynamoDB and SageMaker (emulator)', () => {
     const inventory = await call(AUDITOR, '/models');
     expect(inventory.status).toBe(200);
     expect(inventory.body.models).toEqual([
-      expect.objectContaining({ model: group, version: '1', approvalStatus: 'Approved', lastDecision: expect.objectContaining({ id: 'd-06' }) }),
-      expect.objectContaining({ model: group, version: '2', approvalStatus: 'PendingManualApproval', lastDecision: expect.objectContaining({ id: 'd-09' }) }),
+      expect.objectContaining({
+        model: group,
+        version: '1',
+        approvalStatus: 'Approved',
+        lastDecision: expect.objectContaining({ id: 'd-06' }),
+      }),
+      expect.objectContaining({
+        model: group,
+        version: '2',
+        approvalStatus: 'PendingManualApproval',
+        lastDecision: expect.objectContaining({ id: 'd-09' }),
+      }),
     ]);
     const history = await call(AUDITOR, `/models/${group}/history`);
-    expect(history.body.versions.map((v: { version: string; decisions: Decision[] }) => [v.version, v.decisions.map((d) => d.id)])).toEqual([
+    expect(
+      history.body.versions.map((v: { version: string; decisions: Decision[] }) => [
+        v.version,
+        v.decisions.map((d) => d.id),
+      ]),
+    ).toEqual([
       ['1', ['d-00', 'd-06']],
       ['2', ['d-03', 'd-09']],
     ]);

@@ -298,7 +298,10 @@ function decisionQuery(filter: DecisionFilter): ListQuery {
   else if (to !== undefined) keyCondition = `${sk} <= :to`;
 
   const conditions: string[] = [];
-  for (const [field, path] of Object.entries(FILTER_PATHS) as [keyof typeof FILTER_PATHS, readonly string[]][]) {
+  for (const [field, path] of Object.entries(FILTER_PATHS) as [
+    keyof typeof FILTER_PATHS,
+    readonly string[],
+  ][]) {
     const value = filter[field];
     if (value === undefined) continue;
     for (const part of path) names[`#${part}`] = part;

@@ -71,9 +71,10 @@ export class KmsSigner implements Signer {
   /** Reads the key's public half (one GetPublicKey call) and checks it can sign pure Ed25519. */
   static async create(options: KmsSignerOptions): Promise<KmsSigner> {
     const out = await options.kms.send(new GetPublicKeyCommand({ KeyId: options.keyId }));
-    if (out.KeySpec !== KMS_SIGNING_KEY_SPEC)
+    const keySpec = out.KeySpec ?? out.CustomerMasterKeySpec;
+    if (keySpec !== KMS_SIGNING_KEY_SPEC)
       throw new KmsSignerError(
-        `KMS key ${options.keyId} has key spec ${out.KeySpec}: checkpoints need an ${KMS_SIGNING_KEY_SPEC} key`,
+        `KMS key ${options.keyId} has key spec ${keySpec}: checkpoints need an ${KMS_SIGNING_KEY_SPEC} key`,
       );
     if (out.KeyUsage !== 'SIGN_VERIFY')
       throw new KmsSignerError(`KMS key ${options.keyId} has key usage ${out.KeyUsage}, not SIGN_VERIFY`);

@@ -311,7 +311,7 @@ export class AwsLedgerStore implements LedgerStore {
                   '#range': 'range',
                   '#version': 'version',
                   '#at': 'updatedAt',
-                  '#pk': 'pk',
+                  ...(head.version === 0 ? { '#pk': 'pk' } : {}),
                 },
                 ExpressionAttributeValues: {
                   ':size': integration.head.size,

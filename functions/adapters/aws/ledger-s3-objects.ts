@@ -4,7 +4,6 @@
  * (another writer published the same tile, or a retry) is success; anything else is reported as tampering,
  * naming the object. Reads return undefined for a missing key.
  */
-import { createHash } from 'node:crypto';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -66,7 +65,8 @@ export class WriteOnceBucket {
             Body: body,
             IfNoneMatch: '*',
             ContentType: options.contentType ?? 'application/octet-stream',
-            ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+            // The SDK sends the SHA-256 (S3 checks it on receipt); Object Lock puts require a checksum.
+            ChecksumAlgorithm: 'SHA256',
             ...(options.lock
               ? {
                   ObjectLockMode: options.lock.mode,

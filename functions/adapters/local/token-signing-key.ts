@@ -37,7 +37,11 @@ function createKeyFile(path: string): boolean {
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+  const fd = fs.openSync(
+    temporary,
+    fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL,
+    0o600,
+  );
   try {
     fs.writeFileSync(fd, pem);
     fs.fsyncSync(fd);

@@ -46,7 +46,10 @@ export function claimValues(claim: unknown): string[] {
       const parsed: unknown = JSON.parse(text);
       if (Array.isArray(parsed)) return parsed.map(String);
     } catch {
-      return text.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+      return text
+        .slice(1, -1)
+        .split(/[\s,]+/)
+        .filter(Boolean);
     }
   }
   return text.split(/[\s,]+/).filter(Boolean);
@@ -61,7 +64,12 @@ export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
   }
   const groupsClaim = config.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
   const groupRoles = new Map<string, Role>(
-    Object.entries({ auditor: 'auditor', 'compliance-officer': 'compliance-officer', admin: 'admin', ...config.groupRoles }),
+    Object.entries({
+      auditor: 'auditor',
+      'compliance-officer': 'compliance-officer',
+      admin: 'admin',
+      ...config.groupRoles,
+    }),
   );
 
   return async (event: APIGatewayProxyEventV2): Promise<Authentication> => {
@@ -70,7 +78,8 @@ export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
     if (userArn) {
       const canonical = canonicalPrincipalArn(userArn);
       const role = canonical ? roleMap.get(canonical) : undefined;
-      if (!role) return { kind: 'no-role', caller: userArn, detail: 'this IAM principal has no Verdict role' };
+      if (!role)
+        return { kind: 'no-role', caller: userArn, detail: 'this IAM principal has no Verdict role' };
       return { kind: 'principal', principal: { id: userArn, role, via: 'iam' } };
     }
     const claims = authorizer?.jwt?.claims;
@@ -78,7 +87,8 @@ export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
       const caller = String(claims['cognito:username'] ?? claims.username ?? claims.sub ?? 'unknown');
       const roles = claimValues(claims[groupsClaim]).flatMap((g) => groupRoles.get(g) ?? []);
       const role = mostPrivileged(roles);
-      if (!role) return { kind: 'no-role', caller, detail: `no group in ${groupsClaim} maps to a Verdict role` };
+      if (!role)
+        return { kind: 'no-role', caller, detail: `no group in ${groupsClaim} maps to a Verdict role` };
       return { kind: 'principal', principal: { id: caller, role, via: 'jwt' } };
     }
     return { kind: 'unauthenticated', detail: 'the request carries no verified IAM or JWT identity' };

@@ -3,8 +3,9 @@
  * role. The key pair lives in the data directory (adapters/local/token-signing-key.ts); this file only
  * signs and verifies.
  */
-import { randomUUID } from 'node:crypto';
+
 import type { KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Principal, Role } from '../../ports/report-service.ts';
 import { type Authentication, type Authenticator, isRole } from './authentication.ts';
@@ -47,7 +48,11 @@ export async function issueToken(
   if (!/^[\w.@+-]{1,128}$/.test(options.subject)) {
     throw new RangeError(`subject "${options.subject}": 1-128 letters, digits and . _ @ + -`);
   }
-  if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1 || options.ttlSeconds > MAX_TOKEN_TTL_SECONDS) {
+  if (
+    !Number.isSafeInteger(options.ttlSeconds) ||
+    options.ttlSeconds < 1 ||
+    options.ttlSeconds > MAX_TOKEN_TTL_SECONDS
+  ) {
     throw new RangeError(`ttl must be 1 s to ${MAX_TOKEN_TTL_SECONDS} s`);
   }
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);

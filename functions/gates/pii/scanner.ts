@@ -234,8 +234,22 @@ export async function scanSource(
       await scanParquet(source, state, options.sampleBytes);
       break;
   }
-  if (state.scan.sampled) state.scan.sampleRows = state.scan.rows;
-  return state.scan;
+  // In reading order: what was read, how it was sampled, then what was found.
+  const scan = state.scan;
+  return {
+    file: scan.file,
+    format: scan.format,
+    totalBytes: scan.totalBytes,
+    bytesScanned: scan.bytesScanned,
+    rows: scan.rows,
+    sampled: scan.sampled,
+    ...(scan.sampled ? { sampleRows: scan.rows, method: scan.method } : {}),
+    findings: scan.findings,
+    summary: scan.summary,
+    columns: scan.columns,
+    malformedRows: scan.malformedRows,
+    truncatedRows: scan.truncatedRows,
+  };
 }
 
 /** Scans the sources in order into one report. */

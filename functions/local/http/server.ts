@@ -2,13 +2,15 @@
  * The local backbone's HTTP face. `POST /events` takes the body of an EventBridge PutEvents call and routes
  * it through the in-process bus (the local stand-in for EventBridge). Every other request is the auditor
  * API: converted to an API Gateway HTTP API (payload 2.0) event and answered by the same handler as in
- * Lambda, with the local adapters and bearer tokens signed by the data directory's key.
+ * Lambda, with the local adapters and bearer tokens signed by the data directory's key. Report download
+ * links (`/reports/{id}/download?expires=&token=`) are served as files when local reports are wired.
  */
 
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LocalReportService, serveReportDownload } from '../../adapters/local/local-report-service.ts';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
 import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
@@ -49,6 +51,12 @@ export function createLocalServer(runtime: LocalRuntime, options: LocalServerOpt
   const authenticate = options.authenticate ?? bearerTokenAuthenticator(publicKeyFor(runtime, options));
   const api = createApiHandler(localApiDependencies(runtime, authenticate));
   return createServer((req, res) => {
+    // A report's time-limited download link (the local stand-in for an S3 presigned URL): the link's own
+    // signature authorises it, as S3 would, so it is answered outside the API.
+    const reports = runtime.reports;
+    if (reports instanceof LocalReportService && req.method === 'GET') {
+      if (serveReportDownload(reports, new URL(req.url ?? '/', 'http://localhost'), res)) return;
+    }
     route(runtime, api, req)
       .then((response) => send(res, response))
       .catch((error: unknown) => {

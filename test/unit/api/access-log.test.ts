@@ -99,8 +99,14 @@ describe('the access log', () => {
     const first = await api.call('GET', '/access-log', { token, query: { limit: '2' } });
     expect(first.status).toBe(200);
     expect(first.body.records).toHaveLength(2);
-    const second = await api.call('GET', '/access-log', { token, query: { limit: '2', cursor: first.body.nextCursor } });
-    expect(second.body.records.map((r: AccessRecord) => r.route)).toEqual(['decisions.list', 'access-log.list']);
+    const second = await api.call('GET', '/access-log', {
+      token,
+      query: { limit: '2', cursor: first.body.nextCursor },
+    });
+    expect(second.body.records.map((r: AccessRecord) => r.route)).toEqual([
+      'decisions.list',
+      'access-log.list',
+    ]);
     const none = await api.call('GET', '/access-log', { token, query: { to: '2020-01-01T00:00:00Z' } });
     expect(none.body.records).toEqual([]);
     const bad = await api.call('GET', '/access-log', { token, query: { cursor: 'bm9wZQ' } });
@@ -109,7 +115,9 @@ describe('the access log', () => {
 
   it('is append-only in SQLite', async () => {
     await api.call('GET', '/decisions');
-    expect(() => api.db.prepare('UPDATE api_access_log SET status = 200').run()).toThrow(ACCESS_LOG_IMMUTABLE_MESSAGE);
+    expect(() => api.db.prepare('UPDATE api_access_log SET status = 200').run()).toThrow(
+      ACCESS_LOG_IMMUTABLE_MESSAGE,
+    );
     expect(() => api.db.prepare('DELETE FROM api_access_log').run()).toThrow(ACCESS_LOG_IMMUTABLE_MESSAGE);
   });
 

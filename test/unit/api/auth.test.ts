@@ -25,7 +25,12 @@ const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOp
   'models.list': { method: 'GET', path: '/models', ok: 200 },
   'models.history': { method: 'GET', path: '/models/credit-scorer/history', ok: 200 },
   'ledger.checkpoint': { method: 'GET', path: '/ledger/checkpoint', ok: 200 },
-  'ledger.inclusion': { method: 'GET', path: '/ledger/proofs/inclusion', options: { query: { index: '0' } }, ok: 200 },
+  'ledger.inclusion': {
+    method: 'GET',
+    path: '/ledger/proofs/inclusion',
+    options: { query: { index: '0' } },
+    ok: 200,
+  },
   'ledger.consistency': {
     method: 'GET',
     path: '/ledger/proofs/consistency',
@@ -50,7 +55,10 @@ beforeAll(async () => {
   await api.decisions.record(decision('d-1', at(1)));
   api.ledger.ids.push('decision/d-1', 'decision/d-2');
   api.ledger.checkpointSize = 2;
-  await api.reports.start({ type: 'period-summary', format: 'csv' }, { id: 'seed', role: 'admin', via: 'token' });
+  await api.reports.start(
+    { type: 'period-summary', format: 'csv' },
+    { id: 'seed', role: 'admin', via: 'token' },
+  );
   for (const role of ROLES) tokens[role] = await api.token(role);
 });
 
@@ -61,7 +69,8 @@ const protectedRoutes = ROUTE_IDS.filter((id) => !(PUBLIC_ROUTES as readonly str
 describe('the permission table', () => {
   it('covers exactly the routes of the table', () => {
     expect(API_ROUTES.map((r) => r.id).sort()).toEqual([...ROUTE_IDS].sort());
-    for (const route of API_ROUTES) expect(Boolean(route.public)).toBe(PUBLIC_ROUTES.includes(route.id as never));
+    for (const route of API_ROUTES)
+      expect(Boolean(route.public)).toBe(PUBLIC_ROUTES.includes(route.id as never));
   });
 
   it('nests the roles: each holds every permission of the one below it', () => {
@@ -165,7 +174,11 @@ describe('bearer tokens', () => {
 
   it('refuses a token signed by another key with 401', async () => {
     const other = generateKeyPairSync('ed25519');
-    const { token } = await issueToken(other.privateKey, { role: 'admin', subject: 'mallory', ttlSeconds: 600 });
+    const { token } = await issueToken(other.privateKey, {
+      role: 'admin',
+      subject: 'mallory',
+      ttlSeconds: 600,
+    });
     const response = await decisionsWith(token);
     expect(response.status).toBe(401);
     expect(response.body.detail).toBe('invalid token');
@@ -224,7 +237,11 @@ describe('bearer tokens', () => {
   });
 
   it('puts iss, aud, exp, iat, jti, sub and role in a token', async () => {
-    const issued = await issueToken(api.keys.privateKey, { role: 'auditor', subject: 'alice', ttlSeconds: 8 * 3600 });
+    const issued = await issueToken(api.keys.privateKey, {
+      role: 'auditor',
+      subject: 'alice',
+      ttlSeconds: 8 * 3600,
+    });
     const [, payload] = issued.token.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8'));
     expect(claims).toEqual({
@@ -248,6 +265,7 @@ describe('bearer tokens', () => {
     expect(parseTtl('30m')).toBe(1800);
     expect(parseTtl('7d')).toBe(604_800);
     expect(parseTtl('90s')).toBe(90);
-    for (const bad of ['8', '0h', '8 hours', '-1h', '8d', '1w', '']) expect(() => parseTtl(bad), bad).toThrow(RangeError);
+    for (const bad of ['8', '0h', '8 hours', '-1h', '8d', '1w', ''])
+      expect(() => parseTtl(bad), bad).toThrow(RangeError);
   });
 });

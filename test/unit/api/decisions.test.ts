@@ -25,7 +25,8 @@ beforeEach(async () => {
 afterEach(() => api.close());
 
 const list = async (query: Record<string, string>) => api.call('GET', '/decisions', { query, token });
-const ids = async (query: Record<string, string>) => (await list(query)).body.decisions.map((d: { id: string }) => d.id);
+const ids = async (query: Record<string, string>) =>
+  (await list(query)).body.decisions.map((d: { id: string }) => d.id);
 
 describe('GET /decisions', () => {
   it('lists every decision oldest first as application/json', async () => {
@@ -33,7 +34,13 @@ describe('GET /decisions', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.body.decisions.map((d: { id: string }) => d.id)).toEqual(['d-01', 'd-02', 'd-03', 'd-04', 'd-05']);
+    expect(response.body.decisions.map((d: { id: string }) => d.id)).toEqual([
+      'd-01',
+      'd-02',
+      'd-03',
+      'd-04',
+      'd-05',
+    ]);
     expect(response.body).not.toHaveProperty('nextCursor');
   });
 
@@ -155,7 +162,11 @@ describe('GET /decisions/{id}', () => {
       ...(await api.decisions.get('d-02')),
       ledger: {
         index: 1,
-        inclusionProof: expect.objectContaining({ format: 'rfc9162-inclusion-proof', leafIndex: 1, treeSize: 3 }),
+        inclusionProof: expect.objectContaining({
+          format: 'rfc9162-inclusion-proof',
+          leafIndex: 1,
+          treeSize: 3,
+        }),
         checkpoint: { text: expect.stringContaining('\n3\n'), size: 3, rootHash: 'root3=' },
       },
     });

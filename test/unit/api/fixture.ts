@@ -55,7 +55,11 @@ export function decision(id: string, evaluatedAt: string, overrides: Partial<Dec
     policy: { bundleSha256: 'a'.repeat(64), version: '0.1.0', entrypoint: 'verdict/gates/model_registry' },
     inputSha256: 'b'.repeat(64),
     evaluatedAt,
-    trigger: { eventId: `event-${id}`, source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change' },
+    trigger: {
+      eventId: `event-${id}`,
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
     ...overrides,
   };
 }
@@ -150,7 +154,9 @@ export class FakeReports implements ReportService {
   }
 
   async downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined> {
-    return this.jobs.get(id)?.status === 'done' ? `https://reports.example/${id}?ttl=${ttlSeconds}` : undefined;
+    return this.jobs.get(id)?.status === 'done'
+      ? `https://reports.example/${id}?ttl=${ttlSeconds}`
+      : undefined;
   }
 
   finish(id: string): void {
@@ -184,7 +190,8 @@ export interface CallResult {
 export function apiEvent(method: string, path: string, options: CallOptions = {}): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
+  if (options.body !== undefined && !('content-type' in headers))
+    headers['content-type'] = 'application/json';
   const query = options.query ?? {};
   return {
     version: '2.0',
@@ -249,11 +256,20 @@ export function apiFixture(options: { ledger?: boolean; reports?: boolean } = {}
   };
   const router = createApiRouter(deps);
   const token = async (role: Role, o: { subject?: string; ttlSeconds?: number; now?: Date } = {}) =>
-    (await issueToken(keys.privateKey, { role, subject: o.subject ?? `${role}-user`, ttlSeconds: o.ttlSeconds ?? 3600, ...(o.now && { now: o.now }) })).token;
+    (
+      await issueToken(keys.privateKey, {
+        role,
+        subject: o.subject ?? `${role}-user`,
+        ttlSeconds: o.ttlSeconds ?? 3600,
+        ...(o.now && { now: o.now }),
+      })
+    ).token;
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const response = await router(apiEvent(method, path, o));
     const text = response.body ?? '';
-    const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    const headers = Object.fromEntries(
+      Object.entries(response.headers ?? {}).map(([k, v]) => [k, String(v)]),
+    );
     return { status: response.statusCode ?? 200, headers, body: text ? JSON.parse(text) : undefined, text };
   };
   return {

@@ -2,12 +2,20 @@
  * The Lambda entry (functions/api/handler.ts) with API Gateway HTTP API v2 events: IAM (SigV4) and JWT
  * callers mapped to roles by configuration, DynamoDB and SageMaker mocked.
  */
-import { ListModelPackageGroupsCommand, ListModelPackagesCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  ListModelPackageGroupsCommand,
+  ListModelPackagesCommand,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsAuthenticator, canonicalPrincipalArn, claimValues } from '../../../functions/api/auth/aws-principal.ts';
+import {
+  awsAuthenticator,
+  canonicalPrincipalArn,
+  claimValues,
+} from '../../../functions/api/auth/aws-principal.ts';
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
 import { apiEvent, at, decision } from './fixture.ts';
@@ -20,7 +28,12 @@ const sagemaker = mockClient(SageMakerClient);
 const context: Context = localLambdaContext('auditor-api', 29);
 let handler: ApiHandler;
 
-function iamEvent(method: string, path: string, userArn: string, query?: Record<string, string>): APIGatewayProxyEventV2 {
+function iamEvent(
+  method: string,
+  path: string,
+  userArn: string,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const event = apiEvent(method, path, query ? { query } : {});
   return {
     ...event,
@@ -72,9 +85,22 @@ beforeEach(() => {
 describe('the API Lambda handler', () => {
   it('maps an assumed-role session of a mapped role to its Verdict role, queries DynamoDB and logs the call', async () => {
     const stored = decision('d-1', at(1));
-    dynamo.on(QueryCommand).resolves({ Items: [{ pk: 'DECISION#d-1', sk: 'DECISION', listPk: 'DECISIONS', listSk: `${at(1)}#d-1`, decision: stored }] });
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'DECISION#d-1',
+          sk: 'DECISION',
+          listPk: 'DECISIONS',
+          listSk: `${at(1)}#d-1`,
+          decision: stored,
+        },
+      ],
+    });
     const response = await handler(
-      iamEvent('GET', '/decisions', 'arn:aws:sts::123456789012:assumed-role/Auditors/alice', { model: 'credit-scorer', limit: '10' }),
+      iamEvent('GET', '/decisions', 'arn:aws:sts::123456789012:assumed-role/Auditors/alice', {
+        model: 'credit-scorer',
+        limit: '10',
+      }),
       context,
     );
     expect(response.statusCode).toBe(200);
@@ -97,7 +123,11 @@ describe('the API Lambda handler', () => {
         sk: 'ACCESS',
         listPk: 'ACCESS',
         access: {
-          principal: { id: 'arn:aws:sts::123456789012:assumed-role/Auditors/alice', role: 'auditor', via: 'iam' },
+          principal: {
+            id: 'arn:aws:sts::123456789012:assumed-role/Auditors/alice',
+            role: 'auditor',
+            via: 'iam',
+          },
           method: 'GET',
           route: 'decisions.list',
           query: { model: 'credit-scorer', limit: '10' },
@@ -108,7 +138,10 @@ describe('the API Lambda handler', () => {
   });
 
   it('answers 403 to an IAM principal missing from the role map, and to a role without the permission', async () => {
-    const stranger = await handler(iamEvent('GET', '/decisions', 'arn:aws:iam::123456789012:user/mallory'), context);
+    const stranger = await handler(
+      iamEvent('GET', '/decisions', 'arn:aws:iam::123456789012:user/mallory'),
+      context,
+    );
     expect(stranger.statusCode).toBe(403);
     expect(parse(stranger).detail).toBe('this IAM principal has no Verdict role');
     const auditor = await handler(
@@ -134,8 +167,18 @@ describe('the API Lambda handler', () => {
   it('maps JWT groups (cognito:groups) to roles, and reads the inventory from SageMaker', async () => {
     sagemaker.on(ListModelPackageGroupsCommand).resolves({
       ModelPackageGroupSummaryList: [
-        { ModelPackageGroupName: 'credit-scorer', ModelPackageGroupArn: 'arn', CreationTime: new Date(), ModelPackageGroupStatus: 'Completed' },
-        { ModelPackageGroupName: 'sandbox-x', ModelPackageGroupArn: 'arn2', CreationTime: new Date(), ModelPackageGroupStatus: 'Completed' },
+        {
+          ModelPackageGroupName: 'credit-scorer',
+          ModelPackageGroupArn: 'arn',
+          CreationTime: new Date(),
+          ModelPackageGroupStatus: 'Completed',
+        },
+        {
+          ModelPackageGroupName: 'sandbox-x',
+          ModelPackageGroupArn: 'arn2',
+          CreationTime: new Date(),
+          ModelPackageGroupStatus: 'Completed',
+        },
       ],
     });
     sagemaker.on(ListModelPackagesCommand).resolves({
@@ -157,10 +200,18 @@ describe('the API Lambda handler', () => {
     );
     expect(response.statusCode).toBe(200);
     expect(parse(response).models).toEqual([
-      expect.objectContaining({ model: 'credit-scorer', version: '1', approvalStatus: 'Approved', deployments: [] }),
+      expect.objectContaining({
+        model: 'credit-scorer',
+        version: '1',
+        approvalStatus: 'Approved',
+        deployments: [],
+      }),
     ]);
     expect(sagemaker.commandCalls(ListModelPackagesCommand)).toHaveLength(1); // sandbox-x is outside the prefix
-    const noGroup = await handler(jwtEvent('/models', { sub: 'u-2', 'cognito:groups': '[interns]' }), context);
+    const noGroup = await handler(
+      jwtEvent('/models', { sub: 'u-2', 'cognito:groups': '[interns]' }),
+      context,
+    );
     expect(noGroup.statusCode).toBe(403);
   });
 
@@ -187,12 +238,16 @@ describe('IAM principal mapping', () => {
 
   it('does not map a same-named role of another account', async () => {
     const authenticate = awsAuthenticator({ roleMap: { [AUDITORS]: 'auditor' } });
-    const other = await authenticate(iamEvent('GET', '/decisions', 'arn:aws:sts::999999999999:assumed-role/Auditors/eve'));
+    const other = await authenticate(
+      iamEvent('GET', '/decisions', 'arn:aws:sts::999999999999:assumed-role/Auditors/eve'),
+    );
     expect(other.kind).toBe('no-role');
   });
 
   it('refuses a role map entry that is not an IAM role or user ARN', () => {
-    expect(() => awsAuthenticator({ roleMap: { 'role/Auditors': 'auditor' } })).toThrow(/not an IAM role or user ARN/);
+    expect(() => awsAuthenticator({ roleMap: { 'role/Auditors': 'auditor' } })).toThrow(
+      /not an IAM role or user ARN/,
+    );
   });
 
   it('reads group claims in the forms API Gateway passes them, and takes the most privileged role', async () => {
@@ -202,7 +257,9 @@ describe('IAM principal mapping', () => {
     expect(claimValues('a,b')).toEqual(['a', 'b']);
     expect(claimValues(undefined)).toEqual([]);
     const authenticate = awsAuthenticator({ roleMap: {}, groupsClaim: 'groups' });
-    const both = await authenticate(jwtEvent('/decisions', { sub: 'x', groups: ['auditor', 'admin', 'constructor'] }));
+    const both = await authenticate(
+      jwtEvent('/decisions', { sub: 'x', groups: ['auditor', 'admin', 'constructor'] }),
+    );
     expect(both).toEqual({ kind: 'principal', principal: { id: 'x', role: 'admin', via: 'jwt' } });
   });
 });

@@ -24,12 +24,16 @@ describe('ledger routes', () => {
   it('proves inclusion, at the latest checkpoint by default or at a given size', async () => {
     const latest = await api.as('auditor', 'GET', '/ledger/proofs/inclusion', { query: { index: '2' } });
     expect(latest.body).toMatchObject({ leafIndex: 2, treeSize: 4 });
-    const sized = await api.as('auditor', 'GET', '/ledger/proofs/inclusion', { query: { index: '0', size: '3' } });
+    const sized = await api.as('auditor', 'GET', '/ledger/proofs/inclusion', {
+      query: { index: '0', size: '3' },
+    });
     expect(sized.body).toMatchObject({ leafIndex: 0, treeSize: 3 });
   });
 
   it('proves consistency between two sizes', async () => {
-    const response = await api.as('auditor', 'GET', '/ledger/proofs/consistency', { query: { from: '2', to: '4' } });
+    const response = await api.as('auditor', 'GET', '/ledger/proofs/consistency', {
+      query: { from: '2', to: '4' },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ format: 'rfc9162-consistency-proof', size1: 2, size2: 4 });
   });
@@ -43,11 +47,18 @@ describe('ledger routes', () => {
   ])('%s %j is a 400 problem', async (path, query, errors) => {
     const response = await api.as('auditor', 'GET', path, { query });
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ type: 'https://verdict.dev/problems/invalid-query', title: 'Invalid query', status: 400, errors });
+    expect(response.body).toEqual({
+      type: 'https://verdict.dev/problems/invalid-query',
+      title: 'Invalid query',
+      status: 400,
+      errors,
+    });
   });
 
   it("answers the ledger's own range errors (sizes it does not have) with 400", async () => {
-    const response = await api.as('auditor', 'GET', '/ledger/proofs/inclusion', { query: { index: '1', size: '99' } });
+    const response = await api.as('auditor', 'GET', '/ledger/proofs/inclusion', {
+      query: { index: '1', size: '99' },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toEqual({
       type: 'https://verdict.dev/problems/invalid-proof-request',

@@ -8,15 +8,23 @@ beforeEach(async () => {
   api = apiFixture();
   arns = {};
   for (const group of ['credit-scorer', 'cv-ranker']) await api.registry.createModelPackageGroup(group);
-  for (const [group, count] of [['credit-scorer', 2], ['cv-ranker', 1]] as const) {
+  for (const [group, count] of [
+    ['credit-scorer', 2],
+    ['cv-ranker', 1],
+  ] as const) {
     for (let v = 1; v <= count; v++) {
       const pkg = await api.registry.createModelPackage({ groupName: group });
       arns[`${group}/${v}`] = pkg.arn;
     }
   }
-  const sub = (group: string, version: number) => ({ ...subject(group, version), id: arns[`${group}/${version}`] as string });
+  const sub = (group: string, version: number) => ({
+    ...subject(group, version),
+    id: arns[`${group}/${version}`] as string,
+  });
   await api.decisions.record(decision('d-1', at(1), { subject: sub('credit-scorer', 1), decision: 'deny' }));
-  await api.decisions.record(decision('d-2', at(2), { subject: sub('credit-scorer', 1), decision: 'allow', violations: [] }));
+  await api.decisions.record(
+    decision('d-2', at(2), { subject: sub('credit-scorer', 1), decision: 'allow', violations: [] }),
+  );
   await api.decisions.record(decision('d-3', at(3), { subject: sub('cv-ranker', 1), riskClass: 'limited' }));
   await api.registry.setApprovalStatus(arns['credit-scorer/1'] as string, 'Approved', 'Verdict allow d-2');
   const waiver = (id: string, subjectName: string, expiresAt: string) => ({
@@ -48,7 +56,13 @@ describe('GET /models', () => {
         approvalDescription: 'Verdict allow d-2',
         registeredAt: NOW.toISOString(),
         riskClass: 'high',
-        lastDecision: { id: 'd-2', decision: 'allow', evaluatedAt: at(2), policyBundle: 'a'.repeat(64), violations: 0 },
+        lastDecision: {
+          id: 'd-2',
+          decision: 'allow',
+          evaluatedAt: at(2),
+          policyBundle: 'a'.repeat(64),
+          violations: 0,
+        },
         openExceptions: [],
         deployments: [],
       },

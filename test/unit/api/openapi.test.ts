@@ -34,7 +34,8 @@ describe('the OpenAPI document', () => {
       for (const op of Object.values(methods)) {
         const isPublic = (PUBLIC_ROUTES as readonly string[]).includes(op.operationId);
         expect(op.security, op.operationId).toEqual(isPublic ? [] : [{ bearerAuth: [] }, { awsSigV4: [] }]);
-        if (!isPublic) expect(Object.keys(op.responses), op.operationId).toEqual(expect.arrayContaining(['401', '403']));
+        if (!isPublic)
+          expect(Object.keys(op.responses), op.operationId).toEqual(expect.arrayContaining(['401', '403']));
         for (const [status, response] of Object.entries(op.responses)) {
           const type = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
           expect(Object.keys(response.content ?? {}), `${op.operationId} ${status}`).toEqual([type]);

@@ -48,7 +48,10 @@ describe('POST /reports', () => {
   it.each([
     [{ type: 'annex-iv', format: 'pdf' }, ['model: required for a annex-iv report']],
     [{ type: 'model-compliance', format: 'json' }, ['model: required for a model-compliance report']],
-    [{ type: 'period-summary', format: 'docx' }, ['format: Invalid option: expected one of "json"|"csv"|"html"|"pdf"']],
+    [
+      { type: 'period-summary', format: 'docx' },
+      ['format: Invalid option: expected one of "json"|"csv"|"html"|"pdf"'],
+    ],
     [{ type: 'summary', format: 'csv' }, [expect.stringMatching(/^type: Invalid option/)]],
     [{ type: 'period-summary', format: 'csv', version: '3' }, ['version: needs model']],
     [
@@ -74,7 +77,9 @@ describe('POST /reports', () => {
     expect(malformed.body.title).toBe('Malformed JSON');
     const form = await start('type=annex-iv', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(415);
-    const large = await start(JSON.stringify({ type: 'period-summary', format: 'csv', pad: 'x'.repeat(MAX_REQUEST_BODY_BYTES) }));
+    const large = await start(
+      JSON.stringify({ type: 'period-summary', format: 'csv', pad: 'x'.repeat(MAX_REQUEST_BODY_BYTES) }),
+    );
     expect(large.status).toBe(413);
     expect(api.reports.jobs.size).toBe(0);
   });
@@ -125,7 +130,9 @@ describe('GET /reports/{id}', () => {
   it('answers 503 "reports not configured" when no report service is wired', async () => {
     const bare = apiFixture({ reports: false });
     try {
-      const started = await bare.as('admin', 'POST', '/reports', { body: '{"type":"period-summary","format":"csv"}' });
+      const started = await bare.as('admin', 'POST', '/reports', {
+        body: '{"type":"period-summary","format":"csv"}',
+      });
       expect(started.status).toBe(503);
       expect(started.body.title).toBe('Reports not configured');
       expect((await bare.as('admin', 'GET', '/reports/r-1')).status).toBe(503);
