@@ -14,6 +14,7 @@ import {
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
 import type { FunctionName } from '../functions/routes.ts';
+import type { LedgerStorage } from './constructs/ledger-storage.ts';
 
 export type Capability =
   /** sagemaker:DescribeModelPackage on the governed model packages. */
@@ -37,7 +38,11 @@ export type Capability =
   /** Record report jobs and publish `Verdict Report Requested` for the report worker. */
   | 'reports:start'
   /** s3:GetObject on the reports bucket, to sign time-limited download links. */
-  | 'reports:download';
+  | 'reports:download'
+  /** Append to the audit ledger: conditional writes only, sign and anchor checkpoints (LedgerStorage.grantAppend). */
+  | 'ledger:append'
+  /** Read the audit ledger: entries, tiles, checkpoints, proofs (LedgerStorage.grantRead). */
+  | 'ledger:read';
 
 export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> = {
   'model-registry-gate': [
@@ -48,6 +53,7 @@ export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> 
     'decisions:read',
     'idempotency:use',
     'decisions:publish',
+    'ledger:append',
   ],
 };
 
@@ -75,6 +81,8 @@ export const DECISION_MUTATING_ACTIONS = [
 
 export interface PermissionTargets {
   key: kms.IKey;
+  /** The audit ledger's resources; required by the ledger capabilities. */
+  ledger?: LedgerStorage;
   decisionsTable: dynamodb.ITable;
   idempotencyTable: dynamodb.ITable;
   governanceBucket: s3.IBucket;
@@ -272,6 +280,12 @@ export function grantCapabilities(
         conditions: { StringEquals: { 'events:source': [VERDICT_EVENT_SOURCE] } },
       }),
     );
+  }
+
+  if (has('ledger:append') || has('ledger:read')) {
+    if (!t.ledger) throw new Error('the ledger capabilities need the LedgerStorage target');
+    if (has('ledger:append')) t.ledger.grantAppend(role);
+    else t.ledger.grantRead(role);
   }
 
   // Recorded decisions are immutable: whatever else a role is granted, it cannot change or remove one.

@@ -14,6 +14,7 @@ import { Alarms } from './constructs/alarms.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
+import { checkpointRetentionDaysFromContext, LedgerStorage } from './constructs/ledger-storage.ts';
 import { VerdictFunction } from './constructs/verdict-function.ts';
 import {
   API_CAPABILITIES,
@@ -47,6 +48,7 @@ export interface VerdictStackProps extends StackProps {
 
 export class VerdictStack extends Stack {
   readonly storage: GovernanceStorage;
+  readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
   readonly functions: Record<FunctionName, VerdictFunction>;
   readonly apiFunction: VerdictFunction;
@@ -72,7 +74,16 @@ export class VerdictStack extends Stack {
       kmsKey: key,
     });
 
+    this.ledger = new LedgerStorage(this, 'Ledger', {
+      environment: config.environment,
+      retainData: config.retainData,
+      key,
+      accessLogBucket: this.storage.accessLogBucket,
+      checkpointRetentionDays: checkpointRetentionDaysFromContext(this.node),
+    });
+
     const environment = {
+      ...this.ledger.environment(),
       VERDICT_ENVIRONMENT: config.environment,
       VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
       VERDICT_IDEMPOTENCY_TABLE: idempotencyTable.tableName,
@@ -83,6 +94,7 @@ export class VerdictStack extends Stack {
     };
     const targets = {
       key,
+      ledger: this.ledger,
       decisionsTable,
       idempotencyTable,
       governanceBucket,

@@ -242,9 +242,16 @@ describe('verdict demo, then verdict serve on its data', () => {
     const { body: page } = await http<DecisionPage>(base, '/decisions');
     const cv = page.decisions.find((d) => d.subject.group === 'cv-ranker');
     expect(cv).toBeDefined();
-    const one = await http<Decision>(base, `/decisions/${cv?.id}`);
+    const one = await http<Decision & { ledger?: unknown }>(base, `/decisions/${cv?.id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toEqual(cv);
+    const { ledger, ...stored } = one.body;
+    expect(stored).toEqual(cv);
+    // Its place in the audit ledger, proved against the latest signed checkpoint.
+    expect(ledger).toMatchObject({
+      index: expect.any(Number),
+      inclusionProof: { format: 'rfc9162-inclusion-proof', entry: expect.stringContaining(cv?.id ?? '?') },
+      checkpoint: { text: expect.stringContaining('verdict.local/ledger'), size: expect.any(Number) },
+    });
 
     const missing = await http<Problem>(base, '/decisions/00000000-0000-0000-0000-000000000000');
     expect(missing.status).toBe(404);

@@ -400,6 +400,47 @@ describe('a writer that stops between commit and publish', () => {
   });
 });
 
+describe('a read-only ledger (the auditor API)', () => {
+  it('reads and proves up to the newest published size, and writes nothing', async () => {
+    const r = await createLedgerResources();
+    const writerClients = clients();
+    let stop = false;
+    writerClients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (stop && context.commandName === 'PutObjectCommand' && input.Key?.startsWith('tile/'))
+          throw new Error('simulated crash before publishing');
+        return next(args);
+      },
+      { step: 'initialize', name: 'simulatedCrash' },
+    );
+    const writer = await open(r, { clients: writerClients });
+    await writer.ledger.appendMany(range(0, 5).map((i) => note(i)));
+    stop = true;
+    await expect(writer.ledger.append(note(5))).rejects.toThrow('simulated crash');
+
+    const reader = await open(r, { clients: clients(), readOnly: true, signer: undefined });
+    expect(reader.signer.verifierKey).toBe(logSigner().verifierKey);
+    expect(await reader.ledger.size()).toBe(6);
+    expect((await reader.ledger.get(4))?.entry).toEqual(note(4));
+    // Entry 5 is committed but not published: a reader does not publish, it stops at size 5.
+    expect(await reader.ledger.get(5)).toBeUndefined();
+    expect(reader.store.stats.repairedBatches).toBe(0);
+    const proof = await reader.ledger.proveInclusion(2, 5);
+    expect(proof).toMatchObject({ treeSize: 5, leafIndex: 2 });
+    await expect(reader.ledger.append(note(6))).rejects.toThrow(
+      'this ledger store is read-only: cannot append entries',
+    );
+    await expect(open(r, { readOnly: true, signer: logSigner(3) })).rejects.toThrow(
+      "is not one of the log's keys",
+    );
+    const empty = await createLedgerResources();
+    await expect(open(empty, { readOnly: true, signer: undefined })).rejects.toThrow(
+      `the ledger table ${empty.table} holds no log yet`,
+    );
+  });
+});
+
 describe('tampering with stored objects', () => {
   it('an extra S3 object version of a write-once key is found and named', async () => {
     const r = await createLedgerResources();
@@ -607,6 +648,13 @@ describe('configuration from the Lambda environment', () => {
       [LEDGER_ENVIRONMENT.subjectKeysTable]: 'subjects',
       [LEDGER_ENVIRONMENT.dataKeyId]: 'arn:aws:kms:eu-west-1:123456789012:key/def',
     };
+    expect(
+      awsLedgerOptionsFromEnvironment(
+        shared,
+        { ...env, [LEDGER_ENVIRONMENT.signingKeyId]: '' },
+        { readOnly: true },
+      ),
+    ).toMatchObject({ readOnly: true, tableName: 'ledger' });
     expect(awsLedgerOptionsFromEnvironment(shared, env)).toMatchObject({
       tableName: 'ledger',
       tilesBucket: 'tiles',

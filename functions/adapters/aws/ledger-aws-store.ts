@@ -87,6 +87,11 @@ const BATCH_GET_KEYS = 100;
 const DEFAULT_MAX_ATTEMPTS = 50;
 const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** A write through a read-only store. */
+export class LedgerReadOnlyError extends Error {
+  override readonly name = 'LedgerReadOnlyError';
+}
+
 /** Sequencing lost the race for the head more often than allowed: too many concurrent writers. */
 export class LedgerContentionError extends Error {
   override readonly name = 'LedgerContentionError';
@@ -103,6 +108,11 @@ export interface AwsLedgerStoreOptions {
   maxAttempts?: number;
   /** Bytes of immutable S3 objects (tiles, bundles) kept in memory (default 32 MiB). */
   cacheBytes?: number;
+  /**
+   * Reads only (an auditor-facing function): every write throws LedgerReadOnlyError, the origin and verifier
+   * keys must exist already, and reads stop at the newest published tree size.
+   */
+  readOnly?: boolean;
   now?: () => Date;
 }
 
@@ -193,6 +203,7 @@ export class AwsLedgerStore implements LedgerStore {
   readonly tableName: string;
   readonly tiles: WriteOnceBucket;
   readonly anchor: CheckpointAnchor | undefined;
+  readonly readOnly: boolean;
   readonly #db: DynamoDBDocumentClient;
   readonly #maxAttempts: number;
   readonly #cache: ObjectCache;
@@ -206,6 +217,7 @@ export class AwsLedgerStore implements LedgerStore {
     this.tableName = options.tableName;
     this.tiles = new WriteOnceBucket(options.s3, options.tilesBucket);
     this.anchor = options.anchor;
+    this.readOnly = options.readOnly ?? false;
     this.#db = DynamoDBDocumentClient.from(options.dynamodb, {
       marshallOptions: { removeUndefinedValues: true },
     });
@@ -216,7 +228,12 @@ export class AwsLedgerStore implements LedgerStore {
 
   // ---- sequencing ---------------------------------------------------------------------------------------
 
+  #writable(what: string): void {
+    if (this.readOnly) throw new LedgerReadOnlyError(`this ledger store is read-only: cannot ${what}`);
+  }
+
   async sequence(entries: readonly PreparedEntry[], integrate: Integrate): Promise<SequencedEntry[]> {
+    this.#writable('append entries');
     for (const entry of entries)
       if (entry.bytes.length > MAX_BUNDLED_ENTRY_BYTES)
         throw new InvalidEntryError(
@@ -421,17 +438,17 @@ export class AwsLedgerStore implements LedgerStore {
     this.#publishedSize = Math.max(this.#publishedSize, to);
   }
 
-  /** Publishes the tiles of every committed batch up to tree size `size` that are not published yet. */
-  async #ensurePublished(size: number): Promise<void> {
-    if (size <= this.#publishedSize) return;
-    if (await this.tiles.exists(lastLeafTileKey(size))) {
-      this.#publishedSize = size;
-      return;
-    }
+  /**
+   * The committed batches up to tree size `size` whose tiles are not published (oldest first), found by walking
+   * the batch items back from `size` to the first whose end is published, and that end.
+   */
+  async #unpublished(size: number): Promise<{ published: number; pending: BatchItem[] }> {
+    if (size <= this.#publishedSize || (await this.tiles.exists(lastLeafTileKey(size))))
+      return { published: size, pending: [] };
     const pending: BatchItem[] = [];
     let end = size;
     let cursor: Record<string, unknown> | undefined;
-    search: do {
+    do {
       const page = await this.#db.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -456,13 +473,18 @@ export class AwsLedgerStore implements LedgerStore {
         pending.push(batch);
         end = batch.first;
         if (end <= this.#publishedSize || end === 0 || (await this.tiles.exists(lastLeafTileKey(end))))
-          break search;
+          return { published: end, pending: pending.reverse() };
       }
       cursor = page.LastEvaluatedKey;
     } while (cursor);
-    if (end > this.#publishedSize && end !== 0 && !(await this.tiles.exists(lastLeafTileKey(end))))
-      throw new LedgerStorageTamperError(`the ledger table has no batch ending at index ${end}`);
-    for (const batch of pending.reverse()) {
+    throw new LedgerStorageTamperError(`the ledger table has no batch ending at index ${end}`);
+  }
+
+  /** Publishes the tiles of every committed batch up to tree size `size` that are not published yet. */
+  async #ensurePublished(size: number): Promise<void> {
+    const { published, pending } = await this.#unpublished(size);
+    this.#publishedSize = Math.max(this.#publishedSize, published);
+    for (const batch of pending) {
       const bundle = await this.tiles.get(batch.bundle);
       if (!bundle || `seq/${sha256Hex(bundle)}` !== batch.bundle)
         throw new LedgerStorageTamperError(
@@ -498,12 +520,20 @@ export class AwsLedgerStore implements LedgerStore {
     return bytes;
   }
 
-  /** A tree size of at least `atLeast` (when the log has it) whose tiles are published. */
+  /**
+   * A tree size of at least `atLeast` (when the log has it) whose tiles are published. A writer publishes what
+   * is missing; a read-only store reads the newest published size.
+   */
   async #readableSize(atLeast: number): Promise<number> {
     if (atLeast <= this.#publishedSize) return this.#publishedSize;
     const { size } = await this.#readHead();
-    await this.#ensurePublished(size);
-    return size;
+    if (!this.readOnly) {
+      await this.#ensurePublished(size);
+      return size;
+    }
+    const { published } = await this.#unpublished(size);
+    this.#publishedSize = Math.max(this.#publishedSize, published);
+    return published;
   }
 
   // ---- reading ------------------------------------------------------------------------------------------
@@ -694,6 +724,7 @@ export class AwsLedgerStore implements LedgerStore {
   async publishCheckpoint(
     checkpoint: StoredCheckpoint,
   ): Promise<{ stored: StoredCheckpoint; created: boolean }> {
+    this.#writable('publish a checkpoint');
     let created = true;
     try {
       await this.#db.send(
@@ -726,6 +757,7 @@ export class AwsLedgerStore implements LedgerStore {
   }
 
   async addCosignatures(size: number, note: string): Promise<void> {
+    this.#writable('add cosignatures');
     const stored = await this.checkpointAt(size);
     if (!stored) throw new RangeError(`no checkpoint of size ${size}`);
     const own = parseNote(stored.note);
@@ -775,6 +807,11 @@ export class AwsLedgerStore implements LedgerStore {
   }
 
   async addVerifierKey(vkey: string): Promise<void> {
+    if (this.readOnly) {
+      if (!(await this.verifierKeys()).includes(vkey))
+        throw new LedgerReadOnlyError(`this ledger store is read-only: ${vkey} is not one of the log's keys`);
+      return;
+    }
     try {
       await this.#db.send(
         new PutCommand({
@@ -790,6 +827,19 @@ export class AwsLedgerStore implements LedgerStore {
   }
 
   async origin(proposed: string): Promise<string> {
+    if (!this.readOnly) await this.#putOrigin(proposed);
+    const out = await this.#db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: ORIGIN_PARTITION, sk: ORIGIN_PARTITION },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) throw new LedgerReadOnlyError(`the ledger table ${this.tableName} holds no log yet`);
+    return String(out.Item.origin);
+  }
+
+  async #putOrigin(proposed: string): Promise<void> {
     try {
       await this.#db.send(
         new PutCommand({
@@ -801,14 +851,6 @@ export class AwsLedgerStore implements LedgerStore {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
-    const out = await this.#db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: ORIGIN_PARTITION, sk: ORIGIN_PARTITION },
-        ConsistentRead: true,
-      }),
-    );
-    return String(out.Item?.origin);
   }
 
   // ---- auditing -----------------------------------------------------------------------------------------

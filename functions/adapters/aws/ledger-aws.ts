@@ -13,14 +13,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { isValidKeyName } from '../../ledger/core/note-keys.ts';
+import { isValidKeyName, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
 import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
 import { KmsSigner } from './kms-signer.ts';
 import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
-import { AwsLedgerStore, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
+import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
 import { DynamoDbSubjectKeyStore } from './ledger-subject-keys.ts';
 
 /** The Lambda environment variables of a function that writes or reads the ledger. */
@@ -64,6 +64,11 @@ export interface AwsLedgerOptions {
   clients: AwsLedgerClients;
   /** Another signer (tests, or a key held elsewhere); default: KmsSigner over signingKeyId. */
   signer?: Signer;
+  /**
+   * Read only (the auditor API): nothing is written, signed or anchored; the signer is a stand-in for the
+   * log's newest verifier key that refuses to sign; reads stop at the newest published tree size.
+   */
+  readOnly?: boolean;
   /** Default: one DynamoDB transaction per batch (MAX_TRANSACTION_ENTRIES entries). */
   batch?: LedgerOptions['batch'];
   checkpoint?: LedgerOptions['checkpoint'];
@@ -85,25 +90,27 @@ export class LedgerConfigurationError extends Error {
 
 export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedger> {
   const { clients } = options;
-  const anchor = options.anchorBucket
-    ? new CheckpointAnchor({
-        s3: clients.s3,
-        bucket: options.anchorBucket,
-        retentionDays: options.checkpointRetentionDays ?? DEFAULT_CHECKPOINT_RETENTION_DAYS,
-        intervalMs: options.anchorIntervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS,
-        ...(options.now ? { now: options.now } : {}),
-      })
-    : undefined;
+  const anchor =
+    options.anchorBucket && !options.readOnly
+      ? new CheckpointAnchor({
+          s3: clients.s3,
+          bucket: options.anchorBucket,
+          retentionDays: options.checkpointRetentionDays ?? DEFAULT_CHECKPOINT_RETENTION_DAYS,
+          intervalMs: options.anchorIntervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS,
+          ...(options.now ? { now: options.now } : {}),
+        })
+      : undefined;
   const store = new AwsLedgerStore({
     dynamodb: clients.dynamodb,
     s3: clients.s3,
     tableName: options.tableName,
     tilesBucket: options.tilesBucket,
     ...(anchor ? { anchor } : {}),
+    ...(options.readOnly ? { readOnly: true } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const origin = await store.origin(options.origin);
-  let signer = options.signer;
+  let signer = options.signer ?? (options.readOnly ? await readOnlySigner(store) : undefined);
   if (!signer) {
     if (!options.signingKeyId) throw new LedgerConfigurationError('no signer and no KMS signing key id');
     signer = await KmsSigner.create({ kms: clients.kms, keyId: options.signingKeyId, name: origin });
@@ -137,10 +144,26 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
   };
 }
 
+/** Stands in for the log's newest key in a read-only ledger: it has the key's name and id, and signs nothing. */
+async function readOnlySigner(store: AwsLedgerStore): Promise<Signer> {
+  const vkey = (await store.verifierKeys()).at(-1);
+  if (!vkey) throw new LedgerReadOnlyError(`the ledger table ${store.tableName} has no verifier key yet`);
+  const { name, keyId } = parseVerifierKey(vkey);
+  return {
+    name,
+    keyId,
+    verifierKey: vkey,
+    sign: async () => {
+      throw new LedgerReadOnlyError('a read-only ledger signs no checkpoint');
+    },
+  };
+}
+
 /** Reads LEDGER_ENVIRONMENT; throws LedgerConfigurationError naming every missing or bad variable. */
 export function awsLedgerOptionsFromEnvironment(
   clients: AwsLedgerClients,
   env: NodeJS.ProcessEnv = process.env,
+  mode: { readOnly?: boolean } = {},
 ): AwsLedgerOptions {
   const problems: string[] = [];
   const required = (name: string) => {
@@ -151,7 +174,9 @@ export function awsLedgerOptionsFromEnvironment(
   const optional = (name: string) => env[name]?.trim() || undefined;
   const tableName = required(LEDGER_ENVIRONMENT.tableName);
   const tilesBucket = required(LEDGER_ENVIRONMENT.tilesBucket);
-  const signingKeyId = required(LEDGER_ENVIRONMENT.signingKeyId);
+  const signingKeyId = mode.readOnly
+    ? optional(LEDGER_ENVIRONMENT.signingKeyId)
+    : required(LEDGER_ENVIRONMENT.signingKeyId);
   const origin = required(LEDGER_ENVIRONMENT.origin);
   if (origin && !isValidKeyName(origin))
     problems.push(
@@ -170,8 +195,9 @@ export function awsLedgerOptionsFromEnvironment(
   return {
     tableName,
     tilesBucket,
-    signingKeyId,
     origin,
+    ...(signingKeyId ? { signingKeyId } : {}),
+    ...(mode.readOnly ? { readOnly: true } : {}),
     checkpointRetentionDays: retention,
     clients,
     ...(anchorBucket ? { anchorBucket } : {}),

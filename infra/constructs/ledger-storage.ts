@@ -1,0 +1,442 @@
+/**
+ * The audit ledger's AWS resources (see functions/adapters/aws/ledger-aws.ts) and the grants to use them:
+ *
+ * - the ledger table: tree head, batches, entry ids, checkpoints (append-only; PITR, the Verdict key,
+ *   deletion protection with retainData);
+ * - the tiles bucket: tiles, entry bundles, staged batches, checkpoints, all write-once: versioned (an
+ *   overwrite or delete leaves a trace the write-once audit finds), and its policy refuses any PutObject
+ *   without `If-None-Match`, whoever sends it;
+ * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in COMPLIANCE mode for
+ *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only;
+ * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key;
+ * - the subject keys table and the symmetric key that wraps subject data keys (mutable by design: erasure
+ *   deletes an item; point-in-time recovery keeps a deleted key 1 day, then the erasure is final).
+ *
+ * Writers get conditional writes only: PutItem anywhere but the head, UpdateItem only on the head
+ * (`dynamodb:LeadingKeys`), never DeleteItem; PutObject (If-None-Match enforced by the bucket policies), never
+ * DeleteObject; kms:Sign with ED25519_SHA_512 over RAW messages only.
+ */
+import { Aws, CfnOutput, type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct, type Node } from 'constructs';
+import { KMS_SIGNING_ALGORITHM } from '../../functions/adapters/aws/kms-signer.ts';
+import { MAX_RETENTION_DAYS } from '../../functions/adapters/aws/ledger-anchor.ts';
+import {
+  DEFAULT_CHECKPOINT_RETENTION_DAYS,
+  LEDGER_ENVIRONMENT,
+} from '../../functions/adapters/aws/ledger-aws.ts';
+import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../../functions/adapters/aws/ledger-subject-keys.ts';
+import {
+  HEAD_PARTITION,
+  LEDGER_TABLE_KEYS,
+  SUBJECT_KEYS_TABLE_KEYS,
+} from '../../functions/adapters/aws/ledger-table-schema.ts';
+
+export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
+/** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
+export const SUBJECT_KEYS_RECOVERY_DAYS = 1;
+
+/** Item writes that would change or remove ledger data other than by the head's compare-and-set. */
+export const LEDGER_DENIED_TABLE_ACTIONS = [
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:DeleteTable',
+  'dynamodb:UpdateTable',
+] as const;
+
+/** What no ledger role may do to the tiles or anchor bucket, or to the objects in them. */
+export const LEDGER_DENIED_BUCKET_ACTIONS = [
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:BypassGovernanceRetention',
+  's3:PutBucketObjectLockConfiguration',
+  's3:PutBucketVersioning',
+  's3:PutLifecycleConfiguration',
+  's3:PutBucketPolicy',
+  's3:DeleteBucketPolicy',
+] as const;
+
+/** `verdict:checkpointRetentionDays` from CDK context (a number or its string form); 3650 if absent. */
+export function checkpointRetentionDaysFromContext(node: Node): number {
+  const raw: unknown = node.tryGetContext(CHECKPOINT_RETENTION_CONTEXT_KEY);
+  if (raw === undefined) return DEFAULT_CHECKPOINT_RETENTION_DAYS;
+  const days = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)
+    throw new Error(
+      `Invalid Verdict configuration (CDK context):\n  ${CHECKPOINT_RETENTION_CONTEXT_KEY}: must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (got ${JSON.stringify(raw)})`,
+    );
+  return days;
+}
+
+export interface LedgerStorageProps {
+  /** Environment name: in key aliases and the default origin. */
+  environment: string;
+  /** RETAIN, deletion protection and a bucket policy that denies deletes when true; DESTROY otherwise. */
+  retainData: boolean;
+  /** The Verdict key: encrypts the tables and buckets. */
+  key: kms.IKey;
+  /** Receives the server access logs of both buckets (SSE-S3). */
+  accessLogBucket: s3.IBucket;
+  /** Compliance-mode retention of anchored checkpoints, in days. */
+  checkpointRetentionDays: number;
+  /** The log's origin (its name in checkpoints); default `verdict.aws/<account>/<region>/<environment>/ledger`. */
+  origin?: string;
+}
+
+export class LedgerStorage extends Construct {
+  readonly table: dynamodb.Table;
+  readonly tilesBucket: s3.Bucket;
+  readonly anchorBucket: s3.Bucket;
+  readonly signingKey: kms.Key;
+  readonly subjectKeysTable: dynamodb.Table;
+  readonly subjectKeysKey: kms.Key;
+  readonly origin: string;
+  readonly checkpointRetentionDays: number;
+  readonly #key: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: LedgerStorageProps) {
+    super(scope, id);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.#key = props.key;
+    this.checkpointRetentionDays = props.checkpointRetentionDays;
+    this.origin = props.origin ?? `verdict.aws/${Aws.ACCOUNT_ID}/${Aws.REGION}/${props.environment}/ledger`;
+
+    const tableDefaults = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.key,
+      deletionProtection: props.retainData,
+      removalPolicy,
+    } satisfies Partial<dynamodb.TableProps>;
+    this.table = new dynamodb.Table(this, 'Table', {
+      ...tableDefaults,
+      partitionKey: { name: LEDGER_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: LEDGER_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    });
+
+    const bucketDefaults = {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogBucket,
+      removalPolicy,
+    } satisfies Partial<s3.BucketProps>;
+    this.tilesBucket = new s3.Bucket(this, 'TilesBucket', {
+      ...bucketDefaults,
+      serverAccessLogsPrefix: 'ledger-tiles/',
+    });
+    this.anchorBucket = new s3.Bucket(this, 'AnchorBucket', {
+      ...bucketDefaults,
+      serverAccessLogsPrefix: 'ledger-anchor/',
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
+        Duration.days(props.checkpointRetentionDays),
+      ),
+    });
+    for (const bucket of [this.tilesBucket, this.anchorBucket]) writeOnce(bucket, props.retainData);
+
+    this.signingKey = new kms.Key(this, 'SigningKey', {
+      description:
+        'Verdict audit ledger: signs checkpoints (pure Ed25519, ED25519_SHA_512 over RAW messages)',
+      alias: `alias/verdict/${props.environment}/ledger-signing`,
+      keySpec: kms.KeySpec.ECC_NIST_EDWARDS25519,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+
+    this.subjectKeysKey = new kms.Key(this, 'SubjectKeysKey', {
+      description: 'Verdict audit ledger: wraps per-subject data keys (erasure deletes the wrapped key)',
+      alias: `alias/verdict/${props.environment}/subject-keys`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    this.subjectKeysTable = new dynamodb.Table(this, 'SubjectKeysTable', {
+      ...tableDefaults,
+      partitionKey: { name: SUBJECT_KEYS_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: SUBJECT_KEYS_RECOVERY_DAYS,
+      },
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      LedgerTableName: [this.table.tableName, 'Audit ledger: tree head, batches, ids, checkpoints'],
+      LedgerTilesBucketName: [
+        this.tilesBucket.bucketName,
+        'Audit ledger: write-once tiles (C2SP tlog-tiles)',
+      ],
+      LedgerAnchorBucketName: [
+        this.anchorBucket.bucketName,
+        'Audit ledger: checkpoints/<size> and vkeys/<key id> under Object Lock COMPLIANCE',
+      ],
+      LedgerSigningKeyArn: [
+        this.signingKey.keyArn,
+        'Audit ledger signing key (Ed25519): the verifier key is its public key, see vkeys/ in the anchor bucket',
+      ],
+      LedgerOrigin: [this.origin, 'Audit ledger origin: the key name in checkpoints'],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs))
+      new CfnOutput(Stack.of(this), name, { value, description });
+  }
+
+  /** The variables openAwsLedger reads (awsLedgerOptionsFromEnvironment); subject keys only when granted. */
+  environment(options: { subjectKeys?: boolean } = {}): Record<string, string> {
+    return {
+      [LEDGER_ENVIRONMENT.tableName]: this.table.tableName,
+      [LEDGER_ENVIRONMENT.tilesBucket]: this.tilesBucket.bucketName,
+      [LEDGER_ENVIRONMENT.anchorBucket]: this.anchorBucket.bucketName,
+      [LEDGER_ENVIRONMENT.signingKeyId]: this.signingKey.keyArn,
+      [LEDGER_ENVIRONMENT.origin]: this.origin,
+      [LEDGER_ENVIRONMENT.checkpointRetentionDays]: String(this.checkpointRetentionDays),
+      ...(options.subjectKeys
+        ? {
+            [LEDGER_ENVIRONMENT.subjectKeysTable]: this.subjectKeysTable.tableName,
+            [LEDGER_ENVIRONMENT.dataKeyId]: this.subjectKeysKey.keyArn,
+          }
+        : {}),
+    };
+  }
+
+  /** Sequencing, publishing tiles, signing and anchoring checkpoints: conditional writes only. */
+  grantAppend(role: iam.IRole): void {
+    this.#grantReadTable(role, 'LedgerReadItems');
+    const add = (statement: iam.PolicyStatement) => role.addToPrincipalPolicy(statement);
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerPutItems',
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerAdvanceHead',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [HEAD_PARTITION] } },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerUpdatesOnlyTheHead',
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringNotEquals': { 'dynamodb:LeadingKeys': [HEAD_PARTITION] } },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerNeverPutsTheHead',
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [HEAD_PARTITION] } },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerIsAppendOnly',
+        effect: iam.Effect.DENY,
+        actions: [...LEDGER_DENIED_TABLE_ACTIONS],
+        resources: [this.table.tableArn],
+      }),
+    );
+    this.#grantReadTiles(role);
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerWriteTiles',
+        actions: ['s3:PutObject'],
+        resources: [this.tilesBucket.arnForObjects('*')],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerAnchorCheckpoints',
+        actions: ['s3:PutObject', 's3:PutObjectRetention'],
+        resources: [this.anchorBucket.arnForObjects('*')],
+        conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerReadAnchors',
+        actions: ['s3:GetObject'],
+        resources: [this.anchorBucket.arnForObjects('*')],
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerBucketsAreWriteOnce',
+        effect: iam.Effect.DENY,
+        actions: [...LEDGER_DENIED_BUCKET_ACTIONS],
+        resources: [this.tilesBucket, this.anchorBucket].flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerSignCheckpoints',
+        actions: ['kms:Sign'],
+        resources: [this.signingKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM, 'kms:MessageType': 'RAW' },
+        },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'LedgerReadVerifierKey',
+        actions: ['kms:GetPublicKey'],
+        resources: [this.signingKey.keyArn],
+      }),
+    );
+    this.#grantStorageKey(role, 'LedgerUseStorageKey', [
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
+    this.#suppressObjectWildcards(role, [this.tilesBucket, this.anchorBucket]);
+  }
+
+  /** Reading entries, tiles, checkpoints and proofs (openAwsLedger with readOnly: true). */
+  grantRead(role: iam.IRole): void {
+    this.#grantReadTable(role, 'LedgerReadItemsOnly');
+    this.#grantReadTiles(role);
+    this.#grantStorageKey(role, 'LedgerDecryptStorage', ['kms:Decrypt', 'kms:DescribeKey']);
+    this.#suppressObjectWildcards(role, [this.tilesBucket]);
+  }
+
+  /** Creating, reading and destroying subject data keys (personal data, erasure). */
+  grantSubjectKeys(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LedgerSubjectKeyItems',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.subjectKeysTable.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LedgerWrapSubjectKeys',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.subjectKeysKey.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [SUBJECT_ENCRYPTION_CONTEXT_KEY] },
+          Null: { 'kms:EncryptionContextKeys': 'false' },
+        },
+      }),
+    );
+    this.#grantStorageKey(role, 'LedgerUseSubjectTableKey', [
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
+  }
+
+  #grantReadTable(role: iam.IRole, sid: string): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+      }),
+    );
+  }
+
+  #grantReadTiles(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LedgerReadTiles',
+        actions: ['s3:GetObject'],
+        resources: [this.tilesBucket.arnForObjects('*')],
+      }),
+    );
+    // Without ListBucket, S3 answers 403 for a missing key: an unpublished tile must read as missing (404).
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'LedgerListTiles',
+        actions: ['s3:ListBucket'],
+        resources: [this.tilesBucket.bucketArn],
+      }),
+    );
+  }
+
+  #grantStorageKey(role: iam.IRole, sid: string, actions: string[]): void {
+    const region = Stack.of(this).region;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions,
+        resources: [this.#key.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`],
+          },
+        },
+      }),
+    );
+  }
+
+  #suppressObjectWildcards(role: iam.IRole, buckets: s3.Bucket[]): void {
+    const stack = Stack.of(this);
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Objects of the ledger buckets only: tile and checkpoint keys are derived from the tree size at run time; writes are If-None-Match only (bucket policy) and deletes are denied.',
+          appliesTo: buckets.map(
+            (b) => `Resource::<${stack.getLogicalId(b.node.defaultChild as CfnResource)}.Arn>/*`,
+          ),
+        },
+      ],
+      true,
+    );
+  }
+}
+
+/**
+ * Every PutObject must carry If-None-Match (so nobody, whatever their IAM rights, overwrites an object
+ * without first changing this policy, which CloudTrail records); with retainData, nobody deletes one either.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ */
+function writeOnce(bucket: s3.Bucket, retainData: boolean): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOnceObjects',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { Null: { 's3:if-none-match': 'true' } },
+    }),
+  );
+  if (retainData)
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'KeepEveryVersion',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
+}
