@@ -378,20 +378,21 @@ export class LedgerStorage extends Construct {
     );
   }
 
+  /** The Verdict key, only as DynamoDB and S3 use it for the ledger's tables and buckets. */
   #grantStorageKey(role: iam.IRole, sid: string, actions: string[]): void {
     const region = Stack.of(this).region;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid,
-        actions,
-        resources: [this.#key.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': [`dynamodb.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`],
-          },
-        },
-      }),
-    );
+    for (const [service, suffix] of [
+      ['dynamodb', 'ViaDynamoDB'],
+      ['s3', 'ViaS3'],
+    ] as const)
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `${sid}${suffix}`,
+          actions,
+          resources: [this.#key.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `${service}.${region}.amazonaws.com` } },
+        }),
+      );
   }
 
   #suppressObjectWildcards(role: iam.IRole, buckets: s3.Bucket[]): void {

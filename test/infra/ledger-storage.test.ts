@@ -270,7 +270,12 @@ describe('ledger IAM', () => {
     expect(flat(byId.get('LedgerSignCheckpoints')?.Resource)).toBe(arnOf(ledger.signingKey));
     expect(byId.get('LedgerReadVerifierKey')).toMatchObject({ Action: 'kms:GetPublicKey' });
     // The storage key only through DynamoDB and S3; no subject keys for the writer.
-    expect(flat(byId.get('LedgerUseStorageKey')?.Condition)).toContain('dynamodb.eu-west-1.amazonaws.com');
+    expect(byId.get('LedgerUseStorageKeyViaDynamoDB')?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' },
+    });
+    expect(byId.get('LedgerUseStorageKeyViaS3')?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' },
+    });
     expect(
       statements.some((s) => asList(s.Resource).some((r) => flat(r) === arnOf(ledger.subjectKeysKey))),
     ).toBe(false);

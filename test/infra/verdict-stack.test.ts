@@ -173,10 +173,18 @@ describe('the verdict bus', () => {
 });
 
 describe('storage', () => {
-  it('has one customer-managed key with rotation', () => {
-    base.template.resourceCountIs('AWS::KMS::Key', 1);
-    base.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    base.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  it('has one customer-managed key with rotation, besides the ledger signing and subject keys', () => {
+    const { ledger } = base.stack;
+    base.template.resourceCountIs('AWS::KMS::Key', 3);
+    const resources = base.template.toJSON().Resources;
+    expect(resources[logicalIdOf(base.stack, base.stack.storage.key)]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true },
+    });
+    expect(resources[logicalIdOf(base.stack, ledger.signingKey)].Properties.KeySpec).toBe(
+      'ECC_NIST_EDWARDS25519',
+    );
+    expect(resources[logicalIdOf(base.stack, ledger.subjectKeysKey)].Properties.EnableKeyRotation).toBe(true);
   });
 
   it('creates the decisions table from the adapter schema: append-only by IAM, PITR, CMK, protected', () => {
@@ -262,7 +270,8 @@ describe('storage', () => {
 
   it('denies every non-TLS request to every bucket', () => {
     const policies = Object.values(resourcesOfType(base.template, 'AWS::S3::BucketPolicy'));
-    expect(policies).toHaveLength(3);
+    // Access logs, governance, reports, and the ledger's tiles and anchor buckets.
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       const statements = (policy.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument
         .Statement;
@@ -334,7 +343,9 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
       POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      ...s.resolve(s.ledger.environment()),
     });
+    expect(Object.keys(variables)).toContain('VERDICT_LEDGER_SIGNING_KEY_ID');
     const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
     expect(() => readAwsEnvironment(asStrings)).not.toThrow();
     const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
@@ -418,8 +429,13 @@ describe('IAM: least privilege', () => {
       ].sort();
     const bucket = (s: Synthesized) => `<${logicalIdOf(s.stack, s.stack.storage.governanceBucket)}.Arn>/*`;
     const reports = (s: Synthesized) => `<${logicalIdOf(s.stack, s.stack.storage.reportsBucket)}.Arn>/*`;
+    const ledger = (s: Synthesized) =>
+      [s.stack.ledger.tilesBucket, s.stack.ledger.anchorBucket].map(
+        (b) => `<${logicalIdOf(s.stack, b)}.Arn>/*`,
+      );
     expect(wildcards(base)).toEqual(
       [
+        ...ledger(base),
         bucket(base),
         reports(base),
         'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/*',
@@ -427,6 +443,7 @@ describe('IAM: least privilege', () => {
     );
     expect(wildcards(custom)).toEqual(
       [
+        ...ledger(custom),
         bucket(custom),
         reports(custom),
         'arn:<AWS::Partition>:s3:::acme-ml-evidence/*',
@@ -521,10 +538,18 @@ describe('IAM: least privilege', () => {
   });
 
   it('uses the Verdict key only through DynamoDB, S3 and SQS', () => {
-    const kmsStatements = identityStatements(base.template).filter((st) =>
-      asList(st.Action).some((a) => a.startsWith('kms:')),
+    const signingKey = `<${logicalIdOf(base.stack, base.stack.ledger.signingKey)}.Arn>`;
+    const onSigningKey = (st: Statement) => asList(st.Resource).some((r) => flat(r) === signingKey);
+    const kmsStatements = identityStatements(base.template).filter(
+      (st) => asList(st.Action).some((a) => a.startsWith('kms:')) && !onSigningKey(st),
     );
     expect(kmsStatements.length).toBeGreaterThan(0);
+    // The ledger's signing key is called directly (Sign, GetPublicKey): see ledger-storage.test.ts.
+    expect(
+      identityStatements(base.template)
+        .filter(onSigningKey)
+        .map((st) => st.Sid),
+    ).toEqual(FUNCTION_NAMES.flatMap(() => ['LedgerSignCheckpoints', 'LedgerReadVerifierKey']));
     for (const st of kmsStatements) {
       const via = flat((st.Condition?.StringEquals as Json | undefined)?.['kms:ViaService']);
       expect(via).toMatch(/^(dynamodb|s3|sqs)\.<AWS::Region>\.amazonaws\.com$/);
@@ -561,6 +586,11 @@ describe('outputs', () => {
         'GovernanceBucketName',
         'IdempotencyTableName',
         'KeyArn',
+        'LedgerAnchorBucketName',
+        'LedgerOrigin',
+        'LedgerSigningKeyArn',
+        'LedgerTableName',
+        'LedgerTilesBucketName',
         'ModelRegistryGateFunctionName',
       ].sort(),
     );

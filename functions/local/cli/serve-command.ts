@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LocalReportService, openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { createLocalServer } from '../http/server.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -18,15 +19,27 @@ export function registerServeCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${options.port}: expected 0-65535`);
       const runtime = openLocalRuntimeAt(options.dataDir);
+      const reportContext = await openLocalReportContext(options.dataDir, runtime);
+      let bound = port;
+      runtime.reports = new LocalReportService({
+        dataDir: options.dataDir,
+        sources: reportContext.sources,
+        signer: reportContext.signer,
+        baseUrl: () => `http://${options.host}:${bound}`,
+      });
       // Creates the token signing key on first use, so tokens made from now on verify.
       const server = createLocalServer(runtime);
       await new Promise<void>((resolve) => server.listen(port, options.host, resolve));
       const address = server.address();
-      const bound = typeof address === 'object' && address ? address.port : port;
+      bound = typeof address === 'object' && address ? address.port : port;
       process.stderr.write(
         `verdict: listening on http://${options.host}:${bound} (data in ${options.dataDir})\n`,
       );
-      const stop = () => server.close(() => runtime.close());
+      const stop = () =>
+        server.close(async () => {
+          await reportContext.close();
+          await runtime.close();
+        });
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
