@@ -3,37 +3,13 @@
  * from `verdict token create`, and schemathesis generating requests from GET /openapi.json. It must find no
  * server errors and no response that violates the documented schemas.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSchemathesis } from '../contract/schemathesis.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
-
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
-  }
-  return env;
-}
-
-function verdict(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: cliEnv(), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+import { listeningUrl, runCli, spawnCli } from '../support/cli.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'verdict-e2e-contract-'));
 const dataDir = join(workDir, 'data');
@@ -42,29 +18,12 @@ let base = '';
 let token = '';
 
 beforeAll(async () => {
-  const demo = await verdict(['demo', '--data-dir', dataDir]);
+  const demo = await runCli(['demo', '--data-dir', dataDir]);
   if (demo.code !== 0) throw new Error(`demo failed:\n${demo.stderr}`);
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: cliEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawnCli(['serve', '--port', '0', '--data-dir', dataDir], ['ignore', 'ignore', 'pipe']);
   server = child;
-  base = await new Promise<string>((resolve, reject) => {
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 30_000);
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr += chunk;
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${port}`);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${stderr}`)));
-  });
-  const created = await verdict([
+  base = await listeningUrl(child);
+  const created = await runCli([
     'token',
     'create',
     '--role',

@@ -2,23 +2,14 @@
  * `verdict bias` as a user runs it: exact JSON on stdout (and nothing else there), exit 0; bad input
  * exits 2 with what is wrong and where on stderr.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CliRun, ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const EXIT = { ok: 0, badInput: 2 } as const;
-
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('POWERTOOLS_')) delete env[key];
-  return env;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-e2e-bias-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,25 +20,9 @@ function write(name: string, content: string | object): string {
   return path;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const bias = (...args: string[]) => runCli(['bias', ...args], { cwd: dir });
 
-function bias(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, 'bias', ...args],
-      { cwd: dir, env: cliEnv(), timeout: 60_000 },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-function ok(run: Run): unknown {
+function ok(run: CliRun): unknown {
   expect(run.stderr).toBe('');
   expect(run.code, run.stderr).toBe(EXIT.ok);
   return JSON.parse(run.stdout);

@@ -2,50 +2,20 @@
  * `verdict classify` as a user runs it: the classification JSON on stdout (and nothing else there), exit 0;
  * exit 2 with every validation error of an invalid profile, or with the usage problem, on stderr.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classificationSchema } from '../../functions/gates/profile/classification.ts';
+import { ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const EXIT = { ok: 0, badInput: 2 } as const;
-
-/** The environment a user's shell would give the CLI: none of the quiet-logging settings vitest adds. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
-  }
-  return env;
-}
 
 const inputs = mkdtempSync(join(tmpdir(), 'verdict-e2e-classify-'));
 afterAll(() => rmSync(inputs, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function classify(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, 'classify', ...args],
-      { cwd: inputs, env: cliEnv(), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const classify = (args: string[]) => runCli(['classify', ...args], { cwd: inputs });
 
 function write(name: string, content: unknown): string {
   const path = join(inputs, name);

@@ -2,7 +2,6 @@
  * `verdict gate` as a user runs it: exit codes, the decision on stdout (and nothing else there), and the
  * messages on stderr for bad input. It runs offline in memory, so it writes nothing to disk.
  */
-import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -14,24 +13,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../functions/gates/decision.ts';
+import { type CliRun, ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const EVENT = join(ROOT, 'test/fixtures/events/sagemaker-model-package-state-change.json');
 const EXIT = { ok: 0, badInput: 2, deny: 3 } as const;
-
-/** The environment a user's shell would give the CLI: none of the quiet-logging settings vitest adds. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
-  }
-  return env;
-}
 
 const inputs = mkdtempSync(join(tmpdir(), 'verdict-e2e-gate-inputs-'));
 /** The CLI's working directory: `gate` must leave it as empty as it found it (no `.verdict/`). */
@@ -42,28 +30,11 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gate(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, 'gate', ...args],
-      { cwd, env: cliEnv(), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** `verdict gate` as a user's shell runs it: without vitest's quiet-logging settings, so the CLI's defaults apply. */
+const gate = (args: string[]) => runCli(['gate', ...args], { cwd });
 
 /** stdout must be exactly one JSON document: the decision. */
-function decisionOf(run: Run): Decision {
+function decisionOf(run: CliRun): Decision {
   return JSON.parse(run.stdout) as Decision;
 }
 

@@ -3,40 +3,21 @@
  * is found, exit 2 with a clear message for an unreadable or unsupported file or a bad option, and never
  * a value it found, on stdout or stderr.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PiiScanReport } from '../../functions/gates/pii/scanner.ts';
+import { ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const PARQUET = join(ROOT, 'test/fixtures/pii/customers.parquet');
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-e2e-scan-pii-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function scan(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, 'scan-pii', ...args],
-      { cwd: dir, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** Unlike the other CLI tests this one keeps vitest's environment (quiet logging included), as it always has. */
+const scan = (args: string[]) =>
+  runCli(['scan-pii', ...args], { cwd: dir, env: process.env, maxBuffer: 64 * 1024 * 1024 });
 
 function write(name: string, content: string): string {
   const path = join(dir, name);

@@ -6,7 +6,7 @@
  * moto has no Ed25519 KMS keys (ECC_NIST_EDWARDS25519): the ledgers here sign with a file-style Ed25519 key;
  * the KMS signer is tested in ledger-kms-signer.test.ts.
  */
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
@@ -40,12 +40,15 @@ import {
 } from '../../functions/adapters/aws/ledger-table-schema.ts';
 import { MemoryLedgerStore } from '../../functions/adapters/local/ledger-memory-store.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
+import { integrate } from '../../functions/ledger/core/integrate.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
 import { parseNote, signNote } from '../../functions/ledger/core/signed-note.ts';
+import { prepareEntry } from '../../functions/ledger/entry.ts';
 import { forgetSubject } from '../../functions/ledger/erasure.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { Ledger } from '../../functions/ledger/ledger.ts';
 import { PersonalData, SubjectForgottenError } from '../../functions/ledger/personal-data.ts';
+import type { PreparedEntry } from '../../functions/ledger/ports/ledger-store.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { exported, logSigner, note, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
 
@@ -245,6 +248,28 @@ describe('appending to DynamoDB + S3', () => {
       logKeys: [logSigner().verifierKey, logSigner(2).verifierKey],
     });
     expect(report.problems).toEqual([]);
+  });
+
+  it('commits a batch larger than one transaction in parts, in order', async () => {
+    const r = await createLedgerResources();
+    const { store } = await open(r);
+    const prepared = range(0, 150).map((i) => prepareEntry(note(i)));
+    const results = await store.sequence([...prepared, prepared[3] as PreparedEntry], integrate);
+    expect(results.map((x) => x.index)).toEqual([...range(0, 150), 3]);
+    expect(results.at(-1)?.created).toBe(false);
+    expect((await store.head()).size).toBe(150);
+    const batches = await shared.dynamodb.send(
+      new QueryCommand({
+        TableName: r.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'BATCH' } },
+      }),
+    );
+    expect(batches.Items?.map((item) => [Number(item.first?.N), Number(item.count?.N)])).toEqual([
+      [0, MAX_TRANSACTION_ENTRIES],
+      [MAX_TRANSACTION_ENTRIES, 150 - MAX_TRANSACTION_ENTRIES],
+    ]);
+    expect((await store.entry(149))?.id).toBe('note/149');
   });
 
   it('refuses an entry a C2SP bundle cannot hold (uint16 length)', async () => {

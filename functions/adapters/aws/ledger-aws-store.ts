@@ -210,7 +210,10 @@ export class AwsLedgerStore implements LedgerStore {
   readonly #now: () => Date;
   /** A tree size whose tiles this process knows are published (so are those of every smaller size). */
   #publishedSize = 0;
-  /** What this instance went through: transactions that lost the head to another writer, batches it published for a writer that stopped before publishing them. */
+  /**
+   * What this instance went through: transactions that lost the head to another writer, and batches it
+   * published for a writer that stopped before publishing them.
+   */
   readonly stats = { lostRaces: 0, repairedBatches: 0 };
 
   constructor(options: AwsLedgerStoreOptions) {
@@ -266,6 +269,7 @@ export class AwsLedgerStore implements LedgerStore {
         await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(lost, 6)));
         continue;
       }
+      lost = 0;
       for (const [i, entry] of fresh.entries())
         resolved.set(entry.id, {
           id: entry.id,
