@@ -4,7 +4,7 @@
  */
 import type { EventPattern } from './events/event-pattern.ts';
 
-export type FunctionName = 'model-registry-gate';
+export type FunctionName = 'model-registry-gate' | 'report-worker';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -12,6 +12,8 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /** Lambda's /tmp, in MB (512 to 10240); default 512. */
+  ephemeralStorageMb?: number;
 }
 
 export interface Route {
@@ -29,6 +31,15 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Gates new model package versions in the SageMaker Model Registry',
     timeoutSeconds: 60,
     memoryMb: 1024,
+  },
+  'report-worker': {
+    entry: 'functions/reports/handler.ts',
+    description: 'Builds requested compliance reports into the Object Lock reports bucket',
+    // Lambda's maximum: a report streams every decision of its period and stays in one invocation.
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    // The report file is written to /tmp while it is hashed, then uploaded.
+    ephemeralStorageMb: 4096,
   },
 };
 
@@ -56,5 +67,13 @@ export const routes: readonly Route[] = [
     bus: 'default',
     pattern: modelPackagePendingApproval,
     target: 'model-registry-gate',
+  },
+  {
+    // REPORT_REQUESTED_EVENT in functions/reports/report-job.ts (kept literal: the route table stays light).
+    id: 'report-requested',
+    description: 'A report job recorded by the auditor API (POST /reports) is built by the report worker',
+    bus: 'verdict',
+    pattern: { source: ['verdict'], 'detail-type': ['Verdict Report Requested'] },
+    target: 'report-worker',
   },
 ];

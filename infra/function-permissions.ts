@@ -12,6 +12,7 @@ import {
   ACCESS_KEY_PREFIX,
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
+import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-signer.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
 import type { FunctionName } from '../functions/routes.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
@@ -39,6 +40,12 @@ export type Capability =
   | 'reports:start'
   /** s3:GetObject on the reports bucket, to sign time-limited download links. */
   | 'reports:download'
+  /** The report worker's side of a job: read it, claim it, record progress and outcome (no new jobs). */
+  | 'reports:build'
+  /** s3:PutObject (+ PutObjectRetention) of reports in the reports bucket, in Object Lock COMPLIANCE mode only. */
+  | 'reports:archive'
+  /** kms:Sign (ED25519_SHA_512, RAW) and GetPublicKey on the ledger's signing key, to sign report manifests. */
+  | 'reports:sign'
   /** Append to the audit ledger: conditional writes only, sign and anchor checkpoints (LedgerStorage.grantAppend). */
   | 'ledger:append'
   /** Read the audit ledger: entries, tiles, checkpoints, proofs (LedgerStorage.grantRead). */
@@ -55,6 +62,8 @@ export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> 
     'decisions:publish',
     'ledger:append',
   ],
+  // Reads decisions, exceptions and the ledger; writes only report jobs and locked report objects.
+  'report-worker': ['decisions:read', 'ledger:read', 'reports:build', 'reports:archive', 'reports:sign'],
 };
 
 /** The auditor API: reads decisions, exceptions and the registry; writes only its access log and report jobs. */
@@ -65,6 +74,7 @@ export const API_CAPABILITIES: readonly Capability[] = [
   'access-log:append',
   'reports:start',
   'reports:download',
+  'ledger:read',
 ];
 
 /** The `source` of every event Verdict publishes (the gates' DECISION_EVENT.source). */
@@ -250,6 +260,57 @@ export function grantCapabilities(
     );
   }
 
+  if (has('reports:build')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'BuildReportJobs',
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        resources: [t.reportJobsTable.tableArn],
+      }),
+    );
+  }
+
+  if (has('reports:archive')) {
+    // Object Lock parameters on a PUT need s3:PutObjectRetention too; the condition refuses any other mode.
+    add(
+      new iam.PolicyStatement({
+        sid: 'ArchiveReports',
+        actions: ['s3:PutObject', 's3:PutObjectRetention'],
+        resources: [`${t.reportsBucket.bucketArn}/*`],
+        conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'EncryptArchivedReports',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [t.key.keyArn],
+        conditions: via('s3'),
+      }),
+    );
+  }
+
+  if (has('reports:sign')) {
+    if (!t.ledger) throw new Error('reports:sign needs the LedgerStorage target (its signing key)');
+    add(
+      new iam.PolicyStatement({
+        sid: 'SignReportManifests',
+        actions: ['kms:Sign'],
+        resources: [t.ledger.signingKey.keyArn],
+        conditions: {
+          StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM, 'kms:MessageType': 'RAW' },
+        },
+      }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'ReadManifestVerifierKey',
+        actions: ['kms:GetPublicKey'],
+        resources: [t.ledger.signingKey.keyArn],
+      }),
+    );
+  }
+
   if (has('idempotency:use')) {
     add(
       new iam.PolicyStatement({
@@ -260,7 +321,7 @@ export function grantCapabilities(
     );
   }
 
-  if (usesDecisions || has('idempotency:use') || has('reports:start')) {
+  if (usesDecisions || has('idempotency:use') || has('reports:start') || has('reports:build')) {
     add(
       new iam.PolicyStatement({
         sid: 'UseTableKey',

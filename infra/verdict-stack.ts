@@ -15,7 +15,7 @@ import { AuditorApi } from './constructs/auditor-api.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
 import { checkpointRetentionDaysFromContext, LedgerStorage } from './constructs/ledger-storage.ts';
-import { VerdictFunction } from './constructs/verdict-function.ts';
+import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function.ts';
 import {
   API_CAPABILITIES,
   type Capability,
@@ -106,14 +106,38 @@ export class VerdictStack extends Stack {
       modelPackageGroupPrefix: config.modelPackageGroupPrefix,
     };
 
+    // What each function's package and environment carry beyond its spec; a new function must say here.
+    const setup: Record<
+      FunctionName,
+      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts'>
+    > = {
+      'model-registry-gate': {
+        environment,
+        policyBundlePath: props.policyBundlePath ?? DEFAULT_POLICY_BUNDLE_PATH,
+      },
+      'report-worker': {
+        environment: {
+          ...this.ledger.environment(),
+          VERDICT_ENVIRONMENT: config.environment,
+          VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
+          VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
+          VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
+          VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
+          POWERTOOLS_SERVICE_NAME: 'verdict-reports',
+          POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        },
+        pdfFonts: true,
+      },
+    };
+
     const built: Partial<Record<FunctionName, VerdictFunction>> = {};
     for (const name of Object.keys(functions) as FunctionName[]) {
       const gate = new VerdictFunction(this, pascalCase(name), {
         name,
         spec: functions[name],
         key,
-        policyBundlePath: props.policyBundlePath ?? DEFAULT_POLICY_BUNDLE_PATH,
-        environment,
+        ...setup[name],
         retainData: config.retainData,
       });
       grantCapabilities(gate.role, FUNCTION_CAPABILITIES[name], targets);
@@ -142,6 +166,7 @@ export class VerdictStack extends Stack {
         VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
         VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
         VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
+        ...this.ledger.environment(),
         POWERTOOLS_SERVICE_NAME: 'verdict-api',
         POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -244,6 +269,14 @@ export class VerdictStack extends Stack {
         id: 'AwsSolutions-IAM5',
         reason:
           's3:GetObject on the objects of the reports bucket only, to presign download links: report keys are only known when a job finishes.',
+        appliesTo: [`Resource::${flatten(this, this.storage.reportsBucket.bucketArn)}/*`],
+      });
+    }
+    if (capabilities.includes('reports:archive')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          's3:PutObject and s3:PutObjectRetention on the objects of the reports bucket only, in Object Lock COMPLIANCE mode only: each report key is made from its job id when the job runs.',
         appliesTo: [`Resource::${flatten(this, this.storage.reportsBucket.bucketArn)}/*`],
       });
     }

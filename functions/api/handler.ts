@@ -1,6 +1,7 @@
 /** Lambda entry point of the auditor API: AWS adapters, created once per cold start. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AwsReportService } from '../adapters/aws/aws-report-service.ts';
@@ -8,10 +9,13 @@ import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
+import { awsLedgerOptionsFromEnvironment, openAwsLedger } from '../adapters/aws/ledger-aws.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
+import { ledgerReader } from '../ledger/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
+import { once } from '../shared/once.ts';
 import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
 import { createApiHandler } from './create-handler.ts';
@@ -44,8 +48,21 @@ function reportService(): ReportService | undefined {
 }
 const reports = reportService();
 
-// The ledger is wired when its AWS store lands: until then the ledger routes answer 503 "not configured".
+/** Read-only: the API signs and writes nothing in the ledger, and reads up to its newest published size. */
+const ledger = ledgerReader(
+  once(async () => {
+    const clients = {
+      dynamodb,
+      s3: tracer.captureAWSv3Client(new S3Client({})),
+      kms: tracer.captureAWSv3Client(new KMSClient({})),
+    };
+    return (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, process.env, { readOnly: true })))
+      .ledger;
+  }),
+);
+
 export const handler = createApiHandler({
+  ledger,
   decisions: records,
   exceptions: records,
   models: new SageMakerModelCatalog(

@@ -18,9 +18,9 @@ import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempoten
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { type DecisionLedger, LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
+import { ledgerAudit } from '../ledger/ledger-audit.ts';
+import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { ledgerReader } from '../ledger/ledger-reader.ts';
-import type { ActionLog } from '../ports/action-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
@@ -69,11 +69,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       ? openLocalLedger({ dataDir: options.dataDir })
       : openMemoryLedger().then((l) => ({ ledger: l, close: () => l.close() })),
   );
-  const audit: DecisionLedger & ActionLog = {
-    recordDecision: async (decision) => (await ledger()).ledger.recordDecision(decision),
-    recordRejection: async (rejection) => (await ledger()).ledger.recordRejection(rejection),
-    recordAction: async (action) => (await ledger()).ledger.recordAction(action),
-  };
+  const audit = ledgerAudit(async () => (await ledger()).ledger);
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const objects = new FilesystemObjectStore(options.objectsDir);
@@ -94,11 +90,16 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   });
   const handlers: Record<FunctionName, (event: unknown, context: Context) => Promise<unknown>> = {
     'model-registry-gate': (event, context) => modelRegistryGate(event, context),
+    // Locally nothing publishes report requests: `verdict serve` builds reports in-process (LocalReportService).
+    'report-worker': async () => {
+      throw new Error('the report worker runs in AWS; locally, verdict serve builds reports in-process');
+    },
   };
   const invoke = (name: FunctionName, event: unknown) =>
     handlers[name](event, localLambdaContext(name, functions[name].timeoutSeconds));
   const bus = new InProcessEventBus(routes, {
     'model-registry-gate': (event: unknown) => invoke('model-registry-gate', event),
+    'report-worker': (event: unknown) => invoke('report-worker', event),
   });
 
   const accessLog = new SqliteAccessLog(db);

@@ -1,12 +1,14 @@
 /**
- * One Verdict Lambda function (a gate of `functions` in functions/routes.ts, or the auditor API): an ESM
+ * One Verdict Lambda function (an entry of `functions` in functions/routes.ts, or the auditor API): an ESM
  * bundle built with the local esbuild (no Docker), its own role (no managed policies), a KMS-encrypted log
- * group kept a year and X-Ray tracing. A gate's bundle carries the OPA policy bundle, and its failed async
- * invocations go to an SQS destination; the API, invoked synchronously, needs neither.
+ * group kept a year and X-Ray tracing. A gate's bundle carries the OPA policy bundle, the report worker's
+ * the font metrics pdfkit reads; functions invoked asynchronously (by rules) send failed invocations to an
+ * SQS destination; the API, invoked synchronously, needs none.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf.ts';
 import type { FunctionSpec } from '../../functions/routes.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
@@ -27,6 +30,14 @@ export const POLICY_BUNDLE_RUNTIME_PATH = `/var/task/${POLICY_BUNDLE_IN_PACKAGE}
 /** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Where the bundle carries pdfkit's standard font metrics: `<bundle dir>/data/` (see formats/pdf.ts). */
+export const PDFKIT_FONTS_IN_PACKAGE = 'data';
+
+/** node_modules/pdfkit/js/data, wherever npm put pdfkit. */
+export function pdfkitFontDirectory(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('pdfkit/package.json')), 'js', 'data');
+}
 
 /** Lambda's own retries of a failed asynchronous invocation (0-2), and how long an event may wait. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
@@ -51,6 +62,11 @@ export interface VerdictFunctionProps {
   key: kms.IKey;
   /** The OPA bundle copied into the package (a gate); must exist whenever this stack is bundled. */
   policyBundlePath?: string;
+  /**
+   * Renders PDFs with pdfkit (the report worker): the bundle gets PDFKIT_DIRNAME_BANNER and pdfkit's
+   * standard font metrics (PDFKIT_FONT_FILES) in `<bundle dir>/data/`. Default false.
+   */
+  pdfFonts?: boolean;
   /** Invoked asynchronously (EventBridge): retries and a failure queue. Default true. */
   asyncInvocation?: boolean;
   environment: Record<string, string>;
@@ -70,6 +86,27 @@ export class VerdictFunction extends Construct {
     const stack = Stack.of(this);
     const policyBundle =
       props.policyBundlePath === undefined ? undefined : policyBundleSource(this, props.policyBundlePath);
+    const pdfFonts = props.pdfFonts ? projectPath(pdfkitFontDirectory()) : undefined;
+    const source = (file: { path: string; isInsideProject: boolean }, inputDir: string) =>
+      file.isInsideProject ? `${inputDir}/${file.path}` : file.path;
+    const afterBundling = (inputDir: string, outputDir: string): string[] => [
+      ...(policyBundle
+        ? [
+            `test -f "${source(policyBundle, inputDir)}" || { echo "${missingPolicyBundleMessage(source(policyBundle, inputDir)).replaceAll('`', '')}" >&2; exit 1; }`,
+            `mkdir -p "${outputDir}/policy"`,
+            `cp "${source(policyBundle, inputDir)}" "${outputDir}/${POLICY_BUNDLE_IN_PACKAGE}"`,
+          ]
+        : []),
+      ...(pdfFonts
+        ? [
+            `mkdir -p "${outputDir}/${PDFKIT_FONTS_IN_PACKAGE}"`,
+            ...PDFKIT_FONT_FILES.map(
+              (font) =>
+                `cp "${source(pdfFonts, inputDir)}/${font}" "${outputDir}/${PDFKIT_FONTS_IN_PACKAGE}/${font}"`,
+            ),
+          ]
+        : []),
+    ];
 
     // An explicit role without AWSLambdaBasicExecutionRole: logs are granted on this function's group only.
     this.role = new iam.Role(this, 'Role', {
@@ -93,6 +130,9 @@ export class VerdictFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
+      ...(spec.ephemeralStorageMb !== undefined && {
+        ephemeralStorageSize: Size.mebibytes(spec.ephemeralStorageMb),
+      }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -116,25 +156,12 @@ export class VerdictFunction extends Construct {
         sourcesContent: false,
         forceDockerBundling: false,
         mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
+        banner: pdfFonts ? `${ESM_REQUIRE_BANNER} ${PDFKIT_DIRNAME_BANNER}` : ESM_REQUIRE_BANNER,
         // Bundle the AWS SDK too: the deployed code runs the SDK versions it was tested with, not whatever
         // the runtime ships that day. Decisions must be reproducible from the package alone.
         externalModules: [],
-        ...(policyBundle && {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => {
-              const source = policyBundle.isInsideProject
-                ? `${inputDir}/${policyBundle.path}`
-                : policyBundle.path;
-              return [
-                `test -f "${source}" || { echo "${missingPolicyBundleMessage(source).replaceAll('`', '')}" >&2; exit 1; }`,
-                `mkdir -p "${outputDir}/policy"`,
-                `cp "${source}" "${outputDir}/${POLICY_BUNDLE_IN_PACKAGE}"`,
-              ];
-            },
-          },
+        ...((policyBundle || pdfFonts) && {
+          commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling },
         }),
       },
     });
@@ -207,6 +234,11 @@ function policyBundleSource(scope: Construct, path: string): { path: string; isI
   if (Stack.of(scope).bundlingRequired && !existsSync(path)) {
     throw new MissingPolicyBundleError(path);
   }
+  return projectPath(path);
+}
+
+/** A path as the bundling hooks see it: relative to the project root when inside it, else absolute. */
+function projectPath(path: string): { path: string; isInsideProject: boolean } {
   const fromRoot = relative(REPO_ROOT, path);
   const isInsideProject = fromRoot !== '' && !fromRoot.startsWith('..') && !isAbsolute(fromRoot);
   return isInsideProject

@@ -28,7 +28,7 @@ function ok(run: CliRun): unknown {
   return JSON.parse(run.stdout);
 }
 
-function badInput(run: Run, ...messages: string[]): void {
+function badInput(run: CliRun, ...messages: string[]): void {
   expect(run.stdout).toBe('');
   expect(run.code, run.stderr).toBe(EXIT.badInput);
   for (const m of messages) expect(run.stderr).toContain(m);

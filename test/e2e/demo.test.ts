@@ -4,13 +4,12 @@
  * over HTTP. The last part drives the HTTP API in-process, where the test can register a model in the
  * embedded registry itself.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/token-signing-key.ts';
 import { issueToken } from '../../functions/api/auth/bearer-tokens.ts';
@@ -19,41 +18,13 @@ import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/gover
 import { createLocalServer } from '../../functions/local/http/server.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../../functions/local/runtime.ts';
 import type { DecisionPage } from '../../functions/ports/decision-store.ts';
+import { type CliRun, listeningUrl, ROOT, runCli, spawnCli } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const BUNDLE = join(ROOT, 'policies/build/bundle.tar.gz');
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
-/** The environment a user's shell would give the CLI: none of the quiet-logging settings vitest adds. */
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
-  }
-  return env;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function verdict(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: cliEnv(), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const verdict = (args: string[]) => runCli(args, { maxBuffer: 16 * 1024 * 1024 });
 
 /** The lines of the demo's report about one model: from its heading to the next blank line. */
 function section(output: string, group: string): string {
@@ -110,8 +81,8 @@ const jsonDataDir = join(workDir, 'data-json');
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('verdict demo, then verdict serve on its data', () => {
-  let text: Run;
-  let json: Run;
+  let text: CliRun;
+  let json: CliRun;
   let server: ChildProcess | undefined;
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   let base = '';
@@ -188,30 +159,10 @@ describe('verdict demo, then verdict serve on its data', () => {
   });
 
   it('verdict serve --port 0 listens on an ephemeral port and announces it on stderr', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], {
-      cwd: ROOT,
-      env: cliEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(['serve', '--port', '0', '--data-dir', dataDir], ['ignore', 'pipe', 'pipe']);
     server = child;
     exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    base = await new Promise<string>((resolve, reject) => {
-      let stderr = '';
-      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 30_000);
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (chunk: string) => {
-        stderr += chunk;
-        const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
-        if (port) {
-          clearTimeout(timer);
-          resolve(`http://127.0.0.1:${port}`);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`serve exited with ${code}:\n${stderr}`));
-      });
-    });
+    base = await listeningUrl(child);
     expect(Number(new URL(base).port)).toBeGreaterThan(0);
   });
 

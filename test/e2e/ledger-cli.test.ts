@@ -2,49 +2,23 @@
  * The ledger as an auditor and an operator use it: `verdict ledger` and `verdict forget` end to end, two
  * writer processes racing on one log, and a writer killed with SIGKILL mid-stream.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalLedger } from '../../functions/adapters/local/ledger-local.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
 import { parseNote } from '../../functions/ledger/core/signed-note.ts';
+import { ROOT, runCli, userEnv } from '../support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = path.join(ROOT, 'bin/verdict.js');
 const EXIT = { ok: 0, badInput: 2, verifyFailed: 3 } as const;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-e2e-ledger-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env))
-    if (key.startsWith('POWERTOOLS_') || key.startsWith('VERDICT_')) delete env[key];
-  return env;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function verdict(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: work, env: cliEnv(), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+const verdict = (args: string[]) => runCli(args, { cwd: work, env: userEnv({ allVerdict: true }) });
 
 const b64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'));
 
@@ -225,7 +199,7 @@ function startWriter(dataDir: string, name: string, count: number, concurrency: 
     ['--import', 'tsx', writerScript(), dataDir, name, String(count), String(concurrency)],
     {
       cwd: ROOT,
-      env: cliEnv(),
+      env: userEnv({ allVerdict: true }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

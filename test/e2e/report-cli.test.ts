@@ -3,49 +3,21 @@
  * format, progress on stderr, the signed manifest next to the report, verify passing and then failing
  * (exit 3) on a one-byte change, and bad arguments exiting 2 with what is wrong.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
+import { runCli } from '../support/cli.ts';
 import { pdfText } from '../unit/reports/tools.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'bin/verdict.js');
 const EXIT = { ok: 0, badInput: 2, tampered: 3 } as const;
 
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-report-'));
 const dataDir = join(work, 'data');
 
-function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const key of Object.keys(env))
-    if (key.startsWith('POWERTOOLS_') || key === 'VERDICT_DATA_DIR') delete env[key];
-  return env;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function verdict(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: work, env: cliEnv(), timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const verdict = (args: string[]) => runCli(args, { cwd: work, timeout: 90_000 });
 
 const report = (args: string[]) => verdict(['report', ...args, '--data-dir', dataDir]);
 

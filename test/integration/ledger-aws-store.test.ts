@@ -9,12 +9,10 @@
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
-  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -34,10 +32,7 @@ import {
   MAX_TRANSACTION_ENTRIES,
 } from '../../functions/adapters/aws/ledger-aws-store.ts';
 import { DynamoDbSubjectKeyStore } from '../../functions/adapters/aws/ledger-subject-keys.ts';
-import {
-  LEDGER_TABLE_KEYS,
-  SUBJECT_KEYS_TABLE_KEYS,
-} from '../../functions/adapters/aws/ledger-table-schema.ts';
+import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
 import { MemoryLedgerStore } from '../../functions/adapters/local/ledger-memory-store.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { integrate } from '../../functions/ledger/core/integrate.ts';
@@ -50,6 +45,10 @@ import { Ledger } from '../../functions/ledger/ledger.ts';
 import { PersonalData, SubjectForgottenError } from '../../functions/ledger/personal-data.ts';
 import type { PreparedEntry } from '../../functions/ledger/ports/ledger-store.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
+import {
+  createLedgerResources as createSharedLedgerResources,
+  type LedgerResources,
+} from '../support/ledger-resources.ts';
 import { exported, logSigner, note, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
 
 const endpoint = inject('motoEndpoint');
@@ -62,38 +61,10 @@ const shared = clients();
 
 afterAll(removeTempDirs);
 
-interface Resources {
-  table: string;
-  tiles: string;
-  anchor: string;
-}
+type Resources = LedgerResources;
 
-async function createLedgerResources(): Promise<Resources> {
-  const r = {
-    table: uniqueName('verdict-ledger'),
-    tiles: uniqueName('verdict-ledger-tiles'),
-    anchor: uniqueName('verdict-ledger-anchor'),
-  };
-  await shared.dynamodb.send(
-    new CreateTableCommand({
-      TableName: r.table,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: LEDGER_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: LEDGER_TABLE_KEYS.sortKey, AttributeType: 'S' },
-      ],
-    }),
-  );
-  await shared.s3.send(new CreateBucketCommand({ Bucket: r.tiles }));
-  await shared.s3.send(
-    new PutBucketVersioningCommand({ Bucket: r.tiles, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
-  await shared.s3.send(new CreateBucketCommand({ Bucket: r.anchor, ObjectLockEnabledForBucket: true }));
-  return r;
+function createLedgerResources(): Promise<Resources> {
+  return createSharedLedgerResources(shared);
 }
 
 function open(r: Resources, overrides: Partial<AwsLedgerOptions> = {}) {

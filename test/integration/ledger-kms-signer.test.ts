@@ -1,11 +1,3 @@
-/**
- * The KMS checkpoint signer. moto 5.2.5 has no ECC_NIST_EDWARDS25519 keys (CreateKey rejects the key spec),
- * so KMS is mocked here (aws-sdk-client-mock): GetPublicKey answers with the DER public key of a known
- * Ed25519 key (the seed of RFC 8032 section 7.1, test 1) and Sign with what node:crypto signs with that key,
- * which is what KMS returns for ED25519_SHA_512 with MessageType RAW (pure Ed25519, a 64-byte R || S). The
- * emulator is used for what it has: a P-256 signing key, which the signer must refuse.
- */
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import {
   CreateKeyCommand,
   GetPublicKeyCommand,
@@ -13,7 +5,6 @@ import {
   KMSClient,
   SignCommand,
 } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import {
   ed25519PublicKeyFromSpki,
@@ -28,41 +19,29 @@ import { checkSignatures, parseNote } from '../../functions/ledger/core/signed-n
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { Ledger } from '../../functions/ledger/ledger.ts';
 import { awsClientConfig } from '../support/aws-clients.ts';
+import {
+  KMS_KEY_ARN,
+  kmsPublicKeySpki,
+  mockKmsEd25519Key,
+  RFC8032_TEST1_SEED,
+} from '../support/kms-ed25519.ts';
 import { exported, note, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
 
 afterAll(removeTempDirs);
 
-// RFC 8032 section 7.1, TEST 1.
-const SEED = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
 const PUBLIC_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
 const EMPTY_MESSAGE_SIGNATURE =
   'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b';
+const SEED = RFC8032_TEST1_SEED;
+const KEY_ARN = KMS_KEY_ARN;
 
-const privateKey = createPrivateKey({
-  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), SEED]),
-  format: 'der',
-  type: 'pkcs8',
-});
-const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-
-const kms = mockClient(KMSClient);
+const spki = kmsPublicKeySpki;
+let kms = mockKmsEd25519Key();
 afterEach(() => kms.reset());
 
 function ed25519Key(overrides: Partial<GetPublicKeyCommandOutput> = {}) {
-  kms.on(GetPublicKeyCommand).resolves({
-    KeyId: KEY_ARN,
-    KeySpec: 'ECC_NIST_EDWARDS25519',
-    KeyUsage: 'SIGN_VERIFY',
-    SigningAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'],
-    PublicKey: new Uint8Array(spki),
-    ...overrides,
-  });
-  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
-    KeyId: KEY_ARN,
-    SigningAlgorithm: 'ED25519_SHA_512',
-    Signature: new Uint8Array(sign(null, input.Message, privateKey)),
-  }));
+  kms.restore();
+  kms = mockKmsEd25519Key(overrides);
 }
 
 describe('KmsSigner', () => {

@@ -36,6 +36,7 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
@@ -62,6 +63,7 @@ import {
   REJECTION_SORT_KEY,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
+import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
 import {
   type ModelPackageStateChange,
   modelPackageStateChangeEvent,
@@ -74,6 +76,8 @@ import { GATE } from '../../functions/gates/model-registry/model-registry-gate.t
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
+import { KMS_KEY_ARN, mockKmsEd25519Key } from '../support/kms-ed25519.ts';
+import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 
 const endpoint = inject('motoEndpoint');
 const BUNDLE = fileURLToPath(new URL('../../policies/build/bundle.tar.gz', import.meta.url));
@@ -112,9 +116,17 @@ const handlerEnvironment = {
   VERDICT_EVENT_BUS_NAME: names.bus,
   VERDICT_POLICY_BUNDLE: BUNDLE,
 };
+const LEDGER_ORIGIN = 'verdict.test/ledger';
 const savedEnvironment = Object.fromEntries(
-  [...Object.keys(handlerEnvironment), 'AWS_SESSION_TOKEN', 'AWS_PROFILE'].map((k) => [k, process.env[k]]),
+  [
+    ...Object.keys(handlerEnvironment),
+    ...Object.values(LEDGER_ENVIRONMENT),
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+  ].map((k) => [k, process.env[k]]),
 );
+let ledger: LedgerResources;
+let kms: ReturnType<typeof mockKmsEd25519Key>;
 
 function setEnvironment(values: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(values)) {
@@ -337,10 +349,23 @@ beforeAll(async () => {
 
   await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
 
+  // The audit ledger: DynamoDB + S3 in the emulator; its Ed25519 signing key is answered at the SDK level,
+  // because the emulator has no Ed25519 KMS keys.
+  ledger = await createLedgerResources({ dynamodb, s3 });
+  kms = mockKmsEd25519Key();
+  setEnvironment({
+    [LEDGER_ENVIRONMENT.tableName]: ledger.table,
+    [LEDGER_ENVIRONMENT.tilesBucket]: ledger.tiles,
+    [LEDGER_ENVIRONMENT.anchorBucket]: ledger.anchor,
+    [LEDGER_ENVIRONMENT.signingKeyId]: KMS_KEY_ARN,
+    [LEDGER_ENVIRONMENT.origin]: LEDGER_ORIGIN,
+  });
+
   handler = await importHandler();
 });
 
 afterAll(() => {
+  kms.restore();
   setEnvironment(savedEnvironment);
   vi.resetModules();
 });
@@ -670,5 +695,29 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
     expect(after.ModelApprovalStatus).toBe('Rejected');
     expect(after.ApprovalDescription).toContain(`Verdict deny ${decisionId}: gate.policy_unavailable`);
     expect(await deliveredFor(decisionId)).toHaveLength(1);
+  });
+});
+
+describe('audit ledger in AWS', () => {
+  it('holds every recorded decision, before the actions it caused, in a log that verifies', async () => {
+    const reader = await openAwsLedger({
+      tableName: ledger.table,
+      tilesBucket: ledger.tiles,
+      origin: LEDGER_ORIGIN,
+      clients: { dynamodb, s3, kms: new KMSClient(config) },
+      readOnly: true,
+    });
+    try {
+      const { decisions } = await store.list({ limit: 1000 });
+      expect(decisions.length).toBeGreaterThanOrEqual(3);
+      for (const decision of decisions) {
+        const entry = await reader.ledger.findById(`decision/${decision.id}`);
+        expect(entry?.entry).toMatchObject({ type: 'decision', decision: { id: decision.id } });
+        const action = await reader.ledger.findById(`action/events:PutEvents/${decision.id}/succeeded`);
+        expect(action?.index).toBeGreaterThan(entry?.index ?? Number.POSITIVE_INFINITY);
+      }
+    } finally {
+      await reader.close();
+    }
   });
 });

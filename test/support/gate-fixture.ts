@@ -9,11 +9,10 @@ import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decis
 import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../functions/adapters/local/sqlite-idempotency-persistence.ts';
 import type { ModelPackageSnapshot } from '../../functions/events/model-package-event.ts';
-import type { Decision, Rejection } from '../../functions/gates/decision.ts';
 import type { ModelRegistryGateHandlerDeps } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
-import type { ActionRecord } from '../../functions/ledger/entry.ts';
+import { ledgerAudit } from '../../functions/ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../../functions/ledger/ledger-decision-store.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
 import { once } from '../../functions/shared/once.ts';
@@ -35,11 +34,7 @@ export function gateFixture() {
   const registry = new EmbeddedModelRegistry(db, { now: () => FIXED_NOW });
   const objects = new MemoryObjectStore();
   const ledger = once(() => openMemoryLedger('verdict.test/ledger'));
-  const audit = {
-    recordDecision: async (decision: Decision) => (await ledger()).recordDecision(decision),
-    recordRejection: async (rejection: Rejection) => (await ledger()).recordRejection(rejection),
-    recordAction: async (action: ActionRecord) => (await ledger()).recordAction(action),
-  };
+  const audit = ledgerAudit(ledger);
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const published: PublishedEvent[] = [];

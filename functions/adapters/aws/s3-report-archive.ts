@@ -2,6 +2,8 @@
  * Finished reports in the S3 reports bucket, write-once: every report and its signed manifest is put with
  * Object Lock in COMPLIANCE mode (nobody, root included, can delete or overwrite that version before the
  * retention date) and with its SHA-256 checksum, which S3 checks on receipt and keeps with the object.
+ * S3 requires an integrity checksum on a PUT with Object Lock parameters: every put names its algorithm
+ * (`ChecksumAlgorithm: 'SHA256'`) with the precomputed value, so the SDK sends that value and computes none.
  * The bucket must have Object Lock enabled (it can only be turned on when the bucket is created).
  */
 
@@ -53,6 +55,7 @@ export class S3ReportArchive implements ReportArchive {
         Body: createReadStream(report.path),
         ContentLength: report.bytes,
         ContentType: report.contentType,
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: Buffer.from(report.sha256, 'hex').toString('base64'),
         ...lock,
       }),
@@ -64,6 +67,7 @@ export class S3ReportArchive implements ReportArchive {
         Key: `${key}${MANIFEST_SUFFIX}`,
         Body: body,
         ContentType: MANIFEST_CONTENT_TYPE,
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
         ...lock,
       }),

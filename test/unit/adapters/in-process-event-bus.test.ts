@@ -25,14 +25,13 @@ const NOW = new Date('2026-03-01T12:00:00.123Z');
 function busWith(table: readonly Route[], invoke: TargetInvoker = async () => 'ok') {
   const received: BusEvent[] = [];
   let ids = 0;
+  const target: TargetInvoker = async (event) => {
+    received.push(event);
+    return invoke(event);
+  };
   const bus = new InProcessEventBus(
     table,
-    {
-      'model-registry-gate': async (event) => {
-        received.push(event);
-        return invoke(event);
-      },
-    },
+    { 'model-registry-gate': target, 'report-worker': target },
     { region: 'eu-west-1', now: () => NOW, newEventId: () => `event-${++ids}` },
   );
   return { bus, received };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, validatePattern } from '../../../functions/events/event-pattern.ts';
+import { REPORT_REQUESTED_EVENT } from '../../../functions/reports/report-job.ts';
 import { functions, routes, UNGOVERNED_GROUP_PREFIX } from '../../../functions/routes.ts';
 
 type Event = { detail: Record<string, unknown> } & Record<string, unknown>;
@@ -67,5 +68,51 @@ describe('model-package-pending-approval route', () => {
 
   it('still governs groups that only contain the sandbox prefix later in the name', () => {
     expect(matches(withDetail({ ModelPackageGroupName: `credit-${UNGOVERNED_GROUP_PREFIX}v2` }))).toBe(true);
+  });
+});
+
+describe('report-requested route', () => {
+  const reportRoute = routes.find(({ id }) => id === 'report-requested');
+  /** What AwsReportService publishes, as EventBridge delivers it. */
+  const requested = (changes: Record<string, unknown> = {}) => ({
+    version: '0',
+    id: 'e1',
+    source: REPORT_REQUESTED_EVENT.source,
+    'detail-type': REPORT_REQUESTED_EVENT.detailType,
+    account: '123456789012',
+    time: '2026-12-01T00:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail: { jobId: '7f0c6f5e-1d1b-4a57-9a34-0d1f3e1c2b3a' },
+    ...changes,
+  });
+  const matches = (event: unknown) => {
+    if (!reportRoute) throw new Error('route report-requested is missing');
+    return matchesPattern(reportRoute.pattern, event);
+  };
+
+  it('targets the report worker on the verdict bus, which has the whole 15 minutes and 4 GiB of /tmp', () => {
+    expect(reportRoute).toMatchObject({ bus: 'verdict', target: 'report-worker' });
+    expect(reportRoute?.pattern).toEqual({
+      source: [REPORT_REQUESTED_EVENT.source],
+      'detail-type': [REPORT_REQUESTED_EVENT.detailType],
+    });
+    expect(functions['report-worker']).toMatchObject({
+      entry: 'functions/reports/handler.ts',
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+      ephemeralStorageMb: 4096,
+    });
+  });
+
+  it('matches the event the API publishes, and not decisions or other sources', () => {
+    expect(matches(requested())).toBe(true);
+    expect(matches(requested({ 'detail-type': 'Verdict Decision' }))).toBe(false);
+    expect(matches(requested({ source: 'verdict.test' }))).toBe(false);
+  });
+
+  it('is the only route that reaches the report worker, and sees no SageMaker event', () => {
+    expect(routes.filter((r) => r.target === 'report-worker').map((r) => r.id)).toEqual(['report-requested']);
+    expect(matches(sample())).toBe(false);
   });
 });

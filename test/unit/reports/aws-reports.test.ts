@@ -116,6 +116,7 @@ describe('S3ReportArchive', () => {
       Key: 'reports/2026-12/j.csv',
       ContentLength: 5,
       ContentType: 'text/csv; charset=utf-8; header=present',
+      ChecksumAlgorithm: 'SHA256',
       ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: until,
@@ -124,6 +125,7 @@ describe('S3ReportArchive', () => {
       Key: 'reports/2026-12/j.csv.manifest',
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: until,
+      ChecksumAlgorithm: 'SHA256',
       ChecksumSHA256: createHash('sha256').update('manifest\n\n— k sig\n').digest('base64'),
     });
   });
