@@ -67,7 +67,9 @@ type LedgerPositions = NonNullable<ReportSources['ledger']>;
  * positions and no checkpoint: the report says so (`checkpoint: null`) rather than failing; the next call
  * looks again.
  */
-export function readOnlyLedgerPositions(open: () => Promise<Pick<LedgerStore, 'entryById' | 'latestCheckpoint'>>): LedgerPositions {
+export function readOnlyLedgerPositions(
+  open: () => Promise<Pick<LedgerStore, 'entryById' | 'latestCheckpoint'>>,
+): LedgerPositions {
   const store = once(open);
   const orNothing = async <T>(read: (s: Awaited<ReturnType<typeof open>>) => Promise<T>) => {
     let opened: Awaited<ReturnType<typeof open>>;

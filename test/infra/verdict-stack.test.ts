@@ -8,12 +8,17 @@ import {
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DECISION_EVENT } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { readReportWorkerEnvironment } from '../../functions/reports/aws-report-worker.ts';
+import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf.ts';
+import { REPORT_REQUESTED_EVENT } from '../../functions/reports/report-job.ts';
 import { type FunctionName, functions, type Route, routes } from '../../functions/routes.ts';
 import { ruleNameFor, toCdkEventPattern } from '../../infra/constructs/event-routing.ts';
 import {
   ESM_REQUIRE_BANNER,
   missingPolicyBundleMessage,
+  PDFKIT_FONTS_IN_PACKAGE,
   POLICY_BUNDLE_RUNTIME_PATH,
+  pdfkitFontDirectory,
 } from '../../infra/constructs/verdict-function.ts';
 import { DECISION_MUTATING_ACTIONS, VERDICT_EVENT_SOURCE } from '../../infra/function-permissions.ts';
 import { VERDICT_BUS_NAME } from '../../infra/verdict-stack.ts';
@@ -42,6 +47,8 @@ const CUSTOM_CONTEXT = {
   'verdict:retainData': 'false',
 };
 const FUNCTION_NAMES = Object.keys(functions) as FunctionName[];
+/** The functions that evaluate policies: they carry the policy bundle and publish decisions. */
+const GATE_NAMES = FUNCTION_NAMES.filter((name) => name !== 'report-worker');
 
 let policy: ReturnType<typeof standInPolicyBundle>;
 let base: Synthesized;
@@ -329,29 +336,6 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
     });
   });
 
-  it('gets the environment the handler reads', () => {
-    const variables = (functionProps(base, name).Environment as { Variables: Record<string, unknown> })
-      .Variables;
-    const s = base.stack;
-    expect(variables).toEqual({
-      VERDICT_ENVIRONMENT: 'dev',
-      VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
-      VERDICT_IDEMPOTENCY_TABLE: { Ref: logicalIdOf(s, s.storage.idempotencyTable) },
-      VERDICT_EVENT_BUS_NAME: { Ref: logicalIdOf(s, s.verdictBus) },
-      VERDICT_POLICY_BUNDLE: '/var/task/policy/bundle.tar.gz',
-      POWERTOOLS_SERVICE_NAME: 'verdict',
-      POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-      ...s.resolve(s.ledger.environment()),
-    });
-    expect(Object.keys(variables)).toContain('VERDICT_LEDGER_SIGNING_KEY_ID');
-    const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
-    expect(() => readAwsEnvironment(asStrings)).not.toThrow();
-    const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
-    expect(customVariables.VERDICT_ENVIRONMENT).toBe('staging');
-  });
-
   it('logs to its own KMS-encrypted log group, kept a year', () => {
     const gate = base.stack.functions[name];
     const logGroupId = logicalIdOf(base.stack, gate.logGroup);
@@ -377,6 +361,31 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
       },
     });
   });
+});
+
+describe.each(GATE_NAMES)('gate %s', (name) => {
+  it('gets the environment the handler reads', () => {
+    const variables = (functionProps(base, name).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const s = base.stack;
+    expect(variables).toEqual({
+      VERDICT_ENVIRONMENT: 'dev',
+      VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
+      VERDICT_IDEMPOTENCY_TABLE: { Ref: logicalIdOf(s, s.storage.idempotencyTable) },
+      VERDICT_EVENT_BUS_NAME: { Ref: logicalIdOf(s, s.verdictBus) },
+      VERDICT_POLICY_BUNDLE: '/var/task/policy/bundle.tar.gz',
+      POWERTOOLS_SERVICE_NAME: 'verdict',
+      POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      ...s.resolve(s.ledger.environment()),
+    });
+    expect(Object.keys(variables)).toContain('VERDICT_LEDGER_SIGNING_KEY_ID');
+    const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
+    expect(() => readAwsEnvironment(asStrings)).not.toThrow();
+    const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
+    expect(customVariables.VERDICT_ENVIRONMENT).toBe('staging');
+  });
 
   it('ships an ESM bundle that carries the policy bundle', () => {
     const code = functionProps(base, name).Code as { S3Key: string };
@@ -385,6 +394,132 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
     expect(existsSync(join(assetDir, 'index.mjs.map'))).toBe(true);
     expect(readFileSync(join(assetDir, 'policy', 'bundle.tar.gz'))).toEqual(policy.bytes);
     expect(POLICY_BUNDLE_RUNTIME_PATH).toBe('/var/task/policy/bundle.tar.gz');
+  });
+});
+describe('the report worker', () => {
+  const name = 'report-worker' as const;
+  const bundleDir = (s: Synthesized) => {
+    const code = functionProps(s, name).Code as { S3Key: string };
+    return join(s.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+  };
+
+  it('has 4 GiB of /tmp for the report file', () => {
+    expect(functionProps(base, name).EphemeralStorage).toEqual({ Size: 4096 });
+    expect(functions[name].ephemeralStorageMb).toBe(4096);
+  });
+
+  it('gets the environment the handler reads, and no policy bundle', () => {
+    const variables = (functionProps(custom, name).Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    const s = custom.stack;
+    expect(variables).toEqual({
+      VERDICT_ENVIRONMENT: 'staging',
+      VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
+      VERDICT_REPORT_JOBS_TABLE: { Ref: logicalIdOf(s, s.storage.reportJobsTable) },
+      VERDICT_REPORTS_BUCKET: { Ref: logicalIdOf(s, s.storage.reportsBucket) },
+      VERDICT_REPORT_RETENTION_DAYS: '365',
+      POWERTOOLS_SERVICE_NAME: 'verdict-reports',
+      POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      ...s.resolve(s.ledger.environment()),
+    });
+    const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
+    const env = readReportWorkerEnvironment(asStrings);
+    expect(env.VERDICT_LEDGER_SIGNING_KEY_ID).toBe(`<${logicalIdOf(s, s.ledger.signingKey)}.Arn>`);
+    expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(365);
+  });
+
+  it('ships an ESM bundle with the __dirname banner and the font metrics pdfkit reads', () => {
+    const dir = bundleDir(base);
+    expect(
+      readFileSync(join(dir, 'index.mjs'), 'utf8').startsWith(
+        `${ESM_REQUIRE_BANNER} ${PDFKIT_DIRNAME_BANNER}`,
+      ),
+    ).toBe(true);
+    for (const font of PDFKIT_FONT_FILES)
+      expect(readFileSync(join(dir, PDFKIT_FONTS_IN_PACKAGE, font))).toEqual(
+        readFileSync(join(pdfkitFontDirectory(), font)),
+      );
+    expect(existsSync(join(dir, 'policy'))).toBe(false);
+  });
+
+  it('is invoked by the report-requested rule on the verdict bus for Verdict Report Requested', () => {
+    const rule = ruleFor(base, { id: 'report-requested' });
+    expect(rule).toMatchObject({
+      Name: 'verdict-report-requested',
+      EventBusName: { Ref: logicalIdOf(base.stack, base.stack.verdictBus) },
+      EventPattern: {
+        source: [REPORT_REQUESTED_EVENT.source],
+        'detail-type': [REPORT_REQUESTED_EVENT.detailType],
+      },
+    });
+    const fn = base.stack.functions[name].function;
+    expect((rule.Targets as Json[])[0]?.Arn).toEqual({ 'Fn::GetAtt': [logicalIdOf(base.stack, fn), 'Arn'] });
+  });
+
+  it('reads decisions and the ledger, works its jobs, writes locked reports and signs manifests: nothing else', () => {
+    const role = base.stack.functions[name].role;
+    const roleId = logicalIdOf(base.stack, role);
+    const statements = Object.values(resourcesOfType(base.template, 'AWS::IAM::Policy'))
+      .filter((p) =>
+        asList((p.Properties as { Roles: unknown[] }).Roles).some((r) => flat(r) === `<${roleId}>`),
+      )
+      .flatMap(
+        (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+      );
+    const bySid = new Map(statements.map((st) => [st.Sid, st]));
+    const ref = (construct: { node: { defaultChild?: unknown } }) =>
+      `<${logicalIdOf(base.stack, construct)}.Arn>`;
+    const { storage, ledger } = base.stack;
+
+    expect(bySid.get('BuildReportJobs')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(flat(bySid.get('BuildReportJobs')?.Resource)).toBe(ref(storage.reportJobsTable));
+    expect(bySid.get('ArchiveReports')).toMatchObject({
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:PutObjectRetention'],
+      Condition: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+    });
+    expect(flat(bySid.get('ArchiveReports')?.Resource)).toBe(`${ref(storage.reportsBucket)}/*`);
+    expect(bySid.get('SignReportManifests')).toMatchObject({
+      Action: 'kms:Sign',
+      Condition: { StringEquals: { 'kms:SigningAlgorithm': 'ED25519_SHA_512', 'kms:MessageType': 'RAW' } },
+    });
+    expect(flat(bySid.get('SignReportManifests')?.Resource)).toBe(ref(ledger.signingKey));
+    expect(bySid.get('ReadManifestVerifierKey')?.Action).toBe('kms:GetPublicKey');
+    expect(bySid.get('EncryptArchivedReports')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+
+    const sids = [...bySid.keys()].sort();
+    expect(sids).toEqual(
+      [
+        'ArchiveReports',
+        'BuildReportJobs',
+        'DecisionsAreImmutable',
+        'EncryptArchivedReports',
+        'EncryptFailureRecords',
+        'LedgerDecryptStorageViaDynamoDB',
+        'LedgerDecryptStorageViaS3',
+        'LedgerListTiles',
+        'LedgerReadItemsOnly',
+        'LedgerReadTiles',
+        'ListDecisions',
+        'ReadDecisions',
+        'ReadManifestVerifierKey',
+        'SendFailureRecords',
+        'SignReportManifests',
+        'UseTableKey',
+        undefined,
+      ].sort(),
+    );
+    // No new item anywhere (decisions, ledger, jobs), no delete, no event; on the reports bucket only locked puts.
+    const allowed = statements.filter((st) => st.Effect === 'Allow');
+    const actions = allowed.flatMap((st) => asList(st.Action));
+    for (const action of ['dynamodb:PutItem', 'dynamodb:DeleteItem', 's3:DeleteObject', 'events:PutEvents'])
+      expect(actions).not.toContain(action);
+    const onReports = allowed.filter((st) =>
+      asList(st.Resource).some((r) => flat(r).startsWith(ref(storage.reportsBucket))),
+    );
+    expect(onReports.map((st) => st.Sid)).toEqual(['ArchiveReports']);
   });
 });
 
@@ -527,7 +662,7 @@ describe('IAM: least privilege', () => {
       (st) => asList(st.Action).includes('events:PutEvents') && st.Sid !== 'RequestReports', // auditor-api.test.ts
     );
     expect(publish).toEqual(
-      FUNCTION_NAMES.map(() => ({
+      GATE_NAMES.map(() => ({
         Sid: 'PublishDecisions',
         Effect: 'Allow',
         Action: 'events:PutEvents',
@@ -549,7 +684,12 @@ describe('IAM: least privilege', () => {
       identityStatements(base.template)
         .filter(onSigningKey)
         .map((st) => st.Sid),
-    ).toEqual(FUNCTION_NAMES.flatMap(() => ['LedgerSignCheckpoints', 'LedgerReadVerifierKey']));
+    ).toEqual([
+      ...GATE_NAMES.flatMap(() => ['LedgerSignCheckpoints', 'LedgerReadVerifierKey']),
+      // The report worker signs manifests with the ledger key (the reports' verifier key is the log's).
+      'SignReportManifests',
+      'ReadManifestVerifierKey',
+    ]);
     for (const st of kmsStatements) {
       const via = flat((st.Condition?.StringEquals as Json | undefined)?.['kms:ViaService']);
       expect(via).toMatch(/^(dynamodb|s3|sqs)\.<AWS::Region>\.amazonaws\.com$/);
@@ -592,6 +732,7 @@ describe('outputs', () => {
         'LedgerTableName',
         'LedgerTilesBucketName',
         'ModelRegistryGateFunctionName',
+        'ReportWorkerFunctionName',
       ].sort(),
     );
   });

@@ -8,7 +8,6 @@ import {
   CreateModelPackageGroupCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
@@ -18,7 +17,8 @@ import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
 import type { Decision } from '../../functions/gates/decision.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { apiEvent } from '../unit/api/fixture.ts';
+import { decision, modelPackage } from '../support/decisions.ts';
+import { iamEvent } from '../unit/api/fixture.ts';
 
 const config = awsClientConfig(inject('motoEndpoint'));
 const dynamodb = new DynamoDBClient(config);
@@ -37,54 +37,25 @@ const arns: Record<string, string> = {};
 
 const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m)).toISOString();
 
-function decision(
+/** A decision about `group` v`version`, under its registry ARN once the emulator has one. */
+function decisionAbout(
   id: string,
   minute: number,
   group: string,
   version: number,
   overrides: Partial<Decision> = {},
 ): Decision {
-  return {
-    id,
-    gate: 'model-registry',
-    decision: 'deny',
-    subject: {
-      kind: 'model-package',
-      id: arns[`${group}/${version}`] ?? `arn:${group}/${version}`,
-      group,
-      version: String(version),
-    },
-    riskClass: 'high',
-    violations: [],
-    obligations: [],
-    policy: { bundleSha256: 'a'.repeat(64), version: '0.1.0', entrypoint: 'verdict/gates/model_registry' },
-    inputSha256: 'b'.repeat(64),
-    evaluatedAt: at(minute),
-    trigger: {
-      eventId: `e-${id}`,
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
+  const arn = arns[`${group}/${version}`];
+  return decision(id, at(minute), {
+    subject: { ...modelPackage(group, version), ...(arn && { id: arn }) },
     ...overrides,
-  };
+  });
 }
 
-function asRole(
-  arn: string,
-  method: string,
-  path: string,
-  query?: Record<string, string>,
-): APIGatewayProxyEventV2 {
-  const event = apiEvent(method, path, query ? { query } : {});
-  return {
-    ...event,
-    requestContext: {
-      ...event.requestContext,
-      authorizer: {
-        iam: { userArn: `${arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session` },
-      },
-    },
-  } as unknown as APIGatewayProxyEventV2;
+/** A call signed by a session of the IAM role `arn`. */
+function asRole(arn: string, method: string, path: string, query?: Record<string, string>) {
+  const session = `${arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session`;
+  return iamEvent(method, path, session, query);
 }
 
 async function call(arn: string, path: string, query?: Record<string, string>) {
@@ -114,7 +85,7 @@ beforeAll(async () => {
   }
   for (let i = 0; i < 12; i++) {
     await store.record(
-      decision(`d-${String(i).padStart(2, '0')}`, i, i % 3 === 0 ? group : 'other-model', (i % 2) + 1, {
+      decisionAbout(`d-${String(i).padStart(2, '0')}`, i, i % 3 === 0 ? group : 'other-model', (i % 2) + 1, {
         decision: i % 4 === 0 ? 'allow' : 'deny',
       }),
     );

@@ -28,7 +28,8 @@ export function registerServeCommand(program: Command): void {
         baseUrl: () => `http://${options.host}:${bound}`,
       });
       // Creates the token signing key on first use, so tokens made from now on verify.
-      const server = createLocalServer(runtime);
+      const loopback = ['127.0.0.1', 'localhost', '::1'].includes(options.host);
+      const server = createLocalServer(runtime, { eventsRequireAdmin: !loopback });
       await new Promise<void>((resolve) => server.listen(port, options.host, resolve));
       const address = server.address();
       bound = typeof address === 'object' && address ? address.port : port;

@@ -31,6 +31,11 @@ export interface LocalServerOptions {
   tokenPublicKey?: KeyObject;
   /** Replaces bearer-token authentication altogether (tests, benchmarks). */
   authenticate?: Authenticator;
+  /**
+   * `POST /events` stands in for EventBridge, which AWS authorises with IAM. On loopback it is open, like a
+   * local emulator; on any other interface it takes an admin bearer token.
+   */
+  eventsRequireAdmin?: boolean;
 }
 
 /** The API's dependencies over a local runtime. */
@@ -57,7 +62,7 @@ export function createLocalServer(runtime: LocalRuntime, options: LocalServerOpt
     if (reports instanceof LocalReportService && req.method === 'GET') {
       if (serveReportDownload(reports, new URL(req.url ?? '/', 'http://localhost'), res)) return;
     }
-    route(runtime, api, req)
+    route(runtime, api, req, options.eventsRequireAdmin ? authenticate : undefined)
       .then((response) => send(res, response))
       .catch((error: unknown) => {
         // A body left partly unread (too large) would be parsed as the next request: close the connection.
@@ -82,12 +87,29 @@ async function route(
   runtime: LocalRuntime,
   api: ReturnType<typeof createApiHandler>,
   req: IncomingMessage,
+  eventsAuthenticator: Authenticator | undefined,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
-  if (path === '/events') return putEvents(runtime, req);
+  if (path === '/events') {
+    if (eventsAuthenticator) await requireAdmin(eventsAuthenticator, req);
+    return putEvents(runtime, req);
+  }
   const event = await toApiGatewayEvent(req, url);
   return api(event, localLambdaContext('auditor-api', API_TIMEOUT_SECONDS));
+}
+
+async function requireAdmin(authenticate: Authenticator, req: IncomingMessage): Promise<void> {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).flatMap(([name, value]) =>
+      typeof value === 'string' ? [[name, value]] : [],
+    ),
+  );
+  const auth = await authenticate({ headers } as unknown as APIGatewayProxyEventV2);
+  if (auth.kind === 'unauthenticated') throw new ProblemError(401, 'Unauthorized', auth.detail);
+  if (auth.kind === 'no-role' || auth.principal.role !== 'admin') {
+    throw new ProblemError(403, 'Forbidden', 'POST /events takes an admin token off loopback');
+  }
 }
 
 async function putEvents(

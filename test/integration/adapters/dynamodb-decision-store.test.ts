@@ -1,60 +1,15 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoDbDecisionStore } from '../../../functions/adapters/aws/dynamodb-decision-store.ts';
-import type { Decision, Rejection } from '../../../functions/gates/decision.ts';
 import { InvalidCursorError } from '../../../functions/ports/decision-store.ts';
 import { awsClientConfig, uniqueName } from '../../support/aws-clients.ts';
 import { createDecisionTable } from '../../support/decision-table.ts';
+import { decision, rejection } from '../../support/decisions.ts';
 
 const client = new DynamoDBClient(awsClientConfig(inject('motoEndpoint')));
 
 async function createTable(): Promise<string> {
   return createDecisionTable(client, uniqueName('verdict-decisions'));
-}
-
-function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
-  return {
-    id,
-    gate: 'model-approval',
-    decision: 'deny',
-    subject: {
-      kind: 'model-package',
-      id: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/credit/3',
-      group: 'credit',
-      version: '3',
-    },
-    riskClass: 'high',
-    violations: [
-      {
-        rule: 'bias.disparate_impact',
-        severity: 'high',
-        message: 'disparate impact 0.71 is below 0.8',
-        reference: 'EU AI Act Art. 10(2)(f); DI >= 0.8',
-        remediation: 'rebalance the training data',
-      },
-    ],
-    obligations: [{ ref: 'art-9', title: 'Risk management system', satisfied: false }],
-    policy: { bundleSha256: 'a'.repeat(64), version: '1.0.0', entrypoint: 'verdict/gates/model_approval' },
-    inputSha256: 'b'.repeat(64),
-    evaluatedAt,
-    trigger: {
-      eventId: `event-${id}`,
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
-    ...overrides,
-  };
-}
-
-function rejection(id: string, rejectedAt: string): Rejection {
-  return {
-    id,
-    gate: 'model-approval',
-    eventId: `event-${id}`,
-    code: 'invalid_event',
-    message: 'bad',
-    rejectedAt,
-  };
 }
 
 let tableName: string;

@@ -12,7 +12,6 @@ import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-e
 import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/auth/bearer-tokens.ts';
 import type { ApiDependencies } from '../../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';
-import type { Decision } from '../../../functions/gates/decision.ts';
 import type {
   ConsistencyProof,
   InclusionProof,
@@ -28,50 +27,9 @@ import {
   type Role,
 } from '../../../functions/ports/report-service.ts';
 
+export { decision, modelPackage as subject } from '../../support/decisions.ts';
+
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
-
-export function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
-  return {
-    id,
-    gate: 'model-registry',
-    decision: 'deny',
-    subject: {
-      kind: 'model-package',
-      id: 'arn:aws:sagemaker:local-1:000000000000:model-package/credit-scorer/1',
-      group: 'credit-scorer',
-      version: '1',
-    },
-    riskClass: 'high',
-    violations: [
-      {
-        rule: 'bias.disparate_impact',
-        severity: 'high',
-        message: 'disparate impact 0.71 is below 0.8',
-        reference: 'DI < 0.8',
-        remediation: 'rebalance the training data',
-      },
-    ],
-    obligations: [{ ref: 'art-10', title: 'Data governance' }],
-    policy: { bundleSha256: 'a'.repeat(64), version: '0.1.0', entrypoint: 'verdict/gates/model_registry' },
-    inputSha256: 'b'.repeat(64),
-    evaluatedAt,
-    trigger: {
-      eventId: `event-${id}`,
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
-    ...overrides,
-  };
-}
-
-export function subject(group: string, version: number) {
-  return {
-    kind: 'model-package' as const,
-    id: `arn:aws:sagemaker:local-1:000000000000:model-package/${group}/${version}`,
-    group,
-    version: String(version),
-  };
-}
 
 /** Minute `m` after 2026-05-01T00:00Z. */
 export const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m)).toISOString();
@@ -214,6 +172,33 @@ export function apiEvent(method: string, path: string, options: CallOptions = {}
     },
     ...(options.body !== undefined && { body: options.body }),
     isBase64Encoded: false,
+  };
+}
+
+/** `apiEvent` as API Gateway passes on a SigV4-signed call (IAM authorization) by `userArn`. */
+export function iamEvent(
+  method: string,
+  path: string,
+  userArn: string,
+  query?: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const event = apiEvent(method, path, query ? { query } : {});
+  return {
+    ...event,
+    requestContext: {
+      ...event.requestContext,
+      authorizer: {
+        iam: {
+          accessKey: 'ASIAEXAMPLE',
+          accountId: '123456789012',
+          callerId: 'AROAEXAMPLE:alice',
+          cognitoIdentity: null,
+          principalOrgId: 'o-example',
+          userArn,
+          userId: 'AROAEXAMPLE:alice',
+        },
+      },
+    } as APIGatewayProxyEventV2['requestContext'],
   };
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../../../functions/api/auth/aws-principal.ts';
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
-import { apiEvent, at, decision } from './fixture.ts';
+import { apiEvent, at, decision, iamEvent } from './fixture.ts';
 
 const AUDITORS = 'arn:aws:iam::123456789012:role/teams/Auditors';
 const OFFICERS = 'arn:aws:iam::123456789012:role/ComplianceOfficers';
@@ -27,32 +27,6 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const sagemaker = mockClient(SageMakerClient);
 const context: Context = localLambdaContext('auditor-api', 29);
 let handler: ApiHandler;
-
-function iamEvent(
-  method: string,
-  path: string,
-  userArn: string,
-  query?: Record<string, string>,
-): APIGatewayProxyEventV2 {
-  const event = apiEvent(method, path, query ? { query } : {});
-  return {
-    ...event,
-    requestContext: {
-      ...event.requestContext,
-      authorizer: {
-        iam: {
-          accessKey: 'ASIAEXAMPLE',
-          accountId: '123456789012',
-          callerId: 'AROAEXAMPLE:alice',
-          cognitoIdentity: null,
-          principalOrgId: 'o-example',
-          userArn,
-          userId: 'AROAEXAMPLE:alice',
-        },
-      },
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
-}
 
 function jwtEvent(path: string, claims: Record<string, unknown>): APIGatewayProxyEventV2 {
   const event = apiEvent('GET', path);

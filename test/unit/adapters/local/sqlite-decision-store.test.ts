@@ -8,8 +8,8 @@ import {
   REJECTIONS_IMMUTABLE_MESSAGE,
   SqliteDecisionStore,
 } from '../../../../functions/adapters/local/sqlite-decision-store.ts';
-import type { Decision, Rejection } from '../../../../functions/gates/decision.ts';
 import { InvalidCursorError } from '../../../../functions/ports/decision-store.ts';
+import { decision, modelPackage, rejection } from '../../../support/decisions.ts';
 
 let db: SqliteDatabase;
 let store: SqliteDecisionStore;
@@ -20,51 +20,6 @@ beforeEach(() => {
 });
 
 afterEach(() => db.close());
-
-function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
-  return {
-    id,
-    gate: 'model-approval',
-    decision: 'deny',
-    subject: {
-      kind: 'model-package',
-      id: 'arn:aws:sagemaker:local-1:000000000000:model-package/credit/3',
-      group: 'credit',
-      version: '3',
-    },
-    riskClass: 'high',
-    violations: [
-      {
-        rule: 'bias.disparate_impact',
-        severity: 'high',
-        message: 'disparate impact 0.71 is below 0.8',
-        reference: 'DI >= 0.8 (four-fifths rule)',
-        remediation: 'rebalance the training data',
-      },
-    ],
-    obligations: [{ ref: 'art-10', title: 'Data governance' }],
-    policy: { bundleSha256: 'a'.repeat(64), version: '1.0.0', entrypoint: 'verdict/model_approval' },
-    inputSha256: 'b'.repeat(64),
-    evaluatedAt,
-    trigger: {
-      eventId: `event-${id}`,
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
-    ...overrides,
-  };
-}
-
-function rejection(id: string, rejectedAt: string): Rejection {
-  return {
-    id,
-    gate: 'model-approval',
-    eventId: null,
-    code: 'invalid-event',
-    message: 'bad detail',
-    rejectedAt,
-  };
-}
 
 /** `2025-03-01T10:00:00.000Z` plus `minutes`. */
 const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1, 10, minutes)).toISOString();
@@ -330,30 +285,25 @@ describe('on disk', () => {
 });
 
 describe('list with a filter', () => {
-  const pkg = (group: string, version: string) => ({
-    kind: 'model-package' as const,
-    id: `arn:aws:sagemaker:local-1:000000000000:model-package/${group}/${version}`,
-    group,
-    version,
-  });
-
   beforeEach(async () => {
     await store.record(
-      decision('d-1', at(1), { subject: pkg('credit', '1'), decision: 'allow', riskClass: 'high' }),
+      decision('d-1', at(1), { subject: modelPackage('credit', '1'), decision: 'allow', riskClass: 'high' }),
     );
     await store.record(
-      decision('d-2', at(2), { subject: pkg('credit', '2'), decision: 'deny', riskClass: 'high' }),
+      decision('d-2', at(2), { subject: modelPackage('credit', '2'), decision: 'deny', riskClass: 'high' }),
     );
     await store.record(
       decision('d-3', at(3), {
-        subject: pkg('cv-ranker', '1'),
+        subject: modelPackage('cv-ranker', '1'),
         decision: 'deny',
         riskClass: 'limited',
         policy: { bundleSha256: 'c'.repeat(64), version: '1.1.0', entrypoint: 'verdict/model_approval' },
       }),
     );
-    await store.record(decision('d-4', at(4), { subject: pkg('credit', '2'), decision: 'review' }));
-    const { riskClass: _none, ...withoutRisk } = decision('d-5', at(5), { subject: pkg('chat', '1') });
+    await store.record(decision('d-4', at(4), { subject: modelPackage('credit', '2'), decision: 'review' }));
+    const { riskClass: _none, ...withoutRisk } = decision('d-5', at(5), {
+      subject: modelPackage('chat', '1'),
+    });
     await store.record(withoutRisk);
   });
 
@@ -397,9 +347,9 @@ describe('list with a filter', () => {
     expect(first.decisions.map((d) => d.id)).toEqual(['d-1', 'd-2']);
     // Recorded after the first page: one sorts before the cursor (never shown: it is behind the reader),
     // one after it (shown), one for another model (never shown).
-    await store.record(decision('late-early', at(0), { subject: pkg('credit', '3') }));
-    await store.record(decision('late-later', at(6), { subject: pkg('credit', '3') }));
-    await store.record(decision('late-other', at(6), { subject: pkg('cv-ranker', '2') }));
+    await store.record(decision('late-early', at(0), { subject: modelPackage('credit', '3') }));
+    await store.record(decision('late-later', at(6), { subject: modelPackage('credit', '3') }));
+    await store.record(decision('late-other', at(6), { subject: modelPackage('cv-ranker', '2') }));
     const second = await store.list({ filter: { model: 'credit' }, limit: 2, cursor: first.nextCursor });
     expect(second.decisions.map((d) => d.id)).toEqual(['d-4', 'late-later']);
     expect(second.nextCursor).toBeUndefined();

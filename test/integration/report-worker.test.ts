@@ -1,0 +1,318 @@
+/**
+ * The report worker's Lambda wiring (functions/reports/aws-report-worker.ts, what functions/reports/handler.ts
+ * exports) run in-process against the emulator (moto): the API's AwsReportService records a job and
+ * publishes `Verdict Report Requested`; the worker, given that event, reads decisions and exceptions from
+ * the decisions table and positions and the checkpoint from a read-only AWS ledger, claims the job, puts
+ * report and signed manifest in an Object Lock bucket and records the outcome.
+ *
+ * moto 5.2.5 has no Ed25519 KMS keys (CreateKey rejects ECC_NIST_EDWARDS25519), so KMS is mocked with
+ * aws-sdk-client-mock as in ledger-kms-signer.test.ts: GetPublicKey answers with a known Ed25519 key and Sign
+ * signs with it (pure Ed25519, as KMS does for ED25519_SHA_512 over RAW). The ledger is written with the same
+ * key held locally, so one verifier key checks the checkpoint and the manifest, as in AWS.
+ */
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
+import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
+import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { LEDGER_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
+import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
+import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
+import { localLambdaContext } from '../../functions/local/lambda-context.ts';
+import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
+import type { Principal, ReportRequest } from '../../functions/ports/report-service.ts';
+import { createAwsReportWorkerHandler } from '../../functions/reports/aws-report-worker.ts';
+import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest.ts';
+import { functions } from '../../functions/routes.ts';
+import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
+import { createDecisionTable } from '../support/decision-table.ts';
+import { DECISIONS } from '../unit/reports/fixtures.ts';
+
+const endpoint = inject('motoEndpoint');
+const dynamodb = new DynamoDBClient(awsClientConfig(endpoint));
+const s3 = new S3Client(s3ClientConfig(endpoint));
+
+const ORIGIN = 'verdict.test/report-worker-ledger';
+const SEED = Buffer.alloc(32, 11);
+const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const privateKey = createPrivateKey({
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), SEED]),
+  format: 'der',
+  type: 'pkcs8',
+});
+/** The ledger's key, as the gate would hold it through KMS. */
+const ledgerSigner = ed25519Signer(ORIGIN, SEED);
+const WHO: Principal = { id: 'arn:aws:iam::123456789012:role/auditor', role: 'auditor', via: 'iam' };
+
+const kms = mockClient(KMSClient);
+afterAll(() => kms.restore());
+
+function mockLedgerKey(): void {
+  kms.reset();
+  kms.on(GetPublicKeyCommand).resolves({
+    KeyId: KEY_ARN,
+    KeySpec: 'ECC_NIST_EDWARDS25519',
+    KeyUsage: 'SIGN_VERIFY',
+    SigningAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'],
+    PublicKey: new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
+  });
+  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+    KeyId: KEY_ARN,
+    SigningAlgorithm: 'ED25519_SHA_512',
+    Signature: new Uint8Array(sign(null, input.Message, privateKey)),
+  }));
+}
+
+interface Deployment {
+  decisions: string;
+  jobs: string;
+  reports: string;
+  ledgerTable: string;
+  tiles: string;
+}
+
+/** The worker's resources as the stack creates them (the jobs table is keyed by `id`, GovernanceStorage). */
+async function deploy(): Promise<Deployment> {
+  const d: Deployment = {
+    decisions: uniqueName('verdict-decisions'),
+    jobs: uniqueName('verdict-report-jobs'),
+    reports: uniqueName('verdict-reports'),
+    ledgerTable: uniqueName('verdict-ledger'),
+    tiles: uniqueName('verdict-ledger-tiles'),
+  };
+  await createDecisionTable(dynamodb, d.decisions);
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: d.jobs,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }),
+  );
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: d.ledgerTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: LEDGER_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, AttributeType: 'S' },
+        { AttributeName: LEDGER_TABLE_KEYS.sortKey, AttributeType: 'S' },
+      ],
+    }),
+  );
+  await s3.send(new CreateBucketCommand({ Bucket: d.reports, ObjectLockEnabledForBucket: true }));
+  await s3.send(new CreateBucketCommand({ Bucket: d.tiles }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: d.tiles, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  return d;
+}
+
+/** The decisions, in the table and (when `ledger`) in the audit ledger first, as the gate records them. */
+async function recordDecisions(d: Deployment, ledger: boolean): Promise<void> {
+  const table = new DynamoDbDecisionStore(dynamodb, d.decisions);
+  const log = ledger
+    ? await openAwsLedger({
+        tableName: d.ledgerTable,
+        tilesBucket: d.tiles,
+        origin: ORIGIN,
+        signer: ledgerSigner,
+        clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
+      })
+    : undefined;
+  // One at a time: moto's conditional writes are not linearizable (ledger-aws-store.test.ts).
+  for (const decision of DECISIONS) {
+    await log?.ledger.recordDecision(decision);
+    await table.record(decision);
+  }
+  await log?.ledger.checkpoint();
+  await log?.close();
+}
+
+/** The Lambda environment the stack sets (VerdictStack: report-worker). */
+function environment(d: Deployment): NodeJS.ProcessEnv {
+  return {
+    VERDICT_ENVIRONMENT: 'test',
+    VERDICT_DECISIONS_TABLE: d.decisions,
+    VERDICT_REPORT_JOBS_TABLE: d.jobs,
+    VERDICT_REPORTS_BUCKET: d.reports,
+    VERDICT_REPORT_RETENTION_DAYS: '1',
+    VERDICT_LEDGER_TABLE: d.ledgerTable,
+    VERDICT_LEDGER_TILES_BUCKET: d.tiles,
+    VERDICT_LEDGER_SIGNING_KEY_ID: KEY_ARN,
+    VERDICT_LEDGER_ORIGIN: ORIGIN,
+  };
+}
+
+/** Starts a job through the API's service and returns it with the event EventBridge would deliver. */
+async function startJob(d: Deployment, request: ReportRequest) {
+  const published: PublishedEvent[] = [];
+  const service = new AwsReportService({
+    jobs: new DynamoDbReportJobStore(dynamodb, d.jobs),
+    archive: new S3ReportArchive(s3, { bucket: d.reports, retentionDays: 1 }),
+    events: { publish: async (event) => void published.push(event) },
+    sources: { decisions: new DynamoDbDecisionStore(dynamodb, d.decisions) },
+  });
+  const job = await service.start(request, WHO);
+  const [event] = published;
+  if (!event) throw new Error('the service published no event');
+  const delivered = {
+    version: '0',
+    id: uniqueName('event'),
+    source: event.source,
+    'detail-type': event.detailType,
+    account: '123456789012',
+    time: new Date().toISOString().replace(/\.\d{3}/, ''),
+    region: 'us-east-1',
+    resources: [],
+    detail: event.detail,
+  };
+  return { service, job, event: delivered };
+}
+
+function worker(d: Deployment) {
+  return createAwsReportWorkerHandler({
+    clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
+    env: environment(d),
+    tmpDir: mkdtempSync(join(tmpdir(), 'verdict-report-worker-')),
+  });
+}
+
+const context = () => localLambdaContext('report-worker', functions['report-worker'].timeoutSeconds);
+
+async function objectBytes(bucket: string, key: string): Promise<Buffer> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(
+    await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
+}
+
+describe('the report worker against the emulator', () => {
+  let d: Deployment;
+  beforeAll(async () => {
+    d = await deploy();
+    await recordDecisions(d, true);
+  });
+
+  it('builds a queued job into a locked, checksummed report whose manifest verifies against the ledger key', async () => {
+    mockLedgerKey();
+    const { service, job, event } = await startJob(d, {
+      type: 'annex-iv',
+      format: 'pdf',
+      model: 'cv-ranker',
+    });
+    expect(job.status).toBe('queued');
+    const handler = worker(d);
+
+    expect(await handler(event, context())).toEqual({ jobId: job.id, outcome: 'done' });
+
+    const done = await new DynamoDbReportJobStore(dynamodb, d.jobs).get(job.id);
+    expect(done).toMatchObject({ status: 'done', progress: 1, format: 'pdf' });
+    expect(await service.get(job.id)).toMatchObject({ status: 'done', sha256: done?.sha256 });
+    const key = done?.objectKey as string;
+    expect(key).toBe(`reports/${job.createdAt.slice(0, 7)}/${job.id}.pdf`);
+
+    const report = await objectBytes(d.reports, key);
+    const sha256 = createHash('sha256').update(report).digest('hex');
+    expect(report.subarray(0, 5).toString()).toBe('%PDF-');
+    expect({ sha256, bytes: report.length }).toEqual({ sha256: done?.sha256, bytes: done?.sizeBytes });
+
+    const started = Date.now();
+    for (const object of [key, `${key}${MANIFEST_SUFFIX}`]) {
+      const head = await s3.send(
+        new HeadObjectCommand({ Bucket: d.reports, Key: object, ChecksumMode: 'ENABLED' }),
+      );
+      expect(head.ObjectLockMode).toBe('COMPLIANCE');
+      // Retention: one day (VERDICT_REPORT_RETENTION_DAYS) from when the worker wrote it.
+      const until = head.ObjectLockRetainUntilDate?.getTime() ?? 0;
+      expect(until).toBeGreaterThan(started + 86_400_000 - 120_000);
+      expect(until).toBeLessThanOrEqual(started + 86_400_000 + 1_000);
+      if (object === key) expect(head.ChecksumSHA256).toBe(Buffer.from(sha256, 'hex').toString('base64'));
+    }
+
+    const note = (await objectBytes(d.reports, `${key}${MANIFEST_SUFFIX}`)).toString('utf8');
+    const check = checkManifest(note, { sha256, bytes: report.length }, [
+      parseVerifierKey(ledgerSigner.verifierKey),
+    ]);
+    if (!check.ok) throw new Error(check.problem);
+    expect(check.manifest).toMatchObject({
+      type: 'annex-iv',
+      format: 'pdf',
+      parameters: { model: 'cv-ranker', version: '2' },
+      checkpoint: { size: DECISIONS.length },
+    });
+    // Signed by KMS, with the ledger key, pure Ed25519 over the raw manifest text.
+    expect(kms.commandCalls(SignCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ KeyId: KEY_ARN, SigningAlgorithm: 'ED25519_SHA_512', MessageType: 'RAW' }),
+    ]);
+
+    // A redelivered request finds the job taken and leaves it alone.
+    expect(await handler(event, context())).toEqual({ jobId: job.id, outcome: 'skipped' });
+    expect((await new DynamoDbReportJobStore(dynamodb, d.jobs).get(job.id))?.objectKey).toBe(key);
+  });
+
+  it('fails the job with a message, not the invocation, when the report cannot be built', async () => {
+    mockLedgerKey();
+    // A job the API would refuse (no decision for the model), written straight to the table.
+    const jobs = new DynamoDbReportJobStore(dynamodb, d.jobs);
+    const at = new Date().toISOString();
+    const id = uniqueName('job');
+    await jobs.create({
+      id,
+      type: 'model-compliance',
+      format: 'csv',
+      status: 'queued',
+      progress: 0,
+      createdAt: at,
+      updatedAt: at,
+      request: { type: 'model-compliance', format: 'csv', model: 'no-such-model' },
+      requestedBy: WHO,
+    });
+    const event = {
+      source: 'verdict',
+      'detail-type': 'Verdict Report Requested',
+      detail: { jobId: id },
+    };
+    expect(await worker(d)(event, context())).toEqual({ jobId: id, outcome: 'failed' });
+    expect(await jobs.get(id)).toMatchObject({
+      status: 'failed',
+      error: 'no decision is recorded for model no-such-model',
+    });
+    expect((await jobs.get(id))?.objectKey).toBeUndefined();
+  });
+
+  it('reports `checkpoint: null` when the ledger holds no log yet, and the manifest still verifies', async () => {
+    mockLedgerKey();
+    const empty = await deploy();
+    await recordDecisions(empty, false);
+    const { job, event } = await startJob(empty, { type: 'period-summary', format: 'csv' });
+    expect(await worker(empty)(event, context())).toEqual({ jobId: job.id, outcome: 'done' });
+    const done = await new DynamoDbReportJobStore(dynamodb, empty.jobs).get(job.id);
+    const key = done?.objectKey as string;
+    const report = await objectBytes(empty.reports, key);
+    const note = (await objectBytes(empty.reports, `${key}${MANIFEST_SUFFIX}`)).toString('utf8');
+    const check = checkManifest(note, { sha256: done?.sha256 as string, bytes: report.length }, [
+      parseVerifierKey(ledgerSigner.verifierKey),
+    ]);
+    if (!check.ok) throw new Error(check.problem);
+    expect(check.manifest.checkpoint).toBeNull();
+    expect(check.manifest.decisions).toBe(DECISIONS.length);
+  });
+});
