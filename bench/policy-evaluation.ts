@@ -16,7 +16,7 @@ import {
 } from '../functions/events/model-package-state-change.ts';
 import { gateModelPackage } from '../functions/gates/model-registry/model-registry-gate.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../functions/gates/policy/engine-cache.ts';
-import { GATE_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';
+import { GATE_ENTRYPOINTS, QUERY_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';
 import { loadPolicyBundle } from '../functions/gates/policy/policy-bundle.ts';
 import { PolicyEngine } from '../functions/gates/policy/policy-engine.ts';
 import { canonicalSha256 } from '../functions/shared/hashing.ts';
@@ -142,15 +142,15 @@ function cpuShare(since: NodeJS.CpuUsage, wallNs: number): number {
   return Math.round(((user + system) * 1e3 * 100) / wallNs) / 100;
 }
 
-function benchEvaluate(engine: PolicyEngine, input: unknown) {
+function benchEvaluate(engine: PolicyEngine, input: unknown, entrypoint: string = ENTRYPOINT) {
   const { warmup, n } = PARAMS.evaluate;
-  for (let i = 0; i < warmup; i++) engine.evaluate(ENTRYPOINT, input);
+  for (let i = 0; i < warmup; i++) engine.evaluate(entrypoint, input);
   const samples = new Array<number>(n);
   const cpu = process.cpuUsage();
   const start = now();
   for (let i = 0; i < n; i++) {
     const t0 = now();
-    engine.evaluate(ENTRYPOINT, input);
+    engine.evaluate(entrypoint, input);
     samples[i] = Number(now() - t0);
   }
   const wallNs = Number(now() - start);
@@ -192,16 +192,14 @@ interface OpaBench {
 
 const roundOrNull = (n: number | undefined) => (n === undefined ? null : Math.round(n));
 
-function benchOpa(inputPath: string, ours: unknown) {
-  const evaluated = JSON.parse(
-    opa(['eval', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, OPA_QUERY]),
-  ) as {
+function benchOpa(inputPath: string, ours: unknown, query: string = OPA_QUERY) {
+  const evaluated = JSON.parse(opa(['eval', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, query])) as {
     result?: { expressions: { value: unknown }[] }[];
   };
   const opaResult = evaluated.result?.[0]?.expressions[0]?.value;
   const sameResult = canonicalSha256(opaResult ?? null) === canonicalSha256(ours);
   const raw = JSON.parse(
-    opa(['bench', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, OPA_QUERY]),
+    opa(['bench', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, query]),
   ) as OpaBench;
   const extra = raw.Extra ?? {};
   return {
@@ -241,6 +239,40 @@ async function measureEngineLoads(path: string): Promise<Summary> {
   return summarize(samples);
 }
 
+/** The classification entrypoint (`verdict classify`) on the credit scorer's profile, ours against opa. */
+async function benchClassify(engine: PolicyEngine, work: string) {
+  const entrypoint = QUERY_ENTRYPOINTS.classify;
+  const input = {
+    profile: JSON.parse(
+      readFileSync(join(REPO_ROOT, 'functions/local/demo/samples/credit-scorer.profile.json'), 'utf8'),
+    ),
+    asOf: '2026-11-28',
+  };
+  const inputPath = join(work, 'classify.input.json');
+  writeFileSync(inputPath, JSON.stringify(input));
+  const ours = benchEvaluate(engine, input, entrypoint);
+  const baseline = benchOpa(
+    inputPath,
+    engine.evaluate(entrypoint, input),
+    `data.${entrypoint.replaceAll('/', '.')}`,
+  );
+  if (!baseline.sameResult) throw new Error('classify: opa eval and the wasm bundle disagree');
+  return {
+    entrypoint,
+    evaluate: {
+      latencyNs: rounded(ours.latencyNs, 0),
+      perSecond: Math.round(ours.perSecond),
+      nsPerOp: Math.round(ours.nsPerOp),
+    },
+    opaBench: {
+      ...baseline,
+      nsPerOp: Math.round(baseline.nsPerOp),
+      perSecond: Math.round(baseline.perSecond),
+    },
+    ratioOursOverOpa: Math.round((ours.nsPerOp / baseline.nsPerOp) * 1000) / 1000,
+  };
+}
+
 export async function runPolicyEvaluation(): Promise<void> {
   const bundlePath = policyBundlePath();
   const stale = sourcesNewerThanBundle(bundlePath);
@@ -254,6 +286,7 @@ export async function runPolicyEvaluation(): Promise<void> {
   const opaVersion = opa(['version']).match(/^Version: (.+)$/m)?.[1] ?? 'unknown';
   const work = mkdtempSync(join(tmpdir(), 'verdict-bench-'));
   const results = [];
+  let classify: Awaited<ReturnType<typeof benchClassify>> | undefined;
   try {
     for (const s of SCENARIOS) {
       const input = await captureGateInput(engine, s);
@@ -295,6 +328,7 @@ export async function runPolicyEvaluation(): Promise<void> {
         },
       });
     }
+    classify = await benchClassify(engine, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -325,9 +359,29 @@ export async function runPolicyEvaluation(): Promise<void> {
       '',
     ],
   ]);
+  if (classify) {
+    rows.push(
+      [
+        `classify: PolicyEngine.evaluate (wasm, in-process)`,
+        us(classify.evaluate.latencyNs.p50),
+        us(classify.evaluate.latencyNs.p99),
+        us(classify.evaluate.nsPerOp),
+        perSecond(classify.evaluate.perSecond),
+        String(classify.ratioOursOverOpa),
+      ],
+      [
+        `classify: opa bench (Go topdown, baseline)`,
+        classify.opaBench.queryEvalNs.p50 ? us(classify.opaBench.queryEvalNs.p50) : '-',
+        classify.opaBench.queryEvalNs.p99 ? us(classify.opaBench.queryEvalNs.p99) : '-',
+        us(classify.opaBench.nsPerOp),
+        perSecond(classify.opaBench.perSecond),
+        '1',
+      ],
+    );
+  }
   console.log(
     table(
-      `policy evaluation, ${ENTRYPOINT} (N=${PARAMS.evaluate.n} evaluations after ${PARAMS.evaluate.warmup} warm-up; ` +
+      `policy evaluation, ${ENTRYPOINT} and ${QUERY_ENTRYPOINTS.classify} (N=${PARAMS.evaluate.n} evaluations after ${PARAMS.evaluate.warmup} warm-up; ` +
         `gate N=${PARAMS.gate.n} after ${PARAMS.gate.warmup}; opa ${opaVersion})`,
       ['', 'p50 µs', 'p99 µs', 'mean µs', 'ops/s', 'ours/opa'],
       rows,
@@ -360,6 +414,7 @@ export async function runPolicyEvaluation(): Promise<void> {
     },
     engineLoadNs: rounded(engineLoadNs, 0),
     scenarios: results,
+    classify,
   });
   console.log(`wrote ${file}`);
 }

@@ -12,6 +12,7 @@ import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-e
 import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/auth/bearer-tokens.ts';
 import type { ApiDependencies } from '../../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';
+import type { Decision } from '../../../functions/gates/decision.ts';
 import type {
   ConsistencyProof,
   InclusionProof,
@@ -26,10 +27,16 @@ import {
   type ReportService,
   type Role,
 } from '../../../functions/ports/report-service.ts';
-
-export { decision, modelPackage as subject } from '../../support/decisions.ts';
+import { modelPackage, decision as storeDecision } from '../../support/decisions.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
+
+export const subject = modelPackage;
+
+/** A deny of `credit-scorer` v1, a model the API tests register. */
+export function decision(id: string, evaluatedAt: string, overrides: Partial<Decision> = {}): Decision {
+  return storeDecision(id, evaluatedAt, { subject: subject('credit-scorer', 1), ...overrides });
+}
 
 /** Minute `m` after 2026-05-01T00:00Z. */
 export const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m)).toISOString();
