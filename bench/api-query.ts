@@ -19,7 +19,7 @@ import { createApiRouter } from '../functions/api/router.ts';
 import type { Decision } from '../functions/gates/decision.ts';
 import { createLocalServer, localApiDependencies } from '../functions/local/http/server.ts';
 import { openLocalRuntimeAt } from '../functions/local/runtime.ts';
-import { isMain, rounded, summarize, table, writeResult } from './support.ts';
+import { isMain, prng, rounded, summarize, table, writeResult } from './support.ts';
 
 export const PARAMS = {
   decisions: 1_000_000,
@@ -49,18 +49,6 @@ const OUTCOMES = [
 ] as const;
 const RISK = ['minimal', 'limited', 'limited', 'high', 'high', 'high', 'unknown'] as const;
 const bundle = (i: number) => i.toString(16).padStart(2, '0').repeat(32);
-
-/** A deterministic pseudo-random sequence, so every run stores the same decisions. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function decisionAt(i: number, next: () => number): Decision {
   const model = Math.floor(next() * PARAMS.models);
@@ -209,7 +197,7 @@ export async function runApiQuery(): Promise<void> {
     {
       const db = openDatabase(join(dir, 'verdict.db'));
       const store = new SqliteDecisionStore(db);
-      const next = random(1);
+      const next = prng(1);
       const batch = db.transaction((from: number, to: number) => {
         for (let i = from; i < to; i++) void store.record(decisionAt(i, next));
       });
@@ -240,7 +228,7 @@ export async function runApiQuery(): Promise<void> {
     const results: Record<string, unknown>[] = [];
     for (const filter of FILTERS) {
       const queries = (seed: number, n: number) => {
-        const next = random(seed);
+        const next = prng(seed);
         return Array.from({ length: n + PARAMS.warmup }, (_, i) => ({
           ...filter.query(i, next),
           limit: String(PARAMS.pageSize),

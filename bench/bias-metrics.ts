@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { ConfusionCounts } from '../functions/gates/bias/metrics.ts';
 import { pairMetrics } from '../functions/gates/bias/metrics.ts';
 import { countFile } from '../functions/gates/bias/stream-counter.ts';
-import { isMain, perSecond, REPO_ROOT, table, writeResult } from './support.ts';
+import { isMain, perSecond, prng, REPO_ROOT, table, writeResult } from './support.ts';
 
 export const PARAMS = {
   rows: 10_000_000,
@@ -39,18 +39,6 @@ export const PARAMS = {
   >,
   rssSampleMs: 100,
 };
-
-/** mulberry32: a small, fast, seeded PRNG, so every run writes the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Tally = [number, number, number, number];
 

@@ -13,7 +13,7 @@ import { fileSource } from '../functions/gates/pii/byte-source.ts';
 import { type PiiScanReport, scanPii } from '../functions/gates/pii/scanner.ts';
 import { DEFAULT_TRAINING_DATA_SAMPLE_BYTES } from '../functions/gates/pii/training-data.ts';
 import { ibanCheckDigits, luhnCheckDigit } from '../functions/gates/pii/validators.ts';
-import { isMain, table, writeResult } from './support.ts';
+import { isMain, prng, table, writeResult } from './support.ts';
 
 export const PARAMS = {
   /** 100 MB per file; BENCH_PII_BYTES overrides it for a quick look. */
@@ -24,18 +24,6 @@ export const PARAMS = {
   /** Share of rows that carry PII somewhere. */
   piiRowShare: 0.05,
 };
-
-/** mulberry32: a small deterministic PRNG, so every run scans the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'Ann',

@@ -78,6 +78,18 @@ export function table(
   return [title, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** mulberry32: a small, fast, seeded PRNG, so every run generates the same data. Values in [0, 1). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export const us = (ns: number) => (ns / 1e3).toFixed(1);
 export const ms = (ns: number) => (ns / 1e6).toFixed(1);
 export const perSecond = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -3,6 +3,7 @@
  * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
+import type { ConsistencyProof, InclusionProof } from '../ports/ledger-reader.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
 import { parseCheckpoint } from './core/checkpoint.ts';
 import { rangeNodes } from './core/node-id.ts';
@@ -51,33 +52,6 @@ export interface LedgerRecord {
   /** The exact leaf bytes (RFC 8785 JSON). */
   text: string;
   entry: LedgerEntry;
-}
-
-/** RFC 9162 2.1.3 inclusion proof with what an auditor needs to check it offline. */
-export interface InclusionProofDocument {
-  format: 'rfc9162-inclusion-proof';
-  origin: string;
-  leafIndex: number;
-  treeSize: number;
-  /** The entry's leaf bytes; SHA-256(0x00 || entry) is leafHash. */
-  entry: string;
-  leafHash: string;
-  inclusionPath: string[];
-  rootHash: string;
-  /** The signed checkpoint of treeSize, when the log signed one at that size. */
-  checkpoint?: string;
-}
-
-export interface ConsistencyProofDocument {
-  format: 'rfc9162-consistency-proof';
-  origin: string;
-  size1: number;
-  size2: number;
-  rootHash1: string;
-  rootHash2: string;
-  consistencyPath: string[];
-  checkpoint1?: string;
-  checkpoint2?: string;
 }
 
 export class Ledger {
@@ -183,7 +157,7 @@ export class Ledger {
   }
 
   /** Inclusion proof of entry `index` in the tree of `size` entries (default: the latest checkpoint). */
-  async proveInclusion(index: number, size?: number): Promise<InclusionProofDocument> {
+  async proveInclusion(index: number, size?: number): Promise<InclusionProof> {
     let treeSize = size;
     if (treeSize === undefined) {
       const latest = await this.latestCheckpoint();
@@ -209,7 +183,7 @@ export class Ledger {
     };
   }
 
-  async proveConsistency(size1: number, size2: number): Promise<ConsistencyProofDocument> {
+  async proveConsistency(size1: number, size2: number): Promise<ConsistencyProof> {
     await this.#checkSize(size1);
     await this.#checkSize(size2);
     if (size1 > size2) throw new LedgerRangeError(`size1 ${size1} is larger than size2 ${size2}`);

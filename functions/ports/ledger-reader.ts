@@ -1,6 +1,6 @@
 /**
  * What the auditor API reads from the audit ledger: the latest signed checkpoint and RFC 9162 proofs.
- * The shapes are those of functions/ledger/ledger.ts, so a `Ledger` adapts to this port in a few lines.
+ * `Ledger` (functions/ledger/ledger.ts) returns these proof shapes, so it adapts to this port in a few lines.
  * Hashes are standard base64, as in C2SP checkpoints.
  */
 
@@ -12,6 +12,7 @@ export interface LedgerCheckpoint {
   rootHash: string;
 }
 
+/** RFC 9162 2.1.3 inclusion proof with what an auditor needs to check it offline. */
 export interface InclusionProof {
   format: 'rfc9162-inclusion-proof';
   origin: string;

@@ -114,7 +114,16 @@ export async function generateReport(options: {
   const doc = await buildReport(request.type, request.format, parameters, inputs);
   const written = await writeChunks(renderReport(doc), options.out);
   options.onProgress?.({ phase: 'done', done: doc.records.total, total: doc.records.total });
-  const manifest: ReportManifest = {
+  const manifest = reportManifest(doc, written);
+  return { manifest, manifestNote: await signManifest(manifest, options.signer) };
+}
+
+/** The manifest of a report as written: its bytes' SHA-256 and size, and what the document says it is. */
+export function reportManifest(
+  doc: ReportDocument,
+  written: { sha256: string; bytes: number },
+): ReportManifest {
+  return {
     reportSha256: written.sha256,
     reportBytes: written.bytes,
     type: doc.meta.type,
@@ -125,5 +134,4 @@ export async function generateReport(options: {
     generator: doc.meta.generator,
     decisions: doc.records.total,
   };
-  return { manifest, manifestNote: await signManifest(manifest, options.signer) };
 }

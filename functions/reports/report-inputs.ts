@@ -9,7 +9,7 @@ import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
-import type { ReportRequest } from '../ports/report-service.ts';
+import { InvalidReportRequestError, type ReportRequest } from '../ports/report-service.ts';
 import { type DecisionFilter, latestVersion, parseTime, storeDecisions } from './decision-source.ts';
 import { checkpointRef } from './manifest.ts';
 import {
@@ -54,10 +54,29 @@ export function requestProblems(request: ReportRequest): string[] {
   return problems;
 }
 
+/**
+ * What a report service checks before it queues a job: the request's problems, and for a model report that
+ * the model (version) has a decision. Throws InvalidReportRequestError, which the API answers with 400.
+ */
+export async function checkReportRequest(
+  request: ReportRequest,
+  sources: Pick<ReportSources, 'decisions'>,
+): Promise<void> {
+  const problems = requestProblems(request);
+  if (problems.length) throw new InvalidReportRequestError(problems.join('; '));
+  if (!NEEDS_MODEL.includes(request.type)) return;
+  try {
+    await resolveModelVersion(request, sources);
+  } catch (error) {
+    if (error instanceof ReportInputError) throw new InvalidReportRequestError(error.message);
+    throw error;
+  }
+}
+
 /** The model version a model report is about: the one asked for, else the latest that has a decision. */
 export async function resolveModelVersion(
   request: ReportRequest,
-  sources: ReportSources,
+  sources: Pick<ReportSources, 'decisions'>,
 ): Promise<{ group: string; version: string; arn: string }> {
   const model = request.model;
   if (!model) throw new ReportInputError(`the ${request.type} report needs a model`);

@@ -6,30 +6,23 @@
  * report and signed manifest in an Object Lock bucket and records the outcome.
  *
  * moto 5.2.5 has no Ed25519 KMS keys (CreateKey rejects ECC_NIST_EDWARDS25519), so KMS is mocked with
- * aws-sdk-client-mock as in ledger-kms-signer.test.ts: GetPublicKey answers with a known Ed25519 key and Sign
- * signs with it (pure Ed25519, as KMS does for ED25519_SHA_512 over RAW). The ledger is written with the same
- * key held locally, so one verifier key checks the checkpoint and the manifest, as in AWS.
+ * aws-sdk-client-mock (test/support/kms-ed25519.ts): GetPublicKey answers with a known Ed25519 key and Sign
+ * signs with it (pure Ed25519, as KMS does for ED25519_SHA_512 over RAW). Everything else is the emulator's.
+ * The ledger is written with the same key held locally, so one verifier key checks the checkpoint and the
+ * manifest, as in AWS.
  */
-import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutBucketVersioningCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
-import { LEDGER_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
@@ -40,6 +33,8 @@ import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest
 import { functions } from '../../functions/routes.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
+import { KMS_KEY_ARN, mockKmsEd25519Key, RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
+import { createLedgerResources } from '../support/ledger-resources.ts';
 import { DECISIONS } from '../unit/reports/fixtures.ts';
 
 const endpoint = inject('motoEndpoint');
@@ -47,35 +42,13 @@ const dynamodb = new DynamoDBClient(awsClientConfig(endpoint));
 const s3 = new S3Client(s3ClientConfig(endpoint));
 
 const ORIGIN = 'verdict.test/report-worker-ledger';
-const SEED = Buffer.alloc(32, 11);
-const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const privateKey = createPrivateKey({
-  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), SEED]),
-  format: 'der',
-  type: 'pkcs8',
-});
-/** The ledger's key, as the gate would hold it through KMS. */
-const ledgerSigner = ed25519Signer(ORIGIN, SEED);
+/** The ledger's key, as the gate holds it through KMS. */
+const ledgerSigner = ed25519Signer(ORIGIN, RFC8032_TEST1_SEED);
 const WHO: Principal = { id: 'arn:aws:iam::123456789012:role/auditor', role: 'auditor', via: 'iam' };
 
-const kms = mockClient(KMSClient);
+const kms = mockKmsEd25519Key();
+beforeEach(() => kms.resetHistory());
 afterAll(() => kms.restore());
-
-function mockLedgerKey(): void {
-  kms.reset();
-  kms.on(GetPublicKeyCommand).resolves({
-    KeyId: KEY_ARN,
-    KeySpec: 'ECC_NIST_EDWARDS25519',
-    KeyUsage: 'SIGN_VERIFY',
-    SigningAlgorithms: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'],
-    PublicKey: new Uint8Array(createPublicKey(privateKey).export({ format: 'der', type: 'spki' })),
-  });
-  kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
-    KeyId: KEY_ARN,
-    SigningAlgorithm: 'ED25519_SHA_512',
-    Signature: new Uint8Array(sign(null, input.Message, privateKey)),
-  }));
-}
 
 interface Deployment {
   decisions: string;
@@ -87,12 +60,13 @@ interface Deployment {
 
 /** The worker's resources as the stack creates them (the jobs table is keyed by `id`, GovernanceStorage). */
 async function deploy(): Promise<Deployment> {
+  const ledger = await createLedgerResources({ dynamodb, s3 });
   const d: Deployment = {
     decisions: uniqueName('verdict-decisions'),
     jobs: uniqueName('verdict-report-jobs'),
     reports: uniqueName('verdict-reports'),
-    ledgerTable: uniqueName('verdict-ledger'),
-    tiles: uniqueName('verdict-ledger-tiles'),
+    ledgerTable: ledger.table,
+    tiles: ledger.tiles,
   };
   await createDecisionTable(dynamodb, d.decisions);
   await dynamodb.send(
@@ -103,25 +77,7 @@ async function deploy(): Promise<Deployment> {
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
     }),
   );
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: d.ledgerTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-        { AttributeName: LEDGER_TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: LEDGER_TABLE_KEYS.partitionKey, AttributeType: 'S' },
-        { AttributeName: LEDGER_TABLE_KEYS.sortKey, AttributeType: 'S' },
-      ],
-    }),
-  );
   await s3.send(new CreateBucketCommand({ Bucket: d.reports, ObjectLockEnabledForBucket: true }));
-  await s3.send(new CreateBucketCommand({ Bucket: d.tiles }));
-  await s3.send(
-    new PutBucketVersioningCommand({ Bucket: d.tiles, VersioningConfiguration: { Status: 'Enabled' } }),
-  );
   return d;
 }
 
@@ -156,7 +112,7 @@ function environment(d: Deployment): NodeJS.ProcessEnv {
     VERDICT_REPORT_RETENTION_DAYS: '1',
     VERDICT_LEDGER_TABLE: d.ledgerTable,
     VERDICT_LEDGER_TILES_BUCKET: d.tiles,
-    VERDICT_LEDGER_SIGNING_KEY_ID: KEY_ARN,
+    VERDICT_LEDGER_SIGNING_KEY_ID: KMS_KEY_ARN,
     VERDICT_LEDGER_ORIGIN: ORIGIN,
   };
 }
@@ -212,7 +168,6 @@ describe('the report worker against the emulator', () => {
   });
 
   it('builds a queued job into a locked, checksummed report whose manifest verifies against the ledger key', async () => {
-    mockLedgerKey();
     const { service, job, event } = await startJob(d, {
       type: 'annex-iv',
       format: 'pdf',
@@ -260,7 +215,11 @@ describe('the report worker against the emulator', () => {
     });
     // Signed by KMS, with the ledger key, pure Ed25519 over the raw manifest text.
     expect(kms.commandCalls(SignCommand).map((c) => c.args[0].input)).toEqual([
-      expect.objectContaining({ KeyId: KEY_ARN, SigningAlgorithm: 'ED25519_SHA_512', MessageType: 'RAW' }),
+      expect.objectContaining({
+        KeyId: KMS_KEY_ARN,
+        SigningAlgorithm: 'ED25519_SHA_512',
+        MessageType: 'RAW',
+      }),
     ]);
 
     // A redelivered request finds the job taken and leaves it alone.
@@ -269,7 +228,6 @@ describe('the report worker against the emulator', () => {
   });
 
   it('fails the job with a message, not the invocation, when the report cannot be built', async () => {
-    mockLedgerKey();
     // A job the API would refuse (no decision for the model), written straight to the table.
     const jobs = new DynamoDbReportJobStore(dynamodb, d.jobs);
     const at = new Date().toISOString();
@@ -299,7 +257,6 @@ describe('the report worker against the emulator', () => {
   });
 
   it('reports `checkpoint: null` when the ledger holds no log yet, and the manifest still verifies', async () => {
-    mockLedgerKey();
     const empty = await deploy();
     await recordDecisions(empty, false);
     const { job, event } = await startJob(empty, { type: 'period-summary', format: 'csv' });

@@ -6,19 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
-import {
-  InvalidReportRequestError,
-  type Principal,
-  type ReportJob,
-  type ReportRequest,
-  type ReportService,
-} from '../../ports/report-service.ts';
-import {
-  NEEDS_MODEL,
-  type ReportSources,
-  requestProblems,
-  resolveModelVersion,
-} from '../../reports/report-inputs.ts';
+import type { Principal, ReportJob, ReportRequest, ReportService } from '../../ports/report-service.ts';
+import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
 import {
   REPORT_REQUESTED_EVENT,
   type ReportArchive,
@@ -27,7 +16,6 @@ import {
   type ReportRequested,
   viewJob,
 } from '../../reports/report-job.ts';
-import { ReportInputError } from '../../reports/report-model.ts';
 
 export interface AwsReportServiceDeps {
   jobs: ReportJobStore;
@@ -46,19 +34,7 @@ export class AwsReportService implements ReportService {
   }
 
   async start(request: ReportRequest, requestedBy: Principal): Promise<ReportJob> {
-    const problems = requestProblems(request);
-    if (problems.length) throw new InvalidReportRequestError(problems.join('; '));
-    if (NEEDS_MODEL.includes(request.type)) {
-      try {
-        await resolveModelVersion(request, {
-          decisions: this.deps.sources.decisions,
-          exceptions: { listFor: async () => [] },
-        });
-      } catch (error) {
-        if (error instanceof ReportInputError) throw new InvalidReportRequestError(error.message);
-        throw error;
-      }
-    }
+    await checkReportRequest(request, this.deps.sources);
     const now = this.#now().toISOString();
     const job: ReportJobRecord = {
       id: randomUUID(),

@@ -26,7 +26,6 @@ import { join } from 'node:path';
 import { DEFAULT_ORIGIN } from '../../ledger/ledger.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
 import {
-  InvalidReportRequestError,
   type Principal,
   REPORT_ID_PATTERN,
   type ReportJob,
@@ -35,14 +34,8 @@ import {
 } from '../../ports/report-service.ts';
 import { CONTENT_TYPES, generateReport } from '../../reports/generate-report.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
-import {
-  NEEDS_MODEL,
-  type ReportSources,
-  requestProblems,
-  resolveModelVersion,
-} from '../../reports/report-inputs.ts';
+import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
 import { jobProgress } from '../../reports/report-job.ts';
-import { ReportInputError } from '../../reports/report-model.ts';
 import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
 import { openLocalLedger } from './ledger-local.ts';
 
@@ -88,16 +81,7 @@ export class LocalReportService implements ReportService {
   }
 
   async start(request: ReportRequest, requestedBy: Principal): Promise<ReportJob> {
-    const problems = requestProblems(request);
-    if (problems.length) throw new InvalidReportRequestError(problems.join('; '));
-    if (NEEDS_MODEL.includes(request.type)) {
-      try {
-        await resolveModelVersion(request, this.#options.sources);
-      } catch (error) {
-        if (error instanceof ReportInputError) throw new InvalidReportRequestError(error.message);
-        throw error;
-      }
-    }
+    await checkReportRequest(request, this.#options.sources);
     const job: StoredJob = {
       id: randomUUID(),
       type: request.type,

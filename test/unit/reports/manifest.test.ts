@@ -7,12 +7,16 @@ import { describe, expect, it } from 'vitest';
 import type { NoteVerifier } from '../../../functions/ledger/core/note-keys.ts';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { parseNote, signNote } from '../../../functions/ledger/core/signed-note.ts';
-import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
+import {
+  buildReport,
+  renderReport,
+  reportManifest,
+  writeChunks,
+} from '../../../functions/reports/generate-report.ts';
 import {
   checkManifest,
   MANIFEST_HEADER,
   manifestText,
-  type ReportManifest,
   signManifest,
 } from '../../../functions/reports/manifest.ts';
 import type { ReportFormat } from '../../../functions/reports/report-model.ts';
@@ -30,17 +34,7 @@ async function signedReport(format: ReportFormat) {
   const doc = await buildReport('period-summary', format, {}, inputs);
   const sink = new BufferSink();
   const written = await writeChunks(renderReport(doc), sink);
-  const manifest: ReportManifest = {
-    reportSha256: written.sha256,
-    reportBytes: written.bytes,
-    type: doc.meta.type,
-    format: doc.meta.format,
-    parameters: doc.meta.parameters,
-    checkpoint: doc.meta.checkpoint,
-    generatedAt: doc.meta.generatedAt,
-    generator: doc.meta.generator,
-    decisions: doc.records.total,
-  };
+  const manifest = reportManifest(doc, written);
   return { bytes: sink.bytes(), manifest, note: await signManifest(manifest, SIGNER) };
 }
 
