@@ -41,7 +41,9 @@ describe('model-registry gate', () => {
     expect(await f.decisions.get(outcome.decision.id)).toEqual(outcome.decision);
     const after = await f.registry.describeModelPackage(pkg.arn);
     expect(after?.approvalStatus).toBe('Approved');
-    expect(after?.approvalDescription).toContain(`Verdict allow ${outcome.decision.id}: no deciding violations`);
+    expect(after?.approvalDescription).toContain(
+      `Verdict allow ${outcome.decision.id}: no deciding violations`,
+    );
     expect(f.published).toEqual([
       { source: 'verdict', detailType: 'Verdict Decision', detail: outcome.decision, resources: [pkg.arn] },
     ]);
@@ -62,7 +64,12 @@ describe('model-registry gate', () => {
     expect(await ledger.size()).toBe(3);
     expect(entries[1]?.entry).toMatchObject({
       type: 'action',
-      action: { kind: 'sagemaker:UpdateModelPackage', target: pkg.arn, outcome: 'succeeded', detail: 'Rejected' },
+      action: {
+        kind: 'sagemaker:UpdateModelPackage',
+        target: pkg.arn,
+        outcome: 'succeeded',
+        detail: 'Rejected',
+      },
     });
   });
 
