@@ -69,7 +69,8 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       ? openLocalLedger({ dataDir: options.dataDir })
       : openMemoryLedger().then((l) => ({ ledger: l, close: () => l.close() })),
   );
-  const audit = ledgerAudit(async () => (await ledger()).ledger);
+  const openLedger = async () => (await ledger()).ledger;
+  const audit = ledgerAudit(openLedger);
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const objects = new FilesystemObjectStore(options.objectsDir);
@@ -111,8 +112,8 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     bus,
     accessLog,
-    ledger: ledgerReader(async () => (await ledger()).ledger),
-    openLedger: async () => (await ledger()).ledger,
+    ledger: ledgerReader(openLedger),
+    openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,
     close: async () => {
