@@ -14,6 +14,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
+import { secureBucket } from './secure-bucket.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
 export const IDEMPOTENCY_TABLE_KEY = 'id';
@@ -124,37 +125,23 @@ export class GovernanceStorage extends Construct {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
     });
-    this.governanceBucket = new s3.Bucket(this, 'GovernanceBucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'governance-bucket/',
+    const bucketDefaults = {
+      key: this.key,
+      accessLogBucket: this.accessLogBucket,
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy,
+    };
+    this.governanceBucket = secureBucket(this, 'GovernanceBucket', {
+      ...bucketDefaults,
+      accessLogsPrefix: 'governance-bucket/',
     });
     // Reports are records: every version is kept and locked for the retention period in compliance mode, so
     // no one can overwrite or delete a report before it ends. Downloads go through presigned GET URLs.
-    this.reportsBucket = new s3.Bucket(this, 'ReportsBucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+    this.reportsBucket = secureBucket(this, 'ReportsBucket', {
+      ...bucketDefaults,
+      accessLogsPrefix: 'reports-bucket/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'reports-bucket/',
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
-      removalPolicy,
     });
   }
 }

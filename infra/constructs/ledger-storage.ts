@@ -35,6 +35,7 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger-table-schema.ts';
+import { secureBucket } from './secure-bucket.ts';
 
 export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
 /** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
@@ -122,25 +123,14 @@ export class LedgerStorage extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
 
-    const bucketDefaults = {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogBucket,
-      removalPolicy,
-    } satisfies Partial<s3.BucketProps>;
-    this.tilesBucket = new s3.Bucket(this, 'TilesBucket', {
+    const bucketDefaults = { key: props.key, accessLogBucket: props.accessLogBucket, removalPolicy };
+    this.tilesBucket = secureBucket(this, 'TilesBucket', {
       ...bucketDefaults,
-      serverAccessLogsPrefix: 'ledger-tiles/',
+      accessLogsPrefix: 'ledger-tiles/',
     });
-    this.anchorBucket = new s3.Bucket(this, 'AnchorBucket', {
+    this.anchorBucket = secureBucket(this, 'AnchorBucket', {
       ...bucketDefaults,
-      serverAccessLogsPrefix: 'ledger-anchor/',
+      accessLogsPrefix: 'ledger-anchor/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
         Duration.days(props.checkpointRetentionDays),

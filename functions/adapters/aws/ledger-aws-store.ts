@@ -35,6 +35,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
@@ -233,6 +234,42 @@ export class AwsLedgerStore implements LedgerStore {
 
   #writable(what: string): void {
     if (this.readOnly) throw new LedgerReadOnlyError(`this ledger store is read-only: cannot ${what}`);
+  }
+
+  /** Every item of a consistent query on the ledger table, page by page (the next page is read on demand). */
+  async *#query(
+    input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Item> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          ConsistentRead: true,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      yield* page.Items ?? [];
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+  }
+
+  /** A put unless the item's partition exists: true if written, false if it was there already. */
+  async #putIfAbsent(item: Item): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return false;
+    }
   }
 
   async sequence(entries: readonly PreparedEntry[], integrate: Integrate): Promise<SequencedEntry[]> {
@@ -451,36 +488,26 @@ export class AwsLedgerStore implements LedgerStore {
       return { published: size, pending: [] };
     const pending: BatchItem[] = [];
     let end = size;
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk <= :last',
-          ExpressionAttributeValues: { ':pk': BATCH_PARTITION, ':last': sortableNumber(size - 1) },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const batch: BatchItem = {
-          first: Number(item.first),
-          count: Number(item.count),
-          bundle: String(item.bundle),
-          range: splitHashes(toBytes(item.range)),
-        };
-        if (batch.first + batch.count !== end)
-          throw new LedgerStorageTamperError(
-            `the ledger table's batches do not tile the log: the batch at ${batch.first} ends at ${batch.first + batch.count}, not ${end}`,
-          );
-        pending.push(batch);
-        end = batch.first;
-        if (end <= this.#publishedSize || end === 0 || (await this.tiles.exists(lastLeafTileKey(end))))
-          return { published: end, pending: pending.reverse() };
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const item of this.#query({
+      KeyConditionExpression: 'pk = :pk AND sk <= :last',
+      ExpressionAttributeValues: { ':pk': BATCH_PARTITION, ':last': sortableNumber(size - 1) },
+      ScanIndexForward: false,
+    })) {
+      const batch: BatchItem = {
+        first: Number(item.first),
+        count: Number(item.count),
+        bundle: String(item.bundle),
+        range: splitHashes(toBytes(item.range)),
+      };
+      if (batch.first + batch.count !== end)
+        throw new LedgerStorageTamperError(
+          `the ledger table's batches do not tile the log: the batch at ${batch.first} ends at ${batch.first + batch.count}, not ${end}`,
+        );
+      pending.push(batch);
+      end = batch.first;
+      if (end <= this.#publishedSize || end === 0 || (await this.tiles.exists(lastLeafTileKey(end))))
+        return { published: end, pending: pending.reverse() };
+    }
     throw new LedgerStorageTamperError(`the ledger table has no batch ending at index ${end}`);
   }
 
@@ -644,20 +671,11 @@ export class AwsLedgerStore implements LedgerStore {
 
   async #cosignatureLines(size: number): Promise<string[]> {
     const lines: string[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `${COSIGNATURE_PARTITION_PREFIX}${sortableNumber(size)}` },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) lines.push(String(item.sk));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const item of this.#query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `${COSIGNATURE_PARTITION_PREFIX}${sortableNumber(size)}` },
+    }))
+      lines.push(String(item.sk));
     return lines;
   }
 
@@ -707,21 +725,12 @@ export class AwsLedgerStore implements LedgerStore {
 
   async checkpointSizes(): Promise<number[]> {
     const sizes: number[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': CHECKPOINT_PARTITION },
-          ProjectionExpression: 'sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) sizes.push(Number(item.sk));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const item of this.#query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': CHECKPOINT_PARTITION },
+      ProjectionExpression: 'sk',
+    }))
+      sizes.push(Number(item.sk));
     return sizes;
   }
 
@@ -729,26 +738,14 @@ export class AwsLedgerStore implements LedgerStore {
     checkpoint: StoredCheckpoint,
   ): Promise<{ stored: StoredCheckpoint; created: boolean }> {
     this.#writable('publish a checkpoint');
-    let created = true;
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: CHECKPOINT_PARTITION,
-            sk: sortableNumber(checkpoint.size),
-            size: checkpoint.size,
-            rootHash: checkpoint.rootHash,
-            note: checkpoint.note,
-            signedAt: this.#now().toISOString(),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      created = false;
-    }
+    const created = await this.#putIfAbsent({
+      pk: CHECKPOINT_PARTITION,
+      sk: sortableNumber(checkpoint.size),
+      size: checkpoint.size,
+      rootHash: checkpoint.rootHash,
+      note: checkpoint.note,
+      signedAt: this.#now().toISOString(),
+    });
     const item = created ? undefined : await this.#checkpointItem(checkpoint.size);
     const stored = created ? checkpoint : ((await this.#checkpoint(item)) as StoredCheckpoint);
     // The tiles bucket carries each checkpoint too, as signed (cosignatures stay in the table).
@@ -770,21 +767,11 @@ export class AwsLedgerStore implements LedgerStore {
     const known = new Set(own.signatures.map((s) => s.line));
     for (const signature of added.signatures) {
       if (known.has(signature.line)) continue;
-      try {
-        await this.#db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              pk: `${COSIGNATURE_PARTITION_PREFIX}${sortableNumber(size)}`,
-              sk: signature.line,
-              addedAt: this.#now().toISOString(),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+      await this.#putIfAbsent({
+        pk: `${COSIGNATURE_PARTITION_PREFIX}${sortableNumber(size)}`,
+        sk: signature.line,
+        addedAt: this.#now().toISOString(),
+      });
     }
   }
 
@@ -792,20 +779,11 @@ export class AwsLedgerStore implements LedgerStore {
 
   async verifierKeys(): Promise<string[]> {
     const items: Item[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': VERIFIER_KEY_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for await (const item of this.#query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': VERIFIER_KEY_PARTITION },
+    }))
+      items.push(item);
     const order = (item: Item) => `${String(item.addedAt)}\n${String(item.sk)}`;
     return items.sort((a, b) => (order(a) < order(b) ? -1 : 1)).map((item) => String(item.sk));
   }
@@ -816,22 +794,13 @@ export class AwsLedgerStore implements LedgerStore {
         throw new LedgerReadOnlyError(`this ledger store is read-only: ${vkey} is not one of the log's keys`);
       return;
     }
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: VERIFIER_KEY_PARTITION, sk: vkey, addedAt: this.#now().toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    await this.#putIfAbsent({ pk: VERIFIER_KEY_PARTITION, sk: vkey, addedAt: this.#now().toISOString() });
     await this.anchor?.publishVerifierKey(vkey);
   }
 
   async origin(proposed: string): Promise<string> {
-    if (!this.readOnly) await this.#putOrigin(proposed);
+    if (!this.readOnly)
+      await this.#putIfAbsent({ pk: ORIGIN_PARTITION, sk: ORIGIN_PARTITION, origin: proposed });
     const out = await this.#db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -841,20 +810,6 @@ export class AwsLedgerStore implements LedgerStore {
     );
     if (!out.Item) throw new LedgerReadOnlyError(`the ledger table ${this.tableName} holds no log yet`);
     return String(out.Item.origin);
-  }
-
-  async #putOrigin(proposed: string): Promise<void> {
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: ORIGIN_PARTITION, sk: ORIGIN_PARTITION, origin: proposed },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
   }
 
   // ---- auditing -----------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@
 import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
 import type { NodeId } from '../../ledger/core/node-id.ts';
 import { formatNote, parseNote } from '../../ledger/core/signed-note.ts';
-import type {
-  LedgerStore,
-  PreparedEntry,
-  SequencedEntry,
-  StoredCheckpoint,
-  StoredEntry,
+import {
+  dedupeBatch,
+  type LedgerStore,
+  type PreparedEntry,
+  type SequencedEntry,
+  type StoredCheckpoint,
+  type StoredEntry,
 } from '../../ledger/ports/ledger-store.ts';
 
 export class MemoryLedgerStore implements LedgerStore {
@@ -27,19 +28,7 @@ export class MemoryLedgerStore implements LedgerStore {
   async sequence(entries: readonly PreparedEntry[], integrate: Integrate): Promise<SequencedEntry[]> {
     const run = this.#lock.then(() => {
       const head = this.#head;
-      const fresh: PreparedEntry[] = [];
-      const inBatch = new Map<string, SequencedEntry>();
-      const results = entries.map((entry): SequencedEntry => {
-        const seen = inBatch.get(entry.id);
-        if (seen) return { ...seen, created: false };
-        const existing = this.#byId.get(entry.id);
-        const result = existing
-          ? { id: entry.id, index: existing.index, leafHash: existing.leafHash, created: false }
-          : { id: entry.id, index: head.size + fresh.length, leafHash: entry.leafHash, created: true };
-        if (!existing) fresh.push(entry);
-        inBatch.set(entry.id, result);
-        return result;
-      });
+      const { results, fresh } = dedupeBatch(entries, head.size, (id) => this.#byId.get(id));
       if (fresh.length === 0) return results;
       const integration = integrate(
         head,

@@ -12,12 +12,13 @@
 import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
 import type { NodeId } from '../../ledger/core/node-id.ts';
 import { formatNote, parseNote, parseSignatureLine } from '../../ledger/core/signed-note.ts';
-import type {
-  LedgerStore,
-  PreparedEntry,
-  SequencedEntry,
-  StoredCheckpoint,
-  StoredEntry,
+import {
+  dedupeBatch,
+  type LedgerStore,
+  type PreparedEntry,
+  type SequencedEntry,
+  type StoredCheckpoint,
+  type StoredEntry,
 } from '../../ledger/ports/ledger-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
@@ -162,23 +163,9 @@ export class SqliteLedgerStore implements LedgerStore {
     const s = this.#statements;
     const run = this.#db.transaction(() => {
       const head = this.#readHead();
-      const fresh: PreparedEntry[] = [];
-      const inBatch = new Map<string, SequencedEntry>();
-      const results = entries.map((entry): SequencedEntry => {
-        const seen = inBatch.get(entry.id);
-        if (seen) return { ...seen, created: false };
-        const existing = s.byId.get(entry.id);
-        const result = existing
-          ? {
-              id: entry.id,
-              index: existing.idx,
-              leafHash: new Uint8Array(existing.leaf_hash),
-              created: false,
-            }
-          : { id: entry.id, index: head.size + fresh.length, leafHash: entry.leafHash, created: true };
-        if (!existing) fresh.push(entry);
-        inBatch.set(entry.id, result);
-        return result;
+      const { results, fresh } = dedupeBatch(entries, head.size, (id) => {
+        const existing = s.byId.get(id);
+        return existing && { index: existing.idx, leafHash: new Uint8Array(existing.leaf_hash) };
       });
       if (fresh.length === 0) return results;
       const integration = integrate(

@@ -71,3 +71,30 @@ export interface LedgerStore extends HashSource {
   /** The origin this log was created with; set once. */
   origin(proposed: string): Promise<string>;
 }
+
+/**
+ * The pure part of `sequence` for a driver that looks ids up synchronously inside its write lock: each entry's
+ * result in the order of `entries`, and the entries to store. An id already in the log (`lookup`) keeps its
+ * index; the first entry of each new id gets the next index from `size`; later entries with an id seen earlier
+ * in the batch repeat that result with `created: false`.
+ */
+export function dedupeBatch(
+  entries: readonly PreparedEntry[],
+  size: number,
+  lookup: (id: string) => { index: number; leafHash: Uint8Array } | undefined,
+): { results: SequencedEntry[]; fresh: PreparedEntry[] } {
+  const fresh: PreparedEntry[] = [];
+  const inBatch = new Map<string, SequencedEntry>();
+  const results = entries.map((entry): SequencedEntry => {
+    const seen = inBatch.get(entry.id);
+    if (seen) return { ...seen, created: false };
+    const existing = lookup(entry.id);
+    const result = existing
+      ? { id: entry.id, index: existing.index, leafHash: existing.leafHash, created: false }
+      : { id: entry.id, index: size + fresh.length, leafHash: entry.leafHash, created: true };
+    if (!existing) fresh.push(entry);
+    inBatch.set(entry.id, result);
+    return result;
+  });
+  return { results, fresh };
+}

@@ -1,0 +1,52 @@
+/**
+ * A Verdict data bucket: SSE-KMS with the given key (bucket key on), public access blocked, bucket-owner
+ * enforced, TLS 1.2+ only, versioned, server access logs to the access log bucket under `accessLogsPrefix`.
+ * Anything else (Object Lock, lifecycle rules) is passed through. The access log bucket itself is not one: S3
+ * cannot deliver access logs to an SSE-KMS bucket.
+ */
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+
+export interface SecureBucketProps
+  extends Omit<
+    s3.BucketProps,
+    | 'encryption'
+    | 'encryptionKey'
+    | 'bucketKeyEnabled'
+    | 'blockPublicAccess'
+    | 'objectOwnership'
+    | 'enforceSSL'
+    | 'minimumTLSVersion'
+    | 'versioned'
+    | 'serverAccessLogsBucket'
+    | 'serverAccessLogsPrefix'
+    | 'removalPolicy'
+  > {
+  key: kms.IKey;
+  accessLogBucket: s3.IBucket;
+  accessLogsPrefix: string;
+  removalPolicy: RemovalPolicy;
+}
+
+export function secureBucket(
+  scope: Construct,
+  id: string,
+  { key, accessLogBucket, accessLogsPrefix, removalPolicy, ...rest }: SecureBucketProps,
+): s3.Bucket {
+  return new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key,
+    bucketKeyEnabled: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    versioned: true,
+    serverAccessLogsBucket: accessLogBucket,
+    serverAccessLogsPrefix: accessLogsPrefix,
+    removalPolicy,
+    ...rest,
+  });
+}
