@@ -9,19 +9,19 @@ import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
-import { awsLedgerOptionsFromEnvironment, openAwsLedger } from '../adapters/aws/ledger-aws.ts';
+import { lambdaLedger } from '../adapters/aws/ledger-aws.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
 import { ledgerReader } from '../ledger/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
-import { once } from '../shared/once.ts';
 import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
 import { createApiHandler } from './create-handler.ts';
 
 const env = readApiEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 
 /**
@@ -38,7 +38,7 @@ function reportService(): ReportService | undefined {
   if (!bucket || !table || !bus) return undefined;
   return new AwsReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, table),
-    archive: new S3ReportArchive(tracer.captureAWSv3Client(new S3Client({})), {
+    archive: new S3ReportArchive(s3, {
       bucket,
       retentionDays: env.VERDICT_REPORT_RETENTION_DAYS,
     }),
@@ -50,15 +50,7 @@ const reports = reportService();
 
 /** Read-only: the API signs and writes nothing in the ledger, and reads up to its newest published size. */
 const ledger = ledgerReader(
-  once(async () => {
-    const clients = {
-      dynamodb,
-      s3: tracer.captureAWSv3Client(new S3Client({})),
-      kms: tracer.captureAWSv3Client(new KMSClient({})),
-    };
-    return (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, process.env, { readOnly: true })))
-      .ledger;
-  }),
+  lambdaLedger({ dynamodb, s3, kms: tracer.captureAWSv3Client(new KMSClient({})) }, { readOnly: true }),
 );
 
 export const handler = createApiHandler({

@@ -18,6 +18,7 @@ import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
 import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
+import { once } from '../../shared/once.ts';
 import { KmsSigner } from './kms-signer.ts';
 import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
@@ -204,4 +205,17 @@ export function awsLedgerOptionsFromEnvironment(
     ...(subjectKeysTable ? { subjectKeysTable } : {}),
     ...(dataKeyId ? { dataKeyId } : {}),
   };
+}
+
+/**
+ * The ledger a Lambda function opens on first use, configured from its environment. The clients are the
+ * function's own (created once per cold start); a failed open is retried on the next call.
+ */
+export function lambdaLedger(
+  clients: AwsLedgerClients,
+  mode: { readOnly?: boolean } = {},
+): () => Promise<Ledger> {
+  return once(
+    async () => (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, process.env, mode))).ledger,
+  );
 }

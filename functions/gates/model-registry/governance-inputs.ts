@@ -56,36 +56,70 @@ export async function loadGovernanceInputs(
   objects: ObjectStore,
   options: { trainingData?: TrainingDataScanOptions } = {},
 ): Promise<GovernanceInputs> {
-  const missing: MissingEvidence[] = [];
+  // The four inputs are independent reads: fetch them together. Each loader reports what it could not
+  // read in its own list, so the order of `missing` (and the input hash) does not depend on timing.
+  const missing: Record<'profile' | 'bias' | 'obligations' | 'pii', MissingEvidence[]> = {
+    profile: [],
+    bias: [],
+    obligations: [],
+    pii: [],
+  };
   const profileSource = pkg.customerMetadata[PROFILE_METADATA_KEY] ?? null;
-  let profile: AiSystemProfile | null = null;
-  if (profileSource) {
-    const bytes = await objects.get(profileSource);
-    if (bytes) profile = parseProfile(bytes);
-    else missing.push({ kind: 'profile', source: profileSource });
-  }
+  const [profile, bias, obligations, pii] = await settledInOrder([
+    loadProfile(profileSource, objects, missing.profile),
+    loadBiasEvidence(pkg, objects, missing.bias),
+    loadObligationEvidence(
+      pkg.customerMetadata[EVIDENCE_MANIFEST_METADATA_KEY],
+      objects,
+      missing.obligations,
+    ),
+    loadPiiEvidence(pkg.customerMetadata[TRAINING_DATA_METADATA_KEY], objects, missing.pii, options),
+  ] as const);
+  return {
+    profile,
+    profileSource,
+    evidence: {
+      bias,
+      obligations,
+      pii,
+      missing: [...missing.profile, ...missing.bias, ...missing.obligations, ...missing.pii],
+    },
+  };
+}
 
-  const biasSource =
-    pkg.biasReports.postTraining ?? pkg.biasReports.report ?? pkg.biasReports.preTraining ?? null;
-  let bias: BiasEvidence | null = null;
-  if (biasSource) {
-    const bytes = await objects.get(biasSource);
-    if (bytes) bias = parseClarifyReport(bytes, biasSource);
-    else missing.push({ kind: 'bias_report', source: biasSource });
-  }
+/** Like Promise.all, but when several fail the first in list order is thrown, whatever finished first. */
+async function settledInOrder<T extends readonly unknown[]>(
+  work: { readonly [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
 
-  const obligations = await loadObligationEvidence(
-    pkg.customerMetadata[EVIDENCE_MANIFEST_METADATA_KEY],
-    objects,
-    missing,
-  );
-  const pii = await loadPiiEvidence(
-    pkg.customerMetadata[TRAINING_DATA_METADATA_KEY],
-    objects,
-    missing,
-    options,
-  );
-  return { profile, profileSource, evidence: { bias, obligations, pii, missing } };
+async function loadProfile(
+  source: string | null,
+  objects: ObjectStore,
+  missing: MissingEvidence[],
+): Promise<AiSystemProfile | null> {
+  if (!source) return null;
+  const bytes = await objects.get(source);
+  if (bytes) return parseProfile(bytes);
+  missing.push({ kind: 'profile', source });
+  return null;
+}
+
+async function loadBiasEvidence(
+  pkg: ModelPackage,
+  objects: ObjectStore,
+  missing: MissingEvidence[],
+): Promise<BiasEvidence | null> {
+  const source = pkg.biasReports.postTraining ?? pkg.biasReports.report ?? pkg.biasReports.preTraining;
+  if (!source) return null;
+  const bytes = await objects.get(source);
+  if (bytes) return parseClarifyReport(bytes, source);
+  missing.push({ kind: 'bias_report', source });
+  return null;
 }
 
 async function loadObligationEvidence(

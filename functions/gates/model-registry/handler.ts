@@ -9,33 +9,24 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
-import { awsLedgerOptionsFromEnvironment, openAwsLedger } from '../../adapters/aws/ledger-aws.ts';
+import { lambdaLedger } from '../../adapters/aws/ledger-aws.ts';
 import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
 import { ledgerAudit } from '../../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
 import { tracer } from '../../shared/observability.ts';
-import { once } from '../../shared/once.ts';
 import { cachedPolicyEngine } from '../policy/engine-cache.ts';
 import { createModelRegistryGateHandler } from './create-handler.ts';
 
 const env = readAwsEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
-const audit = ledgerAudit(
-  once(async () => {
-    const clients = {
-      dynamodb,
-      s3: tracer.captureAWSv3Client(new S3Client({})),
-      kms: tracer.captureAWSv3Client(new KMSClient({})),
-    };
-    return (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients))).ledger;
-  }),
-);
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const audit = ledgerAudit(lambdaLedger({ dynamodb, s3, kms: tracer.captureAWSv3Client(new KMSClient({})) }));
 
 export const handler = createModelRegistryGateHandler({
   registry: new SageMakerModelRegistry(tracer.captureAWSv3Client(new SageMakerClient({}))),
-  objects: new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({}))),
+  objects: new S3ObjectStore(s3),
   // The audit ledger is the record of truth; the table serves queries.
   decisions: new LedgerDecisionStore(audit, records),
   exceptions: records,

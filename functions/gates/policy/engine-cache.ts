@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { once } from '../../shared/once.ts';
 import { loadPolicyBundle } from './policy-bundle.ts';
 import { PolicyEngine } from './policy-engine.ts';
 
@@ -16,14 +17,5 @@ export function policyBundlePath(env: NodeJS.ProcessEnv = process.env): string {
  * and until one succeeds every gate denies.
  */
 export function cachedPolicyEngine(path: string): () => Promise<PolicyEngine> {
-  let engine: Promise<PolicyEngine> | undefined;
-  return () => {
-    engine ??= readFile(path)
-      .then((bytes) => PolicyEngine.load(loadPolicyBundle(bytes)))
-      .catch((error: unknown) => {
-        engine = undefined;
-        throw error;
-      });
-    return engine;
-  };
+  return once(async () => PolicyEngine.load(loadPolicyBundle(await readFile(path))));
 }
