@@ -50,6 +50,20 @@ if ! fresh regal tools/regal/go.mod tools/regal/go.sum; then
   mark regal
 fi
 
+# The differential test of the event-pattern matcher runs AWS Event Ruler (Maven Central) through a small oracle.
+if ! fresh event-ruler test/event-ruler/pom.xml test/event-ruler/src/main/java/dev/verdict/oracle/EventRulerOracle.java \
+  || [ ! -f test/event-ruler/target/classpath.txt ]; then
+  if ! command -v mvn >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Maven from Debian" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends maven >/dev/null
+  fi
+  echo "setup: building the Event Ruler oracle (Maven)" >&2
+  mvn -q -B -f test/event-ruler/pom.xml compile dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt
+  mark event-ruler
+fi
+
 # `npx verdict` inside this repository resolves the project's own CLI.
 mkdir -p node_modules/.bin
 ln -sf ../../bin/verdict.js node_modules/.bin/verdict

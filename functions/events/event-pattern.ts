@@ -7,6 +7,9 @@
  *   array matches when any element does); an object, an empty array or an absent key has no leaf values. So
  *   `exists` only sees leaves, and every matcher except `{"exists": false}` fails on a field without leaf values.
  * - Nested patterns keep array consistency: the fields of one sub-pattern must match inside the same array element.
+ * - `$or` is expanded first, as Event Ruler does: each branch is merged into the object around it, so a field inside
+ *   a branch and a field outside it that reach into the same array are held to one element. When a branch and its
+ *   surroundings name the same field, the one written later wins (Event Ruler's observed behaviour).
  */
 import { compileMatcher, EventPatternError, isPlainObject, type LeafTest } from './pattern-operators.ts';
 
@@ -25,8 +28,8 @@ export type AnythingBut =
   | number
   | readonly string[]
   | readonly number[]
-  | { readonly prefix: string }
-  | { readonly suffix: string }
+  | { readonly prefix: OneOrMany<string> }
+  | { readonly suffix: OneOrMany<string> }
   | { readonly 'equals-ignore-case': OneOrMany<string> }
   | { readonly wildcard: OneOrMany<string> };
 
@@ -69,7 +72,7 @@ function compileLeaf(list: readonly unknown[], path: string): LeafTest {
 }
 
 /** A sub-pattern matches one object at the field (any element of an array); with none there, it sees `{}`. */
-function compileChild(pattern: Record<string, unknown>, path: string): NodeTest {
+function compileChild(pattern: Pattern, path: string): NodeTest {
   const test = compileObject(pattern, path);
   return (value) => {
     const objects = (Array.isArray(value) ? value.flat(Number.POSITIVE_INFINITY) : [value]).filter(
@@ -79,31 +82,71 @@ function compileChild(pattern: Record<string, unknown>, path: string): NodeTest 
   };
 }
 
-function compileOr(alternatives: unknown, path: string): NodeTest {
-  if (!Array.isArray(alternatives) || alternatives.length < 2 || !alternatives.every(isPlainObject)) {
-    throw new EventPatternError(path, '"$or" expects an array of at least 2 objects');
+type Pattern = Record<string, unknown>;
+
+/** Event Ruler refuses nothing here, but an expansion this large is a mistake in a route table. */
+const MAX_ALTERNATIVES = 1024;
+
+/** Merges `later` into `earlier`: objects merge field by field, anything else is replaced by the later value. */
+function deepMerge(earlier: Pattern, later: Pattern): Pattern {
+  const merged: Pattern = Object.assign(Object.create(null), earlier);
+  for (const [key, value] of Object.entries(later)) {
+    const before = merged[key];
+    merged[key] = isPlainObject(before) && isPlainObject(value) ? deepMerge(before, value) : value;
   }
-  const tests = alternatives.map((alternative, i) => compileObject(alternative, `${path}[${i}]`));
-  return (node) => tests.some((test) => test(node));
+  return merged;
 }
 
-function compileObject(pattern: Record<string, unknown>, path: string): NodeTest {
+/** Every combination of one alternative from each list, merged in order. */
+function product(lists: readonly Pattern[][], path: string): Pattern[] {
+  let combinations: Pattern[] = [Object.create(null)];
+  for (const list of lists) {
+    combinations = combinations.flatMap((partial) => list.map((next) => deepMerge(partial, next)));
+    if (combinations.length > MAX_ALTERNATIVES) {
+      throw new EventPatternError(path, `"$or" expands to more than ${MAX_ALTERNATIVES} alternatives`);
+    }
+  }
+  return combinations;
+}
+
+/** The `$or`-free patterns whose disjunction is `pattern`, with each branch merged into its surroundings. */
+function expandOr(pattern: Pattern, path: string): Pattern[] {
   const entries = Object.entries(pattern);
   if (entries.length === 0) throw new EventPatternError(path, 'empty objects are not allowed');
-  const tests = entries.map(([key, rule]): NodeTest => {
+  const lists = entries.map(([key, rule]): Pattern[] => {
     const at = join(path, key);
-    if (key === '$or') return compileOr(rule, at);
+    if (key === '$or') {
+      if (!Array.isArray(rule) || rule.length < 2 || !rule.every(isPlainObject)) {
+        throw new EventPatternError(at, '"$or" expects an array of at least 2 objects');
+      }
+      return rule.flatMap((branch, i) => expandOr(branch, `${at}[${i}]`));
+    }
+    if (isPlainObject(rule)) return expandOr(rule, at).map((child) => ({ [key]: child }));
+    if (Array.isArray(rule)) {
+      compileLeaf(rule, at); // validates the match list where it is written, so errors name the right path
+      return [{ [key]: rule }];
+    }
+    throw new EventPatternError(at, 'must be an object or an array');
+  });
+  return product(lists, path);
+}
+
+function compileObject(pattern: Pattern, path: string): NodeTest {
+  const tests = Object.entries(pattern).map(([key, rule]): NodeTest => {
+    const at = join(path, key);
     if (Array.isArray(rule)) {
       const test = compileLeaf(rule, at);
       return (node) => test(leafValues(field(node, key)));
     }
-    if (isPlainObject(rule)) {
-      const test = compileChild(rule, at);
-      return (node) => test(field(node, key));
-    }
-    throw new EventPatternError(at, 'must be an object or an array');
+    const test = compileChild(rule as Pattern, at);
+    return (node) => test(field(node, key));
   });
   return (node) => tests.every((test) => test(node));
+}
+
+function compileAlternatives(pattern: Pattern): NodeTest {
+  const tests = expandOr(pattern, '').map((alternative) => compileObject(alternative, ''));
+  return (node) => tests.some((test) => test(node));
 }
 
 // Patterns are compiled once; they are treated as immutable (route tables are constants).
@@ -113,7 +156,7 @@ function compile(pattern: unknown): NodeTest {
   if (!isPlainObject(pattern)) throw new EventPatternError('', 'the pattern must be a JSON object');
   let test = compiled.get(pattern);
   if (!test) {
-    test = compileObject(pattern, '');
+    test = compileAlternatives(pattern);
     compiled.set(pattern, test);
   }
   return test;

@@ -161,10 +161,15 @@ function exclusionTest(operand: unknown, path: string): ValueTest {
   }
   const [operator, inner] = (isPlainObject(operand) ? soleEntry(operand) : undefined) ?? [];
   if (operator === 'prefix' || operator === 'suffix') {
-    if (!isString(inner) || inner === '') {
-      throw new EventPatternError(path, `"anything-but" ${operator} must be a non-empty string`);
+    const affixes = isString(inner) ? [inner] : inner;
+    if (!Array.isArray(affixes) || affixes.length === 0 || !affixes.every((a) => isString(a) && a !== '')) {
+      throw new EventPatternError(
+        path,
+        `"anything-but" ${operator} expects a non-empty string or a non-empty list of them`,
+      );
     }
-    return affixTest(operator, inner, path);
+    const tests = affixes.map((affix) => affixTest(operator, affix, path));
+    return (value) => tests.some((test) => test(value));
   }
   if (operator === 'equals-ignore-case') {
     const excluded = new Set(stringsOperand(operator, inner, path).map(fold));

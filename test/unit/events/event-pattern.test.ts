@@ -149,7 +149,7 @@ describe('validatePattern', () => {
     [
       'anything-but an empty prefix',
       { s: [{ 'anything-but': { prefix: '' } }] },
-      'Invalid event pattern at s[0]: "anything-but" prefix must be a non-empty string',
+      'Invalid event pattern at s[0]: "anything-but" prefix expects a non-empty string or a non-empty list of them',
     ],
     [
       'anything-but equals-ignore-case with a number',
