@@ -2,6 +2,7 @@
 import type { Decision, Outcome } from '../../gates/decision.ts';
 import type { Exception } from '../../gates/exceptions/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
+import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
 import { GENERATOR } from '../generator.ts';
 import type {
   Block,
@@ -313,14 +314,18 @@ export function metricText(value: MetricValue | undefined): string {
   return typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : value;
 }
 
-/** A profile as label/value rows: nested objects flattened to dotted paths. */
+/** The profile as rows of (human label, value), one per field, nested objects flattened in order. */
 export function profileRows(profile: Record<string, unknown>, prefix = ''): [string, string][] {
   const rows: [string, string][] = [];
   for (const [key, value] of Object.entries(profile)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (value !== null && typeof value === 'object' && !Array.isArray(value))
       rows.push(...profileRows(value as Record<string, unknown>, path));
-    else rows.push([path, Array.isArray(value) ? value.join(', ') || '(none)' : String(value)]);
+    else
+      rows.push([
+        profileFieldLabel(path),
+        Array.isArray(value) ? value.join(', ') || '(none)' : String(value),
+      ]);
   }
   return rows;
 }

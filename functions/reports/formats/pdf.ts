@@ -207,17 +207,21 @@ class Writer {
   }
 
   facts(rows: [string, string][]): void {
-    const labelW = 150;
+    const labelW = 190;
     for (const [label, value] of rows) {
       const v = winAnsi(value);
-      this.doc.font(FONT.body).fontSize(9);
-      const h = Math.max(this.doc.heightOfString(v, { width: this.width - labelW }), 11);
+      const l = winAnsi(label);
+      // A row is as tall as the taller of its label and its value, so neither runs into the next row.
+      this.doc.font(FONT.bold).fontSize(9);
+      const labelH = this.doc.heightOfString(l, { width: labelW - 8 });
+      this.doc.font(FONT.body);
+      const h = Math.max(this.doc.heightOfString(v, { width: this.width - labelW }), labelH, 11);
       this.ensure(h + 2);
       const y = this.doc.y;
       this.doc
         .font(FONT.bold)
         .fillColor('#111111')
-        .text(winAnsi(label), MARGIN, y, { width: labelW - 8 });
+        .text(l, MARGIN, y, { width: labelW - 8 });
       this.doc.font(FONT.body).text(v, MARGIN + labelW, y, { width: this.width - labelW });
       this.doc.y = y + h + 2;
     }

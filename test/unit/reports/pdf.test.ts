@@ -11,8 +11,9 @@ import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-
 import { winAnsi } from '../../../functions/reports/formats/pdf.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ModelFacts, ReportType } from '../../../functions/reports/report-model.ts';
+import { HARMLESS_PROFILE } from '../../support/profiles.ts';
 import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs } from './fixtures.ts';
-import { BufferSink, inkedPixels, pdfPages, pdfText } from './tools.ts';
+import { BufferSink, inkedPixels, overlappingWords, pdfPages, pdfText, pdfWordBoxes } from './tools.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-pdf-'));
 
@@ -118,6 +119,25 @@ describe('PDF reports', () => {
     const pages = pdfPages(file);
     expect(pages.length).toBeGreaterThan(3);
     expect(text).toContain(`page ${pages.length}`);
+  });
+
+  it('grows each profile row to fit its label and value, so no two words overlap', async () => {
+    const file = await pdf('annex-iv-full-profile', 'annex-iv', [], {
+      ...CV_RANKER_V2,
+      profile: {
+        ...HARMLESS_PROFILE,
+        purpose: `${'Ranks job applications for recruiters by their fit with the advertised role. '.repeat(6)}`,
+      },
+    });
+    const boxes = pdfWordBoxes(file);
+    expect(boxes.length).toBeGreaterThan(200);
+    const overlaps = overlappingWords(boxes).map(([a, b]) => `p${a.page} "${a.text}" / "${b.text}"`);
+    expect(overlaps).toEqual([]);
+    const text = squeeze(pdfText(file));
+    expect(text).toContain('Art. 5(1)(d): crime risk assessed solely');
+    expect(text).toContain('Training compute in floating-point');
+    expect(text).not.toContain('crimeRiskSolelyFromProfiling');
+    expect(text).not.toMatch(/art5\.|gpai\.trainingFlops/);
   });
 
   it('keeps text the standard fonts can show and replaces the rest', () => {

@@ -26,6 +26,58 @@ export function pdfText(file: string): string {
   return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
+export interface WordBox {
+  page: number;
+  text: string;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Every word of the PDF with its bounding box in points, from `pdftotext -bbox`. */
+export function pdfWordBoxes(file: string): WordBox[] {
+  requireTool('pdftotext');
+  const html = execFileSync('pdftotext', ['-bbox', file, '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const boxes: WordBox[] = [];
+  const pages = html.split('<page ').slice(1);
+  pages.forEach((page, index) => {
+    for (const m of page.matchAll(
+      /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+    )) {
+      const [, xMin, yMin, xMax, yMax, text] = m;
+      boxes.push({
+        page: index + 1,
+        text: text ?? '',
+        xMin: +(xMin ?? 0),
+        yMin: +(yMin ?? 0),
+        xMax: +(xMax ?? 0),
+        yMax: +(yMax ?? 0),
+      });
+    }
+  });
+  return boxes;
+}
+
+/** Pairs of words on one page whose boxes overlap by more than `tolerance` points in both directions. */
+export function overlappingWords(boxes: readonly WordBox[], tolerance = 0.5): [WordBox, WordBox][] {
+  const overlaps: [WordBox, WordBox][] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    const a = boxes[i] as WordBox;
+    for (let j = i + 1; j < boxes.length; j++) {
+      const b = boxes[j] as WordBox;
+      if (a.page !== b.page) continue;
+      const dx = Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin);
+      const dy = Math.min(a.yMax, b.yMax) - Math.max(a.yMin, b.yMin);
+      if (dx > tolerance && dy > tolerance) overlaps.push([a, b]);
+    }
+  }
+  return overlaps;
+}
+
 /** Renders every page to PNG at 50 dpi; returns the PNG files in page order. */
 export function pdfPages(file: string): string[] {
   requireTool('pdftoppm');
