@@ -150,6 +150,23 @@ async function decide(
     const violation = cannotDecide('gate.policy_error', `policy evaluation failed: ${message(error)}`);
     return { ...base, ...denied(violation), policy, inputSha256 };
   }
+  // Defence in depth: the policy never allows a system of unknown risk class (its Art. 5 status cannot
+  // be assessed); a bundle that does is not trusted with the outcome.
+  if (result.decision === 'allow' && (result.riskClass ?? 'unknown') === 'unknown') {
+    const violation = cannotDecide(
+      'gate.risk_class_unknown',
+      'the policy allowed a system whose risk class is unknown; without a classification the Art. 5 prohibitions cannot be assessed',
+    );
+    return {
+      ...base,
+      decision: 'deny',
+      riskClass: 'unknown',
+      violations: [violation, ...result.violations],
+      obligations: result.obligations,
+      policy,
+      inputSha256,
+    };
+  }
   return {
     ...base,
     decision: result.decision,
