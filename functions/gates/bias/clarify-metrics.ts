@@ -11,7 +11,7 @@
  * ratio < 0.8, in floating point on the value as the report
  * rounded it (the counts are not in the report).
  */
-import type { BiasEvidence, ClarifyMetricValue } from './clarify-report.ts';
+import { type BiasEvidence, type ClarifyMetricValue, nullPrototype } from './clarify-report.ts';
 import type { MetricValue } from './exact.ts';
 import type { PairMetricName, PairMetrics } from './metrics.ts';
 
@@ -82,9 +82,10 @@ export function clarifyPairMetrics(entry: BiasEvidence['facets'][string][number]
 
 /** Every facet and value of a report: {facet: {value: metrics}}. */
 export function clarifyMetrics(evidence: BiasEvidence): Record<string, Record<string, PairMetrics>> {
-  const out: Record<string, Record<string, PairMetrics>> = {};
-  for (const [facet, entries] of Object.entries(evidence.facets)) {
-    out[facet] = Object.fromEntries(entries.map((e) => [e.value, clarifyPairMetrics(e)]));
-  }
-  return out;
+  return nullPrototype(
+    Object.entries(evidence.facets).map(([facet, entries]) => [
+      facet,
+      nullPrototype(entries.map((e) => [e.value, clarifyPairMetrics(e)] as const)),
+    ]),
+  );
 }
