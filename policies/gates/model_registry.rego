@@ -65,13 +65,24 @@ import data.verdict.lib.profile
 # entrypoint: true
 decision := object.union(
 	{
-		"decision": outcome.decide(deciding),
+		"decision": gate_outcome,
 		"riskClass": risk.class,
 		"violations": outcome.ordered(reported),
 		"obligations": obligation_evidence.status,
 	},
 	{"classification": euaiact.classification | profile.present},
 )
+
+# METADATA
+# title: The outcome - never allow while the risk class is unknown
+# description: |
+#   A system whose risk class is unknown (no readable profile, or one that cannot be classified)
+#   cannot be shown to be free of Art. 5 prohibitions, so it is never allowed, whatever the modes
+#   and the waivers say of the violations that make the class unknown.
+gate_outcome := "deny" if {
+	risk.class == "unknown"
+	outcome.decide(deciding) == "allow"
+} else := outcome.decide(deciding)
 
 # METADATA
 # title: Every violation, from each family of rules

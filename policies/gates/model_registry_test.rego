@@ -301,10 +301,12 @@ waiver(rule, expires_at) := {
 	"grantedAt": "2026-11-20T08:00:00Z",
 }
 
+unfair_model := fixtures.with_bias({}, fixtures.di("sex", "female", 0.7))
+
 test_a_waived_violation_is_reported_and_does_not_decide if {
-	gate_input := object.union(unreadable_evidence, {
+	gate_input := object.union(unfair_model, {
 		"now": "2026-11-28T10:00:00.000Z",
-		"exceptions": [waiver("evidence.unreadable", "2026-12-15T00:00:00Z")],
+		"exceptions": [waiver("bias.disparate_impact", "2026-12-15T00:00:00Z")],
 	})
 	decision := decision_for(gate_input)
 	decision.decision == "allow"
@@ -317,9 +319,9 @@ test_a_waived_violation_is_reported_and_does_not_decide if {
 }
 
 test_an_expired_waiver_lapses if {
-	gate_input := object.union(unreadable_evidence, {
+	gate_input := object.union(unfair_model, {
 		"now": "2026-12-15T00:00:00.000Z",
-		"exceptions": [waiver("evidence.unreadable", "2026-12-15T00:00:00Z")],
+		"exceptions": [waiver("bias.disparate_impact", "2026-12-15T00:00:00Z")],
 	})
 	decision := decision_for(gate_input)
 	decision.decision == "deny"
@@ -354,4 +356,42 @@ test_an_obligation_evidence_violation_can_be_waived if {
 	decision := decision_for(gate_input)
 	decision.decision == "allow"
 	[[v.reference, v.waiver.id] | some v in decision.violations] == [["Art. 48", "ex-7"]]
+}
+
+waived(gate_input, rule) := object.union(gate_input, {
+	"now": "2026-11-28T10:00:00.000Z",
+	"exceptions": [waiver(rule, "2026-12-15T00:00:00Z")],
+})
+
+test_unreadable_evidence_cannot_be_waived if {
+	decision := decision_for(waived(unreadable_evidence, "evidence.unreadable"))
+	decision.decision == "deny"
+	[[v.rule, v.waiverRefused] | some v in decision.violations] == [[
+		"evidence.unreadable",
+		"ex-7: evidence that cannot be read cannot be assessed, so it cannot be waived",
+	]]
+}
+
+test_a_missing_profile_cannot_be_waived if {
+	decision := decision_for(waived(object.union(fixtures.gate_input, {"profile": null}), "profile.missing"))
+	decision.decision == "deny"
+	decision.riskClass == "unknown"
+	[[v.rule, v.waiverRefused] | some v in decision.violations] == [[
+		"profile.missing",
+		"ex-7: without a readable AI-system profile the Art. 5 prohibitions cannot be assessed",
+	]]
+}
+
+test_an_unknown_risk_class_is_never_allowed if {
+	no_profile := object.union(fixtures.gate_input, {"profile": null})
+	decision := decision_for(no_profile) with data.verdict.config.modes.prod as {"profile": "dry-run"}
+	decision.riskClass == "unknown"
+	decision.decision == "deny"
+	[[v.rule, v.mode] | some v in decision.violations] == [["profile.missing", "dry-run"]]
+}
+
+test_an_unknown_risk_class_still_goes_to_review if {
+	no_profile := object.union(fixtures.gate_input, {"profile": null})
+	decision := decision_for(no_profile) with data.verdict.config.outcome.outcomeBySeverity.critical as "review"
+	decision.decision == "review"
 }

@@ -16,6 +16,10 @@
 #   Everything is policy data, so an organisation configures it without touching Rego: which metrics
 #   are checked ("enabled": false switches one off), their bounds and severities, and per risk class
 #   (data.verdict.config.bias.thresholdsByRiskClass.<class>.<METRIC>) any of those fields.
+#   A metric a risk class marks "required" must be in the evidence for every facet value, else the
+#   gate names the metric and the facet value it is missing for (partial evidence never passes).
+#   Metric names are matched exactly as Clarify spells them; a name neither Clarify nor Verdict uses
+#   (e.g. "di") is reported, never dropped.
 # related_resources:
 #   - description: Regulation (EU) 2024/1689, Art. 10(2)(f) and (g) (examination of possible biases)
 #     ref: https://eur-lex.europa.eu/eli/reg/2024/1689/oj
@@ -105,6 +109,29 @@ default high_risk_basis := ""
 high_risk_basis := sprintf(" (%s)", [concat(", ", sort(risk.annex_iii))]) if count(risk.annex_iii) > 0
 
 # METADATA
+# title: The metrics the risk class requires for every facet value (marked required)
+required contains metric if {
+	some metric, check in checks
+	check.required == true
+}
+
+# Every facet value of the evidence, with its metrics.
+evidence_entries contains [facet, entry] if {
+	some facet, entries in input.evidence.bias.facets
+	some entry in entries
+}
+
+has_metric(entry, metric) if {
+	_ = entry.metrics[metric]
+}
+
+value_of(entry) := entry.value if {
+	_ = entry.value
+} else := null
+
+known_metrics := {name | some name in config.knownMetrics} | object.keys(config.metrics)
+
+# METADATA
 # title: Metric below its minimum (e.g. DI < 0.8, adverse impact against the facet value)
 violations contains violation if {
 	some m in measurements
@@ -189,5 +216,47 @@ violations contains violation if {
 		),
 		"reference": config.evidenceMissing.reference,
 		"remediation": config.evidenceMissing.remediation,
+	}
+}
+
+# METADATA
+# title: Required metric missing for a facet value
+# description: |
+#   A risk class that requires a metric requires it for every facet value: a report with only
+#   some of them, or some values without them, is partial evidence and cannot show fairness.
+violations contains violation if {
+	some [facet, entry] in evidence_entries
+	some metric in required
+	not has_metric(entry, metric)
+	check := checks[metric]
+	m := {"metric": metric, "facet": facet, "value": value_of(entry)}
+	violation := {
+		"rule": config.metricMissing.rule,
+		"severity": check.severity,
+		"message": sprintf(
+			"%s is missing from the bias evidence; a %s-risk system must show it for every facet value.",
+			[subject(m, check), risk.class],
+		),
+		"reference": sprintf("%s (%s)", [config.metricMissing.reference, metric]),
+		"remediation": config.metricMissing.remediation,
+	}
+}
+
+# METADATA
+# title: Metric name neither Clarify nor Verdict uses
+# description: Names are case-sensitive. An unknown one is reported, never silently ignored.
+violations contains violation if {
+	some [facet, entry] in evidence_entries
+	some name, _ in entry.metrics
+	not name in known_metrics
+	violation := {
+		"rule": config.metricUnknown.rule,
+		"severity": config.metricUnknown.severity,
+		"message": sprintf(
+			"The bias evidence for facet %s, value %s names an unknown metric %s (metric names are case-sensitive).",
+			[facet, text.of(value_of(entry)), text.of(name)],
+		),
+		"reference": config.metricUnknown.reference,
+		"remediation": config.metricUnknown.remediation,
 	}
 }

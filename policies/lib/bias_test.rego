@@ -12,6 +12,9 @@ one(metrics) := {"sex": [{"value": "female", "metrics": metrics}]}
 
 high_risk := {"useCase": "recruitment"}
 
+# Fair values of every metric a high-risk system requires.
+fair := {"DI": 1, "DPPL": 0, "RD": 0, "AD": 0}
+
 summary(violations) := {[v.rule, v.severity, v.reference] | some v in violations}
 
 # --- DI: the four-fifths rule and its mirror ---------------------------------------------------
@@ -66,7 +69,7 @@ test_negative_infinity_is_below_every_minimum if {
 
 test_di_is_high_severity_whatever_the_risk_class if {
 	summary(violations_of({}, one({"DI": 0.7}))) == {["bias.disparate_impact", "high", "DI < 0.8"]}
-	summary(violations_of(high_risk, one({"DI": 0.7}))) == {["bias.disparate_impact", "high", "DI < 0.8"]}
+	summary(violations_of(high_risk, one(object.union(fair, {"DI": 0.7})))) == {["bias.disparate_impact", "high", "DI < 0.8"]}
 }
 
 # --- Difference metrics: bounds on the magnitude ---------------------------------------------------
@@ -135,7 +138,7 @@ test_a_metric_can_be_switched_off_in_data if {
 
 test_a_metric_can_be_switched_on_for_one_risk_class if {
 	overrides := {"high": {"DAR": {"enabled": true, "severity": "high"}}}
-	summary(violations_of(high_risk, one({"DAR": 0.3}))) == {["bias.difference_in_acceptance_rates", "high", "|DAR| > 0.1"]} with data.verdict.config.bias.thresholdsByRiskClass as overrides
+	summary(violations_of(high_risk, one(object.union(fair, {"DAR": 0.3})))) == {["bias.difference_in_acceptance_rates", "high", "|DAR| > 0.1"]} with data.verdict.config.bias.thresholdsByRiskClass as overrides
 	count(violations_of({}, one({"DAR": 0.3}))) == 0 with data.verdict.config.bias.thresholdsByRiskClass as overrides
 }
 
@@ -182,7 +185,8 @@ test_metric_without_a_number_has_the_metric_severity_and_the_reason if {
 		"medium",
 		"recall difference (RD) for facet sex, value female, is not a number (null): Facet set is empty.",
 	]]
-	summary(violations_of(high_risk, {"sex": [entry]})) == {["bias.metric_invalid", "high", "RD (SageMaker Clarify)"]}
+	high_entry := object.union(entry, {"metrics": object.union(fair, {"RD": null})})
+	summary(violations_of(high_risk, {"sex": [high_entry]})) == {["bias.metric_invalid", "high", "RD (SageMaker Clarify)"]}
 }
 
 test_other_strings_are_not_numbers if {
@@ -262,7 +266,7 @@ test_high_risk_biometric_system_needs_bias_evidence if {
 
 test_bias_report_without_checked_metrics_is_no_evidence if {
 	violations := violations_of(high_risk, {"sex": [{"value": "female", "metrics": {"CI": -0.08}}]})
-	[v.rule | some v in violations] == ["bias.evidence_missing"]
+	{v.rule | some v in violations} == {"bias.evidence_missing", "bias.metric_missing"}
 }
 
 test_high_risk_system_with_bias_evidence if {
@@ -297,4 +301,59 @@ test_cv_ranker_sample_is_denied_for_its_disparate_impact if {
 test_credit_scorer_sample_passes if {
 	facets := {"applicant_age_band": [{"value": "under_25", "metrics": {"CI": -0.21, "DPL": 0.03, "DI": 0.93, "DPPL": 0.03, "AD": 0.01, "RD": 0.02}}]}
 	count(violations_of({"useCase": "creditworthiness"}, facets)) == 0
+}
+
+# --- Partial evidence and metric names ------------------------------------------------------------
+
+test_partial_evidence_names_each_missing_metric_and_facet_value if {
+	violations := violations_of(high_risk, one({"AD": 0}))
+	{[v.rule, v.severity, v.reference] | some v in violations} == {
+		["bias.metric_missing", "high", "Art. 10(2)(f) (DI)"],
+		["bias.metric_missing", "high", "Art. 10(2)(f) (DPPL)"],
+		["bias.metric_missing", "high", "Art. 10(2)(f) (RD)"],
+	}
+	some v in violations
+	v.message == "disparate impact (DI) for facet sex, value female is missing from the bias evidence; a high-risk system must show it for every facet value."
+}
+
+test_every_facet_value_must_carry_the_required_metrics if {
+	facets := {"sex": [{"value": "female", "metrics": fair}, {"value": "male", "metrics": {"DI": 1}}]}
+	{[v.rule, v.reference] | some v in violations_of(high_risk, facets)} == {
+		["bias.metric_missing", "Art. 10(2)(f) (DPPL)"],
+		["bias.metric_missing", "Art. 10(2)(f) (RD)"],
+		["bias.metric_missing", "Art. 10(2)(f) (AD)"],
+	}
+}
+
+test_a_complete_report_has_nothing_missing if {
+	count(violations_of(high_risk, one(fair))) == 0
+}
+
+test_lower_case_names_are_unknown_and_leave_the_metric_missing if {
+	metrics := {"AD": 0, "di": 0.5, "dppl": 0.3, "rd": 0.4}
+	violations := violations_of(high_risk, one(metrics))
+	{[v.rule, v.reference] | some v in violations} == {
+		["bias.metric_missing", "Art. 10(2)(f) (DI)"],
+		["bias.metric_missing", "Art. 10(2)(f) (DPPL)"],
+		["bias.metric_missing", "Art. 10(2)(f) (RD)"],
+		["bias.metric_unknown", "Art. 10(2)(f)"],
+	}
+	{v.message | some v in violations; v.rule == "bias.metric_unknown"} == {
+		"The bias evidence for facet sex, value female names an unknown metric di (metric names are case-sensitive).",
+		"The bias evidence for facet sex, value female names an unknown metric dppl (metric names are case-sensitive).",
+		"The bias evidence for facet sex, value female names an unknown metric rd (metric names are case-sensitive).",
+	}
+}
+
+test_unknown_names_are_reported_whatever_the_risk_class if {
+	summary(violations_of({}, one({"DI": 1, "Di": 0.2}))) == {["bias.metric_unknown", "low", "Art. 10(2)(f)"]}
+}
+
+test_other_systems_need_no_particular_metric if {
+	count(violations_of({}, one({"AD": 0}))) == 0
+}
+
+test_a_facet_named_proto_is_checked_like_any_other if {
+	facets := {"__proto__": [{"value": "x", "metrics": object.union(fair, {"DI": 0.5})}], "sex": [{"value": "f", "metrics": fair}]}
+	summary(violations_of(high_risk, facets)) == {["bias.disparate_impact", "high", "DI < 0.8"]}
 }

@@ -64,5 +64,5 @@ bias_report(facets) := {
 	"facets": facets,
 }
 
-# One facet with one value and the given disparate impact.
-di(facet, value, measured) := {facet: [{"value": value, "metrics": {"DI": measured, "DPPL": 0.01, "CI": -0.08}}]}
+# One facet with one value, the given disparate impact and fair values of the other required metrics.
+di(facet, value, measured) := {facet: [{"value": value, "metrics": {"DI": measured, "DPPL": 0.01, "RD": 0.02, "AD": 0.01, "CI": -0.08}}]}

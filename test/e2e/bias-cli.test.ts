@@ -54,7 +54,7 @@ const EXPECTED = {
   demographicParityRatio: 0.5,
   equalOpportunityDifference: 0.3,
   equalizedOddsDifference: 0.3,
-  fourFifths: { ratio: 0.5, adverseImpact: true },
+  fourFifths: { ratio: 0.5, adverseImpact: true, disadvantaged: 'sensitive' },
 };
 
 /** The same confusion counts as rows: facet f is the sensitive group, m and x the reference. */
@@ -253,7 +253,7 @@ describe('verdict bias --clarify', () => {
       RD: 0.15,
       AD: 0.02,
       demographicParityDifference: 0.19,
-      fourFifths: { ratio: 0.62, adverseImpact: true },
+      fourFifths: { ratio: 0.62, adverseImpact: true, disadvantaged: 'sensitive' },
     });
     expect(out.notes).toContain('selectionRate is null: a Clarify report has no selection rates (no counts)');
   });

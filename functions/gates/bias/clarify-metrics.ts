@@ -7,10 +7,11 @@
  * equalized-odds difference unless the report has SD (specificity difference). The Fairlearn metrics of
  * two groups follow from Clarify's: demographicParityDifference = |DPPL|, demographicParityRatio =
  * min(DI, 1/DI), equalOpportunityDifference = |RD|, equalizedOddsDifference = max(|RD|, |SD|). The
- * four-fifths ratio is min(DI, 1) and its decision DI < 0.8, in floating point on the value as the report
+ * four-fifths ratio is min(DI, 1/DI) (lower over higher rate, whichever group is lower) and its decision
+ * ratio < 0.8, in floating point on the value as the report
  * rounded it (the counts are not in the report).
  */
-import type { BiasEvidence, ClarifyMetricValue } from './clarify-report.ts';
+import { type BiasEvidence, type ClarifyMetricValue, nullPrototype } from './clarify-report.ts';
 import type { MetricValue } from './exact.ts';
 import type { PairMetricName, PairMetrics } from './metrics.ts';
 
@@ -66,9 +67,12 @@ export function clarifyPairMetrics(entry: BiasEvidence['facets'][string][number]
     rd === null || sd === null ? null : Math.max(Math.abs(rd), Math.abs(sd)),
     ['RD', 'SD'],
   );
+  // DI = q′_d/q′_a: below 1 the sensitive group is lower, above 1 the reference group is.
+  const ratio = di === null ? null : di <= 1 ? di : 1 / di;
   out.fourFifths = {
-    ratio: asValue(di === null ? null : Math.min(di, 1)),
-    adverseImpact: di === null ? null : di < 0.8,
+    ratio: asValue(ratio),
+    adverseImpact: ratio === null ? null : ratio < 0.8,
+    disadvantaged: di === null || di === 1 ? null : di < 1 ? 'sensitive' : 'reference',
   };
   if (di === null) notes.push(`fourFifths is null: it is derived from DI; ${why('DI')}`);
   else notes.push("fourFifths is decided on the report's DI (rounded by Clarify), not on integer counts");
@@ -78,9 +82,10 @@ export function clarifyPairMetrics(entry: BiasEvidence['facets'][string][number]
 
 /** Every facet and value of a report: {facet: {value: metrics}}. */
 export function clarifyMetrics(evidence: BiasEvidence): Record<string, Record<string, PairMetrics>> {
-  const out: Record<string, Record<string, PairMetrics>> = {};
-  for (const [facet, entries] of Object.entries(evidence.facets)) {
-    out[facet] = Object.fromEntries(entries.map((e) => [e.value, clarifyPairMetrics(e)]));
-  }
-  return out;
+  return nullPrototype(
+    Object.entries(evidence.facets).map(([facet, entries]) => [
+      facet,
+      nullPrototype(entries.map((e) => [e.value, clarifyPairMetrics(e)] as const)),
+    ]),
+  );
 }

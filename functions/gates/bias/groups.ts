@@ -80,7 +80,8 @@ export function compareGroups(
   if (sensitive.length === 0)
     throw new GroupSelectionError('no sensitive value to compare: the facet has only the reference value');
 
-  const groups: Record<string, PairMetrics> = {};
+  // Facet values are input: they never become keys of an object with a prototype.
+  const groups: Record<string, PairMetrics> = Object.create(null);
   for (const v of sensitive) {
     const d = byValue.get(v) ?? EMPTY_COUNTS;
     const a =
@@ -146,7 +147,7 @@ export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): O
     for (const e of counted) if (p(e[1]) * total(worst[1]) < p(worst[1]) * total(e[1])) worst = e;
     dpr = finite(rational(p(worst[1]) * total(best[1]), total(worst[1]) * p(best[1])));
   }
-  const fourFifths: OverallMetrics['fourFifths'] = { highest, groups: {} };
+  const fourFifths: OverallMetrics['fourFifths'] = { highest, groups: Object.create(null) };
   for (const [v, c] of counted) {
     const [hv, hc] = best as [string, ConfusionCounts];
     const ratio =
@@ -167,7 +168,10 @@ export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): O
     return toMetricValue(e);
   };
   const out: OverallMetrics = {
-    selectionRate: Object.fromEntries(selection.map(([v, r]) => [v, value(`selectionRate.${v}`, r)])),
+    selectionRate: Object.assign(
+      Object.create(null),
+      Object.fromEntries(selection.map(([v, r]) => [v, value(`selectionRate.${v}`, r)])),
+    ),
     demographicParityDifference: value('demographicParityDifference', dpd),
     demographicParityRatio: value('demographicParityRatio', dpr),
     equalOpportunityDifference: value('equalOpportunityDifference', eopd),

@@ -69,14 +69,17 @@ export type PairMetricName = (typeof PAIR_METRICS)[number];
 
 export interface ExactPairMetrics extends Record<PairMetricName, Exact> {
   selectionRate: { reference: Exact; sensitive: Exact };
-  fourFifths: { ratio: Exact; adverseImpact: boolean | null };
+  fourFifths: { ratio: Exact; adverseImpact: boolean | null; disadvantaged: Disadvantaged };
 }
+
+/** Which group of a pair has the lower selection rate (null: equal rates, or undefined). */
+export type Disadvantaged = 'reference' | 'sensitive' | null;
 
 /** The output of one comparison: the CLI prints exactly this object. */
 export type PairMetrics = {
   selectionRate: { reference: MetricValue; sensitive: MetricValue };
 } & Record<PairMetricName, MetricValue> & {
-    fourFifths: { ratio: MetricValue; adverseImpact: boolean | null };
+    fourFifths: { ratio: MetricValue; adverseImpact: boolean | null; disadvantaged: Disadvantaged };
     notes?: string[];
   };
 
@@ -143,9 +146,10 @@ function disparateImpact(a: ConfusionCounts, d: ConfusionCounts, ra: GroupRates,
 }
 
 /**
- * Selection rate of the sensitive group over the higher of the two rates (29 CFR 1607.4(D) compares a
- * group with the group of the highest rate); adverse impact when it is less than 4/5, decided as
- * 5·n′_d(1)·n_a < 4·n′_a(1)·n_d in integers. Exactly 4/5 is not adverse impact.
+ * The lower selection rate over the higher one (29 CFR 1607.4(D) compares every group with the group of
+ * the highest rate), whichever group is lower; adverse impact when it is less than 4/5, decided as
+ * 5·lower < 4·higher on cross-multiplied integer counts. Exactly 4/5 is not adverse impact. The result
+ * names the disadvantaged group (null when the rates are equal or undefined).
  */
 function fourFifths(a: ConfusionCounts, d: ConfusionCounts): ExactPairMetrics['fourFifths'] {
   const na = total(a);
@@ -155,21 +159,24 @@ function fourFifths(a: ConfusionCounts, d: ConfusionCounts): ExactPairMetrics['f
     return {
       ratio: undefinedBecause(`the ${empty} group has no rows, so it has no selection rate`),
       adverseImpact: null,
+      disadvantaged: null,
     };
   }
-  const pa = a.TP + a.FP;
-  const pd = d.TP + d.FP;
-  const adverseImpact = 5n * pd * na < 4n * pa * nd;
-  // q′_d ≥ q′_a  <=>  pd·na ≥ pa·nd
-  if (pd * na >= pa * nd) {
-    return pd === 0n
-      ? {
-          ratio: undefinedBecause('neither group has a predicted positive, so the ratio is 0/0'),
-          adverseImpact,
-        }
-      : { ratio: ONE, adverseImpact };
-  }
-  return { ratio: finite(rational(pd * na, nd * pa)), adverseImpact };
+  // q′_d = pd/nd, q′_a = pa/na, compared as pd·na vs pa·nd.
+  const sensitiveRate = (d.TP + d.FP) * na;
+  const referenceRate = (a.TP + a.FP) * nd;
+  const [lower, higher] =
+    sensitiveRate <= referenceRate ? [sensitiveRate, referenceRate] : [referenceRate, sensitiveRate];
+  const disadvantaged =
+    sensitiveRate < referenceRate ? 'sensitive' : sensitiveRate > referenceRate ? 'reference' : null;
+  const adverseImpact = 5n * lower < 4n * higher;
+  if (higher === 0n)
+    return {
+      ratio: undefinedBecause('neither group has a predicted positive, so the ratio is 0/0'),
+      adverseImpact,
+      disadvantaged,
+    };
+  return { ratio: lower === higher ? ONE : finite(rational(lower, higher)), adverseImpact, disadvantaged };
 }
 
 /** min/max of two non-negative rates; 0/0 when both are 0. */
@@ -223,6 +230,7 @@ export function renderPairMetrics(m: ExactPairMetrics): PairMetrics {
   out.fourFifths = {
     ratio: value('fourFifths.ratio', m.fourFifths.ratio),
     adverseImpact: m.fourFifths.adverseImpact,
+    disadvantaged: m.fourFifths.disadvantaged,
   };
   if (m.fourFifths.adverseImpact === null)
     notes.push('fourFifths.adverseImpact is null: a group has no rows');

@@ -17,6 +17,7 @@ import type { Decision, Violation } from '../decision.ts';
 import type { Exception } from '../exceptions/exception.ts';
 import { cannotDecide, withDeadline } from '../fail-closed.ts';
 import type { TrainingDataScanOptions } from '../pii/training-data.ts';
+import { PolicyBundleUntrustedError } from '../policy/engine-cache.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
 import { type PolicyResult, policyResultSchema } from '../policy/policy-result.ts';
@@ -99,6 +100,18 @@ async function decide(
   try {
     engine = await deps.policyEngine();
   } catch (error) {
+    if (error instanceof PolicyBundleUntrustedError) {
+      const violation = cannotDecide(
+        'gate.bundle_untrusted',
+        `policy bundle refused, only the pinned bundle is evaluated: ${error.message}`,
+      );
+      return {
+        ...base,
+        ...denied(violation),
+        policy: { bundleSha256: error.actualSha256, version: 'untrusted', entrypoint },
+        inputSha256: canonicalSha256({ subject }),
+      };
+    }
     const violation = cannotDecide(
       'gate.policy_unavailable',
       `policy bundle could not be loaded: ${message(error)}`,
@@ -149,6 +162,23 @@ async function decide(
   } catch (error) {
     const violation = cannotDecide('gate.policy_error', `policy evaluation failed: ${message(error)}`);
     return { ...base, ...denied(violation), policy, inputSha256 };
+  }
+  // Defence in depth: the policy never allows a system of unknown risk class (its Art. 5 status cannot
+  // be assessed); a bundle that does is not trusted with the outcome.
+  if (result.decision === 'allow' && (result.riskClass ?? 'unknown') === 'unknown') {
+    const violation = cannotDecide(
+      'gate.risk_class_unknown',
+      'the policy allowed a system whose risk class is unknown; without a classification the Art. 5 prohibitions cannot be assessed',
+    );
+    return {
+      ...base,
+      decision: 'deny',
+      riskClass: 'unknown',
+      violations: [violation, ...result.violations],
+      obligations: result.obligations,
+      policy,
+      inputSha256,
+    };
   }
   return {
     ...base,

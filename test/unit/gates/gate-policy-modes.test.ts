@@ -41,6 +41,14 @@ const unreadable = {
   evidence: { bias: null, obligations: {}, missing: [{ kind: 'bias_report', source: 's3://b/k' }] },
 };
 
+const unfair = {
+  evidence: {
+    bias: { source: 's3://b/analysis.json', facets: { sex: [{ value: 'female', metrics: { DI: 0.7 } }] } },
+    obligations: {},
+    missing: [],
+  },
+};
+
 function waiver(rule: string, expiresAt: string) {
   return {
     id: 'ex-1',
@@ -65,7 +73,7 @@ describe('model-registry policy: modes, exceptions, obligations (compiled bundle
   it('a waiver in force keeps the violation in the report and out of the decision', () => {
     const result = decide(
       {},
-      { ...unreadable, exceptions: [waiver('evidence.unreadable', '2026-11-28T11:30:00+01:00')] },
+      { ...unfair, exceptions: [waiver('bias.disparate_impact', '2026-11-28T11:30:00+01:00')] },
     );
     expect(result.decision).toBe('allow');
     expect(result.violations[0]?.waiver).toEqual({
@@ -82,7 +90,7 @@ describe('model-registry policy: modes, exceptions, obligations (compiled bundle
       '2026-11-28T10:30:00+02:00',
       '2026-11-28T04:59:59.999-05:00',
     ]) {
-      const result = decide({}, { ...unreadable, exceptions: [waiver('evidence.unreadable', expiresAt)] });
+      const result = decide({}, { ...unfair, exceptions: [waiver('bias.disparate_impact', expiresAt)] });
       expect(result.decision).toBe('deny');
       expect(result.violations[0]?.waiver).toBeUndefined();
     }
@@ -100,6 +108,39 @@ describe('model-registry policy: modes, exceptions, obligations (compiled bundle
         mode: 'enforce',
         waiverRefused: 'ex-1: Art. 5 prohibitions cannot be waived',
       }),
+    ]);
+  });
+
+  it('refuses to waive unreadable evidence or a missing profile, and never allows an unknown risk class', () => {
+    const unreadableWaived = decide(
+      {},
+      { ...unreadable, exceptions: [waiver('evidence.unreadable', '2026-12-31T00:00:00Z')] },
+    );
+    expect(unreadableWaived.decision).toBe('deny');
+    expect(unreadableWaived.violations[0]).toMatchObject({ rule: 'evidence.unreadable' });
+    expect(unreadableWaived.violations[0]?.waiver).toBeUndefined();
+    expect(unreadableWaived.violations[0]?.waiverRefused).toContain('ex-1: ');
+
+    const noProfile = policyResultSchema.parse(
+      engine.evaluate(GATE_ENTRYPOINTS.model_registry, {
+        gate: 'model_registry',
+        environment: 'prod',
+        asOf: '2026-11-28',
+        now: '2026-11-28T10:00:00.000Z',
+        subject: SUBJECT,
+        profile: null,
+        evidence: { bias: null, obligations: {}, missing: [{ kind: 'profile', source: 's3://b/p.json' }] },
+        exceptions: [
+          waiver('profile.missing', '2026-12-31T00:00:00Z'),
+          { ...waiver('evidence.unreadable', '2026-12-31T00:00:00Z'), id: 'ex-2' },
+        ],
+      }),
+    );
+    expect(noProfile.riskClass).toBe('unknown');
+    expect(noProfile.decision).toBe('deny');
+    expect(noProfile.violations.map((v) => [v.rule, v.waiver, Boolean(v.waiverRefused)])).toEqual([
+      ['evidence.unreadable', undefined, true],
+      ['profile.missing', undefined, true],
     ]);
   });
 

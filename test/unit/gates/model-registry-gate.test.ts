@@ -241,6 +241,25 @@ describe('model-registry gate', () => {
       expect(outcome.decision.violations[0]?.rule).toBe('gate.policy_error');
     });
 
+    it('denies when a policy allows a system of unknown risk class', async () => {
+      const f = gateFixture();
+      const pkg = await f.register('credit', credit);
+      const real = await sharedPolicyEngine();
+      const lenient = Object.assign(Object.create(PolicyEngine.prototype) as PolicyEngine, {
+        bundle: real.bundle,
+        evaluate: () => ({ decision: 'allow', riskClass: 'unknown', violations: [], obligations: [] }),
+      });
+      const outcome = decided(
+        await gateModelPackage(eventFor(f, pkg), { ...f.deps, policyEngine: async () => lenient }),
+      );
+      expect(outcome.approvalStatus).toBe('Rejected');
+      expect(outcome.decision).toMatchObject({ decision: 'deny', riskClass: 'unknown' });
+      expect(outcome.decision.violations[0]).toMatchObject({
+        rule: 'gate.risk_class_unknown',
+        severity: 'critical',
+      });
+    });
+
     it('denies when loading inputs outlives the deadline', async () => {
       const f = gateFixture();
       const pkg = await f.register('credit', credit);

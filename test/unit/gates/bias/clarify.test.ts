@@ -70,7 +70,7 @@ describe('clarifyPairMetrics', () => {
           demographicParityRatio: 0.62,
           equalOpportunityDifference: 0.15,
           equalizedOddsDifference: null,
-          fourFifths: { ratio: 0.62, adverseImpact: true },
+          fourFifths: { ratio: 0.62, adverseImpact: true, disadvantaged: 'sensitive' },
           notes: [
             'selectionRate is null: a Clarify report has no selection rates (no counts)',
             'DCAcc is null: the report has no DCAcc',
@@ -96,19 +96,20 @@ describe('clarifyPairMetrics', () => {
     expect(m.equalOpportunityDifference).toBe(0.05);
     expect(m.equalizedOddsDifference).toBe(0.08);
     expect(m.DCAcc).toBe('Infinity');
-    expect(m.fourFifths).toEqual({ ratio: 1, adverseImpact: false });
+    // DI 1.25: the reference group's rate is 4/5 of the sensitive group's, exactly at the bound.
+    expect(m.fourFifths).toEqual({ ratio: 0.8, adverseImpact: false, disadvantaged: 'reference' });
   });
 
   it('an infinite DI: nobody in the reference group is selected', () => {
     const m = clarifyPairMetrics({ value: 'f', metrics: { DI: 'Infinity' } });
     expect(m.demographicParityRatio).toBe(0);
-    expect(m.fourFifths).toEqual({ ratio: 1, adverseImpact: false });
+    expect(m.fourFifths).toEqual({ ratio: 0, adverseImpact: true, disadvantaged: 'reference' });
   });
 
   it("a metric Clarify could not compute is null with Clarify's reason", () => {
     const m = clarifyPairMetrics({ value: 'f', metrics: { DI: null }, errors: { DI: 'Facet set is empty' } });
     expect(m.DI).toBeNull();
-    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: null });
+    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: null, disadvantaged: null });
     expect(m.notes).toContain("DI is null: the report's DI is null (Clarify: Facet set is empty)");
   });
 });

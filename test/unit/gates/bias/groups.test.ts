@@ -21,7 +21,11 @@ describe('compareGroups', () => {
     expect(result.groups.b).toEqual(pairMetrics(w, b));
     expect(result.groups.a).toEqual(pairMetrics(w, a));
     expect(result.groups.b?.DI).toBe(0.8); // (36/90)/(50/100)
-    expect(result.groups.b?.fourFifths).toEqual({ ratio: 0.8, adverseImpact: false });
+    expect(result.groups.b?.fourFifths).toEqual({
+      ratio: 0.8,
+      adverseImpact: false,
+      disadvantaged: 'sensitive',
+    });
   });
 
   it('without a reference, compares each value with every other value (as Clarify does)', () => {

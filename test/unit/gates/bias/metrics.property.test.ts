@@ -127,14 +127,22 @@ describe('bias metric invariants', () => {
     );
   });
 
-  it('four-fifths: adverse impact iff 5·q′_d < 4·q′_a, compared as exact fractions', () => {
+  it('four-fifths: adverse impact iff 5·lower < 4·higher rate, whichever group is lower, as exact fractions', () => {
     fc.assert(
       fc.property(group, group, (a, d) => {
         const m = exactPairMetrics(a, d);
         const qa = m.selectionRate.reference;
         const qd = m.selectionRate.sensitive;
-        const fourFifthsOfA = finite(rational(4n * value(qa).num, 5n * value(qa).den));
-        expect(m.fourFifths.adverseImpact).toBe(compare(qd, fourFifthsOfA) < 0);
+        const [lower, higher] = compare(qd, qa) <= 0 ? [qd, qa] : [qa, qd];
+        const fourFifthsOfHigher = finite(rational(4n * value(higher).num, 5n * value(higher).den));
+        expect(m.fourFifths.adverseImpact).toBe(compare(lower, fourFifthsOfHigher) < 0);
+        expect(m.fourFifths.disadvantaged).toBe(
+          compare(qd, qa) < 0 ? 'sensitive' : compare(qd, qa) > 0 ? 'reference' : null,
+        );
+        // Swapping the groups keeps the ratio and the decision, and names the same group.
+        const swapped = exactPairMetrics(d, a).fourFifths;
+        expect(swapped.adverseImpact).toBe(m.fourFifths.adverseImpact);
+        expect(swapped.ratio).toEqual(m.fourFifths.ratio);
         // And, away from the boundary, the printed ratio agrees with it.
         const printed = pairMetrics(a, d).fourFifths;
         if (typeof printed.ratio === 'number' && Math.abs(printed.ratio - 0.8) > 1e-9)

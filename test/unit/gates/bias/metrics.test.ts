@@ -27,7 +27,7 @@ describe('pairMetrics on a hand-computed matrix', () => {
       demographicParityRatio: 0.5,
       equalOpportunityDifference: 0.3,
       equalizedOddsDifference: 0.3, // ΔTPR 3/10 > ΔFPR |10/50 − 5/60| = 7/60
-      fourFifths: { ratio: 0.5, adverseImpact: true }, // 5·25·100 < 4·50·100
+      fourFifths: { ratio: 0.5, adverseImpact: true, disadvantaged: 'sensitive' }, // 5·25·100 < 4·50·100
     });
   });
 
@@ -44,7 +44,8 @@ describe('pairMetrics on a hand-computed matrix', () => {
       -0.05,
       -3,
     ]);
-    expect(m.fourFifths).toEqual({ ratio: 1, adverseImpact: false });
+    // 29 CFR 1607.4(D) compares with the highest rate, whichever group has it: the reference is lower.
+    expect(m.fourFifths).toEqual({ ratio: 0.5, adverseImpact: true, disadvantaged: 'reference' });
     expect(m.demographicParityRatio).toBe(0.5);
   });
 
@@ -54,7 +55,7 @@ describe('pairMetrics on a hand-computed matrix', () => {
     expect(m.selectionRate).toEqual({ reference: 1 / 3, sensitive: 2 / 9 });
     expect(m.DPPL).toBe(1 / 9);
     expect(m.DI).toBe(2 / 3);
-    expect(m.fourFifths).toEqual({ ratio: 2 / 3, adverseImpact: true });
+    expect(m.fourFifths).toEqual({ ratio: 2 / 3, adverseImpact: true, disadvantaged: 'sensitive' });
   });
 });
 
@@ -77,7 +78,7 @@ describe('infinite and undefined metrics', () => {
       demographicParityRatio: 0,
       equalOpportunityDifference: 1,
       equalizedOddsDifference: 1,
-      fourFifths: { ratio: 1, adverseImpact: false },
+      fourFifths: { ratio: 0, adverseImpact: true, disadvantaged: 'reference' },
       notes: [
         'DAR is null: precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives)',
         'TE is null: FN/FP of the sensitive group is 0/0 (no false negatives and no false positives)',
@@ -97,7 +98,7 @@ describe('infinite and undefined metrics', () => {
     expect(m.DI).toBe(1);
     expect(m.DPPL).toBe(0);
     expect(m.demographicParityRatio).toBeNull();
-    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: false });
+    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: false, disadvantaged: null });
     // c = n(1)/0 is infinite in both groups: ∞ − ∞ is undefined.
     expect(m.DCAcc).toBeNull();
     expect(m.notes).toEqual([
@@ -128,22 +129,30 @@ describe('infinite and undefined metrics', () => {
     const m = pairMetrics(counts({ TP: 5, FP: 5, FN: 5, TN: 5 }), counts({ TP: 0, FP: 0, FN: 0, TN: 0 }));
     expect(m.selectionRate).toEqual({ reference: 0.5, sensitive: null });
     expect(m.DI).toBeNull();
-    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: null });
+    expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: null, disadvantaged: null });
     expect(m.notes).toContain('fourFifths.adverseImpact is null: a group has no rows');
   });
 });
 
 describe('the four-fifths rule, decided in integers', () => {
+  it('works in both directions: a reference group selected less is adversely impacted too', () => {
+    // reference 30 of 100 selected, sensitive 50 of 100: 0.3/0.5 = 0.6 < 0.8 against the reference.
+    const m = pairMetrics(counts({ TP: 30, FP: 0, FN: 0, TN: 70 }), counts({ TP: 50, FP: 0, FN: 0, TN: 50 }));
+    expect(m.fourFifths).toEqual({ ratio: 0.6, adverseImpact: true, disadvantaged: 'reference' });
+  });
+
   it('exactly 4/5 is not adverse impact; one selection fewer is', () => {
     // a: 50 of 100 selected; d: 40 of 100 -> 4/5 exactly
     const a = counts({ TP: 50, FP: 0, FN: 0, TN: 50 });
     expect(pairMetrics(a, counts({ TP: 40, FP: 0, FN: 0, TN: 60 })).fourFifths).toEqual({
       ratio: 0.8,
       adverseImpact: false,
+      disadvantaged: 'sensitive',
     });
     expect(pairMetrics(a, counts({ TP: 39, FP: 0, FN: 0, TN: 61 })).fourFifths).toEqual({
       ratio: 0.78,
       adverseImpact: true,
+      disadvantaged: 'sensitive',
     });
   });
 
@@ -154,7 +163,7 @@ describe('the four-fifths rule, decided in integers', () => {
     const d = { TP: 4n * n - 10n, FP: 0n, FN: 0n, TN: 6n * n + 10n };
     const m = pairMetrics(a, d);
     expect(m.DI).toBe(0.8);
-    expect(m.fourFifths).toEqual({ ratio: 0.8, adverseImpact: true });
+    expect(m.fourFifths).toEqual({ ratio: 0.8, adverseImpact: true, disadvantaged: 'sensitive' });
     const exact = exactPairMetrics(a, d).DI;
     expect(exact).toEqual({ kind: 'finite', value: rational(4n * n - 10n, 5n * n) });
   });
