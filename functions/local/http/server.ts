@@ -10,7 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { LocalReportService, serveReportDownload } from '../../adapters/local/local-report-service.ts';
+import { LocalReportService } from '../../adapters/local/local-report-service.ts';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
 import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
@@ -21,6 +21,8 @@ import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
+import { isReportDownload, serveReportDownload } from './report-download.ts';
+import { checkRequestOrigin, requireJsonBody } from './request-guards.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
@@ -55,25 +57,59 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
 export function createLocalServer(runtime: LocalRuntime, options: LocalServerOptions = {}): Server {
   const authenticate = options.authenticate ?? bearerTokenAuthenticator(publicKeyFor(runtime, options));
   const api = createApiHandler(localApiDependencies(runtime, authenticate));
-  return createServer((req, res) => {
-    // A report's time-limited download link (the local stand-in for an S3 presigned URL): the link's own
-    // signature authorises it, as S3 would, so it is answered outside the API.
-    const reports = runtime.reports;
-    if (reports instanceof LocalReportService && req.method === 'GET') {
-      if (serveReportDownload(reports, new URL(req.url ?? '/', 'http://localhost'), res)) return;
-    }
-    route(runtime, api, req, options.eventsRequireAdmin ? authenticate : undefined)
-      .then((response) => send(res, response))
-      .catch((error: unknown) => {
-        // A body left partly unread (too large) would be parsed as the next request: close the connection.
-        if (!req.complete) res.setHeader('connection', 'close');
-        const failure =
-          error instanceof ProblemError
-            ? error
-            : new ProblemError(500, 'Internal error', (error as Error).message);
-        send(res, problemResult(failure));
-      });
+  const server = createServer((req, res) => {
+    handle(runtime, api, req, res, options.eventsRequireAdmin ? authenticate : undefined).catch(() => {
+      // Nothing a request sends may end the process: a failure past the problem answer closes this response.
+      if (!res.headersSent) send(res, problemResult(new ProblemError(500, 'Internal error')));
+      else res.destroy();
+    });
   });
+  // A request Node cannot parse (bad header, bad request line) is answered 400 and its socket closed.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function handle(
+  runtime: LocalRuntime,
+  api: ReturnType<typeof createApiHandler>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  eventsAuthenticator: Authenticator | undefined,
+): Promise<void> {
+  try {
+    checkRequestOrigin(req);
+    const url = requestUrl(req);
+    const reports = runtime.reports;
+    if (reports instanceof LocalReportService && req.method === 'GET' && isReportDownload(url)) {
+      await serveReportDownload(reports, runtime.accessLog, req, url, res);
+      return;
+    }
+    send(res, await route(runtime, api, req, url, eventsAuthenticator));
+  } catch (error) {
+    // A body left partly unread (too large) would be parsed as the next request: close the connection.
+    if (!req.complete) res.setHeader('connection', 'close');
+    const failure =
+      error instanceof ProblemError
+        ? error
+        : new ProblemError(500, 'Internal error', 'the request could not be answered');
+    send(res, problemResult(failure));
+  }
+}
+
+/** The request target as a URL; a target that is not a path (`//host`, `*`, an absolute URL) is refused. */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) {
+    throw new ProblemError(400, 'Bad request', 'the request target must be a path');
+  }
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new ProblemError(400, 'Bad request', 'the request target is not a valid path');
+  }
 }
 
 function publicKeyFor(runtime: LocalRuntime, options: LocalServerOptions): KeyObject {
@@ -87,9 +123,9 @@ async function route(
   runtime: LocalRuntime,
   api: ReturnType<typeof createApiHandler>,
   req: IncomingMessage,
+  url: URL,
   eventsAuthenticator: Authenticator | undefined,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/events') {
     if (eventsAuthenticator) await requireAdmin(eventsAuthenticator, req);
@@ -117,6 +153,7 @@ async function putEvents(
   req: IncomingMessage,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (req.method !== 'POST') throw new ProblemError(405, 'Method not allowed', 'use POST /events');
+  requireJsonBody(req);
   let json: unknown;
   try {
     json = JSON.parse(await readBody(req));
