@@ -114,7 +114,7 @@ describe('no request ends the local server', () => {
       }
     }
     expect(await health()).toBe(200);
-  });
+  }, 60_000);
 
   it('answers the reported crash, GET /reports/%/download unauthenticated, with 400', async () => {
     const answer = await send('GET', '/reports/%/download', {});
@@ -126,7 +126,7 @@ describe('no request ends the local server', () => {
     expect(await health()).toBe(200);
   });
 
-  it('survives malformed headers and request lines', async () => {
+  it('survives malformed headers and request lines', { timeout: 30_000 }, async () => {
     const headerCases: Record<string, string>[] = [
       { authorization: 'Bearer %%%' },
       { authorization: `Bearer ${'a.'.repeat(4000)}` },
