@@ -10,6 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { PutEventsValidationError } from '../../adapters/local/in-process-event-bus.ts';
 import { LocalReportService } from '../../adapters/local/local-report-service.ts';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
@@ -17,6 +18,7 @@ import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
 import { createApiHandler } from '../../api/create-handler.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
 import type { ApiDependencies } from '../../api/route.ts';
+import { logger } from '../../shared/observability.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
@@ -165,12 +167,36 @@ async function putEvents(
   if (!body.success) {
     throw new ProblemError(400, 'Invalid PutEvents request', undefined, describeIssues(body.error.issues));
   }
+  let accepted: Awaited<ReturnType<LocalRuntime['bus']['accept']>>;
   try {
-    const result = await runtime.bus.putEvents(body.data);
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+    accepted = await runtime.bus.accept(body.data);
   } catch (error) {
-    throw new ProblemError(400, 'Invalid PutEvents request', (error as Error).message);
+    if (error instanceof PutEventsValidationError) {
+      throw new ProblemError(400, 'Invalid PutEvents request', error.message);
+    }
+    // Nothing durable came of the event (a full disk, a read-only data directory): say so, never 200.
+    logger.error('event not processed and not kept as a dead letter', { error: error as Error });
+    throw notRecorded(
+      'the event could not be processed or kept as a dead letter; nothing is acknowledged: retry later',
+    );
   }
+  const failed = accepted.deliveries.flatMap((d) => (d.ok ? [] : [d]));
+  if (failed.length > 0) {
+    throw notRecorded(
+      'a target could not process the event; it is kept as a dead letter (verdict dlq list, verdict dlq redrive)',
+      failed.map((d) => `${d.routeId}: dead letter ${d.deadLetterId ?? '-'}: ${d.error.slice(0, 200)}`),
+    );
+  }
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(accepted.response),
+  };
+}
+
+/** 2xx means a decision or rejection is durable; anything less is 503, so the sender retries. */
+function notRecorded(detail: string, errors?: string[]): ProblemError {
+  return new ProblemError(503, 'Event not processed', detail, errors, { 'retry-after': '5' });
 }
 
 /** The request as API Gateway (HTTP API, payload 2.0) would hand it to Lambda. */
