@@ -16,6 +16,7 @@ import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-stor
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
+import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -51,6 +52,8 @@ export interface LocalRuntime {
   bus: InProcessEventBus;
   /** Calls to the auditor API (`verdict serve`). */
   accessLog: SqliteAccessLog;
+  /** Bearer tokens revoked with `verdict token revoke`. */
+  tokenRevocations: SqliteTokenRevocations;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
   ledger?: LedgerReader;
   /** Report exports, once wired; the API's report routes answer 503 without it. */
@@ -119,6 +122,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     bus,
     accessLog,
+    tokenRevocations: new SqliteTokenRevocations(db),
     ledger: ledgerReader(openLedger),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),

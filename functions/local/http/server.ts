@@ -57,7 +57,11 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
 }
 
 export function createLocalServer(runtime: LocalRuntime, options: LocalServerOptions = {}): Server {
-  const authenticate = options.authenticate ?? bearerTokenAuthenticator(publicKeyFor(runtime, options));
+  const authenticate =
+    options.authenticate ??
+    bearerTokenAuthenticator(publicKeyFor(runtime, options), {
+      isRevoked: (jti) => runtime.tokenRevocations.isRevoked(jti),
+    });
   const api = createApiHandler(localApiDependencies(runtime, authenticate));
   const server = createServer((req, res) => {
     handle(runtime, api, req, res, options.eventsRequireAdmin ? authenticate : undefined).catch(() => {
