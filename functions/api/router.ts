@@ -23,6 +23,8 @@ const MAX_LOGGED_PARAMS = 32;
 const MAX_LOGGED_VALUE_LENGTH = 256;
 /** Calls not recorded in the access log: load balancer and uptime probes. */
 const UNLOGGED_ROUTES = new Set(['health.get']);
+/** Query parameters that carry a credential (a download link's token, a presigned URL's signature). */
+const CREDENTIAL_PARAM = /token|signature|credential/i;
 
 interface CompiledRoute {
   route: ApiRoute;
@@ -208,7 +210,10 @@ function loggedQuery(query: APIGatewayProxyEventV2['queryStringParameters']): Re
   return Object.fromEntries(
     entries
       .slice(0, MAX_LOGGED_PARAMS)
-      .map(([k, v]) => [k.slice(0, MAX_LOGGED_VALUE_LENGTH), v.slice(0, MAX_LOGGED_VALUE_LENGTH)]),
+      .map(([k, v]) => [
+        k.slice(0, MAX_LOGGED_VALUE_LENGTH),
+        CREDENTIAL_PARAM.test(k) ? '[redacted]' : v.slice(0, MAX_LOGGED_VALUE_LENGTH),
+      ]),
   );
 }
 

@@ -12,9 +12,11 @@ import { openLocalLedger } from '../adapters/local/ledger-local.ts';
 import { openMemoryLedger } from '../adapters/local/memory-ledger.ts';
 import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
+import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-store.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
+import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -26,6 +28,7 @@ import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
 import { once } from '../shared/once.ts';
+import { InvalidInputError } from '../shared/validation.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
 export interface LocalRuntimeOptions {
@@ -49,6 +52,8 @@ export interface LocalRuntime {
   bus: InProcessEventBus;
   /** Calls to the auditor API (`verdict serve`). */
   accessLog: SqliteAccessLog;
+  /** Bearer tokens revoked with `verdict token revoke`. */
+  tokenRevocations: SqliteTokenRevocations;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
   ledger?: LedgerReader;
   /** Report exports, once wired; the API's report routes answer 503 without it. */
@@ -98,10 +103,15 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   };
   const invoke = (name: FunctionName, event: unknown) =>
     handlers[name](event, localLambdaContext(name, functions[name].timeoutSeconds));
-  const bus = new InProcessEventBus(routes, {
-    'model-registry-gate': (event: unknown) => invoke('model-registry-gate', event),
-    'report-worker': (event: unknown) => invoke('report-worker', event),
-  });
+  const bus = new InProcessEventBus(
+    routes,
+    {
+      'model-registry-gate': (event: unknown) =>
+        invoke('model-registry-gate', event).catch(recordedRejection),
+      'report-worker': (event: unknown) => invoke('report-worker', event),
+    },
+    { deadLetters: new SqliteDeadLetterStore(db) },
+  );
 
   const accessLog = new SqliteAccessLog(db);
 
@@ -112,6 +122,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     bus,
     accessLog,
+    tokenRevocations: new SqliteTokenRevocations(db),
     ledger: ledgerReader(openLedger),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
@@ -121,6 +132,15 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       db.close();
     },
   };
+}
+
+/**
+ * The gate rethrows bad input once its rejection is recorded (so that in AWS the event reaches the rule's
+ * DLQ). Locally the recorded rejection is the outcome: the event is not also a dead letter.
+ */
+function recordedRejection(error: unknown): { status: 'rejected'; code: string } {
+  if (error instanceof InvalidInputError) return { status: 'rejected', code: error.code };
+  throw error;
 }
 
 /** The embedded defaults: everything under one data directory. */

@@ -345,7 +345,7 @@ describe('the local event path through the HTTP API (in-process)', () => {
     expect(put.status).toBe(200);
     expect(put.body.FailedEntryCount).toBe(0);
     const eventIds = put.body.Entries.map((e) => ('EventId' in e ? e.EventId : e.ErrorCode));
-    expect(runtime.bus.deadLetters).toEqual([]);
+    expect(await runtime.bus.deadLetters.list()).toEqual([]);
 
     expect((await runtime.registry.describeModelPackage(credit.arn))?.approvalStatus).toBe('Approved');
     expect((await runtime.registry.describeModelPackage(cv.arn))?.approvalStatus).toBe('Rejected');

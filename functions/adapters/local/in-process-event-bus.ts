@@ -1,14 +1,21 @@
 /**
  * The local runtime's event bus: PutEvents semantics (envelope, per-entry errors, limits) and routing by the same
  * route table and pattern matcher the CDK stack turns into EventBridge rules. One in-process bus stands for both
- * the default and the verdict bus. Targets run one after another; a target that throws is recorded as a dead
- * letter (as an EventBridge rule's DLQ would receive it) and does not fail the PutEvents call.
+ * the default and the verdict bus. Targets run one after another; a target that throws is kept as a dead
+ * letter (as an EventBridge rule's DLQ would receive it) and does not fail the PutEvents call. A dead letter
+ * that cannot be kept does: `DeadLetterUnavailableError`, so that nothing is acknowledged and lost.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { matchesPattern, validatePattern } from '../../events/event-pattern.ts';
 import type { EventPublisher, PublishedEvent } from '../../ports/event-publisher.ts';
 import type { FunctionName, Route } from '../../routes.ts';
+import {
+  type DeadLetter,
+  type DeadLetterStore,
+  MemoryDeadLetterStore,
+  projectForRedrive,
+} from './dead-letters.ts';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
 export type TargetInvoker = (event: BusEvent) => Promise<unknown>;
@@ -33,21 +40,15 @@ export interface PutEventsResponse {
 
 export type Delivery =
   | { routeId: string; target: FunctionName; ok: true; result: unknown }
-  | { routeId: string; target: FunctionName; ok: false; error: string };
-
-export interface DeadLetter {
-  routeId: string;
-  target: FunctionName;
-  eventId: string;
-  error: string;
-  event: BusEvent;
-}
+  | { routeId: string; target: FunctionName; ok: false; error: string; deadLetterId?: string };
 
 export interface InProcessEventBusOptions {
   region?: string;
   account?: string;
   now?: () => Date;
   newEventId?: () => string;
+  /** Where failed deliveries are kept; default in memory (bounded). */
+  deadLetters?: DeadLetterStore;
 }
 
 /** Thrown for a request EventBridge rejects as a whole (HTTP 400 ValidationException). */
@@ -55,13 +56,17 @@ export class PutEventsValidationError extends Error {
   override readonly name = 'ValidationException';
 }
 
+/** A failed delivery could not be kept as a dead letter: the event must not be acknowledged. */
+export class DeadLetterUnavailableError extends Error {
+  override readonly name = 'DeadLetterUnavailableError';
+}
+
 export const MAX_ENTRIES_PER_PUT = 10;
 /** EventBridge limits an entry to 256 KiB, counted as its docs describe (see `entrySize`). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 
 export class InProcessEventBus implements EventPublisher {
-  /** Failed deliveries, oldest first. */
-  readonly deadLetters: DeadLetter[] = [];
+  readonly deadLetters: DeadLetterStore;
   private readonly region: string;
   private readonly account: string;
   private readonly now: () => Date;
@@ -77,9 +82,17 @@ export class InProcessEventBus implements EventPublisher {
     this.account = options.account ?? '000000000000';
     this.now = options.now ?? (() => new Date());
     this.newEventId = options.newEventId ?? randomUUID;
+    this.deadLetters = options.deadLetters ?? new MemoryDeadLetterStore();
   }
 
   async putEvents(request: { Entries: readonly PutEventsRequestEntry[] }): Promise<PutEventsResponse> {
+    return (await this.accept(request)).response;
+  }
+
+  /** PutEvents, and what became of each delivery (the local server answers 503 unless all succeeded). */
+  async accept(request: {
+    Entries: readonly PutEventsRequestEntry[];
+  }): Promise<{ response: PutEventsResponse; deliveries: Delivery[] }> {
     const count = request.Entries.length;
     if (count < 1 || count > MAX_ENTRIES_PER_PUT) {
       const constraint =
@@ -89,6 +102,7 @@ export class InProcessEventBus implements EventPublisher {
       );
     }
     const results: PutEventsResultEntry[] = [];
+    const deliveries: Delivery[] = [];
     for (const entry of request.Entries) {
       const built = this.toEvent(entry);
       if ('ErrorCode' in built) {
@@ -96,9 +110,13 @@ export class InProcessEventBus implements EventPublisher {
         continue;
       }
       results.push({ EventId: built.id });
-      await this.dispatch(built);
+      deliveries.push(...(await this.dispatch(built)));
     }
-    return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
+    const response = {
+      FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length,
+      Entries: results,
+    };
+    return { response, deliveries };
   }
 
   /** Delivers an already-built envelope to every route whose pattern matches, in route-table order. */
@@ -107,17 +125,50 @@ export class InProcessEventBus implements EventPublisher {
     for (const route of this.routes) {
       if (!matchesPattern(route.pattern, event)) continue;
       const { id: routeId, target } = route;
-      try {
-        // Each target gets its own copy, as each Lambda invocation gets its own deserialised event.
-        const result = await this.invokers[target](structuredClone(event));
-        deliveries.push({ routeId, target, ok: true, result });
-      } catch (thrown) {
-        const error = thrown instanceof Error ? thrown.message : String(thrown);
-        this.deadLetters.push({ routeId, target, eventId: event.id, error, event });
-        deliveries.push({ routeId, target, ok: false, error });
+      const delivery = await this.deliver(route, event);
+      if (delivery.ok) {
+        deliveries.push(delivery);
+        continue;
       }
+      let deadLetterId: string;
+      try {
+        deadLetterId = await this.deadLetters.record({
+          routeId,
+          target,
+          eventId: event.id,
+          error: delivery.error,
+          event: projectForRedrive(event, route.pattern),
+        });
+      } catch (cause) {
+        throw new DeadLetterUnavailableError(
+          `delivery to ${target} failed (${delivery.error}) and could not be kept as a dead letter: ${(cause as Error).message}`,
+          { cause },
+        );
+      }
+      deliveries.push({ ...delivery, deadLetterId });
     }
     return deliveries;
+  }
+
+  /** Delivers a dead letter's event again, to its route's target only; the letter itself is left as it is. */
+  async redeliver(letter: DeadLetter): Promise<Delivery> {
+    const route = this.routes.find((r) => r.id === letter.routeId);
+    if (!route) {
+      return { routeId: letter.routeId, target: letter.target, ok: false, error: 'no such route any more' };
+    }
+    return this.deliver(route, letter.event);
+  }
+
+  private async deliver(route: Route, event: BusEvent): Promise<Delivery> {
+    const { id: routeId, target } = route;
+    try {
+      // Each target gets its own copy, as each Lambda invocation gets its own deserialised event.
+      const result = await this.invokers[target](structuredClone(event));
+      return { routeId, target, ok: true, result };
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown.message : String(thrown);
+      return { routeId, target, ok: false, error };
+    }
   }
 
   /** EventPublisher: puts the event on the bus, so it is routed like any other. */

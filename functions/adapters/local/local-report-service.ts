@@ -8,11 +8,10 @@
  *
  * A download link is `<baseUrl>/reports/<id>/download?expires=<unix seconds>&token=<HMAC>`: the HMAC-SHA-256
  * of the id and expiry under a key in `<dataDir>/reports/url.key`, so it works until it expires and only
- * for that report. The local server mounts `serveReportDownload`.
+ * for that report. The local server answers those links (local/http/report-download.ts).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
-  createReadStream,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -21,7 +20,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { DEFAULT_ORIGIN } from '../../ledger/ledger.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
@@ -221,37 +219,6 @@ function publicJob(job: StoredJob): ReportJob {
 /** A message for the user: the error's message, never a stack. */
 export function userMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Serves `GET /reports/{id}/download?expires=&token=` for the local server: answers and returns true when
- * the path is a download link (the file, or a problem+json 403/404/410), false for any other path.
- */
-export function serveReportDownload(service: LocalReportService, url: URL, res: ServerResponse): boolean {
-  const match = /^\/reports\/([^/]+)\/download$/.exec(url.pathname);
-  if (!match?.[1]) return false;
-  const check = service.checkDownload(decodeURIComponent(match[1]), url.searchParams);
-  if (!check.ok) {
-    res.writeHead(check.status, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'about:blank',
-        title: check.status === 410 ? 'Gone' : check.status === 404 ? 'Not found' : 'Forbidden',
-        status: check.status,
-        detail: check.detail,
-      }),
-    );
-    return true;
-  }
-  res.writeHead(200, {
-    'content-type': check.contentType,
-    'content-length': String(check.size),
-    'content-disposition': `attachment; filename="${check.fileName}"`,
-    'cache-control': 'private, no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  createReadStream(check.path).pipe(res);
-  return true;
 }
 
 /** The local stores a report reads, as the local runtime has them. */

@@ -6,7 +6,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { compactVerify, errors, jwtVerify, SignJWT } from 'jose';
 import type { Principal, Role } from '../../ports/report-service.ts';
 import { type Authentication, type Authenticator, isRole } from './authentication.ts';
 
@@ -77,8 +77,18 @@ export async function issueToken(
   };
 }
 
+export interface BearerTokenOptions {
+  now?: () => Date;
+  /** Consulted on every call, after the signature verifies: a revoked token is refused. */
+  isRevoked?: (jti: string) => boolean | Promise<boolean>;
+}
+
 /** Verifies `Authorization: Bearer <token>` against the local public key. */
-export function bearerTokenAuthenticator(publicKey: KeyObject, now?: () => Date): Authenticator {
+export function bearerTokenAuthenticator(
+  publicKey: KeyObject,
+  options: BearerTokenOptions = {},
+): Authenticator {
+  const { now, isRevoked } = options;
   return async (event) => {
     const header = event.headers?.authorization ?? event.headers?.Authorization;
     if (!header) return unauthenticated('missing Authorization: Bearer <token>');
@@ -93,8 +103,17 @@ export function bearerTokenAuthenticator(publicKey: KeyObject, now?: () => Date)
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         ...(now && { currentDate: now() }),
       });
-      const { exp, iat, sub, role } = payload as { exp: number; iat: number; sub: string; role?: unknown };
+      const { exp, iat, sub, jti, role } = payload as {
+        exp: number;
+        iat: number;
+        sub: string;
+        jti: string;
+        role?: unknown;
+      };
       if (exp - iat > MAX_TOKEN_TTL_SECONDS) return unauthenticated('token lifetime exceeds 7 days');
+      const nowSeconds = (now?.() ?? new Date()).getTime() / 1000;
+      if (iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) return unauthenticated('token issued in the future');
+      if (await isRevoked?.(jti)) return unauthenticated('token revoked');
       if (!isRole(role)) return { kind: 'no-role', caller: sub, detail: 'the token carries no known role' };
       const principal: Principal = { id: sub, role, via: 'token' };
       return { kind: 'principal', principal };
@@ -104,6 +123,25 @@ export function bearerTokenAuthenticator(publicKey: KeyObject, now?: () => Date)
       throw error;
     }
   };
+}
+
+const TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The id (`jti`) of a token given as a token id or as the token itself; a token must carry this key's
+ * signature (expired or not). RangeError otherwise.
+ */
+export async function tokenId(tokenOrId: string, publicKey: KeyObject): Promise<string> {
+  if (TOKEN_ID.test(tokenOrId)) return tokenOrId;
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(tokenOrId, publicKey, { algorithms: ['EdDSA'] }));
+  } catch {
+    throw new RangeError("expected a token id (a UUID) or a token signed by this data directory's key");
+  }
+  const jti = (JSON.parse(Buffer.from(payload).toString('utf8')) as { jti?: unknown }).jti;
+  if (typeof jti !== 'string' || !TOKEN_ID.test(jti)) throw new RangeError('the token carries no token id');
+  return jti;
 }
 
 function unauthenticated(detail: string): Authentication {

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../shared/validation.ts';
 import { registerBiasCommand } from './bias-command.ts';
 import { registerClassifyCommand } from './classify-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
+import { registerDlqCommand } from './dlq-command.ts';
 import { registerExceptionCommand } from './exception-command.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { registerExplainCommand } from './explain-command.ts';
@@ -23,6 +24,7 @@ const program = new Command('verdict')
 registerBiasCommand(program);
 registerClassifyCommand(program);
 registerDemoCommand(program);
+registerDlqCommand(program);
 registerExceptionCommand(program);
 registerExplainCommand(program);
 registerForgetCommand(program);

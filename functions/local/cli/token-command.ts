@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import { isRole, ROLES } from '../../api/auth/authentication.ts';
-import { DEFAULT_TOKEN_TTL, issueToken, parseTtl } from '../../api/auth/bearer-tokens.ts';
+import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
+import { openLocalRuntimeAt } from '../runtime.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -51,9 +52,40 @@ export function registerTokenCommand(program: Command): void {
       }
       process.stdout.write(`${issued.token}\n`);
       process.stderr.write(
-        `verdict: token for ${issued.subject} (${issued.role}), expires ${issued.expiresAt.toISOString()}${key.created ? `; new signing key ${key.path}` : ''}\n`,
+        `verdict: token ${issued.jti} for ${issued.subject} (${issued.role}), expires ${issued.expiresAt.toISOString()}${key.created ? `; new signing key ${key.path}` : ''}\n`,
       );
     });
+
+  token
+    .command('revoke')
+    .description(
+      'revoke a token: verdict serve refuses it from the next call on (give the token, its id, or - to read it from stdin)',
+    )
+    .argument('<token-or-id>', 'the token, the token id printed by token create, or - for stdin')
+    .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
+    .action(async (given: string, options: { dataDir: string }) => {
+      const text = given === '-' ? (await readStdin()).trim() : given.trim();
+      const key = loadOrCreateTokenSigningKey(options.dataDir);
+      let jti: string;
+      try {
+        jti = await tokenId(text, key.publicKey);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const runtime = openLocalRuntimeAt(options.dataDir);
+      try {
+        const revoked = runtime.tokenRevocations.revoke(jti);
+        process.stderr.write(`verdict: token ${jti} ${revoked ? 'revoked' : 'was already revoked'}\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function defaultSubject(): string {

@@ -54,7 +54,7 @@ export async function runDemo(
 
       const event = runtime.registry.toStateChangeEvent(pkg);
       firstEvent ??= event;
-      const put = await runtime.bus.putEvents({
+      const { response: put, deliveries } = await runtime.bus.accept({
         Entries: [
           {
             Source: event.source,
@@ -65,8 +65,8 @@ export async function runDemo(
         ],
       });
       if (put.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(put.Entries)}`);
-      const deadLetter = runtime.bus.deadLetters.find((d) => d.event.resources.includes(pkg.arn));
-      if (deadLetter) throw new Error(`the gate failed for ${pkg.arn}: ${deadLetter.error}`);
+      const failed = deliveries.find((d) => !d.ok);
+      if (failed && !failed.ok) throw new Error(`the gate failed for ${pkg.arn}: ${failed.error}`);
 
       const after = await runtime.registry.describeModelPackage(pkg.arn);
       const decision = (await runtime.decisions.list({ limit: 1000 })).decisions.find(

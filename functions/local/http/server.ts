@@ -10,17 +10,21 @@ import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { LocalReportService, serveReportDownload } from '../../adapters/local/local-report-service.ts';
+import { PutEventsValidationError } from '../../adapters/local/in-process-event-bus.ts';
+import { LocalReportService } from '../../adapters/local/local-report-service.ts';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
 import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
 import { createApiHandler } from '../../api/create-handler.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
 import type { ApiDependencies } from '../../api/route.ts';
+import { logger } from '../../shared/observability.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
+import { isReportDownload, serveReportDownload } from './report-download.ts';
+import { checkRequestOrigin, requireJsonBody } from './request-guards.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
@@ -53,27 +57,65 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
 }
 
 export function createLocalServer(runtime: LocalRuntime, options: LocalServerOptions = {}): Server {
-  const authenticate = options.authenticate ?? bearerTokenAuthenticator(publicKeyFor(runtime, options));
+  const authenticate =
+    options.authenticate ??
+    bearerTokenAuthenticator(publicKeyFor(runtime, options), {
+      isRevoked: (jti) => runtime.tokenRevocations.isRevoked(jti),
+    });
   const api = createApiHandler(localApiDependencies(runtime, authenticate));
-  return createServer((req, res) => {
-    // A report's time-limited download link (the local stand-in for an S3 presigned URL): the link's own
-    // signature authorises it, as S3 would, so it is answered outside the API.
-    const reports = runtime.reports;
-    if (reports instanceof LocalReportService && req.method === 'GET') {
-      if (serveReportDownload(reports, new URL(req.url ?? '/', 'http://localhost'), res)) return;
-    }
-    route(runtime, api, req, options.eventsRequireAdmin ? authenticate : undefined)
-      .then((response) => send(res, response))
-      .catch((error: unknown) => {
-        // A body left partly unread (too large) would be parsed as the next request: close the connection.
-        if (!req.complete) res.setHeader('connection', 'close');
-        const failure =
-          error instanceof ProblemError
-            ? error
-            : new ProblemError(500, 'Internal error', (error as Error).message);
-        send(res, problemResult(failure));
-      });
+  const server = createServer((req, res) => {
+    handle(runtime, api, req, res, options.eventsRequireAdmin ? authenticate : undefined).catch(() => {
+      // Nothing a request sends may end the process: a failure past the problem answer closes this response.
+      if (!res.headersSent) send(res, problemResult(new ProblemError(500, 'Internal error')));
+      else res.destroy();
+    });
   });
+  // A request Node cannot parse (bad header, bad request line) is answered 400 and its socket closed.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function handle(
+  runtime: LocalRuntime,
+  api: ReturnType<typeof createApiHandler>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  eventsAuthenticator: Authenticator | undefined,
+): Promise<void> {
+  try {
+    checkRequestOrigin(req);
+    const url = requestUrl(req);
+    const reports = runtime.reports;
+    if (reports instanceof LocalReportService && req.method === 'GET' && isReportDownload(url)) {
+      await serveReportDownload(reports, runtime.accessLog, req, url, res);
+      return;
+    }
+    send(res, await route(runtime, api, req, url, eventsAuthenticator));
+  } catch (error) {
+    // A body left partly unread (too large) would be parsed as the next request: close the connection.
+    if (!req.complete) res.setHeader('connection', 'close');
+    const failure =
+      error instanceof ProblemError
+        ? error
+        : new ProblemError(500, 'Internal error', 'the request could not be answered');
+    send(res, problemResult(failure));
+  }
+}
+
+/** The request target as a URL; a target that is not a path (`//host`, `*`, an absolute URL) is refused. */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) {
+    throw new ProblemError(400, 'Bad request', 'the request target must be a path');
+  }
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new ProblemError(400, 'Bad request', 'the request target is not a valid path');
+  }
 }
 
 function publicKeyFor(runtime: LocalRuntime, options: LocalServerOptions): KeyObject {
@@ -87,9 +129,9 @@ async function route(
   runtime: LocalRuntime,
   api: ReturnType<typeof createApiHandler>,
   req: IncomingMessage,
+  url: URL,
   eventsAuthenticator: Authenticator | undefined,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (path === '/events') {
     if (eventsAuthenticator) await requireAdmin(eventsAuthenticator, req);
@@ -117,6 +159,7 @@ async function putEvents(
   req: IncomingMessage,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if (req.method !== 'POST') throw new ProblemError(405, 'Method not allowed', 'use POST /events');
+  requireJsonBody(req);
   let json: unknown;
   try {
     json = JSON.parse(await readBody(req));
@@ -128,12 +171,36 @@ async function putEvents(
   if (!body.success) {
     throw new ProblemError(400, 'Invalid PutEvents request', undefined, describeIssues(body.error.issues));
   }
+  let accepted: Awaited<ReturnType<LocalRuntime['bus']['accept']>>;
   try {
-    const result = await runtime.bus.putEvents(body.data);
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+    accepted = await runtime.bus.accept(body.data);
   } catch (error) {
-    throw new ProblemError(400, 'Invalid PutEvents request', (error as Error).message);
+    if (error instanceof PutEventsValidationError) {
+      throw new ProblemError(400, 'Invalid PutEvents request', error.message);
+    }
+    // Nothing durable came of the event (a full disk, a read-only data directory): say so, never 200.
+    logger.error('event not processed and not kept as a dead letter', { error: error as Error });
+    throw notRecorded(
+      'the event could not be processed or kept as a dead letter; nothing is acknowledged: retry later',
+    );
   }
+  const failed = accepted.deliveries.flatMap((d) => (d.ok ? [] : [d]));
+  if (failed.length > 0) {
+    throw notRecorded(
+      'a target could not process the event; it is kept as a dead letter (verdict dlq list, verdict dlq redrive)',
+      failed.map((d) => `${d.routeId}: dead letter ${d.deadLetterId ?? '-'}: ${d.error.slice(0, 200)}`),
+    );
+  }
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(accepted.response),
+  };
+}
+
+/** 2xx means a decision or rejection is durable; anything less is 503, so the sender retries. */
+function notRecorded(detail: string, errors?: string[]): ProblemError {
+  return new ProblemError(503, 'Event not processed', detail, errors, { 'retry-after': '5' });
 }
 
 /** The request as API Gateway (HTTP API, payload 2.0) would hand it to Lambda. */

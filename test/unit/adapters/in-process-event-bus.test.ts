@@ -251,28 +251,38 @@ describe('InProcessEventBus.dispatch', () => {
 
     const response = await bus.putEvents({ Entries: [entry()] });
     expect(response).toEqual({ FailedEntryCount: 0, Entries: [{ EventId: 'event-1' }] });
-    expect(bus.deadLetters).toEqual([
+    expect(await bus.deadLetters.list()).toEqual([
       {
+        id: 'dl-1',
         routeId: 'first',
         target: 'model-registry-gate',
         eventId: 'event-1',
         error: 'policy bundle missing',
-        event: expect.objectContaining({ id: 'event-1', detail: { decision: 'deny' } }),
+        failedAt: expect.any(String),
+        attempts: 1,
+        // Only the envelope and what the route's pattern reads: the detail is not kept.
+        event: expect.objectContaining({ id: 'event-1', detail: {} }),
       },
     ]);
 
     call = 0;
     expect(await bus.dispatch(event({}))).toEqual([
-      { routeId: 'first', target: 'model-registry-gate', ok: false, error: 'policy bundle missing' },
+      {
+        routeId: 'first',
+        target: 'model-registry-gate',
+        ok: false,
+        error: 'policy bundle missing',
+        deadLetterId: 'dl-2',
+      },
       { routeId: 'second', target: 'model-registry-gate', ok: true, result: 'done' },
     ]);
-    expect(bus.deadLetters.map(({ eventId }) => eventId)).toEqual(['event-1', 'prebuilt-1']);
+    expect((await bus.deadLetters.list()).map(({ eventId }) => eventId)).toEqual(['event-1', 'prebuilt-1']);
   });
 
   it('records a non-Error rejection by its text', async () => {
     const { bus } = busWith([decisions], () => Promise.reject('timeout'));
     await bus.dispatch(event({}));
-    expect(bus.deadLetters[0]?.error).toBe('timeout');
+    expect((await bus.deadLetters.list())[0]?.error).toBe('timeout');
   });
 });
 

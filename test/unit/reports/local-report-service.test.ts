@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
-import {
-  LocalReportService,
-  serveReportDownload,
-} from '../../../functions/adapters/local/local-report-service.ts';
+import { LocalReportService } from '../../../functions/adapters/local/local-report-service.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
+import { isReportDownload, serveReportDownload } from '../../../functions/local/http/report-download.ts';
+import type { AccessRecord } from '../../../functions/ports/access-log.ts';
 import { InvalidReportRequestError, type Principal } from '../../../functions/ports/report-service.ts';
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
 import { DECISIONS, EXCEPTIONS, ORIGIN, SIGNER } from './fixtures.ts';
@@ -156,12 +155,15 @@ describe('LocalReportService', () => {
   it('serves a download link over HTTP for the local server', async () => {
     const started = await service.start({ type: 'period-summary', format: 'html' }, AUDITOR);
     await service.idle();
+    const recorded: AccessRecord[] = [];
+    const accessLog = {
+      record: async (r: AccessRecord) => void recorded.push(r),
+      list: async () => ({ records: [] }),
+    };
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (!serveReportDownload(service, url, res)) {
-        res.writeHead(404);
-        res.end();
-      }
+      if (isReportDownload(url)) void serveReportDownload(service, accessLog, req, url, res);
+      else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
@@ -177,6 +179,10 @@ describe('LocalReportService', () => {
       const bad = await fetch(`http://127.0.0.1:${port}${link.pathname}?expires=1&token=${'A'.repeat(43)}`);
       expect(bad.status).toBe(403);
       expect(bad.headers.get('content-type')).toBe('application/problem+json');
+      expect(recorded.map((r) => [r.route, r.status, r.query])).toEqual([
+        ['reports.download', 200, { expires: link.searchParams.get('expires') }],
+        ['reports.download', 403, { expires: '1' }],
+      ]);
     } finally {
       server.close();
     }
