@@ -3,16 +3,18 @@
  * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
-import type { ConsistencyProof, InclusionProof } from '../ports/ledger-reader.ts';
+import { type ConsistencyProof, decisionEntryId, type InclusionProof } from '../ports/ledger-reader.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
+import { canonicalJson } from './core/canonical-json.ts';
 import { parseCheckpoint } from './core/checkpoint.ts';
 import { rangeNodes } from './core/node-id.ts';
 import { consistencyProof, inclusionProof, resolvePlan } from './core/proofs.ts';
-import { EMPTY_ROOT, toBase64 } from './core/rfc6962.ts';
+import { EMPTY_ROOT, hashesEqual, toBase64 } from './core/rfc6962.ts';
 import { parseNote } from './core/signed-note.ts';
 import {
   type ActionRecord,
   actionEntry,
+  actionEntryId,
   decisionEntry,
   decodeEntry,
   type LedgerEntry,
@@ -20,7 +22,7 @@ import {
   rejectionEntry,
 } from './entry.ts';
 import { LedgerRangeError } from './errors.ts';
-import type { LedgerStore, StoredEntry } from './ports/ledger-store.ts';
+import type { LedgerStore, PreparedEntry, SequencedEntry, StoredEntry } from './ports/ledger-store.ts';
 import type { Signer } from './ports/signer.ts';
 import { type BatchOptions, Sequencer } from './sequencer.ts';
 
@@ -43,6 +45,16 @@ export interface AppendResult {
   /** base64 of SHA-256(0x00 || entry bytes). */
   leafHash: string;
   created: boolean;
+  /**
+   * False when the id was already in the log with other content (`recordedAt` aside): the log keeps its own
+   * entry, and a caller that must act on what is recorded reads it back (see `recordDecision`).
+   */
+  matches: boolean;
+}
+
+/** A decision as the ledger holds it: the first one recorded under its id, whoever recorded it. */
+export interface RecordedDecision extends AppendResult {
+  decision: Decision;
 }
 
 export interface LedgerRecord {
@@ -91,24 +103,53 @@ export class Ledger {
 
   /** Appends an entry unless one with its id exists; resolves once it is durable (and checkpointed, by default). */
   async append(entry: LedgerEntry): Promise<AppendResult> {
-    const result = await this.#sequencer.add(prepareEntry(entry));
-    return {
+    const prepared = prepareEntry(entry);
+    return this.#compared(entry, prepared, await this.#sequencer.add(prepared));
+  }
+
+  appendMany(entries: readonly LedgerEntry[]): Promise<AppendResult[]> {
+    const prepared = entries.map(prepareEntry);
+    return Promise.all(
+      prepared.map(async (p, i) =>
+        this.#compared(entries[i] as LedgerEntry, p, await this.#sequencer.add(p)),
+      ),
+    );
+  }
+
+  /** Deduplicated by id, then compared by bytes: an id already in the log with other content is reported. */
+  async #compared(
+    entry: LedgerEntry,
+    prepared: PreparedEntry,
+    result: SequencedEntry,
+  ): Promise<AppendResult> {
+    const base = {
       id: result.id,
       index: result.index,
       leafHash: toBase64(result.leafHash),
       created: result.created,
     };
+    if (result.created || hashesEqual(result.leafHash, prepared.leafHash)) return { ...base, matches: true };
+    const stored = await this.store.entryById(result.id);
+    const matches = stored !== undefined && sameContent(decodeEntry(stored.bytes), entry);
+    return { ...base, matches };
   }
 
-  appendMany(entries: readonly LedgerEntry[]): Promise<AppendResult[]> {
-    const prepared = entries.map(prepareEntry);
-    return Promise.all(prepared.map((p) => this.#sequencer.add(p))).then((results) =>
-      results.map((r) => ({ id: r.id, index: r.index, leafHash: toBase64(r.leafHash), created: r.created })),
-    );
+  /**
+   * Appends a decision unless one with its id is in the log, and answers with the decision the log holds: a
+   * caller that lost a race, or retries after a crash, acts on the recorded decision, never on its own.
+   */
+  async recordDecision(decision: Decision): Promise<RecordedDecision> {
+    const result = await this.append(decisionEntry(decision, this.#now().toISOString()));
+    if (result.created || result.matches) return { ...result, decision };
+    const recorded = await this.findDecision(decision.id);
+    if (!recorded) throw new Error(`ledger entry ${result.id} is not a decision`);
+    return { ...result, decision: recorded };
   }
 
-  recordDecision(decision: Decision): Promise<AppendResult> {
-    return this.append(decisionEntry(decision, this.#now().toISOString()));
+  /** The decision recorded under this decision id, if any. */
+  async findDecision(decisionId: string): Promise<Decision | undefined> {
+    const stored = await this.findById(decisionEntryId(decisionId));
+    return stored?.entry.type === 'decision' ? stored.entry.decision : undefined;
   }
 
   recordRejection(rejection: Rejection): Promise<AppendResult> {
@@ -117,6 +158,10 @@ export class Ledger {
 
   recordAction(action: ActionRecord): Promise<AppendResult> {
     return this.append(actionEntry(action, this.#now().toISOString()));
+  }
+
+  async hasAction(actionId: string): Promise<boolean> {
+    return (await this.store.entryById(actionEntryId(actionId))) !== undefined;
   }
 
   async get(index: number): Promise<LedgerRecord | undefined> {
@@ -219,6 +264,13 @@ export class Ledger {
     if (this.#interval) clearInterval(this.#interval);
     await this.#sequencer.flush();
   }
+}
+
+/** Same entry, whenever it was recorded. */
+function sameContent(a: LedgerEntry, b: LedgerEntry): boolean {
+  const { recordedAt: _a, ...restA } = a;
+  const { recordedAt: _b, ...restB } = b;
+  return canonicalJson(restA) === canonicalJson(restB);
 }
 
 function toRecord(stored: StoredEntry): LedgerRecord {

@@ -72,7 +72,7 @@ import type { Decision } from '../../functions/gates/decision.ts';
 import { MAX_EVENT_BYTES } from '../../functions/gates/middleware/reject-bad-input.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
-import { GATE } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { GATE, modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
@@ -414,7 +414,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
         biasReport: await putObject(`${group}/clarify/analysis.json`, sample(`${c.sample}.analysis.json`)),
       });
       const event = await stateChangeEvent(arn);
-      const decisionId = deterministicId(GATE, event.id);
+      const decisionId = modelPackageDecisionId(arn);
       gated.set(c.sample, { arn, event, decisionId });
 
       const summary = await handler(structuredClone(event), lambdaContext());
@@ -629,7 +629,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
     expect(await rejectionFor(event.id)).toEqual([
       expect.objectContaining({ eventId: event.id, code: 'profile.invalid', message: problem }),
     ]);
-    await expect(store.get(deterministicId(GATE, event.id))).resolves.toBeUndefined();
+    await expect(store.get(modelPackageDecisionId(arn))).resolves.toBeUndefined();
     expect((await describePackage(arn)).ModelApprovalStatus).toBe('PendingManualApproval');
     expect((await drainQueue()).filter((e) => e.resources.includes(arn))).toEqual([]);
   });
@@ -642,7 +642,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       biasReport: missingReport,
     });
     const event = await stateChangeEvent(arn);
-    const decisionId = deterministicId(GATE, event.id);
+    const decisionId = modelPackageDecisionId(arn);
 
     const summary = await handler(event, lambdaContext());
 
@@ -670,7 +670,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       biasReport: await putObject(`${group}/analysis.json`, sample('credit-scorer.analysis.json')),
     });
     const event = await stateChangeEvent(arn);
-    const decisionId = deterministicId(GATE, event.id);
+    const decisionId = modelPackageDecisionId(arn);
     setEnvironment({
       VERDICT_POLICY_BUNDLE: fileURLToPath(new URL(`../../policies/build/${group}.tar.gz`, import.meta.url)),
     });
