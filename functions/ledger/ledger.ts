@@ -21,7 +21,7 @@ import {
   prepareEntry,
   rejectionEntry,
 } from './entry.ts';
-import { LedgerRangeError } from './errors.ts';
+import { InconsistentCheckpointError, LedgerRangeError } from './errors.ts';
 import type { LedgerStore, PreparedEntry, SequencedEntry, StoredEntry } from './ports/ledger-store.ts';
 import type { Signer } from './ports/signer.ts';
 import { type BatchOptions, Sequencer } from './sequencer.ts';
@@ -34,10 +34,19 @@ export interface LedgerOptions {
   /** The log's name in checkpoints; also the signer's key name. Default `verdict.local/ledger`. */
   origin?: string;
   batch?: BatchOptions;
-  /** Sign a checkpoint after every batch (default), or on an interval. */
-  checkpoint?: 'every-batch' | { intervalMs: number };
+  /** Sign a checkpoint after every batch (default), or on a cadence. */
+  checkpoint?: CheckpointCadence;
   now?: () => Date;
 }
+
+/**
+ * When checkpoints are signed. `every-batch`: before any append is acknowledged. A cadence: appends are
+ * acknowledged once durable, and a checkpoint is signed after a batch once `entries` entries are unsigned or
+ * `intervalMs` has passed since the last one, on a timer while entries wait unsigned, before every proof or
+ * export (`checkpoint()`), and on close. A failed signing leaves the tail unsigned for the next attempt,
+ * except a refusal to sign an inconsistent tree, which fails the append.
+ */
+export type CheckpointCadence = 'every-batch' | { entries?: number; intervalMs?: number };
 
 export interface AppendResult {
   id: string;
@@ -79,16 +88,54 @@ export class Ledger {
     this.store = options.store;
     this.#now = options.now ?? (() => new Date());
     this.checkpointer = new Checkpointer(options.store, options.signer, origin);
-    const everyBatch = (options.checkpoint ?? 'every-batch') === 'every-batch';
-    this.#sequencer = new Sequencer(options.store, options.batch, async () => {
-      if (everyBatch) await this.checkpointer.sign();
+    const cadence = options.checkpoint ?? 'every-batch';
+    this.#cadence = cadence;
+    this.#lastSignedAt = this.#now().getTime();
+    this.#sequencer = new Sequencer(options.store, options.batch, async (results) => {
+      if (cadence === 'every-batch') {
+        await this.checkpointer.sign();
+        return;
+      }
+      this.#unsigned += results.filter((r) => r.created).length;
+      if (this.#checkpointDue(cadence)) await this.#signTail();
     });
-    const mode = options.checkpoint;
-    if (mode && mode !== 'every-batch') {
+    if (cadence !== 'every-batch' && cadence.intervalMs !== undefined) {
       this.#interval = setInterval(() => {
-        this.checkpointer.sign().catch((error) => process.emitWarning(error as Error));
-      }, mode.intervalMs);
+        if (this.#unsigned > 0) this.#signTail().catch((error) => process.emitWarning(error as Error));
+      }, cadence.intervalMs);
       this.#interval.unref();
+    }
+  }
+
+  readonly #cadence: CheckpointCadence;
+  /** Entries this process appended since its last checkpoint. */
+  #unsigned = 0;
+  #lastSignedAt: number;
+
+  #checkpointDue(cadence: Exclude<CheckpointCadence, 'every-batch'>): boolean {
+    if (cadence.entries !== undefined && this.#unsigned >= cadence.entries) return true;
+    return (
+      cadence.intervalMs !== undefined && this.#now().getTime() - this.#lastSignedAt >= cadence.intervalMs
+    );
+  }
+
+  async #sign(): Promise<SignedCheckpoint> {
+    const covered = this.#unsigned;
+    const signed = await this.checkpointer.sign();
+    this.#unsigned = Math.max(0, this.#unsigned - covered);
+    this.#lastSignedAt = this.#now().getTime();
+    return signed;
+  }
+
+  /** Signs on the cadence: a signer that is down leaves the tail unsigned (reported), an inconsistent tree throws. */
+  async #signTail(): Promise<void> {
+    try {
+      await this.#sign();
+    } catch (error) {
+      if (error instanceof InconsistentCheckpointError) throw error;
+      process.emitWarning(
+        `ledger checkpoint not signed; the tail stays unsigned until the next attempt: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -185,7 +232,7 @@ export class Ledger {
   /** A signed checkpoint covering every entry appended so far (signing one if needed). */
   async checkpoint(): Promise<SignedCheckpoint> {
     await this.#sequencer.flush();
-    return this.checkpointer.sign();
+    return this.#sign();
   }
 
   /** The root hash of the first `size` entries, from the stored nodes. */
@@ -259,10 +306,11 @@ export class Ledger {
     await this.store.addCosignatures(checkpoint.size, note);
   }
 
-  /** Writes what is pending and stops the checkpoint interval. The store is closed by whoever opened it. */
+  /** Writes what is pending, signs its tail on a cadence, and stops the timer. The store is closed by whoever opened it. */
   async close(): Promise<void> {
     if (this.#interval) clearInterval(this.#interval);
     await this.#sequencer.flush();
+    if (this.#cadence !== 'every-batch' && this.#unsigned > 0) await this.#signTail();
   }
 }
 
