@@ -862,3 +862,34 @@ describe('one decision per model version, and the ledger as the outbox (real han
     expect(await deliveredFor(decisionId)).toHaveLength(1);
   });
 });
+
+describe('a redelivery while the first delivery is still in progress', () => {
+  it('is thrown back for a retry (IdempotencyAlreadyInProgressError), never recorded as a rejection', async () => {
+    const group = uniqueName('in-progress');
+    const arn = await registerPackage(group, {
+      profile: await putObject(`${group}/profile.json`, sample('credit-scorer.profile.json')),
+      biasReport: await putObject(`${group}/analysis.json`, sample('credit-scorer.analysis.json')),
+    });
+    const event = await stateChangeEvent(arn);
+    const hash = createHash('md5').update(JSON.stringify(event.id)).digest('base64');
+    const inProgress = async () => {
+      const records = await dynamodb.send(new ScanCommand({ TableName: names.idempotency }));
+      return records.Items?.some(
+        (item) => item.id?.S?.endsWith(`#${hash}`) && item.status?.S === 'INPROGRESS',
+      );
+    };
+
+    const first = handler(structuredClone(event), lambdaContext());
+    while (!(await inProgress())) await new Promise((resolve) => setTimeout(resolve, 10));
+    const redelivery = await errorOf(handler(structuredClone(event), lambdaContext()));
+
+    expect(redelivery.name).toBe('IdempotencyAlreadyInProgressError');
+    await expect(first).resolves.toMatchObject({ status: 'decided', decision: 'allow' });
+    expect(await rejectionFor(event.id)).toEqual([]);
+    await expect(handler(structuredClone(event), lambdaContext())).resolves.toMatchObject({
+      status: 'decided',
+      decisionId: modelPackageDecisionId(arn),
+    });
+    expect(await deliveredFor(modelPackageDecisionId(arn))).toHaveLength(1);
+  });
+});
