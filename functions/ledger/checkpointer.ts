@@ -66,9 +66,12 @@ export class Checkpointer {
 
   /** Signs and stores a checkpoint of the current head, unless the latest already covers it. */
   async sign(): Promise<SignedCheckpoint> {
+    // The latest checkpoint first, then the head: the head only grows, so it is never behind a checkpoint
+    // read before it. Read the other way round, a writer that appended and signed in between looks like a
+    // rollback, and a committed entry is reported as failed.
+    const last = await this.latest();
     const head = await this.store.head();
     const rootHash = rootOf(head);
-    const last = await this.latest();
     if (last) {
       if (last.size > head.size)
         throw new InconsistentCheckpointError(

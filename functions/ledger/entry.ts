@@ -4,6 +4,7 @@
  * details are sealed under the person's data key (see personal-data.ts).
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
+import { decisionEntryId } from '../ports/ledger-reader.ts';
 import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
 import { leafHash } from './core/rfc6962.ts';
 import { InvalidEntryError } from './errors.ts';
@@ -114,7 +115,7 @@ export function decodeEntry(bytes: Uint8Array): LedgerEntry {
 
 /** Entry ids are namespaced by type so that a decision and a rejection can never share one. */
 export function decisionEntry(decision: Decision, recordedAt: string): DecisionEntry {
-  return { id: `decision/${decision.id}`, type: 'decision', recordedAt, decision };
+  return { id: decisionEntryId(decision.id), type: 'decision', recordedAt, decision };
 }
 
 export function rejectionEntry(rejection: Rejection, recordedAt: string): RejectionEntry {
@@ -122,5 +123,9 @@ export function rejectionEntry(rejection: Rejection, recordedAt: string): Reject
 }
 
 export function actionEntry(action: ActionRecord, recordedAt: string): ActionEntry {
-  return { id: `action/${action.id}`, type: 'action', recordedAt, action };
+  return { id: actionEntryId(action.id), type: 'action', recordedAt, action };
+}
+
+export function actionEntryId(actionId: string): string {
+  return `action/${actionId}`;
 }

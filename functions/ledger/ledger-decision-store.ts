@@ -1,15 +1,18 @@
 /**
  * A DecisionStore whose record of truth is the ledger: every decision and rejection is appended to the log
- * (durably, checkpointed) before it is written to the queryable store, which then serves reads (get, list)
- * as a read model. Both writes are idempotent by id, so a retry after a failure between them completes the
- * pair; the ledger keeps the first version of an id, and so does the read model because it is written after.
+ * (durably) before it is written to the queryable store, which then serves reads (get, list) as a read model.
+ *
+ * The ledger's decision is the decision. `record` answers with the decision the ledger holds under the id
+ * (another evaluation's, if it was recorded first) and writes that one to the read model; `get` falls back to
+ * the ledger when the read model lacks an id (a crash or a failed write between the two) and rebuilds the
+ * read model from the ledger entry, so a redelivery completes what the ledger says and never re-evaluates.
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { Ledger } from './ledger.ts';
 
-/** The part of the ledger this store writes to. */
-export type DecisionLedger = Pick<Ledger, 'recordDecision' | 'recordRejection'>;
+/** The part of the ledger this store writes to and reads back from. */
+export type DecisionLedger = Pick<Ledger, 'recordDecision' | 'recordRejection' | 'findDecision'>;
 
 export class LedgerDecisionStore implements DecisionStore {
   constructor(
@@ -18,12 +21,17 @@ export class LedgerDecisionStore implements DecisionStore {
   ) {}
 
   async record(decision: Decision): Promise<{ stored: Decision; created: boolean }> {
-    await this.ledger.recordDecision(decision);
-    return this.readModel.record(decision);
+    const recorded = await this.ledger.recordDecision(decision);
+    const { stored } = await this.readModel.record(recorded.decision);
+    return { stored, created: recorded.created };
   }
 
-  get(id: string): Promise<Decision | undefined> {
-    return this.readModel.get(id);
+  async get(id: string): Promise<Decision | undefined> {
+    const served = await this.readModel.get(id);
+    if (served) return served;
+    const recorded = await this.ledger.findDecision(id);
+    if (!recorded) return undefined;
+    return (await this.readModel.record(recorded)).stored;
   }
 
   list(options?: Parameters<DecisionStore['list']>[0]): ReturnType<DecisionStore['list']> {

@@ -3,24 +3,26 @@
  * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
-import type { ConsistencyProof, InclusionProof } from '../ports/ledger-reader.ts';
+import { type ConsistencyProof, decisionEntryId, type InclusionProof } from '../ports/ledger-reader.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
+import { canonicalJson } from './core/canonical-json.ts';
 import { parseCheckpoint } from './core/checkpoint.ts';
 import { rangeNodes } from './core/node-id.ts';
 import { consistencyProof, inclusionProof, resolvePlan } from './core/proofs.ts';
-import { EMPTY_ROOT, toBase64 } from './core/rfc6962.ts';
+import { EMPTY_ROOT, hashesEqual, toBase64 } from './core/rfc6962.ts';
 import { parseNote } from './core/signed-note.ts';
 import {
   type ActionRecord,
   actionEntry,
+  actionEntryId,
   decisionEntry,
   decodeEntry,
   type LedgerEntry,
   prepareEntry,
   rejectionEntry,
 } from './entry.ts';
-import { LedgerRangeError } from './errors.ts';
-import type { LedgerStore, StoredEntry } from './ports/ledger-store.ts';
+import { InconsistentCheckpointError, LedgerRangeError } from './errors.ts';
+import type { LedgerStore, PreparedEntry, SequencedEntry, StoredEntry } from './ports/ledger-store.ts';
 import type { Signer } from './ports/signer.ts';
 import { type BatchOptions, Sequencer } from './sequencer.ts';
 
@@ -32,10 +34,19 @@ export interface LedgerOptions {
   /** The log's name in checkpoints; also the signer's key name. Default `verdict.local/ledger`. */
   origin?: string;
   batch?: BatchOptions;
-  /** Sign a checkpoint after every batch (default), or on an interval. */
-  checkpoint?: 'every-batch' | { intervalMs: number };
+  /** Sign a checkpoint after every batch (default), or on a cadence. */
+  checkpoint?: CheckpointCadence;
   now?: () => Date;
 }
+
+/**
+ * When checkpoints are signed. `every-batch`: before any append is acknowledged. A cadence: appends are
+ * acknowledged once durable, and a checkpoint is signed after a batch once `entries` entries are unsigned or
+ * `intervalMs` has passed since the last one, on a timer while entries wait unsigned, before every proof or
+ * export (`checkpoint()`), and on close. A failed signing leaves the tail unsigned for the next attempt,
+ * except a refusal to sign an inconsistent tree, which fails the append.
+ */
+export type CheckpointCadence = 'every-batch' | { entries?: number; intervalMs?: number };
 
 export interface AppendResult {
   id: string;
@@ -43,6 +54,16 @@ export interface AppendResult {
   /** base64 of SHA-256(0x00 || entry bytes). */
   leafHash: string;
   created: boolean;
+  /**
+   * False when the id was already in the log with other content (`recordedAt` aside): the log keeps its own
+   * entry, and a caller that must act on what is recorded reads it back (see `recordDecision`).
+   */
+  matches: boolean;
+}
+
+/** A decision as the ledger holds it: the first one recorded under its id, whoever recorded it. */
+export interface RecordedDecision extends AppendResult {
+  decision: Decision;
 }
 
 export interface LedgerRecord {
@@ -67,16 +88,54 @@ export class Ledger {
     this.store = options.store;
     this.#now = options.now ?? (() => new Date());
     this.checkpointer = new Checkpointer(options.store, options.signer, origin);
-    const everyBatch = (options.checkpoint ?? 'every-batch') === 'every-batch';
-    this.#sequencer = new Sequencer(options.store, options.batch, async () => {
-      if (everyBatch) await this.checkpointer.sign();
+    const cadence = options.checkpoint ?? 'every-batch';
+    this.#cadence = cadence;
+    this.#lastSignedAt = this.#now().getTime();
+    this.#sequencer = new Sequencer(options.store, options.batch, async (results) => {
+      if (cadence === 'every-batch') {
+        await this.checkpointer.sign();
+        return;
+      }
+      this.#unsigned += results.filter((r) => r.created).length;
+      if (this.#checkpointDue(cadence)) await this.#signTail();
     });
-    const mode = options.checkpoint;
-    if (mode && mode !== 'every-batch') {
+    if (cadence !== 'every-batch' && cadence.intervalMs !== undefined) {
       this.#interval = setInterval(() => {
-        this.checkpointer.sign().catch((error) => process.emitWarning(error as Error));
-      }, mode.intervalMs);
+        if (this.#unsigned > 0) this.#signTail().catch((error) => process.emitWarning(error as Error));
+      }, cadence.intervalMs);
       this.#interval.unref();
+    }
+  }
+
+  readonly #cadence: CheckpointCadence;
+  /** Entries this process appended since its last checkpoint. */
+  #unsigned = 0;
+  #lastSignedAt: number;
+
+  #checkpointDue(cadence: Exclude<CheckpointCadence, 'every-batch'>): boolean {
+    if (cadence.entries !== undefined && this.#unsigned >= cadence.entries) return true;
+    return (
+      cadence.intervalMs !== undefined && this.#now().getTime() - this.#lastSignedAt >= cadence.intervalMs
+    );
+  }
+
+  async #sign(): Promise<SignedCheckpoint> {
+    const covered = this.#unsigned;
+    const signed = await this.checkpointer.sign();
+    this.#unsigned = Math.max(0, this.#unsigned - covered);
+    this.#lastSignedAt = this.#now().getTime();
+    return signed;
+  }
+
+  /** Signs on the cadence: a signer that is down leaves the tail unsigned (reported), an inconsistent tree throws. */
+  async #signTail(): Promise<void> {
+    try {
+      await this.#sign();
+    } catch (error) {
+      if (error instanceof InconsistentCheckpointError) throw error;
+      process.emitWarning(
+        `ledger checkpoint not signed; the tail stays unsigned until the next attempt: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -91,24 +150,53 @@ export class Ledger {
 
   /** Appends an entry unless one with its id exists; resolves once it is durable (and checkpointed, by default). */
   async append(entry: LedgerEntry): Promise<AppendResult> {
-    const result = await this.#sequencer.add(prepareEntry(entry));
-    return {
+    const prepared = prepareEntry(entry);
+    return this.#compared(entry, prepared, await this.#sequencer.add(prepared));
+  }
+
+  appendMany(entries: readonly LedgerEntry[]): Promise<AppendResult[]> {
+    const prepared = entries.map(prepareEntry);
+    return Promise.all(
+      prepared.map(async (p, i) =>
+        this.#compared(entries[i] as LedgerEntry, p, await this.#sequencer.add(p)),
+      ),
+    );
+  }
+
+  /** Deduplicated by id, then compared by bytes: an id already in the log with other content is reported. */
+  async #compared(
+    entry: LedgerEntry,
+    prepared: PreparedEntry,
+    result: SequencedEntry,
+  ): Promise<AppendResult> {
+    const base = {
       id: result.id,
       index: result.index,
       leafHash: toBase64(result.leafHash),
       created: result.created,
     };
+    if (result.created || hashesEqual(result.leafHash, prepared.leafHash)) return { ...base, matches: true };
+    const stored = await this.store.entryById(result.id);
+    const matches = stored !== undefined && sameContent(decodeEntry(stored.bytes), entry);
+    return { ...base, matches };
   }
 
-  appendMany(entries: readonly LedgerEntry[]): Promise<AppendResult[]> {
-    const prepared = entries.map(prepareEntry);
-    return Promise.all(prepared.map((p) => this.#sequencer.add(p))).then((results) =>
-      results.map((r) => ({ id: r.id, index: r.index, leafHash: toBase64(r.leafHash), created: r.created })),
-    );
+  /**
+   * Appends a decision unless one with its id is in the log, and answers with the decision the log holds: a
+   * caller that lost a race, or retries after a crash, acts on the recorded decision, never on its own.
+   */
+  async recordDecision(decision: Decision): Promise<RecordedDecision> {
+    const result = await this.append(decisionEntry(decision, this.#now().toISOString()));
+    if (result.created || result.matches) return { ...result, decision };
+    const recorded = await this.findDecision(decision.id);
+    if (!recorded) throw new Error(`ledger entry ${result.id} is not a decision`);
+    return { ...result, decision: recorded };
   }
 
-  recordDecision(decision: Decision): Promise<AppendResult> {
-    return this.append(decisionEntry(decision, this.#now().toISOString()));
+  /** The decision recorded under this decision id, if any. */
+  async findDecision(decisionId: string): Promise<Decision | undefined> {
+    const stored = await this.findById(decisionEntryId(decisionId));
+    return stored?.entry.type === 'decision' ? stored.entry.decision : undefined;
   }
 
   recordRejection(rejection: Rejection): Promise<AppendResult> {
@@ -117,6 +205,10 @@ export class Ledger {
 
   recordAction(action: ActionRecord): Promise<AppendResult> {
     return this.append(actionEntry(action, this.#now().toISOString()));
+  }
+
+  async hasAction(actionId: string): Promise<boolean> {
+    return (await this.store.entryById(actionEntryId(actionId))) !== undefined;
   }
 
   async get(index: number): Promise<LedgerRecord | undefined> {
@@ -140,7 +232,7 @@ export class Ledger {
   /** A signed checkpoint covering every entry appended so far (signing one if needed). */
   async checkpoint(): Promise<SignedCheckpoint> {
     await this.#sequencer.flush();
-    return this.checkpointer.sign();
+    return this.#sign();
   }
 
   /** The root hash of the first `size` entries, from the stored nodes. */
@@ -214,11 +306,19 @@ export class Ledger {
     await this.store.addCosignatures(checkpoint.size, note);
   }
 
-  /** Writes what is pending and stops the checkpoint interval. The store is closed by whoever opened it. */
+  /** Writes what is pending, signs its tail on a cadence, and stops the timer. The store is closed by whoever opened it. */
   async close(): Promise<void> {
     if (this.#interval) clearInterval(this.#interval);
     await this.#sequencer.flush();
+    if (this.#cadence !== 'every-batch' && this.#unsigned > 0) await this.#signTail();
   }
+}
+
+/** Same entry, whenever it was recorded. */
+function sameContent(a: LedgerEntry, b: LedgerEntry): boolean {
+  const { recordedAt: _a, ...restA } = a;
+  const { recordedAt: _b, ...restB } = b;
+  return canonicalJson(restA) === canonicalJson(restB);
 }
 
 function toRecord(stored: StoredEntry): LedgerRecord {

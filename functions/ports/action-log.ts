@@ -3,4 +3,6 @@ import type { ActionRecord } from '../ledger/entry.ts';
 /** Where a gate records what it did (set a status, published an event): the audit ledger. */
 export interface ActionLog {
   recordAction(action: ActionRecord): Promise<unknown>;
+  /** Whether an action with this id is recorded: what a redelivery consults before acting again. */
+  hasAction(id: string): Promise<boolean>;
 }

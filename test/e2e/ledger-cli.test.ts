@@ -180,7 +180,8 @@ function writerScript(): string {
     file,
     `import { openLocalLedger } from ${JSON.stringify(local)};
 const [dataDir, name, count, concurrency] = process.argv.slice(2);
-const { ledger, close } = await openLocalLedger({ dataDir });
+// Every batch signs, so that both writers' checkpoints race (the local default signs on a cadence).
+const { ledger, close } = await openLocalLedger({ dataDir, checkpoint: 'every-batch' });
 const entry = (i) => ({ id: name + '/' + i, type: 'note', recordedAt: new Date().toISOString(), note: { writer: name, i } });
 for (let i = 0; i < Number(count); i += Number(concurrency)) {
   const ids = Array.from({ length: Math.min(Number(concurrency), Number(count) - i) }, (_, k) => i + k);

@@ -72,7 +72,7 @@ import type { Decision } from '../../functions/gates/decision.ts';
 import { MAX_EVENT_BYTES } from '../../functions/gates/middleware/reject-bad-input.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
-import { GATE } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { GATE, modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
@@ -414,7 +414,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
         biasReport: await putObject(`${group}/clarify/analysis.json`, sample(`${c.sample}.analysis.json`)),
       });
       const event = await stateChangeEvent(arn);
-      const decisionId = deterministicId(GATE, event.id);
+      const decisionId = modelPackageDecisionId(arn);
       gated.set(c.sample, { arn, event, decisionId });
 
       const summary = await handler(structuredClone(event), lambdaContext());
@@ -629,7 +629,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
     expect(await rejectionFor(event.id)).toEqual([
       expect.objectContaining({ eventId: event.id, code: 'profile.invalid', message: problem }),
     ]);
-    await expect(store.get(deterministicId(GATE, event.id))).resolves.toBeUndefined();
+    await expect(store.get(modelPackageDecisionId(arn))).resolves.toBeUndefined();
     expect((await describePackage(arn)).ModelApprovalStatus).toBe('PendingManualApproval');
     expect((await drainQueue()).filter((e) => e.resources.includes(arn))).toEqual([]);
   });
@@ -642,7 +642,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       biasReport: missingReport,
     });
     const event = await stateChangeEvent(arn);
-    const decisionId = deterministicId(GATE, event.id);
+    const decisionId = modelPackageDecisionId(arn);
 
     const summary = await handler(event, lambdaContext());
 
@@ -670,7 +670,7 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
       biasReport: await putObject(`${group}/analysis.json`, sample('credit-scorer.analysis.json')),
     });
     const event = await stateChangeEvent(arn);
-    const decisionId = deterministicId(GATE, event.id);
+    const decisionId = modelPackageDecisionId(arn);
     setEnvironment({
       VERDICT_POLICY_BUNDLE: fileURLToPath(new URL(`../../policies/build/${group}.tar.gz`, import.meta.url)),
     });
@@ -719,5 +719,177 @@ describe('audit ledger in AWS', () => {
     } finally {
       await reader.close();
     }
+  });
+});
+
+describe('one decision per model version, and the ledger as the outbox (real handler, emulator)', () => {
+  async function compliantPackage(name: string): Promise<string> {
+    const group = uniqueName(name);
+    return registerPackage(group, {
+      profile: await putObject(`${group}/profile.json`, sample('credit-scorer.profile.json')),
+      biasReport: await putObject(`${group}/analysis.json`, sample('credit-scorer.analysis.json')),
+    });
+  }
+
+  async function ledgerEntryIds(prefix: string): Promise<string[]> {
+    const reader = await openAwsLedger({
+      tableName: ledger.table,
+      tilesBucket: ledger.tiles,
+      origin: LEDGER_ORIGIN,
+      clients: { dynamodb, s3, kms: new KMSClient(config) },
+      readOnly: true,
+    });
+    try {
+      const ids: string[] = [];
+      for await (const entry of reader.ledger.store.entries(0, await reader.ledger.size()))
+        if (entry.id.startsWith(prefix)) ids.push(entry.id);
+      return ids;
+    } finally {
+      await reader.close();
+    }
+  }
+
+  it('a storm of concurrent events with distinct ids for one package: 1 decision, 1 status update, 1 event', async () => {
+    const arn = await compliantPackage('storm');
+    const event = await stateChangeEvent(arn);
+    const decisionId = modelPackageDecisionId(arn);
+    const decisionsBefore = await decisionCount();
+
+    const summaries = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        handler({ ...structuredClone(event), id: randomUUID() }, lambdaContext()),
+      ),
+    );
+
+    expect(summaries.filter((s) => s.status === 'decided')).toHaveLength(1);
+    expect(summaries.filter((s) => s.status === 'duplicate')).toHaveLength(11);
+    expect(new Set(summaries.map((s) => ('decisionId' in s ? s.decisionId : s.status)))).toEqual(
+      new Set([decisionId]),
+    );
+    expect(await decisionCount()).toBe(decisionsBefore + 1);
+    expect(await ledgerEntryIds(`action/sagemaker:UpdateModelPackage/${decisionId}/`)).toEqual([
+      `action/sagemaker:UpdateModelPackage/${decisionId}/succeeded`,
+    ]);
+    expect((await describePackage(arn)).ModelApprovalStatus).toBe('Approved');
+    expect(await deliveredFor(decisionId)).toHaveLength(1);
+  });
+
+  // Fault injection at the SDK level (a spy on the client's send): the emulator cannot fail one entry of a
+  // PutEvents call, nor throttle one PutItem.
+  it('PutEvents answering 200 with FailedEntryCount 1 is a failure; the redelivery publishes, once', async () => {
+    const arn = await compliantPackage('failed-entry');
+    const event = await stateChangeEvent(arn);
+    const decisionId = modelPackageDecisionId(arn);
+    const original = EventBridgeClient.prototype.send;
+    const spy = vi.spyOn(EventBridgeClient.prototype, 'send').mockImplementationOnce(async () => ({
+      $metadata: { httpStatusCode: 200 },
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }],
+    }));
+    try {
+      const error = await errorOf(handler(structuredClone(event), lambdaContext()));
+      expect(error.message).toContain('ThrottlingException');
+      expect((await describePackage(arn)).ModelApprovalStatus).toBe('Approved');
+      expect(await deliveredFor(decisionId)).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(EventBridgeClient.prototype.send).toBe(original);
+
+    const summary = await handler(structuredClone(event), lambdaContext());
+
+    expect(summary).toEqual({ status: 'decided', decisionId, decision: 'allow', approvalStatus: 'Approved' });
+    expect(await deliveredFor(decisionId)).toHaveLength(1);
+    expect(
+      await ledgerEntryIds(`action/`).then((ids) => ids.filter((id) => id.includes(decisionId))),
+    ).toEqual([
+      `action/sagemaker:UpdateModelPackage/${decisionId}/succeeded`,
+      `action/events:PutEvents/${decisionId}/failed`,
+      `action/events:PutEvents/${decisionId}/succeeded`,
+    ]);
+  });
+
+  it('a failed read-model write is completed from the ledger on redelivery, never re-evaluated', async () => {
+    const arn = await compliantPackage('read-model-throttled');
+    const event = await stateChangeEvent(arn);
+    const decisionId = modelPackageDecisionId(arn);
+    // The read model writes through the document client (its own `send`, inherited from the smithy Client).
+    const send = DynamoDBDocumentClient.prototype.send;
+    let throttled = 0;
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
+      this: DynamoDBDocumentClient,
+      command: { input?: { TableName?: string; Item?: { decision?: unknown } } },
+      ...rest: unknown[]
+    ) {
+      if (command.input?.TableName === names.decisions && command.input.Item?.decision && throttled === 0) {
+        throttled += 1;
+        const error = new Error('Throughput exceeds the current capacity of your table');
+        error.name = 'ProvisionedThroughputExceededException';
+        return Promise.reject(error);
+      }
+      return (send as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    } as never);
+    try {
+      const error = await errorOf(handler(structuredClone(event), lambdaContext()));
+      expect(error.message).toContain(
+        'PutItem (record decision) failed: ProvisionedThroughputExceededException',
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(throttled).toBe(1);
+    expect(await rawDecisionItem(decisionId)).toBeUndefined();
+    expect((await describePackage(arn)).ModelApprovalStatus).toBe('PendingManualApproval');
+    // A second evaluation would deny: the bundle is gone.
+    setEnvironment({
+      VERDICT_POLICY_BUNDLE: fileURLToPath(new URL('../../policies/build/none.tar.gz', import.meta.url)),
+    });
+    let unbundled: ModelRegistryGateHandler;
+    try {
+      unbundled = await importHandler();
+    } finally {
+      setEnvironment({ VERDICT_POLICY_BUNDLE: BUNDLE });
+    }
+
+    const summary = await unbundled(structuredClone(event), lambdaContext());
+
+    expect(summary).toEqual({ status: 'decided', decisionId, decision: 'allow', approvalStatus: 'Approved' });
+    expect((await rawDecisionItem(decisionId))?.decision).toMatchObject({
+      decision: 'allow',
+      trigger: { eventId: event.id },
+    });
+    expect((await describePackage(arn)).ModelApprovalStatus).toBe('Approved');
+    expect(await deliveredFor(decisionId)).toHaveLength(1);
+  });
+});
+
+describe('a redelivery while the first delivery is still in progress', () => {
+  it('is thrown back for a retry (IdempotencyAlreadyInProgressError), never recorded as a rejection', async () => {
+    const group = uniqueName('in-progress');
+    const arn = await registerPackage(group, {
+      profile: await putObject(`${group}/profile.json`, sample('credit-scorer.profile.json')),
+      biasReport: await putObject(`${group}/analysis.json`, sample('credit-scorer.analysis.json')),
+    });
+    const event = await stateChangeEvent(arn);
+    const hash = createHash('md5').update(JSON.stringify(event.id)).digest('base64');
+    const inProgress = async () => {
+      const records = await dynamodb.send(new ScanCommand({ TableName: names.idempotency }));
+      return records.Items?.some(
+        (item) => item.id?.S?.endsWith(`#${hash}`) && item.status?.S === 'INPROGRESS',
+      );
+    };
+
+    const first = handler(structuredClone(event), lambdaContext());
+    while (!(await inProgress())) await new Promise((resolve) => setTimeout(resolve, 10));
+    const redelivery = await errorOf(handler(structuredClone(event), lambdaContext()));
+
+    expect(redelivery.name).toBe('IdempotencyAlreadyInProgressError');
+    await expect(first).resolves.toMatchObject({ status: 'decided', decision: 'allow' });
+    expect(await rejectionFor(event.id)).toEqual([]);
+    await expect(handler(structuredClone(event), lambdaContext())).resolves.toMatchObject({
+      status: 'decided',
+      decisionId: modelPackageDecisionId(arn),
+    });
+    expect(await deliveredFor(modelPackageDecisionId(arn))).toHaveLength(1);
   });
 });

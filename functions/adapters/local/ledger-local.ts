@@ -6,12 +6,31 @@
  *   <dataDir>/ledger/pseudonym.key    HMAC key for subject pseudonyms (0600)
  */
 import path from 'node:path';
-import { DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
+import { type CheckpointCadence, DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
 import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
 import { SqliteLedgerStore } from './ledger-sqlite-store.ts';
 import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
 import { openDatabase } from './sqlite-database.ts';
+
+/** The local cadence: a checkpoint per 1,024 entries or 5 s, and before every proof, export or close. */
+export const LOCAL_CHECKPOINT_CADENCE = { entries: 1024, intervalMs: 5_000 } as const;
+
+/** `VERDICT_LEDGER_CHECKPOINT_ENTRIES` and `VERDICT_LEDGER_CHECKPOINT_INTERVAL_MS` override the local cadence. */
+export function checkpointCadence(env: NodeJS.ProcessEnv = process.env): CheckpointCadence {
+  const read = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${raw}`);
+    return value;
+  };
+  return {
+    entries: read('VERDICT_LEDGER_CHECKPOINT_ENTRIES', LOCAL_CHECKPOINT_CADENCE.entries),
+    intervalMs: read('VERDICT_LEDGER_CHECKPOINT_INTERVAL_MS', LOCAL_CHECKPOINT_CADENCE.intervalMs),
+  };
+}
 
 export interface LocalLedgerOptions {
   dataDir: string;
@@ -20,6 +39,7 @@ export interface LocalLedgerOptions {
   /** Another signer key file (key rotation: the old keys stay known to the log). */
   signerKeyFile?: string;
   batch?: LedgerOptions['batch'];
+  /** Default: checkpointCadence() (LOCAL_CHECKPOINT_CADENCE unless the environment says otherwise). */
   checkpoint?: LedgerOptions['checkpoint'];
 }
 
@@ -48,7 +68,7 @@ export async function openLocalLedger(options: LocalLedgerOptions): Promise<Loca
       signer,
       origin,
       ...(options.batch ? { batch: options.batch } : {}),
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      checkpoint: options.checkpoint ?? checkpointCadence(),
     });
     const personal = new PersonalData(
       loadOrCreateSecret(path.join(dir, 'pseudonym.key')),

@@ -243,6 +243,8 @@ export async function openLocalReportContext(
   close: () => Promise<void>;
 }> {
   const local = await openLocalLedger({ dataDir });
+  // Checkpoints are signed on a cadence: sign the tail so the report's checkpoint covers every decision.
+  await local.ledger.checkpoint();
   const origin = await local.store.origin(process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
   const signer = loadOrCreateSignerKey(join(local.dir, 'signer.key'), origin);
   return {

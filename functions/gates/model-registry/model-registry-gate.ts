@@ -5,6 +5,7 @@
  */
 
 import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
+import type { ActionRecord } from '../../ledger/entry.ts';
 import type { ActionLog } from '../../ports/action-log.ts';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -43,6 +44,8 @@ export interface ModelRegistryGateDeps {
   deadlineMs: number;
   /** How the training data a package names is scanned for PII (sample size, phone region). */
   trainingData?: TrainingDataScanOptions;
+  /** See DEFAULT_COMPLETION_LEASE_MS. */
+  completionLeaseMs?: number;
 }
 
 export type GateOutcome =
@@ -54,6 +57,17 @@ export type GateOutcome =
   | { status: 'duplicate'; decision: Decision }
   | { status: 'skipped'; reason: string };
 
+/** How long the evaluation whose decision the ledger holds has to apply it before another event may. */
+export const DEFAULT_COMPLETION_LEASE_MS = 15 * 60 * 1000;
+
+/**
+ * One decision per model version, whatever the events: every event about a pending version maps to this id,
+ * so the ledger (which keeps the first entry of an id, atomically) lets one evaluation win.
+ */
+export function modelPackageDecisionId(arn: string): string {
+  return deterministicId(GATE, arn, 'PendingManualApproval');
+}
+
 export async function gateModelPackage(
   event: ModelPackageStateChangeEvent,
   deps: ModelRegistryGateDeps,
@@ -63,21 +77,74 @@ export async function gateModelPackage(
   if (!pkg)
     throw new InvalidInputError('model_package.not_found', [`detail.ModelPackageArn: ${arn} does not exist`]);
 
-  const decisionId = deterministicId(GATE, event.id);
+  const decisionId = modelPackageDecisionId(arn);
   const earlier = await deps.decisions.get(decisionId);
-  if (earlier) {
-    // A redelivery. If the status was never applied (a crash after recording), finish the job once.
-    if (pkg.approvalStatus !== 'PendingManualApproval') return { status: 'duplicate', decision: earlier };
-    return { status: 'decided', decision: earlier, approvalStatus: await applyDecision(earlier, deps) };
-  }
+  if (earlier) return complete(earlier, { fresh: false, event, pkg }, deps);
   if (pkg.approvalStatus !== 'PendingManualApproval') {
     return { status: 'skipped', reason: `${arn} is already ${pkg.approvalStatus}` };
   }
 
   const decision = await decide(decisionId, event, pkg, deps);
-  const { stored } = await deps.decisions.record(decision);
-  return { status: 'decided', decision: stored, approvalStatus: await applyDecision(stored, deps) };
+  const { stored, created } = await deps.decisions.record(decision);
+  return complete(stored, { fresh: created, event, pkg }, deps);
 }
+
+/**
+ * Carries out what the ledger's decision calls for, once: the status update and the `Verdict Decision` event
+ * are each recorded in the ledger when done, and a later delivery does only what is not recorded (the ledger
+ * is the outbox). The event whose evaluation the ledger holds does it; another event for the same version
+ * finds the decision and leaves the work to it, unless that one has had the lease and not finished.
+ */
+async function complete(
+  decision: Decision,
+  { fresh, event, pkg }: { fresh: boolean; event: ModelPackageStateChangeEvent; pkg: ModelPackage },
+  deps: ModelRegistryGateDeps,
+): Promise<GateOutcome> {
+  const owner = decision.trigger.eventId === event.id;
+  const lease = deps.completionLeaseMs ?? DEFAULT_COMPLETION_LEASE_MS;
+  const leaseOver = deps.now().getTime() - Date.parse(decision.evaluatedAt) >= lease;
+  if (!owner && !leaseOver) return { status: 'duplicate', decision };
+
+  const done = (kind: string) =>
+    fresh ? Promise.resolve(false) : deps.actions.hasAction(actionId(kind, decision, 'succeeded'));
+  const status = approvalStatusFor(decision);
+  let acted = false;
+  // `review` leaves the version pending: a person decides, with the decision event as the prompt.
+  if (status !== 'PendingManualApproval' && !(await done(UPDATE_STATUS))) {
+    if (pkg.approvalStatus === 'PendingManualApproval') {
+      await recorded(deps, decision, UPDATE_STATUS, status, () =>
+        deps.registry.setApprovalStatus(decision.subject.id, status, approvalDescription(decision)),
+      );
+      acted = true;
+    } else if (pkg.approvalStatus === status) {
+      // Applied before a crash kept it from being recorded.
+      await record(deps, decision, UPDATE_STATUS, 'succeeded', `${status} (found applied)`);
+    } else {
+      await record(
+        deps,
+        decision,
+        UPDATE_STATUS,
+        'skipped',
+        `${pkg.approvalStatus} set by another principal`,
+      );
+    }
+  }
+  if (!(await done(PUBLISH))) {
+    await recorded(deps, decision, PUBLISH, DECISION_EVENT.detailType, () =>
+      deps.events.publish({
+        source: DECISION_EVENT.source,
+        detailType: DECISION_EVENT.detailType,
+        detail: decision,
+        resources: [decision.subject.id],
+      }),
+    );
+    acted = true;
+  }
+  return acted ? { status: 'decided', decision, approvalStatus: status } : { status: 'duplicate', decision };
+}
+
+const UPDATE_STATUS = 'sagemaker:UpdateModelPackage';
+const PUBLISH = 'events:PutEvents';
 
 async function decide(
   id: string,
@@ -192,31 +259,32 @@ async function decide(
   };
 }
 
-async function applyDecision(
-  decision: Decision,
+function approvalStatusFor(decision: Decision): 'Approved' | 'Rejected' | 'PendingManualApproval' {
+  if (decision.decision === 'allow') return 'Approved';
+  if (decision.decision === 'deny') return 'Rejected';
+  return 'PendingManualApproval';
+}
+
+function actionId(kind: string, decision: Decision, outcome: ActionRecord['outcome']): string {
+  return `${kind}/${decision.id}/${outcome}`;
+}
+
+function record(
   deps: ModelRegistryGateDeps,
-): Promise<'Approved' | 'Rejected' | 'PendingManualApproval'> {
-  const status =
-    decision.decision === 'allow'
-      ? 'Approved'
-      : decision.decision === 'deny'
-        ? 'Rejected'
-        : 'PendingManualApproval';
-  // `review` leaves the version pending: a person decides, with the decision event as the prompt.
-  if (status !== 'PendingManualApproval') {
-    await recorded(deps, decision, 'sagemaker:UpdateModelPackage', status, () =>
-      deps.registry.setApprovalStatus(decision.subject.id, status, approvalDescription(decision)),
-    );
-  }
-  await recorded(deps, decision, 'events:PutEvents', DECISION_EVENT.detailType, () =>
-    deps.events.publish({
-      source: DECISION_EVENT.source,
-      detailType: DECISION_EVENT.detailType,
-      detail: decision,
-      resources: [decision.subject.id],
-    }),
-  );
-  return status;
+  decision: Decision,
+  kind: string,
+  outcome: ActionRecord['outcome'],
+  detail: string,
+): Promise<unknown> {
+  return deps.actions.recordAction({
+    id: actionId(kind, decision, outcome),
+    decisionId: decision.id,
+    kind,
+    target: decision.subject.id,
+    outcome,
+    at: deps.now().toISOString(),
+    detail,
+  });
 }
 
 /** Runs one action and appends what happened to the audit ledger, success or failure. */
@@ -227,23 +295,13 @@ async function recorded(
   detail: string,
   act: () => Promise<void>,
 ): Promise<void> {
-  const record = (outcome: 'succeeded' | 'failed', note = detail) =>
-    deps.actions.recordAction({
-      id: `${kind}/${decision.id}/${outcome}`,
-      decisionId: decision.id,
-      kind,
-      target: decision.subject.id,
-      outcome,
-      at: deps.now().toISOString(),
-      detail: note,
-    });
   try {
     await act();
   } catch (error) {
-    await record('failed', `${detail}: ${message(error)}`.slice(0, 500));
+    await record(deps, decision, kind, 'failed', `${detail}: ${message(error)}`.slice(0, 500));
     throw error;
   }
-  await record('succeeded');
+  await record(deps, decision, kind, 'succeeded', detail);
 }
 
 function denied(violation: Violation): Pick<Decision, 'decision' | 'violations' | 'obligations'> {

@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SignedCheckpoint } from '../checkpointer.ts';
+import { InconsistentCheckpointError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 
 export interface ExportSummary {
@@ -14,11 +16,16 @@ export interface ExportSummary {
   entries: number;
   checkpoints: number;
   rootHash: string;
+  /**
+   * Entries committed after the exported checkpoint that could not be signed now (the signer is down, or
+   * the ledger is opened read-only): they are left out of the export, which stays verifiable, and reported.
+   */
+  unsignedTail?: { entries: number; reason: string };
 }
 
 export async function exportLedger(ledger: Ledger, dir: string): Promise<ExportSummary> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
-  const latest = await ledger.checkpoint();
+  const { latest, unsignedTail } = await signedHead(ledger);
   fs.mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
 
   const out = fs.openSync(path.join(dir, 'entries.jsonl'), 'w');
@@ -57,5 +64,21 @@ export async function exportLedger(ledger: Ledger, dir: string): Promise<ExportS
     entries: latest.size,
     checkpoints,
     rootHash: Buffer.from(latest.rootHash).toString('base64'),
+    ...(unsignedTail ? { unsignedTail } : {}),
   };
+}
+
+/** A checkpoint of everything committed, signed now; else the latest signed one and what it leaves out. */
+async function signedHead(
+  ledger: Ledger,
+): Promise<{ latest: SignedCheckpoint; unsignedTail?: ExportSummary['unsignedTail'] }> {
+  try {
+    return { latest: await ledger.checkpoint() };
+  } catch (error) {
+    if (error instanceof InconsistentCheckpointError) throw error;
+    const latest = await ledger.latestCheckpoint();
+    if (!latest) throw error;
+    const entries = (await ledger.size()) - latest.size;
+    return { latest, unsignedTail: { entries, reason: (error as Error).message } };
+  }
 }

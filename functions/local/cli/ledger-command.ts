@@ -135,6 +135,10 @@ export function registerLedgerCommand(program: Command): void {
       process.stderr.write(
         `verdict: exported ${summary.entries} entries and ${summary.checkpoints} checkpoints to ${summary.dir}\n`,
       );
+      if (summary.unsignedTail)
+        process.stderr.write(
+          `verdict: ${summary.unsignedTail.entries} later entries are not signed yet and were left out: ${summary.unsignedTail.reason}\n`,
+        );
       printJson(summary);
     });
 
