@@ -56,8 +56,7 @@ describe('since a checkpoint seen before', () => {
   it('passes for the same log and for a log that grew from it', () => {
     for (const size of [1, 6, N])
       expect(
-        verifyExport(original, { logKeys: [vkey], since: checkpointOf(original, size) })
-          .problems,
+        verifyExport(original, { logKeys: [vkey], since: checkpointOf(original, size) }).problems,
       ).toEqual([]);
   });
 
