@@ -1,8 +1,7 @@
 /** `GET /decisions`, `GET /decisions/{id}` and `GET /rejections`: what the gates decided and refused. */
 import { z } from 'zod';
-import type { Decision } from '../gates/decision.ts';
 import type { DecisionFilter } from '../ports/decision-store.ts';
-import { decisionEntryId, type LedgerReader } from '../ports/ledger-reader.ts';
+import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
 import { ProblemError } from './problem.ts';
 import { defineRoute } from './route.ts';
 import {
@@ -66,7 +65,7 @@ export const listDecisions = defineRoute({
       },
     },
   },
-  problems: [400],
+  problems: [400, 409],
   async handle({ query }, deps) {
     const { limit, cursor, order, ...filter } = query;
     const page = await deps.decisions.list({
@@ -75,6 +74,8 @@ export const listDecisions = defineRoute({
       ...(cursor !== undefined && { cursor }),
       ...(order !== undefined && { order }),
     });
+    const { ledger } = deps;
+    if (ledger) await vouchForAll(page.decisions.map((decision) => () => ledger.vouchForDecision(decision)));
     return { status: 200, body: page };
   },
 });
@@ -87,19 +88,46 @@ export const getDecision = defineRoute({
   summary: 'One decision, with its ledger index and an inclusion proof against the latest checkpoint',
   params: z.strictObject({ id: decisionIdParam }),
   responses: { 200: { description: 'The decision', schema: decisionWithLedgerSchema } },
-  problems: [400, 404],
+  problems: [400, 404, 409],
   async handle({ params }, deps) {
     const decision = await deps.decisions.get(params.id);
     if (!decision) throw new ProblemError(404, 'Not found', `no decision ${params.id}`);
-    const ledger = deps.ledger ? await ledgerEvidence(deps.ledger, decision) : undefined;
-    return { status: 200, body: ledger ? { ...decision, ledger } : decision };
+    const { ledger } = deps;
+    if (!ledger) return { status: 200, body: decision };
+    const [position] = await vouchForAll([() => ledger.vouchForDecision(decision)]);
+    return {
+      status: 200,
+      body: { ...decision, ledger: await ledgerEvidence(ledger, position as LedgerPosition) },
+    };
   },
 });
 
+export const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
+
+/**
+ * Every decision served must be the one its ledger entry holds. Any that is not turns the whole answer into
+ * a 409 problem naming each one: nothing the read model says is served next to a proof that says otherwise.
+ */
+async function vouchForAll(checks: (() => Promise<LedgerPosition>)[]): Promise<LedgerPosition[]> {
+  const results = await Promise.allSettled(checks.map((check) => check()));
+  const diverged = results.flatMap((r) =>
+    r.status === 'rejected' && r.reason instanceof ReadModelDivergenceError ? [r.reason.message] : [],
+  );
+  if (diverged.length)
+    throw new ProblemError(
+      409,
+      DIVERGENCE_TITLE,
+      `${diverged.length} decision(s) in the read model do not match the audit ledger; they are not served`,
+      diverged,
+    );
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
+
 /** Where the decision sits in the ledger and the proof that the latest checkpoint includes it. */
-async function ledgerEvidence(ledger: LedgerReader, decision: Decision) {
-  const index = await ledger.indexOfEntry(decisionEntryId(decision.id));
-  if (index === undefined) return undefined;
+async function ledgerEvidence(ledger: LedgerReader, { index }: LedgerPosition) {
   const checkpoint = await ledger.latestCheckpoint();
   if (!checkpoint || checkpoint.size <= index) return { index };
   const inclusionProof = await ledger.proveInclusion(index, checkpoint.size);

@@ -3,6 +3,7 @@
  * `Ledger` (functions/ledger/ledger.ts) returns these proof shapes, so it adapts to this port in a few lines.
  * Hashes are standard base64, as in C2SP checkpoints.
  */
+import type { Decision } from '../gates/decision.ts';
 
 export interface LedgerCheckpoint {
   /** The signed note (C2SP tlog-checkpoint body plus signature lines), verbatim. */
@@ -39,6 +40,27 @@ export interface ConsistencyProof {
   checkpoint2?: string;
 }
 
+/** Where a decision the read model serves sits in the ledger, after checking that the two agree. */
+export interface LedgerPosition {
+  index: number;
+  /** base64 of SHA-256(0x00 || entry bytes), the leaf in the tree. */
+  leafHash: string;
+}
+
+/**
+ * The read model serves a decision that is not what the ledger holds: not in the ledger, different from its
+ * entry, or an entry that does not hash to its leaf in the tree. Whatever the read model says is not served.
+ */
+export class ReadModelDivergenceError extends Error {
+  override readonly name = 'ReadModelDivergenceError';
+  constructor(
+    readonly decisionId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Read-only view of the ledger. Methods throw a RangeError (the ledger's LedgerRangeError is one) for an
  * index or size the log does not have; the API answers it with 400.
@@ -50,6 +72,8 @@ export interface LedgerReader {
   proveConsistency(from: number, to: number): Promise<ConsistencyProof>;
   /** The index of the entry with this ledger entry id (`decision/<decision id>`), if it is sequenced. */
   indexOfEntry(id: string): Promise<number | undefined>;
+  /** Checks a decision from the read model against its ledger entry; throws ReadModelDivergenceError. */
+  vouchForDecision(decision: Decision): Promise<LedgerPosition>;
 }
 
 /** The ledger entry id under which a decision is recorded (functions/ledger/entry.ts `decisionEntry`). */

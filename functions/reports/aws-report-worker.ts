@@ -68,7 +68,7 @@ type LedgerPositions = NonNullable<ReportSources['ledger']>;
  * looks again.
  */
 export function readOnlyLedgerPositions(
-  open: () => Promise<Pick<LedgerStore, 'entryById' | 'latestCheckpoint'>>,
+  open: () => Promise<Pick<LedgerStore, 'entryById' | 'nodeHashes' | 'latestCheckpoint'>>,
 ): LedgerPositions {
   const store = once(open);
   const orNothing = async <T>(read: (s: Awaited<ReturnType<typeof open>>) => Promise<T>) => {
@@ -83,6 +83,7 @@ export function readOnlyLedgerPositions(
   };
   return {
     entryById: (id) => orNothing((s) => s.entryById(id)),
+    nodeHashes: async (ids) => (await orNothing((s) => s.nodeHashes(ids))) ?? [],
     latestCheckpoint: () => orNothing((s) => s.latestCheckpoint()),
   };
 }

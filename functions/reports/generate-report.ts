@@ -11,6 +11,7 @@ import type { ReportRequest } from '../ports/report-service.ts';
 import { buildAnnexIv } from './builders/annex-iv.ts';
 import { buildModelCompliance } from './builders/model-compliance.ts';
 import { buildPeriodSummary } from './builders/period-summary.ts';
+import { CitationLog } from './citations.ts';
 import { assertReiterable } from './decision-source.ts';
 import { renderCsv } from './formats/csv.ts';
 import { renderHtml } from './formats/html.ts';
@@ -105,16 +106,23 @@ export async function generateReport(options: {
   out: Writable;
   now: Date;
   onProgress?: (progress: Progress) => void;
+  /** Where the citation lines go (`<report file>.citations`); the manifest signs their digest either way. */
+  citations?: (line: string) => void;
 }): Promise<GeneratedReport> {
   const { request } = options;
   const { inputs, parameters } = await reportInputs(request, options.sources, {
     now: options.now,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  const citations = inputs.locate ? new CitationLog(options.citations) : undefined;
+  if (citations) inputs.onCitation = (decision, ref) => citations.add(decision, ref);
   const doc = await buildReport(request.type, request.format, parameters, inputs);
   const written = await writeChunks(renderReport(doc), options.out);
   options.onProgress?.({ phase: 'done', done: doc.records.total, total: doc.records.total });
-  const manifest = reportManifest(doc, written);
+  const manifest = {
+    ...reportManifest(doc, written),
+    ...(citations ? { citations: citations.summary() } : {}),
+  };
   return { manifest, manifestNote: await signManifest(manifest, options.signer) };
 }
 

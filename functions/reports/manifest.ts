@@ -29,6 +29,7 @@ import {
 } from '../ledger/core/signed-note.ts';
 import type { Signer } from '../ledger/ports/signer.ts';
 import { REPORT_FORMATS, REPORT_TYPES } from '../ports/report-service.ts';
+import type { CitationsSummary } from './citations.ts';
 import type { CheckpointRef, ReportFormat, ReportParameters, ReportType } from './report-model.ts';
 
 export const MANIFEST_HEADER = 'verdict.report.manifest/v1';
@@ -47,6 +48,8 @@ export interface ReportManifest {
   generator: { name: string; version: string };
   /** How many decisions the report covers. */
   decisions: number;
+  /** The ledger entries the report's decisions were checked against (`<report file>.citations`). */
+  citations?: CitationsSummary;
 }
 
 const manifestSchema = z.strictObject({
@@ -71,6 +74,9 @@ const manifestSchema = z.strictObject({
   generatedAt: z.string(),
   generator: z.strictObject({ name: z.string(), version: z.string() }),
   decisions: z.number().int().min(0),
+  citations: z
+    .strictObject({ count: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+    .optional(),
 });
 
 export function manifestText(manifest: ReportManifest): string {

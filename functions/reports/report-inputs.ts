@@ -3,8 +3,11 @@
  * is about (the latest when none is given) and what the registry and the governance inputs say about it,
  * where each decision sits in the ledger, and the checkpoint the report is built from.
  */
+
+import type { Decision } from '../gates/decision.ts';
 import { loadGovernanceInputs } from '../gates/model-registry/governance-inputs.ts';
 import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
+import { type VouchingStore, vouchForDecision } from '../ledger/vouch.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
@@ -28,7 +31,8 @@ export interface ReportSources {
   exceptions: Pick<ExceptionStore, 'listFor'>;
   registry?: Pick<ModelRegistry, 'describeModelPackage'>;
   objects?: ObjectStore;
-  ledger?: Pick<LedgerStore, 'entryById' | 'latestCheckpoint'>;
+  /** The audit ledger: every decision a report covers is checked against its entry there, and cited. */
+  ledger?: Pick<LedgerStore, 'entryById' | 'nodeHashes' | 'latestCheckpoint'>;
   deployments?: (model: { group: string; version: string; arn: string }) => Promise<Deployment[]>;
 }
 
@@ -125,7 +129,7 @@ export async function reportInputs(
     decisions: storeDecisions(sources.decisions, filter),
     exceptions: (subjects) => sources.exceptions.listFor(subjects),
     ...(model ? { model } : {}),
-    ...(ledger ? { locate: (id: string) => locateDecision(ledger, id) } : {}),
+    ...(ledger ? { locate: (decision: Decision) => locateDecision(ledger, decision) } : {}),
     ...(stored ? { checkpoint: checkpointRef(stored.note) } : {}),
     now: options.now,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -139,14 +143,10 @@ export async function reportInputs(
   return { inputs, parameters };
 }
 
-async function locateDecision(
-  ledger: Pick<LedgerStore, 'entryById'>,
-  decisionId: string,
-): Promise<EvidenceRef | undefined> {
-  const entry = await ledger.entryById(`decision/${decisionId}`);
-  return entry
-    ? { ledgerIndex: entry.index, entryHash: Buffer.from(entry.leafHash).toString('hex') }
-    : undefined;
+/** The decision's ledger entry, after checking the read model's copy is that entry (else it throws). */
+async function locateDecision(ledger: VouchingStore, decision: Decision): Promise<EvidenceRef> {
+  const { index, leafHash } = await vouchForDecision(ledger, decision);
+  return { ledgerIndex: index, entryHash: Buffer.from(leafHash).toString('hex') };
 }
 
 /** The registry's and the governance inputs' view of one model version; what cannot be read is listed as missing. */

@@ -81,8 +81,13 @@ export interface ReportInputs {
   exceptions: (subjects: readonly string[]) => Promise<Exception[]>;
   /** The model version the report is about (model-compliance, annex-iv). */
   model?: ModelFacts;
-  /** Where a decision is in the ledger; absent when no ledger is wired in. */
-  locate?: (decisionId: string) => Promise<EvidenceRef | undefined>;
+  /**
+   * Where a decision is in the ledger, after checking that the decision read is the one its entry holds (it
+   * throws when it is not); absent when no ledger is wired in.
+   */
+  locate?: (decision: Decision) => Promise<EvidenceRef | undefined>;
+  /** Told of every decision the report lists and the ledger entry it cites, in report order. */
+  onCitation?: (decision: Decision, ref: EvidenceRef) => void;
   checkpoint?: CheckpointRef;
   /** The time the report is "as of": expiry of exceptions, the generatedAt of the manifest. */
   now: Date;

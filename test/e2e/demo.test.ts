@@ -15,6 +15,7 @@ import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/toke
 import { issueToken } from '../../functions/api/auth/bearer-tokens.ts';
 import type { Decision, Rejection } from '../../functions/gates/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
+import { parseSignerKey } from '../../functions/ledger/core/note-keys.ts';
 import { createLocalServer } from '../../functions/local/http/server.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../../functions/local/runtime.ts';
 import type { DecisionPage } from '../../functions/ports/decision-store.ts';
@@ -124,6 +125,20 @@ describe('verdict demo, then verdict serve on its data', () => {
     );
     expect(out).not.toContain('UNEXPECTED');
     expect(out).toContain(`Decisions are stored in ${dataDir}.`);
+  });
+
+  it("prints a verify command that pins the log's key, and that command passes", async () => {
+    const printed = text.stdout.match(
+      /^ {2}npx verdict ledger export --data-dir (\S+) --out ledger-export && npx verdict ledger verify ledger-export --key '([^']+)'$/m,
+    );
+    expect(printed?.[1]).toBe(dataDir);
+    const signer = parseSignerKey(readFileSync(join(dataDir, 'ledger', 'signer.key'), 'utf8'));
+    expect(printed?.[2]).toBe(signer.verifierKey);
+    const out = join(workDir, 'ledger-export');
+    expect((await verdict(['ledger', 'export', '--data-dir', dataDir, '--out', out])).code).toBe(0);
+    const verified = await verdict(['ledger', 'verify', out, '--key', printed?.[2] ?? '']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stderr).not.toContain('warning');
   });
 
   it('keeps its stores, SQLite included, in the data dir', () => {

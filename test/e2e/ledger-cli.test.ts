@@ -11,6 +11,7 @@ import { openLocalLedger } from '../../functions/adapters/local/ledger-local.ts'
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
 import { parseNote } from '../../functions/ledger/core/signed-note.ts';
+import { UNPINNED_MESSAGE } from '../../functions/ledger/export/verify-export.ts';
 import { ROOT, runCli, userEnv } from '../support/cli.ts';
 
 const EXIT = { ok: 0, badInput: 2, verifyFailed: 3 } as const;
@@ -110,7 +111,7 @@ describe('verdict ledger', () => {
 
     const out = path.join(work, 'export');
     const vkey = fs.readFileSync(path.join(out, 'vkey'), 'utf8').trim();
-    const missing = await verdict(['ledger', 'verify', out, '--witness-key', witnessVkey]);
+    const missing = await verdict(['ledger', 'verify', out, '--key', vkey, '--witness-key', witnessVkey]);
     expect(missing.code).toBe(EXIT.verifyFailed);
     expect(missing.stderr).toContain('no cosignature by witness auditor.example/witness+');
 
@@ -156,7 +157,9 @@ describe('verdict ledger', () => {
     expect(attach.code, attach.stderr).toBe(EXIT.ok);
     const again = path.join(work, 'export-again');
     await verdict(['ledger', 'export', '--out', again, ...d]);
-    expect((await verdict(['ledger', 'verify', again, '--witness-key', witnessVkey])).code).toBe(EXIT.ok);
+    expect(
+      (await verdict(['ledger', 'verify', again, '--key', vkey, '--witness-key', witnessVkey])).code,
+    ).toBe(EXIT.ok);
   });
 
   it('forget records an erasure with only the pseudonym; the log still verifies', async () => {
@@ -168,7 +171,107 @@ describe('verdict ledger', () => {
     const out = path.join(work, 'export-after-forget');
     await verdict(['ledger', 'export', '--out', out, ...d]);
     expect(fs.readFileSync(path.join(out, 'entries.jsonl'), 'utf8')).not.toContain('alice');
-    expect((await verdict(['ledger', 'verify', out])).code).toBe(EXIT.ok);
+    // The trusted key, from a file of trusted keys kept since the first export.
+    const trusted = path.join(work, 'trusted.vkey');
+    fs.copyFileSync(path.join(work, 'export', 'vkey'), trusted);
+    expect((await verdict(['ledger', 'verify', out, '--key', trusted])).code).toBe(EXIT.ok);
+  });
+
+  it('verify requires a pinned key, unless --trust-export-key; a log signed by a forged key fails', async () => {
+    const out = path.join(work, 'export');
+    const unpinned = await verdict(['ledger', 'verify', out]);
+    expect(unpinned.code).toBe(EXIT.badInput);
+    expect(unpinned.stderr).toBe(`verdict: ${UNPINNED_MESSAGE}\n`);
+
+    const forgerDir = path.join(work, 'forger');
+    await verdict(['ledger', 'append', '--file', path.join(work, 'a.jsonl'), '--data-dir', forgerDir]);
+    const forged = path.join(work, 'forged-export');
+    expect((await verdict(['ledger', 'export', '--out', forged, '--data-dir', forgerDir])).code).toBe(
+      EXIT.ok,
+    );
+    const trusting = await verdict(['ledger', 'verify', forged, '--trust-export-key']);
+    expect(trusting.code).toBe(EXIT.ok);
+    expect(trusting.stderr).toContain(
+      "verdict: warning: trusting the keys in the export's own vkey file (--trust-export-key)",
+    );
+    const vkey = fs.readFileSync(path.join(out, 'vkey'), 'utf8').trim();
+    const pinned = await verdict(['ledger', 'verify', forged, '--key', vkey]);
+    expect(pinned.code).toBe(EXIT.verifyFailed);
+    expect(pinned.stderr).toMatch(
+      /^ {2}- checkpoints\/6: \(size 6\) is not signed by a trusted log key; it has signatures by unknown key verdict\.local\/ledger\+[0-9a-f]{8} \(trusted: verdict\.local\/ledger\+[0-9a-f]{8}\)$/m,
+    );
+  });
+
+  it('--since rejects a log smaller than, or inconsistent with, a checkpoint seen before', async () => {
+    const dataDir = path.join(work, 'since');
+    const sd = ['--data-dir', dataDir];
+    await verdict(['ledger', 'append', '--file', path.join(work, 'a.jsonl'), ...sd]);
+    const small = path.join(work, 'since-6');
+    await verdict(['ledger', 'export', '--out', small, ...sd]);
+    await verdict(['ledger', 'append', '--file', path.join(work, 'b.jsonl'), ...sd]);
+    const full = path.join(work, 'since-10');
+    await verdict(['ledger', 'export', '--out', full, ...sd]);
+    const vkey = fs.readFileSync(path.join(full, 'vkey'), 'utf8').trim();
+    const seen = path.join(full, 'checkpoint');
+
+    expect((await verdict(['ledger', 'verify', full, '--key', vkey, '--since', seen])).code).toBe(EXIT.ok);
+    expect((await verdict(['ledger', 'verify', small, '--key', vkey])).code).toBe(EXIT.ok);
+    const smaller = await verdict(['ledger', 'verify', small, '--key', vkey, '--since', seen]);
+    expect(smaller.code).toBe(EXIT.verifyFailed);
+    expect(smaller.stderr).toContain(
+      '  - rolled back: the log has size 6, smaller than the checkpoint of size 10 seen before (--since); a log never shrinks\n',
+    );
+
+    // Whoever holds the signing key writes another history and signs it: valid alone, not with --since.
+    const rewriteDir = path.join(work, 'rewrite');
+    fs.mkdirSync(path.join(rewriteDir, 'ledger'), { recursive: true });
+    fs.copyFileSync(
+      path.join(dataDir, 'ledger', 'signer.key'),
+      path.join(rewriteDir, 'ledger', 'signer.key'),
+    );
+    await verdict([
+      'ledger',
+      'append',
+      '--file',
+      entriesFile('rewrite.jsonl', 20, 32),
+      '--data-dir',
+      rewriteDir,
+    ]);
+    const rewritten = path.join(work, 'rewritten-export');
+    await verdict(['ledger', 'export', '--out', rewritten, '--data-dir', rewriteDir]);
+    expect((await verdict(['ledger', 'verify', rewritten, '--key', vkey])).code).toBe(EXIT.ok);
+    const inconsistent = await verdict(['ledger', 'verify', rewritten, '--key', vkey, '--since', seen]);
+    expect(inconsistent.code).toBe(EXIT.verifyFailed);
+    expect(inconsistent.stderr).toMatch(
+      /^ {2}- not consistent with the checkpoint seen before \(--since, size 10\): it commits to root \S+ but entries 0\.\.9 of this log hash to \S+; the history was rewritten$/m,
+    );
+    expect(inconsistent.stderr).not.toContain('edited');
+  });
+
+  it('a ledger.db replaced by an older copy is refused against the anchor, and nothing is signed', async () => {
+    const dataDir = path.join(work, 'rollback');
+    const rd = ['--data-dir', dataDir];
+    const db = path.join(dataDir, 'ledger', 'ledger.db');
+    await verdict(['ledger', 'append', '--file', path.join(work, 'a.jsonl'), ...rd]);
+    const older = path.join(work, 'ledger-6.db');
+    fs.copyFileSync(db, older);
+    await verdict(['ledger', 'append', '--file', path.join(work, 'b.jsonl'), ...rd]);
+    fs.copyFileSync(older, db);
+
+    const message = new RegExp(
+      `^verdict: the ledger does not hold: checkpoint older than the anchored high-water mark: the store's latest checkpoint has size 6 but the log signed size 10 \\(${dataDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/ledger/ledger\\.anchor\\); the ledger store was rolled back or replaced by an older copy\n$`,
+    );
+    const checkpoint = await verdict(['ledger', 'checkpoint', ...rd]);
+    expect(checkpoint.code).toBe(EXIT.verifyFailed);
+    expect(checkpoint.stderr).toMatch(message);
+    const out = path.join(work, 'rollback-export');
+    const exported = await verdict(['ledger', 'export', '--out', out, ...rd]);
+    expect(exported.code).toBe(EXIT.verifyFailed);
+    expect(exported.stderr).toMatch(message);
+    expect(fs.existsSync(out)).toBe(false);
+    const appended = await verdict(['ledger', 'append', '--file', entriesFile('late.jsonl', 40, 41), ...rd]);
+    expect(appended.code).toBe(EXIT.verifyFailed);
+    expect(appended.stderr).toMatch(message);
   });
 });
 
@@ -242,7 +345,7 @@ describe('concurrency and crashes', () => {
     expect(indices).toEqual(Array.from({ length: 300 }, (_, i) => i));
     const out = path.join(work, 'race-export');
     expect((await verdict(['ledger', 'export', '--out', out, '--data-dir', dataDir])).code).toBe(EXIT.ok);
-    const verified = await verdict(['ledger', 'verify', out]);
+    const verified = await verdict(['ledger', 'verify', out, '--trust-export-key']);
     expect(verified.code, verified.stderr).toBe(EXIT.ok);
     const lines = fs.readFileSync(path.join(out, 'entries.jsonl'), 'utf8').trim().split('\n');
     lines.forEach((line, index) => {
@@ -278,7 +381,7 @@ describe('concurrency and crashes', () => {
     }
     const out = path.join(work, 'crash-export');
     expect((await verdict(['ledger', 'export', '--out', out, '--data-dir', dataDir])).code).toBe(EXIT.ok);
-    const verified = await verdict(['ledger', 'verify', out]);
+    const verified = await verdict(['ledger', 'verify', out, '--trust-export-key']);
     expect(verified.code, verified.stderr).toBe(EXIT.ok);
   }, 120_000);
 });

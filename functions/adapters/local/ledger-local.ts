@@ -1,13 +1,18 @@
 /**
  * The embedded ledger under a data directory:
  *   <dataDir>/ledger/ledger.db        entries, tree, checkpoints (SQLite, append-only)
+ *   <dataDir>/ledger/ledger.anchor    the largest checkpoint ever signed (a copy of ledger.db that is older
+ *                                     than this is refused: no rollback)
  *   <dataDir>/ledger/signer.key       Ed25519 checkpoint signing key (0600, created on first run)
  *   <dataDir>/ledger/subject-keys.db  per-subject data keys (mutable: erasure deletes them)
  *   <dataDir>/ledger/pseudonym.key    HMAC key for subject pseudonyms (0600)
  */
 import path from 'node:path';
+import { AnchoredLedgerStore } from '../../ledger/anchored-store.ts';
 import { type CheckpointCadence, DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
+import type { LedgerStore } from '../../ledger/ports/ledger-store.ts';
+import { FileCheckpointAnchor } from './checkpoint-anchor-file.ts';
 import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
 import { SqliteLedgerStore } from './ledger-sqlite-store.ts';
 import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
@@ -45,7 +50,8 @@ export interface LocalLedgerOptions {
 
 export interface LocalLedger {
   ledger: Ledger;
-  store: SqliteLedgerStore;
+  /** The SQLite store behind its anchored high-water mark. */
+  store: LedgerStore;
   personal: PersonalData;
   dir: string;
   close(): Promise<void>;
@@ -60,7 +66,10 @@ export async function openLocalLedger(options: LocalLedgerOptions): Promise<Loca
   const db = openDatabase(path.join(dir, 'ledger.db'));
   const keysDb = openDatabase(path.join(dir, 'subject-keys.db'));
   try {
-    const store = new SqliteLedgerStore(db);
+    const store = new AnchoredLedgerStore(
+      new SqliteLedgerStore(db),
+      new FileCheckpointAnchor(path.join(dir, 'ledger.anchor')),
+    );
     const origin = await store.origin(options.origin ?? process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
     const signer = loadOrCreateSignerKey(options.signerKeyFile ?? path.join(dir, 'signer.key'), origin);
     const ledger = await Ledger.open({

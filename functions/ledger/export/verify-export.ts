@@ -4,7 +4,7 @@
  * RFC 6962/9162 and C2SP signed-note, so an auditor can redo it with their own code.
  *
  * Checks, in order:
- * 1. keys: the trusted log keys (--key, else DIR/vkey) and witness keys parse;
+ * 1. keys: the trusted log keys (--key; DIR/vkey only with --trust-export-key) and witness keys parse;
  * 2. every checkpoint file (DIR/checkpoint, DIR/checkpoints/<size>): a well-formed signed note, the
  *    expected origin, the size its file name says, a valid signature by a trusted log key and no invalid
  *    one; the latest must be the largest (a stale checkpoint is a rollback), no two may differ at one size
@@ -14,7 +14,8 @@
  * 4. the RFC 6962 root of the first n entries equals the signed root of every checkpoint of size n. All
  *    checkpoints are thereby consistent with each other (each is a prefix of the same entries), which is
  *    what a consistency proof between consecutive checkpoints shows, here without trusting any prover;
- * 5. the latest checkpoint covers exactly the exported entries.
+ * 5. the latest checkpoint covers exactly the exported entries;
+ * 6. with --since, a checkpoint seen before: the log is not smaller, and its first entries hash to that root.
  * A mismatch is narrowed to the entries between the last matching and the first mismatching checkpoint,
  * and, where the window is small, to what happened there (edited, inserted, swapped, deleted).
  */
@@ -28,9 +29,19 @@ import { hashesEqual, leafHash, toBase64 } from '../core/rfc6962.ts';
 import { checkSignatures, describeKey, parseNote } from '../core/signed-note.ts';
 import { MAX_ENTRY_BYTES } from '../entry.ts';
 
+export const UNPINNED_MESSAGE =
+  "no trusted log key: pass --key VKEY (or a file of trusted keys) to pin the log's key, or --trust-export-key to trust the export's own vkey file";
+
 export interface VerifyOptions {
-  /** Trusted log verifier keys (vkey form). Default: the lines of DIR/vkey. */
+  /** Trusted log verifier keys (vkey form). Required unless `trustExportKey`. */
   logKeys?: string[];
+  /** Without `logKeys`, trust the keys in DIR/vkey (which whoever wrote the export controls). */
+  trustExportKey?: boolean;
+  /**
+   * A signed checkpoint of this log seen before (a note). The export must reach at least its size and
+   * contain it: a smaller log is a rollback, a different root at its size is a rewritten history.
+   */
+  since?: string;
   /** Witness keys whose cosignature the latest checkpoint must carry. */
   witnessKeys?: string[];
   /** Expected origin. Default: the name of the first log key. */
@@ -80,6 +91,10 @@ export function verifyExport(dir: string, options: VerifyOptions = {}): VerifyRe
   // 1. Keys.
   let logKeyLines = options.logKeys;
   if (!logKeyLines) {
+    if (!options.trustExportKey) {
+      problems.push({ code: 'keys.unpinned', message: UNPINNED_MESSAGE });
+      return report();
+    }
     const file = path.join(dir, 'vkey');
     if (!fs.existsSync(file)) {
       problems.push({ code: 'keys.missing', message: 'no --key given and no vkey file in the export' });
@@ -88,7 +103,9 @@ export function verifyExport(dir: string, options: VerifyOptions = {}): VerifyRe
     logKeyLines = readText(file)
       .split('\n')
       .filter((line) => line.trim() !== '');
-    warnings.push("trusting the keys in the export's vkey file: pass --key to pin the log's key");
+    warnings.push(
+      "trusting the keys in the export's own vkey file (--trust-export-key): anyone who rewrote the export could have replaced them; pass --key to pin the log's key",
+    );
   }
   const logKeys = parseKeys(logKeyLines, 'log key', problems);
   const witnessKeys = parseKeys(options.witnessKeys ?? [], 'witness key', problems);
@@ -98,6 +115,8 @@ export function verifyExport(dir: string, options: VerifyOptions = {}): VerifyRe
     return report();
   }
   const origin = options.origin ?? (logKeys[0] as NoteVerifier).name;
+  const since =
+    options.since === undefined ? undefined : checkSince(options.since, origin, logKeys, problems);
 
   // 2. Checkpoints.
   const files: { label: string; file: string; expectedSize?: number }[] = [];
@@ -159,8 +178,9 @@ export function verifyExport(dir: string, options: VerifyOptions = {}): VerifyRe
     });
 
   // 3-4. Entries against every trusted checkpoint.
-  const scan = scanEntries(path.join(dir, 'entries.jsonl'), bySize, problems);
+  const scan = scanEntries(path.join(dir, 'entries.jsonl'), bySize, problems, since?.size);
   const count = scan.count;
+  if (since) checkAgainstSince(since, latest?.size ?? count, scan.probeRoot, problems);
 
   if (scan.mismatch) problems.push(diagnose(scan.mismatch, count, latest?.size));
   // 5. Coverage.
@@ -310,9 +330,16 @@ interface Mismatch {
 interface Scan {
   count: number;
   mismatch?: Mismatch;
+  /** The root of the first `probeSize` entries, when there are that many. */
+  probeRoot?: Uint8Array;
 }
 
-function scanEntries(file: string, bySize: Map<number, CheckpointFile[]>, problems: VerifyProblem[]): Scan {
+function scanEntries(
+  file: string,
+  bySize: Map<number, CheckpointFile[]>,
+  problems: VerifyProblem[],
+  probeSize?: number,
+): Scan {
   if (!fs.existsSync(file)) {
     problems.push({ code: 'entries.missing-file', message: 'the export has no entries.jsonl' });
     return { count: 0 };
@@ -326,8 +353,10 @@ function scanEntries(file: string, bySize: Map<number, CheckpointFile[]>, proble
   let window: Uint8Array[] | undefined = [];
   let mismatch: Mismatch | undefined;
   let index = 0;
+  let probeRoot: Uint8Array | undefined;
 
   const checkAt = (size: number) => {
+    if (size === probeSize) probeRoot = range.root();
     const list = bySize.get(size);
     if (!list) return;
     const root = range.root();
@@ -427,7 +456,58 @@ function scanEntries(file: string, bySize: Map<number, CheckpointFile[]>, proble
   }
 
   if (collisions.length > 0) reportDuplicates(file, collisions, problems);
-  return mismatch ? { count: index, mismatch } : { count: index };
+  return { count: index, ...(mismatch ? { mismatch } : {}), ...(probeRoot ? { probeRoot } : {}) };
+}
+
+/** The checkpoint given with --since: a signed note of this log, by a trusted key. */
+function checkSince(
+  text: string,
+  origin: string,
+  logKeys: readonly NoteVerifier[],
+  problems: VerifyProblem[],
+): { size: number; rootHash: Uint8Array } | undefined {
+  const fail = (code: string, message: string) => {
+    problems.push({ code, message: `--since: ${message}` });
+    return undefined;
+  };
+  let note: ReturnType<typeof parseNote>;
+  let checkpoint: ReturnType<typeof parseCheckpoint>;
+  try {
+    note = parseNote(text);
+    checkpoint = parseCheckpoint(note.text);
+  } catch (error) {
+    return fail('since.malformed', `not a signed checkpoint: ${(error as Error).message}`);
+  }
+  if (checkpoint.origin !== origin)
+    return fail('since.origin', `the checkpoint is for "${checkpoint.origin}", not "${origin}"`);
+  const sigs = checkSignatures(note, logKeys);
+  if (sigs.invalid.length > 0 || sigs.verified.length === 0)
+    return fail(
+      'since.signature',
+      `checkpoint ${checkpoint.size} has no valid signature by a trusted log key (${logKeys.map((k) => describeKey(k)).join(', ')})`,
+    );
+  return { size: checkpoint.size, rootHash: checkpoint.rootHash };
+}
+
+/** A log seen at `since` must still contain it: not be smaller, and hash to the same root at its size. */
+function checkAgainstSince(
+  since: { size: number; rootHash: Uint8Array },
+  reached: number,
+  probeRoot: Uint8Array | undefined,
+  problems: VerifyProblem[],
+): void {
+  if (since.size > reached)
+    problems.push({
+      code: 'since.rollback',
+      message: `rolled back: the log has size ${reached}, smaller than the checkpoint of size ${since.size} seen before (--since); a log never shrinks`,
+      checkpointSize: since.size,
+    });
+  else if (probeRoot && !hashesEqual(probeRoot, since.rootHash))
+    problems.push({
+      code: 'since.inconsistent',
+      message: `not consistent with the checkpoint seen before (--since, size ${since.size}): it commits to root ${toBase64(since.rootHash)} but entries 0..${since.size - 1} of this log hash to ${toBase64(probeRoot)}; the history was rewritten`,
+      checkpointSize: since.size,
+    });
 }
 
 /** A 52-bit FNV-1a style fingerprint of an id; collisions are confirmed by reading the ids again. */

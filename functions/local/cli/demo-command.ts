@@ -41,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
           .map((line) => `  ${line}`),
         '',
         `Decisions are stored in ${options.dataDir}. Verify the ledger offline with:`,
-        `  npx verdict ledger export --data-dir ${options.dataDir} --out ledger-export && npx verdict ledger verify ledger-export`,
+        `  npx verdict ledger export --data-dir ${options.dataDir} --out ledger-export && npx verdict ledger verify ledger-export --key '${ledger.vkey}'`,
         'Browse the decisions with:',
         `  npx verdict serve --data-dir ${options.dataDir}   then GET http://127.0.0.1:8787/decisions`,
       ];

@@ -12,7 +12,7 @@ import { NoteKeyError, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import { NoteFormatError } from '../../ledger/core/signed-note.ts';
 import type { LedgerEntry } from '../../ledger/entry.ts';
 import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
-import { verifyExport } from '../../ledger/export/verify-export.ts';
+import { UNPINNED_MESSAGE, verifyExport } from '../../ledger/export/verify-export.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -91,6 +91,25 @@ function verifierKeys(values: readonly string[]): string[] {
   });
 }
 
+interface VerifyCommandOptions {
+  key?: string[];
+  trustExportKey?: boolean;
+  since?: string;
+  witnessKey?: string[];
+  origin?: string;
+  json?: boolean;
+}
+
+function readSince(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--since ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
 function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -149,8 +168,13 @@ export function registerLedgerCommand(program: Command): void {
     )
     .option(
       '--key <vkey>',
-      'trusted log verifier key, or a file of them (repeatable; default: DIR/vkey)',
+      'trusted log verifier key, or a file of trusted keys one per line (repeatable; required unless --trust-export-key)',
       collect,
+    )
+    .option('--trust-export-key', "trust the export's own DIR/vkey instead of a pinned key (not recommended)")
+    .option(
+      '--since <checkpoint>',
+      'a signed checkpoint file of this log seen before: fail if the log is smaller or does not contain it',
     )
     .option(
       '--witness-key <vkey>',
@@ -159,27 +183,29 @@ export function registerLedgerCommand(program: Command): void {
     )
     .option('--origin <origin>', "expected log origin (default: the log key's name)")
     .option('--json', 'print the report as JSON')
-    .action(
-      (dir: string, options: { key?: string[]; witnessKey?: string[]; origin?: string; json?: boolean }) => {
-        if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
-        const report = verifyExport(dir, {
-          ...(options.key ? { logKeys: verifierKeys(options.key) } : {}),
-          ...(options.witnessKey ? { witnessKeys: verifierKeys(options.witnessKey) } : {}),
-          ...(options.origin ? { origin: options.origin } : {}),
-        });
-        if (options.json) printJson(report);
-        for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
-        if (report.ok) {
-          process.stderr.write(
-            `verdict: OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
-          );
-        } else {
-          process.stderr.write(`verdict: verification FAILED (${report.problems.length} problems):\n`);
-          for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
-          process.exitCode = VERIFY_FAILED;
-        }
-      },
-    );
+    .action((dir: string, options: VerifyCommandOptions) => {
+      if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
+      if (!options.key && !options.trustExportKey) throw new UsageError(UNPINNED_MESSAGE);
+      if (options.key && options.trustExportKey)
+        throw new UsageError('--key and --trust-export-key exclude each other');
+      const report = verifyExport(dir, {
+        ...(options.key ? { logKeys: verifierKeys(options.key) } : { trustExportKey: true }),
+        ...(options.since ? { since: readSince(options.since) } : {}),
+        ...(options.witnessKey ? { witnessKeys: verifierKeys(options.witnessKey) } : {}),
+        ...(options.origin ? { origin: options.origin } : {}),
+      });
+      if (options.json) printJson(report);
+      for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
+      if (report.ok) {
+        process.stderr.write(
+          `verdict: OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
+        );
+      } else {
+        process.stderr.write(`verdict: verification FAILED (${report.problems.length} problems):\n`);
+        for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
+        process.exitCode = VERIFY_FAILED;
+      }
+    });
 
   withStore(ledger.command('prove'))
     .description('print the RFC 9162 inclusion proof of entry N (default size: the latest checkpoint)')

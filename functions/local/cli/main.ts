@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { InconsistentCheckpointError } from '../../ledger/errors.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { registerBiasCommand } from './bias-command.ts';
 import { registerClassifyCommand } from './classify-command.ts';
@@ -50,6 +51,10 @@ function report(error: unknown): number {
     const head = error instanceof InvalidInputError ? `invalid input (${error.code})` : error.message;
     process.stderr.write(`verdict: ${head}\n${problems.map((p) => `  - ${p}\n`).join('')}`);
     return EXIT.badInput;
+  }
+  if (error instanceof InconsistentCheckpointError) {
+    process.stderr.write(`verdict: the ledger does not hold: ${error.message}\n`);
+    return EXIT.deny;
   }
   process.stderr.write(`verdict: internal error: ${(error as Error).stack ?? String(error)}\n`);
   return EXIT.internal;

@@ -1,15 +1,29 @@
 /**
  * `verdict report`: build a compliance report from the local stores, with a progress bar on stderr, and
- * `verdict report verify FILE`: check a report against its signed manifest (`FILE.manifest`).
+ * `verdict report verify FILE`: check a report against its signed manifest (`FILE.manifest`), and with
+ * `--ledger DIR` every decision it cites (`FILE.citations`) against a ledger export.
  *
- * Exit codes: 0 ok; 3 verify found the report or its manifest tampered with (the message says what);
- * 2 bad input or usage; 1 internal error.
+ * Exit codes: 0 ok; 3 verify found the report, its manifest or its citations not holding (the message says
+ * what), or the build refused decisions the read model serves unlike the ledger; 2 bad input or usage;
+ * 1 internal error.
  */
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { NoteKeyError, type NoteVerifier, parseVerifierKey } from '../../ledger/core/note-keys.ts';
+import { ReadModelDivergenceError } from '../../ports/ledger-reader.ts';
 import {
   REPORT_FORMATS,
   REPORT_TYPES,
@@ -17,6 +31,8 @@ import {
   type ReportRequest,
   type ReportType,
 } from '../../ports/report-service.ts';
+import { checkCitations } from '../../reports/check-citations.ts';
+import { CITATIONS_SUFFIX } from '../../reports/citations.ts';
 import { generateReport } from '../../reports/generate-report.ts';
 import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { requestProblems } from '../../reports/report-inputs.ts';
@@ -75,9 +91,14 @@ export function registerReportCommand(program: Command): void {
       'trusted verifier key, or a file of them (repeatable; default: the keys of the ledger in --data-dir)',
       collect,
     )
+    .option(
+      '--ledger <dir>',
+      'a ledger export (`verdict ledger export`): check every decision the report cites against it',
+    )
+    .option('--citations <file>', 'the citations file (default: FILE.citations)')
     // --data-dir is `report`'s option: commander gives a parent's option to the parent wherever it appears.
     .action(async (file: string, _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals() as { manifest?: string; vkey?: string[]; dataDir: string };
+      const options = command.optsWithGlobals() as VerifyOptions;
       process.exitCode = await verifyCommand(file, options);
     });
 }
@@ -107,11 +128,21 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   return { request, out: options.out as string };
 }
 
+interface VerifyOptions {
+  manifest?: string;
+  vkey?: string[];
+  ledger?: string;
+  citations?: string;
+  dataDir: string;
+}
+
 async function buildCommand(options: ReportOptions): Promise<void> {
   const { request, out } = parseRequest(options);
   const runtime = openLocalRuntimeAt(options.dataDir);
   const context = await openLocalReportContext(options.dataDir, runtime);
   const partial = `${out}.partial`;
+  const citationsPartial = `${out}${CITATIONS_SUFFIX}.partial`;
+  const citations = openSync(citationsPartial, 'w', 0o644);
   const bar = options.progress === false ? undefined : new ProgressBar(process.stderr);
   try {
     const result = await generateReport({
@@ -120,9 +151,12 @@ async function buildCommand(options: ReportOptions): Promise<void> {
       signer: context.signer,
       out: createWriteStream(partial),
       now: new Date(),
+      citations: (line) => writeSync(citations, line),
       ...(bar ? { onProgress: (p: Progress) => bar.update(p) } : {}),
     });
+    fsyncSync(citations);
     renameSync(partial, out);
+    if (result.manifest.citations) renameSync(citationsPartial, `${out}${CITATIONS_SUFFIX}`);
     writeFileSync(`${out}${MANIFEST_SUFFIX}`, result.manifestNote);
     bar?.finish();
     const m = result.manifest;
@@ -133,24 +167,28 @@ async function buildCommand(options: ReportOptions): Promise<void> {
     bar?.finish();
     rmSync(partial, { force: true });
     if (error instanceof ReportInputError) throw new UsageError(error.message);
-    throw error;
+    if (!(error instanceof ReadModelDivergenceError)) throw error;
+    process.stderr.write(`verdict: refusing to build the report: ${error.message}\n`);
+    process.exitCode = REPORT_TAMPERED;
   } finally {
+    closeSync(citations);
+    rmSync(citationsPartial, { force: true });
     await context.close();
     runtime.close();
   }
 }
 
-async function verifyCommand(
-  file: string,
-  options: { manifest?: string; vkey?: string[]; dataDir: string },
-): Promise<number> {
+async function verifyCommand(file: string, options: VerifyOptions): Promise<number> {
   const manifestPath = options.manifest ?? `${file}${MANIFEST_SUFFIX}`;
   if (!existsSync(file)) throw new UsageError(`${file}: no such report file`);
   if (!existsSync(manifestPath))
     throw new UsageError(
       `${manifestPath}: no manifest (a report's signed manifest is FILE${MANIFEST_SUFFIX})`,
     );
-  const verifiers = await trustedKeys(options);
+  if (options.ledger && !existsSync(options.ledger))
+    throw new UsageError(`--ledger ${options.ledger}: no such directory`);
+  const keys = await trustedKeys(options);
+  const verifiers = parseKeys(keys);
   const check = checkManifest(readFileSync(manifestPath, 'utf8'), await digestFile(file), verifiers);
   if (!check.ok) {
     process.stderr.write(`verdict: TAMPERED: ${file}: ${check.problem}\n`);
@@ -164,10 +202,22 @@ async function verifyCommand(
       `  ledger checkpoint ${m.checkpoint ? `size ${m.checkpoint.size}, root ${m.checkpoint.root}` : '(none)'}\n` +
       `  manifest signed by ${check.signedBy}\n`,
   );
+  if (!options.ledger) return EXIT.ok;
+  const cited = checkCitations(m, options.citations ?? `${file}${CITATIONS_SUFFIX}`, options.ledger, keys);
+  if (!cited.ok) {
+    process.stderr.write(
+      `verdict: LEDGER MISMATCH: ${file} against ${options.ledger}:\n${cited.problems.map((p) => `  - ${p}\n`).join('')}`,
+    );
+    return REPORT_TAMPERED;
+  }
+  process.stdout.write(
+    `  ${cited.checked} cited ledger entries match the export in ${options.ledger} (checkpoint size ${m.checkpoint?.size})\n`,
+  );
   return EXIT.ok;
 }
 
-async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promise<NoteVerifier[]> {
+/** The trusted verifier keys, as vkey lines. */
+async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promise<string[]> {
   let keys: string[];
   if (options.vkey?.length) {
     keys = options.vkey.flatMap((value) =>
@@ -193,6 +243,10 @@ async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promi
       runtime.close();
     }
   }
+  return keys;
+}
+
+function parseKeys(keys: readonly string[]): NoteVerifier[] {
   try {
     return keys.map(parseVerifierKey);
   } catch (error) {

@@ -24,9 +24,12 @@ export interface DemoResult {
   decision: Decision;
 }
 
-export async function runDemo(
-  dataDir: string,
-): Promise<{ results: DemoResult[]; redelivery: string; ledger: { size: number; note: string } }> {
+export async function runDemo(dataDir: string): Promise<{
+  results: DemoResult[];
+  redelivery: string;
+  /** The latest signed checkpoint and the log's verifier key, to pin when verifying an export. */
+  ledger: { size: number; note: string; vkey: string };
+}> {
   rmSync(dataDir, { recursive: true, force: true });
   const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
   try {
@@ -90,8 +93,10 @@ export async function runDemo(
       afterCount === before
         ? `redelivered event ${firstEvent?.id}: no second decision, no second status change`
         : `redelivered event ${firstEvent?.id}: UNEXPECTED second decision`;
-    const checkpoint = await (await runtime.openLedger()).checkpoint();
-    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note } };
+    const ledger = await runtime.openLedger();
+    const checkpoint = await ledger.checkpoint();
+    const vkey = (await ledger.store.verifierKeys()).at(-1) ?? '';
+    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note, vkey } };
   } finally {
     await runtime.close();
   }

@@ -108,7 +108,7 @@ export async function buildAnnexIv(
     if (d.subject.version === model.version && (!current || d.evaluatedAt >= current.evaluatedAt))
       current = d;
   });
-  const currentRef = current && inputs.locate ? await inputs.locate(current.id) : undefined;
+  const currentRef = current && inputs.locate ? await inputs.locate(current) : undefined;
   const facts: Facts = {
     model,
     total,

@@ -73,7 +73,7 @@ export async function buildModelCompliance(
     timeline.add(d);
     if (!latest || d.evaluatedAt >= latest.evaluatedAt) latest = d;
   });
-  const latestRef = latest && inputs.locate ? await inputs.locate(latest.id) : undefined;
+  const latestRef = latest && inputs.locate ? await inputs.locate(latest) : undefined;
   const exceptions = await inputs.exceptions([model.group, ...(model.arn ? [model.arn] : [])]);
   const deployments = model.deployments;
   const evidenceDocs = model.obligationEvidence ?? {};

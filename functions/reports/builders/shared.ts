@@ -72,7 +72,8 @@ export async function* records<T>(
   let n = 0;
   inputs.onProgress?.({ phase: 'writing', done: 0, total });
   for await (const decision of inputs.decisions) {
-    const ref = inputs.locate ? await inputs.locate(decision.id) : undefined;
+    const ref = inputs.locate ? await inputs.locate(decision) : undefined;
+    if (ref) inputs.onCitation?.(decision, ref);
     yield map(decision, ref);
     n++;
     if (n % 1_000 === 0) inputs.onProgress?.({ phase: 'writing', done: Math.min(n, total), total });

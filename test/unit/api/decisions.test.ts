@@ -172,11 +172,25 @@ describe('GET /decisions/{id}', () => {
     });
   });
 
-  it('gives the index alone while no checkpoint covers the entry, and no ledger part when not sequenced', async () => {
+  it('gives the index alone while no checkpoint covers the entry', async () => {
     api.ledger.ids.push('decision/d-01', 'decision/d-02');
     api.ledger.checkpointSize = 1;
     expect((await api.call('GET', '/decisions/d-02', { token })).body.ledger).toEqual({ index: 1 });
-    expect((await api.call('GET', '/decisions/d-04', { token })).body).not.toHaveProperty('ledger');
+  });
+
+  it('answers 409, serving nothing, when the read model diverges from the ledger (list too)', async () => {
+    api.ledger.diverged.add('d-02');
+    const one = await api.call('GET', '/decisions/d-02', { token });
+    const problem = {
+      type: 'https://verdict.dev/problems/read-model-diverges-from-the-ledger',
+      title: 'Read model diverges from the ledger',
+      status: 409,
+      detail: '1 decision(s) in the read model do not match the audit ledger; they are not served',
+      errors: ['decision d-02 differs from its ledger entry'],
+    };
+    expect(one).toMatchObject({ status: 409, body: problem });
+    expect(await api.call('GET', '/decisions', { token })).toMatchObject({ status: 409, body: problem });
+    expect((await api.call('GET', '/decisions/d-01', { token })).status).toBe(200);
   });
 
   it('returns the decision as stored when no ledger is configured', async () => {

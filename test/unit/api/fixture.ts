@@ -13,11 +13,13 @@ import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/aut
 import type { ApiDependencies } from '../../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';
 import type { Decision } from '../../../functions/gates/decision.ts';
-import type {
-  ConsistencyProof,
-  InclusionProof,
-  LedgerCheckpoint,
-  LedgerReader,
+import {
+  type ConsistencyProof,
+  type InclusionProof,
+  type LedgerCheckpoint,
+  type LedgerPosition,
+  type LedgerReader,
+  ReadModelDivergenceError,
 } from '../../../functions/ports/ledger-reader.ts';
 import {
   InvalidReportRequestError,
@@ -41,10 +43,27 @@ export function decision(id: string, evaluatedAt: string, overrides: Partial<Dec
 /** Minute `m` after 2026-05-01T00:00Z. */
 export const at = (m: number) => new Date(Date.UTC(2026, 4, 1, 0, m)).toISOString();
 
-/** A ledger holding the ids it is given, in order; proofs carry made-up hashes of the right shape. */
+/**
+ * A ledger holding the ids it is given, in order; proofs carry made-up hashes of the right shape. Every
+ * decision the read model serves is taken to be in it (appended when first vouched for), except those in
+ * `diverged`, whose entries say something else.
+ */
 export class FakeLedger implements LedgerReader {
   readonly ids: string[] = [];
+  readonly diverged = new Set<string>();
   checkpointSize = 0;
+
+  async vouchForDecision(decision: Decision): Promise<LedgerPosition> {
+    const id = `decision/${decision.id}`;
+    if (this.diverged.has(decision.id))
+      throw new ReadModelDivergenceError(
+        decision.id,
+        `decision ${decision.id} differs from its ledger entry`,
+      );
+    if (!this.ids.includes(id)) this.ids.push(id);
+    const index = this.ids.indexOf(id);
+    return { index, leafHash: `leaf${index}=` };
+  }
 
   async latestCheckpoint(): Promise<LedgerCheckpoint | undefined> {
     if (this.checkpointSize === 0) return undefined;

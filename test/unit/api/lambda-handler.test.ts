@@ -10,7 +10,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   awsAuthenticator,
   canonicalPrincipalArn,
@@ -19,6 +19,18 @@ import {
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
 import { apiEvent, at, decision, iamEvent } from './fixture.ts';
+
+// A hand-written ledger reader: this file is about callers and roles; the ledger's own checks run against
+// real stores in the ledger and API tests. Every decision listed is taken to be the one its entry holds.
+vi.mock('../../../functions/ledger/ledger-reader.ts', () => ({
+  ledgerReader: () => ({
+    latestCheckpoint: async () => undefined,
+    proveInclusion: async () => Promise.reject(new RangeError('no ledger in this test')),
+    proveConsistency: async () => Promise.reject(new RangeError('no ledger in this test')),
+    indexOfEntry: async () => undefined,
+    vouchForDecision: async () => ({ index: 0, leafHash: 'leaf0=' }),
+  }),
+}));
 
 const AUDITORS = 'arn:aws:iam::123456789012:role/teams/Auditors';
 const OFFICERS = 'arn:aws:iam::123456789012:role/ComplianceOfficers';

@@ -47,12 +47,13 @@ const codes = (report: VerifyReport) => report.problems.map((p) => p.code);
 const cp = (dir: string, size: number) => path.join(dir, 'checkpoints', String(size));
 
 describe('an untouched export', () => {
-  it('verifies, pinned to the log key or trusting its vkey file', () => {
-    for (const report of [verifyExport(original, { logKeys: [vkey] }), verifyExport(original)]) {
+  it('verifies, pinned to the log key or trusting its vkey file when told to', () => {
+    const trusting = verifyExport(original, { trustExportKey: true });
+    for (const report of [verifyExport(original, { logKeys: [vkey] }), trusting]) {
       expect(report.problems).toEqual([]);
       expect(report).toMatchObject({ ok: true, entries: N, checkpoints: N, latest: { size: N } });
     }
-    expect(verifyExport(original).warnings[0]).toContain('pass --key');
+    expect(trusting.warnings[0]).toContain('pass --key');
   });
 });
 
@@ -249,7 +250,7 @@ describe('valid changes pass', () => {
       logSigner(1).verifierKey,
       logSigner(2).verifierKey,
     ]);
-    expect(verifyExport(dir).problems).toEqual([]);
+    expect(verifyExport(dir, { trustExportKey: true }).problems).toEqual([]);
     expect(verifyExport(dir, { logKeys: [logSigner(1).verifierKey, logSigner(2).verifierKey] }).ok).toBe(
       true,
     );

@@ -165,7 +165,7 @@ export const EXCEPTIONS: Exception[] = [
 ];
 
 /** Ledger positions: decision n is entry n + 10; its leaf hash is made up but stable. */
-export function locate(id: string): Promise<EvidenceRef | undefined> {
+export function locate({ id }: Pick<Decision, 'id'>): Promise<EvidenceRef | undefined> {
   const n = Number(id.slice(-12));
   return Promise.resolve({
     ledgerIndex: n + 10,
