@@ -26,8 +26,10 @@ import {
 } from './function-permissions.ts';
 import { DEFAULT_POLICY_BUNDLE_PATH } from './paths.ts';
 
-/** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus. */
-export const VERDICT_BUS_NAME = 'verdict';
+/** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus: `verdict-<environment>`. */
+export function verdictBusName(environment: string): string {
+  return `verdict-${environment}`;
+}
 
 /** The auditor API's function: API Gateway waits at most 30 s for an integration. */
 export const API_FUNCTION_NAME = 'auditor-api';
@@ -47,6 +49,7 @@ export interface VerdictStackProps extends StackProps {
 }
 
 export class VerdictStack extends Stack {
+  readonly config: VerdictConfig;
   readonly storage: GovernanceStorage;
   readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
@@ -59,6 +62,7 @@ export class VerdictStack extends Stack {
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
     this.storage = new GovernanceStorage(this, 'Storage', {
       environment: config.environment,
@@ -69,7 +73,7 @@ export class VerdictStack extends Stack {
       this.storage;
 
     this.verdictBus = new events.EventBus(this, 'VerdictBus', {
-      eventBusName: VERDICT_BUS_NAME,
+      eventBusName: verdictBusName(config.environment),
       description: 'Verdict: decisions of the governance gates (source "verdict")',
       kmsKey: key,
     });
@@ -109,7 +113,7 @@ export class VerdictStack extends Stack {
     // What each function's package and environment carry beyond its spec; a new function must say here.
     const setup: Record<
       FunctionName,
-      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts'>
+      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts' | 'reservedConcurrency'>
     > = {
       'model-registry-gate': {
         environment,
@@ -128,8 +132,12 @@ export class VerdictStack extends Stack {
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
         pdfFonts: true,
+        // A report streams a whole period of decisions for up to 15 minutes: a burst of export requests
+        // must queue (EventBridge retries throttled deliveries for 2 h), not scale out against the tables.
+        reservedConcurrency: config.reportWorkerConcurrency,
       },
     };
+    const sourceMaps = config.environment !== 'prod';
 
     const built: Partial<Record<FunctionName, VerdictFunction>> = {};
     for (const name of Object.keys(functions) as FunctionName[]) {
@@ -139,6 +147,7 @@ export class VerdictStack extends Stack {
         key,
         ...setup[name],
         retainData: config.retainData,
+        sourceMaps,
       });
       grantCapabilities(gate.role, FUNCTION_CAPABILITIES[name], targets);
       this.suppressWildcards(gate, FUNCTION_CAPABILITIES[name], config);
@@ -172,6 +181,7 @@ export class VerdictStack extends Stack {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       retainData: config.retainData,
+      sourceMaps,
     });
     grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
     this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
@@ -190,7 +200,9 @@ export class VerdictStack extends Stack {
         Object.entries(this.functions).map(([name, gate]) => [name, gate.function]),
       ) as Record<FunctionName, VerdictFunction['function']>,
       verdictBus: this.verdictBus,
-      verdictBusName: VERDICT_BUS_NAME,
+      verdictBusName: verdictBusName(config.environment),
+      environment: config.environment,
+      modelPackageGroupPrefix: config.modelPackageGroupPrefix,
       key,
     });
 
@@ -205,7 +217,7 @@ export class VerdictStack extends Stack {
           gate.failureQueue ? [{ name: `${name}-failures`, queue: gate.failureQueue }] : [],
         ),
         ...routeTable.map((route) => ({
-          name: `${ruleNameFor(route)}-dead-letters`,
+          name: `${ruleNameFor(route, config.environment)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
         })),
       ],
