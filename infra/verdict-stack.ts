@@ -8,6 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../functions/api/api-routes.ts';
+import { REPORT_SIGNING_KEY_VARIABLE } from '../functions/reports/aws-report-worker.ts';
 import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
@@ -68,6 +69,7 @@ export class VerdictStack extends Stack {
       environment: config.environment,
       retainData: config.retainData,
       reportRetentionDays: config.reportRetentionDays,
+      breakGlassRoleArn: config.breakGlassRoleArn,
     });
     const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
       this.storage;
@@ -84,6 +86,7 @@ export class VerdictStack extends Stack {
       key,
       accessLogBucket: this.storage.accessLogBucket,
       checkpointRetentionDays: checkpointRetentionDaysFromContext(this.node),
+      breakGlassRoleArn: config.breakGlassRoleArn,
     });
 
     const environment = {
@@ -104,6 +107,7 @@ export class VerdictStack extends Stack {
       governanceBucket,
       reportsBucket,
       reportJobsTable,
+      reportSigning: this.storage.reportSigningKeyPolicy,
       verdictBus: this.verdictBus,
       evidenceBucketNames: config.evidenceBucketNames,
       evidenceKmsKeyArns: config.evidenceKmsKeyArns,
@@ -127,6 +131,7 @@ export class VerdictStack extends Stack {
           VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
           VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
           VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
+          [REPORT_SIGNING_KEY_VARIABLE]: this.storage.reportSigningKey.keyArn,
           POWERTOOLS_SERVICE_NAME: 'verdict-reports',
           POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
           POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -244,6 +249,10 @@ export class VerdictStack extends Stack {
         'Server access logs of the governance bucket',
       ],
       KeyArn: [key.keyArn, 'KMS key of every Verdict resource'],
+      ReportSigningKeyArn: [
+        this.storage.reportSigningKey.keyArn,
+        'Signs report manifests (Ed25519): trust its public key (aws kms get-public-key) to verify reports',
+      ],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Subscribe here to receive Verdict alarms'],
     };
     for (const [id, [value, description]] of Object.entries(outputs))

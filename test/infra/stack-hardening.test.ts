@@ -136,3 +136,95 @@ describe('deployment packages', () => {
     expect(functionProps(prod, 'model-registry-gate').ReservedConcurrentExecutions).toBeUndefined();
   });
 });
+
+function keyStatements(b: Built, key: { node: { defaultChild?: unknown } }): Statement[] {
+  const resource = b.resources[logicalIdOf(b.stack, key)] as {
+    Properties: { KeyPolicy: { Statement: Statement[] } };
+  };
+  return resource.Properties.KeyPolicy.Statement;
+}
+
+function roleArn(b: Built, name: 'model-registry-gate' | 'report-worker'): Json {
+  return { 'Fn::GetAtt': [logicalIdOf(b.stack, b.stack.functions[name].role), 'Arn'] };
+}
+
+const CFN_EXEC_ROLE = {
+  'Fn::Sub':
+    'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+};
+
+describe('signing keys: checkpoints and report manifests', () => {
+  it('gives report manifests their own Ed25519 key, which only the report worker may sign with', () => {
+    const { reportSigningKey } = prod.stack.storage;
+    const props = prod.resources[logicalIdOf(prod.stack, reportSigningKey)]?.Properties as Json;
+    expect(props).toMatchObject({ KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' });
+    expect(keyStatements(prod, reportSigningKey)).toContainEqual({
+      Sid: 'SignOnlyByTheRegisteredSigners',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:Sign',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(prod, 'report-worker')] } },
+    });
+    const variables = (functionProps(prod, 'report-worker').Environment as { Variables: Json }).Variables;
+    expect(variables.VERDICT_REPORT_SIGNING_KEY_ID).toEqual({
+      'Fn::GetAtt': [logicalIdOf(prod.stack, reportSigningKey), 'Arn'],
+    });
+  });
+
+  it('lets only the gate sign checkpoints: the report worker holds no grant on the ledger key', () => {
+    const ledgerKey = prod.stack.ledger.signingKey;
+    expect(keyStatements(prod, ledgerKey)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'SignOnlyByTheRegisteredSigners',
+        Effect: 'Deny',
+        Action: 'kms:Sign',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(prod, 'model-registry-gate')] } },
+      }),
+    );
+    const ledgerKeyArn = `<${logicalIdOf(prod.stack, ledgerKey)}.Arn>`;
+    const workerPolicy = prod.resources[
+      logicalIdOf(
+        prod.stack,
+        prod.stack.functions['report-worker'].role.node.tryFindChild('DefaultPolicy') as never,
+      )
+    ]?.Properties as { PolicyDocument: { Statement: Statement[] } };
+    const onLedgerKey = workerPolicy.PolicyDocument.Statement.filter((st) =>
+      asList(st.Resource).some((r) => flat(r) === ledgerKeyArn),
+    );
+    expect(onLedgerKey).toEqual([]);
+  });
+
+  it.each([
+    ['checkpoint key', (b: Built) => b.stack.ledger.signingKey],
+    ['report key', (b: Built) => b.stack.storage.reportSigningKey],
+  ])(
+    '%s: nobody but the break-glass role deletes or disables it, or changes its policy outside a deployment',
+    (_label, keyOf) => {
+      const statements = keyStatements(prod, keyOf(prod));
+      expect(statements).toContainEqual({
+        Sid: 'NoDeletionOrDisablingButBreakGlass',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } },
+      });
+      expect(statements).toContainEqual({
+        Sid: 'NoPolicyChangeButBreakGlassOrDeployment',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:PutKeyPolicy',
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS, CFN_EXEC_ROLE] } },
+      });
+      // Without a break-glass role and with retainData=false, only the stack's own deletion removes the key.
+      expect(keyStatements(staging, keyOf(staging))).toContainEqual(
+        expect.objectContaining({
+          Sid: 'NoDeletionOrDisablingButBreakGlass',
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': [CFN_EXEC_ROLE] } },
+        }),
+      );
+    },
+  );
+});
