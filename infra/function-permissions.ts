@@ -253,14 +253,6 @@ export function grantCapabilities(
         resources: [`${t.reportsBucket.bucketArn}/*`],
       }),
     );
-    add(
-      new iam.PolicyStatement({
-        sid: 'DecryptReportDownloads',
-        actions: ['kms:Decrypt'],
-        resources: [t.key.keyArn],
-        conditions: via('s3'),
-      }),
-    );
   }
 
   if (has('reports:build')) {
@@ -275,20 +267,13 @@ export function grantCapabilities(
 
   if (has('reports:archive')) {
     // Object Lock parameters on a PUT need s3:PutObjectRetention too; the condition refuses any other mode.
+    // The bucket is SSE-S3 (a locked report must outlive any customer key): no KMS grant.
     add(
       new iam.PolicyStatement({
         sid: 'ArchiveReports',
         actions: ['s3:PutObject', 's3:PutObjectRetention'],
         resources: [`${t.reportsBucket.bucketArn}/*`],
         conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
-      }),
-    );
-    add(
-      new iam.PolicyStatement({
-        sid: 'EncryptArchivedReports',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [t.key.keyArn],
-        conditions: via('s3'),
       }),
     );
   }

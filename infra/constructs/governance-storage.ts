@@ -14,7 +14,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { secureBucket } from './secure-bucket.ts';
+import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
@@ -157,8 +157,10 @@ export class GovernanceStorage extends Construct {
     });
     // Reports are records: every version is kept and locked for the retention period in compliance mode, so
     // no one can overwrite or delete a report before it ends. Downloads go through presigned GET URLs.
+    // SSE-S3, not the Verdict key: a locked report must stay readable even if that key is deleted.
     this.reportsBucket = secureBucket(this, 'ReportsBucket', {
       ...bucketDefaults,
+      key: S3_MANAGED,
       accessLogsPrefix: 'reports-bucket/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),

@@ -7,7 +7,8 @@
  *   overwrite or delete leaves a trace the write-once audit finds), and its policy refuses any PutObject
  *   without `If-None-Match`, whoever sends it;
  * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in COMPLIANCE mode for
- *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only;
+ *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only; SSE-S3, so no customer
+ *   key's deletion can make them unreadable;
  * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key; its
  *   key policy lets only the appending role (the gate) sign, and only the break-glass role delete or disable
  *   it (SigningKeyPolicy);
@@ -37,7 +38,7 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { secureBucket } from './secure-bucket.ts';
+import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
@@ -135,8 +136,10 @@ export class LedgerStorage extends Construct {
       ...bucketDefaults,
       accessLogsPrefix: 'ledger-tiles/',
     });
+    // SSE-S3: locked checkpoints must stay readable for their retention whatever happens to the Verdict key.
     this.anchorBucket = secureBucket(this, 'AnchorBucket', {
       ...bucketDefaults,
+      key: S3_MANAGED,
       accessLogsPrefix: 'ledger-anchor/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(

@@ -228,3 +228,16 @@ describe('signing keys: checkpoints and report manifests', () => {
     },
   );
 });
+
+describe('Object Lock buckets', () => {
+  it('are SSE-S3: no customer key whose deletion would make locked evidence unreadable', () => {
+    const locked = Object.values(resourcesOfType(prod.template, 'AWS::S3::Bucket')).filter(
+      (bucket) => (bucket.Properties as Json).ObjectLockEnabled === true,
+    );
+    expect(locked).toHaveLength(2); // reports, ledger anchor
+    for (const bucket of locked)
+      expect((bucket.Properties as Json).BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+  });
+});

@@ -490,9 +490,9 @@ describe('the report worker', () => {
       Action: 'kms:Sign',
       Condition: { StringEquals: { 'kms:SigningAlgorithm': 'ED25519_SHA_512', 'kms:MessageType': 'RAW' } },
     });
-    expect(flat(bySid.get('SignReportManifests')?.Resource)).toBe(ref(ledger.signingKey));
+    expect(flat(bySid.get('SignReportManifests')?.Resource)).toBe(ref(storage.reportSigningKey));
+    expect(flat(bySid.get('ReadManifestVerifierKey')?.Resource)).toBe(ref(storage.reportSigningKey));
     expect(bySid.get('ReadManifestVerifierKey')?.Action).toBe('kms:GetPublicKey');
-    expect(bySid.get('EncryptArchivedReports')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
 
     const sids = [...bySid.keys()].sort();
     expect(sids).toEqual(
@@ -500,7 +500,6 @@ describe('the report worker', () => {
         'ArchiveReports',
         'BuildReportJobs',
         'DecisionsAreImmutable',
-        'EncryptArchivedReports',
         'EncryptFailureRecords',
         'LedgerDecryptStorageViaDynamoDB',
         'LedgerDecryptStorageViaS3',
