@@ -49,7 +49,6 @@ export const UNGOVERNED_GROUP_PREFIX = 'sandbox-';
 const modelPackagePendingApproval: EventPattern = {
   source: ['aws.sagemaker'],
   'detail-type': ['SageMaker Model Package State Change'],
-  resources: [{ prefix: 'arn:aws:sagemaker:' }],
   detail: {
     ModelApprovalStatus: ['PendingManualApproval'],
     ModelPackageStatus: ['Completed'],

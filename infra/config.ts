@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ROLES } from '../functions/api/auth/authentication.ts';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-principal.ts';
 import type { Role } from '../functions/ports/report-service.ts';
+import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
 
 export const CONTEXT_KEYS = {
   environment: 'verdict:environment',
@@ -22,6 +23,8 @@ export const CONTEXT_KEYS = {
   apiJwtGroupsClaim: 'verdict:apiJwtGroupsClaim',
   apiJwtGroupRoles: 'verdict:apiJwtGroupRoles',
   reportRetentionDays: 'verdict:reportRetentionDays',
+  breakGlassRoleArn: 'verdict:breakGlassRoleArn',
+  reportWorkerConcurrency: 'verdict:reportWorkerConcurrency',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -45,10 +48,17 @@ export interface VerdictConfig {
   apiJwtAudience: string[];
   /** The JWT claim listing the caller's groups. */
   apiJwtGroupsClaim: string;
-  /** Group -> role; a group named like a role maps to it anyway. */
+  /** Group -> role: the only way a JWT group gets a role (a group named like a role gets none by itself). */
   apiJwtGroupRoles: Record<string, Role>;
   /** Compliance-mode Object Lock retention of report files, in days. */
   reportRetentionDays: number;
+  /**
+   * The IAM role that alone may schedule deletion of, disable or re-policy the signing keys ("" for none:
+   * then nobody can disable or delete them, and only CloudFormation deployments can change their policies).
+   */
+  breakGlassRoleArn: string;
+  /** Reserved concurrency of the report worker: at most this many reports are built at once. */
+  reportWorkerConcurrency: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
@@ -63,10 +73,15 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   apiJwtGroupsClaim: DEFAULT_GROUPS_CLAIM,
   apiJwtGroupRoles: {},
   reportRetentionDays: 365,
+  breakGlassRoleArn: '',
+  reportWorkerConcurrency: 2,
 });
 
 /** Object Lock retention is at most 100 years (36,500 days). */
 export const MAX_REPORT_RETENTION_DAYS = 36_500;
+
+/** More concurrent report builds than this is a configuration mistake, not a need. */
+export const MAX_REPORT_WORKER_CONCURRENCY = 50;
 
 type ConfigKey = keyof typeof CONTEXT_KEYS;
 
@@ -76,6 +91,9 @@ const IP_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
 /** A KMS key ARN: single-Region (UUID) or multi-Region (`mrk-`) key. Alias ARNs do not authorize in IAM. */
 const KMS_KEY_ARN =
   /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** An IAM role ARN, path included: key policies compare it exactly with aws:PrincipalArn. */
+const ROLE_ARN =
+  /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 /** The start of a model package group name: SageMaker allows [a-zA-Z0-9-], starting with an alphanumeric. */
 const GROUP_PREFIX = /^([a-zA-Z0-9][a-zA-Z0-9-]{0,62})?$/;
 
@@ -185,6 +203,19 @@ const schemas: Record<ConfigKey, z.ZodType> = {
       .min(1, { error: 'must be at least 1' })
       .max(MAX_REPORT_RETENTION_DAYS, { error: `must be at most ${MAX_REPORT_RETENTION_DAYS}` }),
   ),
+  breakGlassRoleArn: z
+    .string({ error: 'must be a string' })
+    .refine((arn) => arn === '' || ROLE_ARN.test(arn), {
+      error: 'must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>)',
+    }),
+  reportWorkerConcurrency: z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_REPORT_WORKER_CONCURRENCY, { error: `must be at most ${MAX_REPORT_WORKER_CONCURRENCY}` }),
+  ),
 };
 
 export class ConfigError extends Error {
@@ -217,6 +248,18 @@ export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfi
   if (config.environment === 'prod' && config.retainData === false) {
     problems.push(
       `  ${CONTEXT_KEYS.retainData}: must be true when ${CONTEXT_KEYS.environment} is "prod" (decisions are audit records)`,
+    );
+  }
+  const prefix = config.modelPackageGroupPrefix as string;
+  if (prefix.startsWith(UNGOVERNED_GROUP_PREFIX)) {
+    problems.push(
+      `  ${CONTEXT_KEYS.modelPackageGroupPrefix}: groups starting with "${UNGOVERNED_GROUP_PREFIX}" are never governed, so this prefix would govern nothing (got ${describe(prefix)})`,
+    );
+  } else if (prefix !== '' && UNGOVERNED_GROUP_PREFIX.startsWith(prefix)) {
+    // The rule can match a prefix or exclude "sandbox-" on the group name, not both (EventBridge ORs the
+    // conditions of one field); a prefix that cannot start "sandbox-" makes the exclusion implicit.
+    problems.push(
+      `  ${CONTEXT_KEYS.modelPackageGroupPrefix}: must not be the start of "${UNGOVERNED_GROUP_PREFIX}" (ungoverned groups); use a longer prefix (got ${describe(prefix)})`,
     );
   }
   if (config.apiJwtIssuer !== '' && (config.apiJwtAudience as string[]).length === 0) {

@@ -16,6 +16,7 @@ import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-signer.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
 import type { FunctionName } from '../functions/routes.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
+import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 
 export type Capability =
   /** sagemaker:DescribeModelPackage on the governed model packages. */
@@ -44,7 +45,7 @@ export type Capability =
   | 'reports:build'
   /** s3:PutObject (+ PutObjectRetention) of reports in the reports bucket, in Object Lock COMPLIANCE mode only. */
   | 'reports:archive'
-  /** kms:Sign (ED25519_SHA_512, RAW) and GetPublicKey on the ledger's signing key, to sign report manifests. */
+  /** kms:Sign (ED25519_SHA_512, RAW) and GetPublicKey on the report signing key (not the ledger's), for manifests. */
   | 'reports:sign'
   /** Append to the audit ledger: conditional writes only, sign and anchor checkpoints (LedgerStorage.grantAppend). */
   | 'ledger:append'
@@ -98,6 +99,8 @@ export interface PermissionTargets {
   governanceBucket: s3.IBucket;
   reportsBucket: s3.IBucket;
   reportJobsTable: dynamodb.ITable;
+  /** The report manifest key and its policy; required by reports:sign. */
+  reportSigning?: SigningKeyPolicy;
   verdictBus: events.IEventBus;
   evidenceBucketNames: readonly string[];
   evidenceKmsKeyArns: readonly string[];
@@ -250,14 +253,6 @@ export function grantCapabilities(
         resources: [`${t.reportsBucket.bucketArn}/*`],
       }),
     );
-    add(
-      new iam.PolicyStatement({
-        sid: 'DecryptReportDownloads',
-        actions: ['kms:Decrypt'],
-        resources: [t.key.keyArn],
-        conditions: via('s3'),
-      }),
-    );
   }
 
   if (has('reports:build')) {
@@ -272,6 +267,7 @@ export function grantCapabilities(
 
   if (has('reports:archive')) {
     // Object Lock parameters on a PUT need s3:PutObjectRetention too; the condition refuses any other mode.
+    // The bucket is SSE-S3 (a locked report must outlive any customer key): no KMS grant.
     add(
       new iam.PolicyStatement({
         sid: 'ArchiveReports',
@@ -280,23 +276,16 @@ export function grantCapabilities(
         conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
       }),
     );
-    add(
-      new iam.PolicyStatement({
-        sid: 'EncryptArchivedReports',
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [t.key.keyArn],
-        conditions: via('s3'),
-      }),
-    );
   }
 
   if (has('reports:sign')) {
-    if (!t.ledger) throw new Error('reports:sign needs the LedgerStorage target (its signing key)');
+    if (!t.reportSigning) throw new Error('reports:sign needs the reportSigning target (its key)');
+    t.reportSigning.allowSigner(role);
     add(
       new iam.PolicyStatement({
         sid: 'SignReportManifests',
         actions: ['kms:Sign'],
-        resources: [t.ledger.signingKey.keyArn],
+        resources: [t.reportSigning.key.keyArn],
         conditions: {
           StringEquals: { 'kms:SigningAlgorithm': KMS_SIGNING_ALGORITHM, 'kms:MessageType': 'RAW' },
         },
@@ -306,7 +295,7 @@ export function grantCapabilities(
       new iam.PolicyStatement({
         sid: 'ReadManifestVerifierKey',
         actions: ['kms:GetPublicKey'],
-        resources: [t.ledger.signingKey.keyArn],
+        resources: [t.reportSigning.key.keyArn],
       }),
     );
   }

@@ -7,13 +7,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { configFromContext } from './config.ts';
 import { VerdictStack, type VerdictStackProps } from './verdict-stack.ts';
 
-export const STACK_NAME = 'Verdict';
+/** One stack per environment, so staging and production can share an account: `Verdict-staging`. */
+export function stackNameFor(environment: string): string {
+  return `Verdict-${environment}`;
+}
 
 export type VerdictAppOptions = Pick<VerdictStackProps, 'policyBundlePath' | 'routes'>;
 
 export function buildVerdictApp(app: App, options: VerdictAppOptions = {}): VerdictStack {
   const config = configFromContext(app.node);
-  const stack = new VerdictStack(app, STACK_NAME, {
+  const stack = new VerdictStack(app, stackNameFor(config.environment), {
     ...options,
     config,
     description: `Verdict: event-driven ML governance gates, decisions and evidence (${config.environment})`,

@@ -8,6 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../functions/api/api-routes.ts';
+import { REPORT_SIGNING_KEY_VARIABLE } from '../functions/reports/aws-report-worker.ts';
 import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
@@ -26,8 +27,10 @@ import {
 } from './function-permissions.ts';
 import { DEFAULT_POLICY_BUNDLE_PATH } from './paths.ts';
 
-/** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus. */
-export const VERDICT_BUS_NAME = 'verdict';
+/** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus: `verdict-<environment>`. */
+export function verdictBusName(environment: string): string {
+  return `verdict-${environment}`;
+}
 
 /** The auditor API's function: API Gateway waits at most 30 s for an integration. */
 export const API_FUNCTION_NAME = 'auditor-api';
@@ -47,6 +50,7 @@ export interface VerdictStackProps extends StackProps {
 }
 
 export class VerdictStack extends Stack {
+  readonly config: VerdictConfig;
   readonly storage: GovernanceStorage;
   readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
@@ -59,17 +63,19 @@ export class VerdictStack extends Stack {
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
     this.storage = new GovernanceStorage(this, 'Storage', {
       environment: config.environment,
       retainData: config.retainData,
       reportRetentionDays: config.reportRetentionDays,
+      breakGlassRoleArn: config.breakGlassRoleArn,
     });
     const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
       this.storage;
 
     this.verdictBus = new events.EventBus(this, 'VerdictBus', {
-      eventBusName: VERDICT_BUS_NAME,
+      eventBusName: verdictBusName(config.environment),
       description: 'Verdict: decisions of the governance gates (source "verdict")',
       kmsKey: key,
     });
@@ -80,6 +86,7 @@ export class VerdictStack extends Stack {
       key,
       accessLogBucket: this.storage.accessLogBucket,
       checkpointRetentionDays: checkpointRetentionDaysFromContext(this.node),
+      breakGlassRoleArn: config.breakGlassRoleArn,
     });
 
     const environment = {
@@ -100,6 +107,7 @@ export class VerdictStack extends Stack {
       governanceBucket,
       reportsBucket,
       reportJobsTable,
+      reportSigning: this.storage.reportSigningKeyPolicy,
       verdictBus: this.verdictBus,
       evidenceBucketNames: config.evidenceBucketNames,
       evidenceKmsKeyArns: config.evidenceKmsKeyArns,
@@ -109,7 +117,7 @@ export class VerdictStack extends Stack {
     // What each function's package and environment carry beyond its spec; a new function must say here.
     const setup: Record<
       FunctionName,
-      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts'>
+      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts' | 'reservedConcurrency'>
     > = {
       'model-registry-gate': {
         environment,
@@ -123,13 +131,18 @@ export class VerdictStack extends Stack {
           VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
           VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
           VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
+          [REPORT_SIGNING_KEY_VARIABLE]: this.storage.reportSigningKey.keyArn,
           POWERTOOLS_SERVICE_NAME: 'verdict-reports',
           POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
         pdfFonts: true,
+        // A report streams a whole period of decisions for up to 15 minutes: a burst of export requests
+        // must queue (EventBridge retries throttled deliveries for 2 h), not scale out against the tables.
+        reservedConcurrency: config.reportWorkerConcurrency,
       },
     };
+    const sourceMaps = config.environment !== 'prod';
 
     const built: Partial<Record<FunctionName, VerdictFunction>> = {};
     for (const name of Object.keys(functions) as FunctionName[]) {
@@ -139,6 +152,7 @@ export class VerdictStack extends Stack {
         key,
         ...setup[name],
         retainData: config.retainData,
+        sourceMaps,
       });
       grantCapabilities(gate.role, FUNCTION_CAPABILITIES[name], targets);
       this.suppressWildcards(gate, FUNCTION_CAPABILITIES[name], config);
@@ -172,6 +186,7 @@ export class VerdictStack extends Stack {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       retainData: config.retainData,
+      sourceMaps,
     });
     grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
     this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
@@ -190,7 +205,9 @@ export class VerdictStack extends Stack {
         Object.entries(this.functions).map(([name, gate]) => [name, gate.function]),
       ) as Record<FunctionName, VerdictFunction['function']>,
       verdictBus: this.verdictBus,
-      verdictBusName: VERDICT_BUS_NAME,
+      verdictBusName: verdictBusName(config.environment),
+      environment: config.environment,
+      modelPackageGroupPrefix: config.modelPackageGroupPrefix,
       key,
     });
 
@@ -205,7 +222,7 @@ export class VerdictStack extends Stack {
           gate.failureQueue ? [{ name: `${name}-failures`, queue: gate.failureQueue }] : [],
         ),
         ...routeTable.map((route) => ({
-          name: `${ruleNameFor(route)}-dead-letters`,
+          name: `${ruleNameFor(route, config.environment)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
         })),
       ],
@@ -232,6 +249,10 @@ export class VerdictStack extends Stack {
         'Server access logs of the governance bucket',
       ],
       KeyArn: [key.keyArn, 'KMS key of every Verdict resource'],
+      ReportSigningKeyArn: [
+        this.storage.reportSigningKey.keyArn,
+        'Signs report manifests (Ed25519): trust its public key (aws kms get-public-key) to verify reports',
+      ],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Subscribe here to receive Verdict alarms'],
     };
     for (const [id, [value, description]] of Object.entries(outputs))

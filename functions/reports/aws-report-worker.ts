@@ -5,8 +5,9 @@
  *   archive     the reports bucket (S3ReportArchive): report and manifest under Object Lock COMPLIANCE
  *   decisions   the decisions table (DynamoDbDecisionStore), which also holds the exceptions
  *   ledger      the audit ledger, read only: where each decision is, and the checkpoint the report cites
- *   signer      the ledger's KMS Ed25519 key (KmsSigner): the manifest is signed like a checkpoint, so the
- *               log's verifier key checks both
+ *   signer      the report signing key (KmsSigner, KMS Ed25519, VERDICT_REPORT_SIGNING_KEY_ID): the manifest
+ *               is a signed note like a checkpoint, but under a key of its own, so the report worker cannot
+ *               sign checkpoints
  *
  * Nothing is called at module load: the signer reads its public key (GetPublicKey) and the ledger opens on
  * the first event, once per cold start; a failed attempt is retried by the next event.
@@ -30,6 +31,8 @@ import { parseOrThrow } from '../shared/validation.ts';
 import { createReportWorkerHandler, type ReportWorkerHandler } from './create-worker-handler.ts';
 import type { ReportSources } from './report-inputs.ts';
 
+export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
+
 /** The configuration the report worker reads from its Lambda environment (set by the CDK stack). */
 const reportWorkerEnvironmentSchema = z.looseObject({
   VERDICT_ENVIRONMENT: z.string().min(1),
@@ -40,8 +43,8 @@ const reportWorkerEnvironmentSchema = z.looseObject({
   VERDICT_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1),
   [LEDGER_ENVIRONMENT.tableName]: z.string().min(1),
   [LEDGER_ENVIRONMENT.tilesBucket]: z.string().min(1),
-  /** The ledger's KMS Ed25519 key: signs the manifests. */
-  [LEDGER_ENVIRONMENT.signingKeyId]: z.string().min(1),
+  /** The report signing key (KMS Ed25519): signs the manifests. Not the ledger's checkpoint key. */
+  [REPORT_SIGNING_KEY_VARIABLE]: z.string().min(1),
   /** The ledger's origin: the key name on the manifest's signature line. */
   [LEDGER_ENVIRONMENT.origin]: z.string().min(1),
 });
@@ -110,7 +113,7 @@ export function createAwsReportWorkerHandler(options: AwsReportWorkerOptions): R
       // Before the job is claimed: if KMS cannot be reached, the event is retried and the job still waits.
       signer: await KmsSigner.create({
         kms: clients.kms,
-        keyId: env[LEDGER_ENVIRONMENT.signingKeyId],
+        keyId: env[REPORT_SIGNING_KEY_VARIABLE],
         name: env[LEDGER_ENVIRONMENT.origin],
       }),
       tmpDir: options.tmpDir ?? '/tmp',

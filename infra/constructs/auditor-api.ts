@@ -6,7 +6,6 @@
  * identity to a role (functions/api/auth/aws-principal.ts). Both stages are throttled and write access
  * logs to a KMS-encrypted log group.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -18,6 +17,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { ApiRoute } from '../../functions/api/route.ts';
 import { logGroupNamePrefix } from './governance-storage.ts';
+import { logGroupRemovalPolicy } from './verdict-function.ts';
 
 /** Steady-state requests per second and burst, per stage: an audit team's load, not a public API's. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
@@ -44,7 +44,7 @@ export class AuditorApi extends Construct {
       logGroupName: `${logGroupNamePrefix(this)}api-access`,
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.key,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: logGroupRemovalPolicy(props.retainData),
     });
     // One integration per API: API Gateway cannot share one between APIs.
     const integration = (id: string) =>

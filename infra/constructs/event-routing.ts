@@ -11,16 +11,19 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName, Route } from '../../functions/routes.ts';
+import { type FunctionName, type Route, UNGOVERNED_GROUP_PREFIX } from '../../functions/routes.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /** EventBridge's retry policy for delivering a matched event to its target. */
 export const TARGET_MAX_EVENT_AGE = Duration.hours(2);
 export const TARGET_RETRY_ATTEMPTS = 8;
 
-/** Rule names are fixed (not generated) so the key policy can name each rule without a dependency cycle. */
-export function ruleNameFor(route: Pick<Route, 'id'>): string {
-  return `verdict-${route.id}`;
+/**
+ * Rule names are fixed (not generated) so the key policy can name each rule without a dependency cycle,
+ * and carry the environment so each environment's stack has its own: `verdict-<environment>-<route id>`.
+ */
+export function ruleNameFor(route: Pick<Route, 'id'>, environment: string): string {
+  return `verdict-${environment}-${route.id}`;
 }
 
 const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
@@ -35,12 +38,34 @@ export function toCdkEventPattern(pattern: Route['pattern']): events.EventPatter
   return out as events.EventPattern;
 }
 
+/**
+ * IAM lets the gate describe and approve only groups starting with `verdict:modelPackageGroupPrefix`, so the
+ * rule must deliver only those groups' events: any other would fail, be retried for hours and alarm. A route
+ * that excludes ungoverned groups by name gets the prefix instead; the configuration guarantees the prefix
+ * cannot start "sandbox-", so the exclusion still holds. Other routes are returned unchanged.
+ */
+export function scopeToGroupPrefix(pattern: Route['pattern'], prefix: string): Route['pattern'] {
+  const detail = pattern.detail as Record<string, unknown> | undefined;
+  const groupName = detail?.ModelPackageGroupName;
+  if (prefix === '' || groupName === undefined) return pattern;
+  const ungovernedOnly = [{ 'anything-but': { prefix: UNGOVERNED_GROUP_PREFIX } }];
+  if (JSON.stringify(groupName) !== JSON.stringify(ungovernedOnly))
+    throw new Error(
+      `functions/routes.ts: a ModelPackageGroupName condition other than ${JSON.stringify(ungovernedOnly)} cannot take verdict:modelPackageGroupPrefix`,
+    );
+  return { ...pattern, detail: { ...detail, ModelPackageGroupName: [{ prefix }] } } as Route['pattern'];
+}
+
 export interface EventRoutingProps {
   routes: readonly Route[];
   functions: Record<FunctionName, lambda.IFunction>;
   verdictBus: events.IEventBus;
   /** The bus name as a literal (the key policy must not reference the bus resource, which uses the key). */
   verdictBusName: string;
+  /** The deployment environment: part of every rule name. */
+  environment: string;
+  /** verdict:modelPackageGroupPrefix ("" for every group): see scopeToGroupPrefix. */
+  modelPackageGroupPrefix: string;
   key: kms.IKey;
 }
 
@@ -56,7 +81,7 @@ export class EventRouting extends Construct {
     for (const route of props.routes) {
       if (seen.has(route.id)) throw new Error(`functions/routes.ts: route id "${route.id}" is used twice`);
       seen.add(route.id);
-      const ruleName = ruleNameFor(route);
+      const ruleName = ruleNameFor(route, props.environment);
       if (!RULE_NAME.test(ruleName)) {
         throw new Error(
           `functions/routes.ts: route id "${route.id}" gives rule name "${ruleName}"; EventBridge allows 1-64 of [.-_A-Za-z0-9]`,
@@ -79,7 +104,7 @@ export class EventRouting extends Construct {
         ruleName,
         description: route.description,
         eventBus: route.bus === 'verdict' ? props.verdictBus : undefined,
-        eventPattern: toCdkEventPattern(route.pattern),
+        eventPattern: toCdkEventPattern(scopeToGroupPrefix(route.pattern, props.modelPackageGroupPrefix)),
       });
       rule.addTarget(
         new targets.LambdaFunction(target, {

@@ -14,7 +14,8 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { secureBucket } from './secure-bucket.ts';
+import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
 export const IDEMPOTENCY_TABLE_KEY = 'id';
@@ -36,6 +37,8 @@ export interface GovernanceStorageProps {
   retainData: boolean;
   /** Days each report file stays locked (Object Lock, compliance mode: nobody, root included, can shorten it). */
   reportRetentionDays: number;
+  /** `verdict:breakGlassRoleArn`: alone may delete, disable or re-policy the report signing key. */
+  breakGlassRoleArn: string;
 }
 
 export class GovernanceStorage extends Construct {
@@ -46,6 +49,9 @@ export class GovernanceStorage extends Construct {
   readonly governanceBucket: s3.Bucket;
   readonly reportsBucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
+  /** Signs report manifests (Ed25519); only the report worker may sign with it (see SigningKeyPolicy). */
+  readonly reportSigningKey: kms.Key;
+  readonly reportSigningKeyPolicy: SigningKeyPolicy;
 
   constructor(scope: Construct, id: string, props: GovernanceStorageProps) {
     super(scope, id);
@@ -80,6 +86,20 @@ export class GovernanceStorage extends Construct {
         },
       }),
     );
+
+    // Its own key: the report worker must not hold the ledger's checkpoint key (it could mint checkpoints).
+    this.reportSigningKey = new kms.Key(this, 'ReportSigningKey', {
+      description: 'Verdict: signs report manifests (pure Ed25519, ED25519_SHA_512 over RAW messages)',
+      alias: `alias/verdict/${props.environment}/report-signing`,
+      keySpec: kms.KeySpec.ECC_NIST_EDWARDS25519,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      pendingWindow: Duration.days(30),
+      removalPolicy,
+    });
+    this.reportSigningKeyPolicy = new SigningKeyPolicy(this.reportSigningKey, {
+      breakGlassRoleArn: props.breakGlassRoleArn,
+      deletableByStack: !props.retainData,
+    });
 
     const tableDefaults = {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -137,8 +157,10 @@ export class GovernanceStorage extends Construct {
     });
     // Reports are records: every version is kept and locked for the retention period in compliance mode, so
     // no one can overwrite or delete a report before it ends. Downloads go through presigned GET URLs.
+    // SSE-S3, not the Verdict key: a locked report must stay readable even if that key is deleted.
     this.reportsBucket = secureBucket(this, 'ReportsBucket', {
       ...bucketDefaults,
+      key: S3_MANAGED,
       accessLogsPrefix: 'reports-bucket/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),

@@ -7,8 +7,11 @@
  *   overwrite or delete leaves a trace the write-once audit finds), and its policy refuses any PutObject
  *   without `If-None-Match`, whoever sends it;
  * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in COMPLIANCE mode for
- *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only;
- * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key;
+ *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only; SSE-S3, so no customer
+ *   key's deletion can make them unreadable;
+ * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key; its
+ *   key policy lets only the appending role (the gate) sign, and only the break-glass role delete or disable
+ *   it (SigningKeyPolicy);
  * - the subject keys table and the symmetric key that wraps subject data keys (mutable by design: erasure
  *   deletes an item; point-in-time recovery keeps a deleted key 1 day, then the erasure is final).
  *
@@ -35,7 +38,8 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { secureBucket } from './secure-bucket.ts';
+import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
 /** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
@@ -89,6 +93,8 @@ export interface LedgerStorageProps {
   checkpointRetentionDays: number;
   /** The log's origin (its name in checkpoints); default `verdict.aws/<account>/<region>/<environment>/ledger`. */
   origin?: string;
+  /** `verdict:breakGlassRoleArn`: alone may delete, disable or re-policy the signing key ("" for none). */
+  breakGlassRoleArn?: string;
 }
 
 export class LedgerStorage extends Construct {
@@ -96,6 +102,8 @@ export class LedgerStorage extends Construct {
   readonly tilesBucket: s3.Bucket;
   readonly anchorBucket: s3.Bucket;
   readonly signingKey: kms.Key;
+  /** Only the roles given grantAppend may sign checkpoints: the key policy says so, not only IAM. */
+  readonly signingKeyPolicy: SigningKeyPolicy;
   readonly subjectKeysTable: dynamodb.Table;
   readonly subjectKeysKey: kms.Key;
   readonly origin: string;
@@ -128,8 +136,10 @@ export class LedgerStorage extends Construct {
       ...bucketDefaults,
       accessLogsPrefix: 'ledger-tiles/',
     });
+    // SSE-S3: locked checkpoints must stay readable for their retention whatever happens to the Verdict key.
     this.anchorBucket = secureBucket(this, 'AnchorBucket', {
       ...bucketDefaults,
+      key: S3_MANAGED,
       accessLogsPrefix: 'ledger-anchor/',
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
@@ -146,6 +156,10 @@ export class LedgerStorage extends Construct {
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       pendingWindow: Duration.days(30),
       removalPolicy,
+    });
+    this.signingKeyPolicy = new SigningKeyPolicy(this.signingKey, {
+      breakGlassRoleArn: props.breakGlassRoleArn ?? '',
+      deletableByStack: !props.retainData,
     });
 
     this.subjectKeysKey = new kms.Key(this, 'SubjectKeysKey', {
@@ -278,6 +292,7 @@ export class LedgerStorage extends Construct {
         resources: [this.tilesBucket, this.anchorBucket].flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
       }),
     );
+    this.signingKeyPolicy.allowSigner(role);
     add(
       new iam.PolicyStatement({
         sid: 'LedgerSignCheckpoints',

@@ -1,5 +1,5 @@
 /**
- * A Verdict data bucket: SSE-KMS with the given key (bucket key on), public access blocked, bucket-owner
+ * A Verdict data bucket: SSE-KMS with the given key (bucket key on) or SSE-S3, public access blocked, bucket-owner
  * enforced, TLS 1.2+ only, versioned, server access logs to the access log bucket under `accessLogsPrefix`.
  * Anything else (Object Lock, lifecycle rules) is passed through. The access log bucket itself is not one: S3
  * cannot deliver access logs to an SSE-KMS bucket.
@@ -8,6 +8,12 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+
+/**
+ * SSE-S3: for Object Lock buckets. Locked evidence must stay readable for its whole retention, and a
+ * customer key can be scheduled for deletion or disabled; the S3-owned key cannot.
+ */
+export const S3_MANAGED = 'S3_MANAGED';
 
 export interface SecureBucketProps
   extends Omit<
@@ -24,7 +30,7 @@ export interface SecureBucketProps
     | 'serverAccessLogsPrefix'
     | 'removalPolicy'
   > {
-  key: kms.IKey;
+  key: kms.IKey | typeof S3_MANAGED;
   accessLogBucket: s3.IBucket;
   accessLogsPrefix: string;
   removalPolicy: RemovalPolicy;
@@ -36,9 +42,9 @@ export function secureBucket(
   { key, accessLogBucket, accessLogsPrefix, removalPolicy, ...rest }: SecureBucketProps,
 ): s3.Bucket {
   return new s3.Bucket(scope, id, {
-    encryption: s3.BucketEncryption.KMS,
-    encryptionKey: key,
-    bucketKeyEnabled: true,
+    ...(key === S3_MANAGED
+      ? { encryption: s3.BucketEncryption.S3_MANAGED }
+      : { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }),
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,

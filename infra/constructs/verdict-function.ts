@@ -5,7 +5,8 @@
  * the font metrics pdfkit reads; functions invoked asynchronously (by rules) send failed invocations to an
  * SQS destination; the API, invoked synchronously, needs none.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
@@ -26,6 +27,25 @@ import { logGroupNamePrefix } from './governance-storage.ts';
 /** Where the policy bundle lands inside the deployment package (the function's code is at /var/task). */
 export const POLICY_BUNDLE_IN_PACKAGE = 'policy/bundle.tar.gz';
 export const POLICY_BUNDLE_RUNTIME_PATH = `/var/task/${POLICY_BUNDLE_IN_PACKAGE}`;
+
+/** The SHA-256 (hex) of the policy bundle the package carries; the gate refuses any other bundle. */
+export const POLICY_BUNDLE_SHA256_VARIABLE = 'VERDICT_POLICY_BUNDLE_SHA256';
+
+/**
+ * SHA-256 of the bundle file's bytes, read at synth time from the very file the package copies. Without
+ * bundling (`cdk ls`, another stack deployed) the file may be absent: "" then, which no gate accepts.
+ */
+export function policyBundleSha256(path: string): string {
+  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : '';
+}
+
+/**
+ * Retained log groups have fixed names: RETAIN_ON_UPDATE_OR_DELETE keeps them when the stack is updated or
+ * deleted but lets a failed first deployment's rollback remove them, so the next attempt can create them.
+ */
+export function logGroupRemovalPolicy(retainData: boolean): RemovalPolicy {
+  return retainData ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
+}
 
 /** Defines `require` inside the ESM bundle for CommonJS dependencies that call it. */
 export const ESM_REQUIRE_BANNER =
@@ -71,6 +91,13 @@ export interface VerdictFunctionProps {
   asyncInvocation?: boolean;
   environment: Record<string, string>;
   retainData: boolean;
+  /**
+   * Ship source maps and run with --enable-source-maps (readable stack traces). Production bundles carry
+   * none: a map would ship the code's structure and cost cold-start time. Default false.
+   */
+  sourceMaps?: boolean;
+  /** Reserved concurrency: at most this many invocations at once (and always that many available). */
+  reservedConcurrency?: number;
 }
 
 export class VerdictFunction extends Construct {
@@ -118,9 +145,10 @@ export class VerdictFunction extends Construct {
       logGroupName: `${logGroupNamePrefix(this)}${name}`,
       retention: logs.RetentionDays.ONE_YEAR,
       encryptionKey: key,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: logGroupRemovalPolicy(props.retainData),
     });
     this.logGroup.grantWrite(this.role);
+    const sourceMaps = props.sourceMaps ?? false;
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, spec.entry),
@@ -139,12 +167,16 @@ export class VerdictFunction extends Construct {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
-      // No reserved concurrency: registry events are rare, EventBridge retries throttled deliveries for 2 h,
-      // and a reservation fails the deploy in accounts whose concurrency quota is still the new-account 10.
+      ...(props.reservedConcurrency !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrency,
+      }),
       environment: {
         ...props.environment,
-        ...(policyBundle && { VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH }),
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.policyBundlePath !== undefined && {
+          VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,
+          [POLICY_BUNDLE_SHA256_VARIABLE]: policyBundleSha256(props.policyBundlePath),
+        }),
+        ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       },
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
@@ -152,8 +184,8 @@ export class VerdictFunction extends Construct {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
-        sourceMap: true,
-        sourcesContent: false,
+        sourceMap: sourceMaps,
+        ...(sourceMaps && { sourcesContent: false }),
         forceDockerBundling: false,
         mainFields: ['module', 'main'],
         banner: pdfFonts ? `${ESM_REQUIRE_BANNER} ${PDFKIT_DIRNAME_BANNER}` : ESM_REQUIRE_BANNER,

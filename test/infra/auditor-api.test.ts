@@ -176,13 +176,8 @@ describe('the API function', () => {
     const reports = `<${logicalIdOf(base.stack, base.stack.storage.reportsBucket)}.Arn>/*`;
     expect(bySid.get('SignReportDownloads')).toMatchObject({ Action: 's3:GetObject' });
     expect(flat(bySid.get('SignReportDownloads')?.Resource)).toBe(reports);
-    expect(
-      flat(
-        (bySid.get('DecryptReportDownloads')?.Condition?.StringEquals as Json | undefined)?.[
-          'kms:ViaService'
-        ],
-      ),
-    ).toBe('s3.<AWS::Region>.amazonaws.com');
+    // The reports bucket is SSE-S3: presigned downloads need no key grant.
+    expect(bySid.has('DecryptReportDownloads')).toBe(false);
     expect(bySid.get('RecordReportJobs')?.Action).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -208,7 +203,7 @@ describe('the reports bucket', () => {
       ] as Json,
     );
 
-  it('locks every report in compliance mode for the configured retention, versioned, SSE-KMS, private, logged', () => {
+  it('locks every report in compliance mode for the configured retention, versioned, SSE-S3, private, logged', () => {
     expect(bucketProps(base)).toMatchObject({
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
@@ -217,9 +212,8 @@ describe('the reports bucket', () => {
       },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } },
-        ],
+        // Not the Verdict key: a locked report must stay readable if that key is ever deleted.
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,

@@ -38,6 +38,8 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:apiJwtGroupsClaim': DEFAULT_CONFIG.apiJwtGroupsClaim,
       'verdict:apiJwtGroupRoles': DEFAULT_CONFIG.apiJwtGroupRoles,
       'verdict:reportRetentionDays': DEFAULT_CONFIG.reportRetentionDays,
+      'verdict:breakGlassRoleArn': DEFAULT_CONFIG.breakGlassRoleArn,
+      'verdict:reportWorkerConcurrency': DEFAULT_CONFIG.reportWorkerConcurrency,
     });
     expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
   });
@@ -187,6 +189,25 @@ describe('Verdict configuration (CDK context)', () => {
       expect(errorOf({ 'verdict:reportRetentionDays': 1.5 })).toContain(
         'verdict:reportRetentionDays: must be a whole number of days',
       );
+      expect(errorOf({ 'verdict:breakGlassRoleArn': 'BreakGlass' })).toBe(
+        'Invalid Verdict configuration (CDK context):\n  verdict:breakGlassRoleArn: must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>) (got "BreakGlass")',
+      );
+      expect(errorOf({ 'verdict:reportWorkerConcurrency': '0' })).toContain(
+        'verdict:reportWorkerConcurrency: must be at least 1',
+      );
+      expect(errorOf({ 'verdict:modelPackageGroupPrefix': 'sandbox-credit' })).toContain(
+        'verdict:modelPackageGroupPrefix: groups starting with "sandbox-" are never governed, so this prefix would govern nothing',
+      );
+      expect(errorOf({ 'verdict:modelPackageGroupPrefix': 'sand' })).toContain(
+        'verdict:modelPackageGroupPrefix: must not be the start of "sandbox-" (ungoverned groups); use a longer prefix (got "sand")',
+      );
+    });
+
+    it('takes a break-glass role with a path, and a concurrency as `-c` gives it', () => {
+      const role = 'arn:aws:iam::123456789012:role/ops/verdict-break-glass';
+      expect(
+        parseConfig({ 'verdict:breakGlassRoleArn': role, 'verdict:reportWorkerConcurrency': '5' }),
+      ).toMatchObject({ breakGlassRoleArn: role, reportWorkerConcurrency: 5 });
     });
   });
 });

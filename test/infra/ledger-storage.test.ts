@@ -147,6 +147,10 @@ describe('ledger storage', () => {
         },
         VersioningConfiguration: { Status: 'Enabled' },
         LoggingConfiguration: { LogFilePrefix: 'ledger-anchor/' },
+        // SSE-S3: no customer key whose deletion would make locked checkpoints unreadable.
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
       },
     });
     expect(bucketPolicy(ledger.anchorBucket)).toContainEqual(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -21,7 +22,7 @@ import {
   pdfkitFontDirectory,
 } from '../../infra/constructs/verdict-function.ts';
 import { DECISION_MUTATING_ACTIONS, VERDICT_EVENT_SOURCE } from '../../infra/function-permissions.ts';
-import { VERDICT_BUS_NAME } from '../../infra/verdict-stack.ts';
+import { verdictBusName } from '../../infra/verdict-stack.ts';
 import {
   asList,
   buildApp,
@@ -70,7 +71,7 @@ function rules(s: Synthesized): Json[] {
 }
 
 function ruleFor(s: Synthesized, route: Pick<Route, 'id'>): Json {
-  const rule = rules(s).find((r) => r.Name === ruleNameFor(route));
+  const rule = rules(s).find((r) => r.Name === ruleNameFor(route, s.stack.config.environment));
   if (!rule) throw new Error(`no rule for route ${route.id}`);
   return rule;
 }
@@ -86,7 +87,9 @@ function statementsWithResource(s: Synthesized, predicate: (resource: string) =>
 
 describe('event routing: one rule per route, exactly the route table', () => {
   it('has one rule per route and nothing else', () => {
-    expect(rules(base).map((r) => r.Name)).toEqual(routes.map(ruleNameFor));
+    expect(rules(base).map((r) => r.Name)).toEqual(routes.map((route) => ruleNameFor(route, 'dev')));
+    expect(rules(custom).map((r) => r.Name)).toEqual(routes.map((route) => ruleNameFor(route, 'staging')));
+    expect(ruleNameFor({ id: 'report-requested' }, 'staging')).toBe('verdict-staging-report-requested');
   });
 
   it.each(routes.map((route) => [route.id, route] as const))('%s: pattern, bus and target', (_id, route) => {
@@ -122,8 +125,8 @@ describe('event routing: one rule per route, exactly the route table', () => {
     const key = Object.values(resourcesOfType(base.template, 'AWS::KMS::Key'))[0] as Json;
     const statements = (key.Properties as { KeyPolicy: { Statement: Statement[] } }).KeyPolicy.Statement;
     for (const route of routes) {
-      const ruleName = ruleNameFor(route);
-      const path = route.bus === 'default' ? ruleName : `${VERDICT_BUS_NAME}/${ruleName}`;
+      const ruleName = ruleNameFor(route, 'dev');
+      const path = route.bus === 'default' ? ruleName : `${verdictBusName('dev')}/${ruleName}`;
       const grant = statements.find((st) =>
         flat((st.Condition?.ArnEquals as Json | undefined)?.['aws:SourceArn']).endsWith(`:rule/${path}`),
       );
@@ -149,12 +152,12 @@ describe('event routing: one rule per route, exactly the route table', () => {
       (r) => r.Type === 'AWS::Events::Rule',
     ) as Json;
     expect(rule.Properties).toMatchObject({
-      Name: 'verdict-decision-recorded',
+      Name: 'verdict-dev-decision-recorded',
       EventBusName: { Ref: logicalIdOf(stack, stack.verdictBus) },
       EventPattern: route.pattern,
     });
     const keyPolicy = JSON.stringify(template.Resources[logicalIdOf(stack, stack.storage.key)]);
-    expect(keyPolicy).toContain(':rule/verdict/verdict-decision-recorded');
+    expect(keyPolicy).toContain(':rule/verdict-dev/verdict-dev-decision-recorded');
   });
 
   it('renames only detail-type for the CDK', () => {
@@ -169,10 +172,11 @@ describe('event routing: one rule per route, exactly the route table', () => {
 });
 
 describe('the verdict bus', () => {
-  it('is the custom bus "verdict", encrypted with the Verdict key', () => {
+  it('is the custom bus "verdict-<environment>", encrypted with the Verdict key', () => {
     base.template.resourceCountIs('AWS::Events::EventBus', 1);
+    custom.template.hasResourceProperties('AWS::Events::EventBus', { Name: 'verdict-staging' });
     base.template.hasResourceProperties('AWS::Events::EventBus', {
-      Name: VERDICT_BUS_NAME,
+      Name: 'verdict-dev',
       KmsKeyIdentifier: keyRef(base),
     });
     expect(VERDICT_EVENT_SOURCE).toBe(DECISION_EVENT.source);
@@ -341,12 +345,12 @@ describe.each(FUNCTION_NAMES)('function %s', (name) => {
     const logGroupId = logicalIdOf(base.stack, gate.logGroup);
     expect(functionProps(base, name).LoggingConfig).toMatchObject({ LogGroup: { Ref: logGroupId } });
     expect(base.template.toJSON().Resources[logGroupId].Properties).toEqual({
-      LogGroupName: `/verdict/Verdict/${name}`,
+      LogGroupName: `/verdict/Verdict-dev/${name}`,
       RetentionInDays: 365,
       KmsKeyId: keyRef(base),
     });
     const keyPolicy = JSON.stringify(base.template.findResources('AWS::KMS::Key'));
-    expect(keyPolicy).toContain(':log-group:/verdict/Verdict/*');
+    expect(keyPolicy).toContain(':log-group:/verdict/Verdict-dev/*');
   });
 
   it('sends failed async invocations to an encrypted queue', () => {
@@ -374,6 +378,7 @@ describe.each(GATE_NAMES)('gate %s', (name) => {
       VERDICT_IDEMPOTENCY_TABLE: { Ref: logicalIdOf(s, s.storage.idempotencyTable) },
       VERDICT_EVENT_BUS_NAME: { Ref: logicalIdOf(s, s.verdictBus) },
       VERDICT_POLICY_BUNDLE: '/var/task/policy/bundle.tar.gz',
+      VERDICT_POLICY_BUNDLE_SHA256: createHash('sha256').update(policy.bytes).digest('hex'),
       POWERTOOLS_SERVICE_NAME: 'verdict',
       POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -485,9 +490,9 @@ describe('the report worker', () => {
       Action: 'kms:Sign',
       Condition: { StringEquals: { 'kms:SigningAlgorithm': 'ED25519_SHA_512', 'kms:MessageType': 'RAW' } },
     });
-    expect(flat(bySid.get('SignReportManifests')?.Resource)).toBe(ref(ledger.signingKey));
+    expect(flat(bySid.get('SignReportManifests')?.Resource)).toBe(ref(storage.reportSigningKey));
+    expect(flat(bySid.get('ReadManifestVerifierKey')?.Resource)).toBe(ref(storage.reportSigningKey));
     expect(bySid.get('ReadManifestVerifierKey')?.Action).toBe('kms:GetPublicKey');
-    expect(bySid.get('EncryptArchivedReports')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
 
     const sids = [...bySid.keys()].sort();
     expect(sids).toEqual(
@@ -495,7 +500,6 @@ describe('the report worker', () => {
         'ArchiveReports',
         'BuildReportJobs',
         'DecisionsAreImmutable',
-        'EncryptArchivedReports',
         'EncryptFailureRecords',
         'LedgerDecryptStorageViaDynamoDB',
         'LedgerDecryptStorageViaS3',

@@ -61,9 +61,19 @@ describe('model-package-pending-approval route', () => {
     ['no ModelPackageGroupName', withDetail({ ModelPackageGroupName: undefined })],
     ['another detail-type', { ...sample(), 'detail-type': 'SageMaker Endpoint State Change' }],
     ['another source', { ...sample(), source: 'verdict.test' }],
-    ['resources that are not SageMaker ARNs', { ...sample(), resources: ['arn:aws:s3:::bucket'] }],
   ])('does not match %s', (_name, event) => {
     expect(matches(JSON.parse(JSON.stringify(event)))).toBe(false);
+  });
+
+  it('matches in every partition: the pattern names no ARN partition (aws.* sources cannot be spoofed)', () => {
+    expect(JSON.stringify(route?.pattern)).not.toContain('arn:aws');
+    for (const partition of ['aws-cn', 'aws-us-gov'])
+      expect(
+        matches({
+          ...sample(),
+          resources: [`arn:${partition}:sagemaker:cn-north-1:123456789012:model-package/g/1`],
+        }),
+      ).toBe(true);
   });
 
   it('still governs groups that only contain the sandbox prefix later in the name', () => {

@@ -1,0 +1,243 @@
+/**
+ * The stack's trust-relevant wiring, on templates synthesized without bundling (cheap): names per
+ * environment, the rule scoped to the governed groups, retained log groups, key policies, encryption of
+ * the Object Lock buckets, the tamper alarm on the decisions table, the bus dead-letter queue.
+ */
+import { createHash } from 'node:crypto';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/routes.ts';
+import { ruleNameFor, scopeToGroupPrefix } from '../../infra/constructs/event-routing.ts';
+import type { VerdictStack } from '../../infra/verdict-stack.ts';
+import {
+  asList,
+  buildApp,
+  flat,
+  type Json,
+  logicalIdOf,
+  NO_BUNDLING,
+  resourcesOfType,
+  type Statement,
+  standInPolicyBundle,
+} from './synth.ts';
+
+const BREAK_GLASS = 'arn:aws:iam::123456789012:role/ops/verdict-break-glass';
+
+interface Built {
+  stack: VerdictStack;
+  template: Template;
+  resources: Record<string, Json>;
+}
+
+function build(context: Record<string, unknown>, policyBundlePath: string): Built {
+  const { stack } = buildApp({ ...NO_BUNDLING, ...context }, { policyBundlePath });
+  const template = Template.fromStack(stack);
+  return { stack, template, resources: template.toJSON().Resources as Record<string, Json> };
+}
+
+let policy: ReturnType<typeof standInPolicyBundle>;
+let staging: Built;
+let prod: Built;
+
+beforeAll(() => {
+  policy = standInPolicyBundle();
+  staging = build(
+    {
+      'verdict:environment': 'staging',
+      'verdict:retainData': 'false',
+      'verdict:modelPackageGroupPrefix': 'credit-',
+    },
+    policy.path,
+  );
+  prod = build({ 'verdict:environment': 'prod', 'verdict:breakGlassRoleArn': BREAK_GLASS }, policy.path);
+}, 120_000);
+
+function functionProps(b: Built, name: 'model-registry-gate' | 'report-worker'): Json {
+  return b.resources[logicalIdOf(b.stack, b.stack.functions[name].function)]?.Properties as Json;
+}
+
+describe('names per environment: staging and production fit in one account', () => {
+  it('derives the stack, bus, rule and log group names from verdict:environment', () => {
+    expect([staging.stack.stackName, prod.stack.stackName]).toEqual(['Verdict-staging', 'Verdict-prod']);
+    for (const [b, env] of [
+      [staging, 'staging'],
+      [prod, 'prod'],
+    ] as const) {
+      b.template.hasResourceProperties('AWS::Events::EventBus', { Name: `verdict-${env}` });
+      const ruleNames = Object.values(resourcesOfType(b.template, 'AWS::Events::Rule')).map(
+        (r) => (r.Properties as Json).Name,
+      );
+      expect(ruleNames).toEqual(routes.map((route) => `verdict-${env}-${route.id}`));
+      const logGroups = Object.values(resourcesOfType(b.template, 'AWS::Logs::LogGroup')).map(
+        (r) => (r.Properties as Json).LogGroupName as string,
+      );
+      expect(logGroups.length).toBeGreaterThan(0);
+      for (const name of logGroups) expect(name.startsWith(`/verdict/Verdict-${env}/`)).toBe(true);
+    }
+  });
+
+  it('retains log groups on update or delete only, so a failed first deploy can be retried', () => {
+    for (const resource of Object.values(resourcesOfType(prod.template, 'AWS::Logs::LogGroup'))) {
+      expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    }
+    for (const resource of Object.values(resourcesOfType(staging.template, 'AWS::Logs::LogGroup')))
+      expect(resource.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('the model package rule matches only the governed groups', () => {
+  const route = routes.find((r) => r.id === 'model-package-pending-approval');
+  if (!route) throw new Error('no model package route');
+
+  it('puts verdict:modelPackageGroupPrefix in the rule pattern, not only in IAM', () => {
+    const rule = Object.values(resourcesOfType(staging.template, 'AWS::Events::Rule'))
+      .map((r) => r.Properties as Json)
+      .find((r) => r.Name === ruleNameFor(route, 'staging')) as Json;
+    expect((rule.EventPattern as { detail: Json }).detail.ModelPackageGroupName).toEqual([
+      { prefix: 'credit-' },
+    ]);
+    expect(scopeToGroupPrefix(route.pattern, '')).toBe(route.pattern);
+  });
+
+  it('refuses to rewrite a group condition it does not know', () => {
+    expect(() => scopeToGroupPrefix({ detail: { ModelPackageGroupName: ['a'] } }, 'credit-')).toThrowError(
+      'functions/routes.ts: a ModelPackageGroupName condition other than [{"anything-but":{"prefix":"sandbox-"}}] cannot take verdict:modelPackageGroupPrefix',
+    );
+  });
+
+  it('hard-codes no partition in any rule pattern', () => {
+    for (const b of [staging, prod])
+      for (const rule of Object.values(resourcesOfType(b.template, 'AWS::Events::Rule')))
+        expect(JSON.stringify((rule.Properties as Json).EventPattern)).not.toMatch(/arn:aws/);
+  });
+});
+
+describe('deployment packages', () => {
+  it('tell the gate the SHA-256 of the policy bundle they carry', () => {
+    const variables = (functionProps(prod, 'model-registry-gate').Environment as { Variables: Json })
+      .Variables;
+    expect(variables.VERDICT_POLICY_BUNDLE_SHA256).toBe(
+      createHash('sha256').update(policy.bytes).digest('hex'),
+    );
+  });
+
+  it('run without source maps in production', () => {
+    for (const name of ['model-registry-gate', 'report-worker'] as const) {
+      const variables = (functionProps(prod, name).Environment as { Variables: Json }).Variables;
+      expect(variables.NODE_OPTIONS).toBeUndefined();
+      const stagingVariables = (functionProps(staging, name).Environment as { Variables: Json }).Variables;
+      expect(stagingVariables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('reserve concurrency for the report worker only', () => {
+    expect(functionProps(prod, 'report-worker').ReservedConcurrentExecutions).toBe(2);
+    expect(functionProps(prod, 'model-registry-gate').ReservedConcurrentExecutions).toBeUndefined();
+  });
+});
+
+function keyStatements(b: Built, key: { node: { defaultChild?: unknown } }): Statement[] {
+  const resource = b.resources[logicalIdOf(b.stack, key)] as {
+    Properties: { KeyPolicy: { Statement: Statement[] } };
+  };
+  return resource.Properties.KeyPolicy.Statement;
+}
+
+function roleArn(b: Built, name: 'model-registry-gate' | 'report-worker'): Json {
+  return { 'Fn::GetAtt': [logicalIdOf(b.stack, b.stack.functions[name].role), 'Arn'] };
+}
+
+const CFN_EXEC_ROLE = {
+  'Fn::Sub':
+    'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+};
+
+describe('signing keys: checkpoints and report manifests', () => {
+  it('gives report manifests their own Ed25519 key, which only the report worker may sign with', () => {
+    const { reportSigningKey } = prod.stack.storage;
+    const props = prod.resources[logicalIdOf(prod.stack, reportSigningKey)]?.Properties as Json;
+    expect(props).toMatchObject({ KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' });
+    expect(keyStatements(prod, reportSigningKey)).toContainEqual({
+      Sid: 'SignOnlyByTheRegisteredSigners',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:Sign',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(prod, 'report-worker')] } },
+    });
+    const variables = (functionProps(prod, 'report-worker').Environment as { Variables: Json }).Variables;
+    expect(variables.VERDICT_REPORT_SIGNING_KEY_ID).toEqual({
+      'Fn::GetAtt': [logicalIdOf(prod.stack, reportSigningKey), 'Arn'],
+    });
+  });
+
+  it('lets only the gate sign checkpoints: the report worker holds no grant on the ledger key', () => {
+    const ledgerKey = prod.stack.ledger.signingKey;
+    expect(keyStatements(prod, ledgerKey)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'SignOnlyByTheRegisteredSigners',
+        Effect: 'Deny',
+        Action: 'kms:Sign',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(prod, 'model-registry-gate')] } },
+      }),
+    );
+    const ledgerKeyArn = `<${logicalIdOf(prod.stack, ledgerKey)}.Arn>`;
+    const workerPolicy = prod.resources[
+      logicalIdOf(
+        prod.stack,
+        prod.stack.functions['report-worker'].role.node.tryFindChild('DefaultPolicy') as never,
+      )
+    ]?.Properties as { PolicyDocument: { Statement: Statement[] } };
+    const onLedgerKey = workerPolicy.PolicyDocument.Statement.filter((st) =>
+      asList(st.Resource).some((r) => flat(r) === ledgerKeyArn),
+    );
+    expect(onLedgerKey).toEqual([]);
+  });
+
+  it.each([
+    ['checkpoint key', (b: Built) => b.stack.ledger.signingKey],
+    ['report key', (b: Built) => b.stack.storage.reportSigningKey],
+  ])(
+    '%s: nobody but the break-glass role deletes or disables it, or changes its policy outside a deployment',
+    (_label, keyOf) => {
+      const statements = keyStatements(prod, keyOf(prod));
+      expect(statements).toContainEqual({
+        Sid: 'NoDeletionOrDisablingButBreakGlass',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS] } },
+      });
+      expect(statements).toContainEqual({
+        Sid: 'NoPolicyChangeButBreakGlassOrDeployment',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:PutKeyPolicy',
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [BREAK_GLASS, CFN_EXEC_ROLE] } },
+      });
+      // Without a break-glass role and with retainData=false, only the stack's own deletion removes the key.
+      expect(keyStatements(staging, keyOf(staging))).toContainEqual(
+        expect.objectContaining({
+          Sid: 'NoDeletionOrDisablingButBreakGlass',
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': [CFN_EXEC_ROLE] } },
+        }),
+      );
+    },
+  );
+});
+
+describe('Object Lock buckets', () => {
+  it('are SSE-S3: no customer key whose deletion would make locked evidence unreadable', () => {
+    const locked = Object.values(resourcesOfType(prod.template, 'AWS::S3::Bucket')).filter(
+      (bucket) => (bucket.Properties as Json).ObjectLockEnabled === true,
+    );
+    expect(locked).toHaveLength(2); // reports, ledger anchor
+    for (const bucket of locked)
+      expect((bucket.Properties as Json).BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+  });
+});
