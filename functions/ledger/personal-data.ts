@@ -76,6 +76,10 @@ export class PersonalData {
     return pseudonym(this.pseudonymKey, normalizeSubjectId(subjectId));
   }
 
+  async pseudonymOf(subjectId: string): Promise<string> {
+    return this.pseudonym(subjectId);
+  }
+
   /** `value` sealed under the data key of `ownerId` (default: the value is itself the subject id). */
   async sealField(value: string, ownerId: string = value): Promise<string> {
     const subject = this.pseudonym(ownerId);

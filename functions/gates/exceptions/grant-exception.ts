@@ -18,7 +18,7 @@ export async function grantException(
   const valid = parseOrThrow(exceptionRequestSchema, request, 'exception.invalid');
   const problems = exceptionWindowProblems(valid, now);
   if (problems.length) throw new InvalidInputError('exception.invalid', problems);
-  const approver = sealer.pseudonym(valid.approver);
+  const approver = await sealer.pseudonymOf(valid.approver);
   const id = deterministicId('exception', valid.rule, valid.subject, approver, valid.expiresAt);
   const { stored } = await store.grant({
     id,
