@@ -180,7 +180,7 @@ export class VerdictStack extends Stack {
         VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
         VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
         VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
-        ...this.ledger.environment(),
+        ...this.ledger.environment({ subjectKeys: true }),
         POWERTOOLS_SERVICE_NAME: 'verdict-api',
         POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -189,6 +189,8 @@ export class VerdictStack extends Stack {
       sourceMaps,
     });
     grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
+    // The API seals who calls it and who asks for reports under their own keys (erasable by forget).
+    this.ledger.grantSubjectKeys(this.apiFunction.role);
     this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
     this.api = new AuditorApi(this, 'AuditorApi', {
       handler: this.apiFunction.function,

@@ -10,19 +10,25 @@ import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.t
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
 import { lambdaLedger } from '../adapters/aws/ledger-aws.ts';
+import { lambdaPersonalData } from '../adapters/aws/personal-data-aws.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
 import { ledgerReader } from '../ledger/ledger-reader.ts';
+import { lazyFieldSealer } from '../ports/field-sealer.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
 import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
 import { createApiHandler } from './create-handler.ts';
+import { sealedAccessLog, sealedReportService } from './sealed-personal-data.ts';
 
 const env = readApiEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
+const kms = tracer.captureAWSv3Client(new KMSClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
+/** Callers and report requesters are sealed under their own keys before anything is stored. */
+const personal = lazyFieldSealer(lambdaPersonalData({ dynamodb, kms }));
 
 /**
  * Jobs are recorded in the report jobs table and announced as `Verdict Report Requested` on the verdict
@@ -36,7 +42,7 @@ function reportService(): ReportService | undefined {
     VERDICT_EVENT_BUS_NAME: bus,
   } = env;
   if (!bucket || !table || !bus) return undefined;
-  return new AwsReportService({
+  const service = new AwsReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, table),
     archive: new S3ReportArchive(s3, {
       bucket,
@@ -45,13 +51,12 @@ function reportService(): ReportService | undefined {
     events: new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), bus),
     sources: { decisions: records },
   });
+  return sealedReportService(service, personal);
 }
 const reports = reportService();
 
 /** Read-only: the API signs and writes nothing in the ledger, and reads up to its newest published size. */
-const ledger = ledgerReader(
-  lambdaLedger({ dynamodb, s3, kms: tracer.captureAWSv3Client(new KMSClient({})) }, { readOnly: true }),
-);
+const ledger = ledgerReader(lambdaLedger({ dynamodb, s3, kms }, { readOnly: true }));
 
 export const handler = createApiHandler({
   ledger,
@@ -61,7 +66,7 @@ export const handler = createApiHandler({
     tracer.captureAWSv3Client(new SageMakerClient({})),
     env.VERDICT_MODEL_PACKAGE_GROUP_PREFIX,
   ),
-  accessLog: new DynamoDbAccessLog(dynamodb, env.VERDICT_DECISIONS_TABLE),
+  accessLog: sealedAccessLog(new DynamoDbAccessLog(dynamodb, env.VERDICT_DECISIONS_TABLE), personal),
   authenticate: awsAuthenticator({
     roleMap: env.VERDICT_API_ROLE_MAP,
     ...(env.VERDICT_API_JWT_GROUPS_CLAIM && { groupsClaim: env.VERDICT_API_JWT_GROUPS_CLAIM }),

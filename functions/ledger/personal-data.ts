@@ -10,6 +10,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { canonicalJson, type JsonValue } from './core/canonical-json.ts';
 import type { SubjectKeyStore } from './ports/subject-key-store.ts';
+import { erasedLabel, openSealedField, parseSealedField, sealField } from './sealed-field.ts';
 
 export interface SealedDetails {
   alg: 'A256GCM';
@@ -30,6 +31,14 @@ export class SubjectForgottenError extends Error {
 export function pseudonym(pseudonymKey: Uint8Array, subjectId: string): string {
   if (pseudonymKey.length < 32) throw new RangeError('the pseudonym key must be at least 32 bytes');
   return `ps1.${createHmac('sha256', pseudonymKey).update(subjectId, 'utf8').digest('base64url')}`;
+}
+
+/**
+ * One person, however the systems spell them: `Alice.Smith@Example.com ` and `alice.smith@example.com` are
+ * the same subject, so that forgetting one forgets what was recorded under the other.
+ */
+export function normalizeSubjectId(subjectId: string): string {
+  return subjectId.normalize('NFC').trim().toLowerCase();
 }
 
 export function seal(dataKey: Uint8Array, details: JsonValue, associatedData: string): SealedDetails {
@@ -64,7 +73,28 @@ export class PersonalData {
   ) {}
 
   pseudonym(subjectId: string): string {
-    return pseudonym(this.pseudonymKey, subjectId);
+    return pseudonym(this.pseudonymKey, normalizeSubjectId(subjectId));
+  }
+
+  async pseudonymOf(subjectId: string): Promise<string> {
+    return this.pseudonym(subjectId);
+  }
+
+  /** `value` sealed under the data key of `ownerId` (default: the value is itself the subject id). */
+  async sealField(value: string, ownerId: string = value): Promise<string> {
+    const subject = this.pseudonym(ownerId);
+    return sealField(await this.keys.getOrCreate(subject), subject, value);
+  }
+
+  /**
+   * The clear value of a sealed field, or `erased (<pseudonym>)` once its subject was forgotten; a value
+   * that is not a sealed field is returned as it is.
+   */
+  async openField(text: string): Promise<string> {
+    const parsed = parseSealedField(text);
+    if (!parsed) return text;
+    const key = await this.keys.get(parsed.subject);
+    return key ? openSealedField(key, parsed) : erasedLabel(parsed.subject);
   }
 
   /** The `personal` part of the entry `entryId`: the subject's pseudonym and the sealed details. */

@@ -10,6 +10,7 @@ import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
 import { openLocalLedger } from '../adapters/local/ledger-local.ts';
 import { openMemoryLedger } from '../adapters/local/memory-ledger.ts';
+import { openLocalPersonalData } from '../adapters/local/personal-data-local.ts';
 import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-store.ts';
@@ -17,13 +18,16 @@ import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts'
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
+import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { ledgerAudit } from '../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { ledgerReader } from '../ledger/ledger-reader.ts';
+import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
+import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
@@ -50,8 +54,10 @@ export interface LocalRuntime {
   exceptions: SqliteExceptionStore;
   objects: FilesystemObjectStore;
   bus: InProcessEventBus;
-  /** Calls to the auditor API (`verdict serve`). */
-  accessLog: SqliteAccessLog;
+  /** Calls to the auditor API (`verdict serve`), callers sealed under their own keys. */
+  accessLog: AccessLog;
+  /** Seals personal data under the subject's key before it is stored (`verdict forget` destroys it). */
+  personal: FieldSealer;
   /** Bearer tokens revoked with `verdict token revoke`. */
   tokenRevocations: SqliteTokenRevocations;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
@@ -113,7 +119,8 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     { deadLetters: new SqliteDeadLetterStore(db) },
   );
 
-  const accessLog = new SqliteAccessLog(db);
+  const personal = openLocalPersonalData(options.dataDir);
+  const accessLog = sealedAccessLog(new SqliteAccessLog(db), personal.personal);
 
   return {
     registry,
@@ -123,12 +130,14 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     bus,
     accessLog,
     tokenRevocations: new SqliteTokenRevocations(db),
+    personal: personal.personal,
     ledger: ledgerReader(openLedger),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,
     close: async () => {
       if (ledger.started()) await (await ledger()).close();
+      personal.close();
       db.close();
     },
   };

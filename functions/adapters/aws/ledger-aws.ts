@@ -22,7 +22,7 @@ import { once } from '../../shared/once.ts';
 import { KmsSigner } from './kms-signer.ts';
 import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
-import { DynamoDbSubjectKeyStore } from './ledger-subject-keys.ts';
+import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
 
 /** The Lambda environment variables of a function that writes or reads the ledger. */
 export const LEDGER_ENVIRONMENT = {
@@ -133,8 +133,11 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
           keyId: options.dataKeyId,
         })
       : undefined;
-  const personal =
-    subjectKeys && options.pseudonymKey ? new PersonalData(options.pseudonymKey, subjectKeys) : undefined;
+  // Without a given pseudonym key, the one every writer shares (ledger-subject-keys.ts); a reader creates none.
+  const pseudonymKey =
+    options.pseudonymKey ??
+    (subjectKeys && !options.readOnly ? await subjectKeys.getOrCreate(PSEUDONYM_KEY_ITEM) : undefined);
+  const personal = subjectKeys && pseudonymKey ? new PersonalData(pseudonymKey, subjectKeys) : undefined;
   return {
     ledger,
     store,

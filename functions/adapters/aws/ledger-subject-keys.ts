@@ -16,6 +16,8 @@ import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
 import { SUBJECT_KEYS_TABLE_KEYS } from './ledger-table-schema.ts';
 
 export const SUBJECT_ENCRYPTION_CONTEXT_KEY = 'verdict:subject';
+/** The item holding the KMS-wrapped pseudonym key (see personal-data-aws.ts); no pseudonym can name it. */
+export const PSEUDONYM_KEY_ITEM = 'verdict:pseudonym-key';
 
 export interface DynamoDbSubjectKeyStoreOptions {
   dynamodb: DynamoDBClient;

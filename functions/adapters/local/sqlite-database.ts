@@ -49,6 +49,8 @@ export function openDatabase(dbPath: string): SqliteDatabase {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
     db.pragma('recursive_triggers = ON');
+    // Deleted rows are overwritten, not left in free pages (erasure, see ledger/erasure.ts).
+    db.pragma('secure_delete = ON');
     db.exec(`
       CREATE TABLE IF NOT EXISTS schema_migrations (
         id         TEXT PRIMARY KEY,

@@ -2,6 +2,7 @@
  * A decision as text for a human reviewer: what was evaluated, the outcome, and each violation with the
  * source it cites and how to fix it.
  */
+import { fieldLabel } from '../../ledger/sealed-field.ts';
 import { type Decision, decidesOutcome, type Obligation, type Violation } from '../decision.ts';
 
 /** A violation with what the gate's modes and exceptions say of it (all in Violation now). */
@@ -39,7 +40,7 @@ export function renderDecision(decision: Decision, options: { width?: number } =
 /** One violation: rule, severity and reference on the first line, then message and remediation. */
 export function renderViolation(v: Annotated, indent = '  '): string[] {
   const status = v.waiver
-    ? ` waived by ${v.waiver.approver} until ${v.waiver.expiresAt} (${v.waiver.id})`
+    ? ` waived by ${fieldLabel(v.waiver.approver)} until ${v.waiver.expiresAt} (${v.waiver.id})`
     : '';
   const mode = v.mode && v.mode !== 'enforce' ? ` [${v.mode}]` : '';
   return [

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { grantException } from '../../gates/exceptions/grant-exception.ts';
+import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 
@@ -41,8 +41,9 @@ export function registerExceptionCommand(program: Command): void {
           },
           runtime.exceptions,
           new Date(),
+          runtime.personal,
         );
-        process.stdout.write(`${JSON.stringify(granted, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(await openException(granted, runtime.personal), null, 2)}\n`);
       } finally {
         runtime.close();
       }
@@ -57,10 +58,13 @@ export function registerExceptionCommand(program: Command): void {
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
         const now = Date.now();
-        const exceptions = (await runtime.exceptions.listFor([options.model])).map((e) => ({
-          ...e,
-          status: Date.parse(e.expiresAt) > now ? 'active' : 'lapsed',
-        }));
+        const stored = await runtime.exceptions.listFor([options.model]);
+        const exceptions = await Promise.all(
+          stored.map(async (e) => ({
+            ...(await openException(e, runtime.personal)),
+            status: Date.parse(e.expiresAt) > now ? 'active' : 'lapsed',
+          })),
+        );
         process.stdout.write(`${JSON.stringify({ exceptions }, null, 2)}\n`);
       } finally {
         runtime.close();

@@ -1,17 +1,20 @@
 /**
- * `verdict forget --subject ID`: erase a person by crypto-shredding. Their data key is destroyed and an
- * erasure entry (their pseudonym only) is appended; the log still verifies, their details can no longer be read.
+ * `verdict forget --subject ID`: erase a person by crypto-shredding. An erasure entry (their pseudonym only)
+ * is appended and their data key destroyed: every field sealed under it (approvals, reasons, API calls,
+ * report requests) can no longer be read, and the log still verifies. Then the data directory is cleaned
+ * (adapters/local/local-erasure.ts); if the subject id is still found anywhere, the command fails.
  */
 import type { Command } from 'commander';
 import { openLocalLedger } from '../../adapters/local/ledger-local.ts';
+import { eraseLocalTraces } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
-import { UsageError } from './exit-codes.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
 
 export function registerForgetCommand(program: Command): void {
   program
     .command('forget')
-    .description('erase a person: destroy their data key and record the erasure in the ledger')
+    .description('erase a person: destroy their data key, record the erasure, clean the data directory')
     .requiredOption('--subject <id>', 'the subject id, as the systems that record it know the person')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--origin <origin>', 'the log origin (default verdict.local/ledger)')
@@ -21,14 +24,24 @@ export function registerForgetCommand(program: Command): void {
         dataDir: options.dataDir,
         ...(options.origin ? { origin: options.origin } : {}),
       });
+      let result: Awaited<ReturnType<typeof forgetSubject>>;
       try {
-        const result = await forgetSubject(local.ledger, local.personal, options.subject);
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        process.stderr.write(
-          `verdict: subject ${result.subject} ${result.keyDestroyed ? 'forgotten: data key destroyed' : 'had no data key'}; erasure recorded as entry ${result.entry.index}\n`,
-        );
+        result = await forgetSubject(local.ledger, local.personal, options.subject);
       } finally {
         await local.close();
+      }
+      const traces = eraseLocalTraces(options.dataDir, options.subject);
+      process.stdout.write(`${JSON.stringify({ ...result, ...traces }, null, 2)}\n`);
+      process.stderr.write(
+        `verdict: subject ${result.subject} ${result.keyDestroyed ? 'forgotten: data key destroyed' : 'had no data key'}; erasure recorded as entry ${result.entry.index}\n`,
+      );
+      for (const file of traces.removed)
+        process.stderr.write(`verdict: removed ${file} (it named the subject)\n`);
+      if (traces.remaining.length > 0) {
+        process.stderr.write(
+          `verdict: erasure incomplete: the subject id is still in ${traces.remaining.join(', ')}\n`,
+        );
+        process.exitCode = EXIT.internal;
       }
     });
 }

@@ -19,6 +19,7 @@ import { createApiHandler } from '../../api/create-handler.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
 import type { ApiDependencies } from '../../api/route.ts';
 import { logger } from '../../shared/observability.ts';
+import { sealedReportService } from '../../api/sealed-personal-data.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
@@ -51,7 +52,7 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
     accessLog: runtime.accessLog,
     authenticate,
     ...(runtime.ledger && { ledger: runtime.ledger }),
-    ...(runtime.reports && { reports: runtime.reports }),
+    ...(runtime.reports && { reports: sealedReportService(runtime.reports, runtime.personal) }),
     now: () => new Date(),
   };
 }

@@ -26,6 +26,7 @@ import {
   profileRows,
   records,
   refText,
+  reportedException,
   reportMeta,
   scan,
   Timeline,
@@ -104,7 +105,7 @@ export async function buildModelCompliance(
     obligations: latest?.obligations ?? [],
     obligationEvidence: evidenceDocs,
     missingEvidence: model.missing ?? [],
-    exceptions: exceptions.map((e) => ({ ...e, status: exceptionStatus(e, inputs.now) })),
+    exceptions: exceptions.map((e) => ({ ...reportedException(e), status: exceptionStatus(e, inputs.now) })),
     deployments: deployments ?? null,
   };
 

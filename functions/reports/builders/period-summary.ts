@@ -3,8 +3,10 @@
  * the most-denied models, exceptions granted and expired in the period, then every decision (one record
  * each). The summary is bounded by the number of models and rules, never by the number of decisions.
  */
+
 import type { Outcome } from '../../gates/decision.ts';
 import type { Exception } from '../../gates/exceptions/exception.ts';
+import { fieldLabel } from '../../ledger/sealed-field.ts';
 import type {
   ReportDocument,
   ReportFormat,
@@ -357,7 +359,7 @@ function brief(e: Exception) {
     id: e.id,
     rule: e.rule,
     subject: e.subject,
-    approver: e.approver,
+    approver: fieldLabel(e.approver),
     grantedAt: e.grantedAt,
     expiresAt: e.expiresAt,
   };

@@ -3,6 +3,7 @@ import type { Decision, Outcome } from '../../gates/decision.ts';
 import type { Exception } from '../../gates/exceptions/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
+import { fieldLabel, isSealedField } from '../../ledger/sealed-field.ts';
 import { GENERATOR } from '../generator.ts';
 import type {
   Block,
@@ -207,17 +208,31 @@ export function exceptionStatus(exception: Exception, now: Date): 'active' | 'ex
   return Date.parse(exception.expiresAt) > now.getTime() ? 'active' : 'expired';
 }
 
+/**
+ * An exception as a report shows it. Reports are kept write-once, so personal data stays sealed in them: the
+ * approver is shown by pseudonym and a sealed reason as such (`verdict exception list` opens both).
+ */
+export function reportedException(e: Exception): Exception {
+  return {
+    ...e,
+    approver: fieldLabel(e.approver),
+    reason: isSealedField(e.reason) ? `sealed, ${fieldLabel(e.reason)}` : e.reason,
+  };
+}
+
 export function exceptionRows(exceptions: readonly Exception[], now: Date): string[][] {
-  return exceptions.map((e) => [
-    e.id,
-    e.rule,
-    e.subject,
-    e.approver,
-    e.grantedAt,
-    e.expiresAt,
-    exceptionStatus(e, now),
-    e.reason,
-  ]);
+  return exceptions
+    .map(reportedException)
+    .map((e) => [
+      e.id,
+      e.rule,
+      e.subject,
+      e.approver,
+      e.grantedAt,
+      e.expiresAt,
+      exceptionStatus(e, now),
+      e.reason,
+    ]);
 }
 
 export const EXCEPTION_COLUMNS = [

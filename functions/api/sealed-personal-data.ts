@@ -1,0 +1,47 @@
+/**
+ * The API's records of people, sealed before they are stored: who called (access log) and who asked for a
+ * report (report jobs) are kept as sealed fields under the person's own key (ports/field-sealer.ts), so
+ * `verdict forget` erases them from every store, whatever the store keeps. The access log is read back
+ * opened: a forgotten caller reads `erased (<pseudonym>)`.
+ */
+import type { AccessLog, AccessRecord, AccessRecordPage } from '../ports/access-log.ts';
+import type { FieldSealer } from '../ports/field-sealer.ts';
+import type { Principal, ReportRequest, ReportService } from '../ports/report-service.ts';
+
+export function sealedAccessLog(log: AccessLog, sealer: FieldSealer): AccessLog {
+  return {
+    async record(entry: AccessRecord): Promise<void> {
+      const sealed: AccessRecord = { ...entry };
+      if (entry.principal) sealed.principal = await sealPrincipal(entry.principal, sealer);
+      if (entry.caller !== undefined) sealed.caller = await sealer.sealField(entry.caller);
+      await log.record(sealed);
+    },
+    async list(options): Promise<AccessRecordPage> {
+      const page = await log.list(options);
+      const records = await Promise.all(
+        page.records.map(async (record) => {
+          const open: AccessRecord = { ...record };
+          if (record.principal)
+            open.principal = { ...record.principal, id: await sealer.openField(record.principal.id) };
+          if (record.caller !== undefined) open.caller = await sealer.openField(record.caller);
+          return open;
+        }),
+      );
+      return { ...page, records };
+    },
+  };
+}
+
+/** The report service with the requester sealed before the job is recorded. */
+export function sealedReportService(service: ReportService, sealer: FieldSealer): ReportService {
+  return {
+    start: async (request: ReportRequest, requestedBy: Principal) =>
+      service.start(request, await sealPrincipal(requestedBy, sealer)),
+    get: (id) => service.get(id),
+    downloadUrl: (id, ttlSeconds) => service.downloadUrl(id, ttlSeconds),
+  };
+}
+
+async function sealPrincipal(principal: Principal, sealer: FieldSealer): Promise<Principal> {
+  return { ...principal, id: await sealer.sealField(principal.id) };
+}
