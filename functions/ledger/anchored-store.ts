@@ -2,8 +2,8 @@
  * A LedgerStore that never goes below its anchored high-water mark (see ports/checkpoint-anchor.ts).
  *
  * - Reading the latest checkpoint fails when the store's latest is older than the anchored one, or differs
- *   from it at the same size: the store was rolled back or forked. Signing reads the latest first, so
- *   nothing is signed over a rolled-back store.
+ *   from it at the same size: the store was rolled back or forked. Signing and appending read the latest
+ *   first, so nothing is signed or added over a rolled-back store.
  * - Publishing a checkpoint smaller than the anchored one is refused; one that is larger raises the anchor,
  *   after the store holds it (so the anchor never claims more than the store has).
  * A store with checkpoints but no anchor yet (first use) anchors its latest checkpoint.
@@ -83,7 +83,9 @@ export class AnchoredLedgerStore implements LedgerStore {
     return result;
   }
 
-  sequence(entries: readonly PreparedEntry[], integrate: Integrate): Promise<SequencedEntry[]> {
+  /** Appends only to a store that is not below the anchor: nothing is added over a rolled-back copy. */
+  async sequence(entries: readonly PreparedEntry[], integrate: Integrate): Promise<SequencedEntry[]> {
+    await this.latestCheckpoint();
     return this.inner.sequence(entries, integrate);
   }
   head(): Promise<TreeHead> {

@@ -56,12 +56,13 @@ describe('the anchored high-water mark', () => {
       await local.close().catch(() => {});
     }
     const raw = new SqliteLedgerStore(openDatabase(db));
-    expect(await raw.checkpointSizes()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await raw.checkpointSizes()).toEqual([6]); // signed on a cadence: only the end of the first run
   });
 
   it('refuses to publish a checkpoint smaller than the anchored one', async () => {
     const dataDir = tempDir();
-    await appendNotes(dataDir, 0, 4);
+    await appendNotes(dataDir, 0, 2);
+    await appendNotes(dataDir, 2, 4);
     const local = await openLocalLedger({ dataDir });
     try {
       const two = await local.store.checkpointAt(2);

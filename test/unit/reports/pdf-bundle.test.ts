@@ -67,7 +67,8 @@ function run(bundlePath: string, pdf: string) {
   return spawnSync(process.execPath, [bundlePath, pdf], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 });
 }
 
-describe('PDF in a Lambda bundle', () => {
+// Each case bundles with esbuild and runs the bundle in a child process: seconds on a busy machine.
+describe('PDF in a Lambda bundle', { timeout: 60_000 }, () => {
   let complete: string;
   beforeAll(async () => {
     complete = await bundle('complete', `${ESM_REQUIRE_BANNER} ${PDFKIT_DIRNAME_BANNER}`, true);
