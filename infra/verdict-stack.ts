@@ -13,6 +13,7 @@ import { type FunctionName, type FunctionSpec, functions, type Route, routes } f
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
+import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
 import { checkpointRetentionDaysFromContext, LedgerStorage } from './constructs/ledger-storage.ts';
@@ -59,6 +60,7 @@ export class VerdictStack extends Stack {
   readonly api: AuditorApi;
   readonly routing: EventRouting;
   readonly alarms: Alarms;
+  readonly tamperWatch: DecisionTamperWatch;
 
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
@@ -211,6 +213,8 @@ export class VerdictStack extends Stack {
       key,
     });
 
+    this.tamperWatch = new DecisionTamperWatch(this, 'DecisionTamperWatch', { table: decisionsTable, key });
+
     this.alarms = new Alarms(this, 'Alarms', {
       key,
       functions: [
@@ -225,6 +229,12 @@ export class VerdictStack extends Stack {
           name: `${ruleNameFor(route, config.environment)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
         })),
+        {
+          name: 'decision-tampering',
+          queue: this.tamperWatch.queue,
+          description:
+            'a recorded decision (or other record) of the decisions table was modified or removed: the messages name its keys',
+        },
       ],
     });
 

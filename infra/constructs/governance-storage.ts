@@ -114,6 +114,8 @@ export class GovernanceStorage extends Construct {
       ...tableDefaults,
       partitionKey: { name: DECISION_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: DECISION_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      // Keys only: the tamper watch (DecisionTamperWatch) needs which record changed, not its content.
+      stream: dynamodb.StreamViewType.KEYS_ONLY,
     });
     this.decisionsTable.addGlobalSecondaryIndex({
       indexName: DECISION_TABLE_LIST_INDEX.indexName,

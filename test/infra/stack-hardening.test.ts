@@ -4,7 +4,7 @@
  * the Object Lock buckets, the tamper alarm on the decisions table, the bus dead-letter queue.
  */
 import { createHash } from 'node:crypto';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
 import { ruleNameFor, scopeToGroupPrefix } from '../../infra/constructs/event-routing.ts';
@@ -239,5 +239,53 @@ describe('Object Lock buckets', () => {
       expect((bucket.Properties as Json).BucketEncryption).toEqual({
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       });
+  });
+});
+
+describe('decision tampering', () => {
+  it('streams the keys of every MODIFY or REMOVE in the decisions table to a queue that alarms', () => {
+    const { stack, resources } = prod;
+    const table = resources[logicalIdOf(stack, stack.storage.decisionsTable)]?.Properties as Json;
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+
+    const pipe = resources[logicalIdOf(stack, { node: { defaultChild: stack.tamperWatch.pipe } })]
+      ?.Properties as Json;
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.tamperWatch.queue), 'Arn'] };
+    expect(pipe).toMatchObject({
+      Source: { 'Fn::GetAtt': [logicalIdOf(stack, stack.storage.decisionsTable), 'StreamArn'] },
+      Target: queueArn,
+      SourceParameters: {
+        FilterCriteria: { Filters: [{ Pattern: '{"eventName":["MODIFY","REMOVE"]}' }] },
+        DynamoDBStreamParameters: { StartingPosition: 'TRIM_HORIZON', DeadLetterConfig: { Arn: queueArn } },
+      },
+    });
+
+    const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Json)
+      .find((a) => String(a.AlarmDescription).startsWith('Verdict: decision-tampering:'));
+    expect(alarm).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.tamperWatch.queue), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdOf(stack, stack.alarms.topic) }],
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each([
+    ['staging', () => staging],
+    ['prod with a break-glass role', () => prod],
+  ])('%s: no unsuppressed errors or warnings', (_label, get) => {
+    const annotations = Annotations.fromStack(get().stack);
+    const format = (found: ReturnType<Annotations['findError']>) =>
+      found.map((f) => `${f.id}: ${String(f.entry.data)}`);
+    expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+    expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
   });
 });
