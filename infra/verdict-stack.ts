@@ -5,6 +5,8 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../functions/api/api-routes.ts';
@@ -13,6 +15,7 @@ import { type FunctionName, type FunctionSpec, functions, type Route, routes } f
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
+import { deadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
@@ -55,6 +58,7 @@ export class VerdictStack extends Stack {
   readonly storage: GovernanceStorage;
   readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
+  readonly busDeadLetterQueue: sqs.Queue;
   readonly functions: Record<FunctionName, VerdictFunction>;
   readonly apiFunction: VerdictFunction;
   readonly api: AuditorApi;
@@ -76,10 +80,39 @@ export class VerdictStack extends Stack {
     const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
       this.storage;
 
+    // Events the encrypted bus cannot deliver (e.g. a KMS failure before any rule's target is reached) land
+    // here instead of being dropped; EventBridge writes with its service principal, for this bus only.
+    const busName = verdictBusName(config.environment);
+    const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: busName });
+    this.busDeadLetterQueue = deadLetterQueue(
+      this,
+      'VerdictBusDeadLetterQueue',
+      key,
+      `events the ${busName} bus could not deliver`,
+    );
+    this.busDeadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowVerdictBusDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.busDeadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': busArn } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowVerdictBusDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:SourceArn': busArn } },
+      }),
+    );
     this.verdictBus = new events.EventBus(this, 'VerdictBus', {
-      eventBusName: verdictBusName(config.environment),
+      eventBusName: busName,
       description: 'Verdict: decisions of the governance gates (source "verdict")',
       kmsKey: key,
+      deadLetterQueue: this.busDeadLetterQueue,
     });
 
     this.ledger = new LedgerStorage(this, 'Ledger', {
@@ -229,6 +262,7 @@ export class VerdictStack extends Stack {
           name: `${ruleNameFor(route, config.environment)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
         })),
+        { name: `${busName}-bus-dead-letters`, queue: this.busDeadLetterQueue },
         {
           name: 'decision-tampering',
           queue: this.tamperWatch.queue,

@@ -289,3 +289,64 @@ describe('cdk-nag AwsSolutions', () => {
     expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
   });
 });
+
+describe('write-once reports and the bus dead-letter queue', () => {
+  it('refuses any PutObject without If-None-Match on the reports bucket, whoever sends it', () => {
+    const bucketId = logicalIdOf(prod.stack, prod.stack.storage.reportsBucket);
+    const policy = Object.values(resourcesOfType(prod.template, 'AWS::S3::BucketPolicy')).find(
+      (p) => flat((p.Properties as Json).Bucket) === `<${bucketId}>`,
+    );
+    const statements = (policy?.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument
+      .Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'WriteOnceObjects',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'KeepEveryVersion',
+        Effect: 'Deny',
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      }),
+    );
+  });
+
+  it('gives the encrypted verdict bus a dead-letter queue EventBridge may write to, and an alarm on it', () => {
+    const { stack, resources } = prod;
+    const queueId = logicalIdOf(stack, stack.busDeadLetterQueue);
+    const bus = resources[logicalIdOf(stack, stack.verdictBus)]?.Properties as Json;
+    expect(bus.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+
+    const busArn = 'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/verdict-prod';
+    const queuePolicy = Object.values(resourcesOfType(prod.template, 'AWS::SQS::QueuePolicy')).find((p) =>
+      asList((p.Properties as Json).Queues).some((q) => flat(q) === `<${queueId}>`),
+    );
+    const queueStatements = (queuePolicy?.Properties as { PolicyDocument: { Statement: Statement[] } })
+      .PolicyDocument.Statement;
+    const send = queueStatements.find((st) => st.Sid === 'AllowVerdictBusDeadLetters');
+    expect(send).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+    });
+    expect(flat((send?.Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+
+    const keyGrant = keyStatements(prod, stack.storage.key).find(
+      (st) => st.Sid === 'AllowVerdictBusDeadLetters',
+    );
+    expect(keyGrant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(flat((keyGrant?.Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+
+    const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Json)
+      .find((a) => String(a.AlarmDescription).startsWith('Verdict: verdict-prod-bus-dead-letters:'));
+    expect(alarm?.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } },
+    ]);
+  });
+});
