@@ -14,6 +14,7 @@ import { REPORT_SIGNING_KEY_VARIABLE } from '../functions/reports/aws-report-wor
 import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { ApprovalGuard } from './constructs/approval-guard.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
 import { deadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
@@ -65,6 +66,8 @@ export class VerdictStack extends Stack {
   readonly routing: EventRouting;
   readonly alarms: Alarms;
   readonly tamperWatch: DecisionTamperWatch;
+  /** With verdict:approvalGuard: the policy that reserves approval of governed versions to the gate. */
+  readonly approvalGuard: ApprovalGuard | undefined;
 
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
@@ -245,6 +248,21 @@ export class VerdictStack extends Stack {
       modelPackageGroupPrefix: config.modelPackageGroupPrefix,
       key,
     });
+
+    this.approvalGuard = config.approvalGuard
+      ? new ApprovalGuard(this, 'ApprovalGuard', {
+          groupPrefix: config.modelPackageGroupPrefix,
+          approverRoleArns: [
+            this.functions['model-registry-gate'].role.roleArn,
+            ...(config.breakGlassRoleArn ? [config.breakGlassRoleArn] : []),
+          ],
+        })
+      : undefined;
+    if (this.approvalGuard)
+      new CfnOutput(this, 'ApprovalGuardPolicyArn', {
+        description: 'Attach to every role and user of the Model Registry: only the Verdict gate approves',
+        value: this.approvalGuard.policy.managedPolicyArn,
+      });
 
     this.tamperWatch = new DecisionTamperWatch(this, 'DecisionTamperWatch', { table: decisionsTable, key });
 

@@ -4,9 +4,11 @@
  * the Object Lock buckets, the tamper alarm on the decisions table, the bus dead-letter queue.
  */
 import { createHash } from 'node:crypto';
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
+import { ApprovalGuard } from '../../infra/constructs/approval-guard.ts';
 import { ruleNameFor, scopeToGroupPrefix } from '../../infra/constructs/event-routing.ts';
 import type { VerdictStack } from '../../infra/verdict-stack.ts';
 import {
@@ -46,6 +48,7 @@ beforeAll(() => {
       'verdict:environment': 'staging',
       'verdict:retainData': 'false',
       'verdict:modelPackageGroupPrefix': 'credit-',
+      'verdict:approvalGuard': 'true',
     },
     policy.path,
   );
@@ -348,5 +351,72 @@ describe('write-once reports and the bus dead-letter queue', () => {
     expect(alarm?.Dimensions).toEqual([
       { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } },
     ]);
+  });
+});
+
+describe('the approval guard (verdict:approvalGuard)', () => {
+  const expected = (approvers: unknown[], prefix: string) => [
+    {
+      Sid: 'OnlyVerdictApprovesGovernedModels',
+      Effect: 'Deny',
+      Action: 'sagemaker:UpdateModelPackage',
+      Resource: `arn:*:sagemaker:*:*:model-package/${prefix}*`,
+      Condition: {
+        StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+        ArnNotLike: { 'aws:PrincipalArn': approvers },
+      },
+    },
+    {
+      Sid: 'NoGovernedModelRegisteredAsApproved',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateModelPackage',
+      Resource: `arn:*:sagemaker:*:*:model-package/${prefix}*`,
+      Condition: {
+        StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+        ArnNotLike: { 'aws:PrincipalArn': approvers },
+      },
+    },
+  ];
+
+  it('reserves approving (or registering as approved) a governed version to the gate role', () => {
+    const guard = staging.stack.approvalGuard;
+    if (!guard) throw new Error('no approval guard');
+    const policy = staging.resources[logicalIdOf(staging.stack, guard.policy)]?.Properties as {
+      PolicyDocument: { Statement: unknown[] };
+    };
+    expect(policy.PolicyDocument.Statement).toEqual(
+      expected([roleArn(staging, 'model-registry-gate')], 'credit-'),
+    );
+    expect(prod.stack.approvalGuard).toBeUndefined();
+  });
+
+  it('renders the same statements as an Organizations SCP for the management account', () => {
+    const stack = new Stack(new App(), 'Org');
+    const gate = 'arn:aws:iam::123456789012:role/Verdict-prod-ModelRegistryGateRole178629B6-AbC';
+    new ApprovalGuard(stack, 'Guard', {
+      groupPrefix: 'Credit-',
+      approverRoleArns: [gate, BREAK_GLASS],
+      scpTargetIds: ['ou-abcd-12345678'],
+      name: 'verdict-prod-approval-guard',
+    });
+    const template = Template.fromStack(stack);
+    const [statement] = expected([gate, BREAK_GLASS], 'Credit-');
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Name: 'verdict-prod-approval-guard',
+      Type: 'SERVICE_CONTROL_POLICY',
+      TargetIds: ['ou-abcd-12345678'],
+      Content: {
+        Version: '2012-10-17',
+        Statement: Match.arrayWith([
+          {
+            ...statement,
+            Resource: [
+              'arn:*:sagemaker:*:*:model-package/Credit-*',
+              'arn:*:sagemaker:*:*:model-package/credit-*',
+            ],
+          },
+        ]),
+      },
+    });
   });
 });
