@@ -299,8 +299,8 @@ describe('write-once reports and the bus dead-letter queue', () => {
     const policy = Object.values(resourcesOfType(prod.template, 'AWS::S3::BucketPolicy')).find(
       (p) => flat((p.Properties as Json).Bucket) === `<${bucketId}>`,
     );
-    const statements = (policy?.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument
-      .Statement;
+    const statements = ((policy as Json).Properties as { PolicyDocument: { Statement: Statement[] } })
+      .PolicyDocument.Statement;
     expect(statements).toContainEqual(
       expect.objectContaining({
         Sid: 'WriteOnceObjects',
@@ -329,21 +329,22 @@ describe('write-once reports and the bus dead-letter queue', () => {
     const queuePolicy = Object.values(resourcesOfType(prod.template, 'AWS::SQS::QueuePolicy')).find((p) =>
       asList((p.Properties as Json).Queues).some((q) => flat(q) === `<${queueId}>`),
     );
-    const queueStatements = (queuePolicy?.Properties as { PolicyDocument: { Statement: Statement[] } })
-      .PolicyDocument.Statement;
+    const queueStatements = (
+      (queuePolicy as Json).Properties as { PolicyDocument: { Statement: Statement[] } }
+    ).PolicyDocument.Statement;
     const send = queueStatements.find((st) => st.Sid === 'AllowVerdictBusDeadLetters');
     expect(send).toMatchObject({
       Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
       Action: 'sqs:SendMessage',
     });
-    expect(flat((send?.Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+    expect(flat(((send as Statement).Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
 
     const keyGrant = keyStatements(prod, stack.storage.key).find(
       (st) => st.Sid === 'AllowVerdictBusDeadLetters',
     );
     expect(keyGrant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-    expect(flat((keyGrant?.Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+    expect(flat(((keyGrant as Statement).Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
 
     const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
       .map((a) => a.Properties as Json)
