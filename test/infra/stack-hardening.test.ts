@@ -338,13 +338,17 @@ describe('write-once reports and the bus dead-letter queue', () => {
       Principal: { Service: 'events.amazonaws.com' },
       Action: 'sqs:SendMessage',
     });
-    expect(flat(((send as Statement).Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+    expect(flat(((send as Statement).Condition as { ArnEquals: Json }).ArnEquals['aws:SourceArn'])).toBe(
+      busArn,
+    );
 
     const keyGrant = keyStatements(prod, stack.storage.key).find(
       (st) => st.Sid === 'AllowVerdictBusDeadLetters',
     );
     expect(keyGrant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
-    expect(flat(((keyGrant as Statement).Condition?.ArnEquals as Json)['aws:SourceArn'])).toBe(busArn);
+    expect(flat(((keyGrant as Statement).Condition as { ArnEquals: Json }).ArnEquals['aws:SourceArn'])).toBe(
+      busArn,
+    );
 
     const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
       .map((a) => a.Properties as Json)
