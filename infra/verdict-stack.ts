@@ -310,7 +310,10 @@ export class VerdictStack extends Stack {
         this.storage.accessLogBucket.bucketName,
         'Server access logs of the governance bucket',
       ],
-      KeyArn: [key.keyArn, 'KMS key of every Verdict resource'],
+      KeyArn: [
+        key.keyArn,
+        'KMS key of the tables, governance and ledger tiles buckets, queues, bus and logs',
+      ],
       ReportSigningKeyArn: [
         this.storage.reportSigningKey.keyArn,
         'Signs report manifests (Ed25519): trust its public key (aws kms get-public-key) to verify reports',
