@@ -25,6 +25,7 @@ export const CONTEXT_KEYS = {
   reportRetentionDays: 'verdict:reportRetentionDays',
   breakGlassRoleArn: 'verdict:breakGlassRoleArn',
   reportWorkerConcurrency: 'verdict:reportWorkerConcurrency',
+  approvalGuard: 'verdict:approvalGuard',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -59,6 +60,8 @@ export interface VerdictConfig {
   breakGlassRoleArn: string;
   /** Reserved concurrency of the report worker: at most this many reports are built at once. */
   reportWorkerConcurrency: number;
+  /** Create the approval guard policy (ApprovalGuard): only the gate approves governed model versions. */
+  approvalGuard: boolean;
 }
 
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
@@ -75,6 +78,7 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   reportRetentionDays: 365,
   breakGlassRoleArn: '',
   reportWorkerConcurrency: 2,
+  approvalGuard: false,
 });
 
 /** Object Lock retention is at most 100 years (36,500 days). */
@@ -208,6 +212,7 @@ const schemas: Record<ConfigKey, z.ZodType> = {
     .refine((arn) => arn === '' || ROLE_ARN.test(arn), {
       error: 'must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>)',
     }),
+  approvalGuard: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
   reportWorkerConcurrency: z.preprocess(
     (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
     z

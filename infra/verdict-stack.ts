@@ -5,6 +5,8 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../functions/api/api-routes.ts';
@@ -12,7 +14,10 @@ import { REPORT_SIGNING_KEY_VARIABLE } from '../functions/reports/aws-report-wor
 import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { ApprovalGuard } from './constructs/approval-guard.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
+import { deadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
 import { checkpointRetentionDaysFromContext, LedgerStorage } from './constructs/ledger-storage.ts';
@@ -54,11 +59,15 @@ export class VerdictStack extends Stack {
   readonly storage: GovernanceStorage;
   readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
+  readonly busDeadLetterQueue: sqs.Queue;
   readonly functions: Record<FunctionName, VerdictFunction>;
   readonly apiFunction: VerdictFunction;
   readonly api: AuditorApi;
   readonly routing: EventRouting;
   readonly alarms: Alarms;
+  readonly tamperWatch: DecisionTamperWatch;
+  /** With verdict:approvalGuard: the policy that reserves approval of governed versions to the gate. */
+  readonly approvalGuard: ApprovalGuard | undefined;
 
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
@@ -74,10 +83,39 @@ export class VerdictStack extends Stack {
     const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
       this.storage;
 
+    // Events the encrypted bus cannot deliver (e.g. a KMS failure before any rule's target is reached) land
+    // here instead of being dropped; EventBridge writes with its service principal, for this bus only.
+    const busName = verdictBusName(config.environment);
+    const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: busName });
+    this.busDeadLetterQueue = deadLetterQueue(
+      this,
+      'VerdictBusDeadLetterQueue',
+      key,
+      `events the ${busName} bus could not deliver`,
+    );
+    this.busDeadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowVerdictBusDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.busDeadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': busArn } },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowVerdictBusDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:SourceArn': busArn } },
+      }),
+    );
     this.verdictBus = new events.EventBus(this, 'VerdictBus', {
-      eventBusName: verdictBusName(config.environment),
+      eventBusName: busName,
       description: 'Verdict: decisions of the governance gates (source "verdict")',
       kmsKey: key,
+      deadLetterQueue: this.busDeadLetterQueue,
     });
 
     this.ledger = new LedgerStorage(this, 'Ledger', {
@@ -213,6 +251,23 @@ export class VerdictStack extends Stack {
       key,
     });
 
+    this.approvalGuard = config.approvalGuard
+      ? new ApprovalGuard(this, 'ApprovalGuard', {
+          groupPrefix: config.modelPackageGroupPrefix,
+          approverRoleArns: [
+            this.functions['model-registry-gate'].role.roleArn,
+            ...(config.breakGlassRoleArn ? [config.breakGlassRoleArn] : []),
+          ],
+        })
+      : undefined;
+    if (this.approvalGuard)
+      new CfnOutput(this, 'ApprovalGuardPolicyArn', {
+        description: 'Attach to every role and user of the Model Registry: only the Verdict gate approves',
+        value: this.approvalGuard.policy.managedPolicyArn,
+      });
+
+    this.tamperWatch = new DecisionTamperWatch(this, 'DecisionTamperWatch', { table: decisionsTable, key });
+
     this.alarms = new Alarms(this, 'Alarms', {
       key,
       functions: [
@@ -227,6 +282,13 @@ export class VerdictStack extends Stack {
           name: `${ruleNameFor(route, config.environment)}-dead-letters`,
           queue: this.routing.deadLetterQueue(route.id),
         })),
+        { name: `${busName}-bus-dead-letters`, queue: this.busDeadLetterQueue },
+        {
+          name: 'decision-tampering',
+          queue: this.tamperWatch.queue,
+          description:
+            'a recorded decision (or other record) of the decisions table was modified or removed: the messages name its keys',
+        },
       ],
     });
 
@@ -250,7 +312,10 @@ export class VerdictStack extends Stack {
         this.storage.accessLogBucket.bucketName,
         'Server access logs of the governance bucket',
       ],
-      KeyArn: [key.keyArn, 'KMS key of every Verdict resource'],
+      KeyArn: [
+        key.keyArn,
+        'KMS key of the tables, governance and ledger tiles buckets, queues, bus and logs',
+      ],
       ReportSigningKeyArn: [
         this.storage.reportSigningKey.keyArn,
         'Signs report manifests (Ed25519): trust its public key (aws kms get-public-key) to verify reports',

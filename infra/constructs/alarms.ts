@@ -16,7 +16,8 @@ import { pascalCase } from './event-routing.ts';
 export interface AlarmsProps {
   key: kms.IKey;
   functions: ReadonlyArray<{ name: string; function: lambda.IFunction }>;
-  queues: ReadonlyArray<{ name: string; queue: sqs.IQueue }>;
+  /** Any message in one of these is an alarm; `description` says what it means (default: a dead-letter queue). */
+  queues: ReadonlyArray<{ name: string; queue: sqs.IQueue; description?: string }>;
 }
 
 export class Alarms extends Construct {
@@ -76,11 +77,11 @@ export class Alarms extends Construct {
         `${name}: a failed event could not be written to its failure queue and is lost`,
       );
     }
-    for (const { name, queue } of props.queues) {
+    for (const { name, queue, description } of props.queues) {
       this.add(
         `${pascalCase(name)}Messages`,
         queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
-        `${name}: events are waiting in a dead-letter queue`,
+        `${name}: ${description ?? 'events are waiting in a dead-letter queue'}`,
       );
     }
   }

@@ -14,7 +14,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
@@ -114,6 +114,8 @@ export class GovernanceStorage extends Construct {
       ...tableDefaults,
       partitionKey: { name: DECISION_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: DECISION_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      // Keys only: the tamper watch (DecisionTamperWatch) needs which record changed, not its content.
+      stream: dynamodb.StreamViewType.KEYS_ONLY,
     });
     this.decisionsTable.addGlobalSecondaryIndex({
       indexName: DECISION_TABLE_LIST_INDEX.indexName,
@@ -165,6 +167,7 @@ export class GovernanceStorage extends Construct {
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),
     });
+    enforceWriteOnce(this.reportsBucket, props.retainData);
   }
 }
 

@@ -38,7 +38,7 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
@@ -146,7 +146,7 @@ export class LedgerStorage extends Construct {
         Duration.days(props.checkpointRetentionDays),
       ),
     });
-    for (const bucket of [this.tilesBucket, this.anchorBucket]) writeOnce(bucket, props.retainData);
+    for (const bucket of [this.tilesBucket, this.anchorBucket]) enforceWriteOnce(bucket, props.retainData);
 
     this.signingKey = new kms.Key(this, 'SigningKey', {
       description:
@@ -417,32 +417,4 @@ export class LedgerStorage extends Construct {
       true,
     );
   }
-}
-
-/**
- * Every PutObject must carry If-None-Match (so nobody, whatever their IAM rights, overwrites an object
- * without first changing this policy, which CloudTrail records); with retainData, nobody deletes one either.
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
- */
-function writeOnce(bucket: s3.Bucket, retainData: boolean): void {
-  bucket.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'WriteOnceObjects',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects('*')],
-      conditions: { Null: { 's3:if-none-match': 'true' } },
-    }),
-  );
-  if (retainData)
-    bucket.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'KeepEveryVersion',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-        resources: [bucket.arnForObjects('*')],
-      }),
-    );
 }

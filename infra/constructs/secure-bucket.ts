@@ -5,6 +5,7 @@
  * cannot deliver access logs to an SSE-KMS bucket.
  */
 import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -55,4 +56,32 @@ export function secureBucket(
     removalPolicy,
     ...rest,
   });
+}
+
+/**
+ * Every PutObject must carry If-None-Match (so nobody, whatever their IAM rights, overwrites an object
+ * without first changing this policy, which CloudTrail records); with retainData, nobody deletes one either.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ */
+export function enforceWriteOnce(bucket: s3.Bucket, retainData: boolean): void {
+  bucket.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOnceObjects',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: { Null: { 's3:if-none-match': 'true' } },
+    }),
+  );
+  if (retainData)
+    bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'KeepEveryVersion',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [bucket.arnForObjects('*')],
+      }),
+    );
 }

@@ -95,7 +95,7 @@ describe('HTTP API', () => {
     expect(settings.Format).not.toMatch(/body|\$input/i);
     const group = props(resourcesOfType(base.template, 'AWS::Logs::LogGroup')[logGroupId] as Json);
     expect(flat(group.KmsKeyId)).toBe(`<${logicalIdOf(base.stack, base.stack.storage.key)}.Arn>`);
-    expect(group.LogGroupName).toMatch(/^\/verdict\/Verdict\/api-access$/);
+    expect(group.LogGroupName).toMatch(/^\/verdict\/Verdict-dev\/api-access$/);
     expect(group.RetentionInDays).toBe(365);
   });
 

@@ -40,6 +40,7 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:reportRetentionDays': DEFAULT_CONFIG.reportRetentionDays,
       'verdict:breakGlassRoleArn': DEFAULT_CONFIG.breakGlassRoleArn,
       'verdict:reportWorkerConcurrency': DEFAULT_CONFIG.reportWorkerConcurrency,
+      'verdict:approvalGuard': DEFAULT_CONFIG.approvalGuard,
     });
     expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
   });

@@ -4,9 +4,11 @@
  * the Object Lock buckets, the tamper alarm on the decisions table, the bus dead-letter queue.
  */
 import { createHash } from 'node:crypto';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
+import { ApprovalGuard } from '../../infra/constructs/approval-guard.ts';
 import { ruleNameFor, scopeToGroupPrefix } from '../../infra/constructs/event-routing.ts';
 import type { VerdictStack } from '../../infra/verdict-stack.ts';
 import {
@@ -46,6 +48,7 @@ beforeAll(() => {
       'verdict:environment': 'staging',
       'verdict:retainData': 'false',
       'verdict:modelPackageGroupPrefix': 'credit-',
+      'verdict:approvalGuard': 'true',
     },
     policy.path,
   );
@@ -239,5 +242,186 @@ describe('Object Lock buckets', () => {
       expect((bucket.Properties as Json).BucketEncryption).toEqual({
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       });
+  });
+});
+
+describe('decision tampering', () => {
+  it('streams the keys of every MODIFY or REMOVE in the decisions table to a queue that alarms', () => {
+    const { stack, resources } = prod;
+    const table = resources[logicalIdOf(stack, stack.storage.decisionsTable)]?.Properties as Json;
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+
+    const pipe = resources[logicalIdOf(stack, { node: { defaultChild: stack.tamperWatch.pipe } })]
+      ?.Properties as Json;
+    const queueArn = { 'Fn::GetAtt': [logicalIdOf(stack, stack.tamperWatch.queue), 'Arn'] };
+    expect(pipe).toMatchObject({
+      Source: { 'Fn::GetAtt': [logicalIdOf(stack, stack.storage.decisionsTable), 'StreamArn'] },
+      Target: queueArn,
+      SourceParameters: {
+        FilterCriteria: { Filters: [{ Pattern: '{"eventName":["MODIFY","REMOVE"]}' }] },
+        DynamoDBStreamParameters: { StartingPosition: 'TRIM_HORIZON', DeadLetterConfig: { Arn: queueArn } },
+      },
+    });
+
+    const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Json)
+      .find((a) => String(a.AlarmDescription).startsWith('Verdict: decision-tampering:'));
+    expect(alarm).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.tamperWatch.queue), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      AlarmActions: [{ Ref: logicalIdOf(stack, stack.alarms.topic) }],
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each([
+    ['staging', () => staging],
+    ['prod with a break-glass role', () => prod],
+  ])('%s: no unsuppressed errors or warnings', (_label, get) => {
+    const annotations = Annotations.fromStack(get().stack);
+    const format = (found: ReturnType<Annotations['findError']>) =>
+      found.map((f) => `${f.id}: ${String(f.entry.data)}`);
+    expect(format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+    expect(format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')))).toEqual([]);
+  });
+});
+
+describe('write-once reports and the bus dead-letter queue', () => {
+  it('refuses any PutObject without If-None-Match on the reports bucket, whoever sends it', () => {
+    const bucketId = logicalIdOf(prod.stack, prod.stack.storage.reportsBucket);
+    const policy = Object.values(resourcesOfType(prod.template, 'AWS::S3::BucketPolicy')).find(
+      (p) => flat((p.Properties as Json).Bucket) === `<${bucketId}>`,
+    );
+    const statements = ((policy as Json).Properties as { PolicyDocument: { Statement: Statement[] } })
+      .PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'WriteOnceObjects',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'KeepEveryVersion',
+        Effect: 'Deny',
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      }),
+    );
+  });
+
+  it('gives the encrypted verdict bus a dead-letter queue EventBridge may write to, and an alarm on it', () => {
+    const { stack, resources } = prod;
+    const queueId = logicalIdOf(stack, stack.busDeadLetterQueue);
+    const bus = resources[logicalIdOf(stack, stack.verdictBus)]?.Properties as Json;
+    expect(bus.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } });
+
+    const busArn = 'arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:event-bus/verdict-prod';
+    const queuePolicy = Object.values(resourcesOfType(prod.template, 'AWS::SQS::QueuePolicy')).find((p) =>
+      asList((p.Properties as Json).Queues).some((q) => flat(q) === `<${queueId}>`),
+    );
+    const queueStatements = (
+      (queuePolicy as Json).Properties as { PolicyDocument: { Statement: Statement[] } }
+    ).PolicyDocument.Statement;
+    const send = queueStatements.find((st) => st.Sid === 'AllowVerdictBusDeadLetters');
+    expect(send).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+    });
+    expect(flat(((send as Statement).Condition as { ArnEquals: Json }).ArnEquals['aws:SourceArn'])).toBe(
+      busArn,
+    );
+
+    const keyGrant = keyStatements(prod, stack.storage.key).find(
+      (st) => st.Sid === 'AllowVerdictBusDeadLetters',
+    );
+    expect(keyGrant).toMatchObject({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(flat(((keyGrant as Statement).Condition as { ArnEquals: Json }).ArnEquals['aws:SourceArn'])).toBe(
+      busArn,
+    );
+
+    const alarm = Object.values(resourcesOfType(prod.template, 'AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Json)
+      .find((a) => String(a.AlarmDescription).startsWith('Verdict: verdict-prod-bus-dead-letters:'));
+    expect(alarm?.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } },
+    ]);
+  });
+});
+
+describe('the approval guard (verdict:approvalGuard)', () => {
+  const expected = (approvers: unknown[], prefix: string) => [
+    {
+      Sid: 'OnlyVerdictApprovesGovernedModels',
+      Effect: 'Deny',
+      Action: 'sagemaker:UpdateModelPackage',
+      Resource: `arn:*:sagemaker:*:*:model-package/${prefix}*`,
+      Condition: {
+        StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+        ArnNotLike: { 'aws:PrincipalArn': approvers },
+      },
+    },
+    {
+      Sid: 'NoGovernedModelRegisteredAsApproved',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreateModelPackage',
+      Resource: `arn:*:sagemaker:*:*:model-package/${prefix}*`,
+      Condition: {
+        StringEquals: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+        ArnNotLike: { 'aws:PrincipalArn': approvers },
+      },
+    },
+  ];
+
+  it('reserves approving (or registering as approved) a governed version to the gate role', () => {
+    const guard = staging.stack.approvalGuard;
+    if (!guard) throw new Error('no approval guard');
+    const policy = staging.resources[logicalIdOf(staging.stack, guard.policy)]?.Properties as {
+      PolicyDocument: { Statement: unknown[] };
+    };
+    expect(policy.PolicyDocument.Statement).toEqual(
+      expected([roleArn(staging, 'model-registry-gate')], 'credit-'),
+    );
+    expect(prod.stack.approvalGuard).toBeUndefined();
+  });
+
+  it('renders the same statements as an Organizations SCP for the management account', () => {
+    const stack = new Stack(new App(), 'Org');
+    const gate = 'arn:aws:iam::123456789012:role/Verdict-prod-ModelRegistryGateRole178629B6-AbC';
+    new ApprovalGuard(stack, 'Guard', {
+      groupPrefix: 'Credit-',
+      approverRoleArns: [gate, BREAK_GLASS],
+      scpTargetIds: ['ou-abcd-12345678'],
+      name: 'verdict-prod-approval-guard',
+    });
+    const template = Template.fromStack(stack);
+    const [statement] = expected([gate, BREAK_GLASS], 'Credit-');
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Name: 'verdict-prod-approval-guard',
+      Type: 'SERVICE_CONTROL_POLICY',
+      TargetIds: ['ou-abcd-12345678'],
+      Content: {
+        Version: '2012-10-17',
+        Statement: Match.arrayWith([
+          {
+            ...statement,
+            Resource: [
+              'arn:*:sagemaker:*:*:model-package/Credit-*',
+              'arn:*:sagemaker:*:*:model-package/credit-*',
+            ],
+          },
+        ]),
+      },
+    });
   });
 });

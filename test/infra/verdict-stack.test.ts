@@ -184,9 +184,9 @@ describe('the verdict bus', () => {
 });
 
 describe('storage', () => {
-  it('has one customer-managed key with rotation, besides the ledger signing and subject keys', () => {
+  it('has one customer-managed key with rotation, besides the two signing keys and the subject keys key', () => {
     const { ledger } = base.stack;
-    base.template.resourceCountIs('AWS::KMS::Key', 3);
+    base.template.resourceCountIs('AWS::KMS::Key', 4);
     const resources = base.template.toJSON().Resources;
     expect(resources[logicalIdOf(base.stack, base.stack.storage.key)]).toMatchObject({
       DeletionPolicy: 'Retain',
@@ -196,6 +196,9 @@ describe('storage', () => {
       'ECC_NIST_EDWARDS25519',
     );
     expect(resources[logicalIdOf(base.stack, ledger.subjectKeysKey)].Properties.EnableKeyRotation).toBe(true);
+    expect(resources[logicalIdOf(base.stack, base.stack.storage.reportSigningKey)].Properties.KeySpec).toBe(
+      'ECC_NIST_EDWARDS25519',
+    );
   });
 
   it('creates the decisions table from the adapter schema: append-only by IAM, PITR, CMK, protected', () => {
@@ -299,7 +302,8 @@ describe('storage', () => {
 
   it('encrypts every queue with the key, keeps messages 14 days, and denies non-TLS access', () => {
     const queues = Object.values(resourcesOfType(base.template, 'AWS::SQS::Queue'));
-    expect(queues).toHaveLength(routes.length + FUNCTION_NAMES.length);
+    // Rule DLQs, function failure queues, the bus DLQ and the tamper-watch queue.
+    expect(queues).toHaveLength(routes.length + FUNCTION_NAMES.length + 2);
     for (const queue of queues) {
       expect(queue.Properties).toMatchObject({
         KmsMasterKeyId: keyRef(base),
@@ -423,6 +427,7 @@ describe('the report worker', () => {
       VERDICT_REPORT_JOBS_TABLE: { Ref: logicalIdOf(s, s.storage.reportJobsTable) },
       VERDICT_REPORTS_BUCKET: { Ref: logicalIdOf(s, s.storage.reportsBucket) },
       VERDICT_REPORT_RETENTION_DAYS: '365',
+      VERDICT_REPORT_SIGNING_KEY_ID: { 'Fn::GetAtt': [logicalIdOf(s, s.storage.reportSigningKey), 'Arn'] },
       POWERTOOLS_SERVICE_NAME: 'verdict-reports',
       POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -431,7 +436,7 @@ describe('the report worker', () => {
     });
     const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
     const env = readReportWorkerEnvironment(asStrings);
-    expect(env.VERDICT_LEDGER_SIGNING_KEY_ID).toBe(`<${logicalIdOf(s, s.ledger.signingKey)}.Arn>`);
+    expect(env.VERDICT_REPORT_SIGNING_KEY_ID).toBe(`<${logicalIdOf(s, s.storage.reportSigningKey)}.Arn>`);
     expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(365);
   });
 
@@ -452,7 +457,7 @@ describe('the report worker', () => {
   it('is invoked by the report-requested rule on the verdict bus for Verdict Report Requested', () => {
     const rule = ruleFor(base, { id: 'report-requested' });
     expect(rule).toMatchObject({
-      Name: 'verdict-report-requested',
+      Name: 'verdict-dev-report-requested',
       EventBusName: { Ref: logicalIdOf(base.stack, base.stack.verdictBus) },
       EventPattern: {
         source: [REPORT_REQUESTED_EVENT.source],
@@ -677,8 +682,10 @@ describe('IAM: least privilege', () => {
   });
 
   it('uses the Verdict key only through DynamoDB, S3 and SQS', () => {
-    const signingKey = `<${logicalIdOf(base.stack, base.stack.ledger.signingKey)}.Arn>`;
-    const onSigningKey = (st: Statement) => asList(st.Resource).some((r) => flat(r) === signingKey);
+    const signingKeys = [base.stack.ledger.signingKey, base.stack.storage.reportSigningKey].map(
+      (key) => `<${logicalIdOf(base.stack, key)}.Arn>`,
+    );
+    const onSigningKey = (st: Statement) => asList(st.Resource).some((r) => signingKeys.includes(flat(r)));
     const kmsStatements = identityStatements(base.template).filter(
       (st) => asList(st.Action).some((a) => a.startsWith('kms:')) && !onSigningKey(st),
     );
@@ -690,7 +697,7 @@ describe('IAM: least privilege', () => {
         .map((st) => st.Sid),
     ).toEqual([
       ...GATE_NAMES.flatMap(() => ['LedgerSignCheckpoints', 'LedgerReadVerifierKey']),
-      // The report worker signs manifests with the ledger key (the reports' verifier key is the log's).
+      // The report worker signs manifests with the report key, never with the ledger's.
       'SignReportManifests',
       'ReadManifestVerifierKey',
     ]);
@@ -706,7 +713,8 @@ describe('alarms', () => {
   it('alarm on function errors, throttles and lost failures, and on every dead-letter queue', () => {
     const alarms = Object.values(resourcesOfType(base.template, 'AWS::CloudWatch::Alarm'));
     // Errors, throttles and lost failures per function (the API's included), each gate's failure queue, each DLQ.
-    expect(alarms).toHaveLength((FUNCTION_NAMES.length + 1) * 3 + FUNCTION_NAMES.length + routes.length);
+    // Plus the bus dead-letter queue and the decision tamper watch.
+    expect(alarms).toHaveLength((FUNCTION_NAMES.length + 1) * 3 + FUNCTION_NAMES.length + routes.length + 2);
     const topic = { Ref: logicalIdOf(base.stack, base.stack.alarms.topic) };
     for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([topic]);
     base.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyRef(base) });
@@ -737,6 +745,7 @@ describe('outputs', () => {
         'LedgerTilesBucketName',
         'ModelRegistryGateFunctionName',
         'ReportWorkerFunctionName',
+        'ReportSigningKeyArn',
       ].sort(),
     );
   });

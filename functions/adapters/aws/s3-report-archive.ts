@@ -44,9 +44,12 @@ export class S3ReportArchive implements ReportArchive {
   }
 
   async put(key: string, report: ArchivedFile, manifest: string): Promise<void> {
+    // Write-once: If-None-Match refuses to replace an existing report (S3 answers 412), and the bucket policy
+    // refuses any PutObject without it.
     const lock = {
       ObjectLockMode: 'COMPLIANCE' as const,
       ObjectLockRetainUntilDate: this.retainUntil(),
+      IfNoneMatch: '*',
     };
     await this.client.send(
       new PutObjectCommand({

@@ -14,7 +14,7 @@ export interface AwsAuthConfig {
   roleMap: Readonly<Record<string, Role>>;
   /** The claim listing the caller's groups in a JWT; default `cognito:groups`. */
   groupsClaim?: string;
-  /** Group -> role; a group named like a role maps to it unless listed here. */
+  /** Group -> role: the only way a JWT group gets a role (a group named "admin" gets none by itself). */
   groupRoles?: Readonly<Record<string, Role>>;
 }
 
@@ -63,14 +63,8 @@ export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
     roleMap.set(canonical, role);
   }
   const groupsClaim = config.groupsClaim ?? DEFAULT_GROUPS_CLAIM;
-  const groupRoles = new Map<string, Role>(
-    Object.entries({
-      auditor: 'auditor',
-      'compliance-officer': 'compliance-officer',
-      admin: 'admin',
-      ...config.groupRoles,
-    }),
-  );
+  // Explicit only: whoever can create groups at the issuer must not be able to mint an "admin".
+  const groupRoles = new Map<string, Role>(Object.entries(config.groupRoles ?? {}));
 
   return async (event: APIGatewayProxyEventV2): Promise<Authentication> => {
     const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;

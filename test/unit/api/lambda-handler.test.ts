@@ -242,10 +242,23 @@ describe('IAM principal mapping', () => {
     expect(claimValues('["a","b"]')).toEqual(['a', 'b']);
     expect(claimValues('a,b')).toEqual(['a', 'b']);
     expect(claimValues(undefined)).toEqual([]);
-    const authenticate = awsAuthenticator({ roleMap: {}, groupsClaim: 'groups' });
+    const authenticate = awsAuthenticator({
+      roleMap: {},
+      groupsClaim: 'groups',
+      groupRoles: { 'audit-team': 'auditor', 'platform-admins': 'admin' },
+    });
     const both = await authenticate(
-      jwtEvent('/decisions', { sub: 'x', groups: ['auditor', 'admin', 'constructor'] }),
+      jwtEvent('/decisions', { sub: 'x', groups: ['audit-team', 'platform-admins', 'constructor'] }),
     );
     expect(both).toEqual({ kind: 'principal', principal: { id: 'x', role: 'admin', via: 'jwt' } });
+  });
+
+  it('maps JWT groups to roles only through explicit configuration: a group named "admin" gets nothing', async () => {
+    const authenticate = awsAuthenticator({ roleMap: {}, groupsClaim: 'groups', groupRoles: {} });
+    expect(
+      await authenticate(
+        jwtEvent('/decisions', { sub: 'x', groups: ['admin', 'auditor', 'compliance-officer'] }),
+      ),
+    ).toEqual({ kind: 'no-role', caller: 'x', detail: 'no group in groups maps to a Verdict role' });
   });
 });

@@ -120,11 +120,13 @@ describe('S3ReportArchive', () => {
       ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: until,
+      IfNoneMatch: '*',
     });
     expect(puts[1]).toMatchObject({
       Key: 'reports/2026-12/j.csv.manifest',
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: until,
+      IfNoneMatch: '*',
       ChecksumAlgorithm: 'SHA256',
       ChecksumSHA256: createHash('sha256').update('manifest\n\n— k sig\n').digest('base64'),
     });
