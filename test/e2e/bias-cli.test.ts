@@ -204,6 +204,28 @@ describe('verdict bias --data', () => {
     expect(out).toMatchObject({ selectionRate: { reference: 1, sensitive: 0.5 }, DI: 0.5, RD: 0.5 });
   });
 
+  it('reads 1.0 and yes/no without --positive, the same in CSV and JSON Lines; refuses an unknown label', async () => {
+    const rows = [
+      ['1.0', 'yes', 'a'],
+      ['1.0', 'yes', 'a'],
+      ['0.0', 'no', 'a'],
+      ['1.0', 'yes', 'b'],
+      ['1.0', 'no', 'b'],
+      ['0.0', 'no', 'b'],
+    ];
+    const csv = `y,yhat,g\n${rows.map((r) => r.join(',')).join('\n')}\n`;
+    const jsonl = rows.map(([y, yhat, g]) => JSON.stringify({ y: Number(y), yhat, g })).join('\n');
+    const args = ['--label', 'y', '--prediction', 'yhat', '--facet', 'g', '--sensitive', 'b'];
+    const fromCsv = ok(await bias('--data', write('labels.csv', csv), ...args));
+    const fromJsonl = ok(await bias('--data', write('labels.jsonl', jsonl), ...args));
+    expect(fromCsv).toMatchObject({ selectionRate: { reference: 2 / 3, sensitive: 1 / 3 }, DI: 0.5 });
+    expect(fromJsonl).toEqual(fromCsv);
+    badInput(
+      await bias('--data', write('maybe.csv', 'y,yhat,g\n1,1,a\nmaybe,0,b\n'), ...args),
+      'maybe.csv: row 2: column "y" "maybe" is neither the positive value',
+    );
+  });
+
   it('bad data: exit 2 with the file, the row and the problem', async () => {
     const args = ['--label', 'y', '--prediction', 'yhat', '--facet', 'sex', '--sensitive', 'f'];
     badInput(

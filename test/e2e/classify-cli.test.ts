@@ -49,6 +49,28 @@ describe('verdict classify', () => {
     expect(classification.obligations.at(-1)).toMatchObject({ ref: 'Art. 26', holder: 'deployer' });
   });
 
+  it('reads trainingFlops exactly: 10^25 is gpai, 10^25 + 1 is systemic (Art. 51(2))', async () => {
+    const gpai = (flops: string) =>
+      write(
+        `gpai-${flops.length}-${flops.at(-1)}.json`,
+        JSON.stringify({
+          ...cvRankerJson,
+          gpai: { isGpai: true, trainingFlops: 0, commissionDesignated: false, openWeights: false },
+        }).replace('"trainingFlops":0', `"trainingFlops":${flops}`),
+      );
+    const tiers = [];
+    for (const flops of [
+      '9999999999999999999999999',
+      '10000000000000000000000000',
+      '10000000000000000000000001',
+    ]) {
+      const run = await classify(['--profile', gpai(flops), '--as-of', '2026-11-28']);
+      expect(run.code).toBe(EXIT.ok);
+      tiers.push(classificationSchema.parse(JSON.parse(run.stdout)).gpai);
+    }
+    expect(tiers).toEqual(['gpai', 'gpai', 'systemic']);
+  });
+
   it('evaluates on today by default', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const [implicit, explicit] = await Promise.all([

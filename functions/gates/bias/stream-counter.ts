@@ -3,11 +3,10 @@
  * Memory depends on the number of distinct facet values (bounded by `maxGroups`), never on the number
  * of rows: each row is folded into four counters and dropped.
  *
- * A row's label and prediction are positive when they equal the positive value (`--positive`); by
- * default "1" or true (for CSV the text 1 or true in any case; for JSON Lines also the number 1 and the
- * boolean true). Any other value is negative, as in SageMaker Clarify, which collapses the labels into
- * "positive value" and "anything else". An empty or missing label, prediction or facet is an error that
- * names the row.
+ * A row's label and prediction are read by labels.ts: positive when they are the positive value
+ * (`--positive`; default 1, true or yes), negative when they are a known negative (`--negative`; default
+ * 0, false or no), numbers compared as numbers, the same in CSV and JSON Lines. Any other value, and an
+ * empty or missing label, prediction or facet, is an error that names the row.
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
@@ -16,14 +15,17 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { InvalidInputError } from '../../shared/validation.ts';
+import { describeLabels, type LabelValue, labelReader } from './labels.ts';
 import type { ConfusionCounts } from './metrics.ts';
 
 export interface CountSpec {
   label: string;
   prediction: string;
   facet: string;
-  /** The positive label and prediction value; default "1" / true. */
+  /** The positive label and prediction value; default 1, true or yes. */
   positive?: string | undefined;
+  /** The negative label and prediction values; default 0, false or no. */
+  negative?: readonly string[] | undefined;
   /**
    * The group a facet value counts towards, or undefined to skip the row; default: the value itself.
    * With one sensitive value against every other value, two groups suffice whatever the facet holds.
@@ -94,19 +96,19 @@ class Counter {
   }
 }
 
-const defaultPositiveText = (s: string): boolean =>
-  s === '1' || (s.length === 4 && s.toLowerCase() === 'true');
-
-function positiveText(positive: string | undefined): (s: string) => boolean {
-  if (positive !== undefined) return (s) => s === positive;
-  return defaultPositiveText;
-}
-
-type Scalar = string | number | boolean;
-
-function positiveJson(positive: string | undefined): (v: Scalar) => boolean {
-  if (positive !== undefined) return (v) => String(v) === positive;
-  return (v) => v === true || v === 1 || (typeof v === 'string' && defaultPositiveText(v));
+/** Reads a label or prediction, or throws naming the row, the column and the values it could be. */
+function readLabels(spec: CountSpec, where: (detail: string) => string) {
+  const read = labelReader(spec.positive, spec.negative);
+  const expected = describeLabels(spec.positive, spec.negative);
+  return (value: LabelValue, column: string): boolean => {
+    const positive = read(value);
+    if (positive !== undefined) return positive;
+    throw new InvalidInputError(CODE, [
+      where(
+        `${column} ${JSON.stringify(value)} is neither the positive value (${expected.positive}) nor a known negative (${expected.negative}); name the values with --positive and --negative`,
+      ),
+    ]);
+  };
 }
 
 type Input = Readable | AsyncIterable<Uint8Array | string>;
@@ -122,9 +124,9 @@ export async function countCsv(
   source: string,
   delimiter = ',',
 ): Promise<CountResult> {
-  const isPositive = positiveText(spec.positive);
   let row = 0;
   const where = (detail: string) => `${source}: row ${row}: ${detail}`;
+  const isPositive = readLabels(spec, where);
   const counter = new Counter(spec, where);
   const names = [spec.label, spec.prediction, spec.facet];
   const readable = toReadable(input);
@@ -147,7 +149,11 @@ export async function countCsv(
         const empty = [label, prediction, facet].indexOf('');
         throw new InvalidInputError(CODE, [where(`column ${JSON.stringify(names[empty])} is empty`)]);
       }
-      counter.add(facet, isPositive(label), isPositive(prediction));
+      counter.add(
+        facet,
+        isPositive(label, `column ${JSON.stringify(names[0])}`),
+        isPositive(prediction, `column ${JSON.stringify(names[1])}`),
+      );
     }
   } catch (error) {
     readable.destroy();
@@ -183,14 +189,14 @@ function header(record: string[], names: string[], source: string): number[] {
 
 /** Counts JSON Lines rows (one object per line; blank lines skipped), streamed. */
 export async function countJsonl(input: Input, spec: CountSpec, source: string): Promise<CountResult> {
-  const isPositive = positiveJson(spec.positive);
   let line = 0;
   let row = 0;
   const where = (detail: string) => `${source}: row ${row} (line ${line}): ${detail}`;
+  const isPositive = readLabels(spec, where);
   const counter = new Counter(spec, where);
   const readable = toReadable(input);
   const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
-  const field = (record: Record<string, unknown>, name: string): Scalar => {
+  const field = (record: Record<string, unknown>, name: string): LabelValue => {
     const v = record[name];
     if (v === undefined || !Object.hasOwn(record, name))
       throw new InvalidInputError(CODE, [where(`no field ${JSON.stringify(name)}`)]);
@@ -221,7 +227,11 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
       const label = field(record, spec.label);
       const prediction = field(record, spec.prediction);
       const facet = field(record, spec.facet);
-      counter.add(String(facet), isPositive(label), isPositive(prediction));
+      counter.add(
+        String(facet),
+        isPositive(label, `field ${JSON.stringify(spec.label)}`),
+        isPositive(prediction, `field ${JSON.stringify(spec.prediction)}`),
+      );
     }
   } finally {
     lines.close();

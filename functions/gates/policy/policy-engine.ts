@@ -1,4 +1,5 @@
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import { stringifyExactJson } from './exact-json.ts';
 import type { PolicyBundle } from './policy-bundle.ts';
 
 export class PolicyEvaluationError extends Error {
@@ -29,7 +30,9 @@ export class PolicyEngine {
     }
     let results: { result?: unknown }[];
     try {
-      results = this.policy.evaluate(input, entrypoint);
+      // The input goes in as JSON text written losslessly: numbers beyond a double reach OPA exactly.
+      const text = new TextEncoder().encode(stringifyExactJson(input));
+      results = this.policy.evaluate(text.buffer as ArrayBuffer, entrypoint);
     } catch (error) {
       throw new PolicyEvaluationError(
         `policy evaluation failed at ${entrypoint}: ${(error as Error).message}`,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PII_ENTITIES } from '../pii/entities.ts';
+import { type ExactNumber, isExactNumber } from '../policy/exact-json.ts';
 
 export const USE_CASES = [
   'critical_infrastructure_safety',
@@ -127,7 +128,16 @@ export const aiSystemProfileSchema = z
     }),
     gpai: z.strictObject({
       isGpai: z.boolean(),
-      trainingFlops: z.number().nonnegative().nullable(),
+      // A double, or the exact decimal text of a larger number (exact-json.ts).
+      trainingFlops: z
+        .union(
+          [
+            z.number().nonnegative(),
+            z.custom<ExactNumber>((v) => isExactNumber(v) && !v.value.startsWith('-')),
+          ],
+          { error: 'expected a non-negative number' },
+        )
+        .nullable(),
       commissionDesignated: z.boolean(),
       openWeights: z.boolean(),
     }),

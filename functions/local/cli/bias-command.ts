@@ -30,6 +30,7 @@ interface BiasOptions {
   sensitive: string[];
   reference?: string;
   positive?: string;
+  negative?: string[];
   format?: DataFormat;
 }
 
@@ -57,7 +58,15 @@ export function registerBiasCommand(program: Command): void {
       [],
     )
     .option('--reference <value>', 'with --data: the reference facet value; default: every other value')
-    .option('--positive <value>', 'with --data: the positive label and prediction value (default: 1 or true)')
+    .option(
+      '--positive <value>',
+      'with --data: the positive label and prediction value (default: 1, true or yes)',
+    )
+    .option(
+      '--negative <value>',
+      'with --data: a negative label and prediction value, repeatable (default: 0, false or no); any other value is an error',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--format <format>', 'with --data: csv, tsv or jsonl (default: by extension, else sniffed)')
     .addHelpText(
       'after',
@@ -83,7 +92,7 @@ async function biasMetrics(options: BiasOptions): Promise<unknown> {
         : `bias: give only one of ${sources.map((s) => `--${s}`).join(', ')}`,
     );
   if (options.counts !== undefined) {
-    const dataOnly = ['label', 'prediction', 'facet', 'reference', 'positive', 'format'] as const;
+    const dataOnly = ['label', 'prediction', 'facet', 'reference', 'positive', 'negative', 'format'] as const;
     const stray = [
       ...(options.sensitive.length ? ['sensitive'] : []),
       ...dataOnly.filter((o) => options[o] !== undefined),
@@ -203,6 +212,7 @@ async function fromData(path: string, options: BiasOptions): Promise<unknown> {
     prediction: options.prediction as string,
     facet,
     positive: options.positive,
+    negative: options.negative,
   };
   if (sensitive.length === 1) {
     const [value] = sensitive as [string];
@@ -239,7 +249,7 @@ async function fromData(path: string, options: BiasOptions): Promise<unknown> {
 // --- --clarify -------------------------------------------------------------------------------------------
 
 function fromClarify(path: string, options: BiasOptions): unknown {
-  for (const option of ['label', 'prediction', 'reference', 'positive', 'format'] as const)
+  for (const option of ['label', 'prediction', 'reference', 'positive', 'negative', 'format'] as const)
     if (options[option] !== undefined)
       throw new UsageError(`bias --clarify: --${option} applies to --data only`);
   // readJsonFile says which file and where when it is missing or not JSON; the parser checks the shape.

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
+import { parseExactJson } from '../../gates/policy/exact-json.ts';
 import { aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
 import { type Classification, classify, isCalendarDate } from '../../gates/profile/classification.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
@@ -32,7 +33,7 @@ async function classifyFile(options: ClassifyOptions): Promise<Classification> {
   if (!isCalendarDate(asOf)) throw new UsageError(`--as-of ${asOf}: expected a calendar date YYYY-MM-DD`);
   const profile = parseOrThrow(
     aiSystemProfileSchema,
-    readJsonFile(options.profile, 'profile'),
+    readJsonFile(options.profile, 'profile', parseExactJson),
     'profile.invalid',
     'profile',
   );

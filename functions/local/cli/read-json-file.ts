@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './exit-codes.ts';
 
 /** Reads a JSON file named on the command line; a missing file or bad JSON says which file and where. */
-export function readJsonFile(path: string, what: string): unknown {
+export function readJsonFile(
+  path: string,
+  what: string,
+  parse: (text: string) => unknown = JSON.parse,
+): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -12,7 +16,7 @@ export function readJsonFile(path: string, what: string): unknown {
     );
   }
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch (error) {
     throw new UsageError(`${what} ${path}: not JSON: ${(error as Error).message}`);
   }

@@ -90,26 +90,63 @@ describe('countFile', () => {
     }
   });
 
-  it('JSON Lines: 1, true, "1" and "true" are positive by default, anything else negative', async () => {
+  it('JSON Lines: 1, true and yes are positive by default, 0, false and no negative, numbers as numbers', async () => {
     const rows = [
       { y: 1, yhat: true, sex: 'f' },
       { y: '1', yhat: 'true', sex: 'f' },
       { y: 'TRUE', yhat: 'yes', sex: 'f' },
-      { y: 2, yhat: false, sex: 'f' },
-      { y: 0, yhat: '0', sex: 1 },
+      { y: 1.0, yhat: 'No', sex: 'f' },
+      { y: 0, yhat: '0.0', sex: 1 },
     ];
     const r = await countFile(file('p.jsonl', rows.map((x) => JSON.stringify(x)).join('\n')), SPEC);
-    expect(asObject(r)).toEqual({ f: c(2, 0, 1, 1), 1: c(0, 0, 0, 1) });
+    expect(asObject(r)).toEqual({ f: c(3, 0, 1, 0), 1: c(0, 0, 0, 1) });
+  });
+
+  it('reads 1.0, yes and no the same in CSV and JSON Lines', async () => {
+    const csv = 'y,yhat,sex\n1.0,yes,f\n0.0,no,f\n1,No,m\n0,1.0,m\n';
+    const jsonl = [
+      { y: 1.0, yhat: 'yes', sex: 'f' },
+      { y: 0.0, yhat: 'no', sex: 'f' },
+      { y: 1, yhat: 'No', sex: 'm' },
+      { y: '0', yhat: 1, sex: 'm' },
+    ]
+      .map((x) => JSON.stringify(x))
+      .join('\n');
+    const expected = { f: c(1, 0, 0, 1), m: c(0, 1, 1, 0) };
+    expect(asObject(await countFile(file('same.csv', csv), SPEC))).toEqual(expected);
+    expect(asObject(await countFile(file('same.jsonl', jsonl), SPEC))).toEqual(expected);
+  });
+
+  it('refuses a value that is neither positive nor a known negative, naming the row', async () => {
+    await expect(countFile(file('bad.csv', 'y,yhat,sex\n1,0,f\n2,0,f\n'), SPEC)).rejects.toMatchObject({
+      code: 'bias.data_invalid',
+      problems: [
+        expect.stringMatching(
+          /bad\.csv: row 2: column "y" "2" is neither the positive value \("1", "true" or "yes"\) nor a known negative \("0", "false" or "no"\); name the values with --positive and --negative$/,
+        ),
+      ],
+    });
+    await expect(
+      countFile(file('bad.jsonl', '{"y": "maybe", "yhat": 1, "sex": "f"}\n'), SPEC),
+    ).rejects.toMatchObject({
+      problems: [expect.stringContaining('row 1 (line 1): field "y" "maybe" is neither')],
+    });
+    // Mapped by the caller: then it is read.
+    const mapped = await countFile(file('mapped.csv', 'y,yhat,sex\n2,0,f\n'), {
+      ...SPEC,
+      negative: ['2', '0'],
+    });
+    expect(asObject(mapped)).toEqual({ f: c(0, 0, 0, 1) });
   });
 
   it('--positive names the positive value', async () => {
-    const csv = 'y,yhat,sex\nhired,hired,f\nhired,rejected,f\nrejected,hired,m\n1,1,m\n';
-    const r = await countFile(file('pos.csv', csv), { ...SPEC, positive: 'hired' });
+    const csv = 'y,yhat,sex\nhired,hired,f\nhired,rejected,f\nrejected,hired,m\nrejected,rejected,m\n';
+    const r = await countFile(file('pos.csv', csv), { ...SPEC, positive: 'hired', negative: ['rejected'] });
     expect(asObject(r)).toEqual({ f: c(1, 0, 1, 0), m: c(0, 1, 0, 1) });
-    const jsonl = '{"y": 2, "yhat": 2, "sex": "f"}\n{"y": "2", "yhat": 1, "sex": "f"}\n';
-    expect(asObject(await countFile(file('pos.jsonl', jsonl), { ...SPEC, positive: '2' }))).toEqual({
-      f: c(1, 0, 1, 0),
-    });
+    const jsonl = '{"y": 2, "yhat": 2.0, "sex": "f"}\n{"y": "2", "yhat": 1, "sex": "f"}\n';
+    expect(
+      asObject(await countFile(file('pos.jsonl', jsonl), { ...SPEC, positive: '2', negative: ['1'] })),
+    ).toEqual({ f: c(1, 0, 1, 0) });
   });
 
   it('groups facet values through the group function and skips those it drops', async () => {
@@ -212,13 +249,13 @@ const facetValue = fc.oneof(
   fc.string({ minLength: 1, maxLength: 6, unit: 'grapheme' }),
 );
 const rowArb: fc.Arbitrary<Row> = fc.record({
-  label: fc.oneof(fc.boolean(), fc.constantFrom('1', '0', 'true', 'no', '2')),
-  prediction: fc.oneof(fc.boolean(), fc.constantFrom('1', '0', 'TRUE', 'yes')),
+  label: fc.oneof(fc.boolean(), fc.constantFrom('1', '0', 'true', 'no', '1.0', 'YES', '0.0', 'False')),
+  prediction: fc.oneof(fc.boolean(), fc.constantFrom('1', '0', 'TRUE', 'yes', '1e0', 'No')),
   facet: facetValue.filter((s) => s.length > 0),
 });
 
 const isPositive = (v: boolean | string) =>
-  v === true || v === '1' || (typeof v === 'string' && v.toLowerCase() === 'true');
+  v === true || (typeof v === 'string' && ['1', '1.0', '1e0', 'true', 'yes'].includes(v.toLowerCase()));
 const text = (v: boolean | string) => (typeof v === 'boolean' ? (v ? '1' : '0') : v);
 
 function inMemory(rows: Row[]): Record<string, ConfusionCounts> {
