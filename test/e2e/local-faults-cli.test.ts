@@ -148,8 +148,19 @@ describe('verdict serve under concurrent calls', () => {
       child.stderr?.on('data', (chunk) => {
         output += chunk;
       });
+      // Gate invocations and API calls interleave: one call's metrics flush finds another's already gone.
       for (let round = 0; round < 10; round++) {
-        await Promise.all(Array.from({ length: 16 }, () => fetch(`${base}/decisions`).then((r) => r.text())));
+        await Promise.all(
+          Array.from({ length: 16 }, (_, i) =>
+            i % 2 === 0
+              ? fetch(`${base}/decisions`).then((r) => r.text())
+              : fetch(`${base}/events`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: unknownPackageEvent(round * 16 + i),
+                }).then((r) => r.text()),
+          ),
+        );
       }
     } finally {
       child.kill('SIGTERM');
@@ -158,3 +169,24 @@ describe('verdict serve under concurrent calls', () => {
     expect(output).toBe('');
   }, 60_000);
 });
+
+function unknownPackageEvent(version: number): string {
+  const arn = `arn:aws:sagemaker:us-east-1:000000000000:model-package/unknown/${version}`;
+  const detail = {
+    ModelPackageArn: arn,
+    ModelPackageGroupName: 'unknown',
+    ModelPackageVersion: version,
+    ModelApprovalStatus: 'PendingManualApproval',
+    ModelPackageStatus: 'Completed',
+  };
+  return JSON.stringify({
+    Entries: [
+      {
+        Source: 'aws.sagemaker',
+        DetailType: 'SageMaker Model Package State Change',
+        Resources: [arn],
+        Detail: JSON.stringify(detail),
+      },
+    ],
+  });
+}
