@@ -2,7 +2,6 @@
  * The local backbone: the same handlers as in Lambda, wired to the embedded adapters (SQLite, filesystem,
  * in-process bus) and driven by the same route table.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
@@ -33,6 +32,7 @@ import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
 import { once } from '../shared/once.ts';
 import { InvalidInputError } from '../shared/validation.ts';
+import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
 export interface LocalRuntimeOptions {
@@ -157,7 +157,7 @@ export function openLocalRuntimeAt(
   dataDir: string,
   options: Partial<LocalRuntimeOptions> = {},
 ): LocalRuntime {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDirectory(dataDir);
   return openLocalRuntime({
     database: join(dataDir, 'verdict.db'),
     objectsDir: join(dataDir, 'objects'),

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { InconsistentCheckpointError } from '../../ledger/errors.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
+import { DataDirectoryError } from '../data-directory.ts';
 import { registerBiasCommand } from './bias-command.ts';
 import { registerClassifyCommand } from './classify-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
@@ -42,6 +43,18 @@ try {
   process.exitCode = report(error);
 }
 
+function isStorageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    /^(E(ROFS|ACCES|PERM|NOSPC|DQUOT|IO|BUSY)|SQLITE_(READONLY|CANTOPEN|FULL|IOERR|PERM))/.test(code)
+  );
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
@@ -55,6 +68,11 @@ function report(error: unknown): number {
   if (error instanceof InconsistentCheckpointError) {
     process.stderr.write(`verdict: the ledger does not hold: ${error.message}\n`);
     return EXIT.deny;
+  }
+  // The machine's side (a read-only or full disk, permissions): one line, not a stack trace.
+  if (error instanceof DataDirectoryError || isStorageError(error)) {
+    process.stderr.write(`verdict: ${oneLine((error as Error).message)}\n`);
+    return EXIT.internal;
   }
   process.stderr.write(`verdict: internal error: ${(error as Error).stack ?? String(error)}\n`);
   return EXIT.internal;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
 import { isRole, ROLES } from '../../api/auth/authentication.ts';
 import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
+import { ensureDataDirectory } from '../data-directory.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
@@ -42,6 +43,7 @@ export function registerTokenCommand(program: Command): void {
         throw new UsageError((error as Error).message);
       }
       const subject = options.subject ?? defaultSubject();
+      ensureDataDirectory(options.dataDir);
       const key = loadOrCreateTokenSigningKey(options.dataDir);
       let issued: Awaited<ReturnType<typeof issueToken>>;
       try {
@@ -65,6 +67,7 @@ export function registerTokenCommand(program: Command): void {
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
     .action(async (given: string, options: { dataDir: string }) => {
       const text = given === '-' ? (await readStdin()).trim() : given.trim();
+      ensureDataDirectory(options.dataDir);
       const key = loadOrCreateTokenSigningKey(options.dataDir);
       let jti: string;
       try {
