@@ -76,6 +76,11 @@ describe('a decision edited in the read model', () => {
     expect(await api.call('GET', '/decisions/d-1', { token })).toMatchObject({ status: 409, body: expected });
     expect(await api.call('GET', '/decisions', { token })).toMatchObject({ status: 409, body: expected });
     expect((await api.call('GET', '/decisions/d-2', { token })).status).toBe(200);
+    // The model views show decisions too.
+    expect(await api.call('GET', '/models/credit-scorer/history', { token })).toMatchObject({
+      status: 409,
+      body: expected,
+    });
   });
 
   it('a decision the ledger never recorded is refused too', async () => {
