@@ -1,7 +1,8 @@
 /** `GET /decisions`, `GET /decisions/{id}` and `GET /rejections`: what the gates decided and refused. */
 import { z } from 'zod';
 import type { DecisionFilter } from '../ports/decision-store.ts';
-import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
+import type { LedgerPosition, LedgerReader } from '../ports/ledger-reader.ts';
+import { vouchForDecisions } from './ledger-vouch.ts';
 import { ProblemError } from './problem.ts';
 import { defineRoute } from './route.ts';
 import {
@@ -74,8 +75,7 @@ export const listDecisions = defineRoute({
       ...(cursor !== undefined && { cursor }),
       ...(order !== undefined && { order }),
     });
-    const { ledger } = deps;
-    if (ledger) await vouchForAll(page.decisions.map((decision) => () => ledger.vouchForDecision(decision)));
+    await vouchForDecisions(deps.ledger, page.decisions);
     return { status: 200, body: page };
   },
 });
@@ -94,37 +94,13 @@ export const getDecision = defineRoute({
     if (!decision) throw new ProblemError(404, 'Not found', `no decision ${params.id}`);
     const { ledger } = deps;
     if (!ledger) return { status: 200, body: decision };
-    const [position] = await vouchForAll([() => ledger.vouchForDecision(decision)]);
+    const [position] = await vouchForDecisions(ledger, [decision]);
     return {
       status: 200,
       body: { ...decision, ledger: await ledgerEvidence(ledger, position as LedgerPosition) },
     };
   },
 });
-
-export const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
-
-/**
- * Every decision served must be the one its ledger entry holds. Any that is not turns the whole answer into
- * a 409 problem naming each one: nothing the read model says is served next to a proof that says otherwise.
- */
-async function vouchForAll(checks: (() => Promise<LedgerPosition>)[]): Promise<LedgerPosition[]> {
-  const results = await Promise.allSettled(checks.map((check) => check()));
-  const diverged = results.flatMap((r) =>
-    r.status === 'rejected' && r.reason instanceof ReadModelDivergenceError ? [r.reason.message] : [],
-  );
-  if (diverged.length)
-    throw new ProblemError(
-      409,
-      DIVERGENCE_TITLE,
-      `${diverged.length} decision(s) in the read model do not match the audit ledger; they are not served`,
-      diverged,
-    );
-  return results.map((r) => {
-    if (r.status === 'rejected') throw r.reason;
-    return r.value;
-  });
-}
 
 /** Where the decision sits in the ledger and the proof that the latest checkpoint includes it. */
 async function ledgerEvidence(ledger: LedgerReader, { index }: LedgerPosition) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Decision } from '../gates/decision.ts';
 import type { Exception } from '../gates/exceptions/exception.ts';
 import type { CatalogModelPackage } from '../ports/model-catalog.ts';
+import { vouchForDecisions } from './ledger-vouch.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';
 import { approvalStatusSchema, decisionSchema, exceptionSchema, modelName } from './schemas.ts';
@@ -68,12 +69,13 @@ export const listModels = defineRoute({
       },
     },
   },
-  problems: [400],
+  problems: [400, 409],
   async handle({ query }, deps) {
     const packages = sortPackages(
       await deps.models.listModelPackages(query.model === undefined ? {} : { groupName: query.model }),
     );
     const exceptions = await openExceptionsFor(deps, packages);
+    const lastDecisions: Decision[] = [];
     const models = await mapLimit(packages, CONCURRENCY, async (pkg) => {
       const page = await deps.decisions.list({
         filter: { model: pkg.groupName, version: pkg.version },
@@ -81,6 +83,7 @@ export const listModels = defineRoute({
         limit: 1,
       });
       const last = page.decisions[0];
+      if (last) lastDecisions.push(last);
       return {
         model: pkg.groupName,
         version: pkg.version,
@@ -94,6 +97,7 @@ export const listModels = defineRoute({
         deployments: [],
       };
     });
+    await vouchForDecisions(deps.ledger, lastDecisions);
     return { status: 200, body: { models } };
   },
 });
@@ -133,13 +137,14 @@ export const modelHistory = defineRoute({
         .meta({ id: 'ModelHistory' }),
     },
   },
-  problems: [400, 404],
+  problems: [400, 404, 409],
   async handle({ params }, deps) {
     const packages = sortPackages(await deps.models.listModelPackages({ groupName: params.id }));
     const { decisions, truncated } = await decisionsOf(deps, params.id);
     if (packages.length === 0 && decisions.length === 0) {
       throw new ProblemError(404, 'Not found', `no model ${params.id}`);
     }
+    await vouchForDecisions(deps.ledger, decisions);
     const versions = new Map<string, { pkg?: CatalogModelPackage; decisions: Decision[] }>();
     for (const pkg of packages) versions.set(pkg.version, { pkg, decisions: [] });
     for (const decision of decisions) {

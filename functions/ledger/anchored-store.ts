@@ -1,5 +1,5 @@
 /**
- * A LedgerStore that never goes below its anchored high-water mark (see ports/checkpoint-anchor.ts).
+ * A LedgerStore that never goes below its anchored high-water mark (see ports/high-water-mark.ts).
  *
  * - Reading the latest checkpoint fails when the store's latest is older than the anchored one, or differs
  *   from it at the same size: the store was rolled back or forked. Signing and appending read the latest
@@ -14,7 +14,7 @@ import type { NodeId } from './core/node-id.ts';
 import { hashesEqual } from './core/rfc6962.ts';
 import { parseNote } from './core/signed-note.ts';
 import { InconsistentCheckpointError } from './errors.ts';
-import type { CheckpointAnchor } from './ports/checkpoint-anchor.ts';
+import type { HighWaterMark } from './ports/high-water-mark.ts';
 import type {
   LedgerStore,
   PreparedEntry,
@@ -29,7 +29,7 @@ export class AnchorViolationError extends InconsistentCheckpointError {}
 export class AnchoredLedgerStore implements LedgerStore {
   constructor(
     readonly inner: LedgerStore,
-    readonly anchor: CheckpointAnchor,
+    readonly anchor: HighWaterMark,
   ) {}
 
   #anchored(): { size: number; rootHash: Uint8Array } | undefined {

@@ -3,12 +3,15 @@
  * format, progress on stderr, the signed manifest next to the report, verify passing and then failing
  * (exit 3) on a one-byte change, and bad arguments exiting 2 with what is wrong.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
+import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
+import { ed25519Signer, parseSignerKey } from '../../functions/ledger/core/note-keys.ts';
+import { type ReportManifest, signManifest } from '../../functions/reports/manifest.ts';
 import { runCli } from '../support/cli.ts';
 import { pdfText } from '../unit/reports/tools.ts';
 
@@ -186,4 +189,63 @@ describe('verdict report', () => {
     expect(run.stderr).toContain(message);
     expect(existsSync(join(work, 'x'))).toBe(false);
   });
+
+  it('verify --ledger checks every cited decision against a ledger export; an edited read model stops the build', async () => {
+    const dir = join(work, 'data-vouch');
+    cpSync(dataDir, dir, { recursive: true });
+    const run = (args: string[]) => verdict(['report', ...args, '--data-dir', dir]);
+    const out = join(work, 'vouch.pdf');
+    expect((await run(['--type', 'period-summary', '--format', 'pdf', '--out', out])).code).toBe(EXIT.ok);
+    const citations = readFileSync(`${out}.citations`, 'utf8');
+    expect(citations.trim().split('\n')).toHaveLength(3);
+    const exported = join(work, 'vouch-export');
+    expect((await verdict(['ledger', 'export', '--data-dir', dir, '--out', exported])).code).toBe(EXIT.ok);
+    const signer = parseSignerKey(readFileSync(join(dir, 'ledger', 'signer.key'), 'utf8'));
+    const vkey = signer.verifierKey;
+
+    const ok = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    expect(ok.code, ok.stderr).toBe(EXIT.ok);
+    expect(ok.stdout).toContain(`  3 cited ledger entries match the export in ${exported} (checkpoint size `);
+
+    // A report signed with the ledger's key that attests allow where the ledger says deny.
+    const cv = JSON.parse(readFileSync(`${out}.manifest`, 'utf8').split('\n')[1] as string) as ReportManifest;
+    const denied = citations.split('\n').find((l) => l.includes('"outcome":"deny"')) as string;
+    const { decision: deniedId, index } = JSON.parse(denied) as { decision: string; index: number };
+    const forged = citations.replace(denied, denied.replace('"outcome":"deny"', '"outcome":"allow"'));
+    writeFileSync(`${out}.citations`, forged);
+    const unsigned = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    expect(unsigned.code).toBe(EXIT.tampered);
+    expect(unsigned.stderr).toContain('the citations file is not the one the manifest signs');
+    const resigned: ReportManifest = {
+      ...cv,
+      citations: { count: 3, sha256: createHash('sha256').update(forged).digest('hex') },
+    };
+    writeFileSync(`${out}.manifest`, await signManifest(resigned, signer));
+    const attested = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    expect(attested.code).toBe(EXIT.tampered);
+    expect(attested.stderr).toBe(
+      `verdict: LEDGER MISMATCH: ${out} against ${exported}:\n  - decision ${deniedId}: ledger entry ${index} says deny, the report says allow\n`,
+    );
+
+    // The read model edited directly: the build refuses, names the decision and writes nothing.
+    const db = openDatabase(join(dir, 'verdict.db'));
+    db.exec(`DROP TRIGGER decisions_no_update;
+      UPDATE decisions SET outcome = 'allow', body = json_set(body, '$.decision', 'allow') WHERE id = '${deniedId}';`);
+    db.close();
+    const refusedOut = join(work, 'refused.json');
+    const refused = await run(['--type', 'period-summary', '--format', 'json', '--out', refusedOut]);
+    expect(refused.code).toBe(EXIT.tampered);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `verdict: refusing to build the report: decision ${deniedId} in the read model differs from ledger entry ${index} \\(leaf hash [A-Za-z0-9+/]{43}=\\): the read model says allow, the ledger says deny\n$`,
+      ),
+    );
+    for (const file of [
+      refusedOut,
+      `${refusedOut}.citations`,
+      `${refusedOut}.manifest`,
+      `${refusedOut}.partial`,
+    ])
+      expect(existsSync(file), file).toBe(false);
+  }, 120_000);
 });

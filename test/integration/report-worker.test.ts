@@ -258,7 +258,6 @@ describe('the report worker against the emulator', () => {
 
   it('reports `checkpoint: null` when the ledger holds no log yet, and the manifest still verifies', async () => {
     const empty = await deploy();
-    await recordDecisions(empty, false);
     const { job, event } = await startJob(empty, { type: 'period-summary', format: 'csv' });
     expect(await worker(empty)(event, context())).toEqual({ jobId: job.id, outcome: 'done' });
     const done = await new DynamoDbReportJobStore(dynamodb, empty.jobs).get(job.id);
@@ -270,6 +269,17 @@ describe('the report worker against the emulator', () => {
     ]);
     if (!check.ok) throw new Error(check.problem);
     expect(check.manifest.checkpoint).toBeNull();
-    expect(check.manifest.decisions).toBe(DECISIONS.length);
+    expect(check.manifest.decisions).toBe(0);
+  });
+
+  it('fails the job, naming the decision, when the decisions table holds one the ledger never recorded', async () => {
+    const unrecorded = await deploy();
+    await recordDecisions(unrecorded, false);
+    const { job, event } = await startJob(unrecorded, { type: 'period-summary', format: 'csv' });
+    expect(await worker(unrecorded)(event, context())).toEqual({ jobId: job.id, outcome: 'failed' });
+    const failed = await new DynamoDbReportJobStore(dynamodb, unrecorded.jobs).get(job.id);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed?.error).toMatch(/^decision \S+ is in the read model but not in the ledger$/);
+    expect(failed?.objectKey).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import { AnchoredLedgerStore } from '../../ledger/anchored-store.ts';
 import { type CheckpointCadence, DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
 import type { LedgerStore } from '../../ledger/ports/ledger-store.ts';
-import { FileCheckpointAnchor } from './checkpoint-anchor-file.ts';
+import { FileHighWaterMark } from './high-water-mark-file.ts';
 import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
 import { SqliteLedgerStore } from './ledger-sqlite-store.ts';
 import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
@@ -68,7 +68,7 @@ export async function openLocalLedger(options: LocalLedgerOptions): Promise<Loca
   try {
     const store = new AnchoredLedgerStore(
       new SqliteLedgerStore(db),
-      new FileCheckpointAnchor(path.join(dir, 'ledger.anchor')),
+      new FileHighWaterMark(path.join(dir, 'ledger.anchor')),
     );
     const origin = await store.origin(options.origin ?? process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
     const signer = loadOrCreateSignerKey(options.signerKeyFile ?? path.join(dir, 'signer.key'), origin);

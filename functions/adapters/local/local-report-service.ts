@@ -12,13 +12,19 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
+  closeSync,
+  createReadStream,
   createWriteStream,
   existsSync,
+  fsyncSync,
   mkdirSync,
+  openSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ORIGIN } from '../../ledger/ledger.ts';
@@ -30,6 +36,7 @@ import {
   type ReportRequest,
   type ReportService,
 } from '../../ports/report-service.ts';
+import { CITATIONS_SUFFIX } from '../../reports/citations.ts';
 import { CONTENT_TYPES, generateReport } from '../../reports/generate-report.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
@@ -148,6 +155,8 @@ export class LocalReportService implements ReportService {
   async #run(job: StoredJob): Promise<void> {
     const file = `${job.id}.${job.format}`;
     const temp = join(this.dir, `.${file}.partial`);
+    const citationsTemp = join(this.dir, `.${file}${CITATIONS_SUFFIX}.partial`);
+    const citations = openSync(citationsTemp, 'w', 0o600);
     let lastSaved = 0;
     this.#update(job, { status: 'running', progress: 0 });
     try {
@@ -157,6 +166,7 @@ export class LocalReportService implements ReportService {
         signer: this.#options.signer,
         out: createWriteStream(temp, { mode: 0o600 }),
         now: this.#now(),
+        citations: (line) => writeSync(citations, line),
         onProgress: (p) => {
           job.progress = jobProgress(p);
           const t = Date.now();
@@ -166,6 +176,8 @@ export class LocalReportService implements ReportService {
           }
         },
       });
+      fsyncSync(citations);
+      if (result.manifest.citations) renameSync(citationsTemp, join(this.dir, `${file}${CITATIONS_SUFFIX}`));
       writeFileSync(join(this.dir, `${file}${MANIFEST_SUFFIX}`), result.manifestNote, { mode: 0o600 });
       renameSync(temp, join(this.dir, file));
       this.#update(job, {
@@ -182,6 +194,9 @@ export class LocalReportService implements ReportService {
         finishedAt: this.#now().toISOString(),
         error: userMessage(error),
       });
+    } finally {
+      closeSync(citations);
+      rmSync(citationsTemp, { force: true });
     }
   }
 

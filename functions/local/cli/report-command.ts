@@ -7,6 +7,8 @@
  * what), or the build refused decisions the read model serves unlike the ledger; 2 bad input or usage;
  * 1 internal error.
  */
+
+import { once } from 'node:events';
 import {
   closeSync,
   createWriteStream,
@@ -144,12 +146,13 @@ async function buildCommand(options: ReportOptions): Promise<void> {
   const citationsPartial = `${out}${CITATIONS_SUFFIX}.partial`;
   const citations = openSync(citationsPartial, 'w', 0o644);
   const bar = options.progress === false ? undefined : new ProgressBar(process.stderr);
+  const stream = createWriteStream(partial);
   try {
     const result = await generateReport({
       request,
       sources: context.sources,
       signer: context.signer,
-      out: createWriteStream(partial),
+      out: stream,
       now: new Date(),
       citations: (line) => writeSync(citations, line),
       ...(bar ? { onProgress: (p: Progress) => bar.update(p) } : {}),
@@ -165,6 +168,9 @@ async function buildCommand(options: ReportOptions): Promise<void> {
     );
   } catch (error) {
     bar?.finish();
+    // The stream may still be opening its file: let it close, then remove what it wrote.
+    stream.destroy();
+    if (!stream.closed) await once(stream, 'close');
     rmSync(partial, { force: true });
     if (error instanceof ReportInputError) throw new UsageError(error.message);
     if (!(error instanceof ReadModelDivergenceError)) throw error;

@@ -87,6 +87,19 @@ describe('LocalReportService', () => {
       0, 1, 2, 3, 4, 5, 6,
     ]);
     expect(report.summary.exceptions.granted).toHaveLength(2);
+    // The same entries, in the same order, in the citations file the manifest signs.
+    const file = join(dataDir, 'reports', `${started.id}.json`);
+    const citations = readFileSync(`${file}.citations`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(citations.map((c: { index: number }) => c.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(citations[0]).toEqual({
+      decision: report.decisions[0].id,
+      index: 0,
+      leafHash: report.decisions[0].ledger.entryHash,
+      outcome: report.decisions[0].decision,
+    });
   });
 
   it('refuses a request it cannot serve, before queueing it', async () => {

@@ -3,7 +3,7 @@
  * replaced by an older copy (a restored backup, a file swapped by hand) still holds valid signed checkpoints,
  * only older ones; the anchor is what tells. Locally it is a file next to the SQLite database.
  */
-export interface CheckpointAnchor {
+export interface HighWaterMark {
   /** The anchored signed checkpoint note, or undefined when nothing was anchored yet. */
   read(): string | undefined;
   /** Durably records `note` as the high-water mark, unless a larger checkpoint is already anchored. */

@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCheckpoint } from '../../ledger/core/checkpoint.ts';
 import { parseNote } from '../../ledger/core/signed-note.ts';
-import type { CheckpointAnchor } from '../../ledger/ports/checkpoint-anchor.ts';
+import type { HighWaterMark } from '../../ledger/ports/high-water-mark.ts';
 
-export class FileCheckpointAnchor implements CheckpointAnchor {
+export class FileHighWaterMark implements HighWaterMark {
   constructor(readonly location: string) {}
 
   read(): string | undefined {

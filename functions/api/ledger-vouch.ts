@@ -1,0 +1,32 @@
+/**
+ * Every decision the API serves must be the one its ledger entry holds. Any that is not turns the whole
+ * answer into a 409 problem naming each one: nothing the read model says is served next to a proof that
+ * says otherwise. Without a ledger wired in, decisions are served as stored.
+ */
+import type { Decision } from '../gates/decision.ts';
+import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
+import { ProblemError } from './problem.ts';
+
+export const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
+
+export async function vouchForDecisions(
+  ledger: LedgerReader | undefined,
+  decisions: readonly Decision[],
+): Promise<LedgerPosition[]> {
+  if (!ledger) return [];
+  const results = await Promise.allSettled(decisions.map((d) => ledger.vouchForDecision(d)));
+  const diverged = results.flatMap((r) =>
+    r.status === 'rejected' && r.reason instanceof ReadModelDivergenceError ? [r.reason.message] : [],
+  );
+  if (diverged.length)
+    throw new ProblemError(
+      409,
+      DIVERGENCE_TITLE,
+      `${diverged.length} decision(s) in the read model do not match the audit ledger; they are not served`,
+      diverged,
+    );
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+}
