@@ -137,7 +137,7 @@ describe('verdict forget', () => {
   it('erases them: no plaintext in any file of the data directory, and the ledger still verifies', async () => {
     const forgot = await runCli(['forget', '--subject', 'Alice.Smith@example.com', ...d]);
     expect(forgot.code, forgot.stderr).toBe(0);
-    expect(JSON.parse(forgot.stdout)).toMatchObject({ keyDestroyed: true, remaining: [] });
+    expect(JSON.parse(forgot.stdout)).toMatchObject({ keyDestroyed: true, remaining: [], failed: [] });
     expect(filesHolding(dataDir, ALICE)).toEqual({});
 
     const listed = await runCli(['exception', 'list', '--model', 'cv-ranker', ...d]);
