@@ -228,7 +228,7 @@ export class VerdictStack extends Stack {
     });
     grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
     // The API seals who calls it and who asks for reports under their own keys (erasable by forget).
-    this.ledger.grantSubjectKeys(this.apiFunction.role);
+    this.ledger.grantSubjectKeys(this.apiFunction.role, { destroy: false });
     this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
     this.api = new AuditorApi(this, 'AuditorApi', {
       handler: this.apiFunction.function,

@@ -18,15 +18,12 @@ export function sealedAccessLog(log: AccessLog, sealer: FieldSealer): AccessLog 
     },
     async list(options): Promise<AccessRecordPage> {
       const page = await log.list(options);
-      const records = await Promise.all(
-        page.records.map(async (record) => {
-          const open: AccessRecord = { ...record };
-          if (record.principal)
-            open.principal = { ...record.principal, id: await sealer.openField(record.principal.id) };
-          if (record.caller !== undefined) open.caller = await sealer.openField(record.caller);
-          return open;
-        }),
-      );
+      const ids = await sealer.openFields(page.records.map((r) => r.principal?.id ?? r.caller ?? ''));
+      const records = page.records.map((record, i) => {
+        const id = ids[i] as string;
+        if (record.principal) return { ...record, principal: { ...record.principal, id } };
+        return record.caller === undefined ? record : { ...record, caller: id };
+      });
       return { ...page, records };
     },
   };

@@ -10,6 +10,7 @@ import { leafHash } from './core/rfc6962.ts';
 import { InvalidEntryError } from './errors.ts';
 import type { SealedDetails } from './personal-data.ts';
 import type { PreparedEntry } from './ports/ledger-store.ts';
+import { isSealedField } from './sealed-field.ts';
 
 export const MAX_ENTRY_BYTES = 64 * 1024;
 export const MAX_ID_LENGTH = 512;
@@ -96,6 +97,11 @@ export function prepareEntry(entry: LedgerEntry | JsonObject): PreparedEntry {
     throw new InvalidEntryError(`entry id must be a string of 1 to ${MAX_ID_LENGTH} characters`);
   if (typeof type !== 'string' || !(ENTRY_TYPES as readonly string[]).includes(type))
     throw new InvalidEntryError(`entry ${id}: type must be one of ${ENTRY_TYPES.join(', ')}`);
+  const inClear = personalFieldsInClear(entry as LedgerEntry);
+  if (inClear.length)
+    throw new InvalidEntryError(
+      `entry ${id}: personal data in clear (${inClear.join(', ')}): seal it under the person's key first`,
+    );
   let text: string;
   try {
     text = canonicalJson(entry);
@@ -107,6 +113,29 @@ export function prepareEntry(entry: LedgerEntry | JsonObject): PreparedEntry {
   if (bytes.length > MAX_ENTRY_BYTES)
     throw new InvalidEntryError(`entry ${id} is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
   return { id, bytes, leafHash: leafHash(bytes) };
+}
+
+/**
+ * The fields of an entry that name or quote a person (a waiver's approver and reason) but are not sealed
+ * fields. The log is never rewritten, so a person written in clear could never be forgotten: such entries
+ * are refused.
+ */
+function personalFieldsInClear(entry: LedgerEntry): string[] {
+  const found: string[] = [];
+  const check = (value: unknown, where: string) => {
+    if (value !== undefined && !isSealedField(value)) found.push(where);
+  };
+  if (entry.type === 'exception') {
+    check(entry.exception?.approver, 'exception.approver');
+    check(entry.exception?.reason, 'exception.reason');
+  }
+  if (entry.type === 'decision' && Array.isArray(entry.decision?.violations)) {
+    entry.decision.violations.forEach((v, i) => {
+      check(v.waiver?.approver, `decision.violations[${i}].waiver.approver`);
+      check(v.waiver?.reason, `decision.violations[${i}].waiver.reason`);
+    });
+  }
+  return found;
 }
 
 export function decodeEntry(bytes: Uint8Array): LedgerEntry {

@@ -91,10 +91,25 @@ export class PersonalData {
    * that is not a sealed field is returned as it is.
    */
   async openField(text: string): Promise<string> {
-    const parsed = parseSealedField(text);
-    if (!parsed) return text;
-    const key = await this.keys.get(parsed.subject);
-    return key ? openSealedField(key, parsed) : erasedLabel(parsed.subject);
+    return (await this.openFields([text]))[0] as string;
+  }
+
+  /** openField for many values, reading each subject's key once (a page of records, say). */
+  async openFields(texts: readonly string[]): Promise<string[]> {
+    const keys = new Map<string, Promise<Uint8Array | undefined>>();
+    return Promise.all(
+      texts.map(async (text) => {
+        const parsed = parseSealedField(text);
+        if (!parsed) return text;
+        let key = keys.get(parsed.subject);
+        if (!key) {
+          key = this.keys.get(parsed.subject);
+          keys.set(parsed.subject, key);
+        }
+        const dataKey = await key;
+        return dataKey ? openSealedField(dataKey, parsed) : erasedLabel(parsed.subject);
+      }),
+    );
   }
 
   /** The `personal` part of the entry `entryId`: the subject's pseudonym and the sealed details. */

@@ -8,6 +8,8 @@ export interface FieldSealer {
   sealField(value: string, ownerId?: string): Promise<string>;
   /** The clear value, `erased (<pseudonym>)` once forgotten, or the text itself when it is not sealed. */
   openField(text: string): Promise<string>;
+  /** openField for many values, reading each subject's key once. */
+  openFields(texts: readonly string[]): Promise<string[]>;
 }
 
 /** A sealer opened on first use (a Lambda function's, whose keys live behind KMS); a failed open is retried. */
@@ -16,5 +18,6 @@ export function lazyFieldSealer(open: () => Promise<FieldSealer>): FieldSealer {
     pseudonymOf: async (subjectId) => (await open()).pseudonymOf(subjectId),
     sealField: async (value, ownerId) => (await open()).sealField(value, ownerId),
     openField: async (text) => (await open()).openField(text),
+    openFields: async (texts) => (await open()).openFields(texts),
   };
 }

@@ -327,12 +327,19 @@ export class LedgerStorage extends Construct {
     this.#suppressObjectWildcards(role, [this.tilesBucket]);
   }
 
-  /** Creating, reading and destroying subject data keys (personal data, erasure). */
-  grantSubjectKeys(role: iam.IRole): void {
+  /**
+   * Creating and reading subject data keys (sealing personal data), and destroying them (erasure) unless
+   * `destroy: false`: a function that only seals cannot forget anyone.
+   */
+  grantSubjectKeys(role: iam.IRole, options: { destroy?: boolean } = {}): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LedgerSubjectKeyItems',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          ...(options.destroy === false ? [] : ['dynamodb:DeleteItem']),
+        ],
         resources: [this.subjectKeysTable.tableArn],
       }),
     );

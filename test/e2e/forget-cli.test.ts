@@ -5,7 +5,7 @@
  * CLI and `verdict serve`, except registering a second model version (no CLI does that).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,8 @@ describe('verdict forget', () => {
       expect(job.body.status).not.toBe('failed');
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect((await call<{ records: unknown[] }>('/access-log')).status).toBe(200);
+    const log = await call<{ records: { principal?: { id: string } }[] }>('/access-log');
+    expect(log.body.records.some((r) => r.principal?.id === ALICE)).toBe(true);
     server.kill('SIGTERM');
     await new Promise((r) => server?.once('exit', r));
     const exported = await runCli(['ledger', 'export', '--out', join(dataDir, 'export-before'), ...d]);
@@ -137,8 +138,13 @@ describe('verdict forget', () => {
   it('erases them: no plaintext in any file of the data directory, and the ledger still verifies', async () => {
     const forgot = await runCli(['forget', '--subject', 'Alice.Smith@example.com', ...d]);
     expect(forgot.code, forgot.stderr).toBe(0);
-    expect(JSON.parse(forgot.stdout)).toMatchObject({ keyDestroyed: true, remaining: [] });
+    expect(JSON.parse(forgot.stdout)).toMatchObject({ keyDestroyed: true, remaining: [], failed: [] });
     expect(filesHolding(dataDir, ALICE)).toEqual({});
+    // The report kept its content: the waiver's approver, by pseudonym.
+    const report = readdirSync(join(dataDir, 'reports')).find((f) => f.endsWith('.html'));
+    expect(readFileSync(join(dataDir, 'reports', report ?? '?'), 'utf8')).toContain(
+      JSON.parse(forgot.stdout).subject,
+    );
 
     const listed = await runCli(['exception', 'list', '--model', 'cv-ranker', ...d]);
     const [first] = JSON.parse(listed.stdout).exceptions;

@@ -189,6 +189,10 @@ describe('the API function', () => {
     expect(bySid.get('RequestReports')?.Condition).toEqual({
       StringEquals: { 'events:source': ['verdict'], 'events:detail-type': ['Verdict Report Requested'] },
     });
+    // Callers and requesters are sealed under their own keys: the API creates and reads subject keys, and
+    // cannot destroy one (only an erasure can).
+    expect(bySid.get('LedgerSubjectKeyItems')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(bySid.get('LedgerWrapSubjectKeys')?.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(bySid.has('AppendDecisions')).toBe(false);
     expect(bySid.has('PublishDecisions')).toBe(false);
     expect(bySid.has('ReadGovernanceObjects')).toBe(false);

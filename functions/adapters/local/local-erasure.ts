@@ -25,12 +25,22 @@ export interface LocalErasureResult {
   removed: string[];
   /** Files that still hold the subject id: the erasure is incomplete. */
   remaining: string[];
+  /** Databases that could not be rebuilt (another process holds them): the erasure is incomplete. */
+  failed: string[];
 }
 
 export function eraseLocalTraces(dataDir: string, subjectId: string): LocalErasureResult {
   const files = listFiles(dataDir);
-  const compacted = files.filter(isSqliteDatabase);
-  for (const file of compacted) compact(file);
+  const compacted: string[] = [];
+  const failed: string[] = [];
+  for (const file of files.filter(isSqliteDatabase)) {
+    try {
+      compact(file);
+      compacted.push(file);
+    } catch (error) {
+      failed.push(`${path.relative(dataDir, file)}: ${(error as Error).message}`);
+    }
+  }
   const needles = plaintextNeedles(subjectId);
   const removed: string[] = [];
   const remaining: string[] = [];
@@ -42,7 +52,7 @@ export function eraseLocalTraces(dataDir: string, subjectId: string): LocalErasu
       removed.push(relative);
     } else remaining.push(relative);
   }
-  return { compacted: compacted.map((f) => path.relative(dataDir, f)), removed, remaining };
+  return { compacted: compacted.map((f) => path.relative(dataDir, f)), removed, remaining, failed };
 }
 
 function isSqliteDatabase(file: string): boolean {

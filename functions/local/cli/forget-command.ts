@@ -37,11 +37,11 @@ export function registerForgetCommand(program: Command): void {
       );
       for (const file of traces.removed)
         process.stderr.write(`verdict: removed ${file} (it named the subject)\n`);
-      if (traces.remaining.length > 0) {
+      for (const problem of traces.failed) process.stderr.write(`verdict: could not rebuild ${problem}\n`);
+      if (traces.remaining.length > 0)
         process.stderr.write(
           `verdict: erasure incomplete: the subject id is still in ${traces.remaining.join(', ')}\n`,
         );
-        process.exitCode = EXIT.internal;
-      }
+      if (traces.remaining.length > 0 || traces.failed.length > 0) process.exitCode = EXIT.internal;
     });
 }

@@ -1,7 +1,8 @@
 /**
  * The Lambda entry (functions/api/handler.ts) with API Gateway HTTP API v2 events: IAM (SigV4) and JWT
- * callers mapped to roles by configuration, DynamoDB and SageMaker mocked.
+ * callers mapped to roles by configuration, DynamoDB, KMS and SageMaker mocked.
  */
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   ListModelPackageGroupsCommand,
   ListModelPackagesCommand,
@@ -37,6 +38,8 @@ const OFFICERS = 'arn:aws:iam::123456789012:role/ComplianceOfficers';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sagemaker = mockClient(SageMakerClient);
+const kms = mockClient(KMSClient);
+const SUBJECT_KEYS = 'subject-keys';
 const context: Context = localLambdaContext('auditor-api', 29);
 let handler: ApiHandler;
 
@@ -58,6 +61,8 @@ beforeAll(async () => {
     VERDICT_MODEL_PACKAGE_GROUP_PREFIX: 'credit-',
     VERDICT_API_ROLE_MAP: JSON.stringify({ [AUDITORS]: 'auditor', [OFFICERS]: 'compliance-officer' }),
     VERDICT_API_JWT_GROUP_ROLES: JSON.stringify({ 'risk-team': 'compliance-officer' }),
+    VERDICT_SUBJECT_KEYS_TABLE: SUBJECT_KEYS,
+    VERDICT_SUBJECT_KEYS_KEY_ID: 'alias/verdict-subject-keys',
   });
   ({ handler } = await import('../../../functions/api/handler.ts'));
 });
@@ -66,7 +71,19 @@ beforeEach(() => {
   dynamo.reset();
   sagemaker.reset();
   dynamo.on(PutCommand).resolves({});
+  // No subject key yet: each one is generated (KMS) and stored wrapped.
+  dynamo.on(GetCommand, { TableName: SUBJECT_KEYS }).resolves({});
+  kms.reset();
+  kms.on(GenerateDataKeyCommand).resolves({
+    Plaintext: new Uint8Array(32).fill(7),
+    CiphertextBlob: new Uint8Array([1, 2, 3]),
+    KeyId: 'arn:aws:kms:eu-west-1:123456789012:key/subject-keys',
+  });
 });
+
+/** The access records the handler wrote (the subject keys table also receives puts). */
+const accessPuts = () =>
+  dynamo.commandCalls(PutCommand).filter((c) => c.args[0].input.TableName === 'decisions');
 
 describe('the API Lambda handler', () => {
   it('maps an assumed-role session of a mapped role to its Verdict role, queries DynamoDB and logs the call', async () => {
@@ -100,7 +117,9 @@ describe('the API Lambda handler', () => {
       FilterExpression: '#decision.#subject.#group = :model',
       ExpressionAttributeValues: { ':listPk': 'DECISIONS', ':model': 'credit-scorer' },
     });
-    const [put] = dynamo.commandCalls(PutCommand);
+    const [put] = accessPuts();
+    // Who called is personal data (here the session name): sealed under the caller's key, never in clear.
+    expect(JSON.stringify(put?.args[0].input)).not.toContain('alice');
     expect(put?.args[0].input).toMatchObject({
       TableName: 'decisions',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -110,7 +129,7 @@ describe('the API Lambda handler', () => {
         listPk: 'ACCESS',
         access: {
           principal: {
-            id: 'arn:aws:sts::123456789012:assumed-role/Auditors/alice',
+            id: expect.stringMatching(/^sealed:ps1\./),
             role: 'auditor',
             via: 'iam',
           },
@@ -135,7 +154,7 @@ describe('the API Lambda handler', () => {
       context,
     );
     expect(auditor.statusCode).toBe(403);
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(2); // both refusals are logged
+    expect(accessPuts()).toHaveLength(2); // both refusals are logged
   });
 
   it('answers 401 when API Gateway passed no verified identity, 404 from DynamoDB as a problem', async () => {
