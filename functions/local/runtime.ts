@@ -131,7 +131,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     accessLog,
     tokenRevocations: new SqliteTokenRevocations(db),
     personal: personal.personal,
-    ledger: ledgerReader(openLedger),
+    ledger: ledgerReader(openLedger, { signPending: true }),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,

@@ -21,7 +21,7 @@ let leaf0: string;
 beforeEach(async () => {
   api = apiFixture();
   local = await openLocalLedger({ dataDir: tempDir() });
-  api.deps.ledger = ledgerReader(async () => local.ledger);
+  api.deps.ledger = ledgerReader(async () => local.ledger, { signPending: true });
   const decisions = new LedgerDecisionStore(local.ledger, api.decisions);
   await decisions.record(decision('d-1', at(1)));
   await decisions.record(decision('d-2', at(2)));
