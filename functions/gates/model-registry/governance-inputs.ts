@@ -53,7 +53,11 @@ export interface GovernanceInputs {
 export function pointerProblem(uri: string): string | undefined {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) return 'expected an s3://bucket/key URI';
-  const segments = (match[2] as string).split('/');
+  return dotSegmentProblem(match[2] as string);
+}
+
+function dotSegmentProblem(key: string): string | undefined {
+  const segments = key.split('/');
   if (segments.some((s) => s === '.' || s === '..' || s.includes('\\')))
     return 'expected an s3://bucket/key URI without "." or ".." segments or backslashes';
   return undefined;
@@ -86,7 +90,9 @@ function checkPointers(pkg: ModelPackage): void {
     ['ModelMetrics.Bias.Report.S3Uri', pkg.biasReports.report],
   ];
   const problems = pointers.flatMap(([where, uri]) => {
-    const problem = uri === undefined ? undefined : pointerProblem(uri);
+    // Other non-S3 pointers stay unreadable evidence (a deny); a dot segment is never read at all.
+    const key = uri === undefined ? undefined : /^s3:\/\/[^/]+\/(.+)$/.exec(uri)?.[1];
+    const problem = key === undefined ? undefined : dotSegmentProblem(key);
     return problem ? [`${where}: ${JSON.stringify(uri)}: ${problem}`] : [];
   });
   if (problems.length) throw new InvalidInputError('evidence.invalid', problems);
