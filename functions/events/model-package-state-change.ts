@@ -1,6 +1,7 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
 import type { ModelPackage } from '../ports/model-registry.ts';
+import { describeIssues, InvalidInputError } from '../shared/validation.ts';
 
 export const MODEL_PACKAGE_STATE_CHANGE = 'SageMaker Model Package State Change';
 
@@ -47,7 +48,10 @@ export function modelPackageFromDescription(
     | ModelPackageStateChangeEvent['detail']
     | (Record<string, unknown> & { ModelPackageArn: string }),
 ): ModelPackage {
-  const d = modelPackageStateChangeDetailSchema.and(packageDescriptionSchema).parse(description);
+  const parsed = modelPackageStateChangeDetailSchema.and(packageDescriptionSchema).safeParse(description);
+  if (!parsed.success)
+    throw new InvalidInputError('model_package.invalid', describeIssues(parsed.error.issues, 'detail'));
+  const d = parsed.data;
   const bias = d.ModelMetrics?.Bias;
   return {
     arn: d.ModelPackageArn,

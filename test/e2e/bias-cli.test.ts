@@ -93,14 +93,70 @@ describe('verdict bias --counts', () => {
     expect(Object.keys(JSON.parse(run.stdout))).toEqual(Object.keys(EXPECTED));
   });
 
-  it('"Infinity" for an infinite metric, null with a note for an undefined one', async () => {
+  it('"Infinity" for an infinite metric; a 0/0 rate taken as 0 as Clarify does; null where ∞ − ∞', async () => {
     const counts = { reference: { TP: 0, FP: 0, FN: 5, TN: 5 }, sensitive: { TP: 3, FP: 0, FN: 0, TN: 7 } };
     const out = ok(await bias('--counts', write('inf.json', counts))) as Record<string, unknown>;
-    expect(out).toMatchObject({ DI: 'Infinity', DCAcc: 'Infinity', DAR: null, TE: null });
+    expect(out).toMatchObject({ DI: 'Infinity', DCAcc: 'Infinity', DAR: -1, TE: '-Infinity' });
     expect(out.notes).toEqual([
-      'DAR is null: precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives)',
-      'TE is null: FN/FP of the sensitive group is 0/0 (no false negatives and no false positives)',
+      'precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives): taken as 0, as SageMaker Clarify does',
+      'FN/FP of the sensitive group is 0/0 (no false negatives and no false positives): taken as 0, as SageMaker Clarify does',
     ]);
+    const nobody = { reference: { TP: 0, FP: 0, FN: 4, TN: 6 }, sensitive: { TP: 0, FP: 0, FN: 1, TN: 9 } };
+    const none = ok(await bias('--counts', write('none.json', nobody))) as Record<string, unknown>;
+    expect(none.DCAcc).toBeNull();
+    expect(none.notes).toContain('DCAcc is null: c_a − c_d: both terms are infinite (∞ − ∞)');
+  });
+
+  it('the same data gives the same metrics from its rows and from Clarify, where a rate is 0/0', async () => {
+    // Group m: TP 3, FN 1, TN 4. Group f has no observed positives (TPR 0/0): FP 1, TN 7.
+    const rows = [
+      ...[1, 1, 1, 0].map((yhat) => ({ y: 1, yhat, sex: 'm' })),
+      ...[0, 0, 0, 0].map((yhat) => ({ y: 0, yhat, sex: 'm' })),
+      ...[1, 0, 0, 0, 0, 0, 0, 0].map((yhat) => ({ y: 0, yhat, sex: 'f' })),
+    ];
+    const csv = `y,yhat,sex\n${rows.map((r) => `${r.y},${r.yhat},${r.sex}`).join('\n')}\n`;
+    const fromRows = ok(
+      await bias(
+        '--data',
+        write('zero-tpr.csv', csv),
+        '--label',
+        'y',
+        '--prediction',
+        'yhat',
+        '--facet',
+        'sex',
+        '--sensitive',
+        'f',
+      ),
+    ) as Record<string, unknown>;
+    // What Clarify reports for these rows: TPR_f = 0/0 is written as 0, so RD = 3/4 − 0.
+    const clarifyReport = {
+      version: '1.0',
+      post_training_bias_metrics: {
+        label: 'y',
+        label_value_or_threshold: '1',
+        facets: {
+          sex: [
+            {
+              value_or_threshold: 'f',
+              metrics: [
+                { name: 'DI', description: 'DI', value: 1 / 3 },
+                { name: 'DPPL', description: 'DPPL', value: 0.25 },
+                { name: 'RD', description: 'RD', value: 0.75 },
+                { name: 'AD', description: 'AD', value: 0 },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    const fromClarify = ok(await bias('--clarify', write('zero-tpr.analysis.json', clarifyReport))) as Record<
+      string,
+      unknown
+    >;
+    for (const metric of ['DI', 'DPPL', 'RD', 'AD', 'fourFifths'])
+      expect(fromRows[metric], metric).toEqual(fromClarify[metric]);
+    expect(fromRows.RD).toBe(0.75);
   });
 
   it('several groups: each against the reference, and the worst case overall', async () => {

@@ -116,6 +116,36 @@ describe.concurrent('verdict gate', () => {
     expect(run.stderr).toMatch(/profile.*"colour"/);
   });
 
+  it('a verdict:profile of the wrong type is bad input (exit 2) naming the key, no stack trace', async ({
+    expect,
+  }) => {
+    const detail = {
+      ...(sampleEvent.detail as object),
+      CustomerMetadataProperties: { 'verdict:profile': 5 },
+    };
+    const event = JSON.stringify({ ...sampleEvent, detail });
+    const run = await gate(['--event', write('profile-type.event.json', event)]);
+    expect(run.code).toBe(EXIT.badInput);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'verdict: invalid input (model_package.invalid)\n  - detail.CustomerMetadataProperties.verdict:profile: Invalid input: expected string, received number\n',
+    );
+  });
+
+  it('an s3://b/../x pointer is bad input (exit 2), never read', async ({ expect }) => {
+    const detail = {
+      ...(sampleEvent.detail as object),
+      CustomerMetadataProperties: { 'verdict:profile': 's3://b/../x' },
+    };
+    const event = JSON.stringify({ ...sampleEvent, detail });
+    const run = await gate(['--event', write('dot-dot.event.json', event)]);
+    expect(run.code).toBe(EXIT.badInput);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'verdict: invalid input (evidence.invalid)\n  - CustomerMetadataProperties.verdict:profile: "s3://b/../x": expected an s3://bucket/key URI without "." or ".." segments or backslashes\n',
+    );
+  });
+
   it('an event file that is not JSON is bad input (exit 2) naming the file', async ({ expect }) => {
     const path = write('not-json.event.json', '{"version": "0", ');
     const run = await gate(['--event', path]);

@@ -113,7 +113,8 @@ function spread(rates: [string, Exact][], what: string): Exact {
 
 export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): OverallMetrics {
   const entries = [...byValue.entries()];
-  const rates = entries.map(([v, c]) => [v, groupRates(c, JSON.stringify(v))] as const);
+  const conventions: string[] = [];
+  const rates = entries.map(([v, c]) => [v, groupRates(c, JSON.stringify(v), conventions)] as const);
   const selection = rates.map(([v, r]) => [v, r.selectionRate] as [string, Exact]);
   const tpr = rates.map(([v, r]) => [v, r.recall] as [string, Exact]);
   const fpr = rates.map(([v, r]) => [v, r.falsePositiveRate] as [string, Exact]);
@@ -162,7 +163,7 @@ export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): O
     };
   }
 
-  const notes: string[] = [];
+  const notes: string[] = [...conventions];
   const value = (name: string, e: Exact): MetricValue => {
     if (e.kind === 'undefined') notes.push(`${name} is null: ${e.reason}`);
     return toMetricValue(e);

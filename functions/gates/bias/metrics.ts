@@ -22,6 +22,7 @@ import {
   sub,
   toMetricValue,
   undefinedBecause,
+  ZERO,
 } from './exact.ts';
 
 /** Confusion counts of one group: true/false positives/negatives of the predicted label. */
@@ -70,6 +71,8 @@ export type PairMetricName = (typeof PAIR_METRICS)[number];
 export interface ExactPairMetrics extends Record<PairMetricName, Exact> {
   selectionRate: { reference: Exact; sensitive: Exact };
   fourFifths: { ratio: Exact; adverseImpact: boolean | null; disadvantaged: Disadvantaged };
+  /** Rates that were 0/0 and taken as 0 (see groupRates). */
+  conventions: string[];
 }
 
 /** Which group of a pair has the lower selection rate (null: equal rates, or undefined). */
@@ -105,10 +108,23 @@ export interface GroupRates {
   falseNegativeToFalsePositive: Exact;
 }
 
-export function groupRates(c: ConfusionCounts, group: string): GroupRates {
+/**
+ * The rates of one group. A rate over a group that has rows but no cases of its kind (no observed positives
+ * for TPR, say) is 0/0; SageMaker Clarify takes it as 0, and so does this, saying so in `conventions`, so
+ * that the same data gives the same metrics from Clarify's report and from the rows. A group with no rows
+ * has no rates at all (its selection rate and accuracy are undefined).
+ */
+export function groupRates(c: ConfusionCounts, group: string, conventions: string[] = []): GroupRates {
   const n = total(c);
-  const q = (num: bigint, den: bigint, what: string, why: string) =>
-    quotient(num, den, `${what} of the ${group} group`, why);
+  const q = (num: bigint, den: bigint, what: string, why: string) => {
+    if (n > 0n && num === 0n && den === 0n) {
+      conventions.push(
+        `${what} of the ${group} group is 0/0 (${why}): taken as 0, as SageMaker Clarify does`,
+      );
+      return ZERO;
+    }
+    return quotient(num, den, `${what} of the ${group} group`, why);
+  };
   return {
     selectionRate: q(c.TP + c.FP, n, 'the selection rate (TP+FP)/n', 'the group has no rows'),
     conditionalAcceptance: q(
@@ -190,8 +206,9 @@ function minOverMax(x: Exact, y: Exact, what: string): Exact {
 }
 
 export function exactPairMetrics(reference: ConfusionCounts, sensitive: ConfusionCounts): ExactPairMetrics {
-  const a = groupRates(reference, 'reference');
-  const d = groupRates(sensitive, 'sensitive');
+  const conventions: string[] = [];
+  const a = groupRates(reference, 'reference', conventions);
+  const d = groupRates(sensitive, 'sensitive', conventions);
   const tprGap = absolute(sub(a.recall, d.recall, 'TPR_a − TPR_d'));
   const fprGap = absolute(sub(a.falsePositiveRate, d.falsePositiveRate, 'FPR_a − FPR_d'));
   return {
@@ -210,12 +227,13 @@ export function exactPairMetrics(reference: ConfusionCounts, sensitive: Confusio
     equalOpportunityDifference: tprGap,
     equalizedOddsDifference: max(tprGap, fprGap),
     fourFifths: fourFifths(reference, sensitive),
+    conventions,
   };
 }
 
 /** Prints exact metrics: numbers, "Infinity" / "-Infinity", null with a note. */
 export function renderPairMetrics(m: ExactPairMetrics): PairMetrics {
-  const notes: string[] = [];
+  const notes: string[] = [...m.conventions];
   const value = (name: string, e: Exact): MetricValue => {
     if (e.kind === 'undefined') notes.push(`${name} is null: ${e.reason}`);
     return toMetricValue(e);

@@ -46,16 +46,64 @@ export interface GovernanceInputs {
   };
 }
 
+/**
+ * Why a pointer is not an s3://bucket/key URI Verdict reads, or undefined when it is one. A `.` or `..`
+ * key segment is refused: the local object store maps keys to files, and S3 would take it literally.
+ */
+export function pointerProblem(uri: string): string | undefined {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) return 'expected an s3://bucket/key URI';
+  return dotSegmentProblem(match[2] as string);
+}
+
+function dotSegmentProblem(key: string): string | undefined {
+  const segments = key.split('/');
+  if (segments.some((s) => s === '.' || s === '..' || s.includes('\\')))
+    return 'expected an s3://bucket/key URI without "." or ".." segments or backslashes';
+  return undefined;
+}
+
+const s3PointerSchema = z.string().superRefine((uri, ctx) => {
+  const problem = pointerProblem(uri);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const evidenceManifestSchema = z.record(
   z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: 'obligation ids are snake_case' }),
-  z.string().regex(/^s3:\/\/[^/]+\/.+/, { message: 'expected an s3://bucket/key URI' }),
+  s3PointerSchema,
 );
+
+/** Every pointer the package names is a URI Verdict reads, else the package is bad input (nothing read). */
+function checkPointers(pkg: ModelPackage): void {
+  const pointers: [string, string | undefined][] = [
+    [`CustomerMetadataProperties.${PROFILE_METADATA_KEY}`, pkg.customerMetadata[PROFILE_METADATA_KEY]],
+    [
+      `CustomerMetadataProperties.${EVIDENCE_MANIFEST_METADATA_KEY}`,
+      pkg.customerMetadata[EVIDENCE_MANIFEST_METADATA_KEY],
+    ],
+    [
+      `CustomerMetadataProperties.${TRAINING_DATA_METADATA_KEY}`,
+      pkg.customerMetadata[TRAINING_DATA_METADATA_KEY],
+    ],
+    ['ModelMetrics.Bias.PreTrainingReport.S3Uri', pkg.biasReports.preTraining],
+    ['ModelMetrics.Bias.PostTrainingReport.S3Uri', pkg.biasReports.postTraining],
+    ['ModelMetrics.Bias.Report.S3Uri', pkg.biasReports.report],
+  ];
+  const problems = pointers.flatMap(([where, uri]) => {
+    // Other non-S3 pointers stay unreadable evidence (a deny); a dot segment is never read at all.
+    const key = uri === undefined ? undefined : /^s3:\/\/[^/]+\/(.+)$/.exec(uri)?.[1];
+    const problem = key === undefined ? undefined : dotSegmentProblem(key);
+    return problem ? [`${where}: ${JSON.stringify(uri)}: ${problem}`] : [];
+  });
+  if (problems.length) throw new InvalidInputError('evidence.invalid', problems);
+}
 
 export async function loadGovernanceInputs(
   pkg: ModelPackage,
   objects: ObjectStore,
   options: { trainingData?: TrainingDataScanOptions } = {},
 ): Promise<GovernanceInputs> {
+  checkPointers(pkg);
   // The four inputs are independent reads: fetch them together. Each loader reports what it could not
   // read in its own list, so the order of `missing` (and the input hash) does not depend on timing.
   const missing: Record<'profile' | 'bias' | 'obligations' | 'pii', MissingEvidence[]> = {

@@ -141,6 +141,24 @@ describe('model-registry gate', () => {
     expect(f.published).toEqual([]);
   });
 
+  it('rejects a pointer with a ".." segment as bad input: nothing read, nothing recorded', async () => {
+    const f = gateFixture();
+    await f.registry.createModelPackageGroup('dot-dot');
+    const pkg = await f.registry.createModelPackage({
+      groupName: 'dot-dot',
+      customerMetadata: { 'verdict:profile': 's3://governance/x/../credit/profile.json' },
+      biasReports: { postTraining: 's3://governance/./analysis.json' },
+    });
+    const error = await gate(f, pkg).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      'CustomerMetadataProperties.verdict:profile: "s3://governance/x/../credit/profile.json": expected an s3://bucket/key URI without "." or ".." segments or backslashes',
+      'ModelMetrics.Bias.PostTrainingReport.S3Uri: "s3://governance/./analysis.json": expected an s3://bucket/key URI without "." or ".." segments or backslashes',
+    ]);
+    expect((await f.decisions.list()).decisions).toEqual([]);
+    expect((await f.registry.describeModelPackage(pkg.arn))?.approvalStatus).toBe('PendingManualApproval');
+  });
+
   it('decides once for a redelivered event', async () => {
     const f = gateFixture();
     const pkg = await f.register('credit', credit);

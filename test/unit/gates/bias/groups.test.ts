@@ -55,7 +55,7 @@ describe('compareGroups', () => {
     });
   });
 
-  it('overall: ties for the highest rate, and undefined rates noted', () => {
+  it('overall: ties for the highest rate; a 0/0 rate taken as 0, as Clarify does, and noted', () => {
     const none = counts({ TP: 0, FP: 3, FN: 0, TN: 7 }); // no observed positives: TPR 0/0
     const { overall } = compareGroups(
       new Map([
@@ -64,10 +64,9 @@ describe('compareGroups', () => {
       ]),
     );
     expect(overall.fourFifths.highest).toEqual(['x', 'y']);
-    expect(overall.equalOpportunityDifference).toBeNull();
+    expect(overall.equalOpportunityDifference).toBe(0.75); // TPR_x = 3/4, TPR_y = 0/0 taken as 0
     expect(overall.notes).toEqual([
-      'equalOpportunityDifference is null: TPR = TP/(TP+FN) of the "y" group is 0/0 (no observed positives)',
-      'equalizedOddsDifference is null: TPR = TP/(TP+FN) of the "y" group is 0/0 (no observed positives)',
+      'TPR = TP/(TP+FN) of the "y" group is 0/0 (no observed positives): taken as 0, as SageMaker Clarify does',
     ]);
   });
 

@@ -70,18 +70,18 @@ describe('infinite and undefined metrics', () => {
       DCAcc: 'Infinity', // c_a = 5/0, c_d = 3/3
       DCR: 0.5, // r_d = 7/7, r_a = 5/10
       RD: -1, // 0/5 − 3/3
-      DAR: null, // precision_a = 0/0
+      DAR: -1, // precision_a = 0/0, taken as 0, − 3/3
       DRR: 0.5, // 7/7 − 5/10
       AD: -0.5, // 5/10 − 10/10
-      TE: null, // FN_d/FP_d = 0/0
+      TE: '-Infinity', // FN_d/FP_d = 0/0 taken as 0, − FN_a/FP_a = 5/0
       demographicParityDifference: 0.3,
       demographicParityRatio: 0,
       equalOpportunityDifference: 1,
       equalizedOddsDifference: 1,
       fourFifths: { ratio: 0, adverseImpact: true, disadvantaged: 'reference' },
       notes: [
-        'DAR is null: precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives)',
-        'TE is null: FN/FP of the sensitive group is 0/0 (no false negatives and no false positives)',
+        'precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives): taken as 0, as SageMaker Clarify does',
+        'FN/FP of the sensitive group is 0/0 (no false negatives and no false positives): taken as 0, as SageMaker Clarify does',
       ],
     });
   });
@@ -101,24 +101,24 @@ describe('infinite and undefined metrics', () => {
     expect(m.fourFifths).toEqual({ ratio: null, adverseImpact: false, disadvantaged: null });
     // c = n(1)/0 is infinite in both groups: ∞ − ∞ is undefined.
     expect(m.DCAcc).toBeNull();
+    expect(m.DAR).toBe(0); // both precisions 0/0, taken as 0
     expect(m.notes).toEqual([
+      'precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives): taken as 0, as SageMaker Clarify does',
+      'precision = TP/(TP+FP) of the sensitive group is 0/0 (no predicted positives): taken as 0, as SageMaker Clarify does',
       'DCAcc is null: c_a − c_d: both terms are infinite (∞ − ∞)',
-      'DAR is null: precision = TP/(TP+FP) of the reference group is 0/0 (no predicted positives)',
       'TE is null: FN_d/FP_d − FN_a/FP_a: both terms are infinite (∞ − ∞)',
       'demographicParityRatio is null: min/max selection rate is 0/0 (neither group has a predicted positive)',
       'fourFifths.ratio is null: neither group has a predicted positive, so the ratio is 0/0',
     ]);
   });
 
-  it('a group without observed positives leaves recall-based metrics undefined', () => {
+  it('a group without observed positives has TPR 0/0, taken as 0 as Clarify does, and noted', () => {
     const m = pairMetrics(counts({ TP: 5, FP: 5, FN: 5, TN: 5 }), counts({ TP: 0, FP: 2, FN: 0, TN: 8 }));
-    expect(m.RD).toBeNull();
-    expect(m.equalOpportunityDifference).toBeNull();
-    expect(m.equalizedOddsDifference).toBeNull();
+    expect(m.RD).toBe(0.5); // TPR_a = 5/10, TPR_d = 0/0 taken as 0
+    expect(m.equalOpportunityDifference).toBe(0.5);
+    expect(m.equalizedOddsDifference).toBe(0.5);
     expect(m.notes).toEqual([
-      'RD is null: TPR = TP/(TP+FN) of the sensitive group is 0/0 (no observed positives)',
-      'equalOpportunityDifference is null: TPR = TP/(TP+FN) of the sensitive group is 0/0 (no observed positives)',
-      'equalizedOddsDifference is null: TPR = TP/(TP+FN) of the sensitive group is 0/0 (no observed positives)',
+      'TPR = TP/(TP+FN) of the sensitive group is 0/0 (no observed positives): taken as 0, as SageMaker Clarify does',
     ]);
     // c_d = 0/2 = 0 and r_d = 10/8 are defined.
     expect(m.DCAcc).toBe(1);
