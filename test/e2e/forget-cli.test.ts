@@ -172,6 +172,13 @@ describe('verdict forget', () => {
     expect(readFileSync(join(dataDir, 'notes.txt'), 'utf8')).toContain('asked by');
   });
 
+  it('says so when an id is too short to search for (it would match unrelated bytes)', async () => {
+    const run = await runCli(['forget', '--subject', '42', ...d]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('shorter than 6 characters: the data directory was not searched for it');
+    expect(JSON.parse(run.stdout)).toMatchObject({ searched: false, remaining: [] });
+  });
+
   it('--aws without the stores configured exits 2 naming what is missing', async () => {
     const run = await runCli(['forget', '--subject', ALICE, '--aws'], { env: userEnv({ allVerdict: true }) });
     expect(run.code).toBe(2);

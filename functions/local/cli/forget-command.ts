@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { forgetOnAws } from '../../adapters/aws/forget-aws.ts';
 import { awsLedgerOptionsFromEnvironment, LedgerConfigurationError } from '../../adapters/aws/ledger-aws.ts';
 import { openLocalLedger } from '../../adapters/local/ledger-local.ts';
-import { eraseLocalTraces } from '../../adapters/local/local-erasure.ts';
+import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -47,6 +47,10 @@ export function registerForgetCommand(program: Command): void {
       );
       for (const file of traces.removed)
         process.stderr.write(`verdict: removed ${file} (it named the subject)\n`);
+      if (!traces.searched)
+        process.stderr.write(
+          `verdict: the subject id is shorter than ${MIN_SEARCHED_ID_LENGTH} characters: the data directory was not searched for it\n`,
+        );
       for (const problem of traces.failed) process.stderr.write(`verdict: could not rebuild ${problem}\n`);
       if (traces.remaining.length > 0)
         process.stderr.write(
