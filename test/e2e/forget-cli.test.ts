@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../functions/gates/decision.ts';
 import { openLocalRuntimeAt } from '../../functions/local/runtime.ts';
-import { listeningUrl, runCli, spawnCli } from '../support/cli.ts';
+import { listeningUrl, runCli, spawnCli, userEnv } from '../support/cli.ts';
 import { filesHolding } from '../support/plaintext.ts';
 
 const ALICE = 'alice.smith@example.com';
@@ -170,5 +170,18 @@ describe('verdict forget', () => {
     expect(forgot.stderr).toContain('verdict: erasure incomplete: the subject id is still in notes.txt');
     expect(Object.keys(filesHolding(dataDir, BOB))).toEqual(['notes.txt']);
     expect(readFileSync(join(dataDir, 'notes.txt'), 'utf8')).toContain('asked by');
+  });
+
+  it('says so when an id is too short to search for (it would match unrelated bytes)', async () => {
+    const run = await runCli(['forget', '--subject', '42', ...d]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('shorter than 6 characters: the data directory was not searched for it');
+    expect(JSON.parse(run.stdout)).toMatchObject({ searched: false, remaining: [] });
+  });
+
+  it('--aws without the stores configured exits 2 naming what is missing', async () => {
+    const run = await runCli(['forget', '--subject', ALICE, '--aws'], { env: userEnv({ allVerdict: true }) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('verdict: ledger configuration: VERDICT_LEDGER_TABLE is not set;');
   });
 });

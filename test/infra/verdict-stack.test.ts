@@ -686,8 +686,17 @@ describe('IAM: least privilege', () => {
       (key) => `<${logicalIdOf(base.stack, key)}.Arn>`,
     );
     const onSigningKey = (st: Statement) => asList(st.Resource).some((r) => signingKeys.includes(flat(r)));
+    // Subject data keys are wrapped by their own key, called directly, bound to the subject (encryption context).
+    const subjectKeysKey = `<${logicalIdOf(base.stack, base.stack.ledger.subjectKeysKey)}.Arn>`;
+    const onSubjectKeysKey = (st: Statement) => asList(st.Resource).some((r) => flat(r) === subjectKeysKey);
+    expect(
+      identityStatements(base.template)
+        .filter(onSubjectKeysKey)
+        .map((st) => [st.Sid, st.Condition?.['ForAllValues:StringEquals']]),
+    ).toEqual([['LedgerWrapSubjectKeys', { 'kms:EncryptionContextKeys': ['verdict:subject'] }]]);
     const kmsStatements = identityStatements(base.template).filter(
-      (st) => asList(st.Action).some((a) => a.startsWith('kms:')) && !onSigningKey(st),
+      (st) =>
+        asList(st.Action).some((a) => a.startsWith('kms:')) && !onSigningKey(st) && !onSubjectKeysKey(st),
     );
     expect(kmsStatements.length).toBeGreaterThan(0);
     // The ledger's signing key is called directly (Sign, GetPublicKey): see ledger-storage.test.ts.

@@ -2,10 +2,10 @@
  * Erasure on AWS, against the emulator (moto) through real SDK clients: a waiver's approver and reason, an
  * API caller and a report requester are sealed with KMS-wrapped subject keys before DynamoDB or S3 sees
  * them. Every item of every table and every version of every object is searched for the person (clear,
- * lower case, URL-encoded, base64) before and after `forgetSubject`, and found nowhere; the ledger still
+ * lower case, URL-encoded, base64) before and after `forgetOnAws` (`verdict forget --aws`), and found nowhere; the ledger still
  * verifies and the sealed fields read `erased (<pseudonym>)`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -21,6 +21,7 @@ import { AwsReportService } from '../../functions/adapters/aws/aws-report-servic
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
+import { forgetOnAws } from '../../functions/adapters/aws/forget-aws.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
 import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
 import { lambdaPersonalData } from '../../functions/adapters/aws/personal-data-aws.ts';
@@ -28,7 +29,6 @@ import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.
 import { sealedAccessLog, sealedReportService } from '../../functions/api/sealed-personal-data.ts';
 import type { Decision } from '../../functions/gates/decision.ts';
 import { grantException, openException } from '../../functions/gates/exceptions/grant-exception.ts';
-import { forgetSubject } from '../../functions/ledger/erasure.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { runReportJob } from '../../functions/reports/report-job.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
@@ -119,7 +119,7 @@ describe('personal data on AWS', () => {
       VERDICT_SUBJECT_KEYS_TABLE: subjectKeysTable,
       VERDICT_SUBJECT_KEYS_KEY_ID: dataKeyId,
     })();
-    const { ledger } = await openAwsLedger({
+    const ledgerOptions = {
       tableName: r.table,
       tilesBucket: r.tiles,
       anchorBucket: r.anchor,
@@ -128,7 +128,8 @@ describe('personal data on AWS', () => {
       subjectKeysTable,
       dataKeyId,
       clients,
-    });
+    };
+    const { ledger } = await openAwsLedger(ledgerOptions);
     const records = new DynamoDbDecisionStore(clients.dynamodb, decisionsTable);
 
     const now = new Date();
@@ -212,7 +213,9 @@ describe('personal data on AWS', () => {
     expect((await accessLog.list()).records[0]?.principal?.id).toBe(ALICE);
     expect(await openException(waiver, personal)).toMatchObject({ approver: ALICE, reason: REASON });
 
-    const erased = await forgetSubject(ledger, personal, ALICE);
+    await ledger.close();
+    // `verdict forget --aws`: its own ledger, the pseudonym key from the same table as the API's.
+    const erased = await forgetOnAws(ledgerOptions, ALICE);
     expect(erased.keyDestroyed).toBe(true);
     const after = await everythingStored(tables, buckets);
     expect(holding(after, ALICE)).toEqual([]);
@@ -220,7 +223,20 @@ describe('personal data on AWS', () => {
     const label = `erased (${erased.subject})`;
     expect((await accessLog.list()).records[0]?.principal?.id).toBe(label);
     expect(await openException(waiver, personal)).toMatchObject({ approver: label, reason: label });
-    expect(verifyExport(await exported(ledger), { logKeys: [logSigner().verifierKey] }).problems).toEqual([]);
-    await ledger.close();
+    const reopened = await openAwsLedger(ledgerOptions);
+    const dir = await exported(reopened.ledger);
+    expect(verifyExport(dir, { logKeys: [logSigner().verifierKey] }).problems).toEqual([]);
+    expect(readFileSync(join(dir, 'entries.jsonl'), 'utf8')).toContain(`"erasure/${erased.subject}/`);
+    await reopened.close();
   }, 60_000);
+
+  it('refuses to forget without subject keys, naming the variables', async () => {
+    const r = await createLedgerResources(clients);
+    await expect(
+      forgetOnAws(
+        { tableName: r.table, tilesBucket: r.tiles, origin: ORIGIN, signer: logSigner(), clients },
+        ALICE,
+      ),
+    ).rejects.toThrow('no subject keys: set VERDICT_SUBJECT_KEYS_TABLE and VERDICT_SUBJECT_KEYS_KEY_ID');
+  });
 });

@@ -17,6 +17,8 @@ import { normalizeSubjectId } from '../../ledger/personal-data.ts';
 import { openDatabase } from './sqlite-database.ts';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
+/** A shorter id (a customer number `42`) matches unrelated bytes everywhere: it is not searched for. */
+export const MIN_SEARCHED_ID_LENGTH = 6;
 /** Directories of files derived from the stores, which may be removed (reports are built again on request). */
 const DERIVED_DIRS = ['reports'];
 
@@ -27,32 +29,34 @@ export interface LocalErasureResult {
   remaining: string[];
   /** Databases that could not be rebuilt (another process holds them): the erasure is incomplete. */
   failed: string[];
+  /** False when the id is too short to search for (MIN_SEARCHED_ID_LENGTH). */
+  searched: boolean;
 }
 
 export function eraseLocalTraces(dataDir: string, subjectId: string): LocalErasureResult {
-  const files = listFiles(dataDir);
+  const relative = (file: string) => path.relative(dataDir, file);
   const compacted: string[] = [];
   const failed: string[] = [];
-  for (const file of files.filter(isSqliteDatabase)) {
+  for (const file of listFiles(dataDir).filter(isSqliteDatabase)) {
     try {
       compact(file);
-      compacted.push(file);
+      compacted.push(relative(file));
     } catch (error) {
-      failed.push(`${path.relative(dataDir, file)}: ${(error as Error).message}`);
+      failed.push(`${relative(file)}: ${(error as Error).message}`);
     }
   }
+  const searched = normalizeSubjectId(subjectId).length >= MIN_SEARCHED_ID_LENGTH;
   const needles = plaintextNeedles(subjectId);
   const removed: string[] = [];
   const remaining: string[] = [];
-  for (const file of listFiles(dataDir)) {
+  for (const file of searched ? listFiles(dataDir) : []) {
     if (!fileContains(file, needles)) continue;
-    const relative = path.relative(dataDir, file);
-    if (DERIVED_DIRS.includes(relative.split(path.sep)[0] ?? '')) {
+    if (DERIVED_DIRS.includes(relative(file).split(path.sep)[0] ?? '')) {
       rmSync(file, { force: true });
-      removed.push(relative);
-    } else remaining.push(relative);
+      removed.push(relative(file));
+    } else remaining.push(relative(file));
   }
-  return { compacted: compacted.map((f) => path.relative(dataDir, f)), removed, remaining, failed };
+  return { compacted, removed, remaining, failed, searched };
 }
 
 function isSqliteDatabase(file: string): boolean {

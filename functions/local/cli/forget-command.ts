@@ -4,9 +4,14 @@
  * report requests) can no longer be read, and the log still verifies. Then the data directory is cleaned
  * (adapters/local/local-erasure.ts); if the subject id is still found anywhere, the command fails.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
+import { forgetOnAws } from '../../adapters/aws/forget-aws.ts';
+import { awsLedgerOptionsFromEnvironment, LedgerConfigurationError } from '../../adapters/aws/ledger-aws.ts';
 import { openLocalLedger } from '../../adapters/local/ledger-local.ts';
-import { eraseLocalTraces } from '../../adapters/local/local-erasure.ts';
+import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -18,8 +23,13 @@ export function registerForgetCommand(program: Command): void {
     .requiredOption('--subject <id>', 'the subject id, as the systems that record it know the person')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--origin <origin>', 'the log origin (default verdict.local/ledger)')
-    .action(async (options: { subject: string; dataDir: string; origin?: string }) => {
+    .option(
+      '--aws',
+      'erase in the AWS stores named by the VERDICT_LEDGER_* and VERDICT_SUBJECT_KEYS_* variables',
+    )
+    .action(async (options: { subject: string; dataDir: string; origin?: string; aws?: boolean }) => {
       if (options.subject.trim() === '') throw new UsageError('--subject must not be empty');
+      if (options.aws) return forgetInAws(options.subject);
       const local = await openLocalLedger({
         dataDir: options.dataDir,
         ...(options.origin ? { origin: options.origin } : {}),
@@ -37,6 +47,10 @@ export function registerForgetCommand(program: Command): void {
       );
       for (const file of traces.removed)
         process.stderr.write(`verdict: removed ${file} (it named the subject)\n`);
+      if (!traces.searched)
+        process.stderr.write(
+          `verdict: the subject id is shorter than ${MIN_SEARCHED_ID_LENGTH} characters: the data directory was not searched for it\n`,
+        );
       for (const problem of traces.failed) process.stderr.write(`verdict: could not rebuild ${problem}\n`);
       if (traces.remaining.length > 0)
         process.stderr.write(
@@ -44,4 +58,19 @@ export function registerForgetCommand(program: Command): void {
         );
       if (traces.remaining.length > 0 || traces.failed.length > 0) process.exitCode = EXIT.internal;
     });
+}
+
+async function forgetInAws(subject: string): Promise<void> {
+  const clients = { dynamodb: new DynamoDBClient({}), s3: new S3Client({}), kms: new KMSClient({}) };
+  let result: Awaited<ReturnType<typeof forgetOnAws>>;
+  try {
+    result = await forgetOnAws(awsLedgerOptionsFromEnvironment(clients), subject);
+  } catch (error) {
+    if (error instanceof LedgerConfigurationError) throw new UsageError(error.message);
+    throw error;
+  }
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(
+    `verdict: subject ${result.subject} ${result.keyDestroyed ? 'forgotten: data key destroyed' : 'had no data key'}; erasure recorded as entry ${result.entry.index}\n`,
+  );
 }

@@ -1,0 +1,27 @@
+/**
+ * Forgetting a person in the AWS stores (`verdict forget --aws`): the same crypto-shredding as locally
+ * (ledger/erasure.ts), on the AWS ledger and its KMS-wrapped subject keys. Every store seals personal data
+ * under the subject's key before writing it, so destroying the key is the whole erasure there; it fails
+ * unless the subject keys are configured.
+ */
+import { type ErasureResult, forgetSubject } from '../../ledger/erasure.ts';
+import {
+  type AwsLedgerOptions,
+  LEDGER_ENVIRONMENT,
+  LedgerConfigurationError,
+  openAwsLedger,
+} from './ledger-aws.ts';
+
+export async function forgetOnAws(options: AwsLedgerOptions, subjectId: string): Promise<ErasureResult> {
+  if (options.readOnly) throw new LedgerConfigurationError('an erasure writes to the ledger: not read-only');
+  const aws = await openAwsLedger(options);
+  try {
+    if (!aws.personal)
+      throw new LedgerConfigurationError(
+        `no subject keys: set ${LEDGER_ENVIRONMENT.subjectKeysTable} and ${LEDGER_ENVIRONMENT.dataKeyId}`,
+      );
+    return await forgetSubject(aws.ledger, aws.personal, subjectId);
+  } finally {
+    await aws.close();
+  }
+}
