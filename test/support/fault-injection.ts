@@ -30,8 +30,8 @@ export interface FaultRule {
   command: string;
   /** Narrows the calls counted (e.g. one table or bucket); all calls of the command when absent. */
   where?: (input: Record<string, unknown>) => boolean;
-  /** Which of the matching calls fail, counted from 1 while armed. */
-  calls: number[];
+  /** Which of the matching calls fail, counted from 1 while armed; `every`: all of them (an outage). */
+  calls: number[] | 'every';
   fault: FaultKind;
 }
 
@@ -83,7 +83,8 @@ export function installFaultInjection(options: { answers?: Record<string, Answer
       if (rule.command !== command || (rule.where && !rule.where(input))) continue;
       const call = (counts.get(rule) ?? 0) + 1;
       counts.set(rule, call);
-      if (!hit && rule.calls.includes(call)) hit = { command, call, fault: rule.fault };
+      if (!hit && (rule.calls === 'every' || rule.calls.includes(call)))
+        hit = { command, call, fault: rule.fault };
     }
     return hit;
   };
