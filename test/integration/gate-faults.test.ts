@@ -171,6 +171,22 @@ beforeAll(async () => {
     }),
   );
   await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+});
+
+afterAll(() => {
+  faults?.uninstall();
+  process.env = savedEnvironment;
+  removeTempDirs();
+  console.table(summaries);
+  console.log('view ms', Math.round(timing.view));
+});
+
+/**
+ * A Lambda function on a ledger of its own: each scenario's ledger holds only its entries, so exporting and
+ * verifying it after every scenario stays cheap. The handler module is imported afresh (a cold start), and
+ * builds its clients and ledger from the environment, as in Lambda.
+ */
+async function coldStartOnNewLedger(): Promise<void> {
   ledger = await createLedgerResources({ dynamodb, s3 });
   Object.assign(process.env, {
     [LEDGER_ENVIRONMENT.tableName]: ledger.table,
@@ -181,14 +197,7 @@ beforeAll(async () => {
   });
   vi.resetModules();
   handler = (await import('../../functions/gates/model-registry/handler.ts')).handler;
-});
-
-afterAll(() => {
-  faults?.uninstall();
-  process.env = savedEnvironment;
-  removeTempDirs();
-  console.table(summaries);
-});
+}
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -267,7 +276,9 @@ async function deliveredFor(arn: string): Promise<DeliveredEvent[]> {
 }
 
 /** The ledger's decisions about the version and the ids of its action entries, and whether an export verifies. */
+const timing = { view: 0 };
 async function ledgerView(arn: string) {
+  const started = performance.now();
   const reader = await openAwsLedger({
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
@@ -287,6 +298,7 @@ async function ledgerView(arn: string) {
     return { decisions, actions, verified: report.ok, problems: report.problems };
   } finally {
     await reader.close();
+    timing.view += performance.now() - started;
   }
 }
 
@@ -498,6 +510,7 @@ const summaries: Summary[] = [];
 
 describe('the model-registry gate under injected faults', () => {
   it.for(MATRIX)('$name', async ({ name, command, where, calls, fault }) => {
+    await coldStartOnNewLedger();
     const arn = await compliantPackage();
     const event = await stateChangeEvent(arn);
     const deliver = () =>
