@@ -13,7 +13,7 @@ import type { Integrate, TreeHead } from './core/integrate.ts';
 import type { NodeId } from './core/node-id.ts';
 import { hashesEqual } from './core/rfc6962.ts';
 import { parseNote } from './core/signed-note.ts';
-import { InconsistentCheckpointError } from './errors.ts';
+import { InconsistentCheckpointError, StaleCheckpointError } from './errors.ts';
 import type { HighWaterMark } from './ports/high-water-mark.ts';
 import type {
   LedgerStore,
@@ -66,10 +66,14 @@ export class AnchoredLedgerStore implements LedgerStore {
     checkpoint: StoredCheckpoint,
   ): Promise<{ stored: StoredCheckpoint; created: boolean }> {
     const anchored = this.#anchored();
-    if (anchored && checkpoint.size < anchored.size)
-      throw new AnchorViolationError(
-        `refusing to sign a tree of size ${checkpoint.size}: checkpoint older than the anchored high-water mark (size ${anchored.size}, ${this.anchor.location})`,
-      );
+    if (anchored && checkpoint.size < anchored.size) {
+      const message = `refusing to sign a tree of size ${checkpoint.size}: checkpoint older than the anchored high-water mark (size ${anchored.size}, ${this.anchor.location})`;
+      // A store that holds the anchored checkpoint was not rolled back: this signer lost a race.
+      const latest = await this.inner.latestCheckpoint();
+      throw latest && latest.size >= anchored.size
+        ? new StaleCheckpointError(message)
+        : new AnchorViolationError(message);
+    }
     if (anchored && checkpoint.size === anchored.size && !hashesEqual(checkpoint.rootHash, anchored.rootHash))
       throw new AnchorViolationError(
         `refusing to sign a tree of size ${checkpoint.size}: its root differs from the anchored high-water mark of that size (a fork)`,

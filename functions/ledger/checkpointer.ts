@@ -13,7 +13,7 @@ import { type NoteVerifier, parseVerifierKey } from './core/note-keys.ts';
 import { consistencyProof, ProofError, verifyConsistency } from './core/proofs.ts';
 import { hashesEqual } from './core/rfc6962.ts';
 import { checkSignatures, describeKey, parseNote, signNote } from './core/signed-note.ts';
-import { InconsistentCheckpointError } from './errors.ts';
+import { InconsistentCheckpointError, StaleCheckpointError } from './errors.ts';
 import type { LedgerStore, StoredCheckpoint } from './ports/ledger-store.ts';
 import type { Signer } from './ports/signer.ts';
 
@@ -98,7 +98,15 @@ export class Checkpointer {
     const own = checkSignatures(parseNote(note), [parseVerifierKey(this.signer.verifierKey)]);
     if (own.verified.length !== 1)
       throw new Error(`signer ${this.signer.verifierKey} produced an invalid signature`);
-    const { stored } = await this.store.publishCheckpoint({ size: head.size, rootHash, note });
+    let stored: StoredCheckpoint;
+    try {
+      ({ stored } = await this.store.publishCheckpoint({ size: head.size, rootHash, note }));
+    } catch (error) {
+      if (!(error instanceof StaleCheckpointError)) throw error;
+      const newer = await this.latest();
+      if (newer && newer.size >= head.size) return newer;
+      throw error;
+    }
     if (!hashesEqual(stored.rootHash, rootHash))
       throw new InconsistentCheckpointError(
         `another checkpoint of size ${head.size} with a different root exists`,

@@ -13,6 +13,12 @@ export class InconsistentCheckpointError extends Error {
   override readonly name = 'InconsistentCheckpointError';
 }
 
+/**
+ * A checkpoint smaller than one already published, from a writer that read the head before another writer
+ * appended and signed more: the newer checkpoint covers its entries, so the signer uses that one instead.
+ */
+export class StaleCheckpointError extends InconsistentCheckpointError {}
+
 /** No such entry index, or a proof for sizes the log does not have. */
 export class LedgerRangeError extends RangeError {
   override readonly name = 'LedgerRangeError';
