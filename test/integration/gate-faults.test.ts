@@ -295,14 +295,12 @@ async function ledgerView(arn: string) {
   });
   try {
     const decisions: Decision[] = [];
-    const actions: string[] = [];
-    for await (const { id, bytes } of reader.ledger.store.entries(0, await reader.ledger.size())) {
+    for await (const { bytes } of reader.ledger.store.entries(0, await reader.ledger.size())) {
       const entry = decodeEntry(bytes);
       if (entry.type === 'decision' && entry.decision.subject.id === arn) decisions.push(entry.decision);
-      if (entry.type === 'action' && id.includes(modelPackageDecisionId(arn))) actions.push(id);
     }
     const report = verifyExport(await exported(reader.ledger), { logKeys: [logKey] });
-    return { decisions, actions, verified: report.ok, problems: report.problems };
+    return { decisions, verified: report.ok, problems: report.problems };
   } finally {
     await reader.close();
   }
