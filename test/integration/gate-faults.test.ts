@@ -56,7 +56,12 @@ import { decodeEntry } from '../../functions/ledger/entry.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { type FaultInjection, type FaultRule, installFaultInjection } from '../support/fault-injection.ts';
+import {
+  type FaultInjection,
+  type FaultRule,
+  type FaultSummary,
+  installFaultInjection,
+} from '../support/fault-injection.ts';
 import { KMS_KEY_ARN, kmsPrivateKey, kmsPublicKeySpki } from '../support/kms-ed25519.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 import { exported, removeTempDirs } from '../unit/ledger/support.ts';
@@ -498,22 +503,10 @@ const MATRIX = STEPS.flatMap(({ faults: kinds, ...scenario }) =>
   kinds.map((fault) => ({ ...scenario, fault, name: `${scenario.dependency} ${scenario.step}: ${fault}` })),
 );
 
-interface Summary {
-  scenario: string;
-  runs: number;
-  faults: number;
-  decisions: number;
-  decision: string;
-  statusUpdates: number;
-  events: number;
-  duplicates: number;
-  wrongStatus: number;
-}
-
-const summaries: Summary[] = [];
+const summaries: FaultSummary[] = [];
 
 describe('the model-registry gate under injected faults', () => {
-  it.for(MATRIX)('$name', async ({ name, command, where, calls, fault }) => {
+  it.for(MATRIX)('$name', async ({ name, command, where, calls, fault }, { task }) => {
     await coldStartOnNewLedger();
     const arn = await compliantPackage();
     const event = await stateChangeEvent(arn);
@@ -563,7 +556,7 @@ describe('the model-registry gate under injected faults', () => {
     const status = await approvalStatus(arn);
     const recorded = view.decisions[0];
     if (!recorded || status !== STATUS_FOR[recorded.decision]) wrongStatus += 1;
-    summaries.push({
+    const summary: FaultSummary = {
       scenario: name,
       runs,
       faults: injected,
@@ -573,7 +566,9 @@ describe('the model-registry gate under injected faults', () => {
       events: events.length,
       duplicates: Math.max(0, events.length - 1),
       wrongStatus,
-    });
+    };
+    summaries.push(summary);
+    task.meta.faultSummary = summary;
 
     expect(injected, 'the fault was injected').toBeGreaterThan(0);
     expect(succeeded, `a delivery succeeded within ${RETRY_BUDGET} (+1 after an outage)`).toBe(true);
