@@ -21,7 +21,7 @@
 import { randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -580,5 +580,39 @@ describe('the model-registry gate under injected faults', () => {
     for (const delivery of events) expect(delivery.detail).toEqual(decision);
     expect(view.problems).toEqual([]);
     expect(view.verified).toBe(true);
+  });
+});
+
+describe('the fault middleware', () => {
+  const item = (id: string) => ({ TableName: names.idempotency, Item: { id: { S: id } } });
+  const stored = async (id: string) =>
+    (await dynamodb.send(new GetItemCommand({ TableName: names.idempotency, Key: { id: { S: id } } }))).Item;
+
+  it('fails the chosen call only, before it is sent', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    faults.arm([{ command: 'PutItemCommand', where: idempotency, calls: [2], fault: 'throttle' }]);
+    try {
+      await dynamodb.send(new PutItemCommand(item(first)));
+      const error = await dynamodb.send(new PutItemCommand(item(second))).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    } finally {
+      faults.disarm();
+    }
+    expect(faults.injected).toEqual([{ command: 'PutItemCommand', call: 2, fault: 'throttle' }]);
+    expect(await stored(first)).toBeDefined();
+    expect(await stored(second)).toBeUndefined();
+  });
+
+  it('answer-lost applies the call, then loses its answer', async () => {
+    const id = randomUUID();
+    faults.arm([{ command: 'PutItemCommand', where: idempotency, calls: [1], fault: 'answer-lost' }]);
+    try {
+      const error = await dynamodb.send(new PutItemCommand(item(id))).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ECONNRESET' });
+    } finally {
+      faults.disarm();
+    }
+    expect(faults.sent).toMatchObject([{ command: 'PutItemCommand', applied: true }]);
+    expect(await stored(id)).toEqual({ id: { S: id } });
   });
 });

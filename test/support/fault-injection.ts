@@ -166,6 +166,9 @@ export function installFaultInjection(options: { answers?: Record<string, Answer
 
   return {
     arm(next) {
+      for (const rule of next)
+        if (rule.fault === 'entry-failed' && rule.command !== 'PutEventsCommand')
+          throw new Error(`entry-failed is a PutEvents answer, not one of ${rule.command}`);
       rules = next;
       counts.clear();
       injected.length = 0;
