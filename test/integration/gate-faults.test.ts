@@ -12,6 +12,11 @@
  * - `Verdict Decision` was delivered at least once, and every delivery carries the ledger's decision
  *   (consumers deduplicate on its id);
  * - an export of the ledger verifies against the log's key.
+ * Outage scenarios fail every matching call for the whole budget; during the outage the status must still be
+ * pending or the ledger's decision's, and one more delivery once the dependency is back must complete it.
+ * A fault is injected above the SDK's own retries: it is what reaches the handler once those gave up.
+ * Each scenario runs on a fresh Lambda module (a cold start) and a ledger of its own; the summaries are
+ * printed at the end and collected by bench/gate-faults.ts.
  *
  * The emulator has no Ed25519 KMS keys: GetPublicKey and Sign are answered by the same middleware with a
  * known key (test/support/kms-ed25519.ts), after the faults. See model-registry-gate.test.ts for the
