@@ -343,6 +343,8 @@ interface Scenario {
   where?: Where;
   /** Which matching calls fail: the first by default; `every` is an outage lasting the whole retry budget. */
   calls?: FaultRule['calls'];
+  /** Two events about the version (distinct ids) delivered at once, as to two containers. */
+  racing?: boolean;
   faults: FaultRule['fault'][];
 }
 
@@ -456,6 +458,29 @@ const STEPS: Scenario[] = [
     where: idempotency,
     faults: ['throttle', 'answer-lost'],
   },
+  // Racing events on one version, each redelivered until it succeeds.
+  {
+    dependency: 'DynamoDB',
+    step: 'racing events, ledger head compare-and-set',
+    command: 'TransactWriteItemsCommand',
+    where: ledgerHead,
+    racing: true,
+    faults: ['answer-lost'],
+  },
+  {
+    dependency: 'SageMaker',
+    step: 'racing events, update status',
+    command: 'UpdateModelPackageCommand',
+    racing: true,
+    faults: ['answer-lost'],
+  },
+  {
+    dependency: 'EventBridge',
+    step: 'racing events, publish decision',
+    command: 'PutEventsCommand',
+    racing: true,
+    faults: ['throttle'],
+  },
   // Outages: every call fails for the whole retry budget, then one more delivery once the dependency is back.
   {
     dependency: 'S3',
@@ -511,24 +536,34 @@ const MATRIX = STEPS.flatMap(({ faults: kinds, ...scenario }) =>
 const summaries: FaultSummary[] = [];
 
 describe('the model-registry gate under injected faults', () => {
-  it.for(MATRIX)('$name', async ({ name, command, where, calls, fault }, { task }) => {
+  it.for(MATRIX)('$name', async ({ name, command, where, calls, racing, fault }, { task }) => {
     await coldStartOnNewLedger();
     const arn = await compliantPackage();
     const event = await stateChangeEvent(arn);
-    const deliver = () =>
-      handler(structuredClone(event), lambdaContext()).then(
+    const events = racing ? [event, { ...structuredClone(event), id: randomUUID() }] : [event];
+    let runs = 0;
+    const deliver = (one: typeof event) => {
+      runs += 1;
+      return handler(structuredClone(one), lambdaContext()).then(
         () => true,
         () => false,
       );
+    };
+    /** Each event redelivered until it succeeds or its budget is spent; all at once when racing. */
+    const deliverAll = async () => {
+      const outcomes = await Promise.all(
+        events.map(async (one) => {
+          for (let attempt = 1; attempt <= RETRY_BUDGET; attempt++) if (await deliver(one)) return true;
+          return false;
+        }),
+      );
+      return outcomes.every(Boolean);
+    };
 
     faults.arm([{ command, where, calls: calls ?? [1], fault }]);
-    let runs = 0;
     let succeeded = false;
     try {
-      while (!succeeded && runs < RETRY_BUDGET) {
-        runs += 1;
-        succeeded = await deliver();
-      }
+      succeeded = await deliverAll();
     } finally {
       faults.disarm();
     }
@@ -549,15 +584,14 @@ describe('the model-registry gate under injected faults', () => {
       expect(during.verified).toBe(true);
       if (!succeeded) {
         faults.arm([]);
-        runs += 1;
-        succeeded = await deliver();
+        succeeded = (await Promise.all(events.map(deliver))).every(Boolean);
         faults.disarm();
         sent.push(...faults.sent);
       }
     }
 
     const view = await ledgerView(arn);
-    const events = await deliveredFor(arn);
+    const deliveries = await deliveredFor(arn);
     const status = await approvalStatus(arn);
     const recorded = view.decisions[0];
     if (!recorded || status !== STATUS_FOR[recorded.decision]) wrongStatus += 1;
@@ -568,8 +602,8 @@ describe('the model-registry gate under injected faults', () => {
       decisions: view.decisions.length,
       decision: recorded?.decision ?? 'none',
       statusUpdates: sent.filter((c) => c.command === 'UpdateModelPackageCommand' && c.applied).length,
-      events: events.length,
-      duplicates: Math.max(0, events.length - 1),
+      events: deliveries.length,
+      duplicates: Math.max(0, deliveries.length - 1),
       wrongStatus,
     };
     summaries.push(summary);
@@ -581,8 +615,8 @@ describe('the model-registry gate under injected faults', () => {
     const decision = recorded as Decision;
     expect(decision.id).toBe(modelPackageDecisionId(arn));
     expect(status).toBe(STATUS_FOR[decision.decision]);
-    expect(events.length).toBeGreaterThanOrEqual(1);
-    for (const delivery of events) expect(delivery.detail).toEqual(decision);
+    expect(deliveries.length).toBeGreaterThanOrEqual(1);
+    for (const delivery of deliveries) expect(delivery.detail).toEqual(decision);
     expect(view.problems).toEqual([]);
     expect(view.verified).toBe(true);
   });
