@@ -12,6 +12,11 @@
  * - `Verdict Decision` was delivered at least once, and every delivery carries the ledger's decision
  *   (consumers deduplicate on its id);
  * - an export of the ledger verifies against the log's key.
+ * Outage scenarios fail every matching call for the whole budget; during the outage the status must still be
+ * pending or the ledger's decision's, and one more delivery once the dependency is back must complete it.
+ * A fault is injected above the SDK's own retries: it is what reaches the handler once those gave up.
+ * Each scenario runs on a fresh Lambda module (a cold start) and a ledger of its own; the summaries are
+ * printed at the end and collected by bench/gate-faults.ts.
  *
  * The emulator has no Ed25519 KMS keys: GetPublicKey and Sign are answered by the same middleware with a
  * known key (test/support/kms-ed25519.ts), after the faults. See model-registry-gate.test.ts for the
@@ -21,7 +26,7 @@
 import { randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
   EventBridgeClient,
@@ -56,7 +61,12 @@ import { decodeEntry } from '../../functions/ledger/entry.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { type FaultInjection, type FaultRule, installFaultInjection } from '../support/fault-injection.ts';
+import {
+  type FaultInjection,
+  type FaultRule,
+  type FaultSummary,
+  installFaultInjection,
+} from '../support/fault-injection.ts';
 import { KMS_KEY_ARN, kmsPrivateKey, kmsPublicKeySpki } from '../support/kms-ed25519.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 import { exported, removeTempDirs } from '../unit/ledger/support.ts';
@@ -178,7 +188,6 @@ afterAll(() => {
   process.env = savedEnvironment;
   removeTempDirs();
   console.table(summaries);
-  console.log('view ms', Math.round(timing.view));
 });
 
 /**
@@ -188,6 +197,16 @@ afterAll(() => {
  */
 async function coldStartOnNewLedger(): Promise<void> {
   ledger = await createLedgerResources({ dynamodb, s3 });
+  // A ledger in service has a signed checkpoint; an export needs one (a read-only reader signs nothing).
+  const writer = await openAwsLedger({
+    tableName: ledger.table,
+    tilesBucket: ledger.tiles,
+    signingKeyId: KMS_KEY_ARN,
+    origin: LEDGER_ORIGIN,
+    clients: { dynamodb, s3, kms: new KMSClient(config) },
+  });
+  await writer.ledger.checkpoint();
+  await writer.close();
   Object.assign(process.env, {
     [LEDGER_ENVIRONMENT.tableName]: ledger.table,
     [LEDGER_ENVIRONMENT.tilesBucket]: ledger.tiles,
@@ -276,9 +295,7 @@ async function deliveredFor(arn: string): Promise<DeliveredEvent[]> {
 }
 
 /** The ledger's decisions about the version and the ids of its action entries, and whether an export verifies. */
-const timing = { view: 0 };
 async function ledgerView(arn: string) {
-  const started = performance.now();
   const reader = await openAwsLedger({
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
@@ -288,17 +305,14 @@ async function ledgerView(arn: string) {
   });
   try {
     const decisions: Decision[] = [];
-    const actions: string[] = [];
-    for await (const { id, bytes } of reader.ledger.store.entries(0, await reader.ledger.size())) {
+    for await (const { bytes } of reader.ledger.store.entries(0, await reader.ledger.size())) {
       const entry = decodeEntry(bytes);
       if (entry.type === 'decision' && entry.decision.subject.id === arn) decisions.push(entry.decision);
-      if (entry.type === 'action' && id.includes(modelPackageDecisionId(arn))) actions.push(id);
     }
     const report = verifyExport(await exported(reader.ledger), { logKeys: [logKey] });
-    return { decisions, actions, verified: report.ok, problems: report.problems };
+    return { decisions, verified: report.ok, problems: report.problems };
   } finally {
     await reader.close();
-    timing.view += performance.now() - started;
   }
 }
 
@@ -329,6 +343,8 @@ interface Scenario {
   where?: Where;
   /** Which matching calls fail: the first by default; `every` is an outage lasting the whole retry budget. */
   calls?: FaultRule['calls'];
+  /** Two events about the version (distinct ids) delivered at once, as to two containers. */
+  racing?: boolean;
   faults: FaultRule['fault'][];
 }
 
@@ -442,6 +458,29 @@ const STEPS: Scenario[] = [
     where: idempotency,
     faults: ['throttle', 'answer-lost'],
   },
+  // Racing events on one version, each redelivered until it succeeds.
+  {
+    dependency: 'DynamoDB',
+    step: 'racing events, ledger head compare-and-set',
+    command: 'TransactWriteItemsCommand',
+    where: ledgerHead,
+    racing: true,
+    faults: ['answer-lost'],
+  },
+  {
+    dependency: 'SageMaker',
+    step: 'racing events, update status',
+    command: 'UpdateModelPackageCommand',
+    racing: true,
+    faults: ['answer-lost'],
+  },
+  {
+    dependency: 'EventBridge',
+    step: 'racing events, publish decision',
+    command: 'PutEventsCommand',
+    racing: true,
+    faults: ['throttle'],
+  },
   // Outages: every call fails for the whole retry budget, then one more delivery once the dependency is back.
   {
     dependency: 'S3',
@@ -494,39 +533,37 @@ const MATRIX = STEPS.flatMap(({ faults: kinds, ...scenario }) =>
   kinds.map((fault) => ({ ...scenario, fault, name: `${scenario.dependency} ${scenario.step}: ${fault}` })),
 );
 
-interface Summary {
-  scenario: string;
-  runs: number;
-  faults: number;
-  decisions: number;
-  decision: string;
-  statusUpdates: number;
-  events: number;
-  duplicates: number;
-  wrongStatus: number;
-}
-
-const summaries: Summary[] = [];
+const summaries: FaultSummary[] = [];
 
 describe('the model-registry gate under injected faults', () => {
-  it.for(MATRIX)('$name', async ({ name, command, where, calls, fault }) => {
+  it.for(MATRIX)('$name', async ({ name, command, where, calls, racing, fault }, { task }) => {
     await coldStartOnNewLedger();
     const arn = await compliantPackage();
     const event = await stateChangeEvent(arn);
-    const deliver = () =>
-      handler(structuredClone(event), lambdaContext()).then(
+    const events = racing ? [event, { ...structuredClone(event), id: randomUUID() }] : [event];
+    let runs = 0;
+    const deliver = (one: typeof event) => {
+      runs += 1;
+      return handler(structuredClone(one), lambdaContext()).then(
         () => true,
         () => false,
       );
+    };
+    /** Each event redelivered until it succeeds or its budget is spent; all at once when racing. */
+    const deliverAll = async () => {
+      const outcomes = await Promise.all(
+        events.map(async (one) => {
+          for (let attempt = 1; attempt <= RETRY_BUDGET; attempt++) if (await deliver(one)) return true;
+          return false;
+        }),
+      );
+      return outcomes.every(Boolean);
+    };
 
     faults.arm([{ command, where, calls: calls ?? [1], fault }]);
-    let runs = 0;
     let succeeded = false;
     try {
-      while (!succeeded && runs < RETRY_BUDGET) {
-        runs += 1;
-        succeeded = await deliver();
-      }
+      succeeded = await deliverAll();
     } finally {
       faults.disarm();
     }
@@ -547,29 +584,30 @@ describe('the model-registry gate under injected faults', () => {
       expect(during.verified).toBe(true);
       if (!succeeded) {
         faults.arm([]);
-        runs += 1;
-        succeeded = await deliver();
+        succeeded = (await Promise.all(events.map(deliver))).every(Boolean);
         faults.disarm();
         sent.push(...faults.sent);
       }
     }
 
     const view = await ledgerView(arn);
-    const events = await deliveredFor(arn);
+    const deliveries = await deliveredFor(arn);
     const status = await approvalStatus(arn);
     const recorded = view.decisions[0];
     if (!recorded || status !== STATUS_FOR[recorded.decision]) wrongStatus += 1;
-    summaries.push({
+    const summary: FaultSummary = {
       scenario: name,
       runs,
       faults: injected,
       decisions: view.decisions.length,
       decision: recorded?.decision ?? 'none',
       statusUpdates: sent.filter((c) => c.command === 'UpdateModelPackageCommand' && c.applied).length,
-      events: events.length,
-      duplicates: Math.max(0, events.length - 1),
+      events: deliveries.length,
+      duplicates: Math.max(0, deliveries.length - 1),
       wrongStatus,
-    });
+    };
+    summaries.push(summary);
+    task.meta.faultSummary = summary;
 
     expect(injected, 'the fault was injected').toBeGreaterThan(0);
     expect(succeeded, `a delivery succeeded within ${RETRY_BUDGET} (+1 after an outage)`).toBe(true);
@@ -577,9 +615,43 @@ describe('the model-registry gate under injected faults', () => {
     const decision = recorded as Decision;
     expect(decision.id).toBe(modelPackageDecisionId(arn));
     expect(status).toBe(STATUS_FOR[decision.decision]);
-    expect(events.length).toBeGreaterThanOrEqual(1);
-    for (const delivery of events) expect(delivery.detail).toEqual(decision);
+    expect(deliveries.length).toBeGreaterThanOrEqual(1);
+    for (const delivery of deliveries) expect(delivery.detail).toEqual(decision);
     expect(view.problems).toEqual([]);
     expect(view.verified).toBe(true);
+  });
+});
+
+describe('the fault middleware', () => {
+  const item = (id: string) => ({ TableName: names.idempotency, Item: { id: { S: id } } });
+  const stored = async (id: string) =>
+    (await dynamodb.send(new GetItemCommand({ TableName: names.idempotency, Key: { id: { S: id } } }))).Item;
+
+  it('fails the chosen call only, before it is sent', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    faults.arm([{ command: 'PutItemCommand', where: idempotency, calls: [2], fault: 'throttle' }]);
+    try {
+      await dynamodb.send(new PutItemCommand(item(first)));
+      const error = await dynamodb.send(new PutItemCommand(item(second))).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    } finally {
+      faults.disarm();
+    }
+    expect(faults.injected).toEqual([{ command: 'PutItemCommand', call: 2, fault: 'throttle' }]);
+    expect(await stored(first)).toBeDefined();
+    expect(await stored(second)).toBeUndefined();
+  });
+
+  it('answer-lost applies the call, then loses its answer', async () => {
+    const id = randomUUID();
+    faults.arm([{ command: 'PutItemCommand', where: idempotency, calls: [1], fault: 'answer-lost' }]);
+    try {
+      const error = await dynamodb.send(new PutItemCommand(item(id))).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ECONNRESET' });
+    } finally {
+      faults.disarm();
+    }
+    expect(faults.sent).toMatchObject([{ command: 'PutItemCommand', applied: true }]);
+    expect(await stored(id)).toEqual({ id: { S: id } });
   });
 });

@@ -23,6 +23,31 @@ import type {
   MiddlewareStack,
 } from '@smithy/types';
 
+/** What one scenario of a fault matrix observed. */
+export interface FaultSummary {
+  scenario: string;
+  /** Deliveries of the event, the first included. */
+  runs: number;
+  faults: number;
+  /** Decisions about the model version in the ledger (want 1). */
+  decisions: number;
+  decision: string;
+  /** UpdateModelPackage calls that were applied. */
+  statusUpdates: number;
+  /** `Verdict Decision` events delivered, and those beyond the first. */
+  events: number;
+  duplicates: number;
+  /** Times the approval status was not the ledger's decision's (want 0). */
+  wrongStatus: number;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Set by a fault scenario; bench/gate-faults.ts collects it into bench/results/gate-faults.json. */
+    faultSummary?: FaultSummary;
+  }
+}
+
 export type FaultKind = 'throttle' | 'server-error' | 'answer-lost' | 'entry-failed';
 
 export interface FaultRule {
@@ -141,6 +166,9 @@ export function installFaultInjection(options: { answers?: Record<string, Answer
 
   return {
     arm(next) {
+      for (const rule of next)
+        if (rule.fault === 'entry-failed' && rule.command !== 'PutEventsCommand')
+          throw new Error(`entry-failed is a PutEvents answer, not one of ${rule.command}`);
       rules = next;
       counts.clear();
       injected.length = 0;
