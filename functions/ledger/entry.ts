@@ -4,6 +4,7 @@
  * details are sealed under the person's data key (see personal-data.ts).
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
+import type { Exception } from '../gates/exceptions/exception.ts';
 import { decisionEntryId } from '../ports/ledger-reader.ts';
 import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
 import { leafHash } from './core/rfc6962.ts';
@@ -157,4 +158,20 @@ export function actionEntry(action: ActionRecord, recordedAt: string): ActionEnt
 
 export function actionEntryId(actionId: string): string {
   return `action/${actionId}`;
+}
+
+/** What happened to an exception: granted, or found lapsed (each use is in the decision that applied it). */
+export type ExceptionEvent = 'granted' | 'expired';
+
+export function exceptionEntry(
+  event: ExceptionEvent,
+  exception: Exception,
+  recordedAt: string,
+): ExceptionEntry {
+  return {
+    id: `exception/${exception.id}/${event}`,
+    type: 'exception',
+    recordedAt,
+    exception: { event, ...exception },
+  };
 }

@@ -3,6 +3,7 @@
  * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
  */
 import type { Decision, Rejection } from '../gates/decision.ts';
+import type { Exception } from '../gates/exceptions/exception.ts';
 import { type ConsistencyProof, decisionEntryId, type InclusionProof } from '../ports/ledger-reader.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
 import { canonicalJson } from './core/canonical-json.ts';
@@ -17,6 +18,8 @@ import {
   actionEntryId,
   decisionEntry,
   decodeEntry,
+  type ExceptionEvent,
+  exceptionEntry,
   type LedgerEntry,
   prepareEntry,
   rejectionEntry,
@@ -201,6 +204,10 @@ export class Ledger {
 
   recordRejection(rejection: Rejection): Promise<AppendResult> {
     return this.append(rejectionEntry(rejection, this.#now().toISOString()));
+  }
+
+  recordException(event: ExceptionEvent, exception: Exception): Promise<AppendResult> {
+    return this.append(exceptionEntry(event, exception, this.#now().toISOString()));
   }
 
   recordAction(action: ActionRecord): Promise<AppendResult> {

@@ -23,9 +23,11 @@ import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cac
 import type { Ledger } from '../ledger/ledger.ts';
 import { ledgerAudit } from '../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
+import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
 import { ledgerReader } from '../ledger/ledger-reader.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
+import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
@@ -51,7 +53,8 @@ export interface LocalRuntime {
   registry: EmbeddedModelRegistry;
   /** Decisions are appended to the audit ledger, then to the queryable store that serves reads. */
   decisions: DecisionStore;
-  exceptions: SqliteExceptionStore;
+  /** Waivers: granted and found lapsed in the ledger first, then in the read model. */
+  exceptions: ExceptionStore;
   objects: FilesystemObjectStore;
   bus: InProcessEventBus;
   /** Calls to the auditor API (`verdict serve`), callers sealed under their own keys. */
@@ -83,7 +86,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const openLedger = async () => (await ledger()).ledger;
   const audit = ledgerAudit(openLedger);
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
-  const exceptions = new SqliteExceptionStore(db);
+  const exceptions = new LedgerExceptionStore(audit, new SqliteExceptionStore(db), now);
   const objects = new FilesystemObjectStore(options.objectsDir);
   const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());
 

@@ -151,8 +151,10 @@ function roleArn(b: Built, name: 'model-registry-gate' | 'report-worker'): Json 
   return { 'Fn::GetAtt': [logicalIdOf(b.stack, b.stack.functions[name].role), 'Arn'] };
 }
 
+// A CloudFormation substitution, not a template literal.
 const CFN_EXEC_ROLE = {
   'Fn::Sub':
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub placeholders
     'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
 };
 

@@ -481,7 +481,7 @@ describe('the report worker', () => {
     const bySid = new Map(statements.map((st) => [st.Sid, st]));
     const ref = (construct: { node: { defaultChild?: unknown } }) =>
       `<${logicalIdOf(base.stack, construct)}.Arn>`;
-    const { storage, ledger } = base.stack;
+    const { storage } = base.stack;
 
     expect(bySid.get('BuildReportJobs')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(flat(bySid.get('BuildReportJobs')?.Resource)).toBe(ref(storage.reportJobsTable));

@@ -13,7 +13,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   closeSync,
-  createReadStream,
   createWriteStream,
   existsSync,
   fsyncSync,

@@ -14,6 +14,7 @@ import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
 import { ledgerAudit } from '../../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
+import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { tracer } from '../../shared/observability.ts';
 import { cachedPolicyEngine } from '../policy/engine-cache.ts';
 import { createModelRegistryGateHandler } from './create-handler.ts';
@@ -29,7 +30,7 @@ export const handler = createModelRegistryGateHandler({
   objects: new S3ObjectStore(s3),
   // The audit ledger is the record of truth; the table serves queries.
   decisions: new LedgerDecisionStore(audit, records),
-  exceptions: records,
+  exceptions: new LedgerExceptionStore(audit, records),
   actions: audit,
   events: new EventBridgePublisher(
     tracer.captureAWSv3Client(new EventBridgeClient({})),

@@ -17,6 +17,7 @@ import { createModelRegistryGateHandler } from '../../gates/model-registry/creat
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
+import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
@@ -83,7 +84,7 @@ async function gateOffline(options: GateOptions) {
     registry: new EventSnapshotRegistry(pkg),
     objects,
     decisions,
-    exceptions: new SqliteExceptionStore(db),
+    exceptions: new LedgerExceptionStore(ledger, new SqliteExceptionStore(db)),
     actions: ledger,
     events: { publish: async () => undefined },
     policyEngine: cachedPolicyEngine(policyBundlePath()),

@@ -1,0 +1,34 @@
+/**
+ * An ExceptionStore whose record of truth is the ledger, like LedgerDecisionStore: a grant is appended to the
+ * log before the queryable store sees it, and an exception found lapsed is recorded once as expired. Each use
+ * is in the ledger already: the decision that applied a waiver carries it on the violation it waived.
+ */
+import type { Exception } from '../gates/exceptions/exception.ts';
+import type { ExceptionStore } from '../ports/exception-store.ts';
+import type { Ledger } from './ledger.ts';
+
+/** The part of the ledger this store writes to. */
+export type ExceptionLedger = Pick<Ledger, 'recordException'>;
+
+export class LedgerExceptionStore implements ExceptionStore {
+  constructor(
+    readonly ledger: ExceptionLedger,
+    readonly readModel: ExceptionStore,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async grant(exception: Exception): Promise<{ stored: Exception; created: boolean }> {
+    await this.ledger.recordException('granted', exception);
+    return this.readModel.grant(exception);
+  }
+
+  /** The exceptions of these subjects; those that have lapsed since they were last read are recorded as expired. */
+  async listFor(subjects: readonly string[]): Promise<Exception[]> {
+    const exceptions = await this.readModel.listFor(subjects);
+    const now = this.now().getTime();
+    // The append is idempotent by id: an expiry is recorded once, however often it is read.
+    for (const exception of exceptions)
+      if (Date.parse(exception.expiresAt) <= now) await this.ledger.recordException('expired', exception);
+    return exceptions;
+  }
+}
