@@ -46,14 +46,14 @@ const OPA = join(REPO_ROOT, 'scripts', 'opa.sh');
 /** Same policies and data the bundle is built from (build/ holds the bundle itself, tests are not in it). */
 const OPA_SOURCE_ARGS = ['-d', 'policies/', '--ignore', '*_test.rego', '--ignore', 'build'];
 
-interface Scenario {
+export interface Scenario {
   name: string;
   profile: string;
   report: string;
   expect: { decision: string; approvalStatus: string; rules: string[] };
 }
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   {
     name: 'allow',
     profile: 'credit-scorer.profile.json',
@@ -112,7 +112,7 @@ function checkOutcome(s: Scenario, outcome: Awaited<ReturnType<typeof gateModelP
 }
 
 /** Runs the gate once with an engine that records what it is asked to evaluate. */
-async function captureGateInput(engine: PolicyEngine, s: Scenario): Promise<unknown> {
+export async function captureGateInput(engine: PolicyEngine, s: Scenario): Promise<unknown> {
   const f = gateFixture();
   const [event] = await registerVersions(f, s, 1);
   let captured: unknown;

@@ -2,6 +2,7 @@
 import './quiet.ts';
 import { runApiQuery } from './api-query.ts';
 import { runBiasMetrics } from './bias-metrics.ts';
+import { runCliStartup } from './cli-startup.ts';
 import { runLambdaBundles } from './lambda-bundles.ts';
 import { runLedger } from './ledger.ts';
 import { runPiiScan } from './pii-scan.ts';
@@ -27,5 +28,7 @@ console.log();
 await runReports();
 console.log();
 await runApiQuery();
+console.log();
+await runCliStartup();
 console.log(`\nbenchmarks done in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
 if (!bundlesOk) process.exitCode = 1;

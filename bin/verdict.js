@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The verdict CLI runs the TypeScript sources directly through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The verdict CLI. `npm run setup` builds it to JavaScript (scripts/build-cli.ts), which starts at once; while
+// a source is newer than that build (or there is none), the TypeScript sources run through tsx instead.
+import { readFileSync, statSync } from 'node:fs';
 
 // The handlers log and emit metrics for CloudWatch; on a terminal they stay quiet unless asked.
 const verbose = process.argv.includes('--verbose');
@@ -13,5 +14,23 @@ if (verbose) {
   for (const level of ['log', 'info', 'debug', 'warn', 'trace']) console[level] = console.error;
 }
 
-register();
-await import('../functions/local/cli/main.ts');
+const root = new URL('../', import.meta.url);
+const built = new URL('build/cli/main.js', root);
+
+function buildIsCurrent() {
+  try {
+    const builtAt = statSync(built).mtimeMs;
+    const sources = JSON.parse(readFileSync(new URL('build/cli/sources.json', root), 'utf8'));
+    return sources.every((source) => statSync(new URL(source, root)).mtimeMs <= builtAt);
+  } catch {
+    return false;
+  }
+}
+
+if (buildIsCurrent()) {
+  await import(built.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('functions/local/cli/main.ts', root).href);
+}

@@ -69,3 +69,6 @@ mkdir -p node_modules/.bin
 ln -sf ../../bin/verdict.js node_modules/.bin/verdict
 
 npx tsx scripts/build-policies.ts
+
+# The CLI as JavaScript, so that a command starts without compiling TypeScript (bin/verdict.js).
+npx tsx scripts/build-cli.ts

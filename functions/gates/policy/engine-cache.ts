@@ -1,21 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { once } from '../../shared/once.ts';
+import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { loadPolicyBundle } from './policy-bundle.ts';
 import { PolicyEngine } from './policy-engine.ts';
 
 /** Where `npm run build:policies` writes the bundle; Lambda sets VERDICT_POLICY_BUNDLE to its packaged copy. */
 export function policyBundlePath(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.VERDICT_POLICY_BUNDLE ??
-    fileURLToPath(new URL('../../../policies/build/bundle.tar.gz', import.meta.url))
-  );
+  return env.VERDICT_POLICY_BUNDLE ?? join(SOURCE_ROOT, 'policies/build/bundle.tar.gz');
 }
 
 /** Where `npm run build:policies` records the SHA-256 of the bundle it built. */
-export const LOCAL_BUNDLE_PIN = fileURLToPath(
-  new URL('../../../policies/build/bundle.sha256', import.meta.url),
-);
+export const LOCAL_BUNDLE_PIN = join(SOURCE_ROOT, 'policies/build/bundle.sha256');
 
 /** A bundle whose SHA-256 is not the pinned one, or no pin at all: the gate denies with gate.bundle_untrusted. */
 export class PolicyBundleUntrustedError extends Error {

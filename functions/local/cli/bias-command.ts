@@ -17,6 +17,7 @@ import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
 import { compareGroups, GroupSelectionError } from '../../gates/bias/groups.ts';
 import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../../gates/bias/metrics.ts';
 import { countFile, type DataFormat } from '../../gates/bias/stream-counter.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
 
@@ -39,9 +40,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerBiasCommand(program: Command): void {
   program
     .command('bias')
-    .description(
-      'bias metrics of a binary classifier (SageMaker Clarify post-training metrics, Fairlearn, four-fifths rule)',
-    )
+    .description(COMMAND_SUMMARIES.bias)
     .option('--counts <file>', 'confusion counts: {"reference": {TP, FP, FN, TN}, "sensitive": {...}} (JSON)')
     .option(
       '--data <file>',

@@ -4,6 +4,7 @@ import { parseExactJson } from '../../gates/policy/exact-json.ts';
 import { aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
 import { type Classification, classify, isCalendarDate } from '../../gates/profile/classification.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
 
@@ -15,7 +16,7 @@ interface ClassifyOptions {
 export function registerClassifyCommand(program: Command): void {
   program
     .command('classify')
-    .description('classify an AI-system profile under the EU AI Act and print the classification (JSON)')
+    .description(COMMAND_SUMMARIES.classify)
     .requiredOption('--profile <file>', 'the AI-system profile (JSON)')
     .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today, UTC)')
     .addHelpText(

@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('register three sample model versions locally and gate them through the event bus')
+    .description(COMMAND_SUMMARIES.demo)
     .option(
       '--data-dir <dir>',
       'where the demo keeps its stores (reset on each run)',

@@ -6,13 +6,12 @@
 import type { Command } from 'commander';
 import type { DeadLetter } from '../../adapters/local/dead-letters.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export function registerDlqCommand(program: Command): void {
-  const dlq = program
-    .command('dlq')
-    .description('dead letters: events a target could not process, kept in the data directory');
+  const dlq = program.command('dlq').description(COMMAND_SUMMARIES.dlq);
 
   dlq
     .command('list')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 
 interface GrantOptions {
@@ -13,11 +14,7 @@ interface GrantOptions {
 }
 
 export function registerExceptionCommand(program: Command): void {
-  const exception = program
-    .command('exception')
-    .description(
-      'grant and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',
-    );
+  const exception = program.command('exception').description(COMMAND_SUMMARIES.exception);
 
   exception
     .command('grant')

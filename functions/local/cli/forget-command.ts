@@ -13,13 +13,14 @@ import { awsLedgerOptionsFromEnvironment, LedgerConfigurationError } from '../..
 import { openLocalLedger } from '../../adapters/local/ledger-local.ts';
 import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export function registerForgetCommand(program: Command): void {
   program
     .command('forget')
-    .description('erase a person: destroy their data key, record the erasure, clean the data directory')
+    .description(COMMAND_SUMMARIES.forget)
     .requiredOption('--subject <id>', 'the subject id, as the systems that record it know the person')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--origin <origin>', 'the log origin (default verdict.local/ledger)')

@@ -21,6 +21,7 @@ import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { exitCodeFor, UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
 
@@ -37,7 +38,7 @@ interface GateOptions {
 export function registerGateCommand(program: Command): void {
   program
     .command('gate')
-    .description('evaluate one SageMaker Model Package State Change event offline and print the decision')
+    .description(COMMAND_SUMMARIES.gate)
     .requiredOption('--event <file>', 'the EventBridge event (JSON)')
     .option('--profile <file>', 'the AI-system profile (JSON); overrides the one the package names')
     .option(

@@ -15,6 +15,7 @@ import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
 import { UNPINNED_MESSAGE, verifyExport } from '../../ledger/export/verify-export.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -117,7 +118,7 @@ function printJson(value: unknown): void {
 export function registerLedgerCommand(program: Command): void {
   const ledger = program
     .command('ledger')
-    .description('the tamper-evident audit ledger: export, verify, prove, checkpoints, witness')
+    .description(COMMAND_SUMMARIES.ledger)
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 3 verification failed (verify, witness), 2 bad input or usage, 1 internal error.',

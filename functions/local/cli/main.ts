@@ -2,20 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { InconsistentCheckpointError } from '../../ledger/errors.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { DataDirectoryError } from '../data-directory.ts';
-import { registerBiasCommand } from './bias-command.ts';
-import { registerClassifyCommand } from './classify-command.ts';
-import { registerDemoCommand } from './demo-command.ts';
-import { registerDlqCommand } from './dlq-command.ts';
-import { registerExceptionCommand } from './exception-command.ts';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
+import { COMMANDS } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { registerExplainCommand } from './explain-command.ts';
-import { registerForgetCommand } from './forget-command.ts';
-import { registerGateCommand } from './gate-command.ts';
-import { registerLedgerCommand } from './ledger-command.ts';
-import { registerReportCommand } from './report-command.ts';
-import { registerScanPiiCommand } from './scan-pii-command.ts';
-import { registerServeCommand } from './serve-command.ts';
-import { registerTokenCommand } from './token-command.ts';
 
 const program = new Command('verdict')
   .description('Governance gates, audit trail and reports for machine learning on AWS')
@@ -23,19 +12,18 @@ const program = new Command('verdict')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-registerBiasCommand(program);
-registerClassifyCommand(program);
-registerDemoCommand(program);
-registerDlqCommand(program);
-registerExceptionCommand(program);
-registerExplainCommand(program);
-registerForgetCommand(program);
-registerGateCommand(program);
-registerLedgerCommand(program);
-registerReportCommand(program);
-registerScanPiiCommand(program);
-registerServeCommand(program);
-registerTokenCommand(program);
+/** The command a command line names (`verdict [--verbose] NAME …`, or `verdict help NAME`). */
+function commandNamed(args: readonly string[]): CommandName | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+}
+
+// Only the command that runs is loaded; the command list of `--help` needs their summaries only.
+const named = commandNamed(process.argv.slice(2));
+if (named) await COMMANDS[named](program);
+else
+  for (const [name, summary] of Object.entries(COMMAND_SUMMARIES)) program.command(name).description(summary);
 
 try {
   await program.parseAsync(process.argv);

@@ -40,6 +40,7 @@ import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manife
 import { requestProblems } from '../../reports/report-inputs.ts';
 import { type Progress, ReportInputError } from '../../reports/report-model.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
@@ -63,9 +64,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
-    .description(
-      'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
-    )
+    .description(COMMAND_SUMMARIES.report)
     .option('--type <type>', `report type: ${REPORT_TYPES.join(', ')}`)
     .option('--format <format>', `output format: ${REPORT_FORMATS.join(', ')}`)
     .option('--model <name>', 'model package group (required by model-compliance and annex-iv)')

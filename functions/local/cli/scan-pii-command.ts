@@ -9,6 +9,7 @@ import { type ByteSource, fileSource } from '../../gates/pii/byte-source.ts';
 import { PiiScanError } from '../../gates/pii/errors.ts';
 import { supportedRegion } from '../../gates/pii/recognizers.ts';
 import { DEFAULT_MAX_FINDINGS, detectFormat, type PiiScanOptions, scanPii } from '../../gates/pii/scanner.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 
 interface ScanPiiOptions {
@@ -24,7 +25,7 @@ const DEFAULT_SAMPLE_BYTES = '1GiB';
 export function registerScanPiiCommand(program: Command): void {
   program
     .command('scan-pii')
-    .description('scan text, CSV, TSV, JSONL and Parquet files for PII; print the findings (masked) as JSON')
+    .description(COMMAND_SUMMARIES['scan-pii'])
     .argument('<files...>', 'files to scan (.txt/.log, .csv, .tsv, .jsonl/.ndjson, .parquet)')
     .option(
       '--max-findings <n>',

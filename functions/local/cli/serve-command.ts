@@ -2,15 +2,14 @@ import type { Command } from 'commander';
 import { LocalReportService, openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { createLocalServer } from '../http/server.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description(
-      'run the local backbone: POST /events (an EventBridge PutEvents body) and the auditor API (GET /openapi.json; tokens from `verdict token create`)',
-    )
+    .description(COMMAND_SUMMARIES.serve)
     .option('--port <port>', 'TCP port on 127.0.0.1', '8787')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)

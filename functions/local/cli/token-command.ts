@@ -5,6 +5,7 @@ import { isRole, ROLES } from '../../api/auth/authentication.ts';
 import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
 import { ensureDataDirectory } from '../data-directory.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -16,9 +17,7 @@ interface CreateOptions {
 }
 
 export function registerTokenCommand(program: Command): void {
-  const token = program
-    .command('token')
-    .description('bearer tokens for the local auditor API (verdict serve)');
+  const token = program.command('token').description(COMMAND_SUMMARIES.token);
 
   token
     .command('create')

@@ -3,11 +3,14 @@
  * through the local bus to the model-registry gate, exactly as SageMaker's events reach the Lambda.
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Decision } from '../../gates/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
+import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 
-const SAMPLES = new URL('./samples/', import.meta.url);
+const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
 const BUCKET = 's3://verdict-demo-governance';
 
 export const DEMO_MODELS = [

@@ -1,0 +1,109 @@
+/**
+ * How fast the CLI starts, against Node itself and the pinned OPA CLI, measured in the same run:
+ * `verdict --help` against `node -e 0` (wall time and peak RSS), and `verdict gate` on a sample event
+ * against `opa eval` of the same entrypoint on the input the gate builds from it. The CLI runs as a user
+ * runs it (`bin/verdict.js`, the esbuild build from `npm run setup`).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cachedPolicyEngine, policyBundlePath } from '../functions/gates/policy/engine-cache.ts';
+import { GATE_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';
+import { captureGateInput, SCENARIOS } from './policy-evaluation.ts';
+import { isMain, REPO_ROOT, summarize, table, writeResult } from './support.ts';
+
+const fixed = (value: number | undefined, digits = 1): string =>
+  value === undefined ? '' : value.toFixed(digits);
+
+const RUNS = 15;
+const CLI = join(REPO_ROOT, 'bin/verdict.js');
+const SAMPLES = join(REPO_ROOT, 'functions/local/demo/samples');
+/** Reports the process's peak RSS (KiB) on stderr as it exits. */
+const PEAK_RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\npeak-rss-kib '+process.resourceUsage().maxRSS+'\\n'))`;
+
+interface Run {
+  ms: number;
+  rssMiB?: number;
+}
+
+function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', env, maxBuffer: 16 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0 && result.status !== 3)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const rss = /peak-rss-kib (\d+)/.exec(result.stderr ?? '')?.[1];
+  return { ms, ...(rss ? { rssMiB: Number(rss) / 1024 } : {}) };
+}
+
+function series(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+  timed(command, args, env); // warm the file cache
+  const runs = Array.from({ length: RUNS }, () => timed(command, args, env));
+  const rss = runs.flatMap((r) => (r.rssMiB === undefined ? [] : [r.rssMiB]));
+  return { ms: summarize(runs.map((r) => r.ms)), peakRssMiB: rss.length ? Math.max(...rss) : undefined };
+}
+
+export async function runCliStartup(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'verdict-bench-cli-'));
+  try {
+    const node = series(process.execPath, ['--import', PEAK_RSS_HOOK, '-e', '0']);
+    const help = series(process.execPath, ['--import', PEAK_RSS_HOOK, CLI, '--help']);
+
+    // The gate on the sample registry event with the credit-scorer profile and Clarify report.
+    const scenario = SCENARIOS.find((s) => s.name === 'allow');
+    if (!scenario) throw new Error('no allow scenario');
+    const evidence = join(work, 'evidence');
+    execFileSync('mkdir', ['-p', evidence]);
+    copyFileSync(join(SAMPLES, scenario.report), join(evidence, 'analysis.json'));
+    const event = join(REPO_ROOT, 'test/fixtures/events/sagemaker-model-package-state-change.json');
+    const gate = series(process.execPath, [
+      CLI,
+      'gate',
+      '--event',
+      event,
+      '--profile',
+      join(SAMPLES, scenario.profile),
+      '--evidence',
+      evidence,
+    ]);
+    const input = join(work, 'input.json');
+    writeFileSync(
+      input,
+      JSON.stringify(await captureGateInput(await cachedPolicyEngine(policyBundlePath())(), scenario)),
+    );
+    const opaBinary = execFileSync('go', ['tool', '-n', 'opa'], {
+      cwd: join(REPO_ROOT, 'tools'),
+      encoding: 'utf8',
+    }).trim();
+    const query = `data.${GATE_ENTRYPOINTS.model_registry.replaceAll('/', '.')}`;
+    // The same policies and data the bundle is built from (the bundle itself is WebAssembly).
+    const opa = series(opaBinary, [
+      'eval',
+      ...['-d', join(REPO_ROOT, 'policies'), '--ignore', '*_test.rego', '--ignore', 'build'],
+      ...['-i', input, '--format', 'raw', query],
+    ]);
+
+    const rows = [
+      ['node -e 0', fixed(node.ms.p50), fixed(node.peakRssMiB), '1'],
+      ['verdict --help', fixed(help.ms.p50), fixed(help.peakRssMiB), fixed(help.ms.p50 / node.ms.p50, 2)],
+      ['opa eval (model_registry)', fixed(opa.ms.p50), '', '1'],
+      ['verdict gate (sample event)', fixed(gate.ms.p50), '', fixed(gate.ms.p50 / opa.ms.p50, 2)],
+    ];
+    console.log(
+      table('CLI start-up (p50 of 15 runs)', ['command', 'ms', 'peak RSS MiB', 'ratio to baseline'], rows),
+    );
+    const file = writeResult('cli-startup', {
+      runs: RUNS,
+      node: node,
+      help: { ...help, ratioToNode: help.ms.p50 / node.ms.p50 },
+      opaEval: opa,
+      gate: { ...gate, ratioToOpaEval: gate.ms.p50 / opa.ms.p50 },
+    });
+    console.log(`wrote ${file}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) await runCliStartup();

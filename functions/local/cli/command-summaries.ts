@@ -1,0 +1,20 @@
+/** What each command does, in one line: its help text, and the command list of `verdict --help`. */
+export const COMMAND_SUMMARIES = {
+  bias: 'bias metrics of a binary classifier (SageMaker Clarify post-training metrics, Fairlearn, four-fifths rule)',
+  classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
+  demo: 'register three sample model versions locally and gate them through the event bus',
+  dlq: 'dead letters: events a target could not process, kept in the data directory',
+  exception: 'grant and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',
+  explain: 'render a decision (JSON, as `verdict gate` prints it) as text for a human reviewer',
+  forget: 'erase a person: destroy their data key, record the erasure, clean the data directory',
+  gate: 'evaluate one SageMaker Model Package State Change event offline and print the decision',
+  ledger: 'the tamper-evident audit ledger: export, verify, prove, checkpoints, witness',
+  report:
+    'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
+  'scan-pii': 'scan text, CSV, TSV, JSONL and Parquet files for PII; print the findings (masked) as JSON',
+  serve:
+    'run the local backbone: POST /events (an EventBridge PutEvents body) and the auditor API (GET /openapi.json; tokens from `verdict token create`)',
+  token: 'bearer tokens for the local auditor API (verdict serve)',
+} as const;
+
+export type CommandName = keyof typeof COMMAND_SUMMARIES;

@@ -1,0 +1,22 @@
+/**
+ * The commands, each loaded only when it runs: `verdict gate` loads the gate and its policy engine, not the
+ * report renderers or the AWS SDK, and `verdict --help` loads none of them.
+ */
+import type { Command } from 'commander';
+import type { CommandName } from './command-summaries.ts';
+
+export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> = {
+  bias: async (program) => (await import('./bias-command.ts')).registerBiasCommand(program),
+  classify: async (program) => (await import('./classify-command.ts')).registerClassifyCommand(program),
+  demo: async (program) => (await import('./demo-command.ts')).registerDemoCommand(program),
+  dlq: async (program) => (await import('./dlq-command.ts')).registerDlqCommand(program),
+  exception: async (program) => (await import('./exception-command.ts')).registerExceptionCommand(program),
+  explain: async (program) => (await import('./explain-command.ts')).registerExplainCommand(program),
+  forget: async (program) => (await import('./forget-command.ts')).registerForgetCommand(program),
+  gate: async (program) => (await import('./gate-command.ts')).registerGateCommand(program),
+  ledger: async (program) => (await import('./ledger-command.ts')).registerLedgerCommand(program),
+  report: async (program) => (await import('./report-command.ts')).registerReportCommand(program),
+  'scan-pii': async (program) => (await import('./scan-pii-command.ts')).registerScanPiiCommand(program),
+  serve: async (program) => (await import('./serve-command.ts')).registerServeCommand(program),
+  token: async (program) => (await import('./token-command.ts')).registerTokenCommand(program),
+};
