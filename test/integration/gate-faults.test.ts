@@ -26,28 +26,17 @@
 import { randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
@@ -60,13 +49,13 @@ import { modelPackageDecisionId } from '../../functions/gates/model-registry/mod
 import { decodeEntry } from '../../functions/ledger/entry.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
-import { createDecisionTable } from '../support/decision-table.ts';
 import {
   type FaultInjection,
   type FaultRule,
   type FaultSummary,
   installFaultInjection,
 } from '../support/fault-injection.ts';
+import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
 import { KMS_KEY_ARN, kmsPrivateKey, kmsPublicKeySpki } from '../support/kms-ed25519.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 import { exported, removeTempDirs } from '../unit/ledger/support.ts';
@@ -79,13 +68,7 @@ const RETRY_BUDGET = 4;
 const BUNDLE = fileURLToPath(new URL('../../policies/build/bundle.tar.gz', import.meta.url));
 const SAMPLES = new URL('../../functions/local/demo/samples/', import.meta.url);
 
-const names = {
-  decisions: uniqueName('verdict-decisions'),
-  idempotency: uniqueName('verdict-idempotency'),
-  bus: uniqueName('verdict-bus'),
-  queue: uniqueName('verdict-decision-events'),
-  bucket: uniqueName('verdict-governance'),
-};
+const names = gateResourceNames();
 const config = awsClientConfig(endpoint);
 const sagemaker = new SageMakerClient(config);
 const s3 = new S3Client(config);
@@ -151,36 +134,7 @@ beforeAll(async () => {
     },
   });
 
-  await createDecisionTable(dynamodb, names.decisions);
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: names.idempotency,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }),
-  );
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: names.queue }));
-  queueUrl = queue.QueueUrl ?? '';
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await eventbridge.send(new CreateEventBusCommand({ Name: names.bus }));
-  await eventbridge.send(
-    new PutRuleCommand({
-      Name: 'verdict-decisions-to-queue',
-      EventBusName: names.bus,
-      EventPattern: JSON.stringify({ source: ['verdict'], 'detail-type': ['Verdict Decision'] }),
-    }),
-  );
-  await eventbridge.send(
-    new PutTargetsCommand({
-      Rule: 'verdict-decisions-to-queue',
-      EventBusName: names.bus,
-      Targets: [{ Id: 'queue', Arn: attributes.Attributes?.QueueArn }],
-    }),
-  );
-  await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  queueUrl = await createGateResources({ dynamodb, sqs, eventbridge, s3 }, names);
 });
 
 afterAll(() => {

@@ -24,20 +24,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   DynamoDBClient,
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
@@ -45,13 +39,7 @@ import {
   type DescribeModelPackageCommandOutput,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -75,7 +63,7 @@ import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/gover
 import { GATE, modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
-import { createDecisionTable } from '../support/decision-table.ts';
+import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
 import { KMS_KEY_ARN, mockKmsEd25519Key } from '../support/kms-ed25519.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 
@@ -85,13 +73,7 @@ const SAMPLES = new URL('../../functions/local/demo/samples/', import.meta.url);
 const BUNDLE_SHA256 = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex');
 const FUNCTION_NAME = 'verdict-model-registry-gate';
 
-const names = {
-  decisions: uniqueName('verdict-decisions'),
-  idempotency: uniqueName('verdict-idempotency'),
-  bus: uniqueName('verdict-bus'),
-  queue: uniqueName('verdict-decision-events'),
-  bucket: uniqueName('verdict-governance'),
-};
+const names = gateResourceNames();
 
 // The test's own clients: explicit emulator configuration, independent of the environment the handler reads.
 const config = awsClientConfig(endpoint);
@@ -315,39 +297,7 @@ let handler: ModelRegistryGateHandler;
 beforeAll(async () => {
   setEnvironment({ ...handlerEnvironment, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined });
 
-  await createDecisionTable(dynamodb, names.decisions);
-  // The Powertools DynamoDB persistence layer's default schema: partition key `id` (string), no sort key.
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: names.idempotency,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    }),
-  );
-
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: names.queue }));
-  queueUrl = queue.QueueUrl ?? '';
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await eventbridge.send(new CreateEventBusCommand({ Name: names.bus }));
-  await eventbridge.send(
-    new PutRuleCommand({
-      Name: 'verdict-decisions-to-queue',
-      EventBusName: names.bus,
-      EventPattern: JSON.stringify({ source: ['verdict'], 'detail-type': ['Verdict Decision'] }),
-    }),
-  );
-  await eventbridge.send(
-    new PutTargetsCommand({
-      Rule: 'verdict-decisions-to-queue',
-      EventBusName: names.bus,
-      Targets: [{ Id: 'queue', Arn: attributes.Attributes?.QueueArn }],
-    }),
-  );
-
-  await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
+  queueUrl = await createGateResources({ dynamodb, sqs, eventbridge, s3 }, names);
 
   // The audit ledger: DynamoDB + S3 in the emulator; its Ed25519 signing key is answered at the SDK level,
   // because the emulator has no Ed25519 KMS keys.
