@@ -5,11 +5,11 @@
  * cited entry must be in that checkpoint, hash to the cited leaf hash, and be the decision the report lists,
  * with the outcome it lists.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { leafHash } from '../ledger/core/rfc6962.ts';
 import { verifyExport } from '../ledger/export/verify-export.ts';
+import { sha256Hex } from '../shared/hashing.ts';
 import type { Citation } from './citations.ts';
 import type { ReportManifest } from './manifest.ts';
 
@@ -32,7 +32,7 @@ export function checkCitations(
   if (!fs.existsSync(citationsFile)) return fail(`${citationsFile}: no citations file`);
   const bytes = fs.readFileSync(citationsFile);
   const lines = bytes.toString('utf8').split('\n').slice(0, -1);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   if (sha256 !== manifest.citations.sha256 || lines.length !== manifest.citations.count)
     return fail(
       `the citations file is not the one the manifest signs: it has SHA-256 ${sha256} (${lines.length} citations), the manifest says ${manifest.citations.sha256} (${manifest.citations.count})`,

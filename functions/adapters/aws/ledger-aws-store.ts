@@ -26,7 +26,7 @@
  * `checkpoints/<size>` in the tiles bucket; an optional CheckpointAnchor copies them to an Object Lock bucket.
  * Nothing here deletes, and the only update is the head's compare-and-set.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
@@ -50,6 +50,7 @@ import type {
   StoredCheckpoint,
   StoredEntry,
 } from '../../ledger/ports/ledger-store.ts';
+import { sha256Hex } from '../../shared/hashing.ts';
 import type { CheckpointAnchor } from './ledger-anchor.ts';
 import { auditWriteOnceBucket, type WriteOnceAudit } from './ledger-bucket-audit.ts';
 import { LedgerStorageTamperError, WriteOnceBucket } from './ledger-s3-objects.ts';
@@ -151,10 +152,6 @@ function splitHashes(bytes: Uint8Array): Uint8Array[] {
   const hashes: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; at += 32) hashes.push(bytes.subarray(at, at + 32));
   return hashes;
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function isLostRace(error: unknown): boolean {

@@ -16,7 +16,7 @@
  * once with `attribute_not_exists(pk)`. IAM holds the code to that: UpdateItem only where
  * `dynamodb:LeadingKeys` is HEAD_PARTITION, DeleteItem never.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../shared/hashing.ts';
 
 export const LEDGER_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -40,7 +40,7 @@ export function sortableNumber(n: number): string {
 export function idPartition(id: string): string {
   return Buffer.byteLength(id, 'utf8') <= MAX_PLAIN_ID_BYTES
     ? `${ID_PARTITION_PREFIX}${id}`
-    : `${ID_PARTITION_PREFIX}sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+    : `${ID_PARTITION_PREFIX}sha256:${sha256Hex(id)}`;
 }
 
 /** Key schema of the subject keys table: one item per subject pseudonym, deleted to forget the person. */

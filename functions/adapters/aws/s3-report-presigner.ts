@@ -4,8 +4,9 @@
  * because that package is not a dependency; swap it in when it is (same URLs). Credentials and region
  * come from the S3 client, so the link is signed by the function's role and its session token.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { sha256Hex } from '../../shared/hashing.ts';
 
 /** S3 refuses presigned URLs valid for longer than seven days. */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -44,7 +45,6 @@ export function uriEncode(text: string, keepSlash = false): string {
 
 const hmac = (key: Uint8Array | string, data: string) =>
   createHmac('sha256', key).update(data, 'utf8').digest();
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
 
 export function presignGetUrl(p: PresignGet): string {
   if (

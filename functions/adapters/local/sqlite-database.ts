@@ -4,10 +4,10 @@
  * `openDatabase` sets the connection up for durability and concurrent readers; each adapter then brings
  * its own tables with `applyMigrations`, so a reader finds an adapter's DDL next to the code that uses it.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sha256Hex } from '../../shared/hashing.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -78,7 +78,7 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly Migrati
     'INSERT INTO schema_migrations (id, checksum, applied_at) VALUES (?, ?, ?)',
   );
   for (const migration of migrations) {
-    const checksum = createHash('sha256').update(migration.sql).digest('hex');
+    const checksum = sha256Hex(migration.sql);
     const apply = db.transaction(() => {
       const applied = find.get(migration.id);
       if (applied) {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { parseTar } from 'nanotar';
+import { sha256Hex } from '../../shared/hashing.ts';
 
 /** An OPA bundle built with `opa build -t wasm`: the compiled policy, its data and its provenance. */
 export interface PolicyBundle {
@@ -18,7 +18,7 @@ export class PolicyBundleError extends Error {
 }
 
 export function loadPolicyBundle(bytes: Uint8Array): PolicyBundle {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   let files: { name: string; data?: Uint8Array }[];
   try {
     files = parseTar(gunzipSync(bytes)) as { name: string; data?: Uint8Array }[];

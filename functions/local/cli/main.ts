@@ -48,7 +48,7 @@ function report(error: unknown): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
   if (error instanceof UsageError || error instanceof InvalidInputError) {
-    const problems = error instanceof InvalidInputError ? error.problems : error.problems;
+    const { problems } = error;
     const head = error instanceof InvalidInputError ? `invalid input (${error.code})` : error.message;
     process.stderr.write(`verdict: ${head}\n${problems.map((p) => `  - ${p}\n`).join('')}`);
     return EXIT.badInput;
