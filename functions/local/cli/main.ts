@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { InconsistentCheckpointError } from '../../ledger/errors.ts';
+import { GENERATOR } from '../../reports/generator.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { DataDirectoryError } from '../data-directory.ts';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
@@ -8,6 +9,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 
 const program = new Command('verdict')
   .description('Governance gates, audit trail and reports for machine learning on AWS')
+  .version(GENERATOR.version, '-V, --version', 'print the version')
   .option('--verbose', "print the handlers' structured logs")
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });

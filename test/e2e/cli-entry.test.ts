@@ -1,0 +1,47 @@
+/**
+ * The CLI's front door: its version, the command list (each command's module is loaded only when it runs,
+ * so the list comes from the summaries), help for one command, and an unknown command.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMAND_SUMMARIES } from '../../functions/local/cli/command-summaries.ts';
+import { ROOT, runCli } from '../support/cli.ts';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const squeeze = (text: string) => text.replace(/\s+/g, ' ');
+
+describe('verdict', () => {
+  it('--version prints the package version', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = await runCli([flag]);
+      expect(run).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('--help lists every command with its summary', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    const listed = squeeze(run.stdout);
+    for (const [name, summary] of Object.entries(COMMAND_SUMMARIES))
+      expect(listed).toContain(squeeze(`${name} ${summary}`).slice(0, 60));
+  });
+
+  it('help for one command shows its own options', async () => {
+    for (const args of [
+      ['help', 'gate'],
+      ['gate', '--help'],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code, args.join(' ')).toBe(0);
+      expect(run.stdout).toContain('Usage: verdict gate [options]');
+      expect(run.stdout).toContain('--event <file>');
+    }
+  });
+
+  it('an unknown command is a usage error (exit 2) that names it', async () => {
+    const run = await runCli(['gait']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown command 'gait'");
+  });
+});
