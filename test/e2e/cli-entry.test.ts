@@ -19,6 +19,23 @@ describe('verdict', () => {
     }
   });
 
+  it("leaves a command's own --version option to the command", async () => {
+    const run = await runCli([
+      'report',
+      '--version',
+      '1',
+      '--format',
+      'docx',
+      '--out',
+      'x',
+      '--type',
+      'model-compliance',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--format docx: expected one of json, csv, html, pdf');
+  });
+
   it('--help lists every command with its summary', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);

@@ -9,7 +9,6 @@ import { EXIT, UsageError } from './exit-codes.ts';
 
 const program = new Command('verdict')
   .description('Governance gates, audit trail and reports for machine learning on AWS')
-  .version(GENERATOR.version, '-V, --version', 'print the version')
   .option('--verbose', "print the handlers' structured logs")
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -24,8 +23,11 @@ function commandNamed(args: readonly string[]): CommandName | undefined {
 // Only the command that runs is loaded; the command list of `--help` needs their summaries only.
 const named = commandNamed(process.argv.slice(2));
 if (named) await COMMANDS[named](program);
-else
+else {
+  // Only without a command: `verdict report --version 1` is the report's own option.
+  program.version(GENERATOR.version, '-V, --version', 'print the version');
   for (const [name, summary] of Object.entries(COMMAND_SUMMARIES)) program.command(name).description(summary);
+}
 
 try {
   await program.parseAsync(process.argv);
