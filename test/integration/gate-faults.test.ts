@@ -37,7 +37,6 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
 import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
@@ -48,6 +47,7 @@ import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/gover
 import { modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { decodeEntry } from '../../functions/ledger/entry.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
+import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import {
   type FaultInjection,
@@ -82,24 +82,6 @@ let queueUrl = '';
 let faults: FaultInjection;
 let handler: ModelRegistryGateHandler;
 const savedEnvironment = { ...process.env };
-
-function lambdaContext(): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: FUNCTION_NAME,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${config.region}:123456789012:function:${FUNCTION_NAME}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
-    logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 beforeAll(async () => {
   Object.assign(process.env, {
@@ -498,7 +480,7 @@ describe('the model-registry gate under injected faults', () => {
     let runs = 0;
     const deliver = (one: typeof event) => {
       runs += 1;
-      return handler(structuredClone(one), lambdaContext()).then(
+      return handler(structuredClone(one), localLambdaContext(FUNCTION_NAME, 60)).then(
         () => true,
         () => false,
       );

@@ -61,6 +61,7 @@ import { MAX_EVENT_BYTES } from '../../functions/gates/middleware/reject-bad-inp
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { GATE, modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
@@ -125,23 +126,7 @@ async function importHandler(): Promise<ModelRegistryGateHandler> {
 }
 
 /** What Lambda passes: enough for Powertools (logger, idempotency) and the gate's deadline. */
-function lambdaContext(timeoutSeconds = 60): Context {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: FUNCTION_NAME,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${config.region}:123456789012:function:${FUNCTION_NAME}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${FUNCTION_NAME}`,
-    logStreamName: '2026/01/01/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const lambdaContext = (timeoutSeconds = 60): Context => localLambdaContext(FUNCTION_NAME, timeoutSeconds);
 
 // ---------------------------------------------------------------------------------------------------------
 // Emulator fixtures
@@ -648,15 +633,19 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
   });
 });
 
+/** The gate's ledger in the emulator, opened read-only as an auditor would. */
+const openLedgerReader = () =>
+  openAwsLedger({
+    tableName: ledger.table,
+    tilesBucket: ledger.tiles,
+    origin: LEDGER_ORIGIN,
+    clients: { dynamodb, s3, kms: new KMSClient(config) },
+    readOnly: true,
+  });
+
 describe('audit ledger in AWS', () => {
   it('holds every recorded decision, before the actions it caused, in a log that verifies', async () => {
-    const reader = await openAwsLedger({
-      tableName: ledger.table,
-      tilesBucket: ledger.tiles,
-      origin: LEDGER_ORIGIN,
-      clients: { dynamodb, s3, kms: new KMSClient(config) },
-      readOnly: true,
-    });
+    const reader = await openLedgerReader();
     try {
       const { decisions } = await store.list({ limit: 1000 });
       expect(decisions.length).toBeGreaterThanOrEqual(3);
@@ -682,13 +671,7 @@ describe('one decision per model version, and the ledger as the outbox (real han
   }
 
   async function ledgerEntryIds(prefix: string): Promise<string[]> {
-    const reader = await openAwsLedger({
-      tableName: ledger.table,
-      tilesBucket: ledger.tiles,
-      origin: LEDGER_ORIGIN,
-      clients: { dynamodb, s3, kms: new KMSClient(config) },
-      readOnly: true,
-    });
+    const reader = await openLedgerReader();
     try {
       const ids: string[] = [];
       for await (const entry of reader.ledger.store.entries(0, await reader.ledger.size()))
