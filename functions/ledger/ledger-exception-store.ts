@@ -11,6 +11,9 @@ import type { Ledger } from './ledger.ts';
 export type ExceptionLedger = Pick<Ledger, 'recordException'>;
 
 export class LedgerExceptionStore implements ExceptionStore {
+  /** Expiries this process has recorded: each gate evaluation reads every exception of its model again. */
+  readonly #expiryRecorded = new Set<string>();
+
   constructor(
     readonly ledger: ExceptionLedger,
     readonly readModel: ExceptionStore,
@@ -26,9 +29,12 @@ export class LedgerExceptionStore implements ExceptionStore {
   async listFor(subjects: readonly string[]): Promise<Exception[]> {
     const exceptions = await this.readModel.listFor(subjects);
     const now = this.now().getTime();
-    // The append is idempotent by id: an expiry is recorded once, however often it is read.
-    for (const exception of exceptions)
-      if (Date.parse(exception.expiresAt) <= now) await this.ledger.recordException('expired', exception);
+    // The append is idempotent by id: an expiry is recorded once, however often (or by how many processes) it is read.
+    for (const exception of exceptions) {
+      if (Date.parse(exception.expiresAt) > now || this.#expiryRecorded.has(exception.id)) continue;
+      await this.ledger.recordException('expired', exception);
+      this.#expiryRecorded.add(exception.id);
+    }
     return exceptions;
   }
 }
