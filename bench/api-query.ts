@@ -16,7 +16,7 @@ import { decisionListIndex, SqliteDecisionStore } from '../functions/adapters/lo
 import { loadOrCreateTokenSigningKey } from '../functions/adapters/local/token-signing-key.ts';
 import { bearerTokenAuthenticator, issueToken } from '../functions/api/auth/bearer-tokens.ts';
 import { createApiRouter } from '../functions/api/router.ts';
-import type { Decision } from '../functions/gates/decision.ts';
+import type { Decision } from '../functions/contracts/decision.ts';
 import { createLocalServer, localApiDependencies } from '../functions/local/http/server.ts';
 import { openLocalRuntimeAt } from '../functions/local/runtime.ts';
 import { isMain, prng, rounded, summarize, table, writeResult } from './support.ts';
@@ -55,7 +55,7 @@ function decisionAt(i: number, next: () => number): Decision {
   const version = 1 + Math.floor(next() * PARAMS.versionsPerModel);
   const group = `model-${String(model).padStart(3, '0')}`;
   // 2% prohibited: a rare value, to see a selective filter.
-  const riskClass = next() < 0.02 ? 'prohibited' : (RISK[Math.floor(next() * RISK.length)] as string);
+  const riskClass = next() < 0.02 ? 'prohibited' : (RISK[Math.floor(next() * RISK.length)] ?? 'unknown');
   const outcome = OUTCOMES[Math.floor(next() * OUTCOMES.length)] as Decision['decision'];
   return {
     id: `d-${String(i).padStart(7, '0')}`,

@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ModelPackageSnapshot } from '../functions/events/model-package-event.ts';
 import {
   type ModelPackageStateChangeEvent,
   modelPackageStateChangeEventSchema,
-} from '../functions/events/model-package-state-change.ts';
+} from '../functions/contracts/model-package-state-change.ts';
+import type { ModelPackageSnapshot } from '../functions/events/model-package-event.ts';
 import { gateModelPackage } from '../functions/gates/model-registry/model-registry-gate.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../functions/gates/policy/engine-cache.ts';
 import { GATE_ENTRYPOINTS, QUERY_ENTRYPOINTS } from '../functions/gates/policy/entrypoints.ts';

@@ -14,7 +14,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Decision, Outcome } from '../functions/gates/decision.ts';
+import type { Decision, Outcome } from '../functions/contracts/decision.ts';
 import { buildReport, renderReport, writeChunks } from '../functions/reports/generate-report.ts';
 import { CV_RANKER_V2, decision, generatedDecisions, NOW } from '../test/unit/reports/fixtures.ts';
 import { isMain, REPO_ROOT, table, writeResult } from './support.ts';

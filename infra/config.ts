@@ -6,9 +6,8 @@
  * message that names the key.
  */
 import { z } from 'zod';
-import { ROLES } from '../functions/api/auth/authentication.ts';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-principal.ts';
-import type { Role } from '../functions/ports/report-service.ts';
+import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
 
 export const CONTEXT_KEYS = {

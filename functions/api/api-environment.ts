@@ -1,7 +1,7 @@
 /** The configuration the API function reads from its Lambda environment (set by the CDK stack). */
 import { z } from 'zod';
+import { ROLES } from '../contracts/principal.ts';
 import { parseOrThrow } from '../shared/validation.ts';
-import { ROLES } from './auth/authentication.ts';
 
 const roleMap = z.preprocess(
   (text) => {

@@ -3,7 +3,7 @@
  * answer into a 409 problem naming each one: nothing the read model says is served next to a proof that
  * says otherwise. Without a ledger wired in, decisions are served as stored.
  */
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
 import { ProblemError } from './problem.ts';
 

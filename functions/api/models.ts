@@ -3,8 +3,8 @@
  * open exceptions) and `GET /models/{id}/history` (all versions of one model: decisions and status changes).
  */
 import { z } from 'zod';
-import type { Decision } from '../gates/decision.ts';
-import type { Exception } from '../gates/exceptions/exception.ts';
+import type { Decision } from '../contracts/decision.ts';
+import type { Exception } from '../contracts/exception.ts';
 import type { CatalogModelPackage } from '../ports/model-catalog.ts';
 import { vouchForDecisions } from './ledger-vouch.ts';
 import { ProblemError } from './problem.ts';

@@ -2,7 +2,7 @@
  * The one permission table: which role may call which route. Public routes (health, the OpenAPI document)
  * need no role. Each role holds every permission of the roles before it.
  */
-import type { Role } from '../ports/report-service.ts';
+import type { Role } from '../contracts/principal.ts';
 import type { RouteId } from './route.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];

@@ -3,12 +3,13 @@
  * answers it. The router validates and authorises with these; the OpenAPI document is generated from them.
  */
 import type { z } from 'zod';
+import type { Principal } from '../contracts/principal.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
-import type { Principal, ReportService } from '../ports/report-service.ts';
+import type { ReportService } from '../ports/report-service.ts';
 import type { Authenticator } from './auth/authentication.ts';
 
 export const ROUTE_IDS = [

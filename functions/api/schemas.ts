@@ -3,8 +3,8 @@
  * Each `.meta({ id })` becomes a component of the OpenAPI document.
  */
 import { z } from 'zod';
+import { ROLES } from '../contracts/principal.ts';
 import { MAX_PAGE_SIZE } from '../ports/decision-store.ts';
-import { ROLES } from './auth/authentication.ts';
 
 // ---------------------------------------------------------------------------------------------- query fields
 

@@ -4,9 +4,11 @@
  * `verdict forget` erases them from every store, whatever the store keeps. The access log is read back
  * opened: a forgotten caller reads `erased (<pseudonym>)`.
  */
+
+import type { Principal } from '../contracts/principal.ts';
 import type { AccessLog, AccessRecord, AccessRecordPage } from '../ports/access-log.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
-import type { Principal, ReportRequest, ReportService } from '../ports/report-service.ts';
+import type { ReportRequest, ReportService } from '../ports/report-service.ts';
 
 export function sealedAccessLog(log: AccessLog, sealer: FieldSealer): AccessLog {
   return {

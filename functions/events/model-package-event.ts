@@ -1,47 +1,24 @@
 /**
- * The `SageMaker Model Package State Change` event SageMaker puts on the default EventBridge bus when a
- * model package version is created or its approval status changes. Pure: tests, the embedded model
- * registry and the demo build the same event the real service would send.
+ * Builds and reads the `SageMaker Model Package State Change` event (contracts/model-package-state-change.ts).
+ * Pure: tests, the embedded model registry and the demo build the same event the real service would send.
  */
 import { createHash } from 'node:crypto';
-import type { EventBridgeEvent } from 'aws-lambda';
-import type { ApprovalStatus, ModelPackage } from '../ports/model-registry.ts';
-import { MODEL_PACKAGE_STATE_CHANGE } from './model-package-state-change.ts';
+import {
+  type MetricsSource,
+  MODEL_PACKAGE_STATE_CHANGE,
+  type ModelPackageStateChange,
+  type ModelPackageStateChangeDetail,
+  type ModelPackageStateChangeEvent,
+  modelPackageDescriptionSchema,
+} from '../contracts/model-package-state-change.ts';
+import type { ModelPackage } from '../ports/model-registry.ts';
+import { describeIssues, InvalidInputError } from '../shared/validation.ts';
 
 /** A model package as the registry holds it, with the two timestamps the event carries (ISO 8601). */
 export interface ModelPackageSnapshot extends ModelPackage {
   creationTime: string;
   lastModifiedTime: string;
 }
-
-/** SageMaker `MetricsSource`. */
-export interface MetricsSource {
-  ContentType: string;
-  S3Uri: string;
-}
-
-export interface ModelPackageStateChangeDetail {
-  ModelPackageGroupName: string;
-  ModelPackageVersion: number;
-  ModelPackageArn: string;
-  CreationTime: string;
-  ModelPackageStatus: 'Completed';
-  ModelPackageStatusDetails: { ValidationStatuses: []; ImageScanStatuses: [] };
-  CertifyForMarketplace: boolean;
-  ModelApprovalStatus: ApprovalStatus;
-  ApprovalDescription?: string;
-  CustomerMetadataProperties?: Record<string, string>;
-  ModelMetrics?: {
-    Bias: { Report?: MetricsSource; PreTrainingReport?: MetricsSource; PostTrainingReport?: MetricsSource };
-  };
-  LastModifiedTime: string;
-}
-
-/** The whole event as SageMaker emits it (the gate's parser schema, in model-package-state-change.ts, reads a subset). */
-export type ModelPackageStateChange = EventBridgeEvent<
-  typeof MODEL_PACKAGE_STATE_CHANGE,
-  ModelPackageStateChangeDetail
->;
 
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/[^/]+\/(\d+)$/;
 
@@ -96,6 +73,34 @@ export function modelPackageStateChangeEvent(
     region,
     resources: [pkg.arn],
     detail,
+  };
+}
+
+/**
+ * The model package as the event describes it. The fields share their names with DescribeModelPackage, so
+ * the SageMaker adapter maps a description with this too.
+ */
+export function modelPackageFromDescription(
+  description:
+    | ModelPackageStateChangeEvent['detail']
+    | (Record<string, unknown> & { ModelPackageArn: string }),
+): ModelPackage {
+  const parsed = modelPackageDescriptionSchema.safeParse(description);
+  if (!parsed.success)
+    throw new InvalidInputError('model_package.invalid', describeIssues(parsed.error.issues, 'detail'));
+  const d = parsed.data;
+  const bias = d.ModelMetrics?.Bias;
+  return {
+    arn: d.ModelPackageArn,
+    groupName: d.ModelPackageGroupName,
+    version: String(d.ModelPackageVersion),
+    approvalStatus: d.ModelApprovalStatus,
+    customerMetadata: d.CustomerMetadataProperties ?? {},
+    biasReports: {
+      ...(bias?.PreTrainingReport ? { preTraining: bias.PreTrainingReport.S3Uri } : {}),
+      ...(bias?.PostTrainingReport ? { postTraining: bias.PostTrainingReport.S3Uri } : {}),
+      ...(bias?.Report ? { report: bias.Report.S3Uri } : {}),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Violation } from './decision.ts';
+import type { Violation } from '../contracts/decision.ts';
 
 /** The violation a gate reports when it cannot decide: it denies rather than let a model through. */
 export function cannotDecide(rule: string, message: string): Violation {

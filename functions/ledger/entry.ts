@@ -3,93 +3,27 @@
  * RFC 8785 bytes (the leaf), at most 64 KiB. No personal data in clear: a person is a keyed pseudonym and
  * details are sealed under the person's data key (see personal-data.ts).
  */
-import type { Decision, Rejection } from '../gates/decision.ts';
-import type { Exception } from '../gates/exceptions/exception.ts';
+import type { ActionRecord } from '../contracts/action.ts';
+import type { Decision, Rejection } from '../contracts/decision.ts';
+import type { Exception } from '../contracts/exception.ts';
+import {
+  type ActionEntry,
+  type DecisionEntry,
+  ENTRY_TYPES,
+  type ExceptionEntry,
+  type ExceptionEvent,
+  type LedgerEntry,
+  type RejectionEntry,
+} from '../contracts/ledger-entry.ts';
 import { decisionEntryId } from '../ports/ledger-reader.ts';
 import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
 import { leafHash } from './core/rfc6962.ts';
 import { InvalidEntryError } from './errors.ts';
-import type { SealedDetails } from './personal-data.ts';
 import type { PreparedEntry } from './ports/ledger-store.ts';
 import { isSealedField } from './sealed-field.ts';
 
 export const MAX_ENTRY_BYTES = 64 * 1024;
 export const MAX_ID_LENGTH = 512;
-
-export type EntryType = 'decision' | 'action' | 'rejection' | 'exception' | 'erasure' | 'note';
-
-/** Personal details attached to an entry: the subject's pseudonym and the details sealed under their key. */
-export interface PersonalPart {
-  subject: string;
-  details: SealedDetails;
-}
-
-interface EntryBase {
-  id: string;
-  type: EntryType;
-  /** When the ledger was asked to record it (ISO 8601). */
-  recordedAt: string;
-  personal?: PersonalPart;
-}
-
-export interface DecisionEntry extends EntryBase {
-  type: 'decision';
-  decision: Decision;
-}
-
-export interface RejectionEntry extends EntryBase {
-  type: 'rejection';
-  rejection: Rejection;
-}
-
-/** Something Verdict did because of a decision: approved a package, deployed, rolled back, quarantined. */
-export interface ActionRecord {
-  id: string;
-  decisionId?: string;
-  kind: string;
-  target: string;
-  outcome: 'succeeded' | 'failed' | 'skipped';
-  at: string;
-  detail?: string;
-}
-
-export interface ActionEntry extends EntryBase {
-  type: 'action';
-  action: ActionRecord;
-}
-
-export interface ExceptionEntry extends EntryBase {
-  type: 'exception';
-  exception: JsonObject;
-}
-
-/** A person was forgotten: only the pseudonym, never who. */
-export interface ErasureEntry extends EntryBase {
-  type: 'erasure';
-  erasure: { subject: string; dataKey: string; requestedAt: string };
-}
-
-export interface NoteEntry extends EntryBase {
-  type: 'note';
-  note: JsonObject;
-}
-
-export type LedgerEntry =
-  | DecisionEntry
-  | RejectionEntry
-  | ActionEntry
-  | ExceptionEntry
-  | ErasureEntry
-  | NoteEntry;
-
-export const ENTRY_TYPES: readonly EntryType[] = [
-  'decision',
-  'action',
-  'rejection',
-  'exception',
-  'erasure',
-  'note',
-];
 
 /** Canonical bytes, id and leaf hash of an entry; throws InvalidEntryError. */
 export function prepareEntry(entry: LedgerEntry | JsonObject): PreparedEntry {
@@ -159,9 +93,6 @@ export function actionEntry(action: ActionRecord, recordedAt: string): ActionEnt
 export function actionEntryId(actionId: string): string {
   return `action/${actionId}`;
 }
-
-/** What happened to an exception: granted, or found lapsed (each use is in the decision that applied it). */
-export type ExceptionEvent = 'granted' | 'expired';
 
 export function exceptionEntry(
   event: ExceptionEvent,

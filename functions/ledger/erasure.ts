@@ -5,7 +5,7 @@
  * entry id (same key fingerprint) and just finishes the destruction.
  */
 import { createHash } from 'node:crypto';
-import type { ErasureEntry } from './entry.ts';
+import type { ErasureEntry } from '../contracts/ledger-entry.ts';
 import type { AppendResult, Ledger } from './ledger.ts';
 import type { PersonalData } from './personal-data.ts';
 

@@ -7,7 +7,7 @@
  * the ledger when the read model lacks an id (a crash or a failed write between the two) and rebuilds the
  * read model from the ledger entry, so a redelivery completes what the ledger says and never re-evaluates.
  */
-import type { Decision, Rejection } from '../gates/decision.ts';
+import type { Decision, Rejection } from '../contracts/decision.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { Ledger } from './ledger.ts';
 

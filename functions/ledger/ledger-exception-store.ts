@@ -3,7 +3,7 @@
  * log before the queryable store sees it, and an exception found lapsed is recorded once as expired. Each use
  * is in the ledger already: the decision that applied a waiver carries it on the violation it waived.
  */
-import type { Exception } from '../gates/exceptions/exception.ts';
+import type { Exception } from '../contracts/exception.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { Ledger } from './ledger.ts';
 

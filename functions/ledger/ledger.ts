@@ -2,8 +2,11 @@
  * The ledger as the rest of Verdict uses it: append entries (idempotent by id, batched), read them back,
  * and get signed checkpoints and RFC 9162 proofs an auditor can check offline.
  */
-import type { Decision, Rejection } from '../gates/decision.ts';
-import type { Exception } from '../gates/exceptions/exception.ts';
+
+import type { ActionRecord } from '../contracts/action.ts';
+import type { Decision, Rejection } from '../contracts/decision.ts';
+import type { Exception } from '../contracts/exception.ts';
+import type { ExceptionEvent, LedgerEntry } from '../contracts/ledger-entry.ts';
 import { type ConsistencyProof, decisionEntryId, type InclusionProof } from '../ports/ledger-reader.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
 import { canonicalJson } from './core/canonical-json.ts';
@@ -13,14 +16,11 @@ import { consistencyProof, inclusionProof, resolvePlan } from './core/proofs.ts'
 import { EMPTY_ROOT, hashesEqual, toBase64 } from './core/rfc6962.ts';
 import { parseNote } from './core/signed-note.ts';
 import {
-  type ActionRecord,
   actionEntry,
   actionEntryId,
   decisionEntry,
   decodeEntry,
-  type ExceptionEvent,
   exceptionEntry,
-  type LedgerEntry,
   prepareEntry,
   rejectionEntry,
 } from './entry.ts';

@@ -8,17 +8,10 @@
  *   verifies, but the details can no longer be read.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { SealedDetails } from '../contracts/ledger-entry.ts';
 import { canonicalJson, type JsonValue } from './core/canonical-json.ts';
 import type { SubjectKeyStore } from './ports/subject-key-store.ts';
 import { erasedLabel, openSealedField, parseSealedField, sealField } from './sealed-field.ts';
-
-export interface SealedDetails {
-  alg: 'A256GCM';
-  /** base64url of the 12-byte nonce, the ciphertext and the 16-byte tag. */
-  iv: string;
-  ciphertext: string;
-  tag: string;
-}
 
 /** The details of a forgotten subject (their key is gone). */
 export class SubjectForgottenError extends Error {

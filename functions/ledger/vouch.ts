@@ -5,7 +5,7 @@
  * (compared as RFC 8785 canonical JSON). A direct edit of the read model, or of an entry's bytes in the
  * ledger store, is a ReadModelDivergenceError naming the decision and the entry.
  */
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 import { decisionEntryId, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
 import { canonicalJson } from './core/canonical-json.ts';
 import { hashesEqual, leafHash, toBase64 } from './core/rfc6962.ts';

@@ -2,7 +2,7 @@
  * Every call to the auditor API, recorded: who (principal and role), what (method, route, query
  * parameters), the answer's status and when. Never a request or response body. Append-only.
  */
-import type { Principal } from './report-service.ts';
+import type { Principal } from '../contracts/principal.ts';
 
 export interface AccessRecord {
   /** Unique per call (the API Gateway request id in AWS, a UUID locally). */

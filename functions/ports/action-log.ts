@@ -1,4 +1,4 @@
-import type { ActionRecord } from '../ledger/entry.ts';
+import type { ActionRecord } from '../contracts/action.ts';
 
 /** Where a gate records what it did (set a status, published an event): the audit ledger. */
 export interface ActionLog {

@@ -1,4 +1,4 @@
-import type { Decision, Outcome, Rejection } from '../gates/decision.ts';
+import type { Decision, Outcome, Rejection } from '../contracts/decision.ts';
 
 export interface DecisionPage {
   decisions: Decision[];

@@ -1,4 +1,4 @@
-import type { Exception } from '../gates/exceptions/exception.ts';
+import type { Exception } from '../contracts/exception.ts';
 
 /** Append-only record of exceptions; lapsed ones stay, for the audit trail. */
 export interface ExceptionStore {

@@ -3,7 +3,7 @@
  * `Ledger` (functions/ledger/ledger.ts) returns these proof shapes, so it adapts to this port in a few lines.
  * Hashes are standard base64, as in C2SP checkpoints.
  */
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 
 export interface LedgerCheckpoint {
   /** The signed note (C2SP tlog-checkpoint body plus signature lines), verbatim. */

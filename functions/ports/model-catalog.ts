@@ -2,7 +2,7 @@
  * The registered model versions, for the inventory (`GET /models`): the SageMaker Model Registry in AWS,
  * the embedded registry locally (EmbeddedModelRegistry implements this port as it is).
  */
-import type { ApprovalStatus } from './model-registry.ts';
+import type { ApprovalStatus } from '../contracts/model-package-state-change.ts';
 
 export interface CatalogModelPackage {
   arn: string;

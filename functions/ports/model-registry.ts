@@ -1,4 +1,4 @@
-export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
+import type { ApprovalStatus } from '../contracts/model-package-state-change.ts';
 
 /** What a gate needs to know about one registered model version. */
 export interface ModelPackage {

@@ -2,6 +2,7 @@
  * Starts and tracks report exports (see README "Auditor API" and "Reports"). The API calls this port;
  * the reports module implements it locally (data directory) and in AWS (S3 bucket with Object Lock).
  */
+import type { Principal } from '../contracts/principal.ts';
 
 export const REPORT_TYPES = ['model-compliance', 'annex-iv', 'period-summary'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
@@ -23,16 +24,6 @@ export interface ReportRequest {
   /** ISO 8601 times bounding the period: `from` inclusive, `to` exclusive (as `GET /decisions`). */
   from?: string;
   to?: string;
-}
-
-export type Role = 'auditor' | 'compliance-officer' | 'admin';
-
-/** Who asked: a token subject locally, an IAM principal ARN or OIDC subject in AWS. */
-export interface Principal {
-  id: string;
-  role: Role;
-  /** How the principal was authenticated. */
-  via: 'token' | 'iam' | 'jwt';
 }
 
 /** Job ids the API accepts in `GET /reports/{id}`; a service must issue ids of this form (a UUID is one). */

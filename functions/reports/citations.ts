@@ -6,7 +6,7 @@
  * Nothing is held in memory: lines go to the sink as they come and only the running hash is kept.
  */
 import { createHash } from 'node:crypto';
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 import type { EvidenceRef } from './report-model.ts';
 
 export const CITATIONS_SUFFIX = '.citations';

@@ -2,7 +2,7 @@
  * Decision streams for reports: a store read page by page (one page in memory at a time), narrowed to a
  * model and a period. Every stream here is re-iterable: each iteration reads again from the start.
  */
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 import { type DecisionStore, MAX_PAGE_SIZE } from '../ports/decision-store.ts';
 import { ReportInputError } from './report-model.ts';
 

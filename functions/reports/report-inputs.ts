@@ -4,7 +4,7 @@
  * where each decision sits in the ledger, and the checkpoint the report is built from.
  */
 
-import type { Decision } from '../gates/decision.ts';
+import type { Decision } from '../contracts/decision.ts';
 import { loadGovernanceInputs } from '../gates/model-registry/governance-inputs.ts';
 import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
 import { type VouchingStore, vouchForDecision } from '../ledger/vouch.ts';

@@ -6,8 +6,9 @@
  */
 import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Principal } from '../contracts/principal.ts';
 import type { Signer } from '../ledger/ports/signer.ts';
-import type { Principal, ReportJob, ReportRequest } from '../ports/report-service.ts';
+import type { ReportJob, ReportRequest } from '../ports/report-service.ts';
 import { CONTENT_TYPES, generateReport } from './generate-report.ts';
 import type { ReportSources } from './report-inputs.ts';
 import type { Progress } from './report-model.ts';

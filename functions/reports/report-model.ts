@@ -4,8 +4,8 @@
  * stream: the decisions are read twice (a bounded summary first, then the detail written as it is read),
  * so memory does not grow with the number of decisions.
  */
-import type { Decision } from '../gates/decision.ts';
-import type { Exception } from '../gates/exceptions/exception.ts';
+import type { Decision } from '../contracts/decision.ts';
+import type { Exception } from '../contracts/exception.ts';
 import type { ReportFormat, ReportRequest, ReportType } from '../ports/report-service.ts';
 
 export type { ReportFormat, ReportRequest, ReportType };

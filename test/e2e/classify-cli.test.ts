@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classificationSchema } from '../../functions/gates/profile/classification.ts';
+import { classificationSchema } from '../../functions/contracts/classification.ts';
 import { ROOT, runCli } from '../support/cli.ts';
 
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');

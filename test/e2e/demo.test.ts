@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/token-signing-key.ts';
 import { issueToken } from '../../functions/api/auth/bearer-tokens.ts';
-import type { Decision, Rejection } from '../../functions/gates/decision.ts';
+import type { Decision, Rejection } from '../../functions/contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { parseSignerKey } from '../../functions/ledger/core/note-keys.ts';
 import { createLocalServer } from '../../functions/local/http/server.ts';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Decision } from '../../functions/gates/decision.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { openLocalRuntimeAt } from '../../functions/local/runtime.ts';
 import { listeningUrl, runCli, spawnCli, userEnv } from '../support/cli.ts';
 import { filesHolding } from '../support/plaintext.ts';

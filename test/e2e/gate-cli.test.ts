@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Decision } from '../../functions/gates/decision.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { type CliRun, ROOT, runCli } from '../support/cli.ts';
 
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');

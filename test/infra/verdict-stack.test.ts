@@ -8,7 +8,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { DECISION_EVENT } from '../../functions/gates/model-registry/model-registry-gate.ts';
+import { DECISION_EVENT } from '../../functions/contracts/verdict-decision-event.ts';
 import { readReportWorkerEnvironment } from '../../functions/reports/aws-report-worker.ts';
 import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf.ts';
 import { REPORT_REQUESTED_EVENT } from '../../functions/reports/report-job.ts';

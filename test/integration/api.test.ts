@@ -14,7 +14,7 @@ import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-dec
 import { SageMakerModelCatalog } from '../../functions/adapters/aws/sagemaker-model-catalog.ts';
 import { awsAuthenticator } from '../../functions/api/auth/aws-principal.ts';
 import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
-import type { Decision } from '../../functions/gates/decision.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
 import { decision, modelPackage } from '../support/decisions.ts';

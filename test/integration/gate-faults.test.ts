@@ -40,8 +40,8 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aw
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
 import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
-import type { Decision } from '../../functions/gates/decision.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';

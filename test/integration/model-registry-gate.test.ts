@@ -52,11 +52,9 @@ import {
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
-import {
-  type ModelPackageStateChange,
-  modelPackageStateChangeEvent,
-} from '../../functions/events/model-package-event.ts';
-import type { Decision } from '../../functions/gates/decision.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
+import type { ModelPackageStateChange } from '../../functions/contracts/model-package-state-change.ts';
+import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
 import { MAX_EVENT_BYTES } from '../../functions/gates/middleware/reject-bad-input.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';

@@ -27,7 +27,7 @@ import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-tab
 import { lambdaPersonalData } from '../../functions/adapters/aws/personal-data-aws.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { sealedAccessLog, sealedReportService } from '../../functions/api/sealed-personal-data.ts';
-import type { Decision } from '../../functions/gates/decision.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { grantException, openException } from '../../functions/gates/exceptions/grant-exception.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { runReportJob } from '../../functions/reports/report-job.ts';

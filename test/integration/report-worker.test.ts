@@ -24,10 +24,11 @@ import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-dec
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
+import type { Principal } from '../../functions/contracts/principal.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
-import type { Principal, ReportRequest } from '../../functions/ports/report-service.ts';
+import type { ReportRequest } from '../../functions/ports/report-service.ts';
 import { createAwsReportWorkerHandler } from '../../functions/reports/aws-report-worker.ts';
 import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest.ts';
 import { functions } from '../../functions/routes.ts';

@@ -1,5 +1,5 @@
 /** Decision and rejection fixtures for the decision stores and the API: one deny with one violation. */
-import type { Decision, Rejection } from '../../functions/gates/decision.ts';
+import type { Decision, Rejection } from '../../functions/contracts/decision.ts';
 
 /** The subject of a decision about a model package in the local registry. */
 export function modelPackage(group: string, version: string | number): Decision['subject'] {

@@ -5,8 +5,9 @@
  * locked object that expires.
  */
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../contracts/principal.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
-import type { Principal, ReportJob, ReportRequest, ReportService } from '../../ports/report-service.ts';
+import type { ReportJob, ReportRequest, ReportService } from '../../ports/report-service.ts';
 import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
 import {
   REPORT_REQUESTED_EVENT,

@@ -21,8 +21,8 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Decision, Rejection } from '../../gates/decision.ts';
-import type { Exception } from '../../gates/exceptions/exception.ts';
+import type { Decision, Rejection } from '../../contracts/decision.ts';
+import type { Exception } from '../../contracts/exception.ts';
 import {
   type DecisionFilter,
   type DecisionListOptions,

@@ -10,8 +10,8 @@ import {
   type ModelPackageSummary,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import type { ApprovalStatus } from '../../contracts/model-package-state-change.ts';
 import type { ApprovalStatusChange, CatalogModelPackage, ModelCatalog } from '../../ports/model-catalog.ts';
-import type { ApprovalStatus } from '../../ports/model-registry.ts';
 
 const APPROVAL_STATUSES: readonly string[] = ['PendingManualApproval', 'Approved', 'Rejected'];
 

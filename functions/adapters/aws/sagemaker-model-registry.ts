@@ -5,7 +5,8 @@ import {
   type SageMakerClient,
   UpdateModelPackageCommand,
 } from '@aws-sdk/client-sagemaker';
-import type { ApprovalStatus, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
+import type { ApprovalStatus } from '../../contracts/model-package-state-change.ts';
+import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 
 /** `UpdateModelPackage.ApprovalDescription` is at most 1,024 characters. */
 export const MAX_APPROVAL_DESCRIPTION_LENGTH = 1024;

@@ -8,12 +8,9 @@
  * Every approval status a package takes is kept, append-only, in its status history.
  */
 
-import {
-  type ModelPackageSnapshot,
-  type ModelPackageStateChange,
-  modelPackageStateChangeEvent,
-} from '../../events/model-package-event.ts';
-import type { ApprovalStatus, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
+import type { ApprovalStatus, ModelPackageStateChange } from '../../contracts/model-package-state-change.ts';
+import { type ModelPackageSnapshot, modelPackageStateChangeEvent } from '../../events/model-package-event.ts';
+import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
 export const LOCAL_REGION = 'local-1';

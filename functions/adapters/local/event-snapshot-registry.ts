@@ -1,4 +1,5 @@
-import type { ApprovalStatus, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
+import type { ApprovalStatus } from '../../contracts/model-package-state-change.ts';
+import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 
 /**
  * For offline evaluation (`verdict gate`): the event's own description of the package is the registry, and

@@ -26,10 +26,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { Principal } from '../../contracts/principal.ts';
 import { DEFAULT_ORIGIN } from '../../ledger/ledger.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
 import {
-  type Principal,
   REPORT_ID_PATTERN,
   type ReportJob,
   type ReportRequest,

@@ -6,7 +6,7 @@
  */
 
 import type { Statement } from 'better-sqlite3';
-import type { Decision, Rejection } from '../../gates/decision.ts';
+import type { Decision, Rejection } from '../../contracts/decision.ts';
 import {
   type DecisionFilter,
   type DecisionListOptions,

@@ -1,4 +1,4 @@
-import type { Exception } from '../../gates/exceptions/exception.ts';
+import type { Exception } from '../../contracts/exception.ts';
 import type { ExceptionStore } from '../../ports/exception-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 

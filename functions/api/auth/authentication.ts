@@ -1,8 +1,6 @@
 /** Who is calling: the outcome of authenticating one request, before the permission check. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Principal, Role } from '../../ports/report-service.ts';
-
-export const ROLES = ['auditor', 'compliance-officer', 'admin'] as const satisfies readonly Role[];
+import { type Principal, ROLES, type Role } from '../../contracts/principal.ts';
 
 export type Authentication =
   /** A caller with a role. */

@@ -3,7 +3,7 @@
  * maps the verified identity to a role with the deployment's configuration. Unmapped callers get 403.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Role } from '../../ports/report-service.ts';
+import type { Role } from '../../contracts/principal.ts';
 import { mostPrivileged } from '../permissions.ts';
 import type { Authentication, Authenticator } from './authentication.ts';
 

@@ -4,10 +4,9 @@
  * signs and verifies.
  */
 
-import type { KeyObject } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { compactVerify, errors, jwtVerify, SignJWT } from 'jose';
-import type { Principal, Role } from '../../ports/report-service.ts';
+import type { Principal, Role } from '../../contracts/principal.ts';
 import { type Authentication, type Authenticator, isRole } from './authentication.ts';
 
 export const TOKEN_ISSUER = 'verdict-local';

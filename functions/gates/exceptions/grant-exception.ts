@@ -1,8 +1,13 @@
+import {
+  type Exception,
+  type ExceptionRequest,
+  exceptionRequestSchema,
+  MAX_EXCEPTION_DAYS,
+} from '../../contracts/exception.ts';
 import type { ExceptionStore } from '../../ports/exception-store.ts';
 import type { FieldSealer } from '../../ports/field-sealer.ts';
 import { deterministicId } from '../../shared/hashing.ts';
 import { InvalidInputError, parseOrThrow } from '../../shared/validation.ts';
-import { type Exception, exceptionRequestSchema, exceptionWindowProblems } from './exception.ts';
 
 /**
  * Validates and records an exception; the same request granted twice is one exception. The approver and
@@ -37,4 +42,14 @@ export async function openException(exception: Exception, sealer: FieldSealer): 
     approver: await sealer.openField(exception.approver),
     reason: await sealer.openField(exception.reason),
   };
+}
+
+/** Checks the window: an exception starts now and ends after at most MAX_EXCEPTION_DAYS. */
+export function exceptionWindowProblems(request: ExceptionRequest, now: Date): string[] {
+  const expires = Date.parse(request.expiresAt);
+  if (expires <= now.getTime()) return [`expiresAt: ${request.expiresAt} is not in the future`];
+  if (expires - now.getTime() > MAX_EXCEPTION_DAYS * 86_400_000) {
+    return [`expiresAt: an exception lasts at most ${MAX_EXCEPTION_DAYS} days`];
+  }
+  return [];
 }

@@ -2,8 +2,9 @@
  * A decision as text for a human reviewer: what was evaluated, the outcome, and each violation with the
  * source it cites and how to fix it.
  */
+
+import { type Decision, decidesOutcome, type Obligation, type Violation } from '../../contracts/decision.ts';
 import { fieldLabel } from '../../ledger/sealed-field.ts';
-import { type Decision, decidesOutcome, type Obligation, type Violation } from '../decision.ts';
 
 /** A violation with what the gate's modes and exceptions say of it (all in Violation now). */
 type Annotated = Violation;

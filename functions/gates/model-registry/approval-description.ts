@@ -1,4 +1,4 @@
-import { type Decision, decidesOutcome } from '../decision.ts';
+import { type Decision, decidesOutcome } from '../../contracts/decision.ts';
 
 /** SageMaker's limit for `ApprovalDescription`. */
 export const APPROVAL_DESCRIPTION_MAX = 1024;

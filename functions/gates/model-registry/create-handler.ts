@@ -17,7 +17,7 @@ import { ZodError } from 'zod';
 import {
   type ModelPackageStateChangeEvent,
   modelPackageStateChangeEventSchema,
-} from '../../events/model-package-state-change.ts';
+} from '../../contracts/model-package-state-change.ts';
 import { logger, metrics, tracer } from '../../shared/observability.ts';
 import { describeIssues, InvalidInputError, type SchemaIssue } from '../../shared/validation.ts';
 import { rejectBadInput } from '../middleware/reject-bad-input.ts';

@@ -4,8 +4,16 @@
  * Lambda handler and the local runtime run exactly this.
  */
 
-import type { ModelPackageStateChangeEvent } from '../../events/model-package-state-change.ts';
-import type { ActionRecord } from '../../ledger/entry.ts';
+import type { ActionRecord } from '../../contracts/action.ts';
+import {
+  type Decision,
+  type PolicyResult,
+  policyResultSchema,
+  type Violation,
+} from '../../contracts/decision.ts';
+import type { Exception } from '../../contracts/exception.ts';
+import type { ModelPackageStateChangeEvent } from '../../contracts/model-package-state-change.ts';
+import { DECISION_EVENT } from '../../contracts/verdict-decision-event.ts';
 import type { ActionLog } from '../../ports/action-log.ts';
 import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { EventPublisher } from '../../ports/event-publisher.ts';
@@ -14,19 +22,15 @@ import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts'
 import type { ObjectStore } from '../../ports/object-store.ts';
 import { canonicalSha256, deterministicId } from '../../shared/hashing.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
-import type { Decision, Violation } from '../decision.ts';
-import type { Exception } from '../exceptions/exception.ts';
 import { cannotDecide, withDeadline } from '../fail-closed.ts';
 import type { TrainingDataScanOptions } from '../pii/training-data.ts';
 import { PolicyBundleUntrustedError } from '../policy/engine-cache.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
-import { type PolicyResult, policyResultSchema } from '../policy/policy-result.ts';
 import { approvalDescription } from './approval-description.ts';
 import { type GovernanceInputs, loadGovernanceInputs } from './governance-inputs.ts';
 
 export const GATE = 'model-registry';
-export const DECISION_EVENT = { source: 'verdict', detailType: 'Verdict Decision' } as const;
 
 export interface ModelRegistryGateDeps {
   registry: ModelRegistry;

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { Classification } from '../../contracts/classification.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
 import { parseExactJson } from '../../gates/policy/exact-json.ts';
 import { aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
-import { type Classification, classify, isCalendarDate } from '../../gates/profile/classification.ts';
+import { classify, isCalendarDate } from '../../gates/profile/classification.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';

@@ -1,4 +1,4 @@
-import type { Outcome } from '../../gates/decision.ts';
+import type { Outcome } from '../../contracts/decision.ts';
 
 export const EXIT = { ok: 0, internal: 1, badInput: 2, deny: 3, review: 4 } as const;
 

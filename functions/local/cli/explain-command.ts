@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { Decision } from '../../gates/decision.ts';
-import { decisionSchema } from '../../gates/decision-schema.ts';
+import { type Decision, decisionSchema } from '../../contracts/decision.ts';
 import { renderDecision } from '../../gates/explain/render-decision.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';

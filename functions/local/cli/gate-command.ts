@@ -9,10 +9,8 @@ import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../adapters/local/sqlite-idempotency-persistence.ts';
-import {
-  modelPackageFromDescription,
-  modelPackageStateChangeEventSchema,
-} from '../../events/model-package-state-change.ts';
+import { modelPackageStateChangeEventSchema } from '../../contracts/model-package-state-change.ts';
+import { modelPackageFromDescription } from '../../events/model-package-event.ts';
 import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';

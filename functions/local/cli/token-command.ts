@@ -1,8 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
-import { isRole, ROLES } from '../../api/auth/authentication.ts';
+import { isRole } from '../../api/auth/authentication.ts';
 import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
+import { ROLES } from '../../contracts/principal.ts';
 import { ensureDataDirectory } from '../data-directory.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Decision } from '../../gates/decision.ts';
+import type { Decision } from '../../contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';

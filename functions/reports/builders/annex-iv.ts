@@ -5,20 +5,20 @@
  * document) and marks what is missing. Section 6 (changes through the lifecycle) lists every decision
  * about every version of the model: those are the streamed records.
  */
-import type { Decision, Outcome } from '../../gates/decision.ts';
+import type { Decision, Outcome } from '../../contracts/decision.ts';
 import { compareVersions } from '../decision-source.ts';
-import type {
-  Block,
-  EvidenceItem,
-  EvidenceRef,
-  ModelFacts,
-  ReportDocument,
-  ReportFormat,
-  ReportInputs,
-  ReportParameters,
-  ReportSection,
+import {
+  type Block,
+  type EvidenceItem,
+  type EvidenceRef,
+  type ModelFacts,
+  type ReportDocument,
+  type ReportFormat,
+  ReportInputError,
+  type ReportInputs,
+  type ReportParameters,
+  type ReportSection,
 } from '../report-model.ts';
-import { ReportInputError } from '../report-model.ts';
 import { ANNEX_IV_SECTIONS, type AnnexIvNeed } from './annex-iv-sections.ts';
 import {
   biasBlocks,

@@ -3,15 +3,15 @@
  * obligations, the exceptions granted for it, where it is deployed, then every decision about it with
  * its violations and evidence (one record each; in CSV one row per violation).
  */
-import type { Decision, Outcome } from '../../gates/decision.ts';
-import type {
-  ReportDocument,
-  ReportFormat,
-  ReportInputs,
-  ReportParameters,
-  ReportSection,
+import type { Decision, Outcome } from '../../contracts/decision.ts';
+import {
+  type ReportDocument,
+  type ReportFormat,
+  ReportInputError,
+  type ReportInputs,
+  type ReportParameters,
+  type ReportSection,
 } from '../report-model.ts';
-import { ReportInputError } from '../report-model.ts';
 import {
   annotations,
   biasBlocks,

@@ -4,8 +4,8 @@
  * each). The summary is bounded by the number of models and rules, never by the number of decisions.
  */
 
-import type { Outcome } from '../../gates/decision.ts';
-import type { Exception } from '../../gates/exceptions/exception.ts';
+import type { Outcome } from '../../contracts/decision.ts';
+import type { Exception } from '../../contracts/exception.ts';
 import { fieldLabel } from '../../ledger/sealed-field.ts';
 import type {
   ReportDocument,

@@ -1,6 +1,6 @@
 /** What the three report builders share: the two passes with progress, the timeline, decision lines. */
-import type { Decision, Outcome } from '../../gates/decision.ts';
-import type { Exception } from '../../gates/exceptions/exception.ts';
+import type { Decision, Outcome } from '../../contracts/decision.ts';
+import type { Exception } from '../../contracts/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
 import { fieldLabel, isSealedField } from '../../ledger/sealed-field.ts';

@@ -3,7 +3,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../../functions/api/api-routes.ts';
-import { ROLES } from '../../../functions/api/auth/authentication.ts';
 import {
   issueToken,
   MAX_TOKEN_TTL_SECONDS,
@@ -13,6 +12,7 @@ import {
 } from '../../../functions/api/auth/bearer-tokens.ts';
 import { mayCall, PERMISSIONS, PUBLIC_ROUTES, ROLE_RANK } from '../../../functions/api/permissions.ts';
 import { ROUTE_IDS, type RouteId } from '../../../functions/api/route.ts';
+import { ROLES } from '../../../functions/contracts/principal.ts';
 import { type ApiFixture, apiFixture, at, type CallOptions, decision } from './fixture.ts';
 
 /** A request each route answers with success when the caller may call it. */

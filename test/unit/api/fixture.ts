@@ -12,7 +12,8 @@ import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-e
 import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/auth/bearer-tokens.ts';
 import type { ApiDependencies } from '../../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';
-import type { Decision } from '../../../functions/gates/decision.ts';
+import type { Decision } from '../../../functions/contracts/decision.ts';
+import type { Principal, Role } from '../../../functions/contracts/principal.ts';
 import {
   type ConsistencyProof,
   type InclusionProof,
@@ -23,11 +24,9 @@ import {
 } from '../../../functions/ports/ledger-reader.ts';
 import {
   InvalidReportRequestError,
-  type Principal,
   type ReportJob,
   type ReportRequest,
   type ReportService,
-  type Role,
 } from '../../../functions/ports/report-service.ts';
 import { modelPackage, decision as storeDecision } from '../../support/decisions.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, Violation } from '../../../functions/gates/decision.ts';
+import type { Decision, Violation } from '../../../functions/contracts/decision.ts';
 import {
   APPROVAL_DESCRIPTION_MAX,
   approvalDescription,

@@ -4,7 +4,7 @@
  * and through the gate.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/events/model-package-state-change.ts';
+import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
 import {

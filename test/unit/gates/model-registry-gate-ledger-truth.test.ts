@@ -5,9 +5,9 @@
  * are injected by wrapping the local adapters (the in-memory ports have no failure modes of their own).
  */
 import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../../functions/contracts/decision.ts';
+import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
-import { modelPackageStateChangeEventSchema } from '../../../functions/events/model-package-state-change.ts';
-import type { Decision } from '../../../functions/gates/decision.ts';
 import {
   type GateOutcome,
   gateModelPackage,

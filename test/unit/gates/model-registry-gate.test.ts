@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
-import { modelPackageStateChangeEventSchema } from '../../../functions/events/model-package-state-change.ts';
 import {
   type GateOutcome,
   gateModelPackage,

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
-import { modelPackageStateChangeEventSchema } from '../../../functions/events/model-package-state-change.ts';
 import {
   PROFILE_METADATA_KEY,
   TRAINING_DATA_METADATA_KEY,

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/events/model-package-state-change.ts';
+import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
 import {
   cachedPolicyEngine,

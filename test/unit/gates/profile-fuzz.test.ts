@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type Classification, RISK_CLASSES } from '../../../functions/contracts/classification.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
 import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
 import {
@@ -14,11 +15,7 @@ import {
   SENSITIVE_ATTRIBUTES,
   USE_CASES,
 } from '../../../functions/gates/profile/ai-system-profile.ts';
-import {
-  type Classification,
-  classify,
-  RISK_CLASSES,
-} from '../../../functions/gates/profile/classification.ts';
+import { classify } from '../../../functions/gates/profile/classification.ts';
 import { parseProfile } from '../../../functions/gates/profile/parse-profile.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../functions/gates/decision.ts';
+import type { Decision } from '../../../functions/contracts/decision.ts';
 import { renderDecision } from '../../../functions/gates/explain/render-decision.ts';
 
 const decision: Decision = {

@@ -13,7 +13,7 @@ import {
   SqliteLedgerStore,
 } from '../../../functions/adapters/local/ledger-sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
-import type { Decision } from '../../../functions/gates/decision.ts';
+import type { Decision } from '../../../functions/contracts/decision.ts';
 import { Checkpointer } from '../../../functions/ledger/checkpointer.ts';
 import { parseCheckpoint } from '../../../functions/ledger/core/checkpoint.ts';
 import type { Integrate } from '../../../functions/ledger/core/integrate.ts';

@@ -18,8 +18,8 @@ import { S3ReportArchive } from '../../../functions/adapters/aws/s3-report-archi
 import { presignGetUrl } from '../../../functions/adapters/aws/s3-report-presigner.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
+import type { Principal } from '../../../functions/contracts/principal.ts';
 import type { PublishedEvent } from '../../../functions/ports/event-publisher.ts';
-import type { Principal } from '../../../functions/ports/report-service.ts';
 import { createReportWorkerHandler } from '../../../functions/reports/create-worker-handler.ts';
 import {
   type ArchivedFile,

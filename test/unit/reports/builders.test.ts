@@ -5,7 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../functions/gates/decision.ts';
+import type { Decision } from '../../../functions/contracts/decision.ts';
 import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-sections.ts';
 import { arrayDecisions } from '../../../functions/reports/decision-source.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
@@ -253,7 +253,7 @@ describe('annex-iv', () => {
   });
 
   it('notes when the system is not classified high-risk', async () => {
-    const minimal = cvRanker.map((d) => ({ ...d, riskClass: 'minimal' }));
+    const minimal = cvRanker.map((d) => ({ ...d, riskClass: 'minimal' as const }));
     const html = await render('annex-iv', 'html', minimal, { model: CV_RANKER_V2 });
     expect(html).toContain(
       'required for high-risk AI systems (Art. 11(1)); the latest decision classifies this system as minimal',

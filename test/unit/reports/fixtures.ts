@@ -4,8 +4,8 @@
  * decisions (made on the fly, never held in memory) for the streaming tests and the benchmark.
  */
 import { createHash } from 'node:crypto';
-import type { Decision, Outcome } from '../../../functions/gates/decision.ts';
-import type { Exception } from '../../../functions/gates/exceptions/exception.ts';
+import type { Decision, Outcome } from '../../../functions/contracts/decision.ts';
+import type { Exception } from '../../../functions/contracts/exception.ts';
 import { encodeCheckpoint } from '../../../functions/ledger/core/checkpoint.ts';
 import { ed25519Signer } from '../../../functions/ledger/core/note-keys.ts';
 import { signNote } from '../../../functions/ledger/core/signed-note.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../functions/gates/decision.ts';
+import type { Decision } from '../../../functions/contracts/decision.ts';
 import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-sections.ts';
 import { winAnsi } from '../../../functions/reports/formats/pdf.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';

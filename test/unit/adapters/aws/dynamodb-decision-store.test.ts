@@ -7,7 +7,7 @@ import {
   DynamoDbDecisionStore,
   MAX_FILTERED_READS_PER_PAGE,
 } from '../../../../functions/adapters/aws/dynamodb-decision-store.ts';
-import type { Decision } from '../../../../functions/gates/decision.ts';
+import type { Decision } from '../../../../functions/contracts/decision.ts';
 import { InvalidCursorError } from '../../../../functions/ports/decision-store.ts';
 
 const documentClient = mockClient(DynamoDBDocumentClient);

@@ -6,12 +6,12 @@ import {
   STATUS_HISTORY_IMMUTABLE_MESSAGE,
 } from '../../../../functions/adapters/local/embedded-model-registry.ts';
 import { openDatabase, type SqliteDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
 import { matchesPattern } from '../../../../functions/events/event-pattern.ts';
 import {
   type ModelPackageSnapshot,
   modelPackageStateChangeEvent,
 } from '../../../../functions/events/model-package-event.ts';
-import { modelPackageStateChangeEventSchema } from '../../../../functions/events/model-package-state-change.ts';
 import { routes } from '../../../../functions/routes.ts';
 
 let db: SqliteDatabase;

@@ -18,20 +18,11 @@ export const exceptionRequestSchema = z.strictObject({
   approver: z.string().trim().min(1).max(200),
   expiresAt: z.iso.datetime({ offset: true }),
 });
-
 export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;
 
-export interface Exception extends ExceptionRequest {
-  id: string;
-  grantedAt: string;
-}
-
-/** Checks the window: an exception starts now and ends after at most MAX_EXCEPTION_DAYS. */
-export function exceptionWindowProblems(request: ExceptionRequest, now: Date): string[] {
-  const expires = Date.parse(request.expiresAt);
-  if (expires <= now.getTime()) return [`expiresAt: ${request.expiresAt} is not in the future`];
-  if (expires - now.getTime() > MAX_EXCEPTION_DAYS * 86_400_000) {
-    return [`expiresAt: an exception lasts at most ${MAX_EXCEPTION_DAYS} days`];
-  }
-  return [];
-}
+/** A granted exception: the request, its id and when it was granted. */
+export const exceptionSchema = exceptionRequestSchema.extend({
+  id: z.string(),
+  grantedAt: z.string(),
+});
+export type Exception = z.infer<typeof exceptionSchema>;

@@ -1,0 +1,122 @@
+/**
+ * The decision contract (see README "Decisions"): what a gate's policy entrypoint returns, the decision
+ * every gate records and the ledger stores, and the rejection of an event that never reached a policy.
+ */
+import { z } from 'zod';
+import { classificationSchema, riskClassSchema } from './classification.ts';
+
+export const outcomeSchema = z.enum(['allow', 'deny', 'review']);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+export const severitySchema = z.enum(['critical', 'high', 'medium', 'low']);
+export type Severity = z.infer<typeof severitySchema>;
+
+/** enforce decides; warn reports; dry-run reports for a shadow evaluation. */
+export const violationModeSchema = z.enum(['enforce', 'warn', 'dry-run']);
+export type ViolationMode = z.infer<typeof violationModeSchema>;
+
+export const waiverSchema = z.object({
+  id: z.string(),
+  approver: z.string(),
+  reason: z.string(),
+  /** RFC 3339; the waiver lapses on its own at this time. */
+  expiresAt: z.string(),
+});
+export type Waiver = z.infer<typeof waiverSchema>;
+
+export const violationSchema = z.object({
+  /** Stable rule id, e.g. `bias.disparate_impact`. */
+  rule: z.string().min(1),
+  severity: severitySchema,
+  message: z.string(),
+  /** The source the rule implements: an article, a metric and threshold, a PII category. */
+  reference: z.string(),
+  remediation: z.string(),
+  /** The policy family the rule belongs to: `eu_ai_act`, `bias`, `pii`, `profile`, `evidence`, `input`. */
+  family: z.string().min(1).optional(),
+  /** Only `enforce` violations (without a waiver) decide the outcome; the others are reported. */
+  mode: violationModeSchema.optional(),
+  /** The exception in force that waives this violation: it is reported and does not decide. */
+  waiver: waiverSchema.optional(),
+  /** Why an exception naming this violation was refused, e.g. `ex-1: Art. 5 prohibitions cannot be waived`. */
+  waiverRefused: z.string().optional(),
+});
+export type Violation = z.infer<typeof violationSchema>;
+
+export const obligationSchema = z.looseObject({
+  /** The obligation id, the key of its document in the evidence manifest (`risk_management`, `fria`, ...). */
+  id: z.string().optional(),
+  ref: z.string(),
+  title: z.string(),
+  holder: z.string().optional(),
+  appliesFrom: z.string().optional(),
+  /** The obligation applies on the evaluation date. */
+  applies: z.boolean().optional(),
+  satisfied: z.boolean().optional(),
+  /** The document the evidence manifest names for the obligation (s3:// URI). */
+  evidence: z.string().optional(),
+});
+export type Obligation = z.infer<typeof obligationSchema>;
+
+/** What every gate entrypoint must return; anything else is a policy error and the gate denies. */
+export const policyResultSchema = z.object({
+  decision: outcomeSchema,
+  riskClass: riskClassSchema.optional(),
+  violations: z.array(violationSchema),
+  obligations: z.array(obligationSchema).default([]),
+  /** The EU AI Act classification of the profile; absent when the package has no profile. */
+  classification: classificationSchema.optional(),
+});
+export type PolicyResult = z.infer<typeof policyResultSchema>;
+
+export const decisionSubjectSchema = z.object({
+  kind: z.literal('model-package'),
+  /** The model package ARN. */
+  id: z.string(),
+  /** The model package group name. */
+  group: z.string(),
+  version: z.string(),
+});
+export type DecisionSubject = z.infer<typeof decisionSubjectSchema>;
+
+export const policyProvenanceSchema = z.object({
+  bundleSha256: z.string(),
+  version: z.string(),
+  entrypoint: z.string(),
+});
+export type PolicyProvenance = z.infer<typeof policyProvenanceSchema>;
+
+export const decisionTriggerSchema = z.object({
+  eventId: z.string(),
+  source: z.string(),
+  detailType: z.string(),
+});
+export type DecisionTrigger = z.infer<typeof decisionTriggerSchema>;
+
+/** A decision document as recorded, stored and exported. */
+export const decisionSchema = policyResultSchema.extend({
+  id: z.string().min(1),
+  gate: z.string().min(1),
+  subject: decisionSubjectSchema,
+  policy: policyProvenanceSchema,
+  inputSha256: z.string(),
+  evaluatedAt: z.string(),
+  trigger: decisionTriggerSchema,
+});
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** A bad event that never reached a policy: recorded without its payload, which may hold personal data. */
+export const rejectionSchema = z.object({
+  id: z.string(),
+  gate: z.string(),
+  eventId: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+  rejectedAt: z.string(),
+});
+export type Rejection = z.infer<typeof rejectionSchema>;
+
+/** Whether a violation decides the outcome: enforced and not waived. Others are reported only. */
+export function decidesOutcome(violation: Violation): boolean {
+  return (violation.mode ?? 'enforce') === 'enforce' && !violation.waiver;
+}
