@@ -1,26 +1,10 @@
 /** `GET /access-log`: who called the API and what they asked for (never what it answered). */
 import { z } from 'zod';
+import { accessRecordSchema as accessRecordContract } from '../contracts/access-record.ts';
 import { defineRoute } from './route.ts';
-import { cursorParam, fromBeforeTo, limitParam, roleSchema, timeParam } from './schemas.ts';
+import { cursorParam, fromBeforeTo, limitParam, timeParam } from './schemas.ts';
 
-const accessRecordSchema = z
-  .object({
-    id: z.string(),
-    at: z.string(),
-    principal: z
-      .object({ id: z.string(), role: roleSchema, via: z.enum(['token', 'iam', 'jwt']) })
-      .optional()
-      .meta({ description: 'Absent when the call was not authenticated' }),
-    caller: z.string().optional().meta({ description: 'A verified caller without a role' }),
-    method: z.string(),
-    route: z.string(),
-    path: z.string(),
-    query: z.record(z.string(), z.string()),
-    status: z.number().int(),
-    durationMs: z.number().min(0),
-    sourceIp: z.string().optional(),
-  })
-  .meta({ id: 'AccessRecord' });
+const accessRecordSchema = accessRecordContract.meta({ id: 'AccessRecord' });
 
 export const listAccessLog = defineRoute({
   id: 'access-log.list',

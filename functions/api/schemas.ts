@@ -3,7 +3,16 @@
  * Each `.meta({ id })` becomes a component of the OpenAPI document.
  */
 import { z } from 'zod';
-import { ROLES } from '../contracts/principal.ts';
+import {
+  decisionSchema as decisionContract,
+  decisionSubjectSchema,
+  obligationSchema as obligationContract,
+  rejectionSchema as rejectionContract,
+  violationSchema as violationContract,
+} from '../contracts/decision.ts';
+import { exceptionSchema as exceptionContract } from '../contracts/exception.ts';
+import { approvalStatusSchema as approvalStatusContract } from '../contracts/model-package-state-change.ts';
+import { roleSchema as roleContract } from '../contracts/principal.ts';
 import { MAX_PAGE_SIZE } from '../ports/decision-store.ts';
 
 // ---------------------------------------------------------------------------------------------- query fields
@@ -42,52 +51,16 @@ export function fromBeforeTo(value: { from?: string; to?: string }, ctx: z.Refin
 
 // ------------------------------------------------------------------------------------------------- documents
 
-const outcome = z.enum(['allow', 'deny', 'review']);
+// Stored documents are returned as recorded: the contract's fields are described, newer ones pass through.
+export const violationSchema = violationContract.loose().meta({ id: 'Violation' });
 
-// Stored documents are returned as recorded: known fields are described, newer ones pass through.
-export const violationSchema = z
-  .looseObject({
-    rule: z.string(),
-    severity: z.enum(['critical', 'high', 'medium', 'low']),
-    message: z.string(),
-    reference: z
-      .string()
-      .meta({ description: 'The article, metric and threshold or category it implements' }),
-    remediation: z.string(),
-  })
-  .meta({ id: 'Violation' });
-
-export const obligationSchema = z
-  .looseObject({
-    ref: z.string(),
-    title: z.string(),
-    holder: z.string().optional(),
-    appliesFrom: z.string().optional(),
-    satisfied: z.boolean().optional(),
-  })
-  .meta({ id: 'Obligation' });
+export const obligationSchema = obligationContract.meta({ id: 'Obligation' });
 
 const decisionShape = {
-  id: z.string(),
-  gate: z.string(),
-  decision: outcome,
-  subject: z.looseObject({
-    kind: z.string(),
-    id: z.string().meta({ description: 'Model package ARN' }),
-    group: z.string().meta({ description: 'Model package group name' }),
-    version: z.string(),
-  }),
-  riskClass: z.string().optional(),
+  ...decisionContract.shape,
+  subject: decisionSubjectSchema.loose(),
   violations: z.array(violationSchema),
   obligations: z.array(obligationSchema),
-  policy: z.object({
-    bundleSha256: z.string().meta({ description: 'SHA-256 of the policy bundle that decided' }),
-    version: z.string(),
-    entrypoint: z.string(),
-  }),
-  inputSha256: z.string(),
-  evaluatedAt: z.string(),
-  trigger: z.object({ eventId: z.string(), source: z.string(), detailType: z.string() }),
 };
 
 export const decisionSchema = z.looseObject(decisionShape).meta({
@@ -158,31 +131,10 @@ export const decisionPageSchema = z
   })
   .meta({ id: 'DecisionPage' });
 
-export const exceptionSchema = z
-  .object({
-    id: z.string(),
-    rule: z.string(),
-    subject: z.string().meta({ description: 'Model package group name or package ARN' }),
-    reason: z.string(),
-    approver: z.string(),
-    expiresAt: z.string(),
-    grantedAt: z.string(),
-  })
-  .meta({ id: 'Exception' });
+export const exceptionSchema = exceptionContract.meta({ id: 'Exception' });
 
-export const rejectionSchema = z
-  .object({
-    id: z.string(),
-    gate: z.string(),
-    eventId: z.string().nullable(),
-    code: z.string(),
-    message: z.string(),
-    rejectedAt: z.string(),
-  })
-  .meta({ id: 'Rejection' });
+export const rejectionSchema = rejectionContract.meta({ id: 'Rejection' });
 
-export const roleSchema = z.enum(ROLES).meta({ id: 'Role' });
+export const roleSchema = roleContract.meta({ id: 'Role' });
 
-export const approvalStatusSchema = z
-  .enum(['PendingManualApproval', 'Approved', 'Rejected'])
-  .meta({ id: 'ApprovalStatus' });
+export const approvalStatusSchema = approvalStatusContract.meta({ id: 'ApprovalStatus' });

@@ -5,8 +5,9 @@
  * opened: a forgotten caller reads `erased (<pseudonym>)`.
  */
 
+import type { AccessRecord } from '../contracts/access-record.ts';
 import type { Principal } from '../contracts/principal.ts';
-import type { AccessLog, AccessRecord, AccessRecordPage } from '../ports/access-log.ts';
+import type { AccessLog, AccessRecordPage } from '../ports/access-log.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { ReportRequest, ReportService } from '../ports/report-service.ts';
 

@@ -29,8 +29,7 @@ export const violationSchema = z.object({
   rule: z.string().min(1),
   severity: severitySchema,
   message: z.string(),
-  /** The source the rule implements: an article, a metric and threshold, a PII category. */
-  reference: z.string(),
+  reference: z.string().meta({ description: 'The article, metric and threshold or category it implements' }),
   remediation: z.string(),
   /** The policy family the rule belongs to: `eu_ai_act`, `bias`, `pii`, `profile`, `evidence`, `input`. */
   family: z.string().min(1).optional(),
@@ -71,16 +70,14 @@ export type PolicyResult = z.infer<typeof policyResultSchema>;
 
 export const decisionSubjectSchema = z.object({
   kind: z.literal('model-package'),
-  /** The model package ARN. */
-  id: z.string(),
-  /** The model package group name. */
-  group: z.string(),
+  id: z.string().meta({ description: 'Model package ARN' }),
+  group: z.string().meta({ description: 'Model package group name' }),
   version: z.string(),
 });
 export type DecisionSubject = z.infer<typeof decisionSubjectSchema>;
 
 export const policyProvenanceSchema = z.object({
-  bundleSha256: z.string(),
+  bundleSha256: z.string().meta({ description: 'SHA-256 of the policy bundle that decided' }),
   version: z.string(),
   entrypoint: z.string(),
 });

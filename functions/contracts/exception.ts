@@ -20,9 +20,17 @@ export const exceptionRequestSchema = z.strictObject({
 });
 export type ExceptionRequest = z.infer<typeof exceptionRequestSchema>;
 
-/** A granted exception: the request, its id and when it was granted. */
-export const exceptionSchema = exceptionRequestSchema.extend({
+/**
+ * A granted exception as stored and returned: the request, its id and when it was granted. The stores hold
+ * the approver and the reason as sealed fields (personal data), so here they are only strings.
+ */
+export const exceptionSchema = z.object({
   id: z.string(),
+  rule: z.string(),
+  subject: z.string().meta({ description: 'Model package group name or package ARN' }),
+  reason: z.string(),
+  approver: z.string(),
+  expiresAt: z.string(),
   grantedAt: z.string(),
 });
 export type Exception = z.infer<typeof exceptionSchema>;

@@ -4,7 +4,8 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessLog, AccessRecord, AccessRecordPage } from '../../ports/access-log.ts';
+import type { AccessRecord } from '../../contracts/access-record.ts';
+import type { AccessLog, AccessRecordPage } from '../../ports/access-log.ts';
 import { InvalidCursorError, pageSize, sortableTime } from '../../ports/decision-store.ts';
 import {
   ACCESS_KEY_PREFIX,

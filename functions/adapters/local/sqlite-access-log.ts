@@ -3,7 +3,8 @@
  * the same database file as the decisions.
  */
 import type { Statement } from 'better-sqlite3';
-import type { AccessLog, AccessRecord, AccessRecordPage } from '../../ports/access-log.ts';
+import type { AccessRecord } from '../../contracts/access-record.ts';
+import type { AccessLog, AccessRecordPage } from '../../ports/access-log.ts';
 import { InvalidCursorError, pageSize, sortableTime } from '../../ports/decision-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 

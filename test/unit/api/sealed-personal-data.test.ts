@@ -3,8 +3,8 @@ import { openLocalPersonalData } from '../../../functions/adapters/local/persona
 import { SqliteAccessLog } from '../../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { sealedAccessLog, sealedReportService } from '../../../functions/api/sealed-personal-data.ts';
+import type { AccessRecord } from '../../../functions/contracts/access-record.ts';
 import type { Principal } from '../../../functions/contracts/principal.ts';
-import type { AccessRecord } from '../../../functions/ports/access-log.ts';
 import type { ReportService } from '../../../functions/ports/report-service.ts';
 
 const ALICE = 'alice.smith@example.com';

@@ -13,11 +13,11 @@ import { LocalReportService } from '../../../functions/adapters/local/local-repo
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
+import type { AccessRecord } from '../../../functions/contracts/access-record.ts';
 import type { Principal } from '../../../functions/contracts/principal.ts';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
 import { isReportDownload, serveReportDownload } from '../../../functions/local/http/report-download.ts';
-import type { AccessRecord } from '../../../functions/ports/access-log.ts';
 import { InvalidReportRequestError } from '../../../functions/ports/report-service.ts';
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
 import { DECISIONS, EXCEPTIONS, ORIGIN, SIGNER } from './fixtures.ts';
