@@ -12,7 +12,6 @@ import {
 } from '../contracts/decision.ts';
 import { exceptionSchema as exceptionContract } from '../contracts/exception.ts';
 import { approvalStatusSchema as approvalStatusContract } from '../contracts/model-package-state-change.ts';
-import { roleSchema as roleContract } from '../contracts/principal.ts';
 import { MAX_PAGE_SIZE } from '../ports/decision-store.ts';
 
 // ---------------------------------------------------------------------------------------------- query fields
@@ -134,7 +133,5 @@ export const decisionPageSchema = z
 export const exceptionSchema = exceptionContract.meta({ id: 'Exception' });
 
 export const rejectionSchema = rejectionContract.meta({ id: 'Rejection' });
-
-export const roleSchema = roleContract.meta({ id: 'Role' });
 
 export const approvalStatusSchema = approvalStatusContract.meta({ id: 'ApprovalStatus' });
