@@ -13,6 +13,7 @@ import {
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-signer.ts';
+import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
 import type { FunctionName } from '../functions/routes.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
@@ -78,8 +79,8 @@ export const API_CAPABILITIES: readonly Capability[] = [
   'ledger:read',
 ];
 
-/** The `source` of every event Verdict publishes (the gates' DECISION_EVENT.source). */
-export const VERDICT_EVENT_SOURCE = 'verdict';
+/** The `source` of every event Verdict publishes. */
+export const VERDICT_EVENT_SOURCE = DECISION_EVENT.source;
 
 /** Writes that would change or remove a recorded decision. Denied explicitly to every function role. */
 export const DECISION_MUTATING_ACTIONS = [

@@ -1,5 +1,7 @@
 /** `GET /decisions`, `GET /decisions/{id}` and `GET /rejections`: what the gates decided and refused. */
 import { z } from 'zod';
+import { riskClassSchema } from '../contracts/classification.ts';
+import { outcomeSchema } from '../contracts/decision.ts';
 import type { DecisionFilter } from '../ports/decision-store.ts';
 import type { LedgerPosition, LedgerReader } from '../ports/ledger-reader.ts';
 import { vouchForDecisions } from './ledger-vouch.ts';
@@ -29,8 +31,8 @@ const decisionsQuery = z
       .regex(/^[1-9][0-9]{0,9}$/, { error: 'expected a model version number' })
       .optional()
       .meta({ description: 'Model package version' }),
-    decision: z.enum(['allow', 'deny', 'review']).optional(),
-    riskClass: z.enum(['prohibited', 'high', 'limited', 'minimal', 'unknown']).optional(),
+    decision: outcomeSchema.optional(),
+    riskClass: riskClassSchema.optional(),
     policyBundle: z
       .string()
       .regex(/^[0-9a-f]{64}$/, { error: 'expected a lowercase hex SHA-256' })

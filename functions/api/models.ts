@@ -3,7 +3,7 @@
  * open exceptions) and `GET /models/{id}/history` (all versions of one model: decisions and status changes).
  */
 import { z } from 'zod';
-import type { Decision } from '../contracts/decision.ts';
+import { type Decision, outcomeSchema } from '../contracts/decision.ts';
 import type { Exception } from '../contracts/exception.ts';
 import type { CatalogModelPackage } from '../ports/model-catalog.ts';
 import { vouchForDecisions } from './ledger-vouch.ts';
@@ -21,7 +21,7 @@ const CONCURRENCY = 8;
 const lastDecisionSchema = z
   .object({
     id: z.string(),
-    decision: z.enum(['allow', 'deny', 'review']),
+    decision: outcomeSchema,
     evaluatedAt: z.string(),
     policyBundle: z.string(),
     violations: z.number().int().min(0).meta({ description: 'How many rules it violated' }),

@@ -1,3 +1,4 @@
+import type { RiskClass } from '../contracts/classification.ts';
 import type { Decision, Outcome, Rejection } from '../contracts/decision.ts';
 
 export interface DecisionPage {
@@ -17,7 +18,7 @@ export interface DecisionFilter {
   /** Model package version (`subject.version`), exact. */
   version?: string;
   decision?: Outcome;
-  riskClass?: string;
+  riskClass?: RiskClass;
   /** SHA-256 (hex) of the policy bundle that decided (`policy.bundleSha256`). */
   policyBundle?: string;
   /** ISO 8601; `evaluatedAt` at or after it. */

@@ -1,5 +1,5 @@
 /** What the three report builders share: the two passes with progress, the timeline, decision lines. */
-import type { Decision, Outcome } from '../../contracts/decision.ts';
+import { type Decision, type Outcome, outcomeSchema } from '../../contracts/decision.ts';
 import type { Exception } from '../../contracts/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
@@ -19,7 +19,7 @@ import type {
   Tone,
 } from '../report-model.ts';
 
-export const OUTCOMES: readonly Outcome[] = ['allow', 'deny', 'review'];
+export const OUTCOMES: readonly Outcome[] = outcomeSchema.options;
 export const OUTCOME_COLORS: Record<Outcome, string> = {
   allow: '#1b7837',
   deny: '#b2182b',
