@@ -80,11 +80,7 @@ export const modelPackageStateChangeEventSchema = eventEnvelope.extend({
 export type ModelPackageStateChangeEvent = z.infer<typeof modelPackageStateChangeEventSchema>;
 
 /** The part of a package description (the event's detail or DescribeModelPackage) a gate reads. */
-export const modelPackageDescriptionSchema = modelPackageStateChangeDetailSchema.pick({
-  ModelPackageArn: true,
-  ModelPackageGroupName: true,
-  ModelPackageVersion: true,
-  ModelApprovalStatus: true,
-  CustomerMetadataProperties: true,
-  ModelMetrics: true,
+export const modelPackageDescriptionSchema = modelPackageIdentitySchema.extend({
+  CustomerMetadataProperties: modelPackageStateChangeDetailSchema.shape.CustomerMetadataProperties,
+  ModelMetrics: modelPackageStateChangeDetailSchema.shape.ModelMetrics,
 });
