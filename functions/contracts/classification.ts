@@ -11,7 +11,7 @@ export const riskClassSchema = z.enum([...RISK_CLASSES, 'unknown']);
 
 export type RiskClass = z.infer<typeof riskClassSchema>;
 
-export const classificationObligationSchema = z.strictObject({
+const classificationObligationSchema = z.strictObject({
   /** `Art. 9`, `Art. 27`, `Art. 53(1)(a)`, ... */
   ref: z.string().min(1),
   title: z.string().min(1),

@@ -8,14 +8,14 @@ import { classificationSchema, riskClassSchema } from './classification.ts';
 export const outcomeSchema = z.enum(['allow', 'deny', 'review']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
-export const severitySchema = z.enum(['critical', 'high', 'medium', 'low']);
+const severitySchema = z.enum(['critical', 'high', 'medium', 'low']);
 export type Severity = z.infer<typeof severitySchema>;
 
 /** enforce decides; warn reports; dry-run reports for a shadow evaluation. */
-export const violationModeSchema = z.enum(['enforce', 'warn', 'dry-run']);
+const violationModeSchema = z.enum(['enforce', 'warn', 'dry-run']);
 export type ViolationMode = z.infer<typeof violationModeSchema>;
 
-export const waiverSchema = z.object({
+const waiverSchema = z.object({
   id: z.string(),
   approver: z.string(),
   reason: z.string(),
@@ -76,14 +76,14 @@ export const decisionSubjectSchema = z.object({
 });
 export type DecisionSubject = z.infer<typeof decisionSubjectSchema>;
 
-export const policyProvenanceSchema = z.object({
+const policyProvenanceSchema = z.object({
   bundleSha256: z.string().meta({ description: 'SHA-256 of the policy bundle that decided' }),
   version: z.string(),
   entrypoint: z.string(),
 });
 export type PolicyProvenance = z.infer<typeof policyProvenanceSchema>;
 
-export const decisionTriggerSchema = z.object({
+const decisionTriggerSchema = z.object({
   eventId: z.string(),
   source: z.string(),
   detailType: z.string(),

@@ -9,11 +9,11 @@ import { decisionSchema, rejectionSchema } from './decision.ts';
 import { exceptionSchema } from './exception.ts';
 
 export const ENTRY_TYPES = ['decision', 'action', 'rejection', 'exception', 'erasure', 'note'] as const;
-export const entryTypeSchema = z.enum(ENTRY_TYPES);
+const entryTypeSchema = z.enum(ENTRY_TYPES);
 export type EntryType = z.infer<typeof entryTypeSchema>;
 
 /** Details sealed with AES-256-GCM under a person's data key. */
-export const sealedDetailsSchema = z.object({
+const sealedDetailsSchema = z.object({
   alg: z.literal('A256GCM'),
   /** base64url of the 12-byte nonce, the ciphertext and the 16-byte tag. */
   iv: z.string(),
@@ -23,7 +23,7 @@ export const sealedDetailsSchema = z.object({
 export type SealedDetails = z.infer<typeof sealedDetailsSchema>;
 
 /** Personal details attached to an entry: the subject's pseudonym and the details sealed under their key. */
-export const personalPartSchema = z.object({ subject: z.string(), details: sealedDetailsSchema });
+const personalPartSchema = z.object({ subject: z.string(), details: sealedDetailsSchema });
 export type PersonalPart = z.infer<typeof personalPartSchema>;
 
 const entryBase = {
@@ -33,21 +33,21 @@ const entryBase = {
   personal: personalPartSchema.optional(),
 };
 
-export const decisionEntrySchema = z.object({
+const decisionEntrySchema = z.object({
   ...entryBase,
   type: z.literal('decision'),
   decision: decisionSchema,
 });
 export type DecisionEntry = z.infer<typeof decisionEntrySchema>;
 
-export const rejectionEntrySchema = z.object({
+const rejectionEntrySchema = z.object({
   ...entryBase,
   type: z.literal('rejection'),
   rejection: rejectionSchema,
 });
 export type RejectionEntry = z.infer<typeof rejectionEntrySchema>;
 
-export const actionEntrySchema = z.object({
+const actionEntrySchema = z.object({
   ...entryBase,
   type: z.literal('action'),
   action: actionRecordSchema,
@@ -55,10 +55,10 @@ export const actionEntrySchema = z.object({
 export type ActionEntry = z.infer<typeof actionEntrySchema>;
 
 /** What happened to an exception: granted, or found lapsed (each use is in the decision that applied it). */
-export const exceptionEventSchema = z.enum(['granted', 'expired']);
+const exceptionEventSchema = z.enum(['granted', 'expired']);
 export type ExceptionEvent = z.infer<typeof exceptionEventSchema>;
 
-export const exceptionEntrySchema = z.object({
+const exceptionEntrySchema = z.object({
   ...entryBase,
   type: z.literal('exception'),
   exception: exceptionSchema.extend({ event: exceptionEventSchema }),
@@ -66,14 +66,14 @@ export const exceptionEntrySchema = z.object({
 export type ExceptionEntry = z.infer<typeof exceptionEntrySchema>;
 
 /** A person was forgotten: only the pseudonym, never who. */
-export const erasureEntrySchema = z.object({
+const erasureEntrySchema = z.object({
   ...entryBase,
   type: z.literal('erasure'),
   erasure: z.object({ subject: z.string(), dataKey: z.string(), requestedAt: z.string() }),
 });
 export type ErasureEntry = z.infer<typeof erasureEntrySchema>;
 
-export const noteEntrySchema = z.object({
+const noteEntrySchema = z.object({
   ...entryBase,
   type: z.literal('note'),
   note: z.record(z.string(), z.json()),

@@ -12,14 +12,14 @@ export const approvalStatusSchema = z.enum(['PendingManualApproval', 'Approved',
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 
 /** SageMaker `MetricsSource`. */
-export const metricsSourceSchema = z.looseObject({
+const metricsSourceSchema = z.looseObject({
   ContentType: z.string().optional(),
   S3Uri: z.string().min(1),
 });
 export type MetricsSource = z.infer<typeof metricsSourceSchema>;
 
 /** The event's detail. Its fields share their names with DescribeModelPackage. */
-export const modelPackageStateChangeDetailSchema = z.looseObject({
+const modelPackageStateChangeDetailSchema = z.looseObject({
   ModelPackageGroupName: z.string().min(1).max(63),
   ModelPackageVersion: z.number().int().positive(),
   ModelPackageArn: z.string().regex(/^arn:aws[a-z-]*:sagemaker:[^:]*:\d{12}:model-package\/.+/, {
@@ -63,7 +63,7 @@ export const modelPackageStateChangeSchema = eventEnvelope.extend({
 export type ModelPackageStateChange = z.infer<typeof modelPackageStateChangeSchema>;
 
 /** The fields of the detail that identify the package and its approval status: what every reader needs. */
-export const modelPackageIdentitySchema = modelPackageStateChangeDetailSchema.pick({
+const modelPackageIdentitySchema = modelPackageStateChangeDetailSchema.pick({
   ModelPackageArn: true,
   ModelPackageGroupName: true,
   ModelPackageVersion: true,
