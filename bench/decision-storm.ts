@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLocalLedger } from '../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { PROFILE_METADATA_KEY } from '../functions/gates/model-registry/governance-inputs.ts';
 import type { CheckpointCadence } from '../functions/ledger/ledger.ts';
 import { openLocalRuntimeAt } from '../functions/local/runtime.ts';

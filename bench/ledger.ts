@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLocalLedger } from '../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { canonicalJson } from '../functions/ledger/core/canonical-json.ts';
 import type { NoteEntry } from '../functions/ledger/entry.ts';
 import { exportLedger } from '../functions/ledger/export/write-export.ts';

@@ -22,8 +22,8 @@ import {
   awsLedgerOptionsFromEnvironment,
   LEDGER_ENVIRONMENT,
   openAwsLedger,
-} from '../adapters/aws/ledger-aws.ts';
-import { LedgerReadOnlyError } from '../adapters/aws/ledger-aws-store.ts';
+} from '../adapters/aws/ledger/open.ts';
+import { LedgerReadOnlyError } from '../adapters/aws/ledger/store.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
 import { once } from '../shared/once.ts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalLedger } from '../../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
 import { parseNote } from '../../functions/ledger/core/signed-note.ts';
@@ -278,7 +278,7 @@ describe('verdict ledger', () => {
 /** A writer process: appends entries to the local log at DATA_DIR and prints `ack <id> <index>` per entry. */
 function writerScript(): string {
   const file = path.join(work, 'writer.mts');
-  const local = path.join(ROOT, 'functions/adapters/local/ledger-local.ts');
+  const local = path.join(ROOT, 'functions/adapters/local/ledger/sqlite-ledger.ts');
   fs.writeFileSync(
     file,
     `import { openLocalLedger } from ${JSON.stringify(local)};

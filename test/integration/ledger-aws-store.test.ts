@@ -18,22 +18,22 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CheckpointAnchor } from '../../functions/adapters/aws/ledger-anchor.ts';
+import { CheckpointAnchor } from '../../functions/adapters/aws/ledger/anchor.ts';
 import {
   type AwsLedgerOptions,
   awsLedgerOptionsFromEnvironment,
   LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
-} from '../../functions/adapters/aws/ledger-aws.ts';
+} from '../../functions/adapters/aws/ledger/open.ts';
 import {
   AwsLedgerStore,
   LedgerStorageTamperError,
   MAX_TRANSACTION_ENTRIES,
-} from '../../functions/adapters/aws/ledger-aws-store.ts';
-import { DynamoDbSubjectKeyStore } from '../../functions/adapters/aws/ledger-subject-keys.ts';
-import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { MemoryLedgerStore } from '../../functions/adapters/local/ledger-memory-store.ts';
+} from '../../functions/adapters/aws/ledger/store.ts';
+import { DynamoDbSubjectKeyStore } from '../../functions/adapters/aws/ledger/subject-keys.ts';
+import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger/table-schema.ts';
+import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-store.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { integrate } from '../../functions/ledger/core/integrate.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';

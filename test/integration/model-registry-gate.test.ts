@@ -51,7 +51,7 @@ import {
   REJECTION_SORT_KEY,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
-import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import {
   type ModelPackageStateChange,
   modelPackageStateChangeEvent,

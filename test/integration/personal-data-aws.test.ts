@@ -21,10 +21,10 @@ import { AwsReportService } from '../../functions/adapters/aws/aws-report-servic
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
-import { forgetOnAws } from '../../functions/adapters/aws/forget-aws.ts';
-import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
-import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { lambdaPersonalData } from '../../functions/adapters/aws/personal-data-aws.ts';
+import { forgetOnAws } from '../../functions/adapters/aws/ledger/forget.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
+import { lambdaPersonalData } from '../../functions/adapters/aws/ledger/personal-data.ts';
+import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger/table-schema.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { sealedAccessLog, sealedReportService } from '../../functions/api/sealed-personal-data.ts';
 import type { Decision } from '../../functions/gates/decision.ts';

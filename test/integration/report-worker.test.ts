@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
-import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedModelRegistry } from '../../functions/adapters/local/embedded-model-registry.ts';
-import { openMemoryLedger } from '../../functions/adapters/local/memory-ledger.ts';
+import { openMemoryLedger } from '../../functions/adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../functions/adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';

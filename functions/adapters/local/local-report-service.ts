@@ -40,8 +40,8 @@ import { CONTENT_TYPES, generateReport } from '../../reports/generate-report.ts'
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
 import { jobProgress } from '../../reports/report-job.ts';
-import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
-import { openLocalLedger } from './ledger-local.ts';
+import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger/key-file.ts';
+import { openLocalLedger } from './ledger/sqlite-ledger.ts';
 
 export interface LocalReportServiceOptions {
   dataDir: string;

@@ -9,7 +9,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
-import { lambdaLedger } from '../../adapters/aws/ledger-aws.ts';
+import { lambdaLedger } from '../../adapters/aws/ledger/open.ts';
 import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
 import { ledgerAudit } from '../../ledger/ledger-audit.ts';

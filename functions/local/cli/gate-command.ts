@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
-import { openMemoryLedger } from '../../adapters/local/memory-ledger.ts';
+import { openMemoryLedger } from '../../adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';

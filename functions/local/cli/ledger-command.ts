@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger-key-file.ts';
-import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger-local.ts';
+import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger/key-file.ts';
+import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
 import { NoteKeyError, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import { NoteFormatError } from '../../ledger/core/signed-note.ts';

@@ -5,7 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
+import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { LedgerDecisionStore } from '../../../functions/ledger/ledger-decision-store.ts';
 import { ledgerReader } from '../../../functions/ledger/ledger-reader.ts';
 import { ReadModelDivergenceError } from '../../../functions/ports/ledger-reader.ts';

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
-import { SqliteLedgerStore } from '../../../functions/adapters/local/ledger-sqlite-store.ts';
+import { openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
+import { SqliteLedgerStore } from '../../../functions/adapters/local/ledger/sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { AnchorViolationError } from '../../../functions/ledger/anchored-store.ts';
 import { note, removeTempDirs, tempDir } from './support.ts';

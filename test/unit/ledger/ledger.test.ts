@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrCreateSignerKey } from '../../../functions/adapters/local/ledger-key-file.ts';
-import { openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { loadOrCreateSignerKey } from '../../../functions/adapters/local/ledger/key-file.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
+import { openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import {
   LEDGER_IMMUTABLE_MESSAGE,
   SqliteLedgerStore,
-} from '../../../functions/adapters/local/ledger-sqlite-store.ts';
+} from '../../../functions/adapters/local/ledger/sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import type { Decision } from '../../../functions/gates/decision.ts';
 import { Checkpointer } from '../../../functions/ledger/checkpointer.ts';

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import { LocalReportService } from '../../../functions/adapters/local/local-report-service.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';

@@ -4,13 +4,13 @@
  * under the subject's key before writing it, so destroying the key is the whole erasure there; it fails
  * unless the subject keys are configured.
  */
-import { type ErasureResult, forgetSubject } from '../../ledger/erasure.ts';
+import { type ErasureResult, forgetSubject } from '../../../ledger/erasure.ts';
 import {
   type AwsLedgerOptions,
   LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
-} from './ledger-aws.ts';
+} from './open.ts';
 
 export async function forgetOnAws(options: AwsLedgerOptions, subjectId: string): Promise<ErasureResult> {
   if (options.readOnly) throw new LedgerConfigurationError('an erasure writes to the ledger: not read-only');

@@ -1,5 +1,5 @@
 /**
- * The audit ledger on AWS, wired from its parts (the counterpart of adapters/local/ledger-local.ts):
+ * The audit ledger on AWS, wired from its parts (the counterpart of adapters/local/ledger/sqlite-ledger.ts):
  *
  *   ledger table (DynamoDB)     tree head, batches, entry ids, checkpoints, verifier keys   AwsLedgerStore
  *   tiles bucket (S3)           tiles, entry bundles, staged batches, checkpoints            write-once
@@ -13,16 +13,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { isValidKeyName, parseVerifierKey } from '../../ledger/core/note-keys.ts';
-import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
-import { PersonalData } from '../../ledger/personal-data.ts';
-import type { Signer } from '../../ledger/ports/signer.ts';
-import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
-import { once } from '../../shared/once.ts';
-import { KmsSigner } from './kms-signer.ts';
-import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
-import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
-import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
+import { isValidKeyName, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
+import { Ledger, type LedgerOptions } from '../../../ledger/ledger.ts';
+import { PersonalData } from '../../../ledger/personal-data.ts';
+import type { Signer } from '../../../ledger/ports/signer.ts';
+import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { once } from '../../../shared/once.ts';
+import { KmsSigner } from '../kms-signer.ts';
+import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './anchor.ts';
+import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './store.ts';
+import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
 /** The Lambda environment variables of a function that writes or reads the ledger. */
 export const LEDGER_ENVIRONMENT = {
@@ -133,7 +133,7 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
           keyId: options.dataKeyId,
         })
       : undefined;
-  // Without a given pseudonym key, the one every writer shares (ledger-subject-keys.ts); a reader creates none.
+  // Without a given pseudonym key, the one every writer shares (subject-keys.ts); a reader creates none.
   const pseudonymKey =
     options.pseudonymKey ??
     (subjectKeys && !options.readOnly ? await subjectKeys.getOrCreate(PSEUDONYM_KEY_ITEM) : undefined);
