@@ -59,7 +59,7 @@ async function storm(): Promise<Record<string, number>> {
 
 async function checkpointsPer100k(checkpoint: CheckpointCadence): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verdict-cadence-'));
-  const local = await openLocalLedger({ dataDir, checkpoint });
+  const local = await openLocalLedger({ dataDir, checkpoint }).open();
   try {
     const entry = (i: number) => ({
       id: `bench/${i}`,

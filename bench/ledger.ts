@@ -96,7 +96,10 @@ export async function runLedger(): Promise<void> {
   const { entries: n, entryBytes, batch } = PARAMS;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-ledger-'));
   try {
-    const local = await openLocalLedger({ dataDir: path.join(work, 'data'), batch: { maxEntries: batch } });
+    const local = await openLocalLedger({
+      dataDir: path.join(work, 'data'),
+      batch: { maxEntries: batch },
+    }).open();
     const { ledger } = local;
 
     // Append, batched: every appendMany of `batch` entries is one transaction and one signed checkpoint.

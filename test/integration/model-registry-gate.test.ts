@@ -636,12 +636,12 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
 /** The gate's ledger in the emulator, opened read-only as an auditor would. */
 const openLedgerReader = () =>
   openAwsLedger({
+    mode: 'read-only',
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
     origin: LEDGER_ORIGIN,
     clients: { dynamodb, s3, kms: new KMSClient(config) },
-    readOnly: true,
-  });
+  }).open();
 
 describe('audit ledger in AWS', () => {
   it('holds every recorded decision, before the actions it caused, in a log that verifies', async () => {

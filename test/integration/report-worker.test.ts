@@ -86,12 +86,13 @@ async function recordDecisions(d: Deployment, ledger: boolean): Promise<void> {
   const table = new DynamoDbDecisionStore(dynamodb, d.decisions);
   const log = ledger
     ? await openAwsLedger({
+        mode: 'writer',
         tableName: d.ledgerTable,
         tilesBucket: d.tiles,
         origin: ORIGIN,
         signer: ledgerSigner,
         clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
-      })
+      }).open()
     : undefined;
   // One at a time: moto's conditional writes are not linearizable (ledger-aws-store.test.ts).
   for (const decision of DECISIONS) {

@@ -256,15 +256,16 @@ export async function openLocalReportContext(
   verifierKeys: () => Promise<string[]>;
   close: () => Promise<void>;
 }> {
-  const local = await openLocalLedger({ dataDir });
+  const handle = openLocalLedger({ dataDir });
+  const local = await handle.open();
   // Checkpoints are signed on a cadence: sign the tail so the report's checkpoint covers every decision.
   await local.ledger.checkpoint();
   const origin = await local.store.origin(process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
   const signer = loadOrCreateSignerKey(join(local.dir, 'signer.key'), origin);
   return {
-    sources: { ...stores, ledger: local.store },
+    sources: { ...stores, ledger: handle.reader },
     signer,
     verifierKeys: () => local.store.verifierKeys(),
-    close: () => local.close(),
+    close: () => handle.close(),
   };
 }

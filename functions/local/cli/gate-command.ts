@@ -79,14 +79,14 @@ async function gateOffline(options: GateOptions) {
 
   const db = openDatabase(':memory:');
   // Offline: the decision still goes through an audit ledger, one that lives for this process.
-  const ledger = await openMemoryLedger();
-  const decisions = new LedgerDecisionStore(ledger, new SqliteDecisionStore(db));
+  const ledger = openMemoryLedger();
+  const decisions = new LedgerDecisionStore(ledger.audit, new SqliteDecisionStore(db));
   const handler = createModelRegistryGateHandler({
     registry: new EventSnapshotRegistry(pkg),
     objects,
     decisions,
-    exceptions: new LedgerExceptionStore(ledger, new SqliteExceptionStore(db)),
-    actions: ledger,
+    exceptions: new LedgerExceptionStore(ledger.audit, new SqliteExceptionStore(db)),
+    actions: ledger.audit,
     events: { publish: async () => undefined },
     policyEngine: cachedPolicyEngine(policyBundlePath()),
     environment: options.environment,

@@ -39,16 +39,17 @@ function withStore(command: Command): Command {
 }
 
 async function withLedger<T>(options: StoreOptions, fn: (local: LocalLedger) => Promise<T>): Promise<T> {
-  const local = await openLocalLedger({
+  const ledger = openLocalLedger({
     dataDir: options.dataDir,
     ...(options.origin ? { origin: options.origin } : {}),
   });
+  const local = await ledger.open();
   try {
     return await fn(local);
   } catch (error) {
     throw asUsageError(error);
   } finally {
-    await local.close();
+    await ledger.close();
   }
 }
 

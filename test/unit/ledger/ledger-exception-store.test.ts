@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function setUp(clock: { now: Date }) {
-  local = await openLocalLedger({ dataDir: tempDir() });
+  local = await openLocalLedger({ dataDir: tempDir() }).open();
   const readModel = new SqliteExceptionStore(openDatabase(':memory:'));
   const store = new LedgerExceptionStore(local.ledger, readModel, () => clock.now);
   return { store, readModel };

@@ -15,6 +15,7 @@ import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-de
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
+import { ledgerHandle } from '../../../functions/ledger/ledger-handle.ts';
 import { isReportDownload, serveReportDownload } from '../../../functions/local/http/report-download.ts';
 import type { AccessRecord } from '../../../functions/ports/access-log.ts';
 import { InvalidReportRequestError, type Principal } from '../../../functions/ports/report-service.ts';
@@ -39,7 +40,11 @@ beforeAll(async () => {
   await ledger.checkpoint();
   service = new LocalReportService({
     dataDir,
-    sources: { decisions, exceptions, ledger: store },
+    sources: {
+      decisions,
+      exceptions,
+      ledger: ledgerHandle(async () => ({ ledger, close: async () => {} })).reader,
+    },
     signer: SIGNER,
     baseUrl: () => 'http://127.0.0.1:8787',
     now: () => now,

@@ -58,7 +58,7 @@ import {
   TILE_WIDTH,
   tileWidth,
 } from '../../../ledger/core/tiles.ts';
-import { InvalidEntryError } from '../../../ledger/errors.ts';
+import { InvalidEntryError, NoLogYetError } from '../../../ledger/errors.ts';
 import type {
   LedgerStore,
   PreparedEntry,
@@ -805,7 +805,7 @@ export class AwsLedgerStore implements LedgerStore {
         ConsistentRead: true,
       }),
     );
-    if (!out.Item) throw new LedgerReadOnlyError(`the ledger table ${this.tableName} holds no log yet`);
+    if (!out.Item) throw new NoLogYetError(`the ledger table ${this.tableName} holds no log yet`);
     return String(out.Item.origin);
   }
 

@@ -15,6 +15,7 @@ import {
   Ledger,
   type LedgerOptions,
 } from '../../../ledger/ledger.ts';
+import { type LedgerHandle, ledgerHandle } from '../../../ledger/ledger-handle.ts';
 import { PersonalData } from '../../../ledger/personal-data.ts';
 import type { LedgerStore } from '../../../ledger/ports/ledger-store.ts';
 import { openDatabase } from '../sqlite-database.ts';
@@ -66,7 +67,15 @@ export function ledgerDir(dataDir: string): string {
   return path.join(dataDir, 'ledger');
 }
 
-export async function openLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+/**
+ * The embedded ledger of a data directory, opened on first use. Its reader signs the unsigned tail before it
+ * answers for a checkpoint (checkpoints are signed on a cadence here), so every proof covers what it is asked.
+ */
+export function openLocalLedger(options: LocalLedgerOptions): LedgerHandle<LocalLedger> {
+  return ledgerHandle(() => open(options), { signPending: true });
+}
+
+async function open(options: LocalLedgerOptions): Promise<LocalLedger> {
   const dir = ledgerDir(options.dataDir);
   const db = openDatabase(path.join(dir, 'ledger.db'));
   const keysDb = openDatabase(path.join(dir, 'subject-keys.db'));
