@@ -198,7 +198,7 @@ export class LedgerStorage extends Construct {
       new CfnOutput(Stack.of(this), name, { value, description });
   }
 
-  /** The variables openAwsLedger reads (awsLedgerOptionsFromEnvironment); subject keys only when granted. */
+  /** The variables openAwsLedger reads (LEDGER_ENVIRONMENT); subject keys only when granted. */
   environment(options: { subjectKeys?: boolean } = {}): Record<string, string> {
     return {
       [LEDGER_ENVIRONMENT.tableName]: this.table.tableName,
@@ -319,7 +319,7 @@ export class LedgerStorage extends Construct {
     this.#suppressObjectWildcards(role, [this.tilesBucket, this.anchorBucket]);
   }
 
-  /** Reading entries, tiles, checkpoints and proofs (openAwsLedger with readOnly: true). */
+  /** Reading entries, tiles, checkpoints and proofs (openAwsLedger in read-only mode). */
   grantRead(role: iam.IRole): void {
     this.#grantReadTable(role, 'LedgerReadItemsOnly');
     this.#grantReadTiles(role);
