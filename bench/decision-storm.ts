@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLocalLedger } from '../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { PROFILE_METADATA_KEY } from '../functions/gates/model-registry/governance-inputs.ts';
 import type { CheckpointCadence } from '../functions/ledger/ledger.ts';
 import { openLocalRuntimeAt } from '../functions/local/runtime.ts';
@@ -59,7 +59,7 @@ async function storm(): Promise<Record<string, number>> {
 
 async function checkpointsPer100k(checkpoint: CheckpointCadence): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'verdict-cadence-'));
-  const local = await openLocalLedger({ dataDir, checkpoint });
+  const local = await openLocalLedger({ dataDir, checkpoint }).open();
   try {
     const entry = (i: number) => ({
       id: `bench/${i}`,

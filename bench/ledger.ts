@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openLocalLedger } from '../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../functions/adapters/local/ledger/sqlite-ledger.ts';
 import type { NoteEntry } from '../functions/contracts/ledger-entry.ts';
 import { canonicalJson } from '../functions/ledger/core/canonical-json.ts';
 import { exportLedger } from '../functions/ledger/export/write-export.ts';
@@ -96,7 +96,10 @@ export async function runLedger(): Promise<void> {
   const { entries: n, entryBytes, batch } = PARAMS;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-bench-ledger-'));
   try {
-    const local = await openLocalLedger({ dataDir: path.join(work, 'data'), batch: { maxEntries: batch } });
+    const local = await openLocalLedger({
+      dataDir: path.join(work, 'data'),
+      batch: { maxEntries: batch },
+    }).open();
     const { ledger } = local;
 
     // Append, batched: every appendMany of `batch` entries is one transaction and one signed checkpoint.

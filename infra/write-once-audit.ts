@@ -6,7 +6,7 @@
  * version or a delete marker. scripts/audit-write-once.ts runs it against AWS.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { auditWriteOnceBucket } from '../functions/adapters/aws/ledger-bucket-audit.ts';
+import { auditWriteOnceBucket } from '../functions/adapters/aws/ledger/bucket-audit.ts';
 
 /** The stack outputs that name the write-once buckets (`aws cloudformation describe-stacks`). */
 export const WRITE_ONCE_BUCKET_OUTPUTS = [

@@ -9,11 +9,10 @@ import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
-import { lambdaLedger } from '../adapters/aws/ledger-aws.ts';
-import { lambdaPersonalData } from '../adapters/aws/personal-data-aws.ts';
+import { openAwsLedger } from '../adapters/aws/ledger/open.ts';
+import { lambdaPersonalData } from '../adapters/aws/ledger/personal-data.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
-import { ledgerReader } from '../ledger/ledger-reader.ts';
 import { lazyFieldSealer } from '../ports/field-sealer.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
@@ -56,7 +55,7 @@ function reportService(): ReportService | undefined {
 const reports = reportService();
 
 /** Read-only: the API signs and writes nothing in the ledger, and reads up to its newest published size. */
-const ledger = ledgerReader(lambdaLedger({ dynamodb, s3, kms }, { readOnly: true }));
+const ledger = openAwsLedger({ mode: 'read-only', clients: { dynamodb, s3, kms } }).reader;
 
 export const handler = createApiHandler({
   ledger,

@@ -23,3 +23,8 @@ export class StaleCheckpointError extends InconsistentCheckpointError {}
 export class LedgerRangeError extends RangeError {
   override readonly name = 'LedgerRangeError';
 }
+
+/** A read-only ledger found no log to read: nothing was ever recorded. Readers answer as for an empty log. */
+export class NoLogYetError extends Error {
+  override readonly name = 'NoLogYetError';
+}

@@ -7,9 +7,9 @@ import type { Context } from 'aws-lambda';
 import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
-import { openLocalLedger } from '../adapters/local/ledger-local.ts';
-import { openMemoryLedger } from '../adapters/local/memory-ledger.ts';
-import { openLocalPersonalData } from '../adapters/local/personal-data-local.ts';
+import { openMemoryLedger } from '../adapters/local/ledger/memory-ledger.ts';
+import { openLocalPersonalData } from '../adapters/local/ledger/personal-data.ts';
+import { openLocalLedger } from '../adapters/local/ledger/sqlite-ledger.ts';
 import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-store.ts';
@@ -21,10 +21,8 @@ import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { ledgerAudit } from '../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
-import { ledgerReader } from '../ledger/ledger-reader.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
@@ -32,7 +30,6 @@ import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
-import { once } from '../shared/once.ts';
 import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
@@ -78,13 +75,9 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const db: SqliteDatabase = openDatabase(options.database);
   const now = options.now ?? (() => new Date());
   const registry = new EmbeddedModelRegistry(db, { now });
-  const ledger = once(() =>
-    options.dataDir
-      ? openLocalLedger({ dataDir: options.dataDir })
-      : openMemoryLedger().then((l) => ({ ledger: l, close: () => l.close() })),
-  );
-  const openLedger = async () => (await ledger()).ledger;
-  const audit = ledgerAudit(openLedger);
+  const ledger = options.dataDir ? openLocalLedger({ dataDir: options.dataDir }) : openMemoryLedger();
+  const openLedger = async () => (await ledger.open()).ledger;
+  const { audit } = ledger;
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new LedgerExceptionStore(audit, new SqliteExceptionStore(db), now);
   const objects = new FilesystemObjectStore(options.objectsDir);
@@ -134,12 +127,12 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     accessLog,
     tokenRevocations: new SqliteTokenRevocations(db),
     personal: personal.personal,
-    ledger: ledgerReader(openLedger, { signPending: true }),
+    ledger: ledger.reader,
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,
     close: async () => {
-      if (ledger.started()) await (await ledger()).close();
+      await ledger.close();
       personal.close();
       db.close();
     },

@@ -1,7 +1,7 @@
 /**
- * What the auditor API reads from the audit ledger: the latest signed checkpoint and RFC 9162 proofs.
- * `Ledger` (functions/ledger/ledger.ts) returns these proof shapes, so it adapts to this port in a few lines.
- * Hashes are standard base64, as in C2SP checkpoints.
+ * What the auditor API and reports read from the audit ledger: the latest signed checkpoint, RFC 9162 proofs,
+ * and where a decision sits after checking it against its entry. Every ledger opener gives one (`reader`,
+ * functions/ledger/ledger-handle.ts). Hashes are standard base64, as in C2SP checkpoints.
  */
 import type { Decision } from '../contracts/decision.ts';
 

@@ -17,19 +17,11 @@ import { z } from 'zod';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { KmsSigner } from '../adapters/aws/kms-signer.ts';
-import {
-  type AwsLedgerClients,
-  awsLedgerOptionsFromEnvironment,
-  LEDGER_ENVIRONMENT,
-  openAwsLedger,
-} from '../adapters/aws/ledger-aws.ts';
-import { LedgerReadOnlyError } from '../adapters/aws/ledger-aws-store.ts';
+import { type AwsLedgerClients, LEDGER_ENVIRONMENT, openAwsLedger } from '../adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
-import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
 import { once } from '../shared/once.ts';
 import { parseOrThrow } from '../shared/validation.ts';
 import { createReportWorkerHandler, type ReportWorkerHandler } from './create-worker-handler.ts';
-import type { ReportSources } from './report-inputs.ts';
 
 export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
 
@@ -63,44 +55,14 @@ export interface AwsReportWorkerOptions {
   now?: () => Date;
 }
 
-type LedgerPositions = NonNullable<ReportSources['ledger']>;
-
-/**
- * The read-only ledger, opened on first use. A ledger with no log yet (nothing was ever recorded) has no
- * positions and no checkpoint: the report says so (`checkpoint: null`) rather than failing; the next call
- * looks again.
- */
-export function readOnlyLedgerPositions(
-  open: () => Promise<Pick<LedgerStore, 'entryById' | 'nodeHashes' | 'latestCheckpoint'>>,
-): LedgerPositions {
-  const store = once(open);
-  const orNothing = async <T>(read: (s: Awaited<ReturnType<typeof open>>) => Promise<T>) => {
-    let opened: Awaited<ReturnType<typeof open>>;
-    try {
-      opened = await store();
-    } catch (error) {
-      if (error instanceof LedgerReadOnlyError) return undefined;
-      throw error;
-    }
-    return read(opened);
-  };
-  return {
-    entryById: (id) => orNothing((s) => s.entryById(id)),
-    nodeHashes: async (ids) => (await orNothing((s) => s.nodeHashes(ids))) ?? [],
-    latestCheckpoint: () => orNothing((s) => s.latestCheckpoint()),
-  };
-}
-
 export function createAwsReportWorkerHandler(options: AwsReportWorkerOptions): ReportWorkerHandler {
   const rawEnv = options.env ?? process.env;
   const env = readReportWorkerEnvironment(rawEnv);
   const { clients } = options;
   const now = options.now ?? (() => new Date());
   const records = new DynamoDbDecisionStore(clients.dynamodb, env.VERDICT_DECISIONS_TABLE);
-  const ledger = readOnlyLedgerPositions(
-    async () =>
-      (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, rawEnv, { readOnly: true }))).store,
-  );
+  // Read only, opened on first use; with no log yet the report says so (`checkpoint: null`).
+  const ledger = openAwsLedger({ mode: 'read-only', clients, env: rawEnv }).reader;
   const worker = once(async () =>
     createReportWorkerHandler({
       jobs: new DynamoDbReportJobStore(clients.dynamodb, env.VERDICT_REPORT_JOBS_TABLE),

@@ -6,10 +6,9 @@
 
 import type { Decision } from '../contracts/decision.ts';
 import { loadGovernanceInputs } from '../gates/model-registry/governance-inputs.ts';
-import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
-import { type VouchingStore, vouchForDecision } from '../ledger/vouch.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
+import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { InvalidReportRequestError, type ReportRequest } from '../ports/report-service.ts';
@@ -32,7 +31,7 @@ export interface ReportSources {
   registry?: Pick<ModelRegistry, 'describeModelPackage'>;
   objects?: ObjectStore;
   /** The audit ledger: every decision a report covers is checked against its entry there, and cited. */
-  ledger?: Pick<LedgerStore, 'entryById' | 'nodeHashes' | 'latestCheckpoint'>;
+  ledger?: Pick<LedgerReader, 'vouchForDecision' | 'latestCheckpoint'>;
   deployments?: (model: { group: string; version: string; arn: string }) => Promise<Deployment[]>;
 }
 
@@ -130,7 +129,7 @@ export async function reportInputs(
     exceptions: (subjects) => sources.exceptions.listFor(subjects),
     ...(model ? { model } : {}),
     ...(ledger ? { locate: (decision: Decision) => locateDecision(ledger, decision) } : {}),
-    ...(stored ? { checkpoint: checkpointRef(stored.note) } : {}),
+    ...(stored ? { checkpoint: checkpointRef(stored.text) } : {}),
     now: options.now,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
@@ -144,9 +143,12 @@ export async function reportInputs(
 }
 
 /** The decision's ledger entry, after checking the read model's copy is that entry (else it throws). */
-async function locateDecision(ledger: VouchingStore, decision: Decision): Promise<EvidenceRef> {
-  const { index, leafHash } = await vouchForDecision(ledger, decision);
-  return { ledgerIndex: index, entryHash: Buffer.from(leafHash).toString('hex') };
+async function locateDecision(
+  ledger: Pick<LedgerReader, 'vouchForDecision'>,
+  decision: Decision,
+): Promise<EvidenceRef> {
+  const { index, leafHash } = await ledger.vouchForDecision(decision);
+  return { ledgerIndex: index, entryHash: Buffer.from(leafHash, 'base64').toString('hex') };
 }
 
 /** The registry's and the governance inputs' view of one model version; what cannot be read is listed as missing. */

@@ -1,5 +1,5 @@
 /**
- * The audit ledger's AWS resources (see functions/adapters/aws/ledger-aws.ts) and the grants to use them:
+ * The audit ledger's AWS resources (see functions/adapters/aws/ledger/open.ts) and the grants to use them:
  *
  * - the ledger table: tree head, batches, entry ids, checkpoints (append-only; PITR, the Verdict key,
  *   deletion protection with retainData);
@@ -27,17 +27,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct, type Node } from 'constructs';
 import { KMS_SIGNING_ALGORITHM } from '../../functions/adapters/aws/kms-signer.ts';
-import { MAX_RETENTION_DAYS } from '../../functions/adapters/aws/ledger-anchor.ts';
+import { MAX_RETENTION_DAYS } from '../../functions/adapters/aws/ledger/anchor.ts';
 import {
   DEFAULT_CHECKPOINT_RETENTION_DAYS,
   LEDGER_ENVIRONMENT,
-} from '../../functions/adapters/aws/ledger-aws.ts';
-import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../../functions/adapters/aws/ledger-subject-keys.ts';
+} from '../../functions/adapters/aws/ledger/open.ts';
+import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../../functions/adapters/aws/ledger/subject-keys.ts';
 import {
   HEAD_PARTITION,
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
-} from '../../functions/adapters/aws/ledger-table-schema.ts';
+} from '../../functions/adapters/aws/ledger/table-schema.ts';
 import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
@@ -198,7 +198,7 @@ export class LedgerStorage extends Construct {
       new CfnOutput(Stack.of(this), name, { value, description });
   }
 
-  /** The variables openAwsLedger reads (awsLedgerOptionsFromEnvironment); subject keys only when granted. */
+  /** The variables openAwsLedger reads (LEDGER_ENVIRONMENT); subject keys only when granted. */
   environment(options: { subjectKeys?: boolean } = {}): Record<string, string> {
     return {
       [LEDGER_ENVIRONMENT.tableName]: this.table.tableName,
@@ -319,7 +319,7 @@ export class LedgerStorage extends Construct {
     this.#suppressObjectWildcards(role, [this.tilesBucket, this.anchorBucket]);
   }
 
-  /** Reading entries, tiles, checkpoints and proofs (openAwsLedger with readOnly: true). */
+  /** Reading entries, tiles, checkpoints and proofs (openAwsLedger in read-only mode). */
   grantRead(role: iam.IRole): void {
     this.#grantReadTable(role, 'LedgerReadItemsOnly');
     this.#grantReadTiles(role);

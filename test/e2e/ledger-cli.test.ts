@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalLedger } from '../../functions/adapters/local/ledger-local.ts';
+import { openLocalLedger } from '../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
 import { parseNote } from '../../functions/ledger/core/signed-note.ts';
@@ -278,13 +278,13 @@ describe('verdict ledger', () => {
 /** A writer process: appends entries to the local log at DATA_DIR and prints `ack <id> <index>` per entry. */
 function writerScript(): string {
   const file = path.join(work, 'writer.mts');
-  const local = path.join(ROOT, 'functions/adapters/local/ledger-local.ts');
+  const local = path.join(ROOT, 'functions/adapters/local/ledger/sqlite-ledger.ts');
   fs.writeFileSync(
     file,
     `import { openLocalLedger } from ${JSON.stringify(local)};
 const [dataDir, name, count, concurrency] = process.argv.slice(2);
 // Every batch signs, so that both writers' checkpoints race (the local default signs on a cadence).
-const { ledger, close } = await openLocalLedger({ dataDir, checkpoint: 'every-batch' });
+const { ledger, close } = await openLocalLedger({ dataDir, checkpoint: 'every-batch' }).open();
 const entry = (i) => ({ id: name + '/' + i, type: 'note', recordedAt: new Date().toISOString(), note: { writer: name, i } });
 for (let i = 0; i < Number(count); i += Number(concurrency)) {
   const ids = Array.from({ length: Math.min(Number(concurrency), Number(count) - i) }, (_, k) => i + k);
@@ -372,7 +372,7 @@ describe('concurrency and crashes', () => {
     await writer.done;
     const acked = new Map(writer.acks);
 
-    const local = await openLocalLedger({ dataDir });
+    const local = await openLocalLedger({ dataDir }).open();
     try {
       for (const [id, index] of acked) expect((await local.ledger.findById(id))?.index, id).toBe(index);
       expect(await local.ledger.size()).toBeGreaterThanOrEqual(acked.size);

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_ENVIRONMENT } from '../../functions/adapters/aws/ledger-aws.ts';
+import { LEDGER_ENVIRONMENT } from '../../functions/adapters/aws/ledger/open.ts';
 import {
   CHECKPOINT_RETENTION_CONTEXT_KEY,
   checkpointRetentionDaysFromContext,

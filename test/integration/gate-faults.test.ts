@@ -39,7 +39,7 @@ import {
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
-import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
@@ -135,12 +135,13 @@ async function coldStartOnNewLedger(): Promise<void> {
   ledger = await createLedgerResources({ dynamodb, s3 });
   // A ledger in service has a signed checkpoint; an export needs one (a read-only reader signs nothing).
   const writer = await openAwsLedger({
+    mode: 'writer',
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
     signingKeyId: KMS_KEY_ARN,
     origin: LEDGER_ORIGIN,
     clients: { dynamodb, s3, kms: new KMSClient(config) },
-  });
+  }).open();
   await writer.ledger.checkpoint();
   await writer.close();
   Object.assign(process.env, {
@@ -233,12 +234,12 @@ async function deliveredFor(arn: string): Promise<DeliveredEvent[]> {
 /** The ledger's decisions about the version and the ids of its action entries, and whether an export verifies. */
 async function ledgerView(arn: string) {
   const reader = await openAwsLedger({
+    mode: 'read-only',
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
     origin: LEDGER_ORIGIN,
     clients: { dynamodb, s3, kms: new KMSClient(config) },
-    readOnly: true,
-  });
+  }).open();
   try {
     const decisions: Decision[] = [];
     for await (const { bytes } of reader.ledger.store.entries(0, await reader.ledger.size())) {

@@ -18,22 +18,22 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { CheckpointAnchor } from '../../functions/adapters/aws/ledger-anchor.ts';
+import { CheckpointAnchor } from '../../functions/adapters/aws/ledger/anchor.ts';
 import {
   type AwsLedgerOptions,
   awsLedgerOptionsFromEnvironment,
   LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
-} from '../../functions/adapters/aws/ledger-aws.ts';
+} from '../../functions/adapters/aws/ledger/open.ts';
 import {
   AwsLedgerStore,
   LedgerStorageTamperError,
   MAX_TRANSACTION_ENTRIES,
-} from '../../functions/adapters/aws/ledger-aws-store.ts';
-import { DynamoDbSubjectKeyStore } from '../../functions/adapters/aws/ledger-subject-keys.ts';
-import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { MemoryLedgerStore } from '../../functions/adapters/local/ledger-memory-store.ts';
+} from '../../functions/adapters/aws/ledger/store.ts';
+import { DynamoDbSubjectKeyStore } from '../../functions/adapters/aws/ledger/subject-keys.ts';
+import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger/table-schema.ts';
+import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-store.ts';
 import { parseCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
 import { integrate } from '../../functions/ledger/core/integrate.ts';
 import { verifyConsistency, verifyInclusion } from '../../functions/ledger/core/proofs.ts';
@@ -69,6 +69,7 @@ function createLedgerResources(): Promise<Resources> {
 
 function open(r: Resources, overrides: Partial<AwsLedgerOptions> = {}) {
   return openAwsLedger({
+    mode: 'writer',
     tableName: r.table,
     tilesBucket: r.tiles,
     anchorBucket: r.anchor,
@@ -76,7 +77,7 @@ function open(r: Resources, overrides: Partial<AwsLedgerOptions> = {}) {
     signer: logSigner(),
     clients: shared,
     ...overrides,
-  });
+  }).open();
 }
 
 async function listKeys(bucket: string): Promise<string[]> {
@@ -415,7 +416,7 @@ describe('a read-only ledger (the auditor API)', () => {
     stop = true;
     await expect(writer.ledger.append(note(5))).rejects.toThrow('simulated crash');
 
-    const reader = await open(r, { clients: clients(), readOnly: true, signer: undefined });
+    const reader = await open(r, { clients: clients(), mode: 'read-only', signer: undefined });
     expect(reader.signer.verifierKey).toBe(logSigner().verifierKey);
     expect(await reader.ledger.size()).toBe(6);
     expect((await reader.ledger.get(4))?.entry).toEqual(note(4));
@@ -427,11 +428,11 @@ describe('a read-only ledger (the auditor API)', () => {
     await expect(reader.ledger.append(note(6))).rejects.toThrow(
       'this ledger store is read-only: cannot append entries',
     );
-    await expect(open(r, { readOnly: true, signer: logSigner(3) })).rejects.toThrow(
+    await expect(open(r, { mode: 'read-only', signer: logSigner(3) })).rejects.toThrow(
       "is not one of the log's keys",
     );
     const empty = await createLedgerResources();
-    await expect(open(empty, { readOnly: true, signer: undefined })).rejects.toThrow(
+    await expect(open(empty, { mode: 'read-only', signer: undefined })).rejects.toThrow(
       `the ledger table ${empty.table} holds no log yet`,
     );
   });
@@ -645,13 +646,13 @@ describe('configuration from the Lambda environment', () => {
       [LEDGER_ENVIRONMENT.dataKeyId]: 'arn:aws:kms:eu-west-1:123456789012:key/def',
     };
     expect(
-      awsLedgerOptionsFromEnvironment(
-        shared,
-        { ...env, [LEDGER_ENVIRONMENT.signingKeyId]: '' },
-        { readOnly: true },
-      ),
-    ).toMatchObject({ readOnly: true, tableName: 'ledger' });
-    expect(awsLedgerOptionsFromEnvironment(shared, env)).toMatchObject({
+      awsLedgerOptionsFromEnvironment('read-only', shared, {
+        ...env,
+        [LEDGER_ENVIRONMENT.signingKeyId]: '',
+      }),
+    ).toMatchObject({ mode: 'read-only', tableName: 'ledger' });
+    expect(awsLedgerOptionsFromEnvironment('writer', shared, env)).toMatchObject({
+      mode: 'writer',
       tableName: 'ledger',
       tilesBucket: 'tiles',
       anchorBucket: 'anchor',
@@ -662,7 +663,7 @@ describe('configuration from the Lambda environment', () => {
       dataKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/def',
     });
     expect(() =>
-      awsLedgerOptionsFromEnvironment(shared, {
+      awsLedgerOptionsFromEnvironment('writer', shared, {
         [LEDGER_ENVIRONMENT.origin]: 'has space',
         [LEDGER_ENVIRONMENT.checkpointRetentionDays]: '0',
       }),

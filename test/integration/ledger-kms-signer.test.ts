@@ -13,7 +13,7 @@ import {
   KmsSignerError,
   vkeyFromKmsPublicKey,
 } from '../../functions/adapters/aws/kms-signer.ts';
-import { MemoryLedgerStore } from '../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-store.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
 import { checkSignatures, parseNote } from '../../functions/ledger/core/signed-note.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';

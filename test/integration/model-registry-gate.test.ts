@@ -51,7 +51,7 @@ import {
   REJECTION_SORT_KEY,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
-import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import type { ModelPackageStateChange } from '../../functions/contracts/model-package-state-change.ts';
 import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
@@ -634,12 +634,12 @@ describe('model-registry gate (real Lambda handler) against the emulator', () =>
 /** The gate's ledger in the emulator, opened read-only as an auditor would. */
 const openLedgerReader = () =>
   openAwsLedger({
+    mode: 'read-only',
     tableName: ledger.table,
     tilesBucket: ledger.tiles,
     origin: LEDGER_ORIGIN,
     clients: { dynamodb, s3, kms: new KMSClient(config) },
-    readOnly: true,
-  });
+  }).open();
 
 describe('audit ledger in AWS', () => {
   it('holds every recorded decision, before the actions it caused, in a log that verifies', async () => {

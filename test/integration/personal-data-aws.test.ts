@@ -21,10 +21,10 @@ import { AwsReportService } from '../../functions/adapters/aws/aws-report-servic
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
-import { forgetOnAws } from '../../functions/adapters/aws/forget-aws.ts';
-import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
-import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
-import { lambdaPersonalData } from '../../functions/adapters/aws/personal-data-aws.ts';
+import { forgetOnAws } from '../../functions/adapters/aws/ledger/forget.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
+import { lambdaPersonalData } from '../../functions/adapters/aws/ledger/personal-data.ts';
+import { SUBJECT_KEYS_TABLE_KEYS } from '../../functions/adapters/aws/ledger/table-schema.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { sealedAccessLog, sealedReportService } from '../../functions/api/sealed-personal-data.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
@@ -120,6 +120,7 @@ describe('personal data on AWS', () => {
       VERDICT_SUBJECT_KEYS_KEY_ID: dataKeyId,
     })();
     const ledgerOptions = {
+      mode: 'writer' as const,
       tableName: r.table,
       tilesBucket: r.tiles,
       anchorBucket: r.anchor,
@@ -129,7 +130,7 @@ describe('personal data on AWS', () => {
       dataKeyId,
       clients,
     };
-    const { ledger } = await openAwsLedger(ledgerOptions);
+    const { ledger } = await openAwsLedger(ledgerOptions).open();
     const records = new DynamoDbDecisionStore(clients.dynamodb, decisionsTable);
 
     const now = new Date();
@@ -223,7 +224,7 @@ describe('personal data on AWS', () => {
     const label = `erased (${erased.subject})`;
     expect((await accessLog.list()).records[0]?.principal?.id).toBe(label);
     expect(await openException(waiver, personal)).toMatchObject({ approver: label, reason: label });
-    const reopened = await openAwsLedger(ledgerOptions);
+    const reopened = await openAwsLedger(ledgerOptions).open();
     const dir = await exported(reopened.ledger);
     expect(verifyExport(dir, { logKeys: [logSigner().verifierKey] }).problems).toEqual([]);
     expect(readFileSync(join(dir, 'entries.jsonl'), 'utf8')).toContain(`"erasure/${erased.subject}/`);
@@ -234,7 +235,14 @@ describe('personal data on AWS', () => {
     const r = await createLedgerResources(clients);
     await expect(
       forgetOnAws(
-        { tableName: r.table, tilesBucket: r.tiles, origin: ORIGIN, signer: logSigner(), clients },
+        {
+          mode: 'writer',
+          tableName: r.table,
+          tilesBucket: r.tiles,
+          origin: ORIGIN,
+          signer: logSigner(),
+          clients,
+        },
         ALICE,
       ),
     ).rejects.toThrow('no subject keys: set VERDICT_SUBJECT_KEYS_TABLE and VERDICT_SUBJECT_KEYS_KEY_ID');

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
-import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import type { Principal } from '../../functions/contracts/principal.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
@@ -87,12 +87,13 @@ async function recordDecisions(d: Deployment, ledger: boolean): Promise<void> {
   const table = new DynamoDbDecisionStore(dynamodb, d.decisions);
   const log = ledger
     ? await openAwsLedger({
+        mode: 'writer',
         tableName: d.ledgerTable,
         tilesBucket: d.tiles,
         origin: ORIGIN,
         signer: ledgerSigner,
         clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
-      })
+      }).open()
     : undefined;
   // One at a time: moto's conditional writes are not linearizable (ledger-aws-store.test.ts).
   for (const decision of DECISIONS) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EmbeddedModelRegistry } from '../../functions/adapters/local/embedded-model-registry.ts';
-import { openMemoryLedger } from '../../functions/adapters/local/memory-ledger.ts';
+import { openMemoryLedger } from '../../functions/adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../functions/adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
@@ -12,10 +12,8 @@ import type { ModelPackageSnapshot } from '../../functions/events/model-package-
 import type { ModelRegistryGateHandlerDeps } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
-import { ledgerAudit } from '../../functions/ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../../functions/ledger/ledger-decision-store.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
-import { once } from '../../functions/shared/once.ts';
 
 export const SAMPLES = fileURLToPath(new URL('../../functions/local/demo/samples/', import.meta.url));
 export const FIXED_NOW = new Date('2026-11-28T12:00:00.000Z');
@@ -33,8 +31,10 @@ export function gateFixture() {
   const db = openDatabase(':memory:');
   const registry = new EmbeddedModelRegistry(db, { now: () => FIXED_NOW });
   const objects = new MemoryObjectStore();
-  const ledger = once(() => openMemoryLedger('verdict.test/ledger'));
-  const audit = ledgerAudit(ledger);
+  const handle = openMemoryLedger('verdict.test/ledger');
+  const { audit } = handle;
+  /** The ledger itself, opened on first use. */
+  const ledger = async () => (await handle.open()).ledger;
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new SqliteExceptionStore(db);
   const published: PublishedEvent[] = [];

@@ -1,6 +1,6 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
-import { LEDGER_TABLE_KEYS } from '../../functions/adapters/aws/ledger-table-schema.ts';
+import { LEDGER_TABLE_KEYS } from '../../functions/adapters/aws/ledger/table-schema.ts';
 import { uniqueName } from './aws-clients.ts';
 
 export interface LedgerResources {

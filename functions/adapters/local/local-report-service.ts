@@ -40,8 +40,8 @@ import { CONTENT_TYPES, generateReport } from '../../reports/generate-report.ts'
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { checkReportRequest, type ReportSources } from '../../reports/report-inputs.ts';
 import { jobProgress } from '../../reports/report-job.ts';
-import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
-import { openLocalLedger } from './ledger-local.ts';
+import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger/key-file.ts';
+import { openLocalLedger } from './ledger/sqlite-ledger.ts';
 
 export interface LocalReportServiceOptions {
   dataDir: string;
@@ -256,15 +256,16 @@ export async function openLocalReportContext(
   verifierKeys: () => Promise<string[]>;
   close: () => Promise<void>;
 }> {
-  const local = await openLocalLedger({ dataDir });
+  const handle = openLocalLedger({ dataDir });
+  const local = await handle.open();
   // Checkpoints are signed on a cadence: sign the tail so the report's checkpoint covers every decision.
   await local.ledger.checkpoint();
   const origin = await local.store.origin(process.env.VERDICT_LEDGER_ORIGIN ?? DEFAULT_ORIGIN);
   const signer = loadOrCreateSignerKey(join(local.dir, 'signer.key'), origin);
   return {
-    sources: { ...stores, ledger: local.store },
+    sources: { ...stores, ledger: handle.reader },
     signer,
     verifierKeys: () => local.store.verifierKeys(),
-    close: () => local.close(),
+    close: () => handle.close(),
   };
 }

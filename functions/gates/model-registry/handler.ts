@@ -9,10 +9,9 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
-import { lambdaLedger } from '../../adapters/aws/ledger-aws.ts';
+import { openAwsLedger } from '../../adapters/aws/ledger/open.ts';
 import { S3ObjectStore } from '../../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
-import { ledgerAudit } from '../../ledger/ledger-audit.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { tracer } from '../../shared/observability.ts';
@@ -23,7 +22,10 @@ const env = readAwsEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
-const audit = ledgerAudit(lambdaLedger({ dynamodb, s3, kms: tracer.captureAWSv3Client(new KMSClient({})) }));
+const { audit } = openAwsLedger({
+  mode: 'writer',
+  clients: { dynamodb, s3, kms: tracer.captureAWSv3Client(new KMSClient({})) },
+});
 
 export const handler = createModelRegistryGateHandler({
   registry: new SageMakerModelRegistry(tracer.captureAWSv3Client(new SageMakerClient({}))),

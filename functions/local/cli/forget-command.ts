@@ -8,9 +8,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { forgetOnAws } from '../../adapters/aws/forget-aws.ts';
-import { awsLedgerOptionsFromEnvironment, LedgerConfigurationError } from '../../adapters/aws/ledger-aws.ts';
-import { openLocalLedger } from '../../adapters/local/ledger-local.ts';
+import { forgetOnAws } from '../../adapters/aws/ledger/forget.ts';
+import { LedgerConfigurationError } from '../../adapters/aws/ledger/open.ts';
+import { openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
@@ -31,15 +31,16 @@ export function registerForgetCommand(program: Command): void {
     .action(async (options: { subject: string; dataDir: string; origin?: string; aws?: boolean }) => {
       if (options.subject.trim() === '') throw new UsageError('--subject must not be empty');
       if (options.aws) return forgetInAws(options.subject);
-      const local = await openLocalLedger({
+      const ledger = openLocalLedger({
         dataDir: options.dataDir,
         ...(options.origin ? { origin: options.origin } : {}),
       });
       let result: Awaited<ReturnType<typeof forgetSubject>>;
       try {
+        const local = await ledger.open();
         result = await forgetSubject(local.ledger, local.personal, options.subject);
       } finally {
-        await local.close();
+        await ledger.close();
       }
       const traces = eraseLocalTraces(options.dataDir, options.subject);
       process.stdout.write(`${JSON.stringify({ ...result, ...traces }, null, 2)}\n`);
@@ -65,7 +66,7 @@ async function forgetInAws(subject: string): Promise<void> {
   const clients = { dynamodb: new DynamoDBClient({}), s3: new S3Client({}), kms: new KMSClient({}) };
   let result: Awaited<ReturnType<typeof forgetOnAws>>;
   try {
-    result = await forgetOnAws(awsLedgerOptionsFromEnvironment(clients), subject);
+    result = await forgetOnAws({ mode: 'writer', clients }, subject);
   } catch (error) {
     if (error instanceof LedgerConfigurationError) throw new UsageError(error.message);
     throw error;

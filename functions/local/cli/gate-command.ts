@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
-import { openMemoryLedger } from '../../adapters/local/memory-ledger.ts';
+import { openMemoryLedger } from '../../adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
@@ -77,14 +77,14 @@ async function gateOffline(options: GateOptions) {
 
   const db = openDatabase(':memory:');
   // Offline: the decision still goes through an audit ledger, one that lives for this process.
-  const ledger = await openMemoryLedger();
-  const decisions = new LedgerDecisionStore(ledger, new SqliteDecisionStore(db));
+  const ledger = openMemoryLedger();
+  const decisions = new LedgerDecisionStore(ledger.audit, new SqliteDecisionStore(db));
   const handler = createModelRegistryGateHandler({
     registry: new EventSnapshotRegistry(pkg),
     objects,
     decisions,
-    exceptions: new LedgerExceptionStore(ledger, new SqliteExceptionStore(db)),
-    actions: ledger,
+    exceptions: new LedgerExceptionStore(ledger.audit, new SqliteExceptionStore(db)),
+    actions: ledger.audit,
     events: { publish: async () => undefined },
     policyEngine: cachedPolicyEngine(policyBundlePath()),
     environment: options.environment,

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger-key-file.ts';
-import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger-local.ts';
+import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger/key-file.ts';
+import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import type { LedgerEntry } from '../../contracts/ledger-entry.ts';
 import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
 import { NoteKeyError, parseVerifierKey } from '../../ledger/core/note-keys.ts';
@@ -39,16 +39,17 @@ function withStore(command: Command): Command {
 }
 
 async function withLedger<T>(options: StoreOptions, fn: (local: LocalLedger) => Promise<T>): Promise<T> {
-  const local = await openLocalLedger({
+  const ledger = openLocalLedger({
     dataDir: options.dataDir,
     ...(options.origin ? { origin: options.origin } : {}),
   });
+  const local = await ledger.open();
   try {
     return await fn(local);
   } catch (error) {
     throw asUsageError(error);
   } finally {
-    await local.close();
+    await ledger.close();
   }
 }
 

@@ -23,13 +23,16 @@ import { apiEvent, at, decision, iamEvent } from './fixture.ts';
 
 // A hand-written ledger reader: this file is about callers and roles; the ledger's own checks run against
 // real stores in the ledger and API tests. Every decision listed is taken to be the one its entry holds.
-vi.mock('../../../functions/ledger/ledger-reader.ts', () => ({
-  ledgerReader: () => ({
-    latestCheckpoint: async () => undefined,
-    proveInclusion: async () => Promise.reject(new RangeError('no ledger in this test')),
-    proveConsistency: async () => Promise.reject(new RangeError('no ledger in this test')),
-    indexOfEntry: async () => undefined,
-    vouchForDecision: async () => ({ index: 0, leafHash: 'leaf0=' }),
+vi.mock('../../../functions/adapters/aws/ledger/open.ts', async (original) => ({
+  ...(await original<object>()),
+  openAwsLedger: () => ({
+    reader: {
+      latestCheckpoint: async () => undefined,
+      proveInclusion: async () => Promise.reject(new RangeError('no ledger in this test')),
+      proveConsistency: async () => Promise.reject(new RangeError('no ledger in this test')),
+      indexOfEntry: async () => undefined,
+      vouchForDecision: async () => ({ index: 0, leafHash: 'leaf0=' }),
+    },
   }),
 }));
 

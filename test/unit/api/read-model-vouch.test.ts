@@ -5,9 +5,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
+import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { LedgerDecisionStore } from '../../../functions/ledger/ledger-decision-store.ts';
-import { ledgerReader } from '../../../functions/ledger/ledger-reader.ts';
 import { ReadModelDivergenceError } from '../../../functions/ports/ledger-reader.ts';
 import { generateReport } from '../../../functions/reports/generate-report.ts';
 import { removeTempDirs, tempDir } from '../ledger/support.ts';
@@ -20,8 +19,9 @@ let leaf0: string;
 
 beforeEach(async () => {
   api = apiFixture();
-  local = await openLocalLedger({ dataDir: tempDir() });
-  api.deps.ledger = ledgerReader(async () => local.ledger, { signPending: true });
+  const handle = openLocalLedger({ dataDir: tempDir() });
+  local = await handle.open();
+  api.deps.ledger = handle.reader;
   const decisions = new LedgerDecisionStore(local.ledger, api.decisions);
   await decisions.record(decision('d-1', at(1)));
   await decisions.record(decision('d-2', at(2)));
@@ -44,7 +44,7 @@ function editReadModel(id: string): void {
 const report = (type: 'period-summary' | 'model-compliance') =>
   generateReport({
     request: { type, format: 'json', ...(type === 'model-compliance' ? { model: 'credit-scorer' } : {}) },
-    sources: { decisions: api.decisions, exceptions: api.exceptions, ledger: local.store },
+    sources: { decisions: api.decisions, exceptions: api.exceptions, ledger: api.deps.ledger },
     signer: { name: 'x', verifierKey: 'x', keyId: 0, sign: async () => new Uint8Array(64) } as never,
     out: new PassThrough().resume(),
     now: new Date('2026-06-01T00:00:00Z'),

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { openLocalPersonalData } from '../../../functions/adapters/local/personal-data-local.ts';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { SqliteAccessLog } from '../../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { sealedAccessLog, sealedReportService } from '../../../functions/api/sealed-personal-data.ts';

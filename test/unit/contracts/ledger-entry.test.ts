@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openLocalPersonalData } from '../../../functions/adapters/local/personal-data-local.ts';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { ledgerEntrySchema } from '../../../functions/contracts/ledger-entry.ts';
 import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
 import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';

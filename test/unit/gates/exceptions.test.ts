@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openLocalPersonalData } from '../../../functions/adapters/local/personal-data-local.ts';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import {
   EXCEPTIONS_IMMUTABLE_MESSAGE,

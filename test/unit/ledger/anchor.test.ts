@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
-import { SqliteLedgerStore } from '../../../functions/adapters/local/ledger-sqlite-store.ts';
+import { openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
+import { SqliteLedgerStore } from '../../../functions/adapters/local/ledger/sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { AnchorViolationError } from '../../../functions/ledger/anchored-store.ts';
 import { note, removeTempDirs, tempDir } from './support.ts';
@@ -14,7 +14,7 @@ import { note, removeTempDirs, tempDir } from './support.ts';
 afterAll(removeTempDirs);
 
 async function appendNotes(dataDir: string, from: number, to: number): Promise<string> {
-  const local = await openLocalLedger({ dataDir });
+  const local = await openLocalLedger({ dataDir }).open();
   try {
     for (let i = from; i < to; i++) await local.ledger.append(note(i));
     return (await local.ledger.checkpoint()).note;
@@ -46,7 +46,7 @@ describe('the anchored high-water mark', () => {
     fs.copyFileSync(older, db);
     const expected =
       /^checkpoint older than the anchored high-water mark: the store's latest checkpoint has size 6 but the log signed size 10 \(.*ledger\.anchor\); the ledger store was rolled back or replaced by an older copy$/;
-    const local = await openLocalLedger({ dataDir });
+    const local = await openLocalLedger({ dataDir }).open();
     try {
       await expect(local.ledger.checkpoint()).rejects.toThrow(AnchorViolationError);
       await expect(local.ledger.checkpoint()).rejects.toThrow(expected);
@@ -63,7 +63,7 @@ describe('the anchored high-water mark', () => {
     const dataDir = tempDir();
     await appendNotes(dataDir, 0, 2);
     await appendNotes(dataDir, 2, 4);
-    const local = await openLocalLedger({ dataDir });
+    const local = await openLocalLedger({ dataDir }).open();
     try {
       const two = await local.store.checkpointAt(2);
       await expect(

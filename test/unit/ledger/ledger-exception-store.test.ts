@@ -3,8 +3,8 @@
  * once when it is first read, and a grant the ledger refuses (an approver in clear) is stored nowhere.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
-import { openLocalPersonalData } from '../../../functions/adapters/local/personal-data-local.ts';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
+import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
 import { grantException } from '../../../functions/gates/exceptions/grant-exception.ts';
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function setUp(clock: { now: Date }) {
-  local = await openLocalLedger({ dataDir: tempDir() });
+  local = await openLocalLedger({ dataDir: tempDir() }).open();
   const readModel = new SqliteExceptionStore(openDatabase(':memory:'));
   const store = new LedgerExceptionStore(local.ledger, readModel, () => clock.now);
   return { store, readModel };

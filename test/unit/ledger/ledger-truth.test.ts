@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import type { Decision } from '../../../functions/contracts/decision.ts';
 import { verifyExport } from '../../../functions/ledger/export/verify-export.ts';
 import { exportLedger } from '../../../functions/ledger/export/write-export.ts';

@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrCreateSignerKey } from '../../../functions/adapters/local/ledger-key-file.ts';
-import { openLocalLedger } from '../../../functions/adapters/local/ledger-local.ts';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { loadOrCreateSignerKey } from '../../../functions/adapters/local/ledger/key-file.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
+import { openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite-ledger.ts';
 import {
   LEDGER_IMMUTABLE_MESSAGE,
   SqliteLedgerStore,
-} from '../../../functions/adapters/local/ledger-sqlite-store.ts';
+} from '../../../functions/adapters/local/ledger/sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import type { Decision } from '../../../functions/contracts/decision.ts';
 import { Checkpointer } from '../../../functions/ledger/checkpointer.ts';
@@ -239,37 +239,39 @@ describe('SQLite store', () => {
 
   it('keeps everything across reopen; signer key file is 0600 and reused', async () => {
     const dataDir = tempDir();
-    const first = await openLocalLedger({ dataDir });
+    const first = await openLocalLedger({ dataDir }).open();
     await first.ledger.appendMany([note(1), note(2)]);
     const cp1 = await first.ledger.checkpoint();
     await first.close();
     const keyFile = path.join(dataDir, 'ledger', 'signer.key');
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.join(dataDir, 'ledger', 'pseudonym.key')).mode & 0o777).toBe(0o600);
-    const second = await openLocalLedger({ dataDir });
+    const second = await openLocalLedger({ dataDir }).open();
     expect((await second.ledger.latestCheckpoint())?.note).toBe(cp1.note);
     expect((await second.ledger.append(note(3))).index).toBe(2);
     expect(await second.store.verifierKeys()).toHaveLength(1);
     await second.close();
     expect(loadOrCreateSignerKey(keyFile, ORIGIN).verifierKey).toBe(
       (
-        await openLocalLedger({ dataDir }).then(async (l) => {
-          const keys = await l.store.verifierKeys();
-          await l.close();
-          return keys;
-        })
+        await openLocalLedger({ dataDir })
+          .open()
+          .then(async (l) => {
+            const keys = await l.store.verifierKeys();
+            await l.close();
+            return keys;
+          })
       )[0],
     );
     fs.chmodSync(keyFile, 0o644);
-    await expect(openLocalLedger({ dataDir })).rejects.toThrow('readable by others');
+    await expect(openLocalLedger({ dataDir }).open()).rejects.toThrow('readable by others');
   });
 
   it('the origin is fixed when the log is created', async () => {
     const dataDir = tempDir();
-    const local = await openLocalLedger({ dataDir, origin: 'example.com/audit' });
+    const local = await openLocalLedger({ dataDir, origin: 'example.com/audit' }).open();
     expect(local.ledger.origin).toBe('example.com/audit');
     await local.close();
-    const again = await openLocalLedger({ dataDir, origin: 'other.example/log' });
+    const again = await openLocalLedger({ dataDir, origin: 'other.example/log' }).open();
     expect(again.ledger.origin).toBe('example.com/audit');
     await again.close();
   });

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import { UNPINNED_MESSAGE, verifyExport } from '../../../functions/ledger/export/verify-export.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openLocalPersonalData } from '../../../functions/adapters/local/personal-data-local.ts';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { decisionEntry, prepareEntry } from '../../../functions/ledger/entry.ts';
 import { InvalidEntryError } from '../../../functions/ledger/errors.ts';
 import { fieldLabel, isSealedField } from '../../../functions/ledger/sealed-field.ts';

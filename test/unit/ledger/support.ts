@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import type { NoteEntry } from '../../../functions/contracts/ledger-entry.ts';
 import { ed25519Signer } from '../../../functions/ledger/core/note-keys.ts';
 import { exportLedger } from '../../../functions/ledger/export/write-export.ts';

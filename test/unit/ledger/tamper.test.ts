@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
-import { SqliteSubjectKeyStore } from '../../../functions/adapters/local/ledger-sqlite-subject-keys.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
+import { SqliteSubjectKeyStore } from '../../../functions/adapters/local/ledger/sqlite-subject-keys.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { canonicalJson } from '../../../functions/ledger/core/canonical-json.ts';
 import { encodeCheckpoint, parseCheckpoint } from '../../../functions/ledger/core/checkpoint.ts';

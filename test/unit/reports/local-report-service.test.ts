@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger-memory-store.ts';
+import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import { LocalReportService } from '../../../functions/adapters/local/local-report-service.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
@@ -17,6 +17,7 @@ import type { AccessRecord } from '../../../functions/contracts/access-record.ts
 import type { Principal } from '../../../functions/contracts/principal.ts';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
+import { ledgerHandle } from '../../../functions/ledger/ledger-handle.ts';
 import { isReportDownload, serveReportDownload } from '../../../functions/local/http/report-download.ts';
 import { InvalidReportRequestError } from '../../../functions/ports/report-service.ts';
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
@@ -40,7 +41,11 @@ beforeAll(async () => {
   await ledger.checkpoint();
   service = new LocalReportService({
     dataDir,
-    sources: { decisions, exceptions, ledger: store },
+    sources: {
+      decisions,
+      exceptions,
+      ledger: ledgerHandle(async () => ({ ledger, close: async () => {} })).reader,
+    },
     signer: SIGNER,
     baseUrl: () => 'http://127.0.0.1:8787',
     now: () => now,

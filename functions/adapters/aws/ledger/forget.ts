@@ -4,24 +4,30 @@
  * under the subject's key before writing it, so destroying the key is the whole erasure there; it fails
  * unless the subject keys are configured.
  */
-import { type ErasureResult, forgetSubject } from '../../ledger/erasure.ts';
+import { type ErasureResult, forgetSubject } from '../../../ledger/erasure.ts';
 import {
+  type AwsLedgerFromEnvironment,
   type AwsLedgerOptions,
   LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
-} from './ledger-aws.ts';
+} from './open.ts';
 
-export async function forgetOnAws(options: AwsLedgerOptions, subjectId: string): Promise<ErasureResult> {
-  if (options.readOnly) throw new LedgerConfigurationError('an erasure writes to the ledger: not read-only');
-  const aws = await openAwsLedger(options);
+export async function forgetOnAws(
+  options: AwsLedgerOptions | AwsLedgerFromEnvironment,
+  subjectId: string,
+): Promise<ErasureResult> {
+  if (options.mode !== 'writer')
+    throw new LedgerConfigurationError('an erasure writes to the ledger: not read-only');
+  const handle = openAwsLedger(options);
   try {
+    const aws = await handle.open();
     if (!aws.personal)
       throw new LedgerConfigurationError(
         `no subject keys: set ${LEDGER_ENVIRONMENT.subjectKeysTable} and ${LEDGER_ENVIRONMENT.dataKeyId}`,
       );
     return await forgetSubject(aws.ledger, aws.personal, subjectId);
   } finally {
-    await aws.close();
+    await handle.close();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The audit ledger on AWS, wired from its parts (the counterpart of adapters/local/ledger-local.ts):
+ * The audit ledger on AWS, wired from its parts (the counterpart of adapters/local/ledger/sqlite-ledger.ts):
  *
  *   ledger table (DynamoDB)     tree head, batches, entry ids, checkpoints, verifier keys   AwsLedgerStore
  *   tiles bucket (S3)           tiles, entry bundles, staged batches, checkpoints            write-once
@@ -7,22 +7,26 @@
  *   signing key (KMS)           Ed25519 (ECC_NIST_EDWARDS25519), signs checkpoints          KmsSigner
  *   subject keys table + key    per-subject data keys, KMS-wrapped, deletable              DynamoDbSubjectKeyStore
  *
- * A Lambda function reads the names from its environment (LEDGER_ENVIRONMENT, set by the CDK stack):
- * `openAwsLedger(awsLedgerOptionsFromEnvironment(clients))`, once per cold start.
+ * The one way in: `openAwsLedger({ mode, clients })` in a Lambda function (the names come from its environment,
+ * LEDGER_ENVIRONMENT, set by the CDK stack, read when the ledger is first used), or with the names given
+ * (tests, the CLI). `mode` is explicit: a `writer` sequences, signs and anchors; a `read-only` ledger (the
+ * auditor API, the report worker) writes, signs and creates nothing. The result opens on first use and gives
+ * the ledger's views (`audit` for gates, `reader` for the API and reports); see functions/ledger/ledger-handle.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { isValidKeyName, parseVerifierKey } from '../../ledger/core/note-keys.ts';
-import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
-import { PersonalData } from '../../ledger/personal-data.ts';
-import type { Signer } from '../../ledger/ports/signer.ts';
-import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
-import { once } from '../../shared/once.ts';
-import { KmsSigner } from './kms-signer.ts';
-import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
-import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
-import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
+import { isValidKeyName, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
+import { NoLogYetError } from '../../../ledger/errors.ts';
+import { Ledger, type LedgerOptions } from '../../../ledger/ledger.ts';
+import { type LedgerHandle, ledgerHandle } from '../../../ledger/ledger-handle.ts';
+import { PersonalData } from '../../../ledger/personal-data.ts';
+import type { Signer } from '../../../ledger/ports/signer.ts';
+import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { KmsSigner } from '../kms-signer.ts';
+import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './anchor.ts';
+import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './store.ts';
+import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
 /** The Lambda environment variables of a function that writes or reads the ledger. */
 export const LEDGER_ENVIRONMENT = {
@@ -44,7 +48,23 @@ export interface AwsLedgerClients {
   kms: KMSClient;
 }
 
+/** A `writer` sequences, signs and anchors; a `read-only` ledger writes, signs and creates nothing. */
+export type AwsLedgerMode = 'writer' | 'read-only';
+
+/** A ledger configured from the Lambda environment (LEDGER_ENVIRONMENT), read when it is first opened. */
+export interface AwsLedgerFromEnvironment {
+  mode: AwsLedgerMode;
+  clients: AwsLedgerClients;
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface AwsLedgerOptions {
+  /**
+   * `read-only` (the auditor API, the report worker): nothing is written, signed or anchored; the signer is a
+   * stand-in for the log's newest verifier key that refuses to sign; reads stop at the newest published size.
+   */
+  mode: AwsLedgerMode;
   tableName: string;
   tilesBucket: string;
   /** Object Lock bucket for anchored checkpoints; none: checkpoints are not anchored. */
@@ -65,11 +85,6 @@ export interface AwsLedgerOptions {
   clients: AwsLedgerClients;
   /** Another signer (tests, or a key held elsewhere); default: KmsSigner over signingKeyId. */
   signer?: Signer;
-  /**
-   * Read only (the auditor API): nothing is written, signed or anchored; the signer is a stand-in for the
-   * log's newest verifier key that refuses to sign; reads stop at the newest published tree size.
-   */
-  readOnly?: boolean;
   /** Default: one DynamoDB transaction per batch (MAX_TRANSACTION_ENTRIES entries). */
   batch?: LedgerOptions['batch'];
   checkpoint?: LedgerOptions['checkpoint'];
@@ -89,10 +104,22 @@ export class LedgerConfigurationError extends Error {
   override readonly name = 'LedgerConfigurationError';
 }
 
-export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedger> {
+/** The ledger on AWS, opened on first use (a failed open is retried by the next use). */
+export function openAwsLedger(options: AwsLedgerOptions | AwsLedgerFromEnvironment): LedgerHandle<AwsLedger> {
+  return ledgerHandle(() =>
+    open(
+      'tableName' in options
+        ? options
+        : awsLedgerOptionsFromEnvironment(options.mode, options.clients, options.env ?? process.env),
+    ),
+  );
+}
+
+async function open(options: AwsLedgerOptions): Promise<AwsLedger> {
   const { clients } = options;
+  const readOnly = options.mode === 'read-only';
   const anchor =
-    options.anchorBucket && !options.readOnly
+    options.anchorBucket && !readOnly
       ? new CheckpointAnchor({
           s3: clients.s3,
           bucket: options.anchorBucket,
@@ -107,11 +134,11 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
     tableName: options.tableName,
     tilesBucket: options.tilesBucket,
     ...(anchor ? { anchor } : {}),
-    ...(options.readOnly ? { readOnly: true } : {}),
+    ...(readOnly ? { readOnly: true } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const origin = await store.origin(options.origin);
-  let signer = options.signer ?? (options.readOnly ? await readOnlySigner(store) : undefined);
+  let signer = options.signer ?? (readOnly ? await readOnlySigner(store) : undefined);
   if (!signer) {
     if (!options.signingKeyId) throw new LedgerConfigurationError('no signer and no KMS signing key id');
     signer = await KmsSigner.create({ kms: clients.kms, keyId: options.signingKeyId, name: origin });
@@ -133,10 +160,10 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
           keyId: options.dataKeyId,
         })
       : undefined;
-  // Without a given pseudonym key, the one every writer shares (ledger-subject-keys.ts); a reader creates none.
+  // Without a given pseudonym key, the one every writer shares (subject-keys.ts); a reader creates none.
   const pseudonymKey =
     options.pseudonymKey ??
-    (subjectKeys && !options.readOnly ? await subjectKeys.getOrCreate(PSEUDONYM_KEY_ITEM) : undefined);
+    (subjectKeys && !readOnly ? await subjectKeys.getOrCreate(PSEUDONYM_KEY_ITEM) : undefined);
   const personal = subjectKeys && pseudonymKey ? new PersonalData(pseudonymKey, subjectKeys) : undefined;
   return {
     ledger,
@@ -151,7 +178,7 @@ export async function openAwsLedger(options: AwsLedgerOptions): Promise<AwsLedge
 /** Stands in for the log's newest key in a read-only ledger: it has the key's name and id, and signs nothing. */
 async function readOnlySigner(store: AwsLedgerStore): Promise<Signer> {
   const vkey = (await store.verifierKeys()).at(-1);
-  if (!vkey) throw new LedgerReadOnlyError(`the ledger table ${store.tableName} has no verifier key yet`);
+  if (!vkey) throw new NoLogYetError(`the ledger table ${store.tableName} has no verifier key yet`);
   const { name, keyId } = parseVerifierKey(vkey);
   return {
     name,
@@ -165,10 +192,11 @@ async function readOnlySigner(store: AwsLedgerStore): Promise<Signer> {
 
 /** Reads LEDGER_ENVIRONMENT; throws LedgerConfigurationError naming every missing or bad variable. */
 export function awsLedgerOptionsFromEnvironment(
+  mode: AwsLedgerMode,
   clients: AwsLedgerClients,
   env: NodeJS.ProcessEnv = process.env,
-  mode: { readOnly?: boolean } = {},
 ): AwsLedgerOptions {
+  const readOnly = mode === 'read-only';
   const problems: string[] = [];
   const required = (name: string) => {
     const value = env[name]?.trim();
@@ -178,7 +206,7 @@ export function awsLedgerOptionsFromEnvironment(
   const optional = (name: string) => env[name]?.trim() || undefined;
   const tableName = required(LEDGER_ENVIRONMENT.tableName);
   const tilesBucket = required(LEDGER_ENVIRONMENT.tilesBucket);
-  const signingKeyId = mode.readOnly
+  const signingKeyId = readOnly
     ? optional(LEDGER_ENVIRONMENT.signingKeyId)
     : required(LEDGER_ENVIRONMENT.signingKeyId);
   const origin = required(LEDGER_ENVIRONMENT.origin);
@@ -197,28 +225,15 @@ export function awsLedgerOptionsFromEnvironment(
   const subjectKeysTable = optional(LEDGER_ENVIRONMENT.subjectKeysTable);
   const dataKeyId = optional(LEDGER_ENVIRONMENT.dataKeyId);
   return {
+    mode,
     tableName,
     tilesBucket,
     origin,
     ...(signingKeyId ? { signingKeyId } : {}),
-    ...(mode.readOnly ? { readOnly: true } : {}),
     checkpointRetentionDays: retention,
     clients,
     ...(anchorBucket ? { anchorBucket } : {}),
     ...(subjectKeysTable ? { subjectKeysTable } : {}),
     ...(dataKeyId ? { dataKeyId } : {}),
   };
-}
-
-/**
- * The ledger a Lambda function opens on first use, configured from its environment. The clients are the
- * function's own (created once per cold start); a failed open is retried on the next call.
- */
-export function lambdaLedger(
-  clients: AwsLedgerClients,
-  mode: { readOnly?: boolean } = {},
-): () => Promise<Ledger> {
-  return once(
-    async () => (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, process.env, mode))).ledger,
-  );
 }

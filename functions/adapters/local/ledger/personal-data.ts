@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { PersonalData } from '../../ledger/personal-data.ts';
-import { loadOrCreateSecret } from './ledger-key-file.ts';
-import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
-import { openDatabase } from './sqlite-database.ts';
+import { PersonalData } from '../../../ledger/personal-data.ts';
+import { openDatabase } from '../sqlite-database.ts';
+import { loadOrCreateSecret } from './key-file.ts';
+import { SqliteSubjectKeyStore } from './sqlite-subject-keys.ts';
 
 export interface LocalPersonalData {
   personal: PersonalData;

@@ -6,8 +6,8 @@
  * ledger README.)
  */
 import { randomBytes } from 'node:crypto';
-import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
-import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
+import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { applyMigrations, type Migration, type SqliteDatabase } from '../sqlite-database.ts';
 
 export const SUBJECT_KEY_MIGRATIONS: readonly Migration[] = [
   {

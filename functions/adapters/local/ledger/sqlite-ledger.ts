@@ -8,15 +8,21 @@
  *   <dataDir>/ledger/pseudonym.key    HMAC key for subject pseudonyms (0600)
  */
 import path from 'node:path';
-import { AnchoredLedgerStore } from '../../ledger/anchored-store.ts';
-import { type CheckpointCadence, DEFAULT_ORIGIN, Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
-import { PersonalData } from '../../ledger/personal-data.ts';
-import type { LedgerStore } from '../../ledger/ports/ledger-store.ts';
+import { AnchoredLedgerStore } from '../../../ledger/anchored-store.ts';
+import {
+  type CheckpointCadence,
+  DEFAULT_ORIGIN,
+  Ledger,
+  type LedgerOptions,
+} from '../../../ledger/ledger.ts';
+import { type LedgerHandle, ledgerHandle } from '../../../ledger/ledger-handle.ts';
+import { PersonalData } from '../../../ledger/personal-data.ts';
+import type { LedgerStore } from '../../../ledger/ports/ledger-store.ts';
+import { openDatabase } from '../sqlite-database.ts';
 import { FileHighWaterMark } from './high-water-mark-file.ts';
-import { loadOrCreateSecret, loadOrCreateSignerKey } from './ledger-key-file.ts';
-import { SqliteLedgerStore } from './ledger-sqlite-store.ts';
-import { SqliteSubjectKeyStore } from './ledger-sqlite-subject-keys.ts';
-import { openDatabase } from './sqlite-database.ts';
+import { loadOrCreateSecret, loadOrCreateSignerKey } from './key-file.ts';
+import { SqliteLedgerStore } from './sqlite-store.ts';
+import { SqliteSubjectKeyStore } from './sqlite-subject-keys.ts';
 
 /** The local cadence: a checkpoint per 1,024 entries or 5 s, and before every proof, export or close. */
 export const LOCAL_CHECKPOINT_CADENCE = { entries: 1024, intervalMs: 5_000 } as const;
@@ -61,7 +67,15 @@ export function ledgerDir(dataDir: string): string {
   return path.join(dataDir, 'ledger');
 }
 
-export async function openLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+/**
+ * The embedded ledger of a data directory, opened on first use. Its reader signs the unsigned tail before it
+ * answers for a checkpoint (checkpoints are signed on a cadence here), so every proof covers what it is asked.
+ */
+export function openLocalLedger(options: LocalLedgerOptions): LedgerHandle<LocalLedger> {
+  return ledgerHandle(() => open(options), { signPending: true });
+}
+
+async function open(options: LocalLedgerOptions): Promise<LocalLedger> {
   const dir = ledgerDir(options.dataDir);
   const db = openDatabase(path.join(dir, 'ledger.db'));
   const keysDb = openDatabase(path.join(dir, 'subject-keys.db'));

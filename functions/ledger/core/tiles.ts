@@ -11,7 +11,7 @@
  * Every object is written once: its content is fixed by the log's entries and their order, so two writers
  * that publish the same batch write the same bytes.
  */
-import { hashesEqual, leafHash, nodeHash } from '../../ledger/core/rfc6962.ts';
+import { hashesEqual, leafHash, nodeHash } from './rfc6962.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;

@@ -9,9 +9,9 @@
  *   nodes and new head and commits: SQLite's write lock serialises writers across processes, so two writers
  *   can never give out one index twice or fork the tree.
  */
-import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
-import type { NodeId } from '../../ledger/core/node-id.ts';
-import { formatNote, parseNote, parseSignatureLine } from '../../ledger/core/signed-note.ts';
+import type { Integrate, TreeHead } from '../../../ledger/core/integrate.ts';
+import type { NodeId } from '../../../ledger/core/node-id.ts';
+import { formatNote, parseNote, parseSignatureLine } from '../../../ledger/core/signed-note.ts';
 import {
   dedupeBatch,
   type LedgerStore,
@@ -19,8 +19,8 @@ import {
   type SequencedEntry,
   type StoredCheckpoint,
   type StoredEntry,
-} from '../../ledger/ports/ledger-store.ts';
-import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
+} from '../../../ledger/ports/ledger-store.ts';
+import { applyMigrations, type Migration, type SqliteDatabase } from '../sqlite-database.ts';
 
 export const LEDGER_IMMUTABLE_MESSAGE = 'the ledger is append-only: sequenced data cannot be changed';
 

@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCheckpoint } from '../../ledger/core/checkpoint.ts';
-import { parseNote } from '../../ledger/core/signed-note.ts';
-import type { HighWaterMark } from '../../ledger/ports/high-water-mark.ts';
+import { parseCheckpoint } from '../../../ledger/core/checkpoint.ts';
+import { parseNote } from '../../../ledger/core/signed-note.ts';
+import type { HighWaterMark } from '../../../ledger/ports/high-water-mark.ts';
 
 export class FileHighWaterMark implements HighWaterMark {
   constructor(readonly location: string) {}

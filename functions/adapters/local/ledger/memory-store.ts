@@ -2,9 +2,9 @@
  * The ledger store in memory: the reference behaviour of the LedgerStore port for tests and one-shot tools.
  * Nothing survives the process.
  */
-import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
-import type { NodeId } from '../../ledger/core/node-id.ts';
-import { formatNote, parseNote } from '../../ledger/core/signed-note.ts';
+import type { Integrate, TreeHead } from '../../../ledger/core/integrate.ts';
+import type { NodeId } from '../../../ledger/core/node-id.ts';
+import { formatNote, parseNote } from '../../../ledger/core/signed-note.ts';
 import {
   dedupeBatch,
   type LedgerStore,
@@ -12,7 +12,7 @@ import {
   type SequencedEntry,
   type StoredCheckpoint,
   type StoredEntry,
-} from '../../ledger/ports/ledger-store.ts';
+} from '../../../ledger/ports/ledger-store.ts';
 
 export class MemoryLedgerStore implements LedgerStore {
   readonly #entries: StoredEntry[] = [];

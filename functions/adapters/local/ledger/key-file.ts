@@ -11,8 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeSignerKey, parseSignerKey } from '../../ledger/core/note-keys.ts';
-import type { Signer } from '../../ledger/ports/signer.ts';
+import { encodeSignerKey, parseSignerKey } from '../../../ledger/core/note-keys.ts';
+import type { Signer } from '../../../ledger/ports/signer.ts';
 
 export class KeyFileError extends Error {
   override readonly name = 'KeyFileError';

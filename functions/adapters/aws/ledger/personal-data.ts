@@ -5,11 +5,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { PersonalData } from '../../ledger/personal-data.ts';
-import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
-import { once } from '../../shared/once.ts';
-import { LEDGER_ENVIRONMENT, LedgerConfigurationError } from './ledger-aws.ts';
-import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
+import { PersonalData } from '../../../ledger/personal-data.ts';
+import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { once } from '../../../shared/once.ts';
+import { LEDGER_ENVIRONMENT, LedgerConfigurationError } from './open.ts';
+import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
 export async function personalDataOver(keys: SubjectKeyStore): Promise<PersonalData> {
   return new PersonalData(await keys.getOrCreate(PSEUDONYM_KEY_ITEM), keys);

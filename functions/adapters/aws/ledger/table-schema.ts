@@ -16,7 +16,7 @@
  * once with `attribute_not_exists(pk)`. IAM holds the code to that: UpdateItem only where
  * `dynamodb:LeadingKeys` is HEAD_PARTITION, DeleteItem never.
  */
-import { sha256Hex } from '../../shared/hashing.ts';
+import { sha256Hex } from '../../../shared/hashing.ts';
 
 export const LEDGER_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 

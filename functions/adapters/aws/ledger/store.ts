@@ -1,7 +1,7 @@
 /**
- * The ledger store on AWS: DynamoDB sequences, S3 keeps the tiles (C2SP tlog-tiles layout, see ledger-tiles.ts).
+ * The ledger store on AWS: DynamoDB sequences, S3 keeps the tiles (C2SP tlog-tiles layout, see functions/ledger/core/tiles.ts).
  * A reader can understand this driver on its own, as Tessera's storage/aws; the table is described in
- * ledger-table-schema.ts.
+ * table-schema.ts.
  *
  * Sequencing a batch (`sequence`):
  * 1. read the tree head item (size, compact range, version) and look up the batch's ids (consistent reads);
@@ -38,32 +38,10 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Integrate, TreeHead } from '../../ledger/core/integrate.ts';
-import type { NodeId } from '../../ledger/core/node-id.ts';
-import { leafHash } from '../../ledger/core/rfc6962.ts';
-import { formatNote, parseNote, parseSignatureLine } from '../../ledger/core/signed-note.ts';
-import { InvalidEntryError } from '../../ledger/errors.ts';
-import type {
-  LedgerStore,
-  PreparedEntry,
-  SequencedEntry,
-  StoredCheckpoint,
-  StoredEntry,
-} from '../../ledger/ports/ledger-store.ts';
-import { sha256Hex } from '../../shared/hashing.ts';
-import type { CheckpointAnchor } from './ledger-anchor.ts';
-import { auditWriteOnceBucket, type WriteOnceAudit } from './ledger-bucket-audit.ts';
-import { LedgerStorageTamperError, WriteOnceBucket } from './ledger-s3-objects.ts';
-import {
-  BATCH_PARTITION,
-  CHECKPOINT_PARTITION,
-  COSIGNATURE_PARTITION_PREFIX,
-  HEAD_PARTITION,
-  idPartition,
-  ORIGIN_PARTITION,
-  sortableNumber,
-  VERIFIER_KEY_PARTITION,
-} from './ledger-table-schema.ts';
+import type { Integrate, TreeHead } from '../../../ledger/core/integrate.ts';
+import type { NodeId } from '../../../ledger/core/node-id.ts';
+import { leafHash } from '../../../ledger/core/rfc6962.ts';
+import { formatNote, parseNote, parseSignatureLine } from '../../../ledger/core/signed-note.ts';
 import {
   batchObjects,
   checkBatchObjects,
@@ -79,9 +57,31 @@ import {
   prefixKeys,
   TILE_WIDTH,
   tileWidth,
-} from './ledger-tiles.ts';
+} from '../../../ledger/core/tiles.ts';
+import { InvalidEntryError, NoLogYetError } from '../../../ledger/errors.ts';
+import type {
+  LedgerStore,
+  PreparedEntry,
+  SequencedEntry,
+  StoredCheckpoint,
+  StoredEntry,
+} from '../../../ledger/ports/ledger-store.ts';
+import { sha256Hex } from '../../../shared/hashing.ts';
+import type { CheckpointAnchor } from './anchor.ts';
+import { auditWriteOnceBucket, type WriteOnceAudit } from './bucket-audit.ts';
+import {
+  BATCH_PARTITION,
+  CHECKPOINT_PARTITION,
+  COSIGNATURE_PARTITION_PREFIX,
+  HEAD_PARTITION,
+  idPartition,
+  ORIGIN_PARTITION,
+  sortableNumber,
+  VERIFIER_KEY_PARTITION,
+} from './table-schema.ts';
+import { LedgerStorageTamperError, WriteOnceBucket } from './write-once-bucket.ts';
 
-export { LedgerStorageTamperError } from './ledger-s3-objects.ts';
+export { LedgerStorageTamperError } from './write-once-bucket.ts';
 
 /** TransactWriteItems takes at most 100 actions: the head, the batch item, and one id item per entry. */
 export const MAX_TRANSACTION_ENTRIES = 98;
@@ -805,7 +805,7 @@ export class AwsLedgerStore implements LedgerStore {
         ConsistentRead: true,
       }),
     );
-    if (!out.Item) throw new LedgerReadOnlyError(`the ledger table ${this.tableName} holds no log yet`);
+    if (!out.Item) throw new NoLogYetError(`the ledger table ${this.tableName} holds no log yet`);
     return String(out.Item.origin);
   }
 
