@@ -28,7 +28,7 @@ import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import type { LedgerStore } from '../ledger/ports/ledger-store.ts';
 import { once } from '../shared/once.ts';
 import { parseOrThrow } from '../shared/validation.ts';
-import { createReportWorkerHandler, type ReportWorkerHandler } from './create-worker-handler.ts';
+import { createReportWorkerHandler, type ReportWorkerHandler } from './create-handler.ts';
 import type { ReportSources } from './report-inputs.ts';
 
 export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
