@@ -54,7 +54,11 @@ export interface LocalReports {
 export function localReports(options: LocalReportsOptions): LocalReports {
   const { openLedger, now } = options;
   const jobs = new SqliteReportJobStore(options.db);
-  const archive = new FilesystemReportArchive({ root: options.dataDir, baseUrl: options.publicUrl, now });
+  const archive = new FilesystemReportArchive({
+    dir: join(options.dataDir, 'reports'),
+    baseUrl: options.publicUrl,
+    now,
+  });
   const context: LocalReportContext = {
     sources: {
       ...options.stores,

@@ -1,12 +1,16 @@
 /**
- * Finished reports in the data directory, write-once, as the S3 archive keeps them in AWS: the report at
- * `<root>/<key>`, its signed manifest at `<key>.manifest` and the ledger entries it cites at
- * `<key>.citations` (files 0600; a key that exists is never written again).
+ * Finished reports in the data directory, write-once, as the S3 archive keeps them in AWS. Keys
+ * (`reports/<yyyy-mm>/<id>.<format>`) end in the job id, so the directory is flat:
  *
- * A download link is `<baseUrl>/reports/<id>/download?expires=<unix seconds>&token=<HMAC>`, the local
- * stand-in for an S3 presigned URL: the HMAC-SHA-256 of the key and expiry under a secret kept in
- * `<root>/reports/url.key`, so it works until it expires and only for that report. The auditor API answers
- * those links (`reports.download`) through `open`.
+ *   <dir>/<id>.<format>            the report
+ *   <dir>/<id>.<format>.manifest   its signed manifest
+ *   <dir>/<id>.<format>.citations  the ledger entries it cites
+ *
+ * (files 0600; a report that exists is never written again). A download link is
+ * `<baseUrl>/reports/<id>/download?expires=<unix seconds>&token=<HMAC>`, the local stand-in for an S3
+ * presigned URL: the HMAC-SHA-256 of the key and expiry under a secret kept in `<dir>/url.key`, so it works
+ * until it expires and only for that report. The auditor API answers those links (`reports.download`)
+ * through `open`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
@@ -19,7 +23,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   type ArchivedFile,
   type ArchivedReport,
@@ -34,39 +38,39 @@ import { jobIdOfKey } from '../../reports/report-job.ts';
 import { loadOrCreateSecret } from './ledger-key-file.ts';
 
 export interface FilesystemReportArchiveOptions {
-  /** The data directory: keys (`reports/<yyyy-mm>/<id>.<format>`) are paths under it. */
-  root: string;
+  /** `<dataDir>/reports`. */
+  dir: string;
   /** Where the local server listens, e.g. `http://127.0.0.1:8787`; download links start with it. */
   baseUrl: () => string;
   now?: () => Date;
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** archiveKey's form: `reports/<yyyy-mm>/<id>.<format>`, the id a REPORT_ID_PATTERN id. */
+const ARCHIVE_KEY = /^reports\/\d{4}-\d{2}\/[A-Za-z0-9._-]{1,128}\.[a-z]+$/;
 
 export class FilesystemReportArchive implements ReportArchive {
   readonly keepsCitations = true;
   /** Scratch space for reports being built (`<root>/reports/.work`, 0700). */
   readonly workDir: string;
-  readonly #root: string;
+  readonly #dir: string;
   readonly #urlKey: Uint8Array;
   readonly #options: FilesystemReportArchiveOptions;
   readonly #now: () => Date;
 
   constructor(options: FilesystemReportArchiveOptions) {
     this.#options = options;
-    this.#root = resolve(options.root);
-    const reports = join(this.#root, 'reports');
-    mkdirSync(reports, { recursive: true, mode: 0o700 });
-    this.workDir = join(reports, '.work');
+    this.#dir = resolve(options.dir);
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+    this.workDir = join(this.#dir, '.work');
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
-    this.#urlKey = loadOrCreateSecret(join(reports, 'url.key'));
+    this.#urlKey = loadOrCreateSecret(join(this.#dir, 'url.key'));
     this.#now = options.now ?? (() => new Date());
   }
 
   async put(key: string, report: ArchivedFile, manifest: string, citations?: string): Promise<void> {
     const path = this.#path(key);
     if (existsSync(path)) throw new Error(`${key} is already archived; reports are written once`);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     if (citations !== undefined) writeOnce(`${path}${CITATIONS_SUFFIX}`, (to) => copyFileSync(citations, to));
     writeOnce(`${path}${MANIFEST_SUFFIX}`, (to) => writeFileSync(to, manifest, { mode: 0o600 }));
     // The report last: a report in the archive has its manifest next to it.
@@ -96,12 +100,10 @@ export class FilesystemReportArchive implements ReportArchive {
     };
   }
 
-  /** The file of a key, which must stay under the root. */
+  /** The file of a key. */
   #path(key: string): string {
-    const path = resolve(this.#root, key);
-    if (!path.startsWith(`${this.#root}${sep}`) || !key.startsWith('reports/'))
-      throw new Error(`not a report archive key: ${key}`);
-    return path;
+    if (!ARCHIVE_KEY.test(key)) throw new Error(`not a report archive key: ${key}`);
+    return join(this.#dir, basename(key));
   }
 
   #token(key: string, expires: number): string {
