@@ -21,13 +21,16 @@ import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } fr
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
-import { openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
+import { awsLedgerOptionsFromEnvironment, openAwsLedger } from '../../functions/adapters/aws/ledger-aws.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
 import type { Principal, ReportRequest } from '../../functions/ports/report-service.ts';
-import { createAwsReportWorkerHandler } from '../../functions/reports/aws-report-worker.ts';
+import {
+  createAwsReportWorkerHandler,
+  readOnlyLedgerPositions,
+} from '../../functions/reports/aws-report-worker.ts';
 import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest.ts';
 import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { functions } from '../../functions/routes.ts';
@@ -144,9 +147,15 @@ async function startJob(d: Deployment, request: ReportRequest) {
 }
 
 function worker(d: Deployment) {
+  const clients = { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) };
+  const env = environment(d);
   return createAwsReportWorkerHandler({
-    clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
-    env: environment(d),
+    clients,
+    ledger: readOnlyLedgerPositions(
+      async () =>
+        (await openAwsLedger(awsLedgerOptionsFromEnvironment(clients, env, { readOnly: true }))).store,
+    ),
+    env,
     tmpDir: mkdtempSync(join(tmpdir(), 'verdict-report-worker-')),
   });
 }
