@@ -8,7 +8,7 @@ import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
 import { health, openApiRoute } from './meta.ts';
 import { listModels, modelHistory } from './models.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { getReport, startReport } from './reports.ts';
+import { downloadReport, getReport, startReport } from './reports.ts';
 import type { ApiRoute } from './route.ts';
 
 let document: object | undefined;
@@ -31,6 +31,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   getReport,
   listAccessLog,
 ];
+
+/** The local server's table: the API's, and report download links (in AWS, S3 presigned URLs). */
+export const LOCAL_API_ROUTES: readonly ApiRoute[] = [...API_ROUTES, downloadReport];
 
 export function openApiDocument(): object {
   document ??= buildOpenApiDocument(API_ROUTES);

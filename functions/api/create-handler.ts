@@ -9,7 +9,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger, metrics, tracer } from '../shared/observability.ts';
-import type { ApiDependencies } from './route.ts';
+import type { ApiDependencies, ApiRoute } from './route.ts';
 import { createApiRouter } from './router.ts';
 
 export type ApiHandler = (
@@ -17,8 +17,9 @@ export type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export function createApiHandler(deps: ApiDependencies): ApiHandler {
-  const router = createApiRouter(deps);
+/** `routes`: the API's route table, default API_ROUTES (the local server adds LOCAL_API_ROUTES' downloads). */
+export function createApiHandler(deps: ApiDependencies, routes?: readonly ApiRoute[]): ApiHandler {
+  const router = createApiRouter(deps, routes);
   const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))

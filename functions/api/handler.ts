@@ -4,7 +4,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { AwsReportService } from '../adapters/aws/aws-report-service.ts';
 import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
@@ -15,6 +14,7 @@ import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
 import { lazyFieldSealer } from '../ports/field-sealer.ts';
 import type { ReportService } from '../ports/report-service.ts';
+import { QueuedReportService } from '../reports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
 import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
@@ -41,7 +41,7 @@ function reportService(): ReportService | undefined {
     VERDICT_EVENT_BUS_NAME: bus,
   } = env;
   if (!bucket || !table || !bus) return undefined;
-  const service = new AwsReportService({
+  const service = new QueuedReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, table),
     archive: new S3ReportArchive(s3, {
       bucket,

@@ -3,7 +3,7 @@
  * need no role. Each role holds every permission of the roles before it.
  */
 import type { Role } from '../contracts/principal.ts';
-import type { RouteId } from './route.ts';
+import type { LocalRouteId, RouteId } from './route.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 
@@ -37,8 +37,8 @@ export const PERMISSIONS: Readonly<Record<Role, readonly RouteId[]>> = {
 /** Least to most privileged: a caller with several roles (JWT groups) acts with the most privileged one. */
 export const ROLE_RANK: readonly Role[] = ['auditor', 'compliance-officer', 'admin'];
 
-export function mayCall(role: Role, route: RouteId): boolean {
-  return PERMISSIONS[role].includes(route);
+export function mayCall(role: Role, route: RouteId | LocalRouteId): boolean {
+  return PERMISSIONS[role].includes(route as RouteId);
 }
 
 export function mostPrivileged(roles: readonly Role[]): Role | undefined {

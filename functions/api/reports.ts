@@ -1,5 +1,9 @@
-/** `POST /reports` starts an export; `GET /reports/{id}` follows it and, once done, links the file. */
+/**
+ * `POST /reports` starts an export; `GET /reports/{id}` follows it and, once done, links the file;
+ * `GET /reports/{id}/download` answers that link where the API serves it (locally; in AWS it is S3's).
+ */
 import { z } from 'zod';
+import { DownloadLinkError } from '../ports/report-archive.ts';
 import {
   InvalidReportRequestError,
   REPORT_FORMATS,
@@ -143,5 +147,42 @@ export const getReport = defineRoute({
     const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_LINK_TTL_SECONDS * 1000).toISOString();
     const url = await reports.downloadUrl(job.id, DOWNLOAD_LINK_TTL_SECONDS);
     return { status: 200, body: { ...view(job), ...(url && { download: { url, expiresAt } }) } };
+  },
+});
+
+export const downloadReport = defineRoute({
+  id: 'reports.download',
+  method: 'GET',
+  path: '/reports/{id}/download',
+  tag: 'reports',
+  summary: 'A finished report, by the time-limited link GET /reports/{id} gave',
+  description:
+    'The link itself authorises the download, as a presigned URL does: it carries no bearer token.',
+  public: true,
+  params: z.strictObject({
+    id: z
+      .string()
+      .regex(REPORT_ID_PATTERN, { error: 'expected a report id' })
+      .meta({ description: 'Report id' }),
+  }),
+  // Checked by the archive that signed the link: a malformed one is refused like a forged one (403).
+  query: z.object({ expires: z.string().optional(), token: z.string().optional() }),
+  responses: { 200: { description: 'The report file', schema: z.string() } },
+  problems: [400, 403, 404, 410, 503],
+  async handle({ params, query }, deps) {
+    const reports = reportsOf(deps);
+    if (!reports.download)
+      throw new ProblemError(404, 'Not found', 'report links of this deployment are served by the archive');
+    try {
+      const file = await reports.download(params.id, {
+        expires: Number(query.expires ?? Number.NaN),
+        token: query.token ?? '',
+      });
+      return { status: 200, body: undefined, file };
+    } catch (error) {
+      if (!(error instanceof DownloadLinkError)) throw error;
+      if (error.reason === 'expired') throw new ProblemError(410, 'Gone', error.message);
+      throw new ProblemError(403, 'Forbidden', error.message);
+    }
   },
 });

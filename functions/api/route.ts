@@ -29,6 +29,10 @@ export const ROUTE_IDS = [
 ] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
 
+/** Routes only the local server has: report download links, which S3 presigned URLs are in AWS. */
+export const LOCAL_ROUTE_IDS = ['reports.download'] as const;
+export type LocalRouteId = (typeof LOCAL_ROUTE_IDS)[number];
+
 /** What the routes read and write; AWS adapters in Lambda, local ones in `verdict serve`. */
 export interface ApiDependencies {
   decisions: DecisionStore;
@@ -54,8 +58,11 @@ export interface RouteRequest<Query, Params, Body> {
 
 export interface RouteResult {
   status: number;
+  /** Answered as JSON, unless `file` is given. */
   body: unknown;
   headers?: Record<string, string>;
+  /** A file to download instead of a JSON body (held in memory: local report downloads). */
+  file?: { bytes: Uint8Array; contentType: string; fileName: string };
 }
 
 export interface ResponseSpec {
@@ -68,7 +75,7 @@ export interface ResponseSpec {
 }
 
 export interface ApiRoute {
-  id: RouteId;
+  id: RouteId | LocalRouteId;
   method: 'GET' | 'POST';
   /** OpenAPI path template, e.g. `/decisions/{id}`. */
   path: string;

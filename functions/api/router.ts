@@ -12,7 +12,7 @@ import { API_ROUTES } from './api-routes.ts';
 import type { Authentication } from './auth/authentication.ts';
 import { mayCall } from './permissions.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.ts';
-import type { ApiDependencies, ApiRoute } from './route.ts';
+import type { ApiDependencies, ApiRoute, RouteResult } from './route.ts';
 
 export type ApiRouter = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -91,7 +91,9 @@ export function createApiRouter(deps: ApiDependencies, routes: readonly ApiRoute
       const input = parseInput(route, params, event);
       const principal = auth?.kind === 'principal' ? auth.principal : undefined;
       const result = await route.handle({ ...input, principal, requestId }, deps);
-      response = json(result.status, result.body, result.headers);
+      response = result.file
+        ? download(result.status, result.file, result.headers)
+        : json(result.status, result.body, result.headers);
     } catch (error) {
       response = answerError(error, method, path);
     }
@@ -228,6 +230,26 @@ function json(
     statusCode: status,
     headers: { 'content-type': 'application/json', ...COMMON_HEADERS, ...headers },
     body: JSON.stringify(body),
+  };
+}
+
+function download(
+  status: number,
+  file: NonNullable<RouteResult['file']>,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': file.contentType,
+      'content-length': String(file.bytes.length),
+      'content-disposition': `attachment; filename="${file.fileName.replace(/["\\\r\n]/g, '_')}"`,
+      ...COMMON_HEADERS,
+      'cache-control': 'private, no-store',
+      ...headers,
+    },
+    body: Buffer.from(file.bytes).toString('base64'),
+    isBase64Encoded: true,
   };
 }
 

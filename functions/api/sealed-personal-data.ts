@@ -39,6 +39,7 @@ export function sealedReportService(service: ReportService, sealer: FieldSealer)
       service.start(request, await sealPrincipal(requestedBy, sealer)),
     get: (id) => service.get(id),
     downloadUrl: (id, ttlSeconds) => service.downloadUrl(id, ttlSeconds),
+    ...(service.download && { download: service.download.bind(service) }),
   };
 }
 

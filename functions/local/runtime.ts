@@ -33,6 +33,7 @@ import { type FunctionName, functions, routes } from '../routes.ts';
 import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { type LocalReportContext, localReports } from './local-reports.ts';
 
 export interface LocalRuntimeOptions {
   /** SQLite database file, or `:memory:`. */
@@ -44,6 +45,8 @@ export interface LocalRuntimeOptions {
   now?: () => Date;
   /** The data directory the stores live in (where `verdict serve` keeps its token signing key). */
   dataDir?: string;
+  /** Where the local server listens (report download links start with it); default http://127.0.0.1:8787. */
+  publicUrl?: () => string;
 }
 
 export interface LocalRuntime {
@@ -62,8 +65,13 @@ export interface LocalRuntime {
   tokenRevocations: SqliteTokenRevocations;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
   ledger?: LedgerReader;
-  /** Report exports, once wired; the API's report routes answer 503 without it. */
+  /**
+   * Report exports, with a data directory: jobs go to the report worker through the bus, as in AWS. The
+   * API's report routes answer 503 without it.
+   */
   reports?: ReportService;
+  /** What `verdict report` builds from: the runtime's stores, its ledger and the manifest signer. */
+  reportContext?: LocalReportContext;
   dataDir?: string;
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   /** The audit ledger, opened on first use (`<dataDir>/ledger`, or in memory without a data dir). */
@@ -96,11 +104,24 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
     idempotencyStore: new SqliteIdempotencyPersistence(db),
   });
+  const reports =
+    options.dataDir === undefined
+      ? undefined
+      : localReports({
+          db,
+          dataDir: options.dataDir,
+          stores: { decisions, exceptions, registry, objects },
+          openLedger,
+          reader: ledger.reader,
+          events: { publish: (event) => bus.publish(event) },
+          publicUrl: options.publicUrl ?? (() => 'http://127.0.0.1:8787'),
+          now,
+        });
   const handlers: Record<FunctionName, (event: unknown, context: Context) => Promise<unknown>> = {
     'model-registry-gate': (event, context) => modelRegistryGate(event, context),
-    // Locally nothing publishes report requests: `verdict serve` builds reports in-process (LocalReportService).
-    'report-worker': async () => {
-      throw new Error('the report worker runs in AWS; locally, verdict serve builds reports in-process');
+    'report-worker': async (event, context) => {
+      if (!reports) throw new Error('reports need a data directory (where they are archived)');
+      return reports.worker(event, context);
     },
   };
   const invoke = (name: FunctionName, event: unknown) =>
@@ -112,7 +133,8 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
         invoke('model-registry-gate', event).catch(recordedRejection),
       'report-worker': (event: unknown) => invoke('report-worker', event),
     },
-    { deadLetters: new SqliteDeadLetterStore(db) },
+    // The report worker runs for minutes: EventBridge invokes it asynchronously, and so does the local bus.
+    { deadLetters: new SqliteDeadLetterStore(db), background: ['report-worker'] },
   );
 
   const personal = openLocalPersonalData(options.dataDir);
@@ -128,10 +150,12 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     tokenRevocations: new SqliteTokenRevocations(db),
     personal: personal.personal,
     ledger: ledger.reader,
+    ...(reports && { reports: reports.service, reportContext: reports.context }),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,
     close: async () => {
+      await bus.idle();
       await ledger.close();
       personal.close();
       db.close();

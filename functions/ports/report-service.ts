@@ -1,8 +1,10 @@
 /**
  * Starts and tracks report exports (see README "Auditor API" and "Reports"). The API calls this port;
- * the reports module implements it locally (data directory) and in AWS (S3 bucket with Object Lock).
+ * functions/reports/report-service.ts implements it over a job store, an archive and the event bus, in AWS
+ * (DynamoDB, S3 with Object Lock, EventBridge) and locally (SQLite, the data directory, the in-process bus).
  */
 import type { Principal } from '../contracts/principal.ts';
+import type { DownloadLink } from './report-archive.ts';
 
 export const REPORT_TYPES = ['model-compliance', 'annex-iv', 'period-summary'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
@@ -56,6 +58,17 @@ export interface ReportService {
    * a signed local URL locally); undefined unless the job is done.
    */
   downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined>;
+  /**
+   * The finished report behind a download link, where the API serves the links itself (locally; in AWS
+   * the link is a presigned S3 URL). Throws DownloadLinkError for a link that does not hold.
+   */
+  download?(id: string, link: DownloadLink): Promise<ReportDownload>;
+}
+
+export interface ReportDownload {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName: string;
 }
 
 /** A request the service refuses (e.g. unknown model): the API answers 400 with its message. */

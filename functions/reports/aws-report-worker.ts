@@ -4,24 +4,26 @@
  *   jobs        the report jobs table (DynamoDbReportJobStore): claim, progress, outcome
  *   archive     the reports bucket (S3ReportArchive): report and manifest under Object Lock COMPLIANCE
  *   decisions   the decisions table (DynamoDbDecisionStore), which also holds the exceptions
- *   ledger      the audit ledger, read only: where each decision is, and the checkpoint the report cites
+ *   ledger      the audit ledger, read only, given by the caller (handler.ts opens it): where each decision
+ *               is, and the checkpoint the report cites
  *   signer      the report signing key (KmsSigner, KMS Ed25519, VERDICT_REPORT_SIGNING_KEY_ID): the manifest
  *               is a signed note like a checkpoint, but under a key of its own, so the report worker cannot
  *               sign checkpoints
  *
- * Nothing is called at module load: the signer reads its public key (GetPublicKey) and the ledger opens on
- * the first event, once per cold start; a failed attempt is retried by the next event.
+ * Nothing is called at module load: the signer reads its public key (GetPublicKey) on the first event, once
+ * per cold start; a failed attempt is retried by the next event.
  */
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { KmsSigner } from '../adapters/aws/kms-signer.ts';
-import { type AwsLedgerClients, LEDGER_ENVIRONMENT, openAwsLedger } from '../adapters/aws/ledger/open.ts';
+import { type AwsLedgerClients, LEDGER_ENVIRONMENT } from '../adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { once } from '../shared/once.ts';
 import { parseOrThrow } from '../shared/validation.ts';
-import { createReportWorkerHandler, type ReportWorkerHandler } from './create-worker-handler.ts';
+import { createReportWorkerHandler, type ReportWorkerHandler } from './create-handler.ts';
+import type { ReportSources } from './report-inputs.ts';
 
 export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
 
@@ -49,6 +51,8 @@ export function readReportWorkerEnvironment(env: NodeJS.ProcessEnv = process.env
 
 export interface AwsReportWorkerOptions {
   clients: AwsLedgerClients;
+  /** The audit ledger, read only (readOnlyLedgerPositions over the AWS ledger store). */
+  ledger: NonNullable<ReportSources['ledger']>;
   env?: NodeJS.ProcessEnv;
   /** Scratch space for the report file; Lambda: /tmp (the function's ephemeral storage). */
   tmpDir?: string;
@@ -56,13 +60,10 @@ export interface AwsReportWorkerOptions {
 }
 
 export function createAwsReportWorkerHandler(options: AwsReportWorkerOptions): ReportWorkerHandler {
-  const rawEnv = options.env ?? process.env;
-  const env = readReportWorkerEnvironment(rawEnv);
-  const { clients } = options;
+  const env = readReportWorkerEnvironment(options.env ?? process.env);
+  const { clients, ledger } = options;
   const now = options.now ?? (() => new Date());
   const records = new DynamoDbDecisionStore(clients.dynamodb, env.VERDICT_DECISIONS_TABLE);
-  // Read only, opened on first use; with no log yet the report says so (`checkpoint: null`).
-  const ledger = openAwsLedger({ mode: 'read-only', clients, env: rawEnv }).reader;
   const worker = once(async () =>
     createReportWorkerHandler({
       jobs: new DynamoDbReportJobStore(clients.dynamodb, env.VERDICT_REPORT_JOBS_TABLE),

@@ -28,15 +28,6 @@ import type {
   ReportType,
 } from './report-model.ts';
 
-export const CONTENT_TYPES: Record<ReportFormat, string> = {
-  json: 'application/json',
-  csv: 'text/csv; charset=utf-8; header=present',
-  html: 'text/html; charset=utf-8',
-  pdf: 'application/pdf',
-};
-
-export const MANIFEST_CONTENT_TYPE = 'text/plain; charset=utf-8';
-
 export async function buildReport(
   type: ReportType,
   format: ReportFormat,

@@ -1,19 +1,25 @@
 /**
  * Lambda entry point of the report worker: invoked by the `report-requested` rule with a `Verdict Report
- * Requested` event, it builds that job (functions/reports/aws-report-worker.ts). AWS clients are created
- * once per cold start.
+ * Requested` event, it builds that job. AWS clients and the read-only ledger are created once per cold
+ * start (the ledger opens on the first event); aws-report-worker.ts wires the adapters, create-handler.ts
+ * composes middy and report-job.ts is the job itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { openAwsLedger } from '../adapters/aws/ledger/open.ts';
 import { tracer } from '../shared/observability.ts';
 import { createAwsReportWorkerHandler } from './aws-report-worker.ts';
 
+const clients = {
+  dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({})),
+  s3: tracer.captureAWSv3Client(new S3Client({})),
+  kms: tracer.captureAWSv3Client(new KMSClient({})),
+};
+
 export const handler = createAwsReportWorkerHandler({
-  clients: {
-    dynamodb: tracer.captureAWSv3Client(new DynamoDBClient({})),
-    s3: tracer.captureAWSv3Client(new S3Client({})),
-    kms: tracer.captureAWSv3Client(new KMSClient({})),
-  },
+  clients,
+  // Read only, opened on the first event; with no log yet a report says so (`checkpoint: null`).
+  ledger: openAwsLedger({ mode: 'read-only', clients }).reader,
   tmpDir: '/tmp',
 });

@@ -1,15 +1,17 @@
 /**
- * Report jobs in AWS: the API records a job and asks for it with a `Verdict Report Requested` event; the
- * report-worker function claims the job (once, whatever the number of deliveries), builds the report into
- * its /tmp while hashing it, stores report and signed manifest write-once in the reports bucket and
- * records the outcome on the job. These are the ports it needs and the worker's core.
+ * The report worker's core, plain code over ports, the same in AWS and locally: the API records a job and
+ * asks for it with a `Verdict Report Requested` event; the report worker claims the job (once, whatever the
+ * number of deliveries), builds the report into its scratch space while hashing it, stores report and
+ * signed manifest write-once in the archive and records the outcome on the job.
  */
-import { createWriteStream, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Principal } from '../contracts/principal.ts';
+import { closeSync, createWriteStream, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Signer } from '../ledger/ports/signer.ts';
-import type { ReportJob, ReportRequest } from '../ports/report-service.ts';
-import { CONTENT_TYPES, generateReport } from './generate-report.ts';
+import type { ReportArchive } from '../ports/report-archive.ts';
+import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
+import type { ReportJob } from '../ports/report-service.ts';
+import { CITATIONS_SUFFIX } from './citations.ts';
+import { CONTENT_TYPES } from './content-types.ts';
 import type { ReportSources } from './report-inputs.ts';
 import type { Progress } from './report-model.ts';
 
@@ -18,45 +20,6 @@ export const REPORT_REQUESTED_EVENT = { source: 'verdict', detailType: 'Verdict 
 /** The event detail that asks the worker to build a job. */
 export interface ReportRequested {
   jobId: string;
-}
-
-export interface ReportJobRecord extends ReportJob {
-  request: ReportRequest;
-  requestedBy: Principal;
-  /** Last write by the worker; a running job not updated for STALE_AFTER_MS has died. */
-  updatedAt: string;
-  /** Where the report is in the archive, once done (its manifest is the same key + `.manifest`). */
-  objectKey?: string;
-}
-
-export type ReportJobPatch = Partial<
-  Pick<ReportJobRecord, 'status' | 'progress' | 'finishedAt' | 'error' | 'sha256' | 'sizeBytes' | 'objectKey'>
-> & { updatedAt: string };
-
-export interface ReportJobStore {
-  /** Records a new job; fails if the id exists. */
-  create(job: ReportJobRecord): Promise<void>;
-  get(id: string): Promise<ReportJobRecord | undefined>;
-  /** queued -> running in one conditional step; false when the job is not queued (taken, finished, unknown). */
-  claim(id: string, at: string): Promise<boolean>;
-  update(id: string, patch: ReportJobPatch): Promise<void>;
-}
-
-export interface ArchivedFile {
-  /** A local file (the worker's /tmp). */
-  path: string;
-  /** Hex. */
-  sha256: string;
-  bytes: number;
-  contentType: string;
-}
-
-/** Where finished reports are kept, write-once (S3 with Object Lock in AWS). */
-export interface ReportArchive {
-  /** Stores the report and, at `<key>.manifest`, its signed manifest. */
-  put(key: string, report: ArchivedFile, manifest: string): Promise<void>;
-  /** A GET link to the report that stops working after `ttlSeconds`. */
-  downloadUrl(key: string, ttlSeconds: number, fileName: string): Promise<string>;
 }
 
 /** A Lambda invocation lasts at most 15 minutes: a job still running 20 minutes after its last update died. */
@@ -89,6 +52,16 @@ export function archiveKey(job: Pick<ReportJob, 'id' | 'format' | 'createdAt'>):
   return `reports/${job.createdAt.slice(0, 7)}/${job.id}.${job.format}`;
 }
 
+/** The job id an archive key was made from (archiveKey's inverse). */
+export function jobIdOfKey(key: string): string {
+  return basename(key).replace(/\.[^.]+$/, '');
+}
+
+/** The name a downloaded report is saved under. */
+export function reportFileName(job: Pick<ReportJob, 'id' | 'type' | 'format'>): string {
+  return `verdict-${job.type}-${job.id}.${job.format}`;
+}
+
 export interface ReportWorkerDeps {
   jobs: ReportJobStore;
   archive: ReportArchive;
@@ -115,16 +88,21 @@ export async function runReportJob(
   const job = await deps.jobs.get(jobId);
   if (!job) return 'skipped';
   const path = join(deps.tmpDir, `verdict-report-${job.id}.${job.format}`);
+  const citationsPath = deps.archive.keepsCitations ? `${path}${CITATIONS_SUFFIX}` : undefined;
+  const citations = citationsPath === undefined ? undefined : openSync(citationsPath, 'w', 0o600);
   const interval = deps.progressIntervalMs ?? 2000;
   let lastWrite = 0;
   let pending: Promise<void> = Promise.resolve();
   try {
+    // Loaded with the first job: the renderers (pdfkit) stay out of the start-up of whoever wires a worker.
+    const { generateReport } = await import('./generate-report.ts');
     const result = await generateReport({
       request: job.request,
       sources: deps.sources,
       signer: deps.signer,
       out: createWriteStream(path),
       now: deps.now(),
+      ...(citations !== undefined && { citations: (line: string) => writeSync(citations, line) }),
       onProgress: (p) => {
         const t = Date.now();
         if (t - lastWrite < interval) return;
@@ -135,6 +113,7 @@ export async function runReportJob(
       },
     });
     await pending;
+    if (citations !== undefined) fsyncSync(citations);
     const key = archiveKey(job);
     await deps.archive.put(
       key,
@@ -145,6 +124,7 @@ export async function runReportJob(
         contentType: CONTENT_TYPES[job.format],
       },
       result.manifestNote,
+      result.manifest.citations ? citationsPath : undefined,
     );
     await deps.jobs.update(jobId, {
       status: 'done',
@@ -166,6 +146,8 @@ export async function runReportJob(
     });
     return 'failed';
   } finally {
+    if (citations !== undefined) closeSync(citations);
     rmSync(path, { force: true });
+    if (citationsPath !== undefined) rmSync(citationsPath, { force: true });
   }
 }

@@ -17,7 +17,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbAccessLog } from '../../functions/adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
@@ -31,6 +30,7 @@ import type { Decision } from '../../functions/contracts/decision.ts';
 import { grantException, openException } from '../../functions/gates/exceptions/grant-exception.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { runReportJob } from '../../functions/reports/report-job.ts';
+import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
@@ -179,7 +179,7 @@ describe('personal data on AWS', () => {
     const jobs = new DynamoDbReportJobStore(clients.dynamodb, jobsTable);
     const archive = new S3ReportArchive(clients.s3, { bucket: reportsBucket, retentionDays: 1 });
     const reports = sealedReportService(
-      new AwsReportService({
+      new QueuedReportService({
         jobs,
         archive,
         events: { publish: async () => {} },

@@ -1,6 +1,6 @@
 /**
  * The report worker's Lambda wiring (functions/reports/aws-report-worker.ts, what functions/reports/handler.ts
- * exports) run in-process against the emulator (moto): the API's AwsReportService records a job and
+ * exports) run in-process against the emulator (moto): the API's QueuedReportService records a job and
  * publishes `Verdict Report Requested`; the worker, given that event, reads decisions and exceptions from
  * the decisions table and positions and the checkpoint from a read-only AWS ledger, claims the job, puts
  * report and signed manifest in an Object Lock bucket and records the outcome.
@@ -19,7 +19,6 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { AwsReportService } from '../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../../functions/adapters/aws/dynamodb-report-job-store.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
@@ -31,6 +30,7 @@ import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
 import type { ReportRequest } from '../../functions/ports/report-service.ts';
 import { createAwsReportWorkerHandler } from '../../functions/reports/aws-report-worker.ts';
 import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest.ts';
+import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { functions } from '../../functions/routes.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
@@ -122,7 +122,7 @@ function environment(d: Deployment): NodeJS.ProcessEnv {
 /** Starts a job through the API's service and returns it with the event EventBridge would deliver. */
 async function startJob(d: Deployment, request: ReportRequest) {
   const published: PublishedEvent[] = [];
-  const service = new AwsReportService({
+  const service = new QueuedReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, d.jobs),
     archive: new S3ReportArchive(s3, { bucket: d.reports, retentionDays: 1 }),
     events: { publish: async (event) => void published.push(event) },
@@ -146,9 +146,12 @@ async function startJob(d: Deployment, request: ReportRequest) {
 }
 
 function worker(d: Deployment) {
+  const clients = { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) };
+  const env = environment(d);
   return createAwsReportWorkerHandler({
-    clients: { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) },
-    env: environment(d),
+    clients,
+    ledger: openAwsLedger({ mode: 'read-only', clients, env }).reader,
+    env,
     tmpDir: mkdtempSync(join(tmpdir(), 'verdict-report-worker-')),
   });
 }

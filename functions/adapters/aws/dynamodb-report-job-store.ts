@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../reports/report-job.ts';
+import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../ports/report-job-store.ts';
 
 /** Job records are kept this long after creation (table TTL). */
 export const REPORT_JOB_TTL_DAYS = 90;

@@ -4,12 +4,15 @@
  * the default and the verdict bus. Targets run one after another; a target that throws is kept as a dead
  * letter (as an EventBridge rule's DLQ would receive it) and does not fail the PutEvents call. A dead letter
  * that cannot be kept does: `DeadLetterUnavailableError`, so that nothing is acknowledged and lost.
+ * Background targets (long jobs: the report worker) are invoked after the call returns, one after another,
+ * as EventBridge invokes a Lambda function asynchronously; their failures become dead letters all the same.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { matchesPattern, validatePattern } from '../../events/event-pattern.ts';
 import type { EventPublisher, PublishedEvent } from '../../ports/event-publisher.ts';
 import type { FunctionName, Route } from '../../routes.ts';
+import { logger } from '../../shared/observability.ts';
 import {
   type DeadLetter,
   type DeadLetterStore,
@@ -49,6 +52,8 @@ export interface InProcessEventBusOptions {
   newEventId?: () => string;
   /** Where failed deliveries are kept; default in memory (bounded). */
   deadLetters?: DeadLetterStore;
+  /** Targets invoked in the background: PutEvents returns once their event is queued. */
+  background?: readonly FunctionName[];
 }
 
 /** Thrown for a request EventBridge rejects as a whole (HTTP 400 ValidationException). */
@@ -71,6 +76,9 @@ export class InProcessEventBus implements EventPublisher {
   private readonly account: string;
   private readonly now: () => Date;
   private readonly newEventId: () => string;
+  private readonly background: ReadonlySet<FunctionName>;
+  /** Background deliveries, one after another. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly routes: readonly Route[],
@@ -83,6 +91,12 @@ export class InProcessEventBus implements EventPublisher {
     this.now = options.now ?? (() => new Date());
     this.newEventId = options.newEventId ?? randomUUID;
     this.deadLetters = options.deadLetters ?? new MemoryDeadLetterStore();
+    this.background = new Set(options.background ?? []);
+  }
+
+  /** Resolves once every background delivery queued so far has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
   }
 
   async putEvents(request: { Entries: readonly PutEventsRequestEntry[] }): Promise<PutEventsResponse> {
@@ -124,30 +138,48 @@ export class InProcessEventBus implements EventPublisher {
     const deliveries: Delivery[] = [];
     for (const route of this.routes) {
       if (!matchesPattern(route.pattern, event)) continue;
-      const { id: routeId, target } = route;
-      const delivery = await this.deliver(route, event);
-      if (delivery.ok) {
-        deliveries.push(delivery);
+      if (!this.background.has(route.target)) {
+        deliveries.push(await this.deliverOrKeep(route, event));
         continue;
       }
-      let deadLetterId: string;
-      try {
-        deadLetterId = await this.deadLetters.record({
-          routeId,
-          target,
-          eventId: event.id,
-          error: delivery.error,
-          event: projectForRedrive(event, route.pattern),
-        });
-      } catch (cause) {
-        throw new DeadLetterUnavailableError(
-          `delivery to ${target} failed (${delivery.error}) and could not be kept as a dead letter: ${(cause as Error).message}`,
-          { cause },
-        );
-      }
-      deliveries.push({ ...delivery, deadLetterId });
+      const copy = structuredClone(event);
+      this.queue = this.queue.then(async () => {
+        try {
+          await this.deliverOrKeep(route, copy);
+        } catch (error) {
+          logger.error('background delivery failed and could not be kept as a dead letter', {
+            routeId: route.id,
+            eventId: copy.id,
+            error: error as Error,
+          });
+        }
+      });
+      deliveries.push({ routeId: route.id, target: route.target, ok: true, result: { status: 'queued' } });
     }
     return deliveries;
+  }
+
+  /** One delivery; a failed one is kept as a dead letter, or DeadLetterUnavailableError is thrown. */
+  private async deliverOrKeep(route: Route, event: BusEvent): Promise<Delivery> {
+    const { id: routeId, target } = route;
+    const delivery = await this.deliver(route, event);
+    if (delivery.ok) return delivery;
+    let deadLetterId: string;
+    try {
+      deadLetterId = await this.deadLetters.record({
+        routeId,
+        target,
+        eventId: event.id,
+        error: delivery.error,
+        event: projectForRedrive(event, route.pattern),
+      });
+    } catch (cause) {
+      throw new DeadLetterUnavailableError(
+        `delivery to ${target} failed (${delivery.error}) and could not be kept as a dead letter: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    return { ...delivery, deadLetterId };
   }
 
   /** Delivers a dead letter's event again, to its route's target only; the letter itself is left as it is. */

@@ -23,7 +23,6 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { NoteKeyError, type NoteVerifier, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import { ReadModelDivergenceError } from '../../ports/ledger-reader.ts';
 import {
@@ -39,7 +38,8 @@ import { generateReport } from '../../reports/generate-report.ts';
 import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { requestProblems } from '../../reports/report-inputs.ts';
 import { type Progress, ReportInputError } from '../../reports/report-model.ts';
-import { openLocalRuntimeAt } from '../runtime.ts';
+import type { LocalReportContext } from '../local-reports.ts';
+import { type LocalRuntime, openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
@@ -140,7 +140,7 @@ interface VerifyOptions {
 async function buildCommand(options: ReportOptions): Promise<void> {
   const { request, out } = parseRequest(options);
   const runtime = openLocalRuntimeAt(options.dataDir);
-  const context = await openLocalReportContext(options.dataDir, runtime);
+  const context = reportContextOf(runtime);
   const partial = `${out}.partial`;
   const citationsPartial = `${out}${CITATIONS_SUFFIX}.partial`;
   const citations = openSync(citationsPartial, 'w', 0o644);
@@ -150,7 +150,7 @@ async function buildCommand(options: ReportOptions): Promise<void> {
     const result = await generateReport({
       request,
       sources: context.sources,
-      signer: context.signer,
+      signer: await context.signer(),
       out: stream,
       now: new Date(),
       citations: (line) => writeSync(citations, line),
@@ -178,8 +178,7 @@ async function buildCommand(options: ReportOptions): Promise<void> {
   } finally {
     closeSync(citations);
     rmSync(citationsPartial, { force: true });
-    await context.close();
-    runtime.close();
+    await runtime.close();
   }
 }
 
@@ -239,16 +238,21 @@ async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promi
         `no verifier key: pass --vkey, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
       );
     const runtime = openLocalRuntimeAt(options.dataDir);
-    const context = await openLocalReportContext(options.dataDir, runtime);
     try {
+      const context = reportContextOf(runtime);
       keys = await context.verifierKeys();
-      if (!keys.includes(context.signer.verifierKey)) keys.push(context.signer.verifierKey);
+      const signer = await context.signer();
+      if (!keys.includes(signer.verifierKey)) keys.push(signer.verifierKey);
     } finally {
-      await context.close();
-      runtime.close();
+      await runtime.close();
     }
   }
   return keys;
+}
+
+function reportContextOf(runtime: LocalRuntime): LocalReportContext {
+  if (!runtime.reportContext) throw new Error('reports need a data directory');
+  return runtime.reportContext;
 }
 
 function parseKeys(keys: readonly string[]): NoteVerifier[] {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { LocalReportService, openLocalReportContext } from '../../adapters/local/local-report-service.ts';
 import { createLocalServer } from '../http/server.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
@@ -17,14 +16,10 @@ export function registerServeCommand(program: Command): void {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${options.port}: expected 0-65535`);
-      const runtime = openLocalRuntimeAt(options.dataDir);
-      const reportContext = await openLocalReportContext(options.dataDir, runtime);
       let bound = port;
-      runtime.reports = new LocalReportService({
-        dataDir: options.dataDir,
-        sources: reportContext.sources,
-        signer: reportContext.signer,
-        baseUrl: () => `http://${options.host}:${bound}`,
+      // Report download links name the address the server is bound to.
+      const runtime = openLocalRuntimeAt(options.dataDir, {
+        publicUrl: () => `http://${options.host}:${bound}`,
       });
       // Creates the token signing key on first use, so tokens made from now on verify.
       const loopback = ['127.0.0.1', 'localhost', '::1'].includes(options.host);
@@ -37,7 +32,6 @@ export function registerServeCommand(program: Command): void {
       );
       const stop = () =>
         server.close(async () => {
-          await reportContext.close();
           await runtime.close();
         });
       process.once('SIGINT', stop);

@@ -2,8 +2,8 @@
  * The local backbone's HTTP face. `POST /events` takes the body of an EventBridge PutEvents call and routes
  * it through the in-process bus (the local stand-in for EventBridge). Every other request is the auditor
  * API: converted to an API Gateway HTTP API (payload 2.0) event and answered by the same handler as in
- * Lambda, with the local adapters and bearer tokens signed by the data directory's key. Report download
- * links (`/reports/{id}/download?expires=&token=`) are served as files when local reports are wired.
+ * Lambda, with the local adapters and bearer tokens signed by the data directory's key, and with the
+ * routes only a local deployment has (report download links, which S3 serves in AWS).
  */
 
 import type { KeyObject } from 'node:crypto';
@@ -11,8 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { PutEventsValidationError } from '../../adapters/local/in-process-event-bus.ts';
-import { LocalReportService } from '../../adapters/local/local-report-service.ts';
 import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
+import { LOCAL_API_ROUTES } from '../../api/api-routes.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
 import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
 import { createApiHandler } from '../../api/create-handler.ts';
@@ -24,7 +24,6 @@ import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
 import type { LocalRuntime } from '../runtime.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
-import { isReportDownload, serveReportDownload } from './report-download.ts';
 import { checkRequestOrigin, requireJsonBody } from './request-guards.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -63,7 +62,7 @@ export function createLocalServer(runtime: LocalRuntime, options: LocalServerOpt
     bearerTokenAuthenticator(publicKeyFor(runtime, options), {
       isRevoked: (jti) => runtime.tokenRevocations.isRevoked(jti),
     });
-  const api = createApiHandler(localApiDependencies(runtime, authenticate));
+  const api = createApiHandler(localApiDependencies(runtime, authenticate), LOCAL_API_ROUTES);
   const server = createServer((req, res) => {
     handle(runtime, api, req, res, options.eventsRequireAdmin ? authenticate : undefined).catch(() => {
       // Nothing a request sends may end the process: a failure past the problem answer closes this response.
@@ -89,11 +88,6 @@ async function handle(
   try {
     checkRequestOrigin(req);
     const url = requestUrl(req);
-    const reports = runtime.reports;
-    if (reports instanceof LocalReportService && req.method === 'GET' && isReportDownload(url)) {
-      await serveReportDownload(reports, runtime.accessLog, req, url, res);
-      return;
-    }
     send(res, await route(runtime, api, req, url, eventsAuthenticator));
   } catch (error) {
     // A body left partly unread (too large) would be parsed as the next request: close the connection.

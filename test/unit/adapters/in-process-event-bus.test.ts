@@ -343,3 +343,64 @@ describe('InProcessEventBus construction', () => {
     );
   });
 });
+
+describe('InProcessEventBus background targets', () => {
+  const reportRoute = routes.find((r) => r.target === 'report-worker') as Route;
+  const request = {
+    Entries: [{ Source: 'verdict', DetailType: 'Verdict Report Requested', Detail: '{"jobId":"j1"}' }],
+  };
+
+  it('answers PutEvents once the event is queued, and runs the target after, one event at a time', async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const bus = new InProcessEventBus(
+      [reportRoute],
+      {
+        'model-registry-gate': async () => 'unused',
+        'report-worker': async (event) => {
+          order.push(`start ${event.id}`);
+          await gate;
+          order.push(`end ${event.id}`);
+        },
+      },
+      {
+        newEventId: (() => {
+          let n = 0;
+          return () => `event-${++n}`;
+        })(),
+        background: ['report-worker'],
+      },
+    );
+    const { deliveries } = await bus.accept(request);
+    expect(deliveries).toEqual([
+      { routeId: 'report-requested', target: 'report-worker', ok: true, result: { status: 'queued' } },
+    ]);
+    await bus.accept(request);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['start event-1']);
+    release();
+    await bus.idle();
+    expect(order).toEqual(['start event-1', 'end event-1', 'start event-2', 'end event-2']);
+  });
+
+  it('keeps a failed background delivery as a dead letter', async () => {
+    const bus = new InProcessEventBus(
+      [reportRoute],
+      {
+        'model-registry-gate': async () => 'unused',
+        'report-worker': async () => {
+          throw new Error('the job store is unavailable');
+        },
+      },
+      { background: ['report-worker'] },
+    );
+    expect((await bus.accept(request)).deliveries[0]).toMatchObject({ ok: true });
+    await bus.idle();
+    expect(await bus.deadLetters.list()).toEqual([
+      expect.objectContaining({ routeId: 'report-requested', error: 'the job store is unavailable' }),
+    ]);
+  });
+});

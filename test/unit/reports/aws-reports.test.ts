@@ -12,7 +12,6 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AwsReportService } from '../../../functions/adapters/aws/aws-report-service.ts';
 import { DynamoDbReportJobStore } from '../../../functions/adapters/aws/dynamodb-report-job-store.ts';
 import { S3ReportArchive } from '../../../functions/adapters/aws/s3-report-archive.ts';
 import { presignGetUrl } from '../../../functions/adapters/aws/s3-report-presigner.ts';
@@ -20,17 +19,15 @@ import { openDatabase } from '../../../functions/adapters/local/sqlite-database.
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
 import type { Principal } from '../../../functions/contracts/principal.ts';
 import type { PublishedEvent } from '../../../functions/ports/event-publisher.ts';
-import { createReportWorkerHandler } from '../../../functions/reports/create-worker-handler.ts';
-import {
-  type ArchivedFile,
-  type ReportArchive,
-  type ReportJobPatch,
-  type ReportJobRecord,
-  type ReportJobStore,
-  runReportJob,
-  STALE_AFTER_MS,
-  viewJob,
-} from '../../../functions/reports/report-job.ts';
+import type { ArchivedFile, ReportArchive } from '../../../functions/ports/report-archive.ts';
+import type {
+  ReportJobPatch,
+  ReportJobRecord,
+  ReportJobStore,
+} from '../../../functions/ports/report-job-store.ts';
+import { createReportWorkerHandler } from '../../../functions/reports/create-handler.ts';
+import { runReportJob, STALE_AFTER_MS, viewJob } from '../../../functions/reports/report-job.ts';
+import { QueuedReportService } from '../../../functions/reports/report-service.ts';
 import { DECISIONS, EXCEPTIONS, SIGNER } from './fixtures.ts';
 
 const WHO: Principal = { id: 'arn:aws:iam::123456789012:role/auditor', role: 'auditor', via: 'iam' };
@@ -315,12 +312,12 @@ describe('the report worker', () => {
   });
 });
 
-describe('AwsReportService', () => {
+describe('QueuedReportService', () => {
   it('records the job and asks for it with an event; links it once done', async () => {
     const jobs = new MemoryJobs();
     const archive = new MemoryArchive();
     const events: PublishedEvent[] = [];
-    const service = new AwsReportService({
+    const service = new QueuedReportService({
       jobs,
       archive,
       events: { publish: async (e) => void events.push(e) },
@@ -347,7 +344,7 @@ describe('AwsReportService', () => {
 
   it('refuses an unknown model, and fails the job when the event cannot be sent', async () => {
     const jobs = new MemoryJobs();
-    const failing = new AwsReportService({
+    const failing = new QueuedReportService({
       jobs,
       archive: new MemoryArchive(),
       events: { publish: async () => Promise.reject(new Error('throttled')) },

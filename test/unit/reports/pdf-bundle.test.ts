@@ -23,7 +23,7 @@ const work = mkdtempSync(join(tmpdir(), 'verdict-pdf-bundle-'));
 
 const ENTRY = `
 import { createWriteStream } from 'node:fs';
-import { createReportWorkerHandler } from '${ROOT}functions/reports/create-worker-handler.ts';
+import { createReportWorkerHandler } from '${ROOT}functions/reports/create-handler.ts';
 import { S3ReportArchive } from '${ROOT}functions/adapters/aws/s3-report-archive.ts';
 import { DynamoDbReportJobStore } from '${ROOT}functions/adapters/aws/dynamodb-report-job-store.ts';
 import { buildReport, renderReport, writeChunks } from '${ROOT}functions/reports/generate-report.ts';

@@ -1,0 +1,90 @@
+/**
+ * The ReportService the API calls, the same in AWS and locally. `start` checks the request, records the job
+ * (queued) and publishes a `Verdict Report Requested` event; the route table sends it to the report worker,
+ * which builds the report (report-job.ts). `get` reads the job; `downloadUrl` asks the archive for a link
+ * that expires (a presigned S3 GET in AWS, a signed local link locally); `download` serves a link the
+ * archive itself answers for.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../contracts/principal.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import { type DownloadLink, DownloadLinkError, type ReportArchive } from '../ports/report-archive.ts';
+import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
+import type { ReportDownload, ReportJob, ReportRequest, ReportService } from '../ports/report-service.ts';
+import { checkReportRequest, type ReportSources } from './report-inputs.ts';
+import { REPORT_REQUESTED_EVENT, type ReportRequested, reportFileName, viewJob } from './report-job.ts';
+
+export interface ReportServiceDeps {
+  jobs: ReportJobStore;
+  archive: ReportArchive;
+  events: EventPublisher;
+  /** Only `decisions` is read here (to check that a model report's model has decisions). */
+  sources: Pick<ReportSources, 'decisions'>;
+  now?: () => Date;
+}
+
+export class QueuedReportService implements ReportService {
+  readonly #now: () => Date;
+
+  constructor(private readonly deps: ReportServiceDeps) {
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  async start(request: ReportRequest, requestedBy: Principal): Promise<ReportJob> {
+    await checkReportRequest(request, this.deps.sources);
+    const now = this.#now().toISOString();
+    const job: ReportJobRecord = {
+      id: randomUUID(),
+      type: request.type,
+      format: request.format,
+      status: 'queued',
+      progress: 0,
+      createdAt: now,
+      updatedAt: now,
+      request,
+      requestedBy,
+    };
+    await this.deps.jobs.create(job);
+    const detail: ReportRequested = { jobId: job.id };
+    try {
+      await this.deps.events.publish({
+        source: REPORT_REQUESTED_EVENT.source,
+        detailType: REPORT_REQUESTED_EVENT.detailType,
+        detail,
+      });
+    } catch (error) {
+      // Nobody will build it: say so on the job rather than leave it queued.
+      const at = this.#now().toISOString();
+      await this.deps.jobs.update(job.id, {
+        status: 'failed',
+        error: 'the report could not be queued',
+        finishedAt: at,
+        updatedAt: at,
+      });
+      throw error;
+    }
+    return viewJob(job, this.#now());
+  }
+
+  async get(id: string): Promise<ReportJob | undefined> {
+    const job = await this.deps.jobs.get(id);
+    return job ? viewJob(job, this.#now()) : undefined;
+  }
+
+  async downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined> {
+    const job = await this.deps.jobs.get(id);
+    if (job?.status !== 'done' || !job.objectKey) return undefined;
+    return this.deps.archive.downloadUrl(job.objectKey, ttlSeconds, reportFileName(job));
+  }
+
+  async download(id: string, link: DownloadLink): Promise<ReportDownload> {
+    const { archive } = this.deps;
+    if (!archive.open) throw new DownloadLinkError('invalid', 'this archive serves no download links');
+    const job = await this.deps.jobs.get(id);
+    // Links are issued for finished reports only: any other id is a link this service never issued.
+    if (job?.status !== 'done' || !job.objectKey)
+      throw new DownloadLinkError('invalid', 'the download link is not valid');
+    const report = await archive.open(job.objectKey, link);
+    return { ...report, fileName: reportFileName(job) };
+  }
+}
