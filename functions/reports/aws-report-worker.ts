@@ -51,7 +51,7 @@ export function readReportWorkerEnvironment(env: NodeJS.ProcessEnv = process.env
 
 export interface AwsReportWorkerOptions {
   clients: AwsLedgerClients;
-  /** The audit ledger, read only (readOnlyLedgerPositions over the AWS ledger store). */
+  /** The audit ledger, read only (`openAwsLedger({ mode: 'read-only' }).reader`). */
   ledger: NonNullable<ReportSources['ledger']>;
   env?: NodeJS.ProcessEnv;
   /** Scratch space for the report file; Lambda: /tmp (the function's ephemeral storage). */
