@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openLocalLedger } from '../functions/adapters/local/ledger-local.ts';
-import { canonicalJson } from '../functions/ledger/core/canonical-json.ts';
 import type { NoteEntry } from '../functions/ledger/entry.ts';
 import { exportLedger } from '../functions/ledger/export/write-export.ts';
+import { canonicalJson } from '../functions/shared/canonical-json.ts';
 import { isMain, perSecond, REPO_ROOT, table, writeResult } from './support.ts';
 
 export const PARAMS = {

@@ -6,7 +6,7 @@
 import type { Decision, Rejection } from '../gates/decision.ts';
 import type { Exception } from '../gates/exceptions/exception.ts';
 import { decisionEntryId } from '../ports/ledger-reader.ts';
-import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
+import { canonicalJson, type JsonObject, NotCanonicalJsonError } from '../shared/canonical-json.ts';
 import { leafHash } from './core/rfc6962.ts';
 import { InvalidEntryError } from './errors.ts';
 import type { SealedDetails } from './personal-data.ts';

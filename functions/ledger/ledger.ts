@@ -5,8 +5,8 @@
 import type { Decision, Rejection } from '../gates/decision.ts';
 import type { Exception } from '../gates/exceptions/exception.ts';
 import { type ConsistencyProof, decisionEntryId, type InclusionProof } from '../ports/ledger-reader.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { Checkpointer, type SignedCheckpoint } from './checkpointer.ts';
-import { canonicalJson } from './core/canonical-json.ts';
 import { parseCheckpoint } from './core/checkpoint.ts';
 import { rangeNodes } from './core/node-id.ts';
 import { consistencyProof, inclusionProof, resolvePlan } from './core/proofs.ts';

@@ -8,7 +8,7 @@
  *   verifies, but the details can no longer be read.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { canonicalJson, type JsonValue } from './core/canonical-json.ts';
+import { canonicalJson, type JsonValue } from '../shared/canonical-json.ts';
 import type { SubjectKeyStore } from './ports/subject-key-store.ts';
 import { erasedLabel, openSealedField, parseSealedField, sealField } from './sealed-field.ts';
 

@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../core/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
 import { parseCheckpoint } from '../core/checkpoint.ts';
 import { CompactRange } from '../core/compact-range.ts';
 import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.ts';
