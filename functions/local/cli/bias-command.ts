@@ -19,6 +19,7 @@ import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../.
 import { countFile, type DataFormat } from '../../gates/bias/stream-counter.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
+import { collect } from './options.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 interface BiasOptions {
@@ -34,8 +35,6 @@ interface BiasOptions {
   negative?: string[];
   format?: DataFormat;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerBiasCommand(program: Command): void {
   program

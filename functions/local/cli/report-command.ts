@@ -43,6 +43,7 @@ import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { collect, verifierKeyLines } from './options.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
 export const REPORT_TAMPERED = EXIT.deny;
@@ -58,8 +59,6 @@ interface ReportOptions {
   dataDir: string;
   progress?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerReportCommand(program: Command): void {
   const report = program
@@ -88,8 +87,8 @@ export function registerReportCommand(program: Command): void {
     .argument('<file>', 'the report file')
     .option('--manifest <file>', 'the signed manifest (default: FILE.manifest)')
     .option(
-      '--vkey <vkey>',
-      'trusted verifier key, or a file of them (repeatable; default: the keys of the ledger in --data-dir)',
+      '--key <vkey>',
+      'trusted verifier key, or a file of them one per line (repeatable; default: the keys of the ledger in --data-dir)',
       collect,
     )
     .option(
@@ -131,7 +130,7 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
 
 interface VerifyOptions {
   manifest?: string;
-  vkey?: string[];
+  key?: string[];
   ledger?: string;
   citations?: string;
   dataDir: string;
@@ -222,21 +221,14 @@ async function verifyCommand(file: string, options: VerifyOptions): Promise<numb
 }
 
 /** The trusted verifier keys, as vkey lines. */
-async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promise<string[]> {
+async function trustedKeys(options: { key?: string[]; dataDir: string }): Promise<string[]> {
   let keys: string[];
-  if (options.vkey?.length) {
-    keys = options.vkey.flatMap((value) =>
-      !value.includes('+') && existsSync(value)
-        ? readFileSync(value, 'utf8')
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-        : [value],
-    );
+  if (options.key?.length) {
+    keys = verifierKeyLines(options.key);
   } else {
     if (!existsSync(join(options.dataDir, 'ledger', 'ledger.db')))
       throw new UsageError(
-        `no verifier key: pass --vkey, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
+        `no verifier key: pass --key, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
       );
     const runtime = openLocalRuntimeAt(options.dataDir);
     const context = await openLocalReportContext(options.dataDir, runtime);
@@ -255,7 +247,7 @@ function parseKeys(keys: readonly string[]): NoteVerifier[] {
   try {
     return keys.map(parseVerifierKey);
   } catch (error) {
-    if (error instanceof NoteKeyError) throw new UsageError(`--vkey: ${error.message}`);
+    if (error instanceof NoteKeyError) throw new UsageError(`--key: ${error.message}`);
     throw error;
   }
 }
