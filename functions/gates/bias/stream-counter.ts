@@ -9,11 +9,11 @@
  * empty or missing label, prediction or facet, is an error that names the row.
  */
 import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
+import { type DataFormat, formatFromContent, formatFromName } from '../../shared/data-format.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { describeLabels, type LabelValue, labelReader } from './labels.ts';
 import type { ConfusionCounts } from './metrics.ts';
@@ -44,7 +44,8 @@ export interface CountResult {
   skipped: number;
 }
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+/** The data formats the counter reads. */
+export type CountFormat = Extract<DataFormat, 'csv' | 'tsv' | 'jsonl'>;
 
 export const DEFAULT_MAX_GROUPS = 10_000;
 const CODE = 'bias.data_invalid';
@@ -241,28 +242,8 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
   return counter.result();
 }
 
-/** The format a file name says (.csv, .tsv, .jsonl, .ndjson, .json, each optionally .gz), if any. */
-export function formatByName(path: string): DataFormat | undefined {
-  const ext = extname(path.toLowerCase().replace(/\.gz$/, ''));
-  if (ext === '.csv') return 'csv';
-  if (ext === '.tsv' || ext === '.tab') return 'tsv';
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
-  return undefined;
-}
-
-/** The format of a file's first bytes: JSON Lines when it starts with "{", TSV when its first line has tabs and no commas, else CSV. */
-export function sniffFormat(firstBytes: Uint8Array): DataFormat {
-  const text = new TextDecoder()
-    .decode(firstBytes)
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (text.startsWith('{')) return 'jsonl';
-  const first = text.split('\n', 1)[0] ?? '';
-  return first.includes('\t') && !first.includes(',') ? 'tsv' : 'csv';
-}
-
 /** Counts a CSV, TSV or JSON Lines file (gzip when it ends in .gz), streamed. */
-export async function countFile(path: string, spec: CountSpec, format?: DataFormat): Promise<CountResult> {
+export async function countFile(path: string, spec: CountSpec, format?: CountFormat): Promise<CountResult> {
   try {
     return await countFileUnchecked(path, spec, format);
   } catch (error) {
@@ -275,7 +256,7 @@ export async function countFile(path: string, spec: CountSpec, format?: DataForm
   }
 }
 
-async function countFileUnchecked(path: string, spec: CountSpec, format?: DataFormat): Promise<CountResult> {
+async function countFileUnchecked(path: string, spec: CountSpec, format?: CountFormat): Promise<CountResult> {
   const gz = path.toLowerCase().endsWith('.gz');
   const open = () => {
     const file = createReadStream(path);
@@ -284,7 +265,14 @@ async function countFileUnchecked(path: string, spec: CountSpec, format?: DataFo
     file.on('error', (error) => gunzip.destroy(error));
     return file.pipe(gunzip);
   };
-  const fmt = format ?? formatByName(path) ?? sniffFormat(await firstBytes(open()));
+  // A name that says text (.txt, .log) says nothing about the columns: the content decides.
+  const byName = formatFromName(path)?.format;
+  const fmt =
+    format ?? (byName === 'text' ? undefined : byName) ?? formatFromContent(await firstBytes(open()));
+  if (fmt === 'parquet' || fmt === 'text')
+    throw new InvalidInputError(CODE, [
+      `${path}: ${fmt} files are not read here: expected CSV, TSV or JSON Lines`,
+    ]);
   const input = open();
   if (fmt === 'jsonl') return countJsonl(input, spec, path);
   return countCsv(input, spec, path, fmt === 'tsv' ? '\t' : ',');

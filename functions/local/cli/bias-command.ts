@@ -16,7 +16,7 @@ import { clarifyMetrics } from '../../gates/bias/clarify-metrics.ts';
 import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
 import { compareGroups, GroupSelectionError } from '../../gates/bias/groups.ts';
 import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../../gates/bias/metrics.ts';
-import { countFile, type DataFormat } from '../../gates/bias/stream-counter.ts';
+import { type CountFormat, countFile } from '../../gates/bias/stream-counter.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 import { collect } from './options.ts';
@@ -33,7 +33,7 @@ interface BiasOptions {
   reference?: string;
   positive?: string;
   negative?: string[];
-  format?: DataFormat;
+  format?: CountFormat;
 }
 
 export function registerBiasCommand(program: Command): void {

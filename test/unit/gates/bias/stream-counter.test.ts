@@ -3,7 +3,7 @@
  * rules, errors that name the row, and (fast-check) that the streamed counts equal counts made in
  * memory whatever the data and however the bytes are cut into chunks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -16,7 +16,6 @@ import {
   countCsv,
   countFile,
   countJsonl,
-  sniffFormat,
 } from '../../../../functions/gates/bias/stream-counter.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
 
@@ -227,11 +226,23 @@ describe('bad data: what and where', () => {
     expect(problem).toContain('ids.csv: row 11: the facet has more than 10 distinct values');
   });
 
-  it('sniffs JSON Lines, TSV and CSV', () => {
-    const bytes = (s: string) => new TextEncoder().encode(s);
-    expect(sniffFormat(bytes('\uFEFF  {"a":1}'))).toBe('jsonl');
-    expect(sniffFormat(bytes('a\tb\n1\t2'))).toBe('tsv');
-    expect(sniffFormat(bytes('a,b\tc\n'))).toBe('csv');
+  it('refuses a Parquet file, by its name or by its content', async () => {
+    const parquet = readFileSync(new URL('../../../fixtures/pii/customers.parquet', import.meta.url));
+    for (const name of ['rows.parquet', 'rows.bin']) {
+      const problem = await problemOf(countFile(file(name, parquet), SPEC));
+      expect(problem).toBe(
+        `${join(dir, name)}: parquet files are not read here: expected CSV, TSV or JSON Lines`,
+      );
+    }
+  });
+
+  it('reads a .json or .txt file by its content', async () => {
+    const jsonl = '{"y":1,"yhat":1,"sex":"f"}\n{"y":0,"yhat":1,"sex":"m"}\n';
+    const csv = 'y,yhat,sex\n1,1,f\n0,1,m\n';
+    const fromJson = await countFile(file('rows.json', jsonl), SPEC);
+    const fromTxt = await countFile(file('rows.txt', csv), SPEC);
+    expect(fromJson.rows).toBe(2);
+    expect(fromTxt).toEqual(fromJson);
   });
 });
 
