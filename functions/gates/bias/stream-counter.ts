@@ -1,5 +1,5 @@
 /**
- * Confusion counts per facet value, streamed from CSV (csv-parse) or JSON Lines (readline) of any size.
+ * Confusion counts per facet value, streamed from CSV (csv-parse) or JSON Lines (shared/lines) of any size.
  * Memory depends on the number of distinct facet values (bounded by `maxGroups`), never on the number
  * of rows: each row is folded into four counters and dropped.
  *
@@ -9,12 +9,13 @@
  * empty or missing label, prediction or facet, is an error that names the row.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { type DataFormat, formatFromContent, formatFromName } from '../../shared/data-format.ts';
+import { forEachLine, type Line } from '../../shared/lines.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
+import { BIAS_DATA_INVALID, UnknownLabelError } from './errors.ts';
 import { describeLabels, type LabelValue, labelReader } from './labels.ts';
 import type { ConfusionCounts } from './metrics.ts';
 
@@ -33,6 +34,8 @@ export interface CountSpec {
   group?: ((facetValue: string) => string | undefined) | undefined;
   /** Distinct groups allowed before the facet is rejected as not categorical; default 10 000. */
   maxGroups?: number | undefined;
+  /** A JSON line longer than this is refused, not held in memory; default 8 MiB (a row is a few hundred bytes). */
+  maxLineBytes?: number | undefined;
 }
 
 export interface CountResult {
@@ -48,7 +51,7 @@ export interface CountResult {
 export type CountFormat = Extract<DataFormat, 'csv' | 'tsv' | 'jsonl'>;
 
 export const DEFAULT_MAX_GROUPS = 10_000;
-const CODE = 'bias.data_invalid';
+const CODE = BIAS_DATA_INVALID;
 
 /** Counters of one group: TP, FP, FN, TN (plain numbers: exact up to 2^53 rows). */
 type Tally = [number, number, number, number];
@@ -104,15 +107,22 @@ function readLabels(spec: CountSpec, where: (detail: string) => string) {
   return (value: LabelValue, column: string): boolean => {
     const positive = read(value);
     if (positive !== undefined) return positive;
-    throw new InvalidInputError(CODE, [
+    throw new UnknownLabelError(
       where(
-        `${column} ${JSON.stringify(value)} is neither the positive value (${expected.positive}) nor a known negative (${expected.negative}); name the values with --positive and --negative`,
+        `${column} ${JSON.stringify(value)} is neither the positive value (${expected.positive}) nor a known negative (${expected.negative})`,
       ),
-    ]);
+    );
   };
 }
 
 type Input = Readable | AsyncIterable<Uint8Array | string>;
+
+const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+async function* bytesOf(readable: Readable): AsyncIterable<Uint8Array> {
+  for await (const chunk of readable)
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+}
 const toReadable = (input: Input): Readable => (input instanceof Readable ? input : Readable.from(input));
 
 /**
@@ -196,7 +206,7 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
   const isPositive = readLabels(spec, where);
   const counter = new Counter(spec, where);
   const readable = toReadable(input);
-  const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
+  const maxLineBytes = spec.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const field = (record: Record<string, unknown>, name: string): LabelValue => {
     const v = record[name];
     if (v === undefined || !Object.hasOwn(record, name))
@@ -210,32 +220,34 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
     if (v === '') throw new InvalidInputError(CODE, [where(`field ${JSON.stringify(name)} is empty`)]);
     return v;
   };
-  try {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim().length === 0) continue;
-      row++;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        throw new InvalidInputError(CODE, [where(`not JSON: ${(error as Error).message}`)]);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        throw new InvalidInputError(CODE, [where('not a JSON object')]);
-      const record = parsed as Record<string, unknown>;
-      const label = field(record, spec.label);
-      const prediction = field(record, spec.prediction);
-      const facet = field(record, spec.facet);
-      counter.add(
-        String(facet),
-        isPositive(label, `field ${JSON.stringify(spec.label)}`),
-        isPositive(prediction, `field ${JSON.stringify(spec.prediction)}`),
-      );
+  const visit = ({ text: raw, truncated }: Line): boolean => {
+    line++;
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (text.trim().length === 0) return true;
+    row++;
+    if (truncated) throw new InvalidInputError(CODE, [where(`longer than ${maxLineBytes} bytes`)]);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidInputError(CODE, [where(`not JSON: ${(error as Error).message}`)]);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new InvalidInputError(CODE, [where('not a JSON object')]);
+    const record = parsed as Record<string, unknown>;
+    const label = field(record, spec.label);
+    const prediction = field(record, spec.prediction);
+    const facet = field(record, spec.facet);
+    counter.add(
+      String(facet),
+      isPositive(label, `field ${JSON.stringify(spec.label)}`),
+      isPositive(prediction, `field ${JSON.stringify(spec.prediction)}`),
+    );
+    return true;
+  };
+  try {
+    await forEachLine(bytesOf(readable), { startOffset: 0, maxLineBytes }, visit);
   } finally {
-    lines.close();
     readable.destroy();
   }
   if (counter.rows === 0) throw new InvalidInputError(CODE, [`${source}: no rows (empty file)`]);

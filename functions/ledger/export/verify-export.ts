@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.ts';
-import { nonEmptyLines } from '../../shared/text-lines.ts';
+import { nonEmptyLines } from '../../shared/lines.ts';
 import { parseCheckpoint } from '../core/checkpoint.ts';
 import { CompactRange } from '../core/compact-range.ts';
 import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.ts';

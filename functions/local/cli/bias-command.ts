@@ -14,12 +14,13 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { clarifyMetrics } from '../../gates/bias/clarify-metrics.ts';
 import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
-import { compareGroups, GroupSelectionError } from '../../gates/bias/groups.ts';
+import { GroupSelectionError, UnknownLabelError } from '../../gates/bias/errors.ts';
+import { compareGroups } from '../../gates/bias/groups.ts';
 import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../../gates/bias/metrics.ts';
 import { type CountFormat, countFile } from '../../gates/bias/stream-counter.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
-import { collect } from './options.ts';
+import { collect, flagName } from './options.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 interface BiasOptions {
@@ -106,6 +107,7 @@ async function biasMetrics(options: BiasOptions): Promise<unknown> {
     return fromClarify(options.clarify as string, options);
   } catch (error) {
     if (error instanceof GroupSelectionError) throw new UsageError(`bias: ${error.message}`);
+    if (error instanceof UnknownLabelError) throw error.worded(flagName);
     throw error;
   }
 }

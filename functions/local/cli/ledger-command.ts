@@ -15,7 +15,7 @@ import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
 import { UNPINNED_MESSAGE, verifyExport } from '../../ledger/export/verify-export.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
-import { nonEmptyLines } from '../../shared/text-lines.ts';
+import { nonEmptyLines } from '../../shared/lines.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';

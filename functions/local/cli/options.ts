@@ -1,8 +1,12 @@
 /** Option values the commands read alike: repeatable options and trusted verifier keys. */
 import fs from 'node:fs';
 import { parseVerifierKey } from '../../ledger/core/note-keys.ts';
-import { nonEmptyLines } from '../../shared/text-lines.ts';
+import { nonEmptyLines } from '../../shared/lines.ts';
+import type { FieldNamer } from '../../shared/validation.ts';
 import { UsageError } from './exit-codes.ts';
+
+/** A domain field as the command line names it: its flag (`maxFindings` is `--max-findings`). */
+export const flagName: FieldNamer = (field) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Commander's argument parser for a repeatable option: every value given, in order. */
 export function collect(value: string, previous: readonly string[] = []): string[] {

@@ -35,15 +35,16 @@ import {
 } from '../../ports/report-service.ts';
 import { checkCitations } from '../../reports/check-citations.ts';
 import { CITATIONS_SUFFIX } from '../../reports/citations.ts';
+import { ReportInputError } from '../../reports/errors.ts';
 import { generateReport } from '../../reports/generate-report.ts';
 import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { requestProblems } from '../../reports/report-inputs.ts';
-import { type Progress, ReportInputError } from '../../reports/report-model.ts';
+import type { Progress } from '../../reports/report-model.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
-import { collect, verifierKeyLines } from './options.ts';
+import { collect, flagName, verifierKeyLines } from './options.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
 export const REPORT_TAMPERED = EXIT.deny;
@@ -123,7 +124,7 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   };
   const outDir = dirname(resolve(options.out as string));
   if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
-  const more = [...problems, ...requestProblems(request)];
+  const more = [...problems, ...requestProblems(request, flagName)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };
 }

@@ -7,6 +7,7 @@
  */
 import type { Decision, Outcome } from '../../gates/decision.ts';
 import { compareVersions } from '../decision-source.ts';
+import { ReportInputError } from '../errors.ts';
 import type {
   Block,
   EvidenceItem,
@@ -18,7 +19,6 @@ import type {
   ReportParameters,
   ReportSection,
 } from '../report-model.ts';
-import { ReportInputError } from '../report-model.ts';
 import { ANNEX_IV_SECTIONS, type AnnexIvNeed } from './annex-iv-sections.ts';
 import {
   biasBlocks,
@@ -71,7 +71,7 @@ export async function buildAnnexIv(
   inputs: ReportInputs,
 ): Promise<ReportDocument> {
   const model = inputs.model;
-  if (!model) throw new ReportInputError('annex-iv needs a model (--model)');
+  if (!model) throw new ReportInputError('annex-iv needs a model');
   const versions = new Map<string, VersionStats>();
   const rules = new Map<string, { reference: string; count: number }>();
   const timeline = new Timeline();

@@ -4,6 +4,7 @@
  * its violations and evidence (one record each; in CSV one row per violation).
  */
 import type { Decision, Outcome } from '../../gates/decision.ts';
+import { ReportInputError } from '../errors.ts';
 import type {
   ReportDocument,
   ReportFormat,
@@ -11,7 +12,6 @@ import type {
   ReportParameters,
   ReportSection,
 } from '../report-model.ts';
-import { ReportInputError } from '../report-model.ts';
 import {
   annotations,
   biasBlocks,
@@ -59,7 +59,7 @@ export async function buildModelCompliance(
   inputs: ReportInputs,
 ): Promise<ReportDocument> {
   const model = inputs.model;
-  if (!model) throw new ReportInputError('model-compliance needs a model (--model)');
+  if (!model) throw new ReportInputError('model-compliance needs a model');
   const byOutcome: Record<Outcome, number> = { allow: 0, deny: 0, review: 0 };
   const riskClasses = new Map<string, number>();
   const rules = new Map<string, number>();

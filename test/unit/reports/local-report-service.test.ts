@@ -114,7 +114,7 @@ describe('LocalReportService', () => {
         { type: 'period-summary', format: 'csv', from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
         AUDITOR,
       ),
-    ).rejects.toThrow(/--from must be before --to/);
+    ).rejects.toThrow(new InvalidReportRequestError('from must be before to'));
   });
 
   it('records a failed job with a message for the user', async () => {

@@ -5,10 +5,17 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ed25519Signer } from '../../../../functions/ledger/core/note-keys.ts';
 import { UsageError } from '../../../../functions/local/cli/exit-codes.ts';
-import { collect, verifierKeyLines } from '../../../../functions/local/cli/options.ts';
+import { collect, flagName, verifierKeyLines } from '../../../../functions/local/cli/options.ts';
 
 const one = ed25519Signer('verdict.test/one', new Uint8Array(32).fill(1)).verifierKey;
 const two = ed25519Signer('verdict.test/two', new Uint8Array(32).fill(2)).verifierKey;
+
+describe('flagName', () => {
+  it('names a domain field by its flag', () => {
+    expect(flagName('model')).toBe('--model');
+    expect(flagName('maxFindings')).toBe('--max-findings');
+  });
+});
 
 describe('collect', () => {
   it('gathers every value of a repeatable option, in order', () => {
