@@ -48,7 +48,8 @@ export interface CountResult {
 }
 
 /** The data formats the counter reads. */
-export type CountFormat = Extract<DataFormat, 'csv' | 'tsv' | 'jsonl'>;
+export const COUNT_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];
+export type CountFormat = (typeof COUNT_FORMATS)[number];
 
 export const DEFAULT_MAX_GROUPS = 10_000;
 const CODE = BIAS_DATA_INVALID;

@@ -17,7 +17,7 @@ import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
 import { GroupSelectionError, UnknownLabelError } from '../../gates/bias/errors.ts';
 import { compareGroups } from '../../gates/bias/groups.ts';
 import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../../gates/bias/metrics.ts';
-import { type CountFormat, countFile } from '../../gates/bias/stream-counter.ts';
+import { COUNT_FORMATS, type CountFormat, countFile } from '../../gates/bias/stream-counter.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 import { collect, flagName } from './options.ts';
@@ -195,7 +195,7 @@ async function fromData(path: string, options: BiasOptions): Promise<unknown> {
   const missing = (['label', 'prediction', 'facet'] as const).filter((k) => !options[k]);
   if (missing.length)
     throw new UsageError(`bias --data: missing ${missing.map((m) => `--${m} COLUMN`).join(', ')}`);
-  if (options.format !== undefined && !['csv', 'tsv', 'jsonl'].includes(options.format))
+  if (options.format !== undefined && !(COUNT_FORMATS as readonly string[]).includes(options.format))
     throw new UsageError(`bias --data: --format ${options.format}: expected csv, tsv or jsonl`);
   try {
     if (!statSync(path).isFile()) throw new UsageError(`data ${path}: not a file`);
