@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openLocalLedger } from '../functions/adapters/local/ledger/sqlite-ledger.ts';
 import type { NoteEntry } from '../functions/contracts/ledger-entry.ts';
-import { canonicalJson } from '../functions/ledger/core/canonical-json.ts';
 import { exportLedger } from '../functions/ledger/export/write-export.ts';
+import { canonicalJson } from '../functions/shared/canonical-json.ts';
 import { isMain, perSecond, REPO_ROOT, table, writeResult } from './support.ts';
 
 export const PARAMS = {

@@ -16,7 +16,7 @@ import {
   type RejectionEntry,
 } from '../contracts/ledger-entry.ts';
 import { decisionEntryId } from '../ports/ledger-reader.ts';
-import { canonicalJson, type JsonObject, NotCanonicalJsonError } from './core/canonical-json.ts';
+import { canonicalJson, type JsonObject, NotCanonicalJsonError } from '../shared/canonical-json.ts';
 import { leafHash } from './core/rfc6962.ts';
 import { InvalidEntryError } from './errors.ts';
 import type { PreparedEntry } from './ports/ledger-store.ts';

@@ -9,7 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { SealedDetails } from '../contracts/ledger-entry.ts';
-import { canonicalJson, type JsonValue } from './core/canonical-json.ts';
+import { canonicalJson, type JsonValue } from '../shared/canonical-json.ts';
 import type { SubjectKeyStore } from './ports/subject-key-store.ts';
 import { erasedLabel, openSealedField, parseSealedField, sealField } from './sealed-field.ts';
 

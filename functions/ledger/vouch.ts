@@ -7,7 +7,7 @@
  */
 import type { Decision } from '../contracts/decision.ts';
 import { decisionEntryId, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
-import { canonicalJson } from './core/canonical-json.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import { hashesEqual, leafHash, toBase64 } from './core/rfc6962.ts';
 import { decodeEntry } from './entry.ts';
 import type { LedgerStore } from './ports/ledger-store.ts';

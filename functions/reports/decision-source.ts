@@ -4,7 +4,7 @@
  */
 import type { Decision } from '../contracts/decision.ts';
 import { type DecisionStore, MAX_PAGE_SIZE } from '../ports/decision-store.ts';
-import { ReportInputError } from './report-model.ts';
+import { ReportInputError } from './errors.ts';
 
 /** The part of the store's filter reports use: model group and version exact, `from` <= evaluatedAt < `to`. */
 export interface DecisionFilter {

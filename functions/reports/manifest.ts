@@ -16,7 +16,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { canonicalJson } from '../ledger/core/canonical-json.ts';
 import { parseCheckpoint } from '../ledger/core/checkpoint.ts';
 import type { NoteVerifier } from '../ledger/core/note-keys.ts';
 import { fromBase64, toBase64 } from '../ledger/core/rfc6962.ts';
@@ -29,6 +28,7 @@ import {
 } from '../ledger/core/signed-note.ts';
 import type { Signer } from '../ledger/ports/signer.ts';
 import { REPORT_FORMATS, REPORT_TYPES } from '../ports/report-service.ts';
+import { canonicalJson } from '../shared/canonical-json.ts';
 import type { CitationsSummary } from './citations.ts';
 import type { CheckpointRef, ReportFormat, ReportParameters, ReportType } from './report-model.ts';
 

@@ -12,16 +12,17 @@ import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { InvalidReportRequestError, type ReportRequest } from '../ports/report-service.ts';
+import { type FieldNamer, fieldName } from '../shared/validation.ts';
 import { type DecisionFilter, latestVersion, parseTime, storeDecisions } from './decision-source.ts';
+import { ReportInputError } from './errors.ts';
 import { checkpointRef } from './manifest.ts';
-import {
-  type Deployment,
-  type EvidenceRef,
-  type ModelFacts,
-  type Progress,
-  ReportInputError,
-  type ReportInputs,
-  type ReportParameters,
+import type {
+  Deployment,
+  EvidenceRef,
+  ModelFacts,
+  Progress,
+  ReportInputs,
+  ReportParameters,
 } from './report-model.ts';
 
 /** Where report data comes from; everything but decisions and exceptions is optional. */
@@ -37,12 +38,16 @@ export interface ReportSources {
 
 export const NEEDS_MODEL: readonly ReportRequest['type'][] = ['model-compliance', 'annex-iv'];
 
-/** Checks a request before any work: the problems, for a person (empty when it is fine). */
-export function requestProblems(request: ReportRequest): string[] {
+/**
+ * Checks a request before any work: the problems, for a person (empty when it is fine), with the request's
+ * fields named by `name` (the command line names them by its flags).
+ */
+export function requestProblems(request: ReportRequest, name: FieldNamer = fieldName): string[] {
   const problems: string[] = [];
   if (NEEDS_MODEL.includes(request.type) && !request.model)
-    problems.push(`--model is required by the ${request.type} report`);
-  if (request.version !== undefined && !request.model) problems.push('--version needs --model');
+    problems.push(`${name('model')} is required by the ${request.type} report`);
+  if (request.version !== undefined && !request.model)
+    problems.push(`${name('version')} needs ${name('model')}`);
   for (const key of ['from', 'to'] as const) {
     const value = request[key];
     if (value === undefined) continue;
@@ -53,7 +58,7 @@ export function requestProblems(request: ReportRequest): string[] {
     }
   }
   if (request.from && request.to && !problems.length && Date.parse(request.from) >= Date.parse(request.to))
-    problems.push('--from must be before --to');
+    problems.push(`${name('from')} must be before ${name('to')}`);
   return problems;
 }
 

@@ -185,8 +185,3 @@ export interface ReportDocument {
   sections: ReportSection[];
   records: ReportRecords;
 }
-
-/** A request the builders cannot serve (no decisions for the model, bad period): the user's problem. */
-export class ReportInputError extends Error {
-  override readonly name = 'ReportInputError';
-}

@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.ts';
 
 export function sha256Hex(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** SHA-256 of the RFC 8785 canonical JSON form: equal for equal values, whatever the key order. */
+/**
+ * SHA-256 of the RFC 8785 canonical form of what `JSON.stringify` writes for `value` (`toJSON` applied, so
+ * an exact number counts as its text; undefined properties left out): equal for equal values, whatever the
+ * key order. NaN and Infinity have no JSON form and are refused rather than written as null.
+ */
 export function canonicalSha256(value: unknown): string {
-  const text = canonicalize(value);
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`${v} is not a JSON number`);
+    return v;
+  });
   if (text === undefined) throw new TypeError('value has no JSON form');
-  return sha256Hex(text);
+  return sha256Hex(canonicalJson(JSON.parse(text)));
 }
 
 /** A UUID-shaped id derived from a name, so a redelivered event maps to the same decision id. */

@@ -11,6 +11,16 @@ export class InvalidInputError extends Error {
   }
 }
 
+/**
+ * How a problem names a field of what was asked: domain code by the field's own name (`model`), the
+ * command line by its flag (`--model`). Domain code words such problems with a namer it is given, so
+ * each caller reads them in its own terms.
+ */
+export type FieldNamer = (field: string) => string;
+
+/** The domain's namer: a field is called by its name. */
+export const fieldName: FieldNamer = (field) => field;
+
 /** A zod issue or a Standard Schema issue (what Powertools' parser reports). */
 export interface SchemaIssue {
   readonly message: string;

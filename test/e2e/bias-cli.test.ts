@@ -279,6 +279,7 @@ describe('verdict bias --data', () => {
     badInput(
       await bias('--data', write('maybe.csv', 'y,yhat,g\n1,1,a\nmaybe,0,b\n'), ...args),
       'maybe.csv: row 2: column "y" "maybe" is neither the positive value',
+      '; name the values with --positive and --negative\n',
     );
   });
 

@@ -140,7 +140,7 @@ describe('verdict report', () => {
     const out = join(work, 'keys.json');
     expect((await report(['--type', 'period-summary', '--format', 'json', '--out', out])).code).toBe(EXIT.ok);
     const stranger = ed25519Signer('verdict.local/ledger', new Uint8Array(32).fill(1)).verifierKey;
-    const foreign = await verdict(['report', 'verify', out, '--vkey', stranger]);
+    const foreign = await verdict(['report', 'verify', out, '--key', stranger]);
     expect(foreign.code).toBe(EXIT.tampered);
     expect(foreign.stderr).toContain('not signed by a trusted key');
     rmSync(`${out}.manifest`);
@@ -203,7 +203,7 @@ describe('verdict report', () => {
     const signer = parseSignerKey(readFileSync(join(dir, 'ledger', 'signer.key'), 'utf8'));
     const vkey = signer.verifierKey;
 
-    const ok = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    const ok = await run(['verify', out, '--key', vkey, '--ledger', exported]);
     expect(ok.code, ok.stderr).toBe(EXIT.ok);
     expect(ok.stdout).toContain(`  3 cited ledger entries match the export in ${exported} (checkpoint size `);
 
@@ -213,7 +213,7 @@ describe('verdict report', () => {
     const { decision: deniedId, index } = JSON.parse(denied) as { decision: string; index: number };
     const forged = citations.replace(denied, denied.replace('"outcome":"deny"', '"outcome":"allow"'));
     writeFileSync(`${out}.citations`, forged);
-    const unsigned = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    const unsigned = await run(['verify', out, '--key', vkey, '--ledger', exported]);
     expect(unsigned.code).toBe(EXIT.tampered);
     expect(unsigned.stderr).toContain('the citations file is not the one the manifest signs');
     const resigned: ReportManifest = {
@@ -221,7 +221,7 @@ describe('verdict report', () => {
       citations: { count: 3, sha256: createHash('sha256').update(forged).digest('hex') },
     };
     writeFileSync(`${out}.manifest`, await signManifest(resigned, signer));
-    const attested = await run(['verify', out, '--vkey', vkey, '--ledger', exported]);
+    const attested = await run(['verify', out, '--key', vkey, '--ledger', exported]);
     expect(attested.code).toBe(EXIT.tampered);
     expect(attested.stderr).toBe(
       `verdict: LEDGER MISMATCH: ${out} against ${exported}:\n  - decision ${deniedId}: ledger entry ${index} says deny, the report says allow\n`,

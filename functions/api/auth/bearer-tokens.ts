@@ -7,6 +7,7 @@
 import { type KeyObject, randomUUID } from 'node:crypto';
 import { compactVerify, errors, jwtVerify, SignJWT } from 'jose';
 import type { Principal, Role } from '../../contracts/principal.ts';
+import { type FieldNamer, fieldName } from '../../shared/validation.ts';
 import { type Authentication, type Authenticator, isRole } from './authentication.ts';
 
 export const TOKEN_ISSUER = 'verdict-local';
@@ -19,14 +20,15 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
-/** `90s`, `30m`, `8h`, `7d` in seconds; at most 7 days. RangeError otherwise. */
-export function parseTtl(text: string): number {
+/** `90s`, `30m`, `8h`, `7d` in seconds; at most 7 days. RangeError otherwise, naming the field with `name`. */
+export function parseTtl(text: string, name: FieldNamer = fieldName): number {
   const match = /^([1-9][0-9]{0,6})([smhd])$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * (UNITS[match[2] as string] as number) : Number.NaN;
   if (!Number.isSafeInteger(seconds)) {
-    throw new RangeError(`--ttl ${text}: expected a number and a unit, e.g. 30m, 8h or 7d`);
+    throw new RangeError(`${name('ttl')} ${text}: expected a number and a unit, e.g. 30m, 8h or 7d`);
   }
-  if (seconds > MAX_TOKEN_TTL_SECONDS) throw new RangeError(`--ttl ${text}: a token lasts at most 7d`);
+  if (seconds > MAX_TOKEN_TTL_SECONDS)
+    throw new RangeError(`${name('ttl')} ${text}: a token lasts at most 7d`);
   return seconds;
 }
 

@@ -3,6 +3,8 @@
  * value, or every other value as SageMaker Clarify does), and the Fairlearn worst-case metrics and the
  * four-fifths rule are also evaluated between all the facet's values at once (`overall`).
  */
+
+import { GroupSelectionError } from './errors.ts';
 import {
   compare,
   type Exact,
@@ -51,11 +53,6 @@ export interface MultiGroupMetrics {
   reference: string | null;
   groups: Record<string, PairMetrics>;
   overall: OverallMetrics;
-}
-
-/** Why a selection names values the counts do not have; the CLI turns it into exit 2. */
-export class GroupSelectionError extends Error {
-  override readonly name = 'GroupSelectionError';
 }
 
 export function compareGroups(

@@ -1,5 +1,5 @@
 /**
- * Confusion counts per facet value, streamed from CSV (csv-parse) or JSON Lines (readline) of any size.
+ * Confusion counts per facet value, streamed from CSV (csv-parse) or JSON Lines (shared/lines) of any size.
  * Memory depends on the number of distinct facet values (bounded by `maxGroups`), never on the number
  * of rows: each row is folded into four counters and dropped.
  *
@@ -9,12 +9,13 @@
  * empty or missing label, prediction or facet, is an error that names the row.
  */
 import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
+import { type DataFormat, formatFromContent, formatFromName } from '../../shared/data-format.ts';
+import { forEachLine, type Line } from '../../shared/lines.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
+import { BIAS_DATA_INVALID, UnknownLabelError } from './errors.ts';
 import { describeLabels, type LabelValue, labelReader } from './labels.ts';
 import type { ConfusionCounts } from './metrics.ts';
 
@@ -33,6 +34,8 @@ export interface CountSpec {
   group?: ((facetValue: string) => string | undefined) | undefined;
   /** Distinct groups allowed before the facet is rejected as not categorical; default 10 000. */
   maxGroups?: number | undefined;
+  /** A JSON line longer than this is refused, not held in memory; default 8 MiB (a row is a few hundred bytes). */
+  maxLineBytes?: number | undefined;
 }
 
 export interface CountResult {
@@ -44,10 +47,12 @@ export interface CountResult {
   skipped: number;
 }
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl';
+/** The data formats the counter reads. */
+export const COUNT_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];
+export type CountFormat = (typeof COUNT_FORMATS)[number];
 
 export const DEFAULT_MAX_GROUPS = 10_000;
-const CODE = 'bias.data_invalid';
+const CODE = BIAS_DATA_INVALID;
 
 /** Counters of one group: TP, FP, FN, TN (plain numbers: exact up to 2^53 rows). */
 type Tally = [number, number, number, number];
@@ -103,15 +108,22 @@ function readLabels(spec: CountSpec, where: (detail: string) => string) {
   return (value: LabelValue, column: string): boolean => {
     const positive = read(value);
     if (positive !== undefined) return positive;
-    throw new InvalidInputError(CODE, [
+    throw new UnknownLabelError(
       where(
-        `${column} ${JSON.stringify(value)} is neither the positive value (${expected.positive}) nor a known negative (${expected.negative}); name the values with --positive and --negative`,
+        `${column} ${JSON.stringify(value)} is neither the positive value (${expected.positive}) nor a known negative (${expected.negative})`,
       ),
-    ]);
+    );
   };
 }
 
 type Input = Readable | AsyncIterable<Uint8Array | string>;
+
+const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+async function* bytesOf(readable: Readable): AsyncIterable<Uint8Array> {
+  for await (const chunk of readable)
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+}
 const toReadable = (input: Input): Readable => (input instanceof Readable ? input : Readable.from(input));
 
 /**
@@ -195,7 +207,7 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
   const isPositive = readLabels(spec, where);
   const counter = new Counter(spec, where);
   const readable = toReadable(input);
-  const lines = createInterface({ input: readable, crlfDelay: Number.POSITIVE_INFINITY });
+  const maxLineBytes = spec.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const field = (record: Record<string, unknown>, name: string): LabelValue => {
     const v = record[name];
     if (v === undefined || !Object.hasOwn(record, name))
@@ -209,60 +221,42 @@ export async function countJsonl(input: Input, spec: CountSpec, source: string):
     if (v === '') throw new InvalidInputError(CODE, [where(`field ${JSON.stringify(name)} is empty`)]);
     return v;
   };
-  try {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim().length === 0) continue;
-      row++;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        throw new InvalidInputError(CODE, [where(`not JSON: ${(error as Error).message}`)]);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        throw new InvalidInputError(CODE, [where('not a JSON object')]);
-      const record = parsed as Record<string, unknown>;
-      const label = field(record, spec.label);
-      const prediction = field(record, spec.prediction);
-      const facet = field(record, spec.facet);
-      counter.add(
-        String(facet),
-        isPositive(label, `field ${JSON.stringify(spec.label)}`),
-        isPositive(prediction, `field ${JSON.stringify(spec.prediction)}`),
-      );
+  const visit = ({ text: raw, truncated }: Line): boolean => {
+    line++;
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (text.trim().length === 0) return true;
+    row++;
+    if (truncated) throw new InvalidInputError(CODE, [where(`longer than ${maxLineBytes} bytes`)]);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new InvalidInputError(CODE, [where(`not JSON: ${(error as Error).message}`)]);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new InvalidInputError(CODE, [where('not a JSON object')]);
+    const record = parsed as Record<string, unknown>;
+    const label = field(record, spec.label);
+    const prediction = field(record, spec.prediction);
+    const facet = field(record, spec.facet);
+    counter.add(
+      String(facet),
+      isPositive(label, `field ${JSON.stringify(spec.label)}`),
+      isPositive(prediction, `field ${JSON.stringify(spec.prediction)}`),
+    );
+    return true;
+  };
+  try {
+    await forEachLine(bytesOf(readable), { startOffset: 0, maxLineBytes }, visit);
   } finally {
-    lines.close();
     readable.destroy();
   }
   if (counter.rows === 0) throw new InvalidInputError(CODE, [`${source}: no rows (empty file)`]);
   return counter.result();
 }
 
-/** The format a file name says (.csv, .tsv, .jsonl, .ndjson, .json, each optionally .gz), if any. */
-export function formatByName(path: string): DataFormat | undefined {
-  const ext = extname(path.toLowerCase().replace(/\.gz$/, ''));
-  if (ext === '.csv') return 'csv';
-  if (ext === '.tsv' || ext === '.tab') return 'tsv';
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
-  return undefined;
-}
-
-/** The format of a file's first bytes: JSON Lines when it starts with "{", TSV when its first line has tabs and no commas, else CSV. */
-export function sniffFormat(firstBytes: Uint8Array): DataFormat {
-  const text = new TextDecoder()
-    .decode(firstBytes)
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (text.startsWith('{')) return 'jsonl';
-  const first = text.split('\n', 1)[0] ?? '';
-  return first.includes('\t') && !first.includes(',') ? 'tsv' : 'csv';
-}
-
 /** Counts a CSV, TSV or JSON Lines file (gzip when it ends in .gz), streamed. */
-export async function countFile(path: string, spec: CountSpec, format?: DataFormat): Promise<CountResult> {
+export async function countFile(path: string, spec: CountSpec, format?: CountFormat): Promise<CountResult> {
   try {
     return await countFileUnchecked(path, spec, format);
   } catch (error) {
@@ -275,7 +269,7 @@ export async function countFile(path: string, spec: CountSpec, format?: DataForm
   }
 }
 
-async function countFileUnchecked(path: string, spec: CountSpec, format?: DataFormat): Promise<CountResult> {
+async function countFileUnchecked(path: string, spec: CountSpec, format?: CountFormat): Promise<CountResult> {
   const gz = path.toLowerCase().endsWith('.gz');
   const open = () => {
     const file = createReadStream(path);
@@ -284,7 +278,14 @@ async function countFileUnchecked(path: string, spec: CountSpec, format?: DataFo
     file.on('error', (error) => gunzip.destroy(error));
     return file.pipe(gunzip);
   };
-  const fmt = format ?? formatByName(path) ?? sniffFormat(await firstBytes(open()));
+  // A name that says text (.txt, .log) says nothing about the columns: the content decides.
+  const byName = formatFromName(path)?.format;
+  const fmt =
+    format ?? (byName === 'text' ? undefined : byName) ?? formatFromContent(await firstBytes(open()));
+  if (fmt === 'parquet' || fmt === 'text')
+    throw new InvalidInputError(CODE, [
+      `${path}: ${fmt} files are not read here: expected CSV, TSV or JSON Lines`,
+    ]);
   const input = open();
   if (fmt === 'jsonl') return countJsonl(input, spec, path);
   return countCsv(input, spec, path, fmt === 'tsv' ? '\t' : ',');

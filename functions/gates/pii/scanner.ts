@@ -4,6 +4,7 @@
  * field, and reports findings with masked previews, counts per entity and per column, and what was read.
  */
 import type { CountryCode } from 'libphonenumber-js/max';
+import { type DataFormat, formatFromContent, formatFromName } from '../../shared/data-format.ts';
 import type { ByteSource } from './byte-source.ts';
 import type { PiiEntity, PiiFinding, PiiSummary } from './entities.ts';
 import { PiiScanError } from './errors.ts';
@@ -12,8 +13,6 @@ import { scanCsv } from './readers/csv.ts';
 import { scanParquet } from './readers/parquet.ts';
 import { scanJsonl, scanTextLines } from './readers/text.ts';
 import { DEFAULT_MIN_SCORE, recognize } from './recognizers.ts';
-
-export type PiiFormat = 'text' | 'csv' | 'tsv' | 'jsonl' | 'parquet';
 
 export interface PiiScanOptions {
   /** Region of national phone numbers (ISO 3166 alpha-2); without one, only +CC numbers are read. */
@@ -29,7 +28,7 @@ export interface PiiScanOptions {
   /** Distinct columns counted per file (default 1000); the rest count under `(other columns)`. */
   maxColumns?: number | undefined;
   /** Read the file as this format instead of deciding from its name. */
-  format?: PiiFormat | undefined;
+  format?: DataFormat | undefined;
 }
 
 export const DEFAULT_MAX_FINDINGS = 1000;
@@ -39,7 +38,7 @@ export const OTHER_COLUMNS = '(other columns)';
 
 export interface FileScan {
   file: string;
-  format: PiiFormat;
+  format: DataFormat;
   totalBytes: number;
   /** Bytes read and scanned (with a sample: the sample, whole lines included). */
   bytesScanned: number;
@@ -103,7 +102,7 @@ export class FileScanState {
 
   constructor(
     source: ByteSource,
-    format: PiiFormat,
+    format: DataFormat,
     private readonly collector: PiiCollector,
     options: PiiScanOptions,
   ) {
@@ -176,34 +175,15 @@ export class FileScanState {
   }
 }
 
-const EXTENSIONS: Record<string, PiiFormat> = {
-  csv: 'csv',
-  tsv: 'tsv',
-  jsonl: 'jsonl',
-  ndjson: 'jsonl',
-  parquet: 'parquet',
-  pq: 'parquet',
-  txt: 'text',
-  text: 'text',
-  log: 'text',
-};
-
-/** The format a file's name says (case-insensitive extension), or null. */
-export function formatFromName(name: string): PiiFormat | null {
-  const base = name.split(/[/\\]/).pop() ?? name;
-  const dot = base.lastIndexOf('.');
-  if (dot <= 0) return null;
-  return EXTENSIONS[base.slice(dot + 1).toLowerCase()] ?? null;
-}
-
-/** Its extension decides a file's format; without a known one, only a Parquet file is recognised (PAR1). */
-export async function detectFormat(source: ByteSource): Promise<PiiFormat> {
+/**
+ * Its name decides a file's format; without a known extension, only a Parquet file is recognised (by its
+ * magic number): text formats are not guessed. Compressed files are not read.
+ */
+export async function detectFormat(source: ByteSource): Promise<DataFormat> {
   const byName = formatFromName(source.name);
-  if (byName) return byName;
-  if (source.size >= 12) {
-    const magic = new TextDecoder().decode(await source.read(0, 4));
-    if (magic === 'PAR1') return 'parquet';
-  }
+  if (byName && !byName.gzip) return byName.format;
+  if (!byName && source.size >= 12 && formatFromContent(await source.read(0, 4)) === 'parquet')
+    return 'parquet';
   throw new PiiScanError(
     'unsupported',
     source.name,

@@ -6,10 +6,11 @@
  */
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { ObjectStore } from '../../ports/object-store.ts';
+import type { DataFormat } from '../../shared/data-format.ts';
 import { objectSource } from './byte-source.ts';
 import type { PiiSummary } from './entities.ts';
 import { PiiScanError } from './errors.ts';
-import { PiiCollector, type PiiFormat, scanSource } from './scanner.ts';
+import { PiiCollector, scanSource } from './scanner.ts';
 
 /** Bytes of training data the gate scans at most (about 0.5 s at the scanner's speed on a Lambda core). */
 export const DEFAULT_TRAINING_DATA_SAMPLE_BYTES = 8 * 1024 * 1024;
@@ -24,7 +25,7 @@ export interface TrainingDataScanOptions {
 /** What the policy sees as input.evidence.pii. */
 export interface PiiEvidence {
   source: string;
-  format: PiiFormat;
+  format: DataFormat;
   sampled: boolean;
   bytesScanned: number;
   totalBytes: number;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from '../../shared/once.ts';
 import { SOURCE_ROOT } from '../../shared/source-root.ts';
+import { PolicyBundleUntrustedError } from './errors.ts';
 import { loadPolicyBundle } from './policy-bundle.ts';
 import { PolicyEngine } from './policy-engine.ts';
 
@@ -12,18 +13,6 @@ export function policyBundlePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Where `npm run build:policies` records the SHA-256 of the bundle it built. */
 export const LOCAL_BUNDLE_PIN = join(SOURCE_ROOT, 'policies/build/bundle.sha256');
-
-/** A bundle whose SHA-256 is not the pinned one, or no pin at all: the gate denies with gate.bundle_untrusted. */
-export class PolicyBundleUntrustedError extends Error {
-  override readonly name = 'PolicyBundleUntrustedError';
-  constructor(
-    message: string,
-    /** The SHA-256 of the bundle that was refused. */
-    readonly actualSha256: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * The SHA-256 the bundle must have: VERDICT_POLICY_BUNDLE_SHA256 (set by the deployment), else the hash

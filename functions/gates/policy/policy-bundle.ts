@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { parseTar } from 'nanotar';
 import { sha256Hex } from '../../shared/hashing.ts';
+import { PolicyBundleError } from './errors.ts';
 
 /** An OPA bundle built with `opa build -t wasm`: the compiled policy, its data and its provenance. */
 export interface PolicyBundle {
@@ -11,10 +12,6 @@ export interface PolicyBundle {
   wasm: Uint8Array;
   data: unknown;
   entrypoints: string[];
-}
-
-export class PolicyBundleError extends Error {
-  override readonly name = 'PolicyBundleError';
 }
 
 export function loadPolicyBundle(bytes: Uint8Array): PolicyBundle {

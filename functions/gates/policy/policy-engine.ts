@@ -1,10 +1,7 @@
 import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import { PolicyEvaluationError } from './errors.ts';
 import { stringifyExactJson } from './exact-json.ts';
 import type { PolicyBundle } from './policy-bundle.ts';
-
-export class PolicyEvaluationError extends Error {
-  override readonly name = 'PolicyEvaluationError';
-}
 
 /**
  * Evaluates a compiled bundle in-process. One engine is created per cold start and reused: loading the

@@ -21,7 +21,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from '../core/canonical-json.ts';
+import { canonicalJson } from '../../shared/canonical-json.ts';
+import { nonEmptyLines } from '../../shared/lines.ts';
 import { parseCheckpoint } from '../core/checkpoint.ts';
 import { CompactRange } from '../core/compact-range.ts';
 import { type NoteVerifier, parseVerifierKey } from '../core/note-keys.ts';
@@ -100,9 +101,7 @@ export function verifyExport(dir: string, options: VerifyOptions = {}): VerifyRe
       problems.push({ code: 'keys.missing', message: 'no --key given and no vkey file in the export' });
       return report();
     }
-    logKeyLines = readText(file)
-      .split('\n')
-      .filter((line) => line.trim() !== '');
+    logKeyLines = nonEmptyLines(readText(file));
     warnings.push(
       "trusting the keys in the export's own vkey file (--trust-export-key): anyone who rewrote the export could have replaced them; pass --key to pin the log's key",
     );

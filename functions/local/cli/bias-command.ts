@@ -14,11 +14,13 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { clarifyMetrics } from '../../gates/bias/clarify-metrics.ts';
 import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
-import { compareGroups, GroupSelectionError } from '../../gates/bias/groups.ts';
+import { GroupSelectionError, UnknownLabelError } from '../../gates/bias/errors.ts';
+import { compareGroups } from '../../gates/bias/groups.ts';
 import { type ConfusionCounts, type PairMetrics, pairMetrics, total } from '../../gates/bias/metrics.ts';
-import { countFile, type DataFormat } from '../../gates/bias/stream-counter.ts';
+import { COUNT_FORMATS, type CountFormat, countFile } from '../../gates/bias/stream-counter.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
+import { collect, flagName } from './options.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 interface BiasOptions {
@@ -32,10 +34,8 @@ interface BiasOptions {
   reference?: string;
   positive?: string;
   negative?: string[];
-  format?: DataFormat;
+  format?: CountFormat;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerBiasCommand(program: Command): void {
   program
@@ -107,6 +107,7 @@ async function biasMetrics(options: BiasOptions): Promise<unknown> {
     return fromClarify(options.clarify as string, options);
   } catch (error) {
     if (error instanceof GroupSelectionError) throw new UsageError(`bias: ${error.message}`);
+    if (error instanceof UnknownLabelError) throw error.worded(flagName);
     throw error;
   }
 }
@@ -194,7 +195,7 @@ async function fromData(path: string, options: BiasOptions): Promise<unknown> {
   const missing = (['label', 'prediction', 'facet'] as const).filter((k) => !options[k]);
   if (missing.length)
     throw new UsageError(`bias --data: missing ${missing.map((m) => `--${m} COLUMN`).join(', ')}`);
-  if (options.format !== undefined && !['csv', 'tsv', 'jsonl'].includes(options.format))
+  if (options.format !== undefined && !(COUNT_FORMATS as readonly string[]).includes(options.format))
     throw new UsageError(`bias --data: --format ${options.format}: expected csv, tsv or jsonl`);
   try {
     if (!statSync(path).isFile()) throw new UsageError(`data ${path}: not a file`);

@@ -9,15 +9,17 @@ import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger/key-
 import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import type { LedgerEntry } from '../../contracts/ledger-entry.ts';
 import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
-import { NoteKeyError, parseVerifierKey } from '../../ledger/core/note-keys.ts';
+import { NoteKeyError } from '../../ledger/core/note-keys.ts';
 import { NoteFormatError } from '../../ledger/core/signed-note.ts';
 import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
 import { UNPINNED_MESSAGE, verifyExport } from '../../ledger/export/verify-export.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
+import { nonEmptyLines } from '../../shared/lines.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { collect, verifierKeyLines } from './options.ts';
 
 /** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
 export const VERIFY_FAILED = EXIT.deny;
@@ -26,8 +28,6 @@ interface StoreOptions {
   dataDir: string;
   origin?: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function withStore(command: Command): Command {
   return command
@@ -72,27 +72,6 @@ function integer(name: string, text: string | undefined): number | undefined {
   return Number(text);
 }
 
-/** A vkey given inline, or a file of vkeys (one per line). */
-function verifierKeys(values: readonly string[]): string[] {
-  return values.flatMap((value) => {
-    const lines =
-      !value.includes('+') && fs.existsSync(value)
-        ? fs
-            .readFileSync(value, 'utf8')
-            .split('\n')
-            .filter((l) => l.trim() !== '')
-        : [value];
-    for (const line of lines) {
-      try {
-        parseVerifierKey(line.trim());
-      } catch (error) {
-        throw new UsageError(`invalid verifier key "${line}": ${(error as Error).message}`);
-      }
-    }
-    return lines.map((l) => l.trim());
-  });
-}
-
 interface VerifyCommandOptions {
   key?: string[];
   trustExportKey?: boolean;
@@ -132,16 +111,13 @@ export function registerLedgerCommand(program: Command): void {
     .requiredOption('--file <file>', 'JSON Lines, one entry per line ("-" for stdin)')
     .action(async (options: StoreOptions & { file: string }) => {
       const text = fs.readFileSync(options.file === '-' ? 0 : options.file, 'utf8');
-      const entries = text
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line, i) => {
-          try {
-            return JSON.parse(line) as LedgerEntry;
-          } catch {
-            throw new UsageError(`${options.file} line ${i + 1}: not JSON`);
-          }
-        });
+      const entries = nonEmptyLines(text).map((line, i) => {
+        try {
+          return JSON.parse(line) as LedgerEntry;
+        } catch {
+          throw new UsageError(`${options.file} line ${i + 1}: not JSON`);
+        }
+      });
       const results = await withLedger(options, ({ ledger }) => ledger.appendMany(entries));
       printJson(results);
     });
@@ -191,9 +167,9 @@ export function registerLedgerCommand(program: Command): void {
       if (options.key && options.trustExportKey)
         throw new UsageError('--key and --trust-export-key exclude each other');
       const report = verifyExport(dir, {
-        ...(options.key ? { logKeys: verifierKeys(options.key) } : { trustExportKey: true }),
+        ...(options.key ? { logKeys: verifierKeyLines(options.key) } : { trustExportKey: true }),
         ...(options.since ? { since: readSince(options.since) } : {}),
-        ...(options.witnessKey ? { witnessKeys: verifierKeys(options.witnessKey) } : {}),
+        ...(options.witnessKey ? { witnessKeys: verifierKeyLines(options.witnessKey) } : {}),
         ...(options.origin ? { origin: options.origin } : {}),
       });
       if (options.json) printJson(report);
@@ -306,7 +282,7 @@ export function registerLedgerCommand(program: Command): void {
             note,
             witness,
             state,
-            ...(options.logKey ? { logKeys: verifierKeys(options.logKey) } : {}),
+            ...(options.logKey ? { logKeys: verifierKeyLines(options.logKey) } : {}),
             ...(proof ? { proof } : {}),
           });
           writePrivate(stateFile, `${JSON.stringify(result.state, null, 2)}\n`);

@@ -34,15 +34,17 @@ import {
 } from '../../ports/report-service.ts';
 import { checkCitations } from '../../reports/check-citations.ts';
 import { CITATIONS_SUFFIX } from '../../reports/citations.ts';
+import { ReportInputError } from '../../reports/errors.ts';
 import { generateReport } from '../../reports/generate-report.ts';
 import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { requestProblems } from '../../reports/report-inputs.ts';
-import { type Progress, ReportInputError } from '../../reports/report-model.ts';
+import type { Progress } from '../../reports/report-model.ts';
 import type { LocalReportContext } from '../local-reports.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { collect, flagName, verifierKeyLines } from './options.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
 export const REPORT_TAMPERED = EXIT.deny;
@@ -58,8 +60,6 @@ interface ReportOptions {
   dataDir: string;
   progress?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerReportCommand(program: Command): void {
   const report = program
@@ -88,8 +88,8 @@ export function registerReportCommand(program: Command): void {
     .argument('<file>', 'the report file')
     .option('--manifest <file>', 'the signed manifest (default: FILE.manifest)')
     .option(
-      '--vkey <vkey>',
-      'trusted verifier key, or a file of them (repeatable; default: the keys of the ledger in --data-dir)',
+      '--key <vkey>',
+      'trusted verifier key, or a file of them one per line (repeatable; default: the keys of the ledger in --data-dir)',
       collect,
     )
     .option(
@@ -124,14 +124,14 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   };
   const outDir = dirname(resolve(options.out as string));
   if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
-  const more = [...problems, ...requestProblems(request)];
+  const more = [...problems, ...requestProblems(request, flagName)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };
 }
 
 interface VerifyOptions {
   manifest?: string;
-  vkey?: string[];
+  key?: string[];
   ledger?: string;
   citations?: string;
   dataDir: string;
@@ -221,21 +221,14 @@ async function verifyCommand(file: string, options: VerifyOptions): Promise<numb
 }
 
 /** The trusted verifier keys, as vkey lines. */
-async function trustedKeys(options: { vkey?: string[]; dataDir: string }): Promise<string[]> {
+async function trustedKeys(options: { key?: string[]; dataDir: string }): Promise<string[]> {
   let keys: string[];
-  if (options.vkey?.length) {
-    keys = options.vkey.flatMap((value) =>
-      !value.includes('+') && existsSync(value)
-        ? readFileSync(value, 'utf8')
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean)
-        : [value],
-    );
+  if (options.key?.length) {
+    keys = verifierKeyLines(options.key);
   } else {
     if (!existsSync(join(options.dataDir, 'ledger', 'ledger.db')))
       throw new UsageError(
-        `no verifier key: pass --vkey, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
+        `no verifier key: pass --key, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
       );
     const runtime = openLocalRuntimeAt(options.dataDir);
     try {
@@ -259,7 +252,7 @@ function parseKeys(keys: readonly string[]): NoteVerifier[] {
   try {
     return keys.map(parseVerifierKey);
   } catch (error) {
-    if (error instanceof NoteKeyError) throw new UsageError(`--vkey: ${error.message}`);
+    if (error instanceof NoteKeyError) throw new UsageError(`--key: ${error.message}`);
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
+import { flagName } from './options.ts';
 
 interface CreateOptions {
   role: string;
@@ -38,7 +39,7 @@ export function registerTokenCommand(program: Command): void {
       }
       let ttlSeconds: number;
       try {
-        ttlSeconds = parseTtl(options.ttl);
+        ttlSeconds = parseTtl(options.ttl, flagName);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }

@@ -7,17 +7,17 @@
  */
 import type { Decision, Outcome } from '../../contracts/decision.ts';
 import { compareVersions } from '../decision-source.ts';
-import {
-  type Block,
-  type EvidenceItem,
-  type EvidenceRef,
-  type ModelFacts,
-  type ReportDocument,
-  type ReportFormat,
-  ReportInputError,
-  type ReportInputs,
-  type ReportParameters,
-  type ReportSection,
+import { ReportInputError } from '../errors.ts';
+import type {
+  Block,
+  EvidenceItem,
+  EvidenceRef,
+  ModelFacts,
+  ReportDocument,
+  ReportFormat,
+  ReportInputs,
+  ReportParameters,
+  ReportSection,
 } from '../report-model.ts';
 import { ANNEX_IV_SECTIONS, type AnnexIvNeed } from './annex-iv-sections.ts';
 import {
@@ -71,7 +71,7 @@ export async function buildAnnexIv(
   inputs: ReportInputs,
 ): Promise<ReportDocument> {
   const model = inputs.model;
-  if (!model) throw new ReportInputError('annex-iv needs a model (--model)');
+  if (!model) throw new ReportInputError('annex-iv needs a model');
   const versions = new Map<string, VersionStats>();
   const rules = new Map<string, { reference: string; count: number }>();
   const timeline = new Timeline();

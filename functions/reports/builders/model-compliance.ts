@@ -4,13 +4,13 @@
  * its violations and evidence (one record each; in CSV one row per violation).
  */
 import type { Decision, Outcome } from '../../contracts/decision.ts';
-import {
-  type ReportDocument,
-  type ReportFormat,
-  ReportInputError,
-  type ReportInputs,
-  type ReportParameters,
-  type ReportSection,
+import { ReportInputError } from '../errors.ts';
+import type {
+  ReportDocument,
+  ReportFormat,
+  ReportInputs,
+  ReportParameters,
+  ReportSection,
 } from '../report-model.ts';
 import {
   annotations,
@@ -59,7 +59,7 @@ export async function buildModelCompliance(
   inputs: ReportInputs,
 ): Promise<ReportDocument> {
   const model = inputs.model;
-  if (!model) throw new ReportInputError('model-compliance needs a model (--model)');
+  if (!model) throw new ReportInputError('model-compliance needs a model');
   const byOutcome: Record<Outcome, number> = { allow: 0, deny: 0, review: 0 };
   const riskClasses = new Map<string, number>();
   const rules = new Map<string, number>();

@@ -11,6 +11,7 @@
  * saying so.
  */
 import PDFDocument from 'pdfkit';
+import { PdfFontsUnavailableError } from '../errors.ts';
 import type { Block, Chart, EvidenceItem, ReportDocument, Tone } from '../report-model.ts';
 import { chartTable, layoutChart } from './chart-layout.ts';
 import { metaRows } from './html.ts';
@@ -34,10 +35,6 @@ const TONE_COLORS: Record<Tone, string> = {
   good: '#1b5e20',
   bad: '#9e1b1b',
 };
-
-export class PdfFontsUnavailableError extends Error {
-  override readonly name = 'PdfFontsUnavailableError';
-}
 
 /** Characters the standard fonts can show (WinAnsiEncoding); anything else becomes "?". */
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');

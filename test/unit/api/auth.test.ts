@@ -268,4 +268,11 @@ describe('bearer tokens', () => {
     for (const bad of ['8', '0h', '8 hours', '-1h', '8d', '1w', ''])
       expect(() => parseTtl(bad), bad).toThrow(RangeError);
   });
+
+  it('words a bad TTL by the field, or as the caller names it', () => {
+    expect(() => parseTtl('8d')).toThrow('ttl 8d: a token lasts at most 7d');
+    expect(() => parseTtl('8 hours', (field) => `--${field}`)).toThrow(
+      '--ttl 8 hours: expected a number and a unit, e.g. 30m, 8h or 7d',
+    );
+  });
 });

@@ -14,9 +14,9 @@ import { gateModelPackage } from '../../../functions/gates/model-registry/model-
 import {
   cachedPolicyEngine,
   LOCAL_BUNDLE_PIN,
-  PolicyBundleUntrustedError,
   policyBundlePath,
 } from '../../../functions/gates/policy/engine-cache.ts';
+import { PolicyBundleUntrustedError } from '../../../functions/gates/policy/errors.ts';
 import { buildPolicyBundle } from '../../../scripts/policy-bundle-build.ts';
 import { gateFixture, sample } from '../../support/gate-fixture.ts';
 

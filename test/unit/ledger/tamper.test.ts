@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
 import { SqliteSubjectKeyStore } from '../../../functions/adapters/local/ledger/sqlite-subject-keys.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
-import { canonicalJson } from '../../../functions/ledger/core/canonical-json.ts';
 import { encodeCheckpoint, parseCheckpoint } from '../../../functions/ledger/core/checkpoint.ts';
 import { CompactRange } from '../../../functions/ledger/core/compact-range.ts';
 import { leafHash } from '../../../functions/ledger/core/rfc6962.ts';
@@ -18,6 +17,7 @@ import { forgetSubject } from '../../../functions/ledger/erasure.ts';
 import { type VerifyReport, verifyExport } from '../../../functions/ledger/export/verify-export.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
 import { PersonalData, SubjectForgottenError } from '../../../functions/ledger/personal-data.ts';
+import { canonicalJson } from '../../../functions/shared/canonical-json.ts';
 import {
   buildLog,
   copyDir,

@@ -9,9 +9,9 @@
  */
 import { Readable } from 'node:stream';
 import { type CsvError, type Options, parse } from 'csv-parse';
+import { forEachLine } from '../../../shared/lines.ts';
 import type { ByteSource } from '../byte-source.ts';
 import { PiiScanError } from '../errors.ts';
-import { forEachLine } from '../lines.ts';
 import type { ColumnRef, FileScanState } from '../scanner.ts';
 import { segmentsFor } from './segments.ts';
 

@@ -1,6 +1,7 @@
 /** Text files (each line a field without a column) and JSONL (each line a JSON value, each leaf a field). */
+
+import { forEachLine } from '../../../shared/lines.ts';
 import type { ByteSource } from '../byte-source.ts';
-import { forEachLine } from '../lines.ts';
 import type { FileScanState } from '../scanner.ts';
 import { segmentsFor } from './segments.ts';
 import { walkJson } from './walk.ts';

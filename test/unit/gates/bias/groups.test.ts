@@ -1,6 +1,7 @@
 /** Facets with more than two values: pairwise comparisons against the reference, and the worst case overall. */
 import { describe, expect, it } from 'vitest';
-import { compareGroups, GroupSelectionError } from '../../../../functions/gates/bias/groups.ts';
+import { GroupSelectionError } from '../../../../functions/gates/bias/errors.ts';
+import { compareGroups } from '../../../../functions/gates/bias/groups.ts';
 import { addCounts, counts, pairMetrics } from '../../../../functions/gates/bias/metrics.ts';
 
 // w: selects 50 of 100, b: 36 of 90 (2/5), a: 30 of 50 (3/5)

@@ -3,12 +3,13 @@
  * rules, errors that name the row, and (fast-check) that the streamed counts equal counts made in
  * memory whatever the data and however the bytes are cut into chunks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UnknownLabelError } from '../../../../functions/gates/bias/errors.ts';
 import type { ConfusionCounts } from '../../../../functions/gates/bias/metrics.ts';
 import {
   type CountResult,
@@ -16,7 +17,6 @@ import {
   countCsv,
   countFile,
   countJsonl,
-  sniffFormat,
 } from '../../../../functions/gates/bias/stream-counter.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
 
@@ -118,14 +118,21 @@ describe('countFile', () => {
   });
 
   it('refuses a value that is neither positive nor a known negative, naming the row', async () => {
-    await expect(countFile(file('bad.csv', 'y,yhat,sex\n1,0,f\n2,0,f\n'), SPEC)).rejects.toMatchObject({
+    const unknown = countFile(file('bad.csv', 'y,yhat,sex\n1,0,f\n2,0,f\n'), SPEC);
+    await expect(unknown).rejects.toMatchObject({
       code: 'bias.data_invalid',
       problems: [
         expect.stringMatching(
-          /bad\.csv: row 2: column "y" "2" is neither the positive value \("1", "true" or "yes"\) nor a known negative \("0", "false" or "no"\); name the values with --positive and --negative$/,
+          /bad\.csv: row 2: column "y" "2" is neither the positive value \("1", "true" or "yes"\) nor a known negative \("0", "false" or "no"\); name the values with positive and negative$/,
         ),
       ],
     });
+    // In domain words; the command line names the settings by its flags.
+    const error = await unknown.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnknownLabelError);
+    expect((error as UnknownLabelError).worded((field) => `--${field}`).problems[0]).toMatch(
+      /; name the values with --positive and --negative$/,
+    );
     await expect(
       countFile(file('bad.jsonl', '{"y": "maybe", "yhat": 1, "sex": "f"}\n'), SPEC),
     ).rejects.toMatchObject({
@@ -227,11 +234,35 @@ describe('bad data: what and where', () => {
     expect(problem).toContain('ids.csv: row 11: the facet has more than 10 distinct values');
   });
 
-  it('sniffs JSON Lines, TSV and CSV', () => {
-    const bytes = (s: string) => new TextEncoder().encode(s);
-    expect(sniffFormat(bytes('\uFEFF  {"a":1}'))).toBe('jsonl');
-    expect(sniffFormat(bytes('a\tb\n1\t2'))).toBe('tsv');
-    expect(sniffFormat(bytes('a,b\tc\n'))).toBe('csv');
+  it('refuses a JSON line longer than maxLineBytes instead of holding it', async () => {
+    const jsonl = `{"y":1,"yhat":1,"sex":"f"}\r\n{"y":1,"yhat":1,"sex":"${'m'.repeat(100)}"}\n`;
+    const problem = await problemOf(countFile(file('long.jsonl', jsonl), { ...SPEC, maxLineBytes: 64 }));
+    expect(problem).toBe(`${join(dir, 'long.jsonl')}: row 2 (line 2): longer than 64 bytes`);
+  });
+
+  it('reads JSON Lines with a byte-order mark, CRLF, blank lines and no last newline', async () => {
+    const jsonl = '\uFEFF{"y":1,"yhat":1,"sex":"f"}\r\n\r\n{"y":0,"yhat":1,"sex":"m"}';
+    const result = await countFile(file('crlf.jsonl', jsonl), SPEC);
+    expect(result.rows).toBe(2);
+  });
+
+  it('refuses a Parquet file, by its name or by its content', async () => {
+    const parquet = readFileSync(new URL('../../../fixtures/pii/customers.parquet', import.meta.url));
+    for (const name of ['rows.parquet', 'rows.bin']) {
+      const problem = await problemOf(countFile(file(name, parquet), SPEC));
+      expect(problem).toBe(
+        `${join(dir, name)}: parquet files are not read here: expected CSV, TSV or JSON Lines`,
+      );
+    }
+  });
+
+  it('reads a .json or .txt file by its content', async () => {
+    const jsonl = '{"y":1,"yhat":1,"sex":"f"}\n{"y":0,"yhat":1,"sex":"m"}\n';
+    const csv = 'y,yhat,sex\n1,1,f\n0,1,m\n';
+    const fromJson = await countFile(file('rows.json', jsonl), SPEC);
+    const fromTxt = await countFile(file('rows.txt', csv), SPEC);
+    expect(fromJson.rows).toBe(2);
+    expect(fromTxt).toEqual(fromJson);
   });
 });
 

@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ByteSource, fileSource } from '../../../../functions/gates/pii/byte-source.ts';
 import { PiiScanError } from '../../../../functions/gates/pii/errors.ts';
-import { forEachLine } from '../../../../functions/gates/pii/lines.ts';
 import { rowGroupSample, textSamplePlan } from '../../../../functions/gates/pii/sampling.ts';
 import { type PiiScanOptions, scanPii } from '../../../../functions/gates/pii/scanner.ts';
 import { ibanCheckDigits, luhnCheckDigit } from '../../../../functions/gates/pii/validators.ts';
@@ -341,26 +340,6 @@ describe('sampling', () => {
     const sampledJsonl = await scanText('big.jsonl', jsonl, { sampleBytes: 128 * 1024 });
     expect(sampledJsonl.scanned[0]).toMatchObject({ sampled: true, malformedRows: 0 });
     expect(sampledJsonl.findings.every((f) => f.column === 'email')).toBe(true);
-  });
-});
-
-describe('line splitting', () => {
-  it("skips a window's partial first line and stops before lines starting past stopAt", async () => {
-    const text = 'aaaa\nbbbb\ncccc\ndddd\n';
-    const seen: string[] = [];
-    const bytes = new TextEncoder().encode(text);
-    async function* from(start: number) {
-      yield bytes.slice(start);
-    }
-    await forEachLine(
-      from(6),
-      { startOffset: 6, maxLineBytes: 100, skipPartialFirstLine: true, stopAt: 15 },
-      (line) => {
-        seen.push(`${line.byteOffset}:${line.text}`);
-        return true;
-      },
-    );
-    expect(seen).toEqual(['10:cccc']);
   });
 });
 

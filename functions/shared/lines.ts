@@ -1,7 +1,8 @@
 /**
- * Splits a byte stream into lines without holding more than one line (at most `maxLineBytes` of it) in
- * memory. Lines end at `\n`; a trailing `\r` is dropped. Bytes are decoded as UTF-8 per whole line, so a
- * character split between two chunks decodes correctly.
+ * Lines, the one way they are split: at `\n`, with a `\r` before it dropped. `forEachLine` streams a byte
+ * stream of any size without holding more than one line (at most `maxLineBytes` of it) in memory; bytes
+ * are decoded as UTF-8 per whole line, so a character split between two chunks decodes correctly.
+ * `nonEmptyLines` splits a small text already in memory (keys, JSON Lines given on the command line).
  */
 
 export interface Line {
@@ -100,4 +101,16 @@ export async function forEachLine(
     }
   }
   if (seen > 0) endLine(false);
+}
+
+/**
+ * The lines of a small text that say something: a leading byte-order mark, blanks around a line and empty
+ * lines (a trailing newline's included) are dropped.
+ */
+export function nonEmptyLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }

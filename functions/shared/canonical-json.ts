@@ -1,19 +1,20 @@
 /**
- * RFC 8785 (JSON Canonicalization Scheme): the exact bytes of a ledger entry.
+ * RFC 8785 (JSON Canonicalization Scheme): the exact bytes of a ledger entry, a report manifest and the
+ * hashed policy input of a decision. The project's only canonical JSON serialiser.
  *
  * RFC 8785 serialises numbers as ECMAScript's Number.prototype.toString does, strings as JSON.stringify does
  * (U+2028, U+2029 and non-ASCII left as they are), and sorts object keys by their UTF-16 code units, which is
  * what Array.prototype.sort does. So the canonical form of plain JSON data is JSON.stringify of its leaves
  * with the keys sorted.
  *
- * The `canonicalize` package (4.0.0) gets exactly that right for JSON data and rejects NaN, Infinity and lone
- * surrogates, but it is not strict about what it is given, and for such input it returns text that is not
- * JSON, or not the JSON of the value: a function property becomes `"key":undefined`, a hole in a sparse array
- * `[1,,2]`, a boxed string `new String("ab")` becomes `{"0":"a","1":"b"}`, and `toJSON` methods (Date, ...)
- * are called. It is also slow on long strings (it scans for surrogates character by character in JavaScript).
- * This module is the fix: one pass that accepts only plain JSON data (null, booleans, finite numbers,
- * well-formed strings, dense arrays, plain objects) and serialises it. The tests hold it to the RFC's
- * examples and to `canonicalize` on arbitrary JSON values.
+ * Why not the `canonicalize` package (4.0.0): it gets exactly that right for JSON data and rejects NaN,
+ * Infinity and lone surrogates, but it is not strict about what it is given, and for such input it returns
+ * text that is not JSON, or not the JSON of the value: a function property becomes `"key":undefined`, a hole
+ * in a sparse array `[1,,2]`, a boxed string `new String("ab")` becomes `{"0":"a","1":"b"}`, and `toJSON`
+ * methods (Date, ...) are called. It is also slow on long strings (it scans for surrogates character by
+ * character in JavaScript). This module accepts only plain JSON data (null, booleans, finite numbers,
+ * well-formed strings, dense arrays, plain objects) and serialises it in one pass. The tests hold it to the
+ * RFC's examples and to the RFC's reference formulation on arbitrary JSON values.
  */
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
