@@ -23,11 +23,24 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Packages are bundled too: resolving and compiling hundreds of node_modules files cost more than the
+  // command itself. Native addons and packages that read their own files next to them stay outside.
+  external: ['better-sqlite3', 'pdfkit'],
+  // Bundled CommonJS packages call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  mainFields: ['module', 'main'],
+  alias: { 'aws-xray-sdk-core': './scripts/cli-x-ray-disabled.ts' },
   metafile: true,
+  sourcemap: process.env.CLI_SOURCEMAP === '1',
   logLevel: 'warning',
 });
 // What the build was made from, so that bin/verdict.js can tell when a source is newer.
-const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+// Packages count through the lock file (node_modules may be a link, so their paths vary).
+const sources = [
+  ...Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/')),
+  'package-lock.json',
+];
 writeFileSync(join(outdir, 'sources.json'), `${JSON.stringify(sources)}\n`);
 console.log(`cli: build/cli/main.js from ${sources.length} sources`);
