@@ -19,12 +19,16 @@ const fixed = (value: number | undefined, digits = 1): string =>
 const RUNS = 15;
 const CLI = join(REPO_ROOT, 'bin/verdict.js');
 const SAMPLES = join(REPO_ROOT, 'functions/local/demo/samples');
-/** Reports the process's peak RSS (KiB) on stderr as it exits. */
-const PEAK_RSS_HOOK = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\npeak-rss-kib '+process.resourceUsage().maxRSS+'\\n'))`;
+/**
+ * Reports the process's peak RSS (KiB) and CPU time (user + system, µs) on stderr as it exits. CPU time
+ * says more than wall time on a machine shared with other work.
+ */
+const USAGE_HOOK = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\npeak-rss-kib '+u.maxRSS+' cpu-us '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 interface Run {
   ms: number;
   rssMiB?: number;
+  cpuMs?: number;
 }
 
 function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
@@ -33,22 +37,27 @@ function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv 
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0 && result.status !== 3)
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  const rss = /peak-rss-kib (\d+)/.exec(result.stderr ?? '')?.[1];
-  return { ms, ...(rss ? { rssMiB: Number(rss) / 1024 } : {}) };
+  const usage = /peak-rss-kib (\d+) cpu-us (\d+)/.exec(result.stderr ?? '');
+  return { ms, ...(usage ? { rssMiB: Number(usage[1]) / 1024, cpuMs: Number(usage[2]) / 1000 } : {}) };
 }
 
 function series(command: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
   timed(command, args, env); // warm the file cache
   const runs = Array.from({ length: RUNS }, () => timed(command, args, env));
   const rss = runs.flatMap((r) => (r.rssMiB === undefined ? [] : [r.rssMiB]));
-  return { ms: summarize(runs.map((r) => r.ms)), peakRssMiB: rss.length ? Math.max(...rss) : undefined };
+  const cpu = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+  return {
+    ms: summarize(runs.map((r) => r.ms)),
+    cpuMs: cpu.length ? summarize(cpu) : undefined,
+    peakRssMiB: rss.length ? Math.max(...rss) : undefined,
+  };
 }
 
 export async function runCliStartup(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'verdict-bench-cli-'));
   try {
-    const node = series(process.execPath, ['--import', PEAK_RSS_HOOK, '-e', '0']);
-    const help = series(process.execPath, ['--import', PEAK_RSS_HOOK, CLI, '--help']);
+    const node = series(process.execPath, ['--import', USAGE_HOOK, '-e', '0']);
+    const help = series(process.execPath, ['--import', USAGE_HOOK, CLI, '--help']);
 
     // The gate on the sample registry event with the credit-scorer profile and Clarify report.
     const scenario = SCENARIOS.find((s) => s.name === 'allow');
@@ -58,6 +67,8 @@ export async function runCliStartup(): Promise<void> {
     copyFileSync(join(SAMPLES, scenario.report), join(evidence, 'analysis.json'));
     const event = join(REPO_ROOT, 'test/fixtures/events/sagemaker-model-package-state-change.json');
     const gate = series(process.execPath, [
+      '--import',
+      USAGE_HOOK,
       CLI,
       'gate',
       '--event',
@@ -85,13 +96,29 @@ export async function runCliStartup(): Promise<void> {
     ]);
 
     const rows = [
-      ['node -e 0', fixed(node.ms.p50), fixed(node.peakRssMiB), '1'],
-      ['verdict --help', fixed(help.ms.p50), fixed(help.peakRssMiB), fixed(help.ms.p50 / node.ms.p50, 2)],
-      ['opa eval (model_registry)', fixed(opa.ms.p50), '', '1'],
-      ['verdict gate (sample event)', fixed(gate.ms.p50), '', fixed(gate.ms.p50 / opa.ms.p50, 2)],
+      ['node -e 0', fixed(node.ms.p50), fixed(node.cpuMs?.p50), fixed(node.peakRssMiB), '1'],
+      [
+        'verdict --help',
+        fixed(help.ms.p50),
+        fixed(help.cpuMs?.p50),
+        fixed(help.peakRssMiB),
+        fixed(help.ms.p50 / node.ms.p50, 2),
+      ],
+      ['opa eval (model_registry)', fixed(opa.ms.p50), '', '', '1'],
+      [
+        'verdict gate (sample event)',
+        fixed(gate.ms.p50),
+        fixed(gate.cpuMs?.p50),
+        fixed(gate.peakRssMiB),
+        fixed(gate.ms.p50 / opa.ms.p50, 2),
+      ],
     ];
     console.log(
-      table('CLI start-up (p50 of 15 runs)', ['command', 'ms', 'peak RSS MiB', 'ratio to baseline'], rows),
+      table(
+        'CLI start-up (p50 of 15 runs)',
+        ['command', 'ms', 'CPU ms', 'peak RSS MiB', 'ratio to baseline'],
+        rows,
+      ),
     );
     const file = writeResult('cli-startup', {
       runs: RUNS,

@@ -7,7 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 const verbose = process.argv.includes('--verbose');
 process.env.POWERTOOLS_LOG_LEVEL ??= verbose ? 'INFO' : 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+// No X-Ray daemon runs on a workstation: the CLI never traces, and its build carries no X-Ray SDK.
+process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 if (verbose) {
   // Logs go to stderr so that stdout stays the command's result (a decision JSON, a report).
   process.env.POWERTOOLS_DEV ??= 'true';

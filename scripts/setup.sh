@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs everything Verdict needs from the package registries, then builds the policy bundle.
+# Installs what Verdict needs from the package registries, then builds the policy bundle and the CLI.
+# `setup.sh` (npm run setup, npm test, CI) installs everything; `setup.sh demo` (npm run demo) only what the
+# demo runs on: the npm packages, the pinned opa that builds the policy bundle, the bundle and the CLI; not
+# the emulator, the linter, the Event Ruler oracle, poppler or Chromium, which only the tests use.
 # Idempotent: each step is skipped when its inputs have not changed since it last ran.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 stamp_dir="$root/node_modules/.verdict-setup"
+mode="${1:-all}"
+case "$mode" in all | demo) ;; *) echo "usage: setup.sh [demo]" >&2; exit 2 ;; esac
 
 fresh() { # fresh NAME FILE... : true when the stamp NAME is newer than every FILE
   local stamp="$stamp_dir/$1"; shift
@@ -13,6 +18,12 @@ fresh() { # fresh NAME FILE... : true when the stamp NAME is newer than every FI
   return 0
 }
 mark() { mkdir -p "$stamp_dir"; touch "$stamp_dir/$1"; }
+built_after() { # built_after OUTPUT FILE... : true when OUTPUT exists and is newer than every FILE
+  local output="$1"; shift
+  [ -f "$output" ] || return 1
+  for f in "$@"; do [ "$f" -nt "$output" ] && return 1; done
+  return 0
+}
 
 if ! fresh npm package.json package-lock.json; then
   echo "setup: installing npm packages" >&2
@@ -20,7 +31,7 @@ if ! fresh npm package.json package-lock.json; then
   mark npm
 fi
 
-if ! fresh venv tools/requirements.txt; then
+if [ "$mode" = all ] && ! fresh venv tools/requirements.txt; then
   echo "setup: creating .venv with the AWS emulator (moto_server)" >&2
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
@@ -28,7 +39,7 @@ if ! fresh venv tools/requirements.txt; then
 fi
 
 # Report tests render PDFs with poppler (pdftotext, pdftoppm) and HTML in headless Chromium.
-if ! command -v pdftotext >/dev/null || ! command -v chromium >/dev/null; then
+if [ "$mode" = all ] && { ! command -v pdftotext >/dev/null || ! command -v chromium >/dev/null; }; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing poppler-utils and chromium from Debian" >&2
     apt-get update -qq
@@ -44,15 +55,16 @@ if ! fresh opa tools/go.mod tools/go.sum; then
   mark opa
 fi
 
-if ! fresh regal tools/regal/go.mod tools/regal/go.sum; then
+if [ "$mode" = all ] && ! fresh regal tools/regal/go.mod tools/regal/go.sum; then
   echo "setup: building the pinned Regal linter (go tool regal)" >&2
   (cd tools/regal && go tool regal version >/dev/null)
   mark regal
 fi
 
 # The differential test of the event-pattern matcher runs AWS Event Ruler (Maven Central) through a small oracle.
-if ! fresh event-ruler test/event-ruler/pom.xml test/event-ruler/src/main/java/dev/verdict/oracle/EventRulerOracle.java \
-  || [ ! -f test/event-ruler/target/classpath.txt ]; then
+if [ "$mode" = all ] && { ! fresh event-ruler test/event-ruler/pom.xml \
+  test/event-ruler/src/main/java/dev/verdict/oracle/EventRulerOracle.java \
+  || [ ! -f test/event-ruler/target/classpath.txt ]; }; then
   if ! command -v mvn >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "setup: installing Maven from Debian" >&2
     apt-get update -qq
@@ -68,7 +80,18 @@ fi
 mkdir -p node_modules/.bin
 ln -sf ../../bin/verdict.js node_modules/.bin/verdict
 
-npx tsx scripts/build-policies.ts
+# The policy bundle and the CLI build are rebuilt only when an input is newer than what was built from it.
+mapfile -t policy_inputs < <(find policies -path policies/build -prune -o -type f -print)
+if ! built_after policies/build/bundle.sha256 "${policy_inputs[@]}" scripts/build-policies.ts \
+  scripts/policy-bundle-build.ts functions/gates/policy/entrypoints.ts tools/go.mod tools/go.sum \
+  || [ ! -f policies/build/bundle.tar.gz ]; then
+  npx tsx scripts/build-policies.ts
+fi
 
 # The CLI as JavaScript, so that a command starts without compiling TypeScript (bin/verdict.js).
-npx tsx scripts/build-cli.ts
+# build/cli/sources.json lists what it was built from, package-lock.json included.
+mapfile -t cli_inputs < <(node -e 'for (const s of require("./build/cli/sources.json")) console.log(s)' 2>/dev/null || true)
+if [ "${#cli_inputs[@]}" = 0 ] \
+  || ! built_after build/cli/sources.json "${cli_inputs[@]}" scripts/build-cli.ts scripts/cli-x-ray-disabled.ts; then
+  npx tsx scripts/build-cli.ts
+fi

@@ -1,7 +1,11 @@
-import { type LoadedPolicy, loadPolicy } from '@open-policy-agent/opa-wasm';
+import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import * as opaWasm from '@open-policy-agent/opa-wasm';
 import { PolicyEvaluationError } from './errors.ts';
 import { stringifyExactJson } from './exact-json.ts';
 import type { PolicyBundle } from './policy-bundle.ts';
+
+// The package's ES module exports loadPolicySync on its default export only; its types say otherwise.
+const { loadPolicySync } = (opaWasm as unknown as { default: typeof opaWasm }).default;
 
 /**
  * Evaluates a compiled bundle in-process. One engine is created per cold start and reused: loading the
@@ -14,7 +18,9 @@ export class PolicyEngine {
   ) {}
 
   static async load(bundle: PolicyBundle): Promise<PolicyEngine> {
-    const policy = await loadPolicy(bundle.wasm, { initial: 8, maximum: 4096 });
+    // Compiled synchronously: V8 then compiles each function when it first runs, while the asynchronous
+    // compile of loadPolicy compiles the whole module up front (about 20 ms more on every cold start).
+    const policy: LoadedPolicy = loadPolicySync(bundle.wasm, { initial: 8, maximum: 4096 });
     policy.setData(bundle.data as object);
     return new PolicyEngine(bundle, policy);
   }

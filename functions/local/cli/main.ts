@@ -22,8 +22,12 @@ function commandNamed(args: readonly string[]): CommandName | undefined {
 
 // Only the command that runs is loaded; the command list of `--help` needs their summaries only.
 const named = commandNamed(process.argv.slice(2));
-if (named) await COMMANDS[named](program);
-else {
+if (named) {
+  // A command parses each schema about once and exits: compiling a fast parser per object schema (zod's
+  // JIT) costs it more than it saves. The server (`verdict serve`) parses the same schemas on every request.
+  if (named !== 'serve') (await import('zod')).config({ jitless: true });
+  await COMMANDS[named](program);
+} else {
   // Only without a command: `verdict report --version 1` is the report's own option.
   program.version(GENERATOR.version, '-V, --version', 'print the version');
   for (const [name, summary] of Object.entries(COMMAND_SUMMARIES)) program.command(name).description(summary);
