@@ -18,25 +18,18 @@ import { Ledger, type LedgerOptions } from '../../ledger/ledger.ts';
 import { PersonalData } from '../../ledger/personal-data.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
 import type { SubjectKeyStore } from '../../ledger/ports/subject-key-store.ts';
+import {
+  DEFAULT_CHECKPOINT_RETENTION_DAYS,
+  LEDGER_ENVIRONMENT,
+  ledgerSchema,
+} from '../../shared/environment.ts';
 import { once } from '../../shared/once.ts';
 import { KmsSigner } from './kms-signer.ts';
-import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './ledger-anchor.ts';
+import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './ledger-anchor.ts';
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
 
-/** The Lambda environment variables of a function that writes or reads the ledger. */
-export const LEDGER_ENVIRONMENT = {
-  tableName: 'VERDICT_LEDGER_TABLE',
-  tilesBucket: 'VERDICT_LEDGER_TILES_BUCKET',
-  anchorBucket: 'VERDICT_LEDGER_ANCHOR_BUCKET',
-  signingKeyId: 'VERDICT_LEDGER_SIGNING_KEY_ID',
-  origin: 'VERDICT_LEDGER_ORIGIN',
-  checkpointRetentionDays: 'VERDICT_LEDGER_CHECKPOINT_RETENTION_DAYS',
-  subjectKeysTable: 'VERDICT_SUBJECT_KEYS_TABLE',
-  dataKeyId: 'VERDICT_SUBJECT_KEYS_KEY_ID',
-} as const;
-
-export const DEFAULT_CHECKPOINT_RETENTION_DAYS = 3650;
+export { DEFAULT_CHECKPOINT_RETENTION_DAYS, LEDGER_ENVIRONMENT } from '../../shared/environment.ts';
 
 export interface AwsLedgerClients {
   dynamodb: DynamoDBClient;
@@ -169,33 +162,21 @@ export function awsLedgerOptionsFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   mode: { readOnly?: boolean } = {},
 ): AwsLedgerOptions {
-  const problems: string[] = [];
-  const required = (name: string) => {
-    const value = env[name]?.trim();
-    if (!value) problems.push(`${name} is not set`);
-    return value ?? '';
-  };
-  const optional = (name: string) => env[name]?.trim() || undefined;
-  const tableName = required(LEDGER_ENVIRONMENT.tableName);
-  const tilesBucket = required(LEDGER_ENVIRONMENT.tilesBucket);
-  const signingKeyId = mode.readOnly
-    ? optional(LEDGER_ENVIRONMENT.signingKeyId)
-    : required(LEDGER_ENVIRONMENT.signingKeyId);
-  const origin = required(LEDGER_ENVIRONMENT.origin);
-  if (origin && !isValidKeyName(origin))
-    problems.push(
-      `${LEDGER_ENVIRONMENT.origin} "${origin}" is not a signed-note key name (no spaces or "+")`,
-    );
-  const retentionText = optional(LEDGER_ENVIRONMENT.checkpointRetentionDays);
-  const retention = retentionText === undefined ? DEFAULT_CHECKPOINT_RETENTION_DAYS : Number(retentionText);
-  if (!Number.isInteger(retention) || retention < 1 || retention > MAX_RETENTION_DAYS)
-    problems.push(
-      `${LEDGER_ENVIRONMENT.checkpointRetentionDays} must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
-    );
-  if (problems.length > 0) throw new LedgerConfigurationError(`ledger configuration: ${problems.join('; ')}`);
-  const anchorBucket = optional(LEDGER_ENVIRONMENT.anchorBucket);
-  const subjectKeysTable = optional(LEDGER_ENVIRONMENT.subjectKeysTable);
-  const dataKeyId = optional(LEDGER_ENVIRONMENT.dataKeyId);
+  const parsed = ledgerSchema(mode, isValidKeyName).safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => issue.message);
+    throw new LedgerConfigurationError(`ledger configuration: ${problems.join('; ')}`);
+  }
+  const {
+    [LEDGER_ENVIRONMENT.tableName]: tableName,
+    [LEDGER_ENVIRONMENT.tilesBucket]: tilesBucket,
+    [LEDGER_ENVIRONMENT.signingKeyId]: signingKeyId,
+    [LEDGER_ENVIRONMENT.origin]: origin,
+    [LEDGER_ENVIRONMENT.checkpointRetentionDays]: retention,
+    [LEDGER_ENVIRONMENT.anchorBucket]: anchorBucket,
+    [LEDGER_ENVIRONMENT.subjectKeysTable]: subjectKeysTable,
+    [LEDGER_ENVIRONMENT.dataKeyId]: dataKeyId,
+  } = parsed.data;
   return {
     tableName,
     tilesBucket,

@@ -6,7 +6,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
 import { lambdaLedger } from '../../adapters/aws/ledger-aws.ts';
@@ -18,8 +17,9 @@ import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { tracer } from '../../shared/observability.ts';
 import { cachedPolicyEngine } from '../policy/engine-cache.ts';
 import { createModelRegistryGateHandler } from './create-handler.ts';
+import { readModelRegistryGateEnvironment } from './environment.ts';
 
-const env = readAwsEnvironment();
+const env = readModelRegistryGateEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
