@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../functions/api/auth/authentication.ts';
-import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-principal.ts';
+import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
 import type { Role } from '../functions/ports/report-service.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
 import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';

@@ -12,8 +12,8 @@ import {
   ACCESS_KEY_PREFIX,
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
-import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-signer.ts';
-import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
+import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
+import { REPORT_REQUESTED_EVENT } from '../functions/routes.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of
  * `functions` and one rule per entry of `routes` in functions/routes.ts, the auditor API (HTTP API and its
- * function, one route per entry of functions/api/api-routes.ts), least-privilege roles, alarms.
+ * function, one route per entry of functions/api/route-table.ts), least-privilege roles, alarms.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { API_ROUTES } from '../functions/api/api-routes.ts';
+import { API_ROUTE_TABLE } from '../functions/api/route-table.ts';
 import { type FunctionName, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
@@ -169,7 +169,7 @@ export class VerdictStack extends Stack {
     this.apiFunction = this.functions['auditor-api'];
     this.api = new AuditorApi(this, 'AuditorApi', {
       handler: this.apiFunction.function,
-      routes: API_ROUTES,
+      routes: Object.values(API_ROUTE_TABLE),
       key,
       retainData: config.retainData,
       ...(config.apiJwtIssuer && { jwt: { issuer: config.apiJwtIssuer, audience: config.apiJwtAudience } }),

@@ -24,8 +24,6 @@ const accessRecordSchema = z
 
 export const listAccessLog = defineRoute({
   id: 'access-log.list',
-  method: 'GET',
-  path: '/access-log',
   tag: 'access-log',
   summary: 'Every API call, oldest first: who, what (method, route, query), the status, when',
   query: z

@@ -87,8 +87,6 @@ function view(job: ReportJob) {
 
 export const startReport = defineRoute({
   id: 'reports.start',
-  method: 'POST',
-  path: '/reports',
   tag: 'reports',
   summary: 'Start a report export; it runs asynchronously',
   body: reportRequestSchema,
@@ -123,8 +121,6 @@ export const startReport = defineRoute({
 
 export const getReport = defineRoute({
   id: 'reports.get',
-  method: 'GET',
-  path: '/reports/{id}',
   tag: 'reports',
   summary: 'A report job: status, progress and, when done, a time-limited download link',
   params: z.strictObject({

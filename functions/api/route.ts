@@ -10,23 +10,7 @@ import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
 import type { Principal, ReportService } from '../ports/report-service.ts';
 import type { Authenticator } from './auth/authentication.ts';
-
-export const ROUTE_IDS = [
-  'health.get',
-  'openapi.get',
-  'decisions.list',
-  'decisions.get',
-  'rejections.list',
-  'models.list',
-  'models.history',
-  'ledger.checkpoint',
-  'ledger.inclusion',
-  'ledger.consistency',
-  'reports.start',
-  'reports.get',
-  'access-log.list',
-] as const;
-export type RouteId = (typeof ROUTE_IDS)[number];
+import { API_ROUTE_TABLE, type DeclaredRoute, type RouteId } from './route-table.ts';
 
 /** What the routes read and write; AWS adapters in Lambda, local ones in `verdict serve`. */
 export interface ApiDependencies {
@@ -66,16 +50,11 @@ export interface ResponseSpec {
   links?: Record<string, { operationId: RouteId; parameters: Record<string, string>; description: string }>;
 }
 
-export interface ApiRoute {
+export interface ApiRoute extends DeclaredRoute {
   id: RouteId;
-  method: 'GET' | 'POST';
-  /** OpenAPI path template, e.g. `/decisions/{id}`. */
-  path: string;
   tag: string;
   summary: string;
   description?: string;
-  /** Answered without authentication (health, the OpenAPI document). */
-  public?: boolean;
   query?: z.ZodObject;
   params?: z.ZodObject;
   body?: z.ZodType;
@@ -88,13 +67,16 @@ export interface ApiRoute {
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-/** Types a route's handler from its schemas; the table holds routes with the types erased. */
+/**
+ * Types a route's handler from its schemas; the table holds routes with the types erased. Method, path and
+ * whether the route is public come from the declared route table (route-table.ts).
+ */
 export function defineRoute<
   Q extends z.ZodObject | undefined = undefined,
   P extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
 >(
-  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body'> & {
+  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body' | keyof DeclaredRoute> & {
     query?: Q;
     params?: P;
     body?: B;
@@ -104,5 +86,5 @@ export function defineRoute<
     ): Promise<RouteResult>;
   },
 ): ApiRoute {
-  return route as unknown as ApiRoute;
+  return { ...API_ROUTE_TABLE[route.id], ...route } as unknown as ApiRoute;
 }

@@ -26,8 +26,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { KMS_SIGNING_ALGORITHM } from '../../functions/adapters/aws/kms-signer.ts';
-import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../../functions/adapters/aws/ledger-subject-keys.ts';
+import {
+  KMS_SIGNING_ALGORITHM,
+  SUBJECT_ENCRYPTION_CONTEXT_KEY,
+} from '../../functions/adapters/aws/kms-usage.ts';
 import {
   HEAD_PARTITION,
   LEDGER_TABLE_KEYS,
