@@ -4,6 +4,8 @@
  * SDK, pdfkit, Powertools, middy). The import graph is esbuild's, the same resolution tsx runs `cdk synth`
  * with (type-only imports are erased).
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/paths.ts';
@@ -31,10 +33,11 @@ const RUNTIME_PACKAGES =
 const isEnvironmentModule = (path: string) =>
   /^functions\/(.+\/)?environment\.ts$/.test(path) || path.startsWith('functions/contracts/');
 
-async function importGraph(entry: string): Promise<{ modules: string[]; packages: string[] }> {
+async function importGraph(entries: string[]): Promise<{ modules: string[]; packages: string[] }> {
   const result = await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: [entry],
+    entryPoints: entries,
+    outdir: 'out',
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -50,9 +53,14 @@ async function importGraph(entry: string): Promise<{ modules: string[]; packages
   return { modules: Object.keys(inputs), packages: [...packages].sort() };
 }
 
-describe('cdk synth (infra/app.ts)', () => {
+/** Every module of infra/: the app and everything it could load. */
+const INFRA = readdirSync(join(REPO_ROOT, 'infra'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => `infra/${file}`);
+
+describe('cdk synth (every module of infra/)', () => {
   it('loads from functions/ only environment modules, contracts and the listed declarations', async () => {
-    const { modules } = await importGraph('infra/app.ts');
+    const { modules } = await importGraph(INFRA);
     const runtime = modules.filter(
       (path) => path.startsWith('functions/') && !isEnvironmentModule(path) && !(path in DECLARATIONS),
     );
@@ -61,12 +69,12 @@ describe('cdk synth (infra/app.ts)', () => {
   }, 30_000);
 
   it('loads neither pdfkit nor the AWS SDK, Powertools or middy', async () => {
-    const { packages } = await importGraph('infra/app.ts');
+    const { packages } = await importGraph(INFRA);
     expect(packages.filter((name) => RUNTIME_PACKAGES.test(name))).toEqual([]);
   }, 30_000);
 
   it('would see them: the report worker handler loads pdfkit and the KMS client', async () => {
-    const { modules, packages } = await importGraph('functions/reports/handler.ts');
+    const { modules, packages } = await importGraph(['functions/reports/handler.ts']);
     expect(packages).toEqual(expect.arrayContaining(['pdfkit', '@aws-sdk/client-kms']));
     expect(modules).toContain('functions/reports/formats/pdf.ts');
   }, 30_000);
