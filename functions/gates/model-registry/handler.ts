@@ -36,7 +36,7 @@ export const handler = createModelRegistryGateHandler({
     tracer.captureAWSv3Client(new EventBridgeClient({})),
     env.VERDICT_EVENT_BUS_NAME,
   ),
-  policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE),
+  policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
   environment: env.VERDICT_ENVIRONMENT,
   now: () => new Date(),
   deadlineMs: 50_000,
