@@ -7,8 +7,9 @@
  *   signing key (KMS)           Ed25519 (ECC_NIST_EDWARDS25519), signs checkpoints          KmsSigner
  *   subject keys table + key    per-subject data keys, KMS-wrapped, deletable              DynamoDbSubjectKeyStore
  *
- * A Lambda function reads the names from its environment (LEDGER_ENVIRONMENT, set by the CDK stack):
- * `openAwsLedger(awsLedgerOptionsFromEnvironment(clients))`, once per cold start.
+ * A Lambda function reads the names from its environment (LEDGER_ENVIRONMENT and ledgerSchema in
+ * shared/environment.ts, set by the CDK stack): `openAwsLedger(awsLedgerOptionsFromEnvironment(clients))`,
+ * once per cold start.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
@@ -29,7 +30,8 @@ import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './ledger-anchor.ts
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './ledger-aws-store.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './ledger-subject-keys.ts';
 
-export { DEFAULT_CHECKPOINT_RETENTION_DAYS, LEDGER_ENVIRONMENT } from '../../shared/environment.ts';
+/** The ledger's variable names, for callers that set them (the CLI, tests). */
+export { LEDGER_ENVIRONMENT } from '../../shared/environment.ts';
 
 export interface AwsLedgerClients {
   dynamodb: DynamoDBClient;
