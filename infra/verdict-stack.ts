@@ -1,7 +1,7 @@
 /**
- * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of
- * `functions` and one rule per entry of `routes` in functions/routes.ts, the auditor API (HTTP API and its
- * function, one route per entry of functions/api/route-table.ts), least-privilege roles, alarms.
+ * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of the
+ * function table (function-table.ts), one rule per entry of `routes` in functions/routes.ts, the auditor
+ * API (HTTP API, one route per entry of functions/api/route-table.ts), least-privilege roles, alarms.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
