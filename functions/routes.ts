@@ -43,6 +43,9 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   },
 };
 
+/** What the auditor API publishes when a report is requested (POST /reports); the report worker builds it. */
+export const REPORT_REQUESTED_EVENT = { source: 'verdict', detailType: 'Verdict Report Requested' } as const;
+
 /** Model package groups whose names start with this prefix are not governed (scratch work). */
 export const UNGOVERNED_GROUP_PREFIX = 'sandbox-';
 
@@ -68,11 +71,10 @@ export const routes: readonly Route[] = [
     target: 'model-registry-gate',
   },
   {
-    // REPORT_REQUESTED_EVENT in functions/reports/report-job.ts (kept literal: the route table stays light).
     id: 'report-requested',
     description: 'A report job recorded by the auditor API (POST /reports) is built by the report worker',
     bus: 'verdict',
-    pattern: { source: ['verdict'], 'detail-type': ['Verdict Report Requested'] },
+    pattern: { source: [REPORT_REQUESTED_EVENT.source], 'detail-type': [REPORT_REQUESTED_EVENT.detailType] },
     target: 'report-worker',
   },
 ];

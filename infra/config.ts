@@ -6,9 +6,10 @@
  * message that names the key.
  */
 import { z } from 'zod';
-import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-principal.ts';
+import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
+import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';
 
 export const CONTEXT_KEYS = {
   environment: 'verdict:environment',
@@ -25,6 +26,7 @@ export const CONTEXT_KEYS = {
   breakGlassRoleArn: 'verdict:breakGlassRoleArn',
   reportWorkerConcurrency: 'verdict:reportWorkerConcurrency',
   approvalGuard: 'verdict:approvalGuard',
+  checkpointRetentionDays: 'verdict:checkpointRetentionDays',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -61,6 +63,8 @@ export interface VerdictConfig {
   reportWorkerConcurrency: number;
   /** Create the approval guard policy (ApprovalGuard): only the gate approves governed model versions. */
   approvalGuard: boolean;
+  /** Compliance-mode Object Lock retention of the ledger's anchored checkpoints, in days. */
+  checkpointRetentionDays: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
@@ -78,10 +82,11 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   breakGlassRoleArn: '',
   reportWorkerConcurrency: 2,
   approvalGuard: false,
+  checkpointRetentionDays: DEFAULT_CHECKPOINT_RETENTION_DAYS,
 });
 
 /** Object Lock retention is at most 100 years (36,500 days). */
-export const MAX_REPORT_RETENTION_DAYS = 36_500;
+export const MAX_REPORT_RETENTION_DAYS = MAX_RETENTION_DAYS;
 
 /** More concurrent report builds than this is a configuration mistake, not a need. */
 export const MAX_REPORT_WORKER_CONCURRENCY = 50;
@@ -160,6 +165,18 @@ function uniqueList<T extends z.ZodType<string>>(item: T, what: string) {
   );
 }
 
+/** A whole number from 1 to `max`; `-c` gives its string form. */
+function wholeNumber(what: string, max: number) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: `must be a whole number${what}` })
+      .int({ error: `must be a whole number${what}` })
+      .min(1, { error: 'must be at least 1' })
+      .max(max, { error: `must be at most ${max}` }),
+  );
+}
+
 const schemas: Record<ConfigKey, z.ZodType> = {
   environment: z.enum(ENVIRONMENTS, {
     error: `must be one of ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`,
@@ -198,27 +215,21 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   apiJwtAudience: uniqueList(z.string({ error: 'must be a list of audiences' }).min(1), 'audiences'),
   apiJwtGroupsClaim: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }),
   apiJwtGroupRoles: roleMap('group names'),
-  reportRetentionDays: z.preprocess(
-    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
-    z
-      .number({ error: 'must be a whole number of days' })
-      .int({ error: 'must be a whole number of days' })
-      .min(1, { error: 'must be at least 1' })
-      .max(MAX_REPORT_RETENTION_DAYS, { error: `must be at most ${MAX_REPORT_RETENTION_DAYS}` }),
-  ),
+  reportRetentionDays: wholeNumber(' of days', MAX_REPORT_RETENTION_DAYS),
   breakGlassRoleArn: z
     .string({ error: 'must be a string' })
     .refine((arn) => arn === '' || ROLE_ARN.test(arn), {
       error: 'must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>)',
     }),
   approvalGuard: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
-  reportWorkerConcurrency: z.preprocess(
+  reportWorkerConcurrency: wholeNumber('', MAX_REPORT_WORKER_CONCURRENCY),
+  checkpointRetentionDays: z.preprocess(
     (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
     z
-      .number({ error: 'must be a whole number' })
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .max(MAX_REPORT_WORKER_CONCURRENCY, { error: `must be at most ${MAX_REPORT_WORKER_CONCURRENCY}` }),
+      .number({ error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
+      .int({ error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
+      .min(1, { error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
+      .max(MAX_RETENTION_DAYS, { error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` }),
   ),
 };
 

@@ -1,6 +1,6 @@
 /**
- * What each function may do, as capabilities. `Record<FunctionName, ...>` makes a function added to
- * functions/routes.ts fail to compile until its permissions are decided here.
+ * What a function may do, as capabilities, and the IAM statements each one grants. Which function has
+ * which capabilities is in the function table (function-table.ts).
  */
 import { Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,10 +12,9 @@ import {
   ACCESS_KEY_PREFIX,
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
-import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-signer.ts';
+import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
 import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
-import { REPORT_REQUESTED_EVENT } from '../functions/reports/report-job.ts';
-import type { FunctionName } from '../functions/routes.ts';
+import { REPORT_REQUESTED_EVENT } from '../functions/routes.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 
@@ -52,32 +51,6 @@ export type Capability =
   | 'ledger:append'
   /** Read the audit ledger: entries, tiles, checkpoints, proofs (LedgerStorage.grantRead). */
   | 'ledger:read';
-
-export const FUNCTION_CAPABILITIES: Record<FunctionName, readonly Capability[]> = {
-  'model-registry-gate': [
-    'model-packages:read',
-    'model-packages:approve',
-    'governance-objects:read',
-    'decisions:append',
-    'decisions:read',
-    'idempotency:use',
-    'decisions:publish',
-    'ledger:append',
-  ],
-  // Reads decisions, exceptions and the ledger; writes only report jobs and locked report objects.
-  'report-worker': ['decisions:read', 'ledger:read', 'reports:build', 'reports:archive', 'reports:sign'],
-};
-
-/** The auditor API: reads decisions, exceptions and the registry; writes only its access log and report jobs. */
-export const API_CAPABILITIES: readonly Capability[] = [
-  'model-packages:read',
-  'model-packages:list',
-  'decisions:read',
-  'access-log:append',
-  'reports:start',
-  'reports:download',
-  'ledger:read',
-];
 
 /** The `source` of every event Verdict publishes. */
 export const VERDICT_EVENT_SOURCE = DECISION_EVENT.source;

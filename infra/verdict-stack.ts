@@ -1,7 +1,7 @@
 /**
- * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of
- * `functions` and one rule per entry of `routes` in functions/routes.ts, the auditor API (HTTP API and its
- * function, one route per entry of functions/api/api-routes.ts), least-privilege roles, alarms.
+ * The Verdict stack: storage (key, tables, buckets), the verdict event bus, one function per entry of the
+ * function table (function-table.ts), one rule per entry of `routes` in functions/routes.ts, the auditor
+ * API (HTTP API, one route per entry of functions/api/route-table.ts), least-privilege roles, alarms.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,9 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { API_ROUTES } from '../functions/api/api-routes.ts';
-import { REPORT_SIGNING_KEY_VARIABLE } from '../functions/reports/aws-report-worker.ts';
-import { type FunctionName, type FunctionSpec, functions, type Route, routes } from '../functions/routes.ts';
+import { API_ROUTE_TABLE } from '../functions/api/route-table.ts';
+import { type FunctionName, functions, type Route, routes } from '../functions/routes.ts';
 import type { VerdictConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { ApprovalGuard } from './constructs/approval-guard.ts';
@@ -20,31 +19,21 @@ import { deadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
-import { checkpointRetentionDaysFromContext, LedgerStorage } from './constructs/ledger-storage.ts';
-import { VerdictFunction, type VerdictFunctionProps } from './constructs/verdict-function.ts';
+import { LedgerStorage } from './constructs/ledger-storage.ts';
+import { VerdictFunction } from './constructs/verdict-function.ts';
 import {
-  API_CAPABILITIES,
   type Capability,
   evidenceBucketArn,
-  FUNCTION_CAPABILITIES,
   grantCapabilities,
   modelPackageArnPattern,
 } from './function-permissions.ts';
+import { type DeployedFunctionName, FUNCTION_TABLE, type FunctionResources } from './function-table.ts';
 import { DEFAULT_POLICY_BUNDLE_PATH } from './paths.ts';
 
 /** Verdict publishes `Verdict Decision` events (source `verdict`) on this bus: `verdict-<environment>`. */
 export function verdictBusName(environment: string): string {
   return `verdict-${environment}`;
 }
-
-/** The auditor API's function: API Gateway waits at most 30 s for an integration. */
-export const API_FUNCTION_NAME = 'auditor-api';
-export const API_FUNCTION: FunctionSpec = {
-  entry: 'functions/api/handler.ts',
-  description: 'Auditor API: decisions, model inventory, ledger proofs and report exports',
-  timeoutSeconds: 29,
-  memoryMb: 1024,
-};
 
 export interface VerdictStackProps extends StackProps {
   config: VerdictConfig;
@@ -60,7 +49,8 @@ export class VerdictStack extends Stack {
   readonly ledger: LedgerStorage;
   readonly verdictBus: events.EventBus;
   readonly busDeadLetterQueue: sqs.Queue;
-  readonly functions: Record<FunctionName, VerdictFunction>;
+  readonly functions: Record<DeployedFunctionName, VerdictFunction>;
+  /** The auditor API's function: `functions['auditor-api']`. */
   readonly apiFunction: VerdictFunction;
   readonly api: AuditorApi;
   readonly routing: EventRouting;
@@ -123,20 +113,10 @@ export class VerdictStack extends Stack {
       retainData: config.retainData,
       key,
       accessLogBucket: this.storage.accessLogBucket,
-      checkpointRetentionDays: checkpointRetentionDaysFromContext(this.node),
+      checkpointRetentionDays: config.checkpointRetentionDays,
       breakGlassRoleArn: config.breakGlassRoleArn,
     });
 
-    const environment = {
-      ...this.ledger.environment(),
-      VERDICT_ENVIRONMENT: config.environment,
-      VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
-      VERDICT_IDEMPOTENCY_TABLE: idempotencyTable.tableName,
-      VERDICT_EVENT_BUS_NAME: this.verdictBus.eventBusName,
-      POWERTOOLS_SERVICE_NAME: 'verdict',
-      POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    };
     const targets = {
       key,
       ledger: this.ledger,
@@ -151,88 +131,45 @@ export class VerdictStack extends Stack {
       evidenceKmsKeyArns: config.evidenceKmsKeyArns,
       modelPackageGroupPrefix: config.modelPackageGroupPrefix,
     };
-
-    // What each function's package and environment carry beyond its spec; a new function must say here.
-    const setup: Record<
-      FunctionName,
-      Pick<VerdictFunctionProps, 'environment' | 'policyBundlePath' | 'pdfFonts' | 'reservedConcurrency'>
-    > = {
-      'model-registry-gate': {
-        environment,
-        policyBundlePath: props.policyBundlePath ?? DEFAULT_POLICY_BUNDLE_PATH,
-      },
-      'report-worker': {
-        environment: {
-          ...this.ledger.environment(),
-          VERDICT_ENVIRONMENT: config.environment,
-          VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
-          VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
-          VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
-          VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
-          [REPORT_SIGNING_KEY_VARIABLE]: this.storage.reportSigningKey.keyArn,
-          POWERTOOLS_SERVICE_NAME: 'verdict-reports',
-          POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-        },
-        pdfFonts: true,
-        // A report streams a whole period of decisions for up to 15 minutes: a burst of export requests
-        // must queue (EventBridge retries throttled deliveries for 2 h), not scale out against the tables.
-        reservedConcurrency: config.reportWorkerConcurrency,
-      },
+    const resources: FunctionResources = {
+      ...targets,
+      config,
+      reportSigningKeyArn: this.storage.reportSigningKey.keyArn,
+      policyBundlePath: props.policyBundlePath ?? DEFAULT_POLICY_BUNDLE_PATH,
     };
     const sourceMaps = config.environment !== 'prod';
 
-    const built: Partial<Record<FunctionName, VerdictFunction>> = {};
-    for (const name of Object.keys(functions) as FunctionName[]) {
-      const gate = new VerdictFunction(this, pascalCase(name), {
+    const built: Partial<Record<DeployedFunctionName, VerdictFunction>> = {};
+    for (const name of Object.keys(FUNCTION_TABLE) as DeployedFunctionName[]) {
+      const definition = FUNCTION_TABLE[name];
+      const fn = new VerdictFunction(this, definition.constructId ?? pascalCase(name), {
         name,
-        spec: functions[name],
+        spec: definition.spec,
         key,
-        ...setup[name],
+        environment: definition.environment(resources),
+        ...(definition.policyBundle && { policyBundlePath: resources.policyBundlePath }),
+        ...(definition.pdfFonts && { pdfFonts: true }),
+        ...(definition.reservedConcurrency && {
+          reservedConcurrency: definition.reservedConcurrency(config),
+        }),
+        asyncInvocation: definition.invocation === 'async',
         retainData: config.retainData,
         sourceMaps,
       });
-      grantCapabilities(gate.role, FUNCTION_CAPABILITIES[name], targets);
-      this.suppressWildcards(gate, FUNCTION_CAPABILITIES[name], config);
-      built[name] = gate;
+      grantCapabilities(fn.role, definition.capabilities, targets);
+      if (definition.subjectKeys) this.ledger.grantSubjectKeys(fn.role, { destroy: false });
+      this.suppressWildcards(fn, definition.capabilities, config);
+      built[name] = fn;
       new CfnOutput(this, `${pascalCase(name)}FunctionName`, {
         description: `Lambda function of ${name}`,
-        value: gate.function.functionName,
+        value: fn.function.functionName,
       });
     }
-    this.functions = built as Record<FunctionName, VerdictFunction>;
-
-    this.apiFunction = new VerdictFunction(this, 'AuditorApiFunction', {
-      name: API_FUNCTION_NAME,
-      spec: API_FUNCTION,
-      key,
-      asyncInvocation: false,
-      environment: {
-        VERDICT_ENVIRONMENT: config.environment,
-        VERDICT_DECISIONS_TABLE: decisionsTable.tableName,
-        VERDICT_EVENT_BUS_NAME: this.verdictBus.eventBusName,
-        VERDICT_MODEL_PACKAGE_GROUP_PREFIX: config.modelPackageGroupPrefix,
-        VERDICT_API_ROLE_MAP: JSON.stringify(config.apiRoleMap),
-        VERDICT_API_JWT_GROUPS_CLAIM: config.apiJwtGroupsClaim,
-        VERDICT_API_JWT_GROUP_ROLES: JSON.stringify(config.apiJwtGroupRoles),
-        VERDICT_REPORTS_BUCKET: reportsBucket.bucketName,
-        VERDICT_REPORT_JOBS_TABLE: reportJobsTable.tableName,
-        VERDICT_REPORT_RETENTION_DAYS: String(config.reportRetentionDays),
-        ...this.ledger.environment({ subjectKeys: true }),
-        POWERTOOLS_SERVICE_NAME: 'verdict-api',
-        POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-      retainData: config.retainData,
-      sourceMaps,
-    });
-    grantCapabilities(this.apiFunction.role, API_CAPABILITIES, targets);
-    // The API seals who calls it and who asks for reports under their own keys (erasable by forget).
-    this.ledger.grantSubjectKeys(this.apiFunction.role, { destroy: false });
-    this.suppressWildcards(this.apiFunction, API_CAPABILITIES, config);
+    this.functions = built as Record<DeployedFunctionName, VerdictFunction>;
+    this.apiFunction = this.functions['auditor-api'];
     this.api = new AuditorApi(this, 'AuditorApi', {
       handler: this.apiFunction.function,
-      routes: API_ROUTES,
+      routes: Object.values(API_ROUTE_TABLE),
       key,
       retainData: config.retainData,
       ...(config.apiJwtIssuer && { jwt: { issuer: config.apiJwtIssuer, audience: config.apiJwtAudience } }),
@@ -242,7 +179,7 @@ export class VerdictStack extends Stack {
     this.routing = new EventRouting(this, 'Routing', {
       routes: routeTable,
       functions: Object.fromEntries(
-        Object.entries(this.functions).map(([name, gate]) => [name, gate.function]),
+        Object.keys(functions).map((name) => [name, this.functions[name as FunctionName].function]),
       ) as Record<FunctionName, VerdictFunction['function']>,
       verdictBus: this.verdictBus,
       verdictBusName: verdictBusName(config.environment),
@@ -270,10 +207,7 @@ export class VerdictStack extends Stack {
 
     this.alarms = new Alarms(this, 'Alarms', {
       key,
-      functions: [
-        ...Object.entries(this.functions).map(([name, gate]) => ({ name, function: gate.function })),
-        { name: API_FUNCTION_NAME, function: this.apiFunction.function },
-      ],
+      functions: [...Object.entries(this.functions).map(([name, fn]) => ({ name, function: fn.function }))],
       queues: [
         ...Object.entries(this.functions).flatMap(([name, gate]) =>
           gate.failureQueue ? [{ name: `${name}-failures`, queue: gate.failureQueue }] : [],
@@ -301,7 +235,6 @@ export class VerdictStack extends Stack {
       ReportsBucketName: [reportsBucket.bucketName, 'Exported reports (Object Lock, compliance mode)'],
       ReportJobsTableName: [reportJobsTable.tableName, 'Report export jobs'],
       AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
-      AuditorApiFunctionName: [this.apiFunction.function.functionName, 'Lambda function of the auditor API'],
       ...(this.api.jwtApi && {
         AuditorApiJwtUrl: [
           this.api.jwtApi.apiEndpoint,

@@ -1,11 +1,11 @@
 /**
- * `npx tsx scripts/audit-write-once.ts <bucket>...`: the write-once audit (infra/write-once-audit.ts) of the
+ * `npx tsx scripts/audit-write-once.ts <bucket>...`: the write-once audit (scripts/write-once-audit.ts) of the
  * named buckets, with the default AWS credentials and region. Give it the buckets the stack outputs as
  * ReportsBucketName, LedgerTilesBucketName and LedgerAnchorBucketName. Exits 1 if any object was
  * overwritten or deleted, 2 on a usage error.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { auditWriteOnceBuckets, WRITE_ONCE_BUCKET_OUTPUTS } from '../infra/write-once-audit.ts';
+import { auditWriteOnceBuckets, WRITE_ONCE_BUCKET_OUTPUTS } from './write-once-audit.ts';
 
 const buckets = process.argv.slice(2);
 if (buckets.length === 0 || buckets.some((b) => b.startsWith('-'))) {

@@ -8,8 +8,6 @@ const accessRecordSchema = accessRecordContract.meta({ id: 'AccessRecord' });
 
 export const listAccessLog = defineRoute({
   id: 'access-log.list',
-  method: 'GET',
-  path: '/access-log',
   tag: 'access-log',
   summary: 'Every API call, oldest first: who, what (method, route, query), the status, when',
   query: z

@@ -48,8 +48,6 @@ const decisionsQuery = z
 
 export const listDecisions = defineRoute({
   id: 'decisions.list',
-  method: 'GET',
-  path: '/decisions',
   tag: 'decisions',
   summary: 'List decisions, filtered, in a stable order',
   description:
@@ -84,8 +82,6 @@ export const listDecisions = defineRoute({
 
 export const getDecision = defineRoute({
   id: 'decisions.get',
-  method: 'GET',
-  path: '/decisions/{id}',
   tag: 'decisions',
   summary: 'One decision, with its ledger index and an inclusion proof against the latest checkpoint',
   params: z.strictObject({ id: decisionIdParam }),
@@ -114,8 +110,6 @@ async function ledgerEvidence(ledger: LedgerReader, { index }: LedgerPosition) {
 
 export const listRejections = defineRoute({
   id: 'rejections.list',
-  method: 'GET',
-  path: '/rejections',
   tag: 'decisions',
   summary: 'The most recent events the gates refused as malformed (no payloads), newest first',
   query: z.strictObject({ limit: limitParam.optional() }),

@@ -16,9 +16,9 @@ import { lazyFieldSealer } from '../ports/field-sealer.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { QueuedReportService } from '../reports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
-import { readApiEnvironment } from './api-environment.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
 import { createApiHandler } from './create-handler.ts';
+import { readApiEnvironment } from './environment.ts';
 import { sealedAccessLog, sealedReportService } from './sealed-personal-data.ts';
 
 const env = readApiEnvironment();

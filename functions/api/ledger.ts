@@ -31,8 +31,6 @@ async function proving<T>(prove: () => Promise<T>): Promise<T> {
 
 export const getCheckpoint = defineRoute({
   id: 'ledger.checkpoint',
-  method: 'GET',
-  path: '/ledger/checkpoint',
   tag: 'ledger',
   summary: 'The latest signed checkpoint of the audit ledger',
   responses: { 200: { description: 'The checkpoint', schema: ledgerCheckpointSchema } },
@@ -46,8 +44,6 @@ export const getCheckpoint = defineRoute({
 
 export const proveInclusion = defineRoute({
   id: 'ledger.inclusion',
-  method: 'GET',
-  path: '/ledger/proofs/inclusion',
   tag: 'ledger',
   summary: 'Proof that entry `index` is in the tree of `size` entries',
   query: z
@@ -69,8 +65,6 @@ export const proveInclusion = defineRoute({
 
 export const proveConsistency = defineRoute({
   id: 'ledger.consistency',
-  method: 'GET',
-  path: '/ledger/proofs/consistency',
   tag: 'ledger',
   summary: 'Proof that the tree of `from` entries is a prefix of the tree of `to` entries',
   query: z

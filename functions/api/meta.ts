@@ -4,11 +4,8 @@ import { type ApiRoute, defineRoute } from './route.ts';
 
 export const health = defineRoute({
   id: 'health.get',
-  method: 'GET',
-  path: '/health',
   tag: 'meta',
   summary: 'Liveness',
-  public: true,
   responses: {
     200: { description: 'Serving', schema: z.object({ status: z.literal('ok') }).meta({ id: 'Health' }) },
   },
@@ -22,11 +19,8 @@ export const health = defineRoute({
 export function openApiRoute(document: () => object): ApiRoute {
   return defineRoute({
     id: 'openapi.get',
-    method: 'GET',
-    path: '/openapi.json',
     tag: 'meta',
     summary: 'This API, described in OpenAPI 3.1',
-    public: true,
     responses: {
       200: {
         description: 'The OpenAPI document',

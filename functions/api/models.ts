@@ -51,8 +51,6 @@ const modelVersionSchema = z
 
 export const listModels = defineRoute({
   id: 'models.list',
-  method: 'GET',
-  path: '/models',
   tag: 'models',
   summary: 'The model inventory: every registered version with its current status and governance state',
   query: z.strictObject({ model: modelName.optional().meta({ description: 'Only this model group' }) }),
@@ -118,8 +116,6 @@ const versionHistorySchema = z
 
 export const modelHistory = defineRoute({
   id: 'models.history',
-  method: 'GET',
-  path: '/models/{id}/history',
   tag: 'models',
   summary: 'Every version of one model: its decisions and approval status changes',
   params: z.strictObject({ id: modelName.meta({ description: 'Model package group name' }) }),

@@ -3,7 +3,8 @@
  * need no role. Each role holds every permission of the roles before it.
  */
 import type { Role } from '../contracts/principal.ts';
-import type { LocalRouteId, RouteId } from './route.ts';
+import type { LocalRouteId } from './route.ts';
+import type { RouteId } from './route-table.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 

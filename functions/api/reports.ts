@@ -91,8 +91,6 @@ function view(job: ReportJob) {
 
 export const startReport = defineRoute({
   id: 'reports.start',
-  method: 'POST',
-  path: '/reports',
   tag: 'reports',
   summary: 'Start a report export; it runs asynchronously',
   body: reportRequestSchema,
@@ -127,8 +125,6 @@ export const startReport = defineRoute({
 
 export const getReport = defineRoute({
   id: 'reports.get',
-  method: 'GET',
-  path: '/reports/{id}',
   tag: 'reports',
   summary: 'A report job: status, progress and, when done, a time-limited download link',
   params: z.strictObject({
@@ -152,13 +148,10 @@ export const getReport = defineRoute({
 
 export const downloadReport = defineRoute({
   id: 'reports.download',
-  method: 'GET',
-  path: '/reports/{id}/download',
   tag: 'reports',
   summary: 'A finished report, by the time-limited link GET /reports/{id} gave',
   description:
     'The link itself authorises the download, as a presigned URL does: it carries no bearer token.',
-  public: true,
   params: z.strictObject({
     id: z
       .string()

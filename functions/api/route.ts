@@ -11,27 +11,15 @@ import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import type { Authenticator } from './auth/authentication.ts';
+import {
+  API_ROUTE_TABLE,
+  type DeclaredRoute,
+  LOCAL_ROUTE_TABLE,
+  type LocalRouteId,
+  type RouteId,
+} from './route-table.ts';
 
-export const ROUTE_IDS = [
-  'health.get',
-  'openapi.get',
-  'decisions.list',
-  'decisions.get',
-  'rejections.list',
-  'models.list',
-  'models.history',
-  'ledger.checkpoint',
-  'ledger.inclusion',
-  'ledger.consistency',
-  'reports.start',
-  'reports.get',
-  'access-log.list',
-] as const;
-export type RouteId = (typeof ROUTE_IDS)[number];
-
-/** Routes only the local server has: report download links, which S3 presigned URLs are in AWS. */
-export const LOCAL_ROUTE_IDS = ['reports.download'] as const;
-export type LocalRouteId = (typeof LOCAL_ROUTE_IDS)[number];
+export type { LocalRouteId } from './route-table.ts';
 
 /** What the routes read and write; AWS adapters in Lambda, local ones in `verdict serve`. */
 export interface ApiDependencies {
@@ -74,16 +62,11 @@ export interface ResponseSpec {
   links?: Record<string, { operationId: RouteId; parameters: Record<string, string>; description: string }>;
 }
 
-export interface ApiRoute {
+export interface ApiRoute extends Omit<DeclaredRoute, 'id'> {
   id: RouteId | LocalRouteId;
-  method: 'GET' | 'POST';
-  /** OpenAPI path template, e.g. `/decisions/{id}`. */
-  path: string;
   tag: string;
   summary: string;
   description?: string;
-  /** Answered without authentication (health, the OpenAPI document). */
-  public?: boolean;
   query?: z.ZodObject;
   params?: z.ZodObject;
   body?: z.ZodType;
@@ -96,13 +79,16 @@ export interface ApiRoute {
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-/** Types a route's handler from its schemas; the table holds routes with the types erased. */
+/**
+ * Types a route's handler from its schemas; the table holds routes with the types erased. Method, path and
+ * whether the route is public come from the declared route table (route-table.ts).
+ */
 export function defineRoute<
   Q extends z.ZodObject | undefined = undefined,
   P extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
 >(
-  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body'> & {
+  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body' | keyof DeclaredRoute> & {
     query?: Q;
     params?: P;
     body?: B;
@@ -112,5 +98,6 @@ export function defineRoute<
     ): Promise<RouteResult>;
   },
 ): ApiRoute {
-  return route as unknown as ApiRoute;
+  const declared = { ...API_ROUTE_TABLE, ...LOCAL_ROUTE_TABLE }[route.id];
+  return { ...declared, ...route } as unknown as ApiRoute;
 }

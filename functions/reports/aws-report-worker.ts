@@ -14,40 +14,16 @@
  * per cold start; a failed attempt is retried by the next event.
  */
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { KmsSigner } from '../adapters/aws/kms-signer.ts';
-import { type AwsLedgerClients, LEDGER_ENVIRONMENT } from '../adapters/aws/ledger/open.ts';
+import type { AwsLedgerClients } from '../adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
+import { LEDGER_ENVIRONMENT } from '../shared/environment.ts';
 import { once } from '../shared/once.ts';
-import { parseOrThrow } from '../shared/validation.ts';
 import { createReportWorkerHandler, type ReportWorkerHandler } from './create-handler.ts';
+import { REPORT_SIGNING_KEY_VARIABLE, readReportWorkerEnvironment } from './environment.ts';
 import type { ReportSources } from './report-inputs.ts';
-
-export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
-
-/** The configuration the report worker reads from its Lambda environment (set by the CDK stack). */
-const reportWorkerEnvironmentSchema = z.looseObject({
-  VERDICT_ENVIRONMENT: z.string().min(1),
-  VERDICT_DECISIONS_TABLE: z.string().min(1),
-  VERDICT_REPORT_JOBS_TABLE: z.string().min(1),
-  VERDICT_REPORTS_BUCKET: z.string().min(1),
-  /** Object Lock retention of each report, in days (the `verdict:reportRetentionDays` setting). */
-  VERDICT_REPORT_RETENTION_DAYS: z.coerce.number().int().min(1),
-  [LEDGER_ENVIRONMENT.tableName]: z.string().min(1),
-  [LEDGER_ENVIRONMENT.tilesBucket]: z.string().min(1),
-  /** The report signing key (KMS Ed25519): signs the manifests. Not the ledger's checkpoint key. */
-  [REPORT_SIGNING_KEY_VARIABLE]: z.string().min(1),
-  /** The ledger's origin: the key name on the manifest's signature line. */
-  [LEDGER_ENVIRONMENT.origin]: z.string().min(1),
-});
-
-export type ReportWorkerEnvironment = z.output<typeof reportWorkerEnvironmentSchema>;
-
-export function readReportWorkerEnvironment(env: NodeJS.ProcessEnv = process.env): ReportWorkerEnvironment {
-  return parseOrThrow(reportWorkerEnvironmentSchema, env, 'configuration.invalid', 'env');
-}
 
 export interface AwsReportWorkerOptions {
   clients: AwsLedgerClients;

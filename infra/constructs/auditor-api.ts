@@ -1,6 +1,6 @@
 /**
  * The auditor API in AWS: an API Gateway HTTP API (payload 2.0) in front of one Lambda function, with one
- * route per entry of the API route table (functions/api/api-routes.ts). Every route but the public ones
+ * route per entry of the API route table (functions/api/route-table.ts). Every route but the public ones
  * (health, the OpenAPI document) requires IAM (SigV4) authorisation; with an OIDC issuer configured, a
  * second HTTP API serves the same routes to bearer JWTs (e.g. Cognito) instead. The function maps either
  * identity to a role (functions/api/auth/aws-principal.ts). Both stages are throttled and write access
@@ -15,7 +15,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { ApiRoute } from '../../functions/api/route.ts';
+import type { DeclaredRoute } from '../../functions/api/route-table.ts';
 import { logGroupNamePrefix } from './governance-storage.ts';
 import { logGroupRemovalPolicy } from './verdict-function.ts';
 
@@ -24,7 +24,7 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 export interface AuditorApiProps {
   handler: lambda.IFunction;
-  routes: readonly ApiRoute[];
+  routes: readonly DeclaredRoute[];
   key: kms.IKey;
   retainData: boolean;
   /** A second endpoint for bearer JWTs from this issuer, accepted for these audiences. */
@@ -73,7 +73,7 @@ export class AuditorApi extends Construct {
   private httpApi(
     id: string,
     callers: string,
-    routes: readonly ApiRoute[],
+    routes: readonly DeclaredRoute[],
     integration: HttpLambdaIntegration,
     authorizer: apigwv2.IHttpRouteAuthorizer,
   ): apigwv2.HttpApi {

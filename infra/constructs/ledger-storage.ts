@@ -25,23 +25,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
-import { Construct, type Node } from 'constructs';
-import { KMS_SIGNING_ALGORITHM } from '../../functions/adapters/aws/kms-signer.ts';
-import { MAX_RETENTION_DAYS } from '../../functions/adapters/aws/ledger/anchor.ts';
+import { Construct } from 'constructs';
 import {
-  DEFAULT_CHECKPOINT_RETENTION_DAYS,
-  LEDGER_ENVIRONMENT,
-} from '../../functions/adapters/aws/ledger/open.ts';
-import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../../functions/adapters/aws/ledger/subject-keys.ts';
+  KMS_SIGNING_ALGORITHM,
+  SUBJECT_ENCRYPTION_CONTEXT_KEY,
+} from '../../functions/adapters/aws/kms-usage.ts';
 import {
   HEAD_PARTITION,
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger/table-schema.ts';
+import { LEDGER_ENVIRONMENT, type LedgerVariables } from '../../functions/shared/environment.ts';
 import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
-export const CHECKPOINT_RETENTION_CONTEXT_KEY = 'verdict:checkpointRetentionDays';
 /** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
 export const SUBJECT_KEYS_RECOVERY_DAYS = 1;
 
@@ -67,18 +64,6 @@ export const LEDGER_DENIED_BUCKET_ACTIONS = [
   's3:PutBucketPolicy',
   's3:DeleteBucketPolicy',
 ] as const;
-
-/** `verdict:checkpointRetentionDays` from CDK context (a number or its string form); 3650 if absent. */
-export function checkpointRetentionDaysFromContext(node: Node): number {
-  const raw: unknown = node.tryGetContext(CHECKPOINT_RETENTION_CONTEXT_KEY);
-  if (raw === undefined) return DEFAULT_CHECKPOINT_RETENTION_DAYS;
-  const days = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
-  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS)
-    throw new Error(
-      `Invalid Verdict configuration (CDK context):\n  ${CHECKPOINT_RETENTION_CONTEXT_KEY}: must be a whole number of days from 1 to ${MAX_RETENTION_DAYS} (got ${JSON.stringify(raw)})`,
-    );
-  return days;
-}
 
 export interface LedgerStorageProps {
   /** Environment name: in key aliases and the default origin. */
@@ -199,7 +184,7 @@ export class LedgerStorage extends Construct {
   }
 
   /** The variables openAwsLedger reads (LEDGER_ENVIRONMENT); subject keys only when granted. */
-  environment(options: { subjectKeys?: boolean } = {}): Record<string, string> {
+  environment(options: { subjectKeys?: boolean } = {}): LedgerVariables {
     return {
       [LEDGER_ENVIRONMENT.tableName]: this.table.tableName,
       [LEDGER_ENVIRONMENT.tilesBucket]: this.tilesBucket.bucketName,

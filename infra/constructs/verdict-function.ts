@@ -1,5 +1,5 @@
 /**
- * One Verdict Lambda function (an entry of `functions` in functions/routes.ts, or the auditor API): an ESM
+ * One Verdict Lambda function (an entry of the function table, infra/function-table.ts): an ESM
  * bundle built with the local esbuild (no Docker), its own role (no managed policies), a KMS-encrypted log
  * group kept a year and X-Ray tracing. A gate's bundle carries the OPA policy bundle, the report worker's
  * the font metrics pdfkit reads; functions invoked asynchronously (by rules) send failed invocations to an
@@ -18,7 +18,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf.ts';
+import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf-bundling.ts';
 import type { FunctionSpec } from '../../functions/routes.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
@@ -27,9 +27,6 @@ import { logGroupNamePrefix } from './governance-storage.ts';
 /** Where the policy bundle lands inside the deployment package (the function's code is at /var/task). */
 export const POLICY_BUNDLE_IN_PACKAGE = 'policy/bundle.tar.gz';
 export const POLICY_BUNDLE_RUNTIME_PATH = `/var/task/${POLICY_BUNDLE_IN_PACKAGE}`;
-
-/** The SHA-256 (hex) of the policy bundle the package carries; the gate refuses any other bundle. */
-export const POLICY_BUNDLE_SHA256_VARIABLE = 'VERDICT_POLICY_BUNDLE_SHA256';
 
 /**
  * SHA-256 of the bundle file's bytes, read at synth time from the very file the package copies. Without
@@ -76,11 +73,14 @@ export class MissingPolicyBundleError extends Error {
 }
 
 export interface VerdictFunctionProps {
-  /** The function's name in the route table (`model-registry-gate`) or `auditor-api`. */
+  /** The function's name in the function table (infra/function-table.ts). */
   name: string;
   spec: FunctionSpec;
   key: kms.IKey;
-  /** The OPA bundle copied into the package (a gate); must exist whenever this stack is bundled. */
+  /**
+   * The OPA bundle copied into the package (a gate) at POLICY_BUNDLE_RUNTIME_PATH; must exist whenever this
+   * stack is bundled. The environment names it (the function table sets VERDICT_POLICY_BUNDLE*).
+   */
   policyBundlePath?: string;
   /**
    * Renders PDFs with pdfkit (the report worker): the bundle gets PDFKIT_DIRNAME_BANNER and pdfkit's
@@ -89,6 +89,7 @@ export interface VerdictFunctionProps {
   pdfFonts?: boolean;
   /** Invoked asynchronously (EventBridge): retries and a failure queue. Default true. */
   asyncInvocation?: boolean;
+  /** Typed per function by its environment module (see the function table). */
   environment: Record<string, string>;
   retainData: boolean;
   /**
@@ -172,10 +173,6 @@ export class VerdictFunction extends Construct {
       }),
       environment: {
         ...props.environment,
-        ...(props.policyBundlePath !== undefined && {
-          VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,
-          [POLICY_BUNDLE_SHA256_VARIABLE]: policyBundleSha256(props.policyBundlePath),
-        }),
         ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       },
       projectRoot: REPO_ROOT,

@@ -2,8 +2,8 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_KEY_PREFIX } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { readApiEnvironment } from '../../functions/api/api-environment.ts';
 import { API_ROUTES } from '../../functions/api/api-routes.ts';
+import { readApiEnvironment } from '../../functions/api/environment.ts';
 import { API_THROTTLE } from '../../infra/constructs/auditor-api.ts';
 import { DECISION_MUTATING_ACTIONS } from '../../infra/function-permissions.ts';
 import {

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   CONTEXT_KEYS,
@@ -6,6 +8,7 @@ import {
   DEFAULT_CONFIG,
   parseConfig,
 } from '../../infra/config.ts';
+import { REPO_ROOT } from '../../infra/paths.ts';
 import { cdkJson } from './synth.ts';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -41,8 +44,19 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:breakGlassRoleArn': DEFAULT_CONFIG.breakGlassRoleArn,
       'verdict:reportWorkerConcurrency': DEFAULT_CONFIG.reportWorkerConcurrency,
       'verdict:approvalGuard': DEFAULT_CONFIG.approvalGuard,
+      'verdict:checkpointRetentionDays': DEFAULT_CONFIG.checkpointRetentionDays,
     });
     expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('is the only reader of CDK context in infra/, and the README documents every key', () => {
+    const readers = readdirSync(join(REPO_ROOT, 'infra'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .filter((file) => readFileSync(join(REPO_ROOT, 'infra', file), 'utf8').includes('tryGetContext('));
+    expect(readers).toEqual(['config.ts']);
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const undocumented = Object.values(CONTEXT_KEYS).filter((key) => !readme.includes(`| \`${key}\` |`));
+    expect(undocumented).toEqual([]);
   });
 
   it('uses the defaults for absent keys', () => {

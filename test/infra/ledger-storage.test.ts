@@ -10,10 +10,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { LEDGER_ENVIRONMENT } from '../../functions/adapters/aws/ledger/open.ts';
+import { LEDGER_ENVIRONMENT } from '../../functions/shared/environment.ts';
+import { CONTEXT_KEYS, configFromContext } from '../../infra/config.ts';
 import {
-  CHECKPOINT_RETENTION_CONTEXT_KEY,
-  checkpointRetentionDaysFromContext,
   LEDGER_DENIED_BUCKET_ACTIONS,
   LEDGER_DENIED_TABLE_ACTIONS,
   LedgerStorage,
@@ -37,7 +36,7 @@ function build(context: Record<string, unknown> = {}, retainData = true) {
     retainData,
     key,
     accessLogBucket: logs,
-    checkpointRetentionDays: checkpointRetentionDaysFromContext(app.node),
+    checkpointRetentionDays: configFromContext(app.node).checkpointRetentionDays,
   });
   const role = (id: string) =>
     new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -156,14 +155,14 @@ describe('ledger storage', () => {
     expect(bucketPolicy(ledger.anchorBucket)).toContainEqual(
       expect.objectContaining({ Sid: 'WriteOnceObjects' }),
     );
-    const custom = build({ [CHECKPOINT_RETENTION_CONTEXT_KEY]: '400' });
+    const custom = build({ [CONTEXT_KEYS.checkpointRetentionDays]: '400' });
     expect(
       (
         custom.template.toJSON().Resources[logicalIdOf(custom.stack, custom.ledger.anchorBucket)]
           .Properties as Json
       ).ObjectLockConfiguration,
     ).toMatchObject({ Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });
-    expect(() => build({ [CHECKPOINT_RETENTION_CONTEXT_KEY]: 'forever' })).toThrow(
+    expect(() => build({ [CONTEXT_KEYS.checkpointRetentionDays]: 'forever' })).toThrow(
       'verdict:checkpointRetentionDays: must be a whole number of days from 1 to 36500 (got "forever")',
     );
   });

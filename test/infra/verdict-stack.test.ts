@@ -3,14 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readAwsEnvironment } from '../../functions/adapters/aws/aws-environment.ts';
 import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DECISION_EVENT } from '../../functions/contracts/verdict-decision-event.ts';
-import { readReportWorkerEnvironment } from '../../functions/reports/aws-report-worker.ts';
-import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf.ts';
+import { readModelRegistryGateEnvironment } from '../../functions/gates/model-registry/environment.ts';
+import { readReportWorkerEnvironment } from '../../functions/reports/environment.ts';
+import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf-bundling.ts';
 import { REPORT_REQUESTED_EVENT } from '../../functions/reports/report-job.ts';
 import { type FunctionName, functions, type Route, routes } from '../../functions/routes.ts';
 import { ruleNameFor, toCdkEventPattern } from '../../infra/constructs/event-routing.ts';
@@ -391,7 +391,7 @@ describe.each(GATE_NAMES)('gate %s', (name) => {
     });
     expect(Object.keys(variables)).toContain('VERDICT_LEDGER_SIGNING_KEY_ID');
     const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
-    expect(() => readAwsEnvironment(asStrings)).not.toThrow();
+    expect(() => readModelRegistryGateEnvironment(asStrings)).not.toThrow();
     const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
     expect(customVariables.VERDICT_ENVIRONMENT).toBe('staging');
   });

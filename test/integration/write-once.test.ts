@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
-import { auditWriteOnceBuckets } from '../../infra/write-once-audit.ts';
+import { auditWriteOnceBuckets } from '../../scripts/write-once-audit.ts';
 import { s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 
 const s3 = new S3Client(s3ClientConfig(inject('motoEndpoint')));

@@ -18,9 +18,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { ed25519VerifierKey, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import type { Signer } from '../../ledger/ports/signer.ts';
+import { KMS_SIGNING_ALGORITHM, KMS_SIGNING_KEY_SPEC } from './kms-usage.ts';
 
-export const KMS_SIGNING_KEY_SPEC = 'ECC_NIST_EDWARDS25519';
-export const KMS_SIGNING_ALGORITHM = 'ED25519_SHA_512';
 /** KMS signs RAW messages of at most 4096 bytes; a checkpoint body is about 100. */
 export const KMS_MAX_RAW_MESSAGE_BYTES = 4096;
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

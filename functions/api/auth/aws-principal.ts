@@ -6,8 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role } from '../../contracts/principal.ts';
 import { mostPrivileged } from '../permissions.ts';
 import type { Authentication, Authenticator } from './authentication.ts';
-
-export const DEFAULT_GROUPS_CLAIM = 'cognito:groups';
+import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from './aws-identity.ts';
 
 export interface AwsAuthConfig {
   /** IAM role or user ARN -> role (context `verdict:apiRoleMap`). */
@@ -21,19 +20,6 @@ export interface AwsAuthConfig {
 interface AuthorizerContext {
   iam?: { userArn?: string | null };
   jwt?: { claims?: Record<string, unknown> };
-}
-
-/**
- * The identity an ARN stands for, without what varies per session: an assumed-role session
- * (`arn:aws:sts::1:assumed-role/Auditors/alice`) is its role (`arn:aws:iam::1:role/Auditors`), and role and
- * user paths are dropped (`role/teams/Auditors` is `role/Auditors`; names are unique per account).
- */
-export function canonicalPrincipalArn(arn: string): string | undefined {
-  const sts = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[\w+=,.@-]+$/.exec(arn);
-  if (sts) return `arn:${sts[1]}:iam::${sts[2]}:role/${sts[3]}`;
-  const iam = /^arn:([\w-]+):iam::(\d{12}):(role|user)\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(arn);
-  if (iam) return `arn:${iam[1]}:iam::${iam[2]}:${iam[3]}/${iam[4]}`;
-  return undefined;
 }
 
 /** A JWT claim as API Gateway passes it: an array, or a string such as `[a b]`, `["a","b"]` or `a,b`. */

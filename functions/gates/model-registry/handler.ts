@@ -6,7 +6,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { readAwsEnvironment } from '../../adapters/aws/aws-environment.ts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
 import { openAwsLedger } from '../../adapters/aws/ledger/open.ts';
@@ -17,8 +16,9 @@ import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { tracer } from '../../shared/observability.ts';
 import { cachedPolicyEngine } from '../policy/engine-cache.ts';
 import { createModelRegistryGateHandler } from './create-handler.ts';
+import { readModelRegistryGateEnvironment } from './environment.ts';
 
-const env = readAwsEnvironment();
+const env = readModelRegistryGateEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
@@ -38,7 +38,7 @@ export const handler = createModelRegistryGateHandler({
     tracer.captureAWSv3Client(new EventBridgeClient({})),
     env.VERDICT_EVENT_BUS_NAME,
   ),
-  policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE),
+  policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
   environment: env.VERDICT_ENVIRONMENT,
   now: () => new Date(),
   deadlineMs: 50_000,

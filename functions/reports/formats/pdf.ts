@@ -15,16 +15,7 @@ import { PdfFontsUnavailableError } from '../errors.ts';
 import type { Block, Chart, EvidenceItem, ReportDocument, Tone } from '../report-model.ts';
 import { chartTable, layoutChart } from './chart-layout.ts';
 import { metaRows } from './html.ts';
-
-/** The AFM files (in node_modules/pdfkit/js/data/) that a bundle must carry in `<bundle dir>/data/`. */
-export const PDFKIT_FONT_FILES = ['Helvetica.afm', 'Helvetica-Bold.afm', 'Courier.afm'] as const;
-
-/**
- * esbuild banner text that defines `__dirname` (the bundle's directory) in an ESM bundle, for pdfkit to
- * find `<bundle dir>/data/*.afm`. Goes after the `createRequire` banner.
- */
-export const PDFKIT_DIRNAME_BANNER =
-  "import { dirname as __verdictDirname } from 'node:path'; import { fileURLToPath as __verdictFileUrl } from 'node:url'; const __dirname = __verdictDirname(__verdictFileUrl(import.meta.url));";
+import { PDFKIT_FONT_FILES } from './pdf-bundling.ts';
 
 const FONT = { body: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier' } as const;
 const MARGIN = 50;

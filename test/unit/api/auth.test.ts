@@ -11,7 +11,7 @@ import {
   TOKEN_ISSUER,
 } from '../../../functions/api/auth/bearer-tokens.ts';
 import { mayCall, PERMISSIONS, PUBLIC_ROUTES, ROLE_RANK } from '../../../functions/api/permissions.ts';
-import { ROUTE_IDS, type RouteId } from '../../../functions/api/route.ts';
+import { ROUTE_IDS, type RouteId } from '../../../functions/api/route-table.ts';
 import { ROLES } from '../../../functions/contracts/principal.ts';
 import { type ApiFixture, apiFixture, at, type CallOptions, decision } from './fixture.ts';
 

@@ -12,11 +12,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  awsAuthenticator,
-  canonicalPrincipalArn,
-  claimValues,
-} from '../../../functions/api/auth/aws-principal.ts';
+import { canonicalPrincipalArn } from '../../../functions/api/auth/aws-identity.ts';
+import { awsAuthenticator, claimValues } from '../../../functions/api/auth/aws-principal.ts';
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
 import { apiEvent, at, decision, iamEvent } from './fixture.ts';

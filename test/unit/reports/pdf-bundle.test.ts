@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../../functions/reports/formats/pdf.ts';
+import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../../functions/reports/formats/pdf-bundling.ts';
 import { pdfText } from './tools.ts';
 
 /** As the stack's functions have it (infra: ESM_REQUIRE_BANNER). */

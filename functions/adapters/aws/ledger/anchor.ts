@@ -15,11 +15,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { keyIdHex, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
 import { parseNote } from '../../../ledger/core/signed-note.ts';
 import type { StoredCheckpoint } from '../../../ledger/ports/ledger-store.ts';
+import { MAX_RETENTION_DAYS } from '../../../shared/environment.ts';
 import { WriteOnceBucket } from './write-once-bucket.ts';
 
 export const DEFAULT_ANCHOR_INTERVAL_MS = 60 * 60 * 1000;
-/** The most S3 Object Lock allows: 100 years. */
-export const MAX_RETENTION_DAYS = 36_500;
 const DAY_MS = 86_400_000;
 
 export interface CheckpointAnchorOptions {

@@ -8,7 +8,7 @@
  *   subject keys table + key    per-subject data keys, KMS-wrapped, deletable              DynamoDbSubjectKeyStore
  *
  * The one way in: `openAwsLedger({ mode, clients })` in a Lambda function (the names come from its environment,
- * LEDGER_ENVIRONMENT, set by the CDK stack, read when the ledger is first used), or with the names given
+ * LEDGER_ENVIRONMENT and ledgerSchema in shared/environment.ts, set by the CDK stack, read when the ledger is first used), or with the names given
  * (tests, the CLI). `mode` is explicit: a `writer` sequences, signs and anchors; a `read-only` ledger (the
  * auditor API, the report worker) writes, signs and creates nothing. The result opens on first use and gives
  * the ledger's views (`audit` for gates, `reader` for the API and reports); see functions/ledger/ledger-handle.ts.
@@ -23,24 +23,18 @@ import { type LedgerHandle, ledgerHandle } from '../../../ledger/ledger-handle.t
 import { PersonalData } from '../../../ledger/personal-data.ts';
 import type { Signer } from '../../../ledger/ports/signer.ts';
 import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import {
+  DEFAULT_CHECKPOINT_RETENTION_DAYS,
+  LEDGER_ENVIRONMENT,
+  ledgerSchema,
+} from '../../../shared/environment.ts';
 import { KmsSigner } from '../kms-signer.ts';
-import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS, MAX_RETENTION_DAYS } from './anchor.ts';
+import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './anchor.ts';
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './store.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
-/** The Lambda environment variables of a function that writes or reads the ledger. */
-export const LEDGER_ENVIRONMENT = {
-  tableName: 'VERDICT_LEDGER_TABLE',
-  tilesBucket: 'VERDICT_LEDGER_TILES_BUCKET',
-  anchorBucket: 'VERDICT_LEDGER_ANCHOR_BUCKET',
-  signingKeyId: 'VERDICT_LEDGER_SIGNING_KEY_ID',
-  origin: 'VERDICT_LEDGER_ORIGIN',
-  checkpointRetentionDays: 'VERDICT_LEDGER_CHECKPOINT_RETENTION_DAYS',
-  subjectKeysTable: 'VERDICT_SUBJECT_KEYS_TABLE',
-  dataKeyId: 'VERDICT_SUBJECT_KEYS_KEY_ID',
-} as const;
-
-export const DEFAULT_CHECKPOINT_RETENTION_DAYS = 3650;
+/** The ledger's variable names, for callers that set them (the CLI, tests). */
+export { LEDGER_ENVIRONMENT } from '../../../shared/environment.ts';
 
 export interface AwsLedgerClients {
   dynamodb: DynamoDBClient;
@@ -196,34 +190,21 @@ export function awsLedgerOptionsFromEnvironment(
   clients: AwsLedgerClients,
   env: NodeJS.ProcessEnv = process.env,
 ): AwsLedgerOptions {
-  const readOnly = mode === 'read-only';
-  const problems: string[] = [];
-  const required = (name: string) => {
-    const value = env[name]?.trim();
-    if (!value) problems.push(`${name} is not set`);
-    return value ?? '';
-  };
-  const optional = (name: string) => env[name]?.trim() || undefined;
-  const tableName = required(LEDGER_ENVIRONMENT.tableName);
-  const tilesBucket = required(LEDGER_ENVIRONMENT.tilesBucket);
-  const signingKeyId = readOnly
-    ? optional(LEDGER_ENVIRONMENT.signingKeyId)
-    : required(LEDGER_ENVIRONMENT.signingKeyId);
-  const origin = required(LEDGER_ENVIRONMENT.origin);
-  if (origin && !isValidKeyName(origin))
-    problems.push(
-      `${LEDGER_ENVIRONMENT.origin} "${origin}" is not a signed-note key name (no spaces or "+")`,
-    );
-  const retentionText = optional(LEDGER_ENVIRONMENT.checkpointRetentionDays);
-  const retention = retentionText === undefined ? DEFAULT_CHECKPOINT_RETENTION_DAYS : Number(retentionText);
-  if (!Number.isInteger(retention) || retention < 1 || retention > MAX_RETENTION_DAYS)
-    problems.push(
-      `${LEDGER_ENVIRONMENT.checkpointRetentionDays} must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
-    );
-  if (problems.length > 0) throw new LedgerConfigurationError(`ledger configuration: ${problems.join('; ')}`);
-  const anchorBucket = optional(LEDGER_ENVIRONMENT.anchorBucket);
-  const subjectKeysTable = optional(LEDGER_ENVIRONMENT.subjectKeysTable);
-  const dataKeyId = optional(LEDGER_ENVIRONMENT.dataKeyId);
+  const parsed = ledgerSchema({ readOnly: mode === 'read-only' }, isValidKeyName).safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => issue.message);
+    throw new LedgerConfigurationError(`ledger configuration: ${problems.join('; ')}`);
+  }
+  const {
+    [LEDGER_ENVIRONMENT.tableName]: tableName,
+    [LEDGER_ENVIRONMENT.tilesBucket]: tilesBucket,
+    [LEDGER_ENVIRONMENT.signingKeyId]: signingKeyId,
+    [LEDGER_ENVIRONMENT.origin]: origin,
+    [LEDGER_ENVIRONMENT.checkpointRetentionDays]: retention,
+    [LEDGER_ENVIRONMENT.anchorBucket]: anchorBucket,
+    [LEDGER_ENVIRONMENT.subjectKeysTable]: subjectKeysTable,
+    [LEDGER_ENVIRONMENT.dataKeyId]: dataKeyId,
+  } = parsed.data;
   return {
     mode,
     tableName,

@@ -13,9 +13,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { SUBJECT_ENCRYPTION_CONTEXT_KEY } from '../kms-usage.ts';
 import { SUBJECT_KEYS_TABLE_KEYS } from './table-schema.ts';
 
-export const SUBJECT_ENCRYPTION_CONTEXT_KEY = 'verdict:subject';
 /** The item holding the KMS-wrapped pseudonym key (see personal-data.ts); no pseudonym can name it. */
 export const PSEUDONYM_KEY_ITEM = 'verdict:pseudonym-key';
 

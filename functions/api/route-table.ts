@@ -1,0 +1,55 @@
+/**
+ * The auditor API's routes as API Gateway sees them: id, method, path template, and whether anyone may call
+ * it. The route modules (api-routes.ts) add schemas and handlers to these; the CDK stack creates one API
+ * Gateway route per entry without loading them.
+ */
+
+export const ROUTE_IDS = [
+  'health.get',
+  'openapi.get',
+  'decisions.list',
+  'decisions.get',
+  'rejections.list',
+  'models.list',
+  'models.history',
+  'ledger.checkpoint',
+  'ledger.inclusion',
+  'ledger.consistency',
+  'reports.start',
+  'reports.get',
+  'access-log.list',
+] as const;
+export type RouteId = (typeof ROUTE_IDS)[number];
+
+export interface DeclaredRoute {
+  method: 'GET' | 'POST';
+  /** OpenAPI path template, e.g. `/decisions/{id}`. */
+  path: string;
+  /** Answered without authentication (health, the OpenAPI document). */
+  public?: boolean;
+}
+
+export const API_ROUTE_TABLE: Readonly<Record<RouteId, DeclaredRoute>> = {
+  'health.get': { method: 'GET', path: '/health', public: true },
+  'openapi.get': { method: 'GET', path: '/openapi.json', public: true },
+  'decisions.list': { method: 'GET', path: '/decisions' },
+  'decisions.get': { method: 'GET', path: '/decisions/{id}' },
+  'rejections.list': { method: 'GET', path: '/rejections' },
+  'models.list': { method: 'GET', path: '/models' },
+  'models.history': { method: 'GET', path: '/models/{id}/history' },
+  'ledger.checkpoint': { method: 'GET', path: '/ledger/checkpoint' },
+  'ledger.inclusion': { method: 'GET', path: '/ledger/proofs/inclusion' },
+  'ledger.consistency': { method: 'GET', path: '/ledger/proofs/consistency' },
+  'reports.start': { method: 'POST', path: '/reports' },
+  'reports.get': { method: 'GET', path: '/reports/{id}' },
+  'access-log.list': { method: 'GET', path: '/access-log' },
+};
+
+/** Routes only the local server has: report download links, which S3 presigned URLs are in AWS. */
+export const LOCAL_ROUTE_IDS = ['reports.download'] as const;
+export type LocalRouteId = (typeof LOCAL_ROUTE_IDS)[number];
+
+export const LOCAL_ROUTE_TABLE: Readonly<Record<LocalRouteId, DeclaredRoute>> = {
+  // The link itself authorises the download, as a presigned URL does.
+  'reports.download': { method: 'GET', path: '/reports/{id}/download', public: true },
+};
