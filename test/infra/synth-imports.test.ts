@@ -14,20 +14,23 @@ import { REPO_ROOT } from '../../infra/paths.ts';
 const DECLARATIONS: Readonly<Record<string, string>> = {
   'functions/routes.ts': 'the route table: event patterns and function specs',
   'functions/api/route-table.ts': 'the API routes as API Gateway sees them',
-  'functions/api/auth/authentication.ts': 'ROLES, until roles live in contracts',
   'functions/api/auth/aws-identity.ts':
     'how principal ARNs are compared (verdict:apiRoleMap is checked at synth)',
   'functions/adapters/aws/decision-table-schema.ts': 'the decisions table keys and index',
-  'functions/adapters/aws/ledger-table-schema.ts': 'the ledger table keys',
-  'functions/shared/hashing.ts': 'imported by ledger-table-schema.ts',
+  'functions/adapters/aws/ledger/table-schema.ts': 'the ledger table keys',
+  'functions/shared/hashing.ts': 'imported by ledger/table-schema.ts',
+  'functions/shared/canonical-json.ts': 'imported by hashing.ts',
   'functions/adapters/aws/kms-usage.ts': 'the signing algorithm and encryption context the key policies name',
   'functions/reports/formats/pdf-bundling.ts': 'the font files the report worker package carries',
   'functions/shared/validation.ts': 'the zod error formatting the environment modules use',
 };
 
-/** Packages only functions use at run time. */
+/**
+ * Packages only functions use at run time. Powertools' EventBridge envelope schema is the exception: the
+ * contracts extend it, and it is a zod schema with no runtime of its own.
+ */
 const RUNTIME_PACKAGES =
-  /^(@aws-sdk\/|@aws-lambda-powertools\/|@middy\/|pdfkit$|@open-policy-agent\/|better-sqlite3$|hyparquet)/;
+  /^(@aws-sdk\/|@aws-lambda-powertools\/(?!parser\/schemas\/eventbridge$)|@middy\/|pdfkit$|@open-policy-agent\/|better-sqlite3$|hyparquet)/;
 
 const isEnvironmentModule = (path: string) =>
   /^functions\/(.+\/)?environment\.ts$/.test(path) || path.startsWith('functions/contracts/');

@@ -160,7 +160,7 @@ describe('a local report request', () => {
         { type: 'period-summary', format: 'csv', from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
         AUDITOR,
       ),
-    ).rejects.toThrow(/--from must be before --to/);
+    ).rejects.toThrow(new InvalidReportRequestError('from must be before to'));
   });
 
   it('that fails is recorded failed, with a message for the user, and has no link', async () => {
