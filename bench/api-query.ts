@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openDatabase } from '../functions/adapters/local/sqlite-database.ts';
 import { decisionListIndex, SqliteDecisionStore } from '../functions/adapters/local/sqlite-decision-store.ts';
-import { loadOrCreateTokenSigningKey } from '../functions/adapters/local/token-signing-key.ts';
+import { loadOrCreateTokenSigningKey } from '../functions/adapters/local/token-key-file.ts';
 import { bearerTokenAuthenticator, issueToken } from '../functions/api/auth/bearer-tokens.ts';
 import { createApiRouter } from '../functions/api/router.ts';
 import type { Decision } from '../functions/contracts/decision.ts';

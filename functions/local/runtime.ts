@@ -4,7 +4,6 @@
  */
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { EmbeddedModelRegistry } from '../adapters/local/embedded-model-registry.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
 import { openMemoryLedger } from '../adapters/local/ledger/memory-ledger.ts';
@@ -16,6 +15,7 @@ import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-stor
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
+import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.ts';
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/token-signing-key.ts';
+import { loadOrCreateTokenSigningKey } from '../../functions/adapters/local/token-key-file.ts';
 import { issueToken } from '../../functions/api/auth/bearer-tokens.ts';
 import type { Decision, Rejection } from '../../functions/contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';

@@ -1,13 +1,13 @@
 /** A model-registry gate wired to in-memory local adapters and the real policy bundle. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedModelRegistry } from '../../functions/adapters/local/embedded-model-registry.ts';
 import { openMemoryLedger } from '../../functions/adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../functions/adapters/local/memory-object-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../functions/adapters/local/sqlite-idempotency-persistence.ts';
+import { EmbeddedModelRegistry } from '../../functions/adapters/local/sqlite-model-registry.ts';
 import type { ModelPackageSnapshot } from '../../functions/events/model-package-event.ts';
 import type { ModelRegistryGateHandlerDeps } from '../../functions/gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';

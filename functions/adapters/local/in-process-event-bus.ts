@@ -13,12 +13,8 @@ import { matchesPattern, validatePattern } from '../../events/event-pattern.ts';
 import type { EventPublisher, PublishedEvent } from '../../ports/event-publisher.ts';
 import type { FunctionName, Route } from '../../routes.ts';
 import { logger } from '../../shared/observability.ts';
-import {
-  type DeadLetter,
-  type DeadLetterStore,
-  MemoryDeadLetterStore,
-  projectForRedrive,
-} from './dead-letters.ts';
+import { type DeadLetter, type DeadLetterStore, projectForRedrive } from './dead-letters.ts';
+import { MemoryDeadLetterStore } from './memory-dead-letter-store.ts';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
 export type TargetInvoker = (event: BusEvent) => Promise<unknown>;

@@ -1,6 +1,6 @@
 /**
  * Bearer tokens for the local server: EdDSA-signed JWTs (`verdict token create`) carrying the caller's
- * role. The key pair lives in the data directory (adapters/local/token-signing-key.ts); this file only
+ * role. The key pair lives in the data directory (adapters/local/token-key-file.ts); this file only
  * signs and verifies.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Post-training bias metrics of a binary classifier for one pair of groups, from their confusion counts,
- * with the definitions of `shared/reference/fairness-and-pii.md`: facet *a* is the reference group,
+ * with the definitions of `docs/metrics.md`: facet *a* is the reference group,
  * facet *d* the sensitive group.
  *
  * Every metric is computed exactly (see exact.ts) and printed as the nearest double. A metric that is

@@ -2,7 +2,7 @@
  * `verdict forget --subject ID`: erase a person by crypto-shredding. An erasure entry (their pseudonym only)
  * is appended and their data key destroyed: every field sealed under it (approvals, reasons, API calls,
  * report requests) can no longer be read, and the log still verifies. Then the data directory is cleaned
- * (adapters/local/local-erasure.ts); if the subject id is still found anywhere, the command fails.
+ * (adapters/local/filesystem-erasure.ts); if the subject id is still found anywhere, the command fails.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -10,8 +10,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { forgetOnAws } from '../../adapters/aws/ledger/forget.ts';
 import { LedgerConfigurationError } from '../../adapters/aws/ledger/open.ts';
+import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/filesystem-erasure.ts';
 import { openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
-import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/local-erasure.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';

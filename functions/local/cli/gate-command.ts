@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-registry.ts';
+import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-model-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
 import { openMemoryLedger } from '../../adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
+import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-key-file.ts';
 import { isRole } from '../../api/auth/authentication.ts';
 import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
 import { ROLES } from '../../contracts/principal.ts';

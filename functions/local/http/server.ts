@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { PutEventsValidationError } from '../../adapters/local/in-process-event-bus.ts';
-import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-signing-key.ts';
+import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-key-file.ts';
 import { LOCAL_API_ROUTES } from '../../api/api-routes.ts';
 import type { Authenticator } from '../../api/auth/authentication.ts';
 import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';

@@ -4,11 +4,11 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { EmbeddedModelRegistry } from '../../../functions/adapters/local/embedded-model-registry.ts';
 import { SqliteAccessLog } from '../../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
+import { EmbeddedModelRegistry } from '../../../functions/adapters/local/sqlite-model-registry.ts';
 import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/auth/bearer-tokens.ts';
 import type { ApiDependencies } from '../../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateTokenSigningKey } from '../../../functions/adapters/local/token-signing-key.ts';
+import { loadOrCreateTokenSigningKey } from '../../../functions/adapters/local/token-key-file.ts';
 import {
   bearerTokenAuthenticator,
   issueToken,

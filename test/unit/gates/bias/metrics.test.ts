@@ -1,6 +1,6 @@
 /**
  * Bias metrics on hand-computed confusion matrices: every expected value is worked out from the
- * definitions in shared/reference/fairness-and-pii.md (facet a = reference, d = sensitive), as a fraction.
+ * definitions in docs/metrics.md (facet a = reference, d = sensitive), as a fraction.
  */
 import { describe, expect, it } from 'vitest';
 import { rational, toNumber } from '../../../../functions/gates/bias/exact.ts';

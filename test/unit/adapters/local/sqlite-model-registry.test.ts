@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type SqliteDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
 import {
   EmbeddedModelRegistry,
   ModelRegistryError,
   STATUS_HISTORY_IMMUTABLE_MESSAGE,
-} from '../../../../functions/adapters/local/embedded-model-registry.ts';
-import { openDatabase, type SqliteDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
+} from '../../../../functions/adapters/local/sqlite-model-registry.ts';
 import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
 import { matchesPattern } from '../../../../functions/events/event-pattern.ts';
 import {
