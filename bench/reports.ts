@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Decision, Outcome } from '../functions/contracts/decision.ts';
 import { buildReport, renderReport, writeChunks } from '../functions/reports/generate-report.ts';
-import { CV_RANKER_V2, decision, generatedDecisions, NOW } from '../test/unit/reports/fixtures.ts';
+import { CV_RANKER_V2, decision, generatedDecisions, NOW } from '../test/support/report-fixtures.ts';
 import { isMain, REPO_ROOT, table, writeResult } from './support.ts';
 
 export const PARAMS = {

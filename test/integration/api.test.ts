@@ -15,10 +15,10 @@ import { SageMakerModelCatalog } from '../../functions/adapters/aws/sagemaker-mo
 import { awsAuthenticator } from '../../functions/api/auth/aws-principal.ts';
 import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
+import { iamEvent } from '../support/api-fixture.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
 import { decision, modelPackage } from '../support/decisions.ts';
-import { iamEvent } from '../unit/api/fixture.ts';
 
 const config = awsClientConfig(inject('motoEndpoint'));
 const dynamodb = new DynamoDBClient(config);

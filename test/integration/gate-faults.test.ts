@@ -57,8 +57,8 @@ import {
 } from '../support/fault-injection.ts';
 import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
 import { KMS_KEY_ARN, kmsPrivateKey, kmsPublicKeySpki } from '../support/kms-ed25519.ts';
+import { exported, removeTempDirs } from '../support/ledger-fixture.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
-import { exported, removeTempDirs } from '../unit/ledger/support.ts';
 
 const endpoint = inject('motoEndpoint');
 const FUNCTION_NAME = 'verdict-model-registry-gate';

@@ -45,11 +45,11 @@ import { Ledger } from '../../functions/ledger/ledger.ts';
 import { PersonalData, SubjectForgottenError } from '../../functions/ledger/personal-data.ts';
 import type { PreparedEntry } from '../../functions/ledger/ports/ledger-store.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
+import { exported, logSigner, note, ORIGIN, removeTempDirs } from '../support/ledger-fixture.ts';
 import {
   createLedgerResources as createSharedLedgerResources,
   type LedgerResources,
 } from '../support/ledger-resources.ts';
-import { exported, logSigner, note, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
 
 const endpoint = inject('motoEndpoint');
 const clients = () => ({

@@ -25,7 +25,7 @@ import {
   mockKmsEd25519Key,
   RFC8032_TEST1_SEED,
 } from '../support/kms-ed25519.ts';
-import { exported, note, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
+import { exported, note, ORIGIN, removeTempDirs } from '../support/ledger-fixture.ts';
 
 afterAll(removeTempDirs);
 

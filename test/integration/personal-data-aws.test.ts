@@ -33,10 +33,10 @@ import { runReportJob } from '../../functions/reports/report-job.ts';
 import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
+import { exported, logSigner, ORIGIN, removeTempDirs } from '../support/ledger-fixture.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
 import { plaintextHits } from '../support/plaintext.ts';
-import { exported, logSigner, ORIGIN, removeTempDirs } from '../unit/ledger/support.ts';
-import { DECISIONS } from '../unit/reports/fixtures.ts';
+import { DECISIONS } from '../support/report-fixtures.ts';
 
 const endpoint = inject('motoEndpoint');
 const clients = {

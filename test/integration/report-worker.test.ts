@@ -36,7 +36,7 @@ import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clie
 import { createDecisionTable } from '../support/decision-table.ts';
 import { KMS_KEY_ARN, mockKmsEd25519Key, RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
-import { DECISIONS } from '../unit/reports/fixtures.ts';
+import { DECISIONS } from '../support/report-fixtures.ts';
 
 const endpoint = inject('motoEndpoint');
 const dynamodb = new DynamoDBClient(awsClientConfig(endpoint));

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_IMMUTABLE_MESSAGE } from '../../../functions/adapters/local/sqlite-access-log.ts';
 import { createApiRouter } from '../../../functions/api/router.ts';
 import type { AccessRecord } from '../../../functions/contracts/access-record.ts';
-import { type ApiFixture, apiEvent, apiFixture, at, decision, NOW } from './fixture.ts';
+import { type ApiFixture, apiEvent, apiFixture, at, decision, NOW } from '../../support/api-fixture.ts';
 
 let api: ApiFixture;
 

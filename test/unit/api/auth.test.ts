@@ -13,7 +13,7 @@ import {
 import { mayCall, PERMISSIONS, PUBLIC_ROUTES, ROLE_RANK } from '../../../functions/api/permissions.ts';
 import { ROUTE_IDS, type RouteId } from '../../../functions/api/route-table.ts';
 import { ROLES } from '../../../functions/contracts/principal.ts';
-import { type ApiFixture, apiFixture, at, type CallOptions, decision } from './fixture.ts';
+import { type ApiFixture, apiFixture, at, type CallOptions, decision } from '../../support/api-fixture.ts';
 
 /** A request each route answers with success when the caller may call it. */
 const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOptions; ok: number }> = {

@@ -16,7 +16,7 @@ import { canonicalPrincipalArn } from '../../../functions/api/auth/aws-identity.
 import { awsAuthenticator, claimValues } from '../../../functions/api/auth/aws-principal.ts';
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
-import { apiEvent, at, decision, iamEvent } from './fixture.ts';
+import { apiEvent, at, decision, iamEvent } from '../../support/api-fixture.ts';
 
 // A hand-written ledger reader: this file is about callers and roles; the ledger's own checks run against
 // real stores in the ledger and API tests. Every decision listed is taken to be the one its entry holds.

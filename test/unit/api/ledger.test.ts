@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiFixture, apiFixture } from './fixture.ts';
+import { type ApiFixture, apiFixture } from '../../support/api-fixture.ts';
 
 let api: ApiFixture;
 

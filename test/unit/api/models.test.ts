@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiFixture, apiFixture, at, decision, NOW, subject } from './fixture.ts';
+import { type ApiFixture, apiFixture, at, decision, NOW, subject } from '../../support/api-fixture.ts';
 
 let api: ApiFixture;
 let arns: Record<string, string>;

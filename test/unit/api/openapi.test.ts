@@ -2,7 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTES, openApiDocument } from '../../../functions/api/api-routes.ts';
 import { PUBLIC_ROUTES } from '../../../functions/api/permissions.ts';
-import { apiFixture } from './fixture.ts';
+import { apiFixture } from '../../support/api-fixture.ts';
 
 type Operation = {
   operationId: string;

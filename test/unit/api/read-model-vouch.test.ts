@@ -9,8 +9,8 @@ import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/l
 import { LedgerDecisionStore } from '../../../functions/ledger/ledger-decision-store.ts';
 import { ReadModelDivergenceError } from '../../../functions/ports/ledger-reader.ts';
 import { generateReport } from '../../../functions/reports/generate-report.ts';
-import { removeTempDirs, tempDir } from '../ledger/support.ts';
-import { type ApiFixture, apiFixture, at, decision } from './fixture.ts';
+import { type ApiFixture, apiFixture, at, decision } from '../../support/api-fixture.ts';
+import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 let api: ApiFixture;
 let local: LocalLedger;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BODY_BYTES } from '../../../functions/api/router.ts';
-import { type ApiFixture, apiFixture, NOW } from './fixture.ts';
+import { type ApiFixture, apiFixture, NOW } from '../../support/api-fixture.ts';
 
 let api: ApiFixture;
 

@@ -5,7 +5,7 @@ import { modelPackageStateChangeEventSchema } from '../../../functions/contracts
 import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
 import { exceptionEntry, prepareEntry } from '../../../functions/ledger/entry.ts';
 import { gateFixture, sample } from '../../support/gate-fixture.ts';
-import { note } from '../ledger/support.ts';
+import { note } from '../../support/ledger-fixture.ts';
 
 describe('the ledger entry contract', () => {
   it('describes every entry the gate appends: its decision and the actions it took', async () => {

@@ -9,7 +9,7 @@ import { openLocalLedger } from '../../../functions/adapters/local/ledger/sqlite
 import { SqliteLedgerStore } from '../../../functions/adapters/local/ledger/sqlite-store.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { AnchorViolationError } from '../../../functions/ledger/anchored-store.ts';
-import { note, removeTempDirs, tempDir } from './support.ts';
+import { note, removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 afterAll(removeTempDirs);
 

@@ -10,7 +10,7 @@ import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-e
 import { grantException } from '../../../functions/gates/exceptions/grant-exception.ts';
 import { InvalidEntryError } from '../../../functions/ledger/errors.ts';
 import { LedgerExceptionStore } from '../../../functions/ledger/ledger-exception-store.ts';
-import { removeTempDirs, tempDir } from './support.ts';
+import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 const GRANTED_AT = new Date('2026-11-28T12:00:00Z');
 const request = {

@@ -12,7 +12,7 @@ import { exportLedger } from '../../../functions/ledger/export/write-export.ts';
 import { type CheckpointCadence, Ledger } from '../../../functions/ledger/ledger.ts';
 import type { LedgerStore } from '../../../functions/ledger/ports/ledger-store.ts';
 import type { Signer } from '../../../functions/ledger/ports/signer.ts';
-import { logSigner, note, removeTempDirs, tempDir } from './support.ts';
+import { logSigner, note, removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 afterEach(removeTempDirs);
 

@@ -29,7 +29,7 @@ import {
 } from '../../../functions/ledger/errors.ts';
 import { Ledger } from '../../../functions/ledger/ledger.ts';
 import type { LedgerStore } from '../../../functions/ledger/ports/ledger-store.ts';
-import { buildLog, logSigner, note, ORIGIN, removeTempDirs, tempDir } from './support.ts';
+import { buildLog, logSigner, note, ORIGIN, removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 afterEach(removeTempDirs);
 

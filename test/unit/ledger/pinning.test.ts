@@ -17,7 +17,7 @@ import {
   readLines,
   removeTempDirs,
   writeLines,
-} from './support.ts';
+} from '../../support/ledger-fixture.ts';
 
 const N = 12;
 let original: string;

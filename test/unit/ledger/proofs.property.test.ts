@@ -15,7 +15,7 @@ import {
   verifyInclusion,
 } from '../../../functions/ledger/core/proofs.ts';
 import { leafHash, nodeHash, splitPoint } from '../../../functions/ledger/core/rfc6962.ts';
-import { MemoryHashSource } from './memory-hash-source.ts';
+import { MemoryHashSource } from '../../support/memory-hash-source.ts';
 
 const N = 64;
 const leaves = Array.from({ length: N }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));

@@ -13,7 +13,7 @@ import {
   verifyInclusion,
 } from '../../../functions/ledger/core/proofs.ts';
 import { EMPTY_ROOT, leafHash, nodeHash } from '../../../functions/ledger/core/rfc6962.ts';
-import { MemoryHashSource } from './memory-hash-source.ts';
+import { MemoryHashSource } from '../../support/memory-hash-source.ts';
 
 const h = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');

@@ -3,7 +3,7 @@ import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/
 import { decisionEntry, prepareEntry } from '../../../functions/ledger/entry.ts';
 import { InvalidEntryError } from '../../../functions/ledger/errors.ts';
 import { fieldLabel, isSealedField } from '../../../functions/ledger/sealed-field.ts';
-import { DECISIONS } from '../reports/fixtures.ts';
+import { DECISIONS } from '../../support/report-fixtures.ts';
 
 const ALICE = 'alice.smith@example.com';
 

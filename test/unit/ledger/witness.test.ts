@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseVerifierKey } from '../../../functions/ledger/core/note-keys.ts';
 import { checkSignatures, parseNote } from '../../../functions/ledger/core/signed-note.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../../functions/ledger/witness.ts';
-import { buildLog, logSigner, note, ORIGIN } from './support.ts';
+import { buildLog, logSigner, note, ORIGIN } from '../../support/ledger-fixture.ts';
 
 const witness = logSigner(50, 'auditor.example/witness');
 const empty: WitnessState = { logs: {} };

@@ -25,7 +25,7 @@ import { createReportWorkerHandler } from '../../../functions/reports/create-han
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
 import { archiveKey, REPORT_REQUESTED_EVENT } from '../../../functions/reports/report-job.ts';
 import { routes } from '../../../functions/routes.ts';
-import { DECISIONS, EXCEPTIONS } from '../reports/fixtures.ts';
+import { DECISIONS, EXCEPTIONS } from '../../support/report-fixtures.ts';
 
 // The worker's middy handler, watched: the local bus must reach the very factory the Lambda entry uses.
 vi.mock('../../../functions/reports/create-handler.ts', async (original) => {

@@ -28,7 +28,7 @@ import type {
 import { createReportWorkerHandler } from '../../../functions/reports/create-handler.ts';
 import { runReportJob, STALE_AFTER_MS, viewJob } from '../../../functions/reports/report-job.ts';
 import { QueuedReportService } from '../../../functions/reports/report-service.ts';
-import { DECISIONS, EXCEPTIONS, SIGNER } from './fixtures.ts';
+import { DECISIONS, EXCEPTIONS, SIGNER } from '../../support/report-fixtures.ts';
 
 const WHO: Principal = { id: 'arn:aws:iam::123456789012:role/auditor', role: 'auditor', via: 'iam' };
 const NOW = new Date('2026-12-01T00:00:00.000Z');

@@ -16,7 +16,7 @@ import type {
   ReportParameters,
   ReportType,
 } from '../../../functions/reports/report-model.ts';
-import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs, NOW } from './fixtures.ts';
+import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs, NOW } from '../../support/report-fixtures.ts';
 import { BufferSink } from './tools.ts';
 
 async function render(

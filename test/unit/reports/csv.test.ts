@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, csvRow } from '../../../functions/reports/formats/csv.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ModelFacts, ReportDocument, ReportType } from '../../../functions/reports/report-model.ts';
-import { CV_RANKER_V2, DECISIONS, fixtureInputs } from './fixtures.ts';
+import { CV_RANKER_V2, DECISIONS, fixtureInputs } from '../../support/report-fixtures.ts';
 import { BufferSink } from './tools.ts';
 
 async function expectedRows(doc: ReportDocument): Promise<string[][]> {

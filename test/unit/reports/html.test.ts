@@ -14,7 +14,7 @@ import type { Decision } from '../../../functions/contracts/decision.ts';
 import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-sections.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ModelFacts, ReportType } from '../../../functions/reports/report-model.ts';
-import { CV_RANKER_V2, DECISIONS, fixtureInputs } from './fixtures.ts';
+import { CV_RANKER_V2, DECISIONS, fixtureInputs } from '../../support/report-fixtures.ts';
 import { BufferSink, CHROMIUM, requireTool } from './tools.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-html-'));

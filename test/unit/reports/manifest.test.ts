@@ -20,7 +20,13 @@ import {
   signManifest,
 } from '../../../functions/reports/manifest.ts';
 import type { ReportFormat } from '../../../functions/reports/report-model.ts';
-import { DECISIONS, fixtureInputs, OTHER_SIGNER, SIGNER, signedCheckpoint } from './fixtures.ts';
+import {
+  DECISIONS,
+  fixtureInputs,
+  OTHER_SIGNER,
+  SIGNER,
+  signedCheckpoint,
+} from '../../support/report-fixtures.ts';
 import { BufferSink } from './tools.ts';
 
 const trusted: NoteVerifier[] = [parseVerifierKey(SIGNER.verifierKey)];

@@ -12,7 +12,7 @@ import { winAnsi } from '../../../functions/reports/formats/pdf.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ModelFacts, ReportType } from '../../../functions/reports/report-model.ts';
 import { HARMLESS_PROFILE } from '../../support/profiles.ts';
-import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs } from './fixtures.ts';
+import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs } from '../../support/report-fixtures.ts';
 import { BufferSink, inkedPixels, overlappingWords, pdfPages, pdfText, pdfWordBoxes } from './tools.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-pdf-'));

@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ReportFormat, ReportType } from '../../../functions/reports/report-model.ts';
-import { generatedDecisions, locate, NOW } from './fixtures.ts';
+import { generatedDecisions, locate, NOW } from '../../support/report-fixtures.ts';
 import { CountingSink } from './tools.ts';
 
 const N = 200_000;

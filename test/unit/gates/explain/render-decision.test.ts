@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../functions/contracts/decision.ts';
-import { renderDecision } from '../../../functions/gates/explain/render-decision.ts';
+import type { Decision } from '../../../../functions/contracts/decision.ts';
+import { renderDecision } from '../../../../functions/gates/explain/render-decision.ts';
 
 const decision: Decision = {
   id: 'd-1',

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { MAX_EVENT_BYTES } from '../../../functions/gates/middleware/reject-bad-input.ts';
-import { createModelRegistryGateHandler } from '../../../functions/gates/model-registry/create-handler.ts';
-import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
-import { gateFixture, sample } from '../../support/gate-fixture.ts';
+import { MAX_EVENT_BYTES } from '../../../../functions/gates/middleware/reject-bad-input.ts';
+import { createModelRegistryGateHandler } from '../../../../functions/gates/model-registry/create-handler.ts';
+import { localLambdaContext } from '../../../../functions/local/lambda-context.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
+import { gateFixture, sample } from '../../../support/gate-fixture.ts';
 
 const context: Context = localLambdaContext('model-registry-gate', 60);
 

@@ -4,20 +4,20 @@
  * decisions (made on the fly, never held in memory) for the streaming tests and the benchmark.
  */
 import { createHash } from 'node:crypto';
-import type { Decision, Outcome } from '../../../functions/contracts/decision.ts';
-import type { Exception } from '../../../functions/contracts/exception.ts';
-import { encodeCheckpoint } from '../../../functions/ledger/core/checkpoint.ts';
-import { ed25519Signer } from '../../../functions/ledger/core/note-keys.ts';
-import { signNote } from '../../../functions/ledger/core/signed-note.ts';
-import type { Signer } from '../../../functions/ledger/ports/signer.ts';
-import { arrayDecisions } from '../../../functions/reports/decision-source.ts';
-import { checkpointRef } from '../../../functions/reports/manifest.ts';
+import type { Decision, Outcome } from '../../functions/contracts/decision.ts';
+import type { Exception } from '../../functions/contracts/exception.ts';
+import { encodeCheckpoint } from '../../functions/ledger/core/checkpoint.ts';
+import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
+import { signNote } from '../../functions/ledger/core/signed-note.ts';
+import type { Signer } from '../../functions/ledger/ports/signer.ts';
+import { arrayDecisions } from '../../functions/reports/decision-source.ts';
+import { checkpointRef } from '../../functions/reports/manifest.ts';
 import type {
   CheckpointRef,
   EvidenceRef,
   ModelFacts,
   ReportInputs,
-} from '../../../functions/reports/report-model.ts';
+} from '../../functions/reports/report-model.ts';
 
 export const NOW = new Date('2026-12-01T00:00:00.000Z');
 export const ORIGIN = 'verdict.test/ledger';

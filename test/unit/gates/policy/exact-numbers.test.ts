@@ -4,21 +4,21 @@
  * and through the gate.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import { gateModelPackage } from '../../../../functions/gates/model-registry/model-registry-gate.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gates/policy/engine-cache.ts';
 import {
   ExactNumber,
   parseExactJson,
   stringifyExactJson,
-} from '../../../functions/gates/policy/exact-json.ts';
-import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
-import { classify } from '../../../functions/gates/profile/classification.ts';
-import { parseProfile } from '../../../functions/gates/profile/parse-profile.ts';
-import { canonicalSha256 } from '../../../functions/shared/hashing.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
-import { gateFixture } from '../../support/gate-fixture.ts';
-import { HARMLESS_PROFILE } from '../../support/profiles.ts';
+} from '../../../../functions/gates/policy/exact-json.ts';
+import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
+import { classify } from '../../../../functions/gates/profile/classification.ts';
+import { parseProfile } from '../../../../functions/gates/profile/parse-profile.ts';
+import { canonicalSha256 } from '../../../../functions/shared/hashing.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
+import { gateFixture } from '../../../support/gate-fixture.ts';
+import { HARMLESS_PROFILE } from '../../../support/profiles.ts';
 
 const BELOW = '9999999999999999999999999'; // 10^25 − 1
 const EXACT = '10000000000000000000000000'; // 10^25

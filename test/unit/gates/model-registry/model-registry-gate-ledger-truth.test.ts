@@ -5,18 +5,18 @@
  * are injected by wrapping the local adapters (the in-memory ports have no failure modes of their own).
  */
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../functions/contracts/decision.ts';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
+import type { Decision } from '../../../../functions/contracts/decision.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import type { ModelPackageSnapshot } from '../../../../functions/events/model-package-event.ts';
 import {
   type GateOutcome,
   gateModelPackage,
   modelPackageDecisionId,
-} from '../../../functions/gates/model-registry/model-registry-gate.ts';
-import { LedgerDecisionStore } from '../../../functions/ledger/ledger-decision-store.ts';
-import type { DecisionStore } from '../../../functions/ports/decision-store.ts';
-import type { ModelRegistry } from '../../../functions/ports/model-registry.ts';
-import { FIXED_NOW, gateFixture, sample } from '../../support/gate-fixture.ts';
+} from '../../../../functions/gates/model-registry/model-registry-gate.ts';
+import { LedgerDecisionStore } from '../../../../functions/ledger/ledger-decision-store.ts';
+import type { DecisionStore } from '../../../../functions/ports/decision-store.ts';
+import type { ModelRegistry } from '../../../../functions/ports/model-registry.ts';
+import { FIXED_NOW, gateFixture, sample } from '../../../support/gate-fixture.ts';
 
 type Fixture = ReturnType<typeof gateFixture>;
 

@@ -4,9 +4,9 @@
  * names never become keys of an object with a prototype (a `__proto__` facet is checked like any other).
  */
 import { describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
-import { gateFixture, sample } from '../../support/gate-fixture.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import { gateModelPackage } from '../../../../functions/gates/model-registry/model-registry-gate.ts';
+import { gateFixture, sample } from '../../../support/gate-fixture.ts';
 
 const HIGH_RISK_PROFILE = sample('cv-ranker.profile.json');
 

@@ -4,16 +4,16 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { SqliteAccessLog } from '../../../functions/adapters/local/sqlite-access-log.ts';
-import { openDatabase, type SqliteDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
-import { SqliteDecisionStore } from '../../../functions/adapters/local/sqlite-decision-store.ts';
-import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
-import { EmbeddedModelRegistry } from '../../../functions/adapters/local/sqlite-model-registry.ts';
-import { bearerTokenAuthenticator, issueToken } from '../../../functions/api/auth/bearer-tokens.ts';
-import type { ApiDependencies } from '../../../functions/api/route.ts';
-import { type ApiRouter, createApiRouter } from '../../../functions/api/router.ts';
-import type { Decision } from '../../../functions/contracts/decision.ts';
-import type { Principal, Role } from '../../../functions/contracts/principal.ts';
+import { SqliteAccessLog } from '../../functions/adapters/local/sqlite-access-log.ts';
+import { openDatabase, type SqliteDatabase } from '../../functions/adapters/local/sqlite-database.ts';
+import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
+import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
+import { EmbeddedModelRegistry } from '../../functions/adapters/local/sqlite-model-registry.ts';
+import { bearerTokenAuthenticator, issueToken } from '../../functions/api/auth/bearer-tokens.ts';
+import type { ApiDependencies } from '../../functions/api/route.ts';
+import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
+import type { Decision } from '../../functions/contracts/decision.ts';
+import type { Principal, Role } from '../../functions/contracts/principal.ts';
 import {
   type ConsistencyProof,
   type InclusionProof,
@@ -21,14 +21,14 @@ import {
   type LedgerPosition,
   type LedgerReader,
   ReadModelDivergenceError,
-} from '../../../functions/ports/ledger-reader.ts';
+} from '../../functions/ports/ledger-reader.ts';
 import {
   InvalidReportRequestError,
   type ReportJob,
   type ReportRequest,
   type ReportService,
-} from '../../../functions/ports/report-service.ts';
-import { modelPackage, decision as storeDecision } from '../../support/decisions.ts';
+} from '../../functions/ports/report-service.ts';
+import { modelPackage, decision as storeDecision } from './decisions.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
 

@@ -4,11 +4,11 @@
  * prohibitions that cannot be waived, and the obligations with their evidence once they apply.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type PolicyResult, policyResultSchema } from '../../../functions/contracts/decision.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
-import { GATE_ENTRYPOINTS } from '../../../functions/gates/policy/entrypoints.ts';
-import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
-import { type ProfileChanges, profileWith } from '../../support/profiles.ts';
+import { type PolicyResult, policyResultSchema } from '../../../../functions/contracts/decision.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gates/policy/engine-cache.ts';
+import { GATE_ENTRYPOINTS } from '../../../../functions/gates/policy/entrypoints.ts';
+import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
+import { type ProfileChanges, profileWith } from '../../../support/profiles.ts';
 
 let engine: PolicyEngine;
 beforeAll(async () => {

@@ -6,22 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import type { ModelPackageSnapshot } from '../../../../functions/events/model-package-event.ts';
 import {
   PROFILE_METADATA_KEY,
   TRAINING_DATA_METADATA_KEY,
-} from '../../../functions/gates/model-registry/governance-inputs.ts';
+} from '../../../../functions/gates/model-registry/governance-inputs.ts';
 import {
   type GateOutcome,
   gateModelPackage,
-} from '../../../functions/gates/model-registry/model-registry-gate.ts';
-import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
-import { gateFixture, sample, sampleJson } from '../../support/gate-fixture.ts';
+} from '../../../../functions/gates/model-registry/model-registry-gate.ts';
+import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
+import { gateFixture, sample, sampleJson } from '../../../support/gate-fixture.ts';
 
 type Fixture = ReturnType<typeof gateFixture>;
 
-const PARQUET = fileURLToPath(new URL('../../fixtures/pii/customers.parquet', import.meta.url));
+const PARQUET = fileURLToPath(new URL('../../../fixtures/pii/customers.parquet', import.meta.url));
 
 const SSN_CSV = [
   'applicant_id,income,ssn,note',

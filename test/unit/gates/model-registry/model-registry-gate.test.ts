@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import type { ModelPackageSnapshot } from '../../../functions/events/model-package-event.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import type { ModelPackageSnapshot } from '../../../../functions/events/model-package-event.ts';
 import {
   type GateOutcome,
   gateModelPackage,
-} from '../../../functions/gates/model-registry/model-registry-gate.ts';
-import { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
-import { gateFixture, sample, sampleJson, sharedPolicyEngine } from '../../support/gate-fixture.ts';
+} from '../../../../functions/gates/model-registry/model-registry-gate.ts';
+import { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
+import { gateFixture, sample, sampleJson, sharedPolicyEngine } from '../../../support/gate-fixture.ts';
 
 type Fixture = ReturnType<typeof gateFixture>;
 

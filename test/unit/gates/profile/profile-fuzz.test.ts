@@ -7,17 +7,17 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Classification, RISK_CLASSES } from '../../../functions/contracts/classification.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
-import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
+import { type Classification, RISK_CLASSES } from '../../../../functions/contracts/classification.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gates/policy/engine-cache.ts';
+import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
 import {
   type AiSystemProfile,
   SENSITIVE_ATTRIBUTES,
   USE_CASES,
-} from '../../../functions/gates/profile/ai-system-profile.ts';
-import { classify } from '../../../functions/gates/profile/classification.ts';
-import { parseProfile } from '../../../functions/gates/profile/parse-profile.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
+} from '../../../../functions/gates/profile/ai-system-profile.ts';
+import { classify } from '../../../../functions/gates/profile/classification.ts';
+import { parseProfile } from '../../../../functions/gates/profile/parse-profile.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
 
 const RUNS = 300;
 

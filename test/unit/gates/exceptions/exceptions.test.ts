@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
-import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
+import { openLocalPersonalData } from '../../../../functions/adapters/local/ledger/personal-data.ts';
+import { openDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
 import {
   EXCEPTIONS_IMMUTABLE_MESSAGE,
   SqliteExceptionStore,
-} from '../../../functions/adapters/local/sqlite-exception-store.ts';
-import { grantException, openException } from '../../../functions/gates/exceptions/grant-exception.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
+} from '../../../../functions/adapters/local/sqlite-exception-store.ts';
+import { grantException, openException } from '../../../../functions/gates/exceptions/grant-exception.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const request = {

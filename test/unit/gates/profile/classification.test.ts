@@ -5,12 +5,12 @@
  * tier.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Classification } from '../../../functions/contracts/classification.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../../functions/gates/policy/engine-cache.ts';
-import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
-import { aiSystemProfileSchema, USE_CASES } from '../../../functions/gates/profile/ai-system-profile.ts';
-import { classify } from '../../../functions/gates/profile/classification.ts';
-import { HARMLESS_PROFILE, type ProfileChanges, profileWith } from '../../support/profiles.ts';
+import type { Classification } from '../../../../functions/contracts/classification.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gates/policy/engine-cache.ts';
+import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
+import { aiSystemProfileSchema, USE_CASES } from '../../../../functions/gates/profile/ai-system-profile.ts';
+import { classify } from '../../../../functions/gates/profile/classification.ts';
+import { HARMLESS_PROFILE, type ProfileChanges, profileWith } from '../../../support/profiles.ts';
 
 const AS_OF = '2026-12-02';
 

@@ -1,6 +1,6 @@
 /** Test helper: every node of a tree built in memory from its leaf hashes. */
-import { CompactRange } from '../../../functions/ledger/core/compact-range.ts';
-import type { HashSource, NodeId } from '../../../functions/ledger/core/node-id.ts';
+import { CompactRange } from '../../functions/ledger/core/compact-range.ts';
+import type { HashSource, NodeId } from '../../functions/ledger/core/node-id.ts';
 
 export class MemoryHashSource implements HashSource {
   readonly #nodes = new Map<string, Uint8Array>();

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { aiSystemProfileSchema } from '../../../functions/gates/profile/ai-system-profile.ts';
-import { PROFILE_FIELD_LABELS, profileFieldLabel } from '../../../functions/gates/profile/profile-labels.ts';
+import { aiSystemProfileSchema } from '../../../../functions/gates/profile/ai-system-profile.ts';
+import {
+  PROFILE_FIELD_LABELS,
+  profileFieldLabel,
+} from '../../../../functions/gates/profile/profile-labels.ts';
 
 interface JsonSchemaNode {
   type?: string | string[];

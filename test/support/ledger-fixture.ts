@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryLedgerStore } from '../../../functions/adapters/local/ledger/memory-store.ts';
-import type { NoteEntry } from '../../../functions/contracts/ledger-entry.ts';
-import { ed25519Signer } from '../../../functions/ledger/core/note-keys.ts';
-import { exportLedger } from '../../../functions/ledger/export/write-export.ts';
-import { Ledger } from '../../../functions/ledger/ledger.ts';
-import type { Signer } from '../../../functions/ledger/ports/signer.ts';
+import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-store.ts';
+import type { NoteEntry } from '../../functions/contracts/ledger-entry.ts';
+import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
+import { exportLedger } from '../../functions/ledger/export/write-export.ts';
+import { Ledger } from '../../functions/ledger/ledger.ts';
+import type { Signer } from '../../functions/ledger/ports/signer.ts';
 
 export const ORIGIN = 'verdict.local/ledger';
 export const logSigner = (seed = 1, name = ORIGIN): Signer => ed25519Signer(name, Buffer.alloc(32, seed));

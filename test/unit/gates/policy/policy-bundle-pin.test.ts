@@ -9,18 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelPackageStateChangeEventSchema } from '../../../functions/contracts/model-package-state-change.ts';
-import { gateModelPackage } from '../../../functions/gates/model-registry/model-registry-gate.ts';
+import { modelPackageStateChangeEventSchema } from '../../../../functions/contracts/model-package-state-change.ts';
+import { gateModelPackage } from '../../../../functions/gates/model-registry/model-registry-gate.ts';
 import {
   cachedPolicyEngine,
   LOCAL_BUNDLE_PIN,
   policyBundlePath,
-} from '../../../functions/gates/policy/engine-cache.ts';
-import { PolicyBundleUntrustedError } from '../../../functions/gates/policy/errors.ts';
-import { buildPolicyBundle } from '../../../scripts/policy-bundle-build.ts';
-import { gateFixture, sample } from '../../support/gate-fixture.ts';
+} from '../../../../functions/gates/policy/engine-cache.ts';
+import { PolicyBundleUntrustedError } from '../../../../functions/gates/policy/errors.ts';
+import { buildPolicyBundle } from '../../../../scripts/policy-bundle-build.ts';
+import { gateFixture, sample } from '../../../support/gate-fixture.ts';
 
-const POLICIES = fileURLToPath(new URL('../../../policies/', import.meta.url));
+const POLICIES = fileURLToPath(new URL('../../../../policies/', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'verdict-bundle-'));
 
 /** A copy of the policy sources (without the local build) at `dir`. */

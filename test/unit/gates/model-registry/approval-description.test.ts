@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Decision, Violation } from '../../../functions/contracts/decision.ts';
+import type { Decision, Violation } from '../../../../functions/contracts/decision.ts';
 import {
   APPROVAL_DESCRIPTION_MAX,
   approvalDescription,
-} from '../../../functions/gates/model-registry/approval-description.ts';
+} from '../../../../functions/gates/model-registry/approval-description.ts';
 
 const violation = (rule: string, extra: Partial<Violation> = {}): Violation => ({
   rule,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { MemoryObjectStore } from '../../../functions/adapters/local/memory-object-store.ts';
-import { loadGovernanceInputs } from '../../../functions/gates/model-registry/governance-inputs.ts';
-import type { ModelPackage } from '../../../functions/ports/model-registry.ts';
-import type { ObjectStore } from '../../../functions/ports/object-store.ts';
-import { InvalidInputError } from '../../../functions/shared/validation.ts';
+import { MemoryObjectStore } from '../../../../functions/adapters/local/memory-object-store.ts';
+import { loadGovernanceInputs } from '../../../../functions/gates/model-registry/governance-inputs.ts';
+import type { ModelPackage } from '../../../../functions/ports/model-registry.ts';
+import type { ObjectStore } from '../../../../functions/ports/object-store.ts';
+import { InvalidInputError } from '../../../../functions/shared/validation.ts';
 
 const pkg: ModelPackage = {
   arn: 'arn:aws:sagemaker:eu-west-1:123456789012:model-package/cv/1',
