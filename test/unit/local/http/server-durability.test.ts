@@ -10,11 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Authenticator } from '../../../functions/api/auth/authentication.ts';
-import { PROFILE_METADATA_KEY } from '../../../functions/gates/model-registry/governance-inputs.ts';
-import { createLocalServer } from '../../../functions/local/http/server.ts';
-import { type LocalRuntime, openLocalRuntimeAt } from '../../../functions/local/runtime.ts';
-import { ROOT, runCli as verdict } from '../../support/cli.ts';
+import type { Authenticator } from '../../../../functions/api/auth/authentication.ts';
+import { PROFILE_METADATA_KEY } from '../../../../functions/gates/model-registry/governance-inputs.ts';
+import { createLocalServer } from '../../../../functions/local/http/server.ts';
+import { type LocalRuntime, openLocalRuntimeAt } from '../../../../functions/local/runtime.ts';
+import { ROOT, runCli as verdict } from '../../../support/cli.ts';
 
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const BUCKET = 's3://verdict-durability';

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Authenticator } from '../../../functions/api/auth/authentication.ts';
-import { createLocalServer } from '../../../functions/local/http/server.ts';
-import { openLocalRuntime } from '../../../functions/local/runtime.ts';
+import type { Authenticator } from '../../../../functions/api/auth/authentication.ts';
+import { createLocalServer } from '../../../../functions/local/http/server.ts';
+import { openLocalRuntime } from '../../../../functions/local/runtime.ts';
 
 /** Bearer `admin` or `auditor` is that role; anything else is unauthenticated. */
 const authenticate: Authenticator = async (event) => {

@@ -8,13 +8,13 @@ import {
   type PutEventsRequestEntry,
   PutEventsValidationError,
   type TargetInvoker,
-} from '../../../functions/adapters/local/in-process-event-bus.ts';
-import type { EventPattern } from '../../../functions/events/event-pattern.ts';
-import { type Route, routes } from '../../../functions/routes.ts';
+} from '../../../../functions/adapters/local/in-process-event-bus.ts';
+import type { EventPattern } from '../../../../functions/events/event-pattern.ts';
+import { type Route, routes } from '../../../../functions/routes.ts';
 
 const sageMakerSample = JSON.parse(
   readFileSync(
-    new URL('../../fixtures/events/sagemaker-model-package-state-change.json', import.meta.url),
+    new URL('../../../fixtures/events/sagemaker-model-package-state-change.json', import.meta.url),
     'utf8',
   ),
 ) as BusEvent;

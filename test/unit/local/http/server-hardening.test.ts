@@ -9,10 +9,10 @@ import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../../functions/api/api-routes.ts';
-import type { Authenticator } from '../../../functions/api/auth/authentication.ts';
-import { createLocalServer } from '../../../functions/local/http/server.ts';
-import { type LocalRuntime, openLocalRuntimeAt } from '../../../functions/local/runtime.ts';
+import { API_ROUTES } from '../../../../functions/api/api-routes.ts';
+import type { Authenticator } from '../../../../functions/api/auth/authentication.ts';
+import { createLocalServer } from '../../../../functions/local/http/server.ts';
+import { type LocalRuntime, openLocalRuntimeAt } from '../../../../functions/local/runtime.ts';
 
 const authenticate: Authenticator = async (event) =>
   event.headers?.authorization === 'Bearer auditor'
