@@ -10,13 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { encodeSignerKey, parseSignerKey } from '../../../ledger/core/note-keys.ts';
 import type { Signer } from '../../../ledger/ports/signer.ts';
+import { alreadyExists, assertPrivate, KeyFileError, writePrivateFileOnce } from '../private-file.ts';
 
-export class KeyFileError extends Error {
-  override readonly name = 'KeyFileError';
-}
+export { KeyFileError } from '../private-file.ts';
 
 /** Loads the signer key at `file`, creating it for `name` if it does not exist. */
 export function loadOrCreateSignerKey(file: string, name: string): Signer {
@@ -29,14 +27,14 @@ export function loadOrCreateSignerKey(file: string, name: string): Signer {
 
 /** Loads an existing signer key file (a witness key, say). */
 export function loadSignerKey(file: string): Signer {
-  checkMode(file);
+  assertPrivate(file);
   return parseSignerKey(fs.readFileSync(file, 'utf8'));
 }
 
 /** Writes a new signer key file for `name`; fails if the file exists. Returns the signer. */
 export function createSignerKey(file: string, name: string): Signer {
   const text = `${encodeSignerKey(name, randomBytes(32))}\n`;
-  writeNew(file, text);
+  writePrivateFileOnce(file, text);
   return parseSignerKey(text);
 }
 
@@ -51,42 +49,11 @@ export function loadOrCreateSecret(file: string): Uint8Array {
 function readOrCreate(file: string, create: () => string): string {
   if (!fs.existsSync(file)) {
     try {
-      writeNew(file, create());
+      writePrivateFileOnce(file, create());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!alreadyExists(error)) throw error;
     }
   }
-  checkMode(file);
+  assertPrivate(file);
   return fs.readFileSync(file, 'utf8');
-}
-
-function writeNew(file: string, text: string): void {
-  const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}`);
-  const fd = fs.openSync(temp, 'wx', 0o600);
-  try {
-    fs.fchmodSync(fd, 0o600);
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.linkSync(temp, file);
-  } finally {
-    fs.unlinkSync(temp);
-  }
-  const dirFd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
-  }
-}
-
-function checkMode(file: string): void {
-  const mode = fs.statSync(file).mode & 0o777;
-  if ((mode & 0o077) !== 0)
-    throw new KeyFileError(`${file} is readable by others (mode ${mode.toString(8)}): chmod 600 it`);
 }
