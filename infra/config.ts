@@ -29,7 +29,7 @@ export const CONTEXT_KEYS = {
   checkpointRetentionDays: 'verdict:checkpointRetentionDays',
 } as const;
 
-export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type VerdictEnvironment = (typeof ENVIRONMENTS)[number];
 
 export interface VerdictConfig {
@@ -86,10 +86,10 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
 });
 
 /** Object Lock retention is at most 100 years (36,500 days). */
-export const MAX_REPORT_RETENTION_DAYS = MAX_RETENTION_DAYS;
+const MAX_REPORT_RETENTION_DAYS = MAX_RETENTION_DAYS;
 
 /** More concurrent report builds than this is a configuration mistake, not a need. */
-export const MAX_REPORT_WORKER_CONCURRENCY = 50;
+const MAX_REPORT_WORKER_CONCURRENCY = 50;
 
 type ConfigKey = keyof typeof CONTEXT_KEYS;
 

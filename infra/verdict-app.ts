@@ -8,7 +8,7 @@ import { configFromContext } from './config.ts';
 import { VerdictStack, type VerdictStackProps } from './verdict-stack.ts';
 
 /** One stack per environment, so staging and production can share an account: `Verdict-staging`. */
-export function stackNameFor(environment: string): string {
+function stackNameFor(environment: string): string {
   return `Verdict-${environment}`;
 }
 

@@ -18,7 +18,7 @@ import {
   timeParam,
 } from './schemas.ts';
 
-export const decisionIdParam = z
+const decisionIdParam = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'expected a decision id' })
   .meta({ description: 'Decision id' });

@@ -23,7 +23,7 @@ const roleMap = z
   })
   .pipe(z.record(z.string(), z.enum(ROLES)));
 
-export const apiSchema = z.object({
+const apiSchema = z.object({
   ...verdictSchema.shape,
   ...powertoolsSchema.shape,
   VERDICT_MODEL_PACKAGE_GROUP_PREFIX: z.string().default(''),

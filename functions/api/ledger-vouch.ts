@@ -7,7 +7,7 @@ import type { Decision } from '../contracts/decision.ts';
 import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
 import { ProblemError } from './problem.ts';
 
-export const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
+const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
 
 export async function vouchForDecisions(
   ledger: LedgerReader | undefined,

@@ -12,7 +12,7 @@ import { type ApiDependencies, defineRoute } from './route.ts';
 import { approvalStatusSchema, decisionSchema, exceptionSchema, modelName } from './schemas.ts';
 
 /** Decisions read for one model's history; a longer history is cut and says so. */
-export const MAX_HISTORY_DECISIONS = 1000;
+const MAX_HISTORY_DECISIONS = 1000;
 /** Pages read for one history (a filtered DynamoDB page may be short). */
 const MAX_HISTORY_PAGES = 20;
 /** Store calls in flight at once while building the inventory. */

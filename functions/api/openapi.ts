@@ -3,8 +3,8 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { PROBLEM_CONTENT_TYPE, problemSchema } from './problem.ts';
 import type { ApiRoute } from './route.ts';
 
-export const API_TITLE = 'Verdict auditor API';
-export const API_VERSION = '1.0.0';
+const API_TITLE = 'Verdict auditor API';
+const API_VERSION = '1.0.0';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: invalid parameters or body',

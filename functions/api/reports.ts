@@ -19,12 +19,12 @@ import { type ApiDependencies, defineRoute } from './route.ts';
 import { fromBeforeTo, modelName } from './schemas.ts';
 
 /** How long a download link works. */
-export const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
+const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
 
 /** Reports about one model version need the model. */
 const NEEDS_MODEL: readonly ReportRequest['type'][] = ['model-compliance', 'annex-iv'];
 
-export const reportRequestSchema = z
+const reportRequestSchema = z
   .strictObject({
     type: z.enum(REPORT_TYPES),
     format: z.enum(REPORT_FORMATS),

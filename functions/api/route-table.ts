@@ -46,7 +46,7 @@ export const API_ROUTE_TABLE: Readonly<Record<RouteId, DeclaredRoute>> = {
 };
 
 /** Routes only the local server has: report download links, which S3 presigned URLs are in AWS. */
-export const LOCAL_ROUTE_IDS = ['reports.download'] as const;
+const LOCAL_ROUTE_IDS = ['reports.download'] as const;
 export type LocalRouteId = (typeof LOCAL_ROUTE_IDS)[number];
 
 export const LOCAL_ROUTE_TABLE: Readonly<Record<LocalRouteId, DeclaredRoute>> = {

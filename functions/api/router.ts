@@ -253,7 +253,7 @@ function download(
   };
 }
 
-export function problemResponse(error: ProblemError): APIGatewayProxyStructuredResultV2 {
+function problemResponse(error: ProblemError): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: error.problem.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...COMMON_HEADERS, ...error.headers },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const ROLES = ['auditor', 'compliance-officer', 'admin'] as const;
 
 /** Named `Role` in the API's OpenAPI document, wherever a role appears. */
-export const roleSchema = z.enum(ROLES).meta({ id: 'Role' });
+const roleSchema = z.enum(ROLES).meta({ id: 'Role' });
 export type Role = z.infer<typeof roleSchema>;
 
 /** Who asked: a token subject locally, an IAM principal ARN or OIDC subject in AWS. */

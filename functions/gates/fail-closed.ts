@@ -11,7 +11,7 @@ export function cannotDecide(rule: string, message: string): Violation {
   };
 }
 
-export class DeadlineExceededError extends Error {
+class DeadlineExceededError extends Error {
   override readonly name = 'DeadlineExceededError';
 }
 

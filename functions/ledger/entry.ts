@@ -23,7 +23,7 @@ import type { PreparedEntry } from './ports/ledger-store.ts';
 import { isSealedField } from './sealed-field.ts';
 
 export const MAX_ENTRY_BYTES = 64 * 1024;
-export const MAX_ID_LENGTH = 512;
+const MAX_ID_LENGTH = 512;
 
 /** Canonical bytes, id and leaf hash of an entry; throws InvalidEntryError. */
 export function prepareEntry(entry: LedgerEntry | JsonObject): PreparedEntry {

@@ -47,7 +47,7 @@ export function seal(dataKey: Uint8Array, details: JsonValue, associatedData: st
   };
 }
 
-export function unseal(dataKey: Uint8Array, sealed: SealedDetails, associatedData: string): JsonValue {
+function unseal(dataKey: Uint8Array, sealed: SealedDetails, associatedData: string): JsonValue {
   const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(sealed.iv, 'base64url'));
   decipher.setAAD(Buffer.from(associatedData, 'utf8'));
   decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));

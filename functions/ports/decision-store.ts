@@ -46,7 +46,7 @@ export interface DecisionStore {
   listRejections(options?: { limit?: number }): Promise<Rejection[]>;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 1000;
 
 /** The page size a store serves for `limit`: every store enforces the same bounds with the same error. */

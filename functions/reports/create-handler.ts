@@ -13,7 +13,7 @@ import { logger, metrics, tracer } from '../shared/observability.ts';
 import { describeIssues, InvalidInputError } from '../shared/validation.ts';
 import { REPORT_REQUESTED_EVENT, type ReportWorkerDeps, runReportJob } from './report-job.ts';
 
-export const reportRequestedEventSchema = z.looseObject({
+const reportRequestedEventSchema = z.looseObject({
   source: z.literal(REPORT_REQUESTED_EVENT.source),
   'detail-type': z.literal(REPORT_REQUESTED_EVENT.detailType),
   detail: z.looseObject({ jobId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) }),

@@ -47,19 +47,6 @@ function matches(d: Decision, f: CompiledFilter): boolean {
   return true;
 }
 
-/** A re-iterable stream over a source, keeping the decisions that pass `filter`. */
-export function filterDecisions(
-  source: AsyncIterable<Decision>,
-  filter: DecisionFilter,
-): AsyncIterable<Decision> {
-  const compiled = compile(filter);
-  return {
-    async *[Symbol.asyncIterator]() {
-      for await (const decision of source) if (matches(decision, compiled)) yield decision;
-    },
-  };
-}
-
 /**
  * The store's decisions that pass `filter`, oldest first, read `MAX_PAGE_SIZE` at a time. The store filters;
  * the stream filters again, so a store that ignores a field cannot widen a report.

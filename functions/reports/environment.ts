@@ -14,7 +14,7 @@ import {
 /** The report signing key (KMS Ed25519): signs the manifests. Not the ledger's checkpoint key. */
 export const REPORT_SIGNING_KEY_VARIABLE = 'VERDICT_REPORT_SIGNING_KEY_ID';
 
-export const reportWorkerSchema = z.object({
+const reportWorkerSchema = z.object({
   ...verdictSchema.shape,
   ...powertoolsSchema.shape,
   VERDICT_REPORT_JOBS_TABLE: z.string().min(1),

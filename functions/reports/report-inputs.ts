@@ -82,7 +82,7 @@ export async function checkReportRequest(
 }
 
 /** The model version a model report is about: the one asked for, else the latest that has a decision. */
-export async function resolveModelVersion(
+async function resolveModelVersion(
   request: ReportRequest,
   sources: Pick<ReportSources, 'decisions'>,
 ): Promise<{ group: string; version: string; arn: string }> {

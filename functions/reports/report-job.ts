@@ -26,7 +26,7 @@ export interface ReportRequested {
 export const STALE_AFTER_MS = 20 * 60 * 1000;
 
 /** A job's 0..1 progress: the first pass (counting) is the first 5%, writing the rest. */
-export function jobProgress(p: Progress): number {
+function jobProgress(p: Progress): number {
   if (p.phase === 'done') return 1;
   if (p.phase === 'scanning') return 0.01;
   if (!p.total) return 0.05;

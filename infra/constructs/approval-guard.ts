@@ -28,7 +28,7 @@ export interface ApprovalGuardProps {
 }
 
 /** The governed model packages, in every partition, region and account the policy is evaluated in. */
-export function governedPackageArns(groupPrefix: string): string[] {
+function governedPackageArns(groupPrefix: string): string[] {
   const arns = [groupPrefix, groupPrefix.toLowerCase()].map(
     (prefix) => `arn:*:sagemaker:*:*:model-package/${prefix}*`,
   );
@@ -36,7 +36,7 @@ export function governedPackageArns(groupPrefix: string): string[] {
 }
 
 /** Deny approving a governed version, or registering one already approved, to all but the approvers. */
-export function approvalGuardStatements(
+function approvalGuardStatements(
   props: Pick<ApprovalGuardProps, 'groupPrefix' | 'approverRoleArns'>,
 ): iam.PolicyStatement[] {
   if (props.approverRoleArns.length === 0) throw new Error('the approval guard needs at least one approver');

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { DEAD_LETTER_RETENTION } from './dead-letter-queue.ts';
 
 /** The pipe's filter: what changes a record that exists (a first write is an INSERT). */
-export const TAMPER_EVENT_PATTERN = { eventName: ['MODIFY', 'REMOVE'] } as const;
+const TAMPER_EVENT_PATTERN = { eventName: ['MODIFY', 'REMOVE'] } as const;
 
 export interface DecisionTamperWatchProps {
   /** The decisions table, with a stream (KEYS_ONLY is enough: the alarm says which record, not what). */

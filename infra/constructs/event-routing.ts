@@ -15,8 +15,8 @@ import { type FunctionName, type Route, UNGOVERNED_GROUP_PREFIX } from '../../fu
 import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /** EventBridge's retry policy for delivering a matched event to its target. */
-export const TARGET_MAX_EVENT_AGE = Duration.hours(2);
-export const TARGET_RETRY_ATTEMPTS = 8;
+const TARGET_MAX_EVENT_AGE = Duration.hours(2);
+const TARGET_RETRY_ATTEMPTS = 8;
 
 /**
  * Rule names are fixed (not generated) so the key policy can name each rule without a dependency cycle,

@@ -18,12 +18,12 @@ import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
-export const IDEMPOTENCY_TABLE_KEY = 'id';
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+const IDEMPOTENCY_TABLE_KEY = 'id';
+const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
 
 /** functions/adapters/aws/dynamodb-report-job-store.ts: jobs keyed by `id`, expired by `expiresAt`. */
-export const REPORT_JOBS_TABLE_KEY = 'id';
-export const REPORT_JOBS_TTL_ATTRIBUTE = 'expiresAt';
+const REPORT_JOBS_TABLE_KEY = 'id';
+const REPORT_JOBS_TTL_ATTRIBUTE = 'expiresAt';
 
 /** Log groups of Verdict functions are named `/verdict/<stack name>/<function>`; the key serves only those. */
 export function logGroupNamePrefix(scope: Construct): string {

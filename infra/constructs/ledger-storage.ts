@@ -40,7 +40,7 @@ import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
-export const SUBJECT_KEYS_RECOVERY_DAYS = 1;
+const SUBJECT_KEYS_RECOVERY_DAYS = 1;
 
 /** Item writes that would change or remove ledger data other than by the head's compare-and-set. */
 export const LEDGER_DENIED_TABLE_ACTIONS = [

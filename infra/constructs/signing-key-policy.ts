@@ -15,8 +15,8 @@ import { DefaultStackSynthesizer, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 
-export const KEY_CUSTODY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
-export const KEY_POLICY_ACTION = 'kms:PutKeyPolicy';
+const KEY_CUSTODY_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] as const;
+const KEY_POLICY_ACTION = 'kms:PutKeyPolicy';
 
 export interface SigningKeyPolicyProps {
   /** `verdict:breakGlassRoleArn`; "" for none. */
@@ -26,7 +26,7 @@ export interface SigningKeyPolicyProps {
 }
 
 /** The role CloudFormation deploys this stack with (the CDK bootstrap's cfn-exec role). */
-export function cloudFormationExecutionRoleArn(stack: Stack): string {
+function cloudFormationExecutionRoleArn(stack: Stack): string {
   const synthesizer = stack.synthesizer;
   if (!(synthesizer instanceof DefaultStackSynthesizer))
     throw new Error(

@@ -25,7 +25,7 @@ import { deadLetterQueue } from './dead-letter-queue.ts';
 import { logGroupNamePrefix } from './governance-storage.ts';
 
 /** Where the policy bundle lands inside the deployment package (the function's code is at /var/task). */
-export const POLICY_BUNDLE_IN_PACKAGE = 'policy/bundle.tar.gz';
+const POLICY_BUNDLE_IN_PACKAGE = 'policy/bundle.tar.gz';
 export const POLICY_BUNDLE_RUNTIME_PATH = `/var/task/${POLICY_BUNDLE_IN_PACKAGE}`;
 
 /**
@@ -57,8 +57,8 @@ export function pdfkitFontDirectory(): string {
 }
 
 /** Lambda's own retries of a failed asynchronous invocation (0-2), and how long an event may wait. */
-export const ASYNC_RETRY_ATTEMPTS = 2;
-export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 export function missingPolicyBundleMessage(path: string): string {
   return `Policy bundle not found at ${path}. Build it with \`npm run build:policies\` before \`cdk synth\` or \`cdk deploy\`.`;

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../ports/report-job-store.ts';
 
 /** Job records are kept this long after creation (table TTL). */
-export const REPORT_JOB_TTL_DAYS = 90;
+const REPORT_JOB_TTL_DAYS = 90;
 
 export class DynamoDbReportJobStore implements ReportJobStore {
   readonly #doc: DynamoDBDocumentClient;

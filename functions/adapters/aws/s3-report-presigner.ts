@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { sha256Hex } from '../../shared/hashing.ts';
 
 /** S3 refuses presigned URLs valid for longer than seven days. */
-export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export interface PresignCredentials {
   accessKeyId: string;
@@ -33,7 +33,7 @@ export interface PresignGet {
 }
 
 /** RFC 3986 percent-encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ (and `/` in paths). */
-export function uriEncode(text: string, keepSlash = false): string {
+function uriEncode(text: string, keepSlash = false): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const c = String.fromCharCode(byte);

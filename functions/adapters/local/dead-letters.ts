@@ -41,7 +41,7 @@ export class DeadLetterStoreFullError extends Error {
   override readonly name = 'DeadLetterStoreFullError';
 }
 
-export const MAX_ERROR_LENGTH = 500;
+const MAX_ERROR_LENGTH = 500;
 const ENVELOPE = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources'];
 
 export const shortError = (error: string): string => error.slice(0, MAX_ERROR_LENGTH);

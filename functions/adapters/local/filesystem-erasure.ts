@@ -101,7 +101,7 @@ interface Needles {
 }
 
 /** The byte strings that give away `subjectId`: as written, normalized, URL-encoded, base64 at any offset. */
-export function plaintextNeedles(subjectId: string): Needles {
+function plaintextNeedles(subjectId: string): Needles {
   const forms = [...new Set([subjectId, subjectId.trim(), normalizeSubjectId(subjectId)])].filter(Boolean);
   const folded = new Set<string>();
   const exact = new Set<string>();

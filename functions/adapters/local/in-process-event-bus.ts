@@ -62,7 +62,7 @@ export class DeadLetterUnavailableError extends Error {
   override readonly name = 'DeadLetterUnavailableError';
 }
 
-export const MAX_ENTRIES_PER_PUT = 10;
+const MAX_ENTRIES_PER_PUT = 10;
 /** EventBridge limits an entry to 256 KiB, counted as its docs describe (see `entrySize`). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 

@@ -10,7 +10,7 @@ import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-d
 
 export const ACCESS_LOG_IMMUTABLE_MESSAGE = 'the access log is append-only: a record cannot be changed';
 
-export const ACCESS_LOG_MIGRATIONS: readonly Migration[] = [
+const ACCESS_LOG_MIGRATIONS: readonly Migration[] = [
   {
     id: 'access-log/1-table',
     sql: `

@@ -13,9 +13,9 @@ import {
 } from './dead-letters.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
-export const DEFAULT_MAX_DEAD_LETTERS = 1000;
+const DEFAULT_MAX_DEAD_LETTERS = 1000;
 
-export const DEAD_LETTER_MIGRATIONS: readonly Migration[] = [
+const DEAD_LETTER_MIGRATIONS: readonly Migration[] = [
   {
     id: 'dead-letters/1-table',
     sql: `

@@ -22,7 +22,7 @@ export const DECISIONS_IMMUTABLE_MESSAGE = 'decisions are append-only: a recorde
 export const REJECTIONS_IMMUTABLE_MESSAGE =
   'rejections are append-only: a recorded rejection cannot be changed';
 
-export const DECISION_STORE_MIGRATIONS: readonly Migration[] = [
+const DECISION_STORE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'decision-store/1-decisions-and-rejections',
     sql: `

@@ -5,7 +5,7 @@ import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-d
 export const EXCEPTIONS_IMMUTABLE_MESSAGE =
   'exceptions are append-only: a granted exception cannot be changed';
 
-export const EXCEPTION_STORE_MIGRATIONS: readonly Migration[] = [
+const EXCEPTION_STORE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'exception-store/1-tables',
     sql: `

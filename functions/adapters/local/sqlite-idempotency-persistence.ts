@@ -15,7 +15,7 @@ import {
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
-export const IDEMPOTENCY_MIGRATIONS: readonly Migration[] = [
+const IDEMPOTENCY_MIGRATIONS: readonly Migration[] = [
   {
     id: 'idempotency/1-records',
     sql: `

@@ -13,12 +13,12 @@ import { type ModelPackageSnapshot, modelPackageStateChangeEvent } from '../../e
 import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
-export const LOCAL_REGION = 'local-1';
-export const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_REGION = 'local-1';
+const LOCAL_ACCOUNT = '000000000000';
 
 export const STATUS_HISTORY_IMMUTABLE_MESSAGE = 'model package status history is append-only';
 
-export const MODEL_REGISTRY_MIGRATIONS: readonly Migration[] = [
+const MODEL_REGISTRY_MIGRATIONS: readonly Migration[] = [
   {
     id: 'model-registry/1-groups-packages-history',
     sql: `

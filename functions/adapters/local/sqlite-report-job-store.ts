@@ -6,7 +6,7 @@
 import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../ports/report-job-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
-export const REPORT_JOB_STORE_MIGRATIONS: readonly Migration[] = [
+const REPORT_JOB_STORE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'report-job-store/1-report-jobs',
     sql: `

@@ -5,7 +5,7 @@
  */
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
-export const REVOCATION_MIGRATIONS: readonly Migration[] = [
+const REVOCATION_MIGRATIONS: readonly Migration[] = [
   {
     id: 'token-revocations/1-table',
     sql: `

@@ -14,7 +14,7 @@ export const TOKEN_ISSUER = 'verdict-local';
 export const TOKEN_AUDIENCE = 'verdict-api';
 export const DEFAULT_TOKEN_TTL = '8h';
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
-export const BEARER_CHALLENGE = 'Bearer realm="verdict"';
+const BEARER_CHALLENGE = 'Bearer realm="verdict"';
 /** Leeway for clocks that disagree slightly (exp, iat, nbf). */
 const CLOCK_TOLERANCE_SECONDS = 5;
 

@@ -34,7 +34,7 @@ const biasSectionSchema = z.looseObject({
   label_value_or_threshold: z.unknown().optional(),
   facets: facetsSchema,
 });
-export const clarifyReportSchema = z
+const clarifyReportSchema = z
   .looseObject({
     version: z.string().optional(),
     pre_training_bias_metrics: biasSectionSchema.optional(),

@@ -108,7 +108,7 @@ function spread(rates: [string, Exact][], what: string): Exact {
   return sub(hi, lo, what);
 }
 
-export function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): OverallMetrics {
+function overallMetrics(byValue: ReadonlyMap<string, ConfusionCounts>): OverallMetrics {
   const entries = [...byValue.entries()];
   const conventions: string[] = [];
   const rates = entries.map(([v, c]) => [v, groupRates(c, JSON.stringify(v), conventions)] as const);

@@ -232,7 +232,7 @@ export function exactPairMetrics(reference: ConfusionCounts, sensitive: Confusio
 }
 
 /** Prints exact metrics: numbers, "Infinity" / "-Infinity", null with a note. */
-export function renderPairMetrics(m: ExactPairMetrics): PairMetrics {
+function renderPairMetrics(m: ExactPairMetrics): PairMetrics {
   const notes: string[] = [...m.conventions];
   const value = (name: string, e: Exact): MetricValue => {
     if (e.kind === 'undefined') notes.push(`${name} is null: ${e.reason}`);

@@ -51,7 +51,7 @@ export interface CountResult {
 export const COUNT_FORMATS = ['csv', 'tsv', 'jsonl'] as const satisfies readonly DataFormat[];
 export type CountFormat = (typeof COUNT_FORMATS)[number];
 
-export const DEFAULT_MAX_GROUPS = 10_000;
+const DEFAULT_MAX_GROUPS = 10_000;
 const CODE = BIAS_DATA_INVALID;
 
 /** Counters of one group: TP, FP, FN, TN (plain numbers: exact up to 2^53 rows). */

@@ -45,7 +45,7 @@ export async function openException(exception: Exception, sealer: FieldSealer): 
 }
 
 /** Checks the window: an exception starts now and ends after at most MAX_EXCEPTION_DAYS. */
-export function exceptionWindowProblems(request: ExceptionRequest, now: Date): string[] {
+function exceptionWindowProblems(request: ExceptionRequest, now: Date): string[] {
   const expires = Date.parse(request.expiresAt);
   if (expires <= now.getTime()) return [`expiresAt: ${request.expiresAt} is not in the future`];
   if (expires - now.getTime() > MAX_EXCEPTION_DAYS * 86_400_000) {

@@ -8,7 +8,7 @@ import {
   verdictSchema,
 } from '../../shared/environment.ts';
 
-export const modelRegistryGateSchema = z.object({
+const modelRegistryGateSchema = z.object({
   ...verdictSchema.shape,
   ...powertoolsSchema.shape,
   VERDICT_IDEMPOTENCY_TABLE: z.string().min(1),

@@ -21,7 +21,7 @@ import type { AiSystemProfile } from '../profile/ai-system-profile.ts';
 import { parseProfile } from '../profile/parse-profile.ts';
 
 export const PROFILE_METADATA_KEY = 'verdict:profile';
-export const EVIDENCE_MANIFEST_METADATA_KEY = 'verdict:evidence';
+const EVIDENCE_MANIFEST_METADATA_KEY = 'verdict:evidence';
 export const TRAINING_DATA_METADATA_KEY = 'verdict:training-data';
 
 export interface MissingEvidence {
@@ -50,7 +50,7 @@ export interface GovernanceInputs {
  * Why a pointer is not an s3://bucket/key URI Verdict reads, or undefined when it is one. A `.` or `..`
  * key segment is refused: the local object store maps keys to files, and S3 would take it literally.
  */
-export function pointerProblem(uri: string): string | undefined {
+function pointerProblem(uri: string): string | undefined {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) return 'expected an s3://bucket/key URI';
   return dotSegmentProblem(match[2] as string);

@@ -62,7 +62,7 @@ export type GateOutcome =
   | { status: 'skipped'; reason: string };
 
 /** How long the evaluation whose decision the ledger holds has to apply it before another event may. */
-export const DEFAULT_COMPLETION_LEASE_MS = 15 * 60 * 1000;
+const DEFAULT_COMPLETION_LEASE_MS = 15 * 60 * 1000;
 
 /**
  * One decision per model version, whatever the events: every event about a pending version maps to this id,

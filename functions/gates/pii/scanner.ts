@@ -34,7 +34,7 @@ export interface PiiScanOptions {
 export const DEFAULT_MAX_FINDINGS = 1000;
 export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
 const DEFAULT_MAX_COLUMNS = 1000;
-export const OTHER_COLUMNS = '(other columns)';
+const OTHER_COLUMNS = '(other columns)';
 
 export interface FileScan {
   file: string;

@@ -89,7 +89,7 @@ export function creditCardValid(digits: string): boolean {
 }
 
 /** The IBAN's rearranged form (BBAN, country, check digits) mod 97, letters as A=10 ... Z=35. */
-export function ibanMod97(iban: string): number {
+function ibanMod97(iban: string): number {
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
   for (let i = 0; i < rearranged.length; i++) {

@@ -18,7 +18,7 @@ export const LOCAL_BUNDLE_PIN = join(SOURCE_ROOT, 'policies/build/bundle.sha256'
  * The SHA-256 the bundle must have: VERDICT_POLICY_BUNDLE_SHA256 (set by the deployment), else the hash
  * the local build recorded. Undefined when neither is there.
  */
-export async function expectedBundleSha256(
+async function expectedBundleSha256(
   env: NodeJS.ProcessEnv = process.env,
   localPin: string = LOCAL_BUNDLE_PIN,
 ): Promise<{ sha256: string; from: string } | undefined> {

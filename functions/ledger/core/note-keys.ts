@@ -7,7 +7,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import type { Signer } from '../ports/signer.ts';
 
-export const ALG_ED25519 = 0x01;
+const ALG_ED25519 = 0x01;
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
@@ -29,7 +29,7 @@ export function isValidKeyName(name: string): boolean {
   return name !== '' && !/[\s+]/u.test(name) && !/\p{Cc}/u.test(name);
 }
 
-export function noteKeyId(name: string, algorithmAndKey: Uint8Array): number {
+function noteKeyId(name: string, algorithmAndKey: Uint8Array): number {
   const digest = createHash('sha256')
     .update(name)
     .update(new Uint8Array([0x0a]))

@@ -23,7 +23,7 @@ function checkSize(name: string, n: number): void {
 }
 
 /** PATH(m, D[n]) of RFC 9162 2.1.3.1, as the leaf ranges of its elements. */
-export function inclusionPlan(index: number, size: number): ProofPlan {
+function inclusionPlan(index: number, size: number): ProofPlan {
   checkSize('index', index);
   checkSize('size', size);
   if (index >= size) throw new ProofError(`index ${index} is not below tree size ${size}`);
@@ -44,7 +44,7 @@ export function inclusionPlan(index: number, size: number): ProofPlan {
 }
 
 /** PROOF(m, D[n]) of RFC 9162 2.1.4.1 (SUBPROOF with b = true), as leaf ranges. Empty when m is 0 or n. */
-export function consistencyPlan(from: number, to: number): ProofPlan {
+function consistencyPlan(from: number, to: number): ProofPlan {
   checkSize('from', from);
   checkSize('to', to);
   if (from > to) throw new ProofError(`cannot prove consistency from size ${from} to the smaller size ${to}`);
@@ -96,7 +96,7 @@ function checkHashes(proof: readonly Uint8Array[], ...hashes: Uint8Array[]): voi
 }
 
 /** RFC 9162 2.1.3.2 steps 1-4: the root that `proof` leads to from `leaf` at `index` in a tree of `size`. */
-export function rootFromInclusionProof(
+function rootFromInclusionProof(
   index: number,
   size: number,
   leaf: Uint8Array,

@@ -66,7 +66,7 @@ export function formatNote(note: Note): string {
   return `${note.text}\n${note.signatures.map((s) => `${s.line}\n`).join('')}`;
 }
 
-export async function signatureLine(text: string, signer: Signer): Promise<NoteSignature> {
+async function signatureLine(text: string, signer: Signer): Promise<NoteSignature> {
   const signature = await signer.sign(Buffer.from(text, 'utf8'));
   const id = Buffer.alloc(4);
   id.writeUInt32BE(signer.keyId >>> 0);

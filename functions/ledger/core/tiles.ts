@@ -13,13 +13,13 @@
  */
 import { hashesEqual, leafHash, nodeHash } from './rfc6962.ts';
 
-export const TILE_HEIGHT = 8;
+const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
 /** An entry bundle's length prefix is a uint16. */
 export const MAX_BUNDLED_ENTRY_BYTES = 0xffff;
 const HASH_BYTES = 32;
 
-export class TileFormatError extends Error {
+class TileFormatError extends Error {
   override readonly name = 'TileFormatError';
 }
 
@@ -47,7 +47,7 @@ export function entryBundleKey(index: number, width: number): string {
 }
 
 /** How many nodes of height 8·level a tree of `size` leaves has. */
-export function nodesAtTileLevel(size: number, level: number): number {
+function nodesAtTileLevel(size: number, level: number): number {
   return Math.floor(size / TILE_WIDTH ** level);
 }
 
@@ -102,7 +102,7 @@ export function decodeEntryBundle(bytes: Uint8Array): Uint8Array[] {
   return entries;
 }
 
-export function encodeHashTile(hashes: readonly Uint8Array[]): Uint8Array {
+function encodeHashTile(hashes: readonly Uint8Array[]): Uint8Array {
   return Buffer.concat(hashes);
 }
 

@@ -22,7 +22,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, verifierKeyLines } from './options.ts';
 
 /** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
-export const VERIFY_FAILED = EXIT.deny;
+const VERIFY_FAILED = EXIT.deny;
 
 interface StoreOptions {
   dataDir: string;

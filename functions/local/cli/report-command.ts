@@ -47,7 +47,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, flagName, verifierKeyLines } from './options.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
-export const REPORT_TAMPERED = EXIT.deny;
+const REPORT_TAMPERED = EXIT.deny;
 
 interface ReportOptions {
   type?: string;
@@ -261,7 +261,7 @@ function parseKeys(keys: readonly string[]): NoteVerifier[] {
  * Progress on stderr: a bar redrawn in place on a terminal, plain lines (every 10%) otherwise, so logs
  * and CI output stay readable.
  */
-export class ProgressBar {
+class ProgressBar {
   readonly #tty: boolean;
   readonly #started = Date.now();
   #lastDraw = 0;

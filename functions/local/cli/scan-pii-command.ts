@@ -133,7 +133,7 @@ const UNITS: Record<string, number> = {
 };
 
 /** `8388608`, `8MiB`, `8M` (binary) or `8MB` (decimal) as bytes; null when it is none of these. */
-export function parseSize(text: string): number | null {
+function parseSize(text: string): number | null {
   const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
   const unit = UNITS[(match?.[2] ?? '').toLowerCase()];
   if (!match || unit === undefined) return null;

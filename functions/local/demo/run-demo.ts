@@ -13,7 +13,7 @@ import { openLocalRuntimeAt } from '../runtime.ts';
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
 const BUCKET = 's3://verdict-demo-governance';
 
-export const DEMO_MODELS = [
+const DEMO_MODELS = [
   { group: 'retail-credit-scorer', sample: 'credit-scorer', story: 'compliant' },
   { group: 'cv-ranker', sample: 'cv-ranker', story: 'bias violation' },
   { group: 'citizen-trust-score', sample: 'citizen-trust-score', story: 'prohibited use' },

@@ -12,7 +12,7 @@ import { ProblemError } from '../../api/problem.ts';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-export function isLoopbackAddress(address: string | undefined): boolean {
+function isLoopbackAddress(address: string | undefined): boolean {
   if (!address) return false;
   const ip = address.replace(/^::ffff:/, '');
   return ip === '::1' || (isIP(ip) === 4 && ip.startsWith('127.'));

@@ -26,7 +26,7 @@ import type { LocalRuntime } from '../runtime.ts';
 import { putEventsBodySchema } from './put-events-body.ts';
 import { checkRequestOrigin, requireJsonBody } from './request-guards.ts';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
 const API_TIMEOUT_SECONDS = 29;
 
@@ -199,7 +199,7 @@ function notRecorded(detail: string, errors?: string[]): ProblemError {
 }
 
 /** The request as API Gateway (HTTP API, payload 2.0) would hand it to Lambda. */
-export async function toApiGatewayEvent(req: IncomingMessage, url: URL): Promise<APIGatewayProxyEventV2> {
+async function toApiGatewayEvent(req: IncomingMessage, url: URL): Promise<APIGatewayProxyEventV2> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;

@@ -32,15 +32,7 @@ import {
   Timeline,
 } from './shared.ts';
 
-export const ANNEX_IV_CSV_COLUMNS = [
-  'section',
-  'item',
-  'status',
-  'detail',
-  'ledger_index',
-  'entry_hash',
-  'source',
-];
+const ANNEX_IV_CSV_COLUMNS = ['section', 'item', 'status', 'detail', 'ledger_index', 'entry_hash', 'source'];
 
 /** Clarify metrics that speak to accuracy for specific groups (Annex IV 3). */
 const GROUP_ACCURACY_METRICS = ['AD', 'RD', 'DAR', 'DRR', 'TE', 'DCAcc'];

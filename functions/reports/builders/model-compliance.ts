@@ -32,7 +32,7 @@ import {
   Timeline,
 } from './shared.ts';
 
-export const MODEL_COMPLIANCE_CSV_COLUMNS = [
+const MODEL_COMPLIANCE_CSV_COLUMNS = [
   'decision_id',
   'evaluated_at',
   'model',

@@ -50,7 +50,7 @@ interface RuleStats {
   decisions: number;
 }
 
-export const PERIOD_SUMMARY_CSV_COLUMNS = [
+const PERIOD_SUMMARY_CSV_COLUMNS = [
   'decision_id',
   'evaluated_at',
   'gate',

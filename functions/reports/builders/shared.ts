@@ -44,7 +44,7 @@ export function reportMeta(
   };
 }
 
-export function definedOnly<T extends object>(value: T): T {
+function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -324,7 +324,7 @@ function finite(value: MetricValue | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-export function metricText(value: MetricValue | undefined): string {
+function metricText(value: MetricValue | undefined): string {
   if (value === undefined) return '';
   if (value === null) return 'n/a';
   return typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : value;

@@ -31,7 +31,7 @@ const GRID = '#dddddd';
 const TEXT = '#222222';
 
 /** A step of 1, 2 or 5 times a power of ten, near `raw`. */
-export function niceStep(raw: number): number {
+function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   const f = raw / power;

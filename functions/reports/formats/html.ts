@@ -7,7 +7,7 @@ import type { Block, Chart, EvidenceItem, ReportDocument, ReportMeta, Tone } fro
 import { chartTable, layoutChart, type Primitive } from './chart-layout.ts';
 import { TextChunks } from './chunks.ts';
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')

@@ -14,6 +14,7 @@ const SCANNED = ['functions', 'infra', 'test', 'bench', 'scripts', 'bin', 'vites
 /** Packages used through their command, or for their types, rather than imported. */
 const NOT_IMPORTED: Record<string, string> = {
   '@biomejs/biome': 'npm run lint',
+  'dependency-cruiser': 'npm run lint (depcruise)',
   'aws-cdk': 'npm run synth (cdk)',
   typescript: 'npm run typecheck (tsc)',
   '@types/aws-lambda': 'types',

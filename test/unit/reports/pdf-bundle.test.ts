@@ -27,7 +27,7 @@ import { createReportWorkerHandler } from '${ROOT}functions/reports/create-handl
 import { S3ReportArchive } from '${ROOT}functions/adapters/aws/s3-report-archive.ts';
 import { DynamoDbReportJobStore } from '${ROOT}functions/adapters/aws/dynamodb-report-job-store.ts';
 import { buildReport, renderReport, writeChunks } from '${ROOT}functions/reports/generate-report.ts';
-import { CV_RANKER_V2, DECISIONS, fixtureInputs } from '${ROOT}test/unit/reports/fixtures.ts';
+import { CV_RANKER_V2, DECISIONS, fixtureInputs } from '${ROOT}test/support/report-fixtures.ts';
 // Keep the worker's dependencies (AWS SDK, Powertools, middy) in the bundle, as in the real function.
 globalThis.keep = [createReportWorkerHandler, S3ReportArchive, DynamoDbReportJobStore];
 const inputs = await fixtureInputs(DECISIONS.filter((d) => d.subject.group === 'cv-ranker'), CV_RANKER_V2);

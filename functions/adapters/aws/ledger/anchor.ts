@@ -36,11 +36,11 @@ export interface AnchorResult {
   retainUntil: Date;
 }
 
-export function anchorCheckpointKey(size: number): string {
+function anchorCheckpointKey(size: number): string {
   return `checkpoints/${size}`;
 }
 
-export function anchorVerifierKeyKey(vkey: string): string {
+function anchorVerifierKeyKey(vkey: string): string {
   return `vkeys/${keyIdHex(parseVerifierKey(vkey).keyId)}`;
 }
 

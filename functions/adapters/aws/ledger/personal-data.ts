@@ -11,7 +11,7 @@ import { once } from '../../../shared/once.ts';
 import { LEDGER_ENVIRONMENT, LedgerConfigurationError } from './open.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
-export async function personalDataOver(keys: SubjectKeyStore): Promise<PersonalData> {
+async function personalDataOver(keys: SubjectKeyStore): Promise<PersonalData> {
   return new PersonalData(await keys.getOrCreate(PSEUDONYM_KEY_ITEM), keys);
 }
 

@@ -14,8 +14,6 @@ import { encodeSignerKey, parseSignerKey } from '../../../ledger/core/note-keys.
 import type { Signer } from '../../../ledger/ports/signer.ts';
 import { alreadyExists, assertPrivate, KeyFileError, writePrivateFileOnce } from '../private-file.ts';
 
-export { KeyFileError } from '../private-file.ts';
-
 /** Loads the signer key at `file`, creating it for `name` if it does not exist. */
 export function loadOrCreateSignerKey(file: string, name: string): Signer {
   const text = readOrCreate(file, () => `${encodeSignerKey(name, randomBytes(32))}\n`);

@@ -25,10 +25,10 @@ import { SqliteLedgerStore } from './sqlite-store.ts';
 import { SqliteSubjectKeyStore } from './sqlite-subject-keys.ts';
 
 /** The local cadence: a checkpoint per 1,024 entries or 5 s, and before every proof, export or close. */
-export const LOCAL_CHECKPOINT_CADENCE = { entries: 1024, intervalMs: 5_000 } as const;
+const LOCAL_CHECKPOINT_CADENCE = { entries: 1024, intervalMs: 5_000 } as const;
 
 /** `VERDICT_LEDGER_CHECKPOINT_ENTRIES` and `VERDICT_LEDGER_CHECKPOINT_INTERVAL_MS` override the local cadence. */
-export function checkpointCadence(env: NodeJS.ProcessEnv = process.env): CheckpointCadence {
+function checkpointCadence(env: NodeJS.ProcessEnv = process.env): CheckpointCadence {
   const read = (name: string, fallback: number) => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;

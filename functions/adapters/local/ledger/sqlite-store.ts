@@ -30,7 +30,7 @@ const immutable = (table: string) => `
   CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
     BEGIN SELECT RAISE(ABORT, '${LEDGER_IMMUTABLE_MESSAGE}'); END;`;
 
-export const LEDGER_STORE_MIGRATIONS: readonly Migration[] = [
+const LEDGER_STORE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'ledger-store/1-tables',
     sql: `

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from '../sqlite-database.ts';
 
-export const SUBJECT_KEY_MIGRATIONS: readonly Migration[] = [
+const SUBJECT_KEY_MIGRATIONS: readonly Migration[] = [
   {
     id: 'ledger-subject-keys/1-table',
     sql: `

@@ -22,7 +22,7 @@ const PIECE_BYTES = 64 * 1024;
 const MAX_GAPS = 100_000;
 
 /** The delimiter used most often, outside double quotes, in the file's first line. */
-export async function sniffDelimiter(source: ByteSource): Promise<string> {
+async function sniffDelimiter(source: ByteSource): Promise<string> {
   const head = Buffer.from(await source.read(0, Math.min(source.size, 64 * 1024))).toString('utf8');
   const counts = new Map<string, number>();
   let quoted = false;
