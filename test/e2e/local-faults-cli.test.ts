@@ -57,11 +57,10 @@ async function onReadOnlyDir(args: string[]): Promise<CliRun> {
 
 describe('a read-only data directory', () => {
   it.skipIf(isRoot && !canUnshare)(
-    'is one line and exit 1 for serve, dlq and token',
+    'is one line and exit 1 for serve --init and token create',
     async () => {
       for (const args of [
-        ['serve', '--port', '0'],
-        ['dlq', 'list'],
+        ['serve', '--port', '0', '--init'],
         ['token', 'create', '--role', 'admin'],
       ]) {
         const run = await onReadOnlyDir(args);
@@ -83,7 +82,7 @@ describe('a full disk', () => {
       const dir = mkdtempSync(join(tmpdir(), 'verdict-full-'));
       // Serve on a 2 MiB tmpfs, fill it, post a SageMaker event for an unknown package; free it, post again.
       const serve = [
-        '$VERDICT serve --port 0 --data-dir "$DIR/data" 2>"$DIR/serve.log" &',
+        '$VERDICT serve --port 0 --init --data-dir "$DIR/data" 2>"$DIR/serve.log" &',
         'SERVE=$!',
         'for i in $(seq 1 100); do grep -q listening "$DIR/serve.log" 2>/dev/null && break; sleep 0.2; done',
         'PORT=$(sed -n "s/.*127.0.0.1:\\([0-9]*\\).*/\\1/p" "$DIR/serve.log")',
@@ -138,7 +137,10 @@ describe('verdict serve under concurrent calls', () => {
   it('prints nothing on stderr but the listening line', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-quiet-')), 'data');
     mkdirSync(dataDir);
-    const child = spawnCli(['serve', '--port', '0', '--data-dir', dataDir], ['ignore', 'pipe', 'pipe']);
+    const child = spawnCli(
+      ['serve', '--port', '0', '--init', '--data-dir', dataDir],
+      ['ignore', 'pipe', 'pipe'],
+    );
     let output = '';
     child.stdout?.on('data', (chunk) => {
       output += chunk;

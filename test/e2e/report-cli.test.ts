@@ -36,10 +36,10 @@ describe('verdict report', () => {
     const out = join(work, 'period.json');
     const run = await report(['--type', 'period-summary', '--format', 'json', '--out', out]);
     expect(run.stderr).toContain('report: reading decisions\n');
-    expect(run.stderr).toContain('report: 3 decision(s); writing\n');
+    expect(run.stderr).toContain('report: 3 decisions; writing\n');
     expect(run.stderr).toContain('report: 100% (3/3)\n');
     expect(run.stderr).toMatch(
-      /verdict: wrote .*period\.json \(period-summary, json, 3 decision\(s\), [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
+      /verdict: wrote .*period\.json \(period-summary, json, 3 decisions, [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
     );
     expect(run.stderr).not.toContain('\r');
     expect(run.code).toBe(EXIT.ok);
