@@ -61,4 +61,14 @@ describe('verdict', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown command 'gait'");
   });
+
+  it('an enum flag refuses a value outside its set, naming the allowed ones, before reading anything', async () => {
+    const run = await runCli(['gate', '--event', 'no-such-event.json', '--environment', 'banana']);
+    expect(run).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        "error: option '--environment <name>' argument 'banana' is invalid. Allowed choices are dev, staging, prod.\n",
+    });
+  });
 });

@@ -8,7 +8,8 @@
  * namespace; without `unshare` that case is skipped.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +133,47 @@ fetch("http://127.0.0.1:" + process.argv[1] + "/events", {
     ModelPackageVersion: 1, ModelApprovalStatus: "PendingManualApproval", ModelPackageStatus: "Completed" }) }] }),
 }).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })));
 `.replaceAll("'", '');
+
+describe('a data directory without a ledger', () => {
+  it('serve, dlq and token revoke refuse in one line (exit 2) and create nothing', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-no-ledger-')), 'data');
+    const noLedger = `verdict: no ledger at ${dataDir} (run \`verdict demo\` to create one, or point --data-dir or VERDICT_DATA_DIR at your data directory)\n`;
+    for (const args of [
+      ['serve', '--port', '0'],
+      ['dlq', 'list'],
+      ['dlq', 'redrive'],
+    ]) {
+      const run = await runCli([...args, '--data-dir', dataDir]);
+      expect(run, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: noLedger });
+    }
+    const revoke = await runCli(['token', 'revoke', 'some-token-id', '--data-dir', dataDir]);
+    expect(revoke).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `verdict: no token signing key at ${dataDir}: tokens are made there with verdict token create (or pass --data-dir)\n`,
+    });
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('verdict serve on a busy port', () => {
+  it('says the port is in use, in one line, and exits 2', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-busy-')), 'data');
+      const run = await runCli(['serve', '--port', String(port), '--init', '--data-dir', dataDir]);
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `verdict: port ${port} is in use (stop what listens on it, or pass --port)\n`,
+      });
+    } finally {
+      busy.close();
+    }
+  });
+});
 
 describe('verdict serve under concurrent calls', () => {
   it('prints nothing on stderr but the listening line', async () => {

@@ -203,7 +203,7 @@ export function registerLedgerCommand(program: Command): void {
         );
       } else if (signedByUnpinnedKey(report.problems, options.origin !== undefined)) {
         process.stderr.write(
-          `verdict: UNTRUSTED: ${dir} is not signed by a key you pinned (nothing shows its bytes were changed); pin the log's own verifier key with --key:\n`,
+          `verdict: UNTRUSTED: ${dir} is signed only by keys you did not pin, so nothing vouches for its content; pin the log's own verifier key with --key:\n`,
         );
         for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
         process.exitCode = VERIFY_UNTRUSTED;
