@@ -19,6 +19,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -128,6 +129,8 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   };
   const outDir = dirname(resolve(options.out as string));
   if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
+  else if (existsSync(options.out as string) && statSync(options.out as string).isDirectory())
+    problems.push(`--out ${options.out}: is a directory (name the report file)`);
   const more = [...problems, ...requestProblems(request, flagName)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };
