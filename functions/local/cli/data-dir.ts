@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hasLedger } from '../data-directory.ts';
 import { UsageError } from './exit-codes.ts';
 
 /** The embedded stores live here unless --data-dir or VERDICT_DATA_DIR says otherwise. */
 export const DEFAULT_DATA_DIR = process.env.VERDICT_DATA_DIR ?? join(process.cwd(), '.verdict');
-
-/** Whether the data directory holds an audit ledger (the writing commands create one). */
-export function hasLedger(dataDir: string): boolean {
-  return existsSync(join(dataDir, 'ledger', 'ledger.db'));
-}
 
 /** Read commands call this first: they never create a store where there is none. */
 export function requireLedger(dataDir: string): void {

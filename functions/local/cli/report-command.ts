@@ -42,10 +42,11 @@ import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manife
 import { requestProblems } from '../../reports/report-inputs.ts';
 import type { Progress } from '../../reports/report-model.ts';
 import { plural } from '../../shared/plural.ts';
+import { hasLedger } from '../data-directory.ts';
 import type { LocalReportContext } from '../local-reports.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR, hasLedger, requireLedger } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, flagName, verifierKeyLines } from './options.ts';
 

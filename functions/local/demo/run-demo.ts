@@ -5,13 +5,14 @@
  * It uses the data directory every other command uses. Run again, it registers the next version of each
  * sample model and appends to the same ledger, under the same key; `reset` starts from an empty directory.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ModelRegistryError } from '../../adapters/local/embedded-model-registry.ts';
 import type { Decision } from '../../contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { SOURCE_ROOT } from '../../shared/source-root.ts';
+import { hasLedger } from '../data-directory.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
@@ -42,7 +43,7 @@ export interface DemoRun {
 
 export async function runDemo(dataDir: string, options: { reset?: boolean } = {}): Promise<DemoRun> {
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
-  const appended = existsSync(join(dataDir, 'ledger', 'ledger.db'));
+  const appended = hasLedger(dataDir);
   const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
   try {
     const results: DemoResult[] = [];
