@@ -3,8 +3,10 @@
  * answer into a 409 problem naming each one: nothing the read model says is served next to a proof that
  * says otherwise. Without a ledger wired in, decisions are served as stored.
  */
+
 import type { Decision } from '../contracts/decision.ts';
 import { type LedgerPosition, type LedgerReader, ReadModelDivergenceError } from '../ports/ledger-reader.ts';
+import { plural } from '../shared/plural.ts';
 import { ProblemError } from './problem.ts';
 
 const DIVERGENCE_TITLE = 'Read model diverges from the ledger';
@@ -22,7 +24,7 @@ export async function vouchForDecisions(
     throw new ProblemError(
       409,
       DIVERGENCE_TITLE,
-      `${diverged.length} decision(s) in the read model do not match the audit ledger; they are not served`,
+      `${plural(diverged.length, 'decision')} in the read model ${diverged.length === 1 ? 'does' : 'do'} not match the audit ledger; ${diverged.length === 1 ? 'it is' : 'they are'} not served`,
       diverged,
     );
   return results.map((r) => {

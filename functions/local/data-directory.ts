@@ -1,5 +1,6 @@
 /** The local data directory: created on first use (mode 0700), and refused in one sentence when unusable. */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The data directory cannot be created, read or written (a read-only file system, permissions). */
 export class DataDirectoryError extends Error {
@@ -30,4 +31,9 @@ export function ensureDataDirectory(dataDir: string): void {
   } catch (error) {
     throw new DataDirectoryError(dataDir, error as NodeJS.ErrnoException);
   }
+}
+
+/** Whether the data directory holds an audit ledger (only the writing commands create one). */
+export function hasLedger(dataDir: string): boolean {
+  return existsSync(join(dataDir, 'ledger', 'ledger.db'));
 }

@@ -89,8 +89,11 @@ export function signManifest(manifest: ReportManifest, signer: Signer): Promise<
 
 export type ManifestCheck =
   | { ok: true; manifest: ReportManifest; signedBy: string }
-  /** `problem` says what does not hold, for a person. */
-  | { ok: false; problem: string; manifest?: ReportManifest };
+  /**
+   * `problem` says what does not hold, for a person. `untrusted`: the signatures are sound but by keys
+   * not among the trusted ones (a key not pinned, or the wrong ledger's), not altered bytes.
+   */
+  | { ok: false; problem: string; manifest?: ReportManifest; untrusted?: true };
 
 /**
  * Checks a signed manifest against the report's digest and the trusted verifier keys. Fails when the note
@@ -118,6 +121,7 @@ export function checkManifest(
   if (!signatures.verified.length)
     return {
       ok: false,
+      untrusted: true,
       problem: `the manifest is not signed by a trusted key (signed by ${parsed.signatures.map(describeKey).join(', ') || 'no key'}; trusted: ${verifiers.map((v) => describeKey(v)).join(', ') || 'none'})`,
     };
   const [header, json, rest] = parsed.text.split('\n');
@@ -133,6 +137,7 @@ export function checkManifest(
     };
   }
   const problem = checkpointProblem(manifest.checkpoint, verifiers);
+  if (problem === UNTRUSTED_CHECKPOINT) return { ok: false, problem, manifest, untrusted: true };
   if (problem) return { ok: false, problem, manifest };
   if (manifest.reportSha256 !== report.sha256 || manifest.reportBytes !== report.bytes)
     return {
@@ -144,6 +149,8 @@ export function checkManifest(
     };
   return { ok: true, manifest, signedBy: signatures.verified.map((v) => describeKey(v)).join(', ') };
 }
+
+const UNTRUSTED_CHECKPOINT = 'the ledger checkpoint in the manifest is not signed by a trusted key';
 
 function checkpointProblem(
   checkpoint: CheckpointRef | null,
@@ -162,8 +169,7 @@ function checkpointProblem(
       const note = parseNote(checkpoint.note);
       if (note.text !== checkpoint.text)
         return 'the signed checkpoint note in the manifest is not the checkpoint text';
-      if (!checkSignatures(note, verifiers).verified.length)
-        return 'the ledger checkpoint in the manifest is not signed by a trusted key';
+      if (!checkSignatures(note, verifiers).verified.length) return UNTRUSTED_CHECKPOINT;
     }
   } catch (error) {
     return `the checkpoint in the manifest is malformed (${(error as Error).message})`;

@@ -61,4 +61,44 @@ describe('verdict', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown command 'gait'");
   });
+
+  it('an enum flag refuses a value outside its set, naming the allowed ones, before reading anything', async () => {
+    const run = await runCli(['gate', '--event', 'no-such-event.json', '--environment', 'banana']);
+    expect(run).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        "error: option '--environment <name>' argument 'banana' is invalid. Allowed choices are dev, staging, prod.\n",
+    });
+  });
+
+  it('a file the user named that is missing or a directory is one line, exit 2, no stack trace', async () => {
+    const missing = await runCli([
+      'ledger',
+      'append',
+      '--file',
+      'no-such-entries.jsonl',
+      '--data-dir',
+      'no-such-dir',
+    ]);
+    expect(missing).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'verdict: no-such-entries.jsonl: no such file or directory\n',
+    });
+    const intoDirectory = await runCli([
+      'report',
+      '--type',
+      'period-summary',
+      '--format',
+      'json',
+      '--out',
+      'test',
+    ]);
+    expect(intoDirectory).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'verdict: invalid report arguments\n  - --out test: is a directory (name the report file)\n',
+    });
+  });
 });

@@ -4,9 +4,9 @@
  * over HTTP. The last part drives the HTTP API in-process, where the test can register a model in the
  * embedded registry itself.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { parseSignerKey } from '../../functions/ledger/core/note-keys.ts';
 import { createLocalServer } from '../../functions/local/http/server.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../../functions/local/runtime.ts';
 import type { DecisionPage } from '../../functions/ports/decision-store.ts';
-import { type CliRun, listeningUrl, ROOT, runCli, spawnCli } from '../support/cli.ts';
+import { CLI, type CliRun, listeningUrl, ROOT, runCli, spawnCli, userEnv } from '../support/cli.ts';
 
 const SAMPLES = join(ROOT, 'functions/local/demo/samples');
 const BUNDLE = join(ROOT, 'policies/build/bundle.tar.gz');
@@ -89,7 +89,7 @@ describe('verdict demo, then verdict serve on its data', () => {
   let base = '';
 
   beforeAll(async () => {
-    // Separate data dirs: each demo run resets its own.
+    // Separate data dirs: a second demo run on one would append to its ledger.
     [text, json] = await Promise.all([
       verdict(['demo', '--data-dir', dataDir]),
       verdict(['demo', '--data-dir', jsonDataDir, '--json']),
@@ -127,16 +127,18 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(out).toContain(`Decisions are stored in ${dataDir}.`);
   });
 
-  it("prints a verify command that pins the log's key, and that command passes", async () => {
+  it("prints a verify command that pins the log's key, exporting inside the data dir, and it passes", async () => {
     const printed = text.stdout.match(
-      /^ {2}npx verdict ledger export --data-dir (\S+) --out ledger-export && npx verdict ledger verify ledger-export --key '([^']+)'$/m,
+      /^ {2}npx verdict ledger export --data-dir (\S+) --out (\S+) && npx verdict ledger verify (\S+) --key '([^']+)'$/m,
     );
     expect(printed?.[1]).toBe(dataDir);
+    const out = printed?.[2] ?? '';
+    expect(out).toMatch(new RegExp(`^${dataDir}/exports/ledger-\\d+$`));
+    expect(printed?.[3]).toBe(out);
     const signer = parseSignerKey(readFileSync(join(dataDir, 'ledger', 'signer.key'), 'utf8'));
-    expect(printed?.[2]).toBe(signer.verifierKey);
-    const out = join(workDir, 'ledger-export');
+    expect(printed?.[4]).toBe(signer.verifierKey);
     expect((await verdict(['ledger', 'export', '--data-dir', dataDir, '--out', out])).code).toBe(0);
-    const verified = await verdict(['ledger', 'verify', out, '--key', printed?.[2] ?? '']);
+    const verified = await verdict(['ledger', 'verify', out, '--key', printed?.[4] ?? '']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stderr).not.toContain('warning');
   });
@@ -395,5 +397,66 @@ describe('the local event path through the HTTP API (in-process)', () => {
       'PendingManualApproval',
       'Approved',
     ]);
+  });
+});
+
+describe('verdict demo on the one default data directory', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'verdict-e2e-demo-default-'));
+  const defaultDir = join(cwd, '.verdict');
+  const inCwd = (args: string[]) => runCli(args, { cwd, env: userEnv() });
+  /** A printed command line, run by a shell as printed (`npx verdict` is this checkout's CLI). */
+  const asPrinted = (line: string) =>
+    new Promise<CliRun>((resolve) => {
+      execFile(
+        'bash',
+        ['-c', `npx() { shift; node "$VERDICT_CLI" "$@"; }; ${line}`],
+        { cwd, env: { ...userEnv(), VERDICT_CLI: CLI } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  const printedExport = (stdout: string) =>
+    stdout.match(
+      /^ {2}(npx verdict ledger export --out (\S+) && npx verdict ledger verify \S+ --key '[^']+')$/m,
+    );
+  const signerKey = () => parseSignerKey(readFileSync(join(defaultDir, 'ledger', 'signer.key'), 'utf8'));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('writes .verdict, where every other command looks, and its printed commands run as printed', async () => {
+    const first = await inCwd(['demo']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readdirSync(cwd)).toEqual(['.verdict']);
+    expect(first.stdout).toContain('Decisions are stored in .verdict. Verify the ledger offline with:');
+    expect(first.stdout).toContain('  npx verdict serve   then GET http://127.0.0.1:8787/decisions');
+    const printed = printedExport(first.stdout);
+    expect(printed?.[2]).toMatch(/^\.verdict\/exports\/ledger-\d+$/);
+    const run = await asPrinted(printed?.[1] ?? 'false');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^verdict: OK: \d+ entries, 1 signed checkpoint, latest size \d+ root /m);
+    // Nothing outside the data directory: no untracked export folder next to it.
+    expect(readdirSync(cwd)).toEqual(['.verdict']);
+  });
+
+  it('run again, registers the next versions and appends to the same ledger under the same key', async () => {
+    const key = signerKey().verifierKey;
+    const second = await inCwd(['demo']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^retail-credit-scorer v2 \(compliant\): ALLOW -> Approved/m);
+    expect(second.stdout).toMatch(
+      /^Audit ledger: \d+ entries \(.*\), appended to the existing ledger, signed/m,
+    );
+    expect(signerKey().verifierKey).toBe(key);
+    expect(second.stdout).toContain(`--key '${key}'`);
+    // Its export goes to a new directory, so the printed commands run again.
+    const run = await asPrinted(printedExport(second.stdout)?.[1] ?? 'false');
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(join(defaultDir, 'exports'))).toHaveLength(2);
+  });
+
+  it('--reset starts from an empty data directory', async () => {
+    const reset = await inCwd(['demo', '--reset']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toMatch(/^retail-credit-scorer v1 \(compliant\)/m);
+    expect(reset.stdout).not.toContain('appended');
+    expect(existsSync(join(defaultDir, 'exports'))).toBe(false);
   });
 });

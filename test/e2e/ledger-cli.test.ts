@@ -14,7 +14,7 @@ import { parseNote } from '../../functions/ledger/core/signed-note.ts';
 import { UNPINNED_MESSAGE } from '../../functions/ledger/export/verify-export.ts';
 import { ROOT, runCli, userEnv } from '../support/cli.ts';
 
-const EXIT = { ok: 0, badInput: 2, verifyFailed: 3 } as const;
+const EXIT = { ok: 0, badInput: 2, verifyFailed: 3, untrusted: 5 } as const;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-e2e-ledger-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -177,7 +177,7 @@ describe('verdict ledger', () => {
     expect((await verdict(['ledger', 'verify', out, '--key', trusted])).code).toBe(EXIT.ok);
   });
 
-  it('verify requires a pinned key, unless --trust-export-key; a log signed by a forged key fails', async () => {
+  it('verify requires a pinned key, unless --trust-export-key; a log signed by another key is untrusted (5)', async () => {
     const out = path.join(work, 'export');
     const unpinned = await verdict(['ledger', 'verify', out]);
     expect(unpinned.code).toBe(EXIT.badInput);
@@ -196,10 +196,39 @@ describe('verdict ledger', () => {
     );
     const vkey = fs.readFileSync(path.join(out, 'vkey'), 'utf8').trim();
     const pinned = await verdict(['ledger', 'verify', forged, '--key', vkey]);
-    expect(pinned.code).toBe(EXIT.verifyFailed);
+    expect(pinned.code).toBe(EXIT.untrusted);
+    expect(pinned.stderr).toContain(
+      `verdict: UNTRUSTED: ${forged} is signed only by keys you did not pin, so nothing vouches for its content; pin the log's own verifier key with --key:\n`,
+    );
+    expect(pinned.stderr).not.toContain('FAILED');
     expect(pinned.stderr).toMatch(
       /^ {2}- checkpoints\/6: \(size 6\) is not signed by a trusted log key; it has signatures by unknown key verdict\.local\/ledger\+[0-9a-f]{8} \(trusted: verdict\.local\/ledger\+[0-9a-f]{8}\)$/m,
     );
+  });
+
+  it('read commands on a data directory without a ledger say "no ledger at DIR" (exit 2) and create nothing', async () => {
+    const empty = path.join(work, 'no-ledger');
+    const out = path.join(work, 'no-ledger-export');
+    const e = ['--data-dir', empty];
+    for (const args of [
+      ['ledger', 'export', '--out', out, ...e],
+      ['ledger', 'prove', '--index', '0', ...e],
+      ['ledger', 'consistency', '--from', '1', '--to', '2', ...e],
+      ['ledger', 'checkpoint', ...e],
+    ]) {
+      const run = await verdict(args);
+      expect(run.code, args.join(' ')).toBe(EXIT.badInput);
+      expect(run.stderr).toBe(
+        `verdict: no ledger at ${empty} (run \`verdict demo\` to create one, or point --data-dir or VERDICT_DATA_DIR at your data directory)\n`,
+      );
+      expect(run.stdout).toBe('');
+    }
+    expect(fs.existsSync(empty)).toBe(false);
+    expect(fs.existsSync(out)).toBe(false);
+    // An existing but empty directory stays empty.
+    fs.mkdirSync(empty);
+    expect((await verdict(['ledger', 'checkpoint', ...e])).code).toBe(EXIT.badInput);
+    expect(fs.readdirSync(empty)).toEqual([]);
   });
 
   it('--since rejects a log smaller than, or inconsistent with, a checkpoint seen before', async () => {

@@ -8,7 +8,8 @@
  * namespace; without `unshare` that case is skipped.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,11 +58,10 @@ async function onReadOnlyDir(args: string[]): Promise<CliRun> {
 
 describe('a read-only data directory', () => {
   it.skipIf(isRoot && !canUnshare)(
-    'is one line and exit 1 for serve, dlq and token',
+    'is one line and exit 1 for serve --init and token create',
     async () => {
       for (const args of [
-        ['serve', '--port', '0'],
-        ['dlq', 'list'],
+        ['serve', '--port', '0', '--init'],
         ['token', 'create', '--role', 'admin'],
       ]) {
         const run = await onReadOnlyDir(args);
@@ -83,7 +83,7 @@ describe('a full disk', () => {
       const dir = mkdtempSync(join(tmpdir(), 'verdict-full-'));
       // Serve on a 2 MiB tmpfs, fill it, post a SageMaker event for an unknown package; free it, post again.
       const serve = [
-        '$VERDICT serve --port 0 --data-dir "$DIR/data" 2>"$DIR/serve.log" &',
+        '$VERDICT serve --port 0 --init --data-dir "$DIR/data" 2>"$DIR/serve.log" &',
         'SERVE=$!',
         'for i in $(seq 1 100); do grep -q listening "$DIR/serve.log" 2>/dev/null && break; sleep 0.2; done',
         'PORT=$(sed -n "s/.*127.0.0.1:\\([0-9]*\\).*/\\1/p" "$DIR/serve.log")',
@@ -134,11 +134,55 @@ fetch("http://127.0.0.1:" + process.argv[1] + "/events", {
 }).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })));
 `.replaceAll("'", '');
 
+describe('a data directory without a ledger', () => {
+  it('serve, dlq and token revoke refuse in one line (exit 2) and create nothing', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-no-ledger-')), 'data');
+    const noLedger = `verdict: no ledger at ${dataDir} (run \`verdict demo\` to create one, or point --data-dir or VERDICT_DATA_DIR at your data directory)\n`;
+    for (const args of [
+      ['serve', '--port', '0'],
+      ['dlq', 'list'],
+      ['dlq', 'redrive'],
+    ]) {
+      const run = await runCli([...args, '--data-dir', dataDir]);
+      expect(run, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: noLedger });
+    }
+    const revoke = await runCli(['token', 'revoke', 'some-token-id', '--data-dir', dataDir]);
+    expect(revoke).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `verdict: no token signing key at ${dataDir}: tokens are made there with verdict token create (or pass --data-dir)\n`,
+    });
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
+describe('verdict serve on a busy port', () => {
+  it('says the port is in use, in one line, and exits 2', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-busy-')), 'data');
+      const run = await runCli(['serve', '--port', String(port), '--init', '--data-dir', dataDir]);
+      expect(run).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `verdict: port ${port} is in use (stop what listens on it, or pass --port)\n`,
+      });
+    } finally {
+      busy.close();
+    }
+  });
+});
+
 describe('verdict serve under concurrent calls', () => {
   it('prints nothing on stderr but the listening line', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-quiet-')), 'data');
     mkdirSync(dataDir);
-    const child = spawnCli(['serve', '--port', '0', '--data-dir', dataDir], ['ignore', 'pipe', 'pipe']);
+    const child = spawnCli(
+      ['serve', '--port', '0', '--init', '--data-dir', dataDir],
+      ['ignore', 'pipe', 'pipe'],
+    );
     let output = '';
     child.stdout?.on('data', (chunk) => {
       output += chunk;

@@ -15,7 +15,7 @@ import { type ReportManifest, signManifest } from '../../functions/reports/manif
 import { runCli } from '../support/cli.ts';
 import { pdfText } from '../unit/reports/tools.ts';
 
-const EXIT = { ok: 0, badInput: 2, tampered: 3 } as const;
+const EXIT = { ok: 0, badInput: 2, tampered: 3, untrusted: 5 } as const;
 
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-report-'));
 const dataDir = join(work, 'data');
@@ -36,10 +36,10 @@ describe('verdict report', () => {
     const out = join(work, 'period.json');
     const run = await report(['--type', 'period-summary', '--format', 'json', '--out', out]);
     expect(run.stderr).toContain('report: reading decisions\n');
-    expect(run.stderr).toContain('report: 3 decision(s); writing\n');
+    expect(run.stderr).toContain('report: 3 decisions; writing\n');
     expect(run.stderr).toContain('report: 100% (3/3)\n');
     expect(run.stderr).toMatch(
-      /verdict: wrote .*period\.json \(period-summary, json, 3 decision\(s\), [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
+      /verdict: wrote .*period\.json \(period-summary, json, 3 decisions, [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
     );
     expect(run.stderr).not.toContain('\r');
     expect(run.code).toBe(EXIT.ok);
@@ -136,13 +136,21 @@ describe('verdict report', () => {
     writeFileSync(`${out}.manifest`, manifest);
   }, 60_000);
 
-  it('verify: 3 against a key that did not sign, 2 without a manifest', async () => {
+  it('verify: 5 (untrusted, not tampered) against a key that did not sign, 2 without a manifest', async () => {
     const out = join(work, 'keys.json');
     expect((await report(['--type', 'period-summary', '--format', 'json', '--out', out])).code).toBe(EXIT.ok);
     const stranger = ed25519Signer('verdict.local/ledger', new Uint8Array(32).fill(1)).verifierKey;
     const foreign = await verdict(['report', 'verify', out, '--key', stranger]);
-    expect(foreign.code).toBe(EXIT.tampered);
-    expect(foreign.stderr).toContain('not signed by a trusted key');
+    expect(foreign.code).toBe(EXIT.untrusted);
+    expect(foreign.stderr).toMatch(
+      /^verdict: UNTRUSTED: \S+keys\.json: the manifest is not signed by a trusted key \(signed by verdict\.local\/ledger\+[0-9a-f]{8}; trusted: verdict\.local\/ledger\+[0-9a-f]{8}\); pass --key with the signing ledger's verifier key, or --data-dir of that ledger\n$/,
+    );
+    expect(foreign.stderr).not.toContain('TAMPERED');
+    // The wrong data directory's ledger is a key not pinned too: untrusted, not tampered.
+    const elsewhere = join(work, 'other-data');
+    expect((await verdict(['demo', '--data-dir', elsewhere])).code).toBe(EXIT.ok);
+    const wrongDir = await verdict(['report', 'verify', out, '--data-dir', elsewhere]);
+    expect(wrongDir.code, wrongDir.stderr).toBe(EXIT.untrusted);
     rmSync(`${out}.manifest`);
     const missing = await report(['verify', out]);
     expect(missing.code).toBe(EXIT.badInput);
@@ -188,6 +196,60 @@ describe('verdict report', () => {
     expect(run.code).toBe(EXIT.badInput);
     expect(run.stderr).toContain(message);
     expect(existsSync(join(work, 'x'))).toBe(false);
+  });
+
+  it('on a data directory without a ledger: "no ledger at DIR", exit 2, and nothing is created', async () => {
+    const empty = join(work, 'no-ledger');
+    const out = join(work, 'none.json');
+    const build = await verdict([
+      'report',
+      '--type',
+      'period-summary',
+      '--format',
+      'json',
+      '--out',
+      out,
+      '--data-dir',
+      empty,
+    ]);
+    expect(build.code).toBe(EXIT.badInput);
+    expect(build.stderr).toBe(
+      `verdict: no ledger at ${empty} (run \`verdict demo\` to create one, or point --data-dir or VERDICT_DATA_DIR at your data directory)\n`,
+    );
+    const given = join(work, 'given.json');
+    writeFileSync(given, '{}');
+    writeFileSync(`${given}.manifest`, 'not a note\n');
+    const verify = await verdict(['report', 'verify', given, '--data-dir', empty]);
+    expect(verify.code).toBe(EXIT.badInput);
+    expect(verify.stderr).toBe(
+      `verdict: no ledger at ${empty} to take the verifier key from: pass --key, or --data-dir of the ledger that signed\n`,
+    );
+    for (const file of [empty, out, `${out}.partial`, `${out}.citations.partial`])
+      expect(existsSync(file), file).toBe(false);
+  });
+
+  it('a report that cannot be built leaves no file behind, partial or not', async () => {
+    const out = join(work, 'unknown-model.json');
+    const failed = await report([
+      '--type',
+      'model-compliance',
+      '--format',
+      'json',
+      '--model',
+      'no-such-model',
+      '--out',
+      out,
+    ]);
+    expect(failed.code).toBe(EXIT.badInput);
+    expect(failed.stderr).toBe('verdict: no decision is recorded for model no-such-model\n');
+    for (const file of [
+      out,
+      `${out}.partial`,
+      `${out}.citations`,
+      `${out}.citations.partial`,
+      `${out}.manifest`,
+    ])
+      expect(existsSync(file), file).toBe(false);
   });
 
   it('verify --ledger checks every cited decision against a ledger export; an edited read model stops the build', async () => {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { alreadyExists, assertPrivate, writePrivateFileOnce } from './private-file.ts';
 
-function tokenSigningKeyPath(dataDir: string): string {
+export function tokenSigningKeyPath(dataDir: string): string {
   return join(dataDir, 'api', 'token-signing.key');
 }
 

@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
+import { plural } from '../../shared/plural.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -9,14 +10,13 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description(COMMAND_SUMMARIES.demo)
-    .option(
-      '--data-dir <dir>',
-      'where the demo keeps its stores (reset on each run)',
-      join(DEFAULT_DATA_DIR, 'demo'),
-    )
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .option('--reset', 'empty the data directory first (otherwise a second run appends to its ledger)')
     .option('--json', 'print the decisions as JSON')
-    .action(async (options: { dataDir: string; json?: boolean }) => {
-      const { results, redelivery, ledger } = await runDemo(options.dataDir);
+    .action(async (options: { dataDir: string; reset?: boolean; json?: boolean }) => {
+      const { results, redelivery, ledger, appended } = await runDemo(options.dataDir, {
+        ...(options.reset ? { reset: true } : {}),
+      });
       if (options.json) {
         process.stdout.write(
           `${JSON.stringify(
@@ -28,6 +28,12 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
       const policy = results[0]?.decision.policy;
+      // The follow-up commands run as printed: on the default data directory they need no --data-dir, and
+      // each run's export goes to a new directory inside the data directory.
+      const dir = shown(options.dataDir);
+      const dataDirFlag =
+        resolve(options.dataDir) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data-dir ${shellWord(dir)}`;
+      const exportDir = shellWord(shown(join(options.dataDir, 'exports', `ledger-${ledger.size}`)));
       const lines = [
         `Verdict demo: ${results.length} model versions registered in the embedded model registry`,
         `policy bundle ${policy?.version} sha256:${policy?.bundleSha256}`,
@@ -35,19 +41,29 @@ export function registerDemoCommand(program: Command): void {
         ...results.flatMap(render),
         redelivery,
         '',
-        `Audit ledger: ${ledger.size} entries (decisions and the actions they caused), signed checkpoint:`,
+        `Audit ledger: ${plural(ledger.size, 'entry', 'entries')} (decisions and the actions they caused)${appended ? ', appended to the existing ledger' : ''}, signed checkpoint:`,
         ...ledger.note
           .trimEnd()
           .split('\n')
           .map((line) => `  ${line}`),
         '',
-        `Decisions are stored in ${options.dataDir}. Verify the ledger offline with:`,
-        `  npx verdict ledger export --data-dir ${options.dataDir} --out ledger-export && npx verdict ledger verify ledger-export --key '${ledger.vkey}'`,
+        `Decisions are stored in ${dir}. Verify the ledger offline with:`,
+        `  npx verdict ledger export${dataDirFlag} --out ${exportDir} && npx verdict ledger verify ${exportDir} --key '${ledger.vkey}'`,
         'Browse the decisions with:',
-        `  npx verdict serve --data-dir ${options.dataDir}   then GET http://127.0.0.1:8787/decisions`,
+        `  npx verdict serve${dataDirFlag}   then GET http://127.0.0.1:8787/decisions`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** A path as a person types it: relative below the working directory, absolute elsewhere. */
+function shown(path: string): string {
+  const below = relative(process.cwd(), resolve(path));
+  return below && !below.startsWith('..') && !isAbsolute(below) ? below : resolve(path);
+}
+
+function shellWord(word: string): string {
+  return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 function render(result: DemoResult): string[] {

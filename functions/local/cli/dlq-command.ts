@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { DeadLetter } from '../../adapters/local/dead-letters.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 
 export function registerDlqCommand(program: Command): void {
@@ -19,6 +19,7 @@ export function registerDlqCommand(program: Command): void {
     .option('--json', 'print them as a JSON array')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (options: { json?: boolean; dataDir: string }) => {
+      requireLedger(options.dataDir);
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
         const letters = await runtime.bus.deadLetters.list();
@@ -36,6 +37,7 @@ export function registerDlqCommand(program: Command): void {
     .option('--id <id...>', 'only these dead letters')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (options: { id?: string[]; dataDir: string }) => {
+      requireLedger(options.dataDir);
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
         const store = runtime.bus.deadLetters;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-model-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
 import { openMemoryLedger } from '../../adapters/local/ledger/memory-ledger.ts';
@@ -9,6 +9,7 @@ import { openDatabase } from '../../adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../../adapters/local/sqlite-idempotency-persistence.ts';
+import { ENVIRONMENTS } from '../../contracts/environment.ts';
 import { modelPackageStateChangeEventSchema } from '../../contracts/model-package-state-change.ts';
 import { modelPackageFromDescription } from '../../events/model-package-event.ts';
 import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
@@ -43,7 +44,11 @@ export function registerGateCommand(program: Command): void {
       '--evidence <dir>',
       's3://bucket/key is read from DIR/bucket/key; DIR/analysis.json is the bias report',
     )
-    .option('--environment <name>', 'environment the policies evaluate for', 'dev')
+    .addOption(
+      new Option('--environment <name>', 'environment the policies evaluate for')
+        .choices(ENVIRONMENTS)
+        .default('dev'),
+    )
     .addHelpText('after', '\nExit codes: 0 allow, 3 deny, 4 review, 2 bad input or usage, 1 internal error.')
     .action(async (options: GateOptions) => {
       const decision = await gateOffline(options);

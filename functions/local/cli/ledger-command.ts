@@ -1,6 +1,7 @@
 /**
  * `verdict ledger ...`: the audit ledger from a terminal. Exit codes: 0 ok; 3 verification failed (verify:
- * the export does not hold; witness: the checkpoint was refused); 2 bad input or usage; 1 internal error.
+ * the export does not hold; witness: the checkpoint was refused); 5 verify: the export is signed by a key
+ * not pinned with --key; 2 bad input or usage; 1 internal error.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,17 +13,33 @@ import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
 import { NoteKeyError } from '../../ledger/core/note-keys.ts';
 import { NoteFormatError } from '../../ledger/core/signed-note.ts';
 import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
-import { UNPINNED_MESSAGE, verifyExport } from '../../ledger/export/verify-export.ts';
+import { UNPINNED_MESSAGE, type VerifyProblem, verifyExport } from '../../ledger/export/verify-export.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
 import { nonEmptyLines } from '../../shared/lines.ts';
+import { plural } from '../../shared/plural.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, verifierKeyLines } from './options.ts';
 
 /** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
 const VERIFY_FAILED = EXIT.deny;
+/** `verify` exits with this when the export holds together but is signed by keys not pinned. */
+const VERIFY_UNTRUSTED = EXIT.untrusted;
+
+/**
+ * Problems that say who signed, not that bytes changed: a checkpoint signed only by keys not pinned, or,
+ * with the origin taken from the pinned key's name, a log of another name (the key is another log's).
+ */
+function signedByUnpinnedKey(problems: readonly VerifyProblem[], originGiven: boolean): boolean {
+  return (
+    problems.length > 0 &&
+    problems.every(
+      (p) => p.code === 'checkpoint.unknown-key' || (!originGiven && p.code === 'checkpoint.origin'),
+    )
+  );
+}
 
 interface StoreOptions {
   dataDir: string;
@@ -38,7 +55,13 @@ function withStore(command: Command): Command {
     );
 }
 
-async function withLedger<T>(options: StoreOptions, fn: (local: LocalLedger) => Promise<T>): Promise<T> {
+/** Opens the ledger in --data-dir; only a writing command (`create`) may create it. */
+async function withLedger<T>(
+  options: StoreOptions,
+  fn: (local: LocalLedger) => Promise<T>,
+  { create = false } = {},
+): Promise<T> {
+  if (!create) requireLedger(options.dataDir);
   const ledger = openLocalLedger({
     dataDir: options.dataDir,
     ...(options.origin ? { origin: options.origin } : {}),
@@ -101,7 +124,7 @@ export function registerLedgerCommand(program: Command): void {
     .description(COMMAND_SUMMARIES.ledger)
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 3 verification failed (verify, witness), 2 bad input or usage, 1 internal error.',
+      '\nExit codes: 0 ok, 3 verification failed (verify, witness), 5 signed by a key not pinned (verify), 2 bad input or usage, 1 internal error.',
     );
 
   withStore(ledger.command('append'))
@@ -118,7 +141,7 @@ export function registerLedgerCommand(program: Command): void {
           throw new UsageError(`${options.file} line ${i + 1}: not JSON`);
         }
       });
-      const results = await withLedger(options, ({ ledger }) => ledger.appendMany(entries));
+      const results = await withLedger(options, ({ ledger }) => ledger.appendMany(entries), { create: true });
       printJson(results);
     });
 
@@ -130,11 +153,11 @@ export function registerLedgerCommand(program: Command): void {
         throw new UsageError(`--out ${options.out}: the directory is not empty`);
       const summary = await withLedger(options, ({ ledger }) => exportLedger(ledger, options.out));
       process.stderr.write(
-        `verdict: exported ${summary.entries} entries and ${summary.checkpoints} checkpoints to ${summary.dir}\n`,
+        `verdict: exported ${plural(summary.entries, 'entry', 'entries')} and ${plural(summary.checkpoints, 'checkpoint')} to ${summary.dir}\n`,
       );
       if (summary.unsignedTail)
         process.stderr.write(
-          `verdict: ${summary.unsignedTail.entries} later entries are not signed yet and were left out: ${summary.unsignedTail.reason}\n`,
+          `verdict: left out ${plural(summary.unsignedTail.entries, 'later entry', 'later entries')}, not signed yet: ${summary.unsignedTail.reason}\n`,
         );
       printJson(summary);
     });
@@ -176,10 +199,18 @@ export function registerLedgerCommand(program: Command): void {
       for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
       if (report.ok) {
         process.stderr.write(
-          `verdict: OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
+          `verdict: OK: ${plural(report.entries, 'entry', 'entries')}, ${plural(report.checkpoints, 'signed checkpoint')}, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
         );
+      } else if (signedByUnpinnedKey(report.problems, options.origin !== undefined)) {
+        process.stderr.write(
+          `verdict: UNTRUSTED: ${dir} is signed only by keys you did not pin, so nothing vouches for its content; pin the log's own verifier key with --key:\n`,
+        );
+        for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
+        process.exitCode = VERIFY_UNTRUSTED;
       } else {
-        process.stderr.write(`verdict: verification FAILED (${report.problems.length} problems):\n`);
+        process.stderr.write(
+          `verdict: verification FAILED (${plural(report.problems.length, 'problem')}):\n`,
+        );
         for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
         process.exitCode = VERIFY_FAILED;
       }

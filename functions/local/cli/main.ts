@@ -47,6 +47,19 @@ function isStorageError(error: unknown): boolean {
   );
 }
 
+// A function, not a constant: the top-level await above runs report() before later constants exist.
+function fileProblem(error: unknown): string | undefined {
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'not a directory',
+    EISDIR: 'is a directory',
+    EEXIST: 'already exists',
+  };
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason && path ? `${path}: ${reason}` : undefined;
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -64,6 +77,12 @@ function report(error: unknown): number {
   if (error instanceof InconsistentCheckpointError) {
     process.stderr.write(`verdict: the ledger does not hold: ${error.message}\n`);
     return EXIT.deny;
+  }
+  // A file the user named that is missing or of the wrong kind: one line naming it, exit 2.
+  const missing = fileProblem(error);
+  if (missing) {
+    process.stderr.write(`verdict: ${missing}\n`);
+    return EXIT.badInput;
   }
   // The machine's side (a read-only or full disk, permissions): one line, not a stack trace.
   if (error instanceof DataDirectoryError || isStorageError(error)) {

@@ -4,8 +4,9 @@
  * `--ledger DIR` every decision it cites (`FILE.citations`) against a ledger export.
  *
  * Exit codes: 0 ok; 3 verify found the report, its manifest or its citations not holding (the message says
- * what), or the build refused decisions the read model serves unlike the ledger; 2 bad input or usage;
- * 1 internal error.
+ * what), or the build refused decisions the read model serves unlike the ledger; 5 verify found the
+ * manifest signed by a key not trusted (not pinned with --key, not the --data-dir ledger's); 2 bad input or
+ * usage; 1 internal error.
  */
 
 import { once } from 'node:events';
@@ -18,10 +19,11 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { NoteKeyError, type NoteVerifier, parseVerifierKey } from '../../ledger/core/note-keys.ts';
 import { ReadModelDivergenceError } from '../../ports/ledger-reader.ts';
@@ -39,15 +41,19 @@ import { generateReport } from '../../reports/generate-report.ts';
 import { checkManifest, digestFile, MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { requestProblems } from '../../reports/report-inputs.ts';
 import type { Progress } from '../../reports/report-model.ts';
+import { plural } from '../../shared/plural.ts';
+import { hasLedger } from '../data-directory.ts';
 import type { LocalReportContext } from '../local-reports.ts';
 import { type LocalRuntime, openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, flagName, verifierKeyLines } from './options.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
 const REPORT_TAMPERED = EXIT.deny;
+/** `report verify`: the manifest is intact but signed by a key not among the trusted ones. */
+const REPORT_UNTRUSTED = EXIT.untrusted;
 
 interface ReportOptions {
   type?: string;
@@ -76,7 +82,7 @@ export function registerReportCommand(program: Command): void {
     .option('--no-progress', 'no progress output on stderr')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 2 bad input or usage, 1 internal error; `report verify`: 0 ok, 3 tampered.',
+      '\nExit codes: 0 ok, 2 bad input or usage, 1 internal error; `report verify`: 0 ok, 3 tampered, 5 signed by a key not trusted.',
     )
     .action(async (options: ReportOptions) => {
       await buildCommand(options);
@@ -124,6 +130,8 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   };
   const outDir = dirname(resolve(options.out as string));
   if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
+  else if (existsSync(options.out as string) && statSync(options.out as string).isDirectory())
+    problems.push(`--out ${options.out}: is a directory (name the report file)`);
   const more = [...problems, ...requestProblems(request, flagName)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };
@@ -139,6 +147,7 @@ interface VerifyOptions {
 
 async function buildCommand(options: ReportOptions): Promise<void> {
   const { request, out } = parseRequest(options);
+  requireLedger(options.dataDir);
   const runtime = openLocalRuntimeAt(options.dataDir);
   const context = reportContextOf(runtime);
   const partial = `${out}.partial`;
@@ -163,7 +172,7 @@ async function buildCommand(options: ReportOptions): Promise<void> {
     bar?.finish();
     const m = result.manifest;
     process.stderr.write(
-      `verdict: wrote ${out} (${m.type}, ${m.format}, ${m.decisions.toLocaleString('en-US')} decision(s), ${m.reportBytes.toLocaleString('en-US')} bytes, sha256 ${m.reportSha256}) and its signed manifest ${out}${MANIFEST_SUFFIX}\n`,
+      `verdict: wrote ${out} (${m.type}, ${m.format}, ${plural(m.decisions, 'decision')}, ${plural(m.reportBytes, 'byte')}, sha256 ${m.reportSha256}) and its signed manifest ${out}${MANIFEST_SUFFIX}\n`,
     );
   } catch (error) {
     bar?.finish();
@@ -194,6 +203,12 @@ async function verifyCommand(file: string, options: VerifyOptions): Promise<numb
   const keys = await trustedKeys(options);
   const verifiers = parseKeys(keys);
   const check = checkManifest(readFileSync(manifestPath, 'utf8'), await digestFile(file), verifiers);
+  if (!check.ok && check.untrusted) {
+    process.stderr.write(
+      `verdict: UNTRUSTED: ${file}: ${check.problem}; pass --key with the signing ledger's verifier key, or --data-dir of that ledger\n`,
+    );
+    return REPORT_UNTRUSTED;
+  }
   if (!check.ok) {
     process.stderr.write(`verdict: TAMPERED: ${file}: ${check.problem}\n`);
     return REPORT_TAMPERED;
@@ -201,7 +216,7 @@ async function verifyCommand(file: string, options: VerifyOptions): Promise<numb
   const m = check.manifest;
   process.stdout.write(
     `OK: ${file} is the ${m.type} report (${m.format}) generated at ${m.generatedAt} by ${m.generator.name} ${m.generator.version}\n` +
-      `  sha256 ${m.reportSha256}, ${m.reportBytes} bytes, ${m.decisions} decisions\n` +
+      `  sha256 ${m.reportSha256}, ${plural(m.reportBytes, 'byte')}, ${plural(m.decisions, 'decision')}\n` +
       `  parameters ${JSON.stringify(m.parameters)}\n` +
       `  ledger checkpoint ${m.checkpoint ? `size ${m.checkpoint.size}, root ${m.checkpoint.root}` : '(none)'}\n` +
       `  manifest signed by ${check.signedBy}\n`,
@@ -215,7 +230,7 @@ async function verifyCommand(file: string, options: VerifyOptions): Promise<numb
     return REPORT_TAMPERED;
   }
   process.stdout.write(
-    `  ${cited.checked} cited ledger entries match the export in ${options.ledger} (checkpoint size ${m.checkpoint?.size})\n`,
+    `  ${plural(cited.checked, 'cited ledger entry', 'cited ledger entries')} match the export in ${options.ledger} (checkpoint size ${m.checkpoint?.size})\n`,
   );
   return EXIT.ok;
 }
@@ -226,9 +241,9 @@ async function trustedKeys(options: { key?: string[]; dataDir: string }): Promis
   if (options.key?.length) {
     keys = verifierKeyLines(options.key);
   } else {
-    if (!existsSync(join(options.dataDir, 'ledger', 'ledger.db')))
+    if (!hasLedger(options.dataDir))
       throw new UsageError(
-        `no verifier key: pass --key, or --data-dir of the ledger that signed (${options.dataDir} has none)`,
+        `no ledger at ${options.dataDir} to take the verifier key from: pass --key, or --data-dir of the ledger that signed`,
       );
     const runtime = openLocalRuntimeAt(options.dataDir);
     try {
@@ -279,7 +294,7 @@ class ProgressBar {
     if (!this.#tty) {
       if (phaseChanged && p.phase === 'scanning') this.stream.write('report: reading decisions\n');
       if (p.phase === 'writing') {
-        if (phaseChanged) this.stream.write(`report: ${count(p.total ?? 0)} decision(s); writing\n`);
+        if (phaseChanged) this.stream.write(`report: ${plural(p.total ?? 0, 'decision')}; writing\n`);
         const step = p.total ? Math.floor((10 * p.done) / p.total) : 0;
         if (step > this.#lastStep && p.done > 0) {
           this.#lastStep = step;

@@ -1,9 +1,17 @@
+import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { createLocalServer } from '../http/server.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  dataDir: string;
+  init?: boolean;
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -12,10 +20,12 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'TCP port on 127.0.0.1', '8787')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (options: { port: string; host: string; dataDir: string }) => {
+    .option('--init', 'create the data directory if it holds no ledger yet (to take events over HTTP)')
+    .action(async (options: ServeOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${options.port}: expected 0-65535`);
+      if (!options.init) requireLedger(options.dataDir);
       let bound = port;
       // Report download links name the address the server is bound to.
       const runtime = openLocalRuntimeAt(options.dataDir, {
@@ -24,7 +34,12 @@ export function registerServeCommand(program: Command): void {
       // Creates the token signing key on first use, so tokens made from now on verify.
       const loopback = ['127.0.0.1', 'localhost', '::1'].includes(options.host);
       const server = createLocalServer(runtime, { eventsRequireAdmin: !loopback });
-      await new Promise<void>((resolve) => server.listen(port, options.host, resolve));
+      try {
+        await listen(server, port, options.host);
+      } catch (error) {
+        await runtime.close();
+        throw error;
+      }
       const address = server.address();
       bound = typeof address === 'object' && address ? address.port : port;
       process.stderr.write(
@@ -37,4 +52,24 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** Listens, or says in one line why it cannot (a busy port, an address not on this machine). */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const refused = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(new UsageError(`port ${port} is in use (stop what listens on it, or pass --port)`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+        reject(new UsageError(`--host ${host}: not an address of this machine`));
+      else if (error.code === 'EACCES')
+        reject(new UsageError(`port ${port}: permission denied (use a port above 1023)`));
+      else reject(error);
+    };
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
+      resolve();
+    });
+  });
 }

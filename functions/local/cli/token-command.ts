@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { loadOrCreateTokenSigningKey } from '../../adapters/local/token-key-file.ts';
+import { loadOrCreateTokenSigningKey, tokenSigningKeyPath } from '../../adapters/local/token-key-file.ts';
 import { isRole } from '../../api/auth/authentication.ts';
 import { DEFAULT_TOKEN_TTL, issueToken, parseTtl, tokenId } from '../../api/auth/bearer-tokens.ts';
 import { ROLES } from '../../contracts/principal.ts';
@@ -68,7 +69,11 @@ export function registerTokenCommand(program: Command): void {
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
     .action(async (given: string, options: { dataDir: string }) => {
       const text = given === '-' ? (await readStdin()).trim() : given.trim();
-      ensureDataDirectory(options.dataDir);
+      // No signing key: no token was ever made here, and none is made up to revoke one.
+      if (!existsSync(tokenSigningKeyPath(options.dataDir)))
+        throw new UsageError(
+          `no token signing key at ${options.dataDir}: tokens are made there with verdict token create (or pass --data-dir)`,
+        );
       const key = loadOrCreateTokenSigningKey(options.dataDir);
       let jti: string;
       try {

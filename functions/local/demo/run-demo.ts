@@ -1,13 +1,18 @@
 /**
  * The demo: three model versions are registered in the embedded registry; their state-change events go
  * through the local bus to the model-registry gate, exactly as SageMaker's events reach the Lambda.
+ *
+ * It uses the data directory every other command uses. Run again, it registers the next version of each
+ * sample model and appends to the same ledger, under the same key; `reset` starts from an empty directory.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ModelRegistryError } from '../../adapters/local/sqlite-model-registry.ts';
 import type { Decision } from '../../contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { SOURCE_ROOT } from '../../shared/source-root.ts';
+import { hasLedger } from '../data-directory.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
@@ -27,13 +32,18 @@ export interface DemoResult {
   decision: Decision;
 }
 
-export async function runDemo(dataDir: string): Promise<{
+export interface DemoRun {
   results: DemoResult[];
   redelivery: string;
   /** The latest signed checkpoint and the log's verifier key, to pin when verifying an export. */
   ledger: { size: number; note: string; vkey: string };
-}> {
-  rmSync(dataDir, { recursive: true, force: true });
+  /** The data directory held a ledger already: this run appended to it. */
+  appended: boolean;
+}
+
+export async function runDemo(dataDir: string, options: { reset?: boolean } = {}): Promise<DemoRun> {
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  const appended = hasLedger(dataDir);
   const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
   try {
     const results: DemoResult[] = [];
@@ -51,7 +61,7 @@ export async function runDemo(dataDir: string): Promise<{
         readFileSync(new URL(`${model.sample}.analysis.json`, SAMPLES)),
         'application/json',
       );
-      await runtime.registry.createModelPackageGroup(model.group);
+      await ensureGroup(runtime.registry, model.group);
       const pkg = await runtime.registry.createModelPackage({
         groupName: model.group,
         customerMetadata: { [PROFILE_METADATA_KEY]: profile },
@@ -99,8 +109,20 @@ export async function runDemo(dataDir: string): Promise<{
     const ledger = await runtime.openLedger();
     const checkpoint = await ledger.checkpoint();
     const vkey = (await ledger.store.verifierKeys()).at(-1) ?? '';
-    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note, vkey } };
+    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note, vkey }, appended };
   } finally {
     await runtime.close();
+  }
+}
+
+/** A second run finds the sample groups there: their next versions go into them. */
+async function ensureGroup(
+  registry: { createModelPackageGroup(name: string): Promise<unknown> },
+  group: string,
+): Promise<void> {
+  try {
+    await registry.createModelPackageGroup(group);
+  } catch (error) {
+    if (!(error instanceof ModelRegistryError && /already exists/.test(error.message))) throw error;
   }
 }

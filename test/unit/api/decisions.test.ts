@@ -185,7 +185,7 @@ describe('GET /decisions/{id}', () => {
       type: 'https://verdict.dev/problems/read-model-diverges-from-the-ledger',
       title: 'Read model diverges from the ledger',
       status: 409,
-      detail: '1 decision(s) in the read model do not match the audit ledger; they are not served',
+      detail: '1 decision in the read model does not match the audit ledger; it is not served',
       errors: ['decision d-02 differs from its ledger entry'],
     };
     expect(one).toMatchObject({ status: 409, body: problem });

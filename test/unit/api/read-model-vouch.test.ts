@@ -68,7 +68,7 @@ describe('a decision edited in the read model', () => {
       type: 'https://verdict.dev/problems/read-model-diverges-from-the-ledger',
       title: 'Read model diverges from the ledger',
       status: 409,
-      detail: '1 decision(s) in the read model do not match the audit ledger; they are not served',
+      detail: '1 decision in the read model does not match the audit ledger; it is not served',
       errors: [
         `decision d-1 in the read model differs from ledger entry 0 (leaf hash ${leaf0}): the read model says allow, the ledger says deny`,
       ],
