@@ -44,8 +44,6 @@ describe('a shortened sample against real output', () => {
 
   it('names the first difference', () => {
     expect(sampleMismatch({ decision: 'allow' }, actual)).toBe('$.decision: "deny" does not match "allow"');
-      '$.decision: "deny" is not "allow"'.replace('is not', 'does not match'),
-    );
     expect(sampleMismatch({ missing: 1 }, actual)).toBe('$.missing: missing');
     expect(sampleMismatch({ violations: [{ rule: 'a' }] }, actual)).toBe('$.violations: 2 more elements');
     expect(sampleMismatch({ violations: ['…', { rule: 'z' }] }, actual)).toMatch(
