@@ -19,7 +19,6 @@ import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.t
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../gates/policy/engine-cache.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
@@ -33,6 +32,7 @@ import { type FunctionName, functions, routes } from '../routes.ts';
 import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { localPolicyEngine } from './local-policy-engine.ts';
 import { type LocalReportContext, localReports } from './local-reports.ts';
 
 export interface LocalRuntimeOptions {
@@ -89,7 +89,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const decisions = new LedgerDecisionStore(audit, new SqliteDecisionStore(db));
   const exceptions = new LedgerExceptionStore(audit, new SqliteExceptionStore(db), now);
   const objects = new FilesystemObjectStore(options.objectsDir);
-  const policyEngine = cachedPolicyEngine(options.policyBundle ?? policyBundlePath());
+  const policyEngine = localPolicyEngine(options.policyBundle);
 
   const modelRegistryGate = createModelRegistryGateHandler({
     registry,

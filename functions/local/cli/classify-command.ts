@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Classification } from '../../contracts/classification.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
 import { parseExactJson } from '../../gates/policy/exact-json.ts';
 import { aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
 import { classify, isCalendarDate } from '../../gates/profile/classification.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
+import { localPolicyEngine } from '../local-policy-engine.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
@@ -39,6 +39,6 @@ async function classifyFile(options: ClassifyOptions): Promise<Classification> {
     'profile.invalid',
     'profile',
   );
-  const engine = await cachedPolicyEngine(policyBundlePath())();
+  const engine = await localPolicyEngine()();
   return classify(engine, profile, asOf);
 }

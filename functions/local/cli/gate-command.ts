@@ -14,12 +14,12 @@ import { modelPackageStateChangeEventSchema } from '../../contracts/model-packag
 import { modelPackageFromDescription } from '../../events/model-package-event.ts';
 import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
-import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-cache.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
 import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
+import { localPolicyEngine } from '../local-policy-engine.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { exitCodeFor, UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
@@ -91,7 +91,7 @@ async function gateOffline(options: GateOptions) {
     exceptions: new LedgerExceptionStore(ledger.audit, new SqliteExceptionStore(db)),
     actions: ledger.audit,
     events: { publish: async () => undefined },
-    policyEngine: cachedPolicyEngine(policyBundlePath()),
+    policyEngine: localPolicyEngine(),
     environment: options.environment,
     now: () => new Date(),
     deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
