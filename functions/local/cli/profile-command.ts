@@ -106,11 +106,12 @@ export function registerProfileCommand(program: Command): void {
       if (missing.length > 0) {
         if (!(process.stdin.isTTY && process.stdout.isTTY)) {
           throw new UsageError(
-            `missing ${missing.length} required flag(s) (on a terminal, init asks for them)`,
+            `missing ${missing.length} required flag${missing.length === 1 ? '' : 's'} (on a terminal, init asks for them)`,
             missing.map((field) => `${fieldFlag(field.path)}: ${acceptedValues(field)}`),
           );
         }
         const prompter = readlinePrompter(process.stdin, process.stdout);
+        prompter.say(`Answer each question about the AI system (every field is explained in ${REFERENCE}).`);
         try {
           await askMissingFields(answers, prompter);
         } finally {
