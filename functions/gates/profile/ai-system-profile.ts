@@ -59,47 +59,33 @@ function isObjectPayload(payload: { value: unknown }): boolean {
 
 const art5 = z
   .strictObject({
-    manipulativeOrSubliminal: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(a): deploys subliminal, purposefully manipulative or deceptive techniques that materially distort behaviour.',
-      }),
-    exploitsVulnerabilities: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(b): exploits vulnerabilities due to age, disability or a specific social or economic situation.',
-      }),
-    significantHarmLikely: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(a)-(b): significant harm is caused or reasonably likely; (a) and (b) prohibit only with it.',
-      }),
-    socialScoring: z
-      .boolean()
-      .meta({
-        description: 'Art. 5(1)(c): social scoring leading to detrimental or disproportionate treatment.',
-      }),
-    crimeRiskSolelyFromProfiling: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(d): predicts the risk of committing a crime solely from profiling or personality traits (not when supporting a human assessment on objective facts: Annex III 6(d)).',
-      }),
-    untargetedFacialScraping: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(e): builds facial recognition databases by untargeted scraping of the internet or CCTV.',
-      }),
-    intimateImageryWithoutConsent: z
-      .boolean()
-      .meta({
-        description:
-          'Art. 5(1)(ba): generates realistic intimate imagery of an identifiable person without consent (from 2026-12-02).',
-      }),
+    manipulativeOrSubliminal: z.boolean().meta({
+      description:
+        'Art. 5(1)(a): deploys subliminal, purposefully manipulative or deceptive techniques that materially distort behaviour.',
+    }),
+    exploitsVulnerabilities: z.boolean().meta({
+      description:
+        'Art. 5(1)(b): exploits vulnerabilities due to age, disability or a specific social or economic situation.',
+    }),
+    significantHarmLikely: z.boolean().meta({
+      description:
+        'Art. 5(1)(a)-(b): significant harm is caused or reasonably likely; (a) and (b) prohibit only with it.',
+    }),
+    socialScoring: z.boolean().meta({
+      description: 'Art. 5(1)(c): social scoring leading to detrimental or disproportionate treatment.',
+    }),
+    crimeRiskSolelyFromProfiling: z.boolean().meta({
+      description:
+        'Art. 5(1)(d): predicts the risk of committing a crime solely from profiling or personality traits (not when supporting a human assessment on objective facts: Annex III 6(d)).',
+    }),
+    untargetedFacialScraping: z.boolean().meta({
+      description:
+        'Art. 5(1)(e): builds facial recognition databases by untargeted scraping of the internet or CCTV.',
+    }),
+    intimateImageryWithoutConsent: z.boolean().meta({
+      description:
+        'Art. 5(1)(ba): generates realistic intimate imagery of an identifiable person without consent (from 2026-12-02).',
+    }),
     childSexualAbuseMaterial: z
       .boolean()
       .meta({ description: 'Art. 5(1)(bb): generates child sexual abuse material (from 2026-12-02).' }),
@@ -165,13 +151,9 @@ export const aiSystemProfileSchema = z
       .min(1)
       .max(200)
       .meta({ description: 'The name of the AI system, shown in decisions and reports (Annex IV 1).' }),
-    purpose: z
-      .string()
-      .max(4000)
-      .optional()
-      .meta({
-        description: 'Art. 3(12): the intended purpose, free text shown in reports; never used to classify.',
-      }),
+    purpose: z.string().max(4000).optional().meta({
+      description: 'Art. 3(12): the intended purpose, free text shown in reports; never used to classify.',
+    }),
     role: z.enum(['provider', 'deployer', 'provider_and_deployer']).meta({
       description:
         'Art. 3(3), 3(4): whether the organisation provides the system, deploys it, or both; decides who holds each obligation.',
@@ -202,11 +184,9 @@ export const aiSystemProfileSchema = z
           description:
             'Annex I: the Union harmonisation legislation covering the product (e.g. "Regulation (EU) 2017/745"), or null.',
         }),
-        safetyComponent: z
-          .boolean()
-          .meta({
-            description: 'Art. 6(1)(a): a safety component of an Annex I product, or the product itself.',
-          }),
+        safetyComponent: z.boolean().meta({
+          description: 'Art. 6(1)(a): a safety component of an Annex I product, or the product itself.',
+        }),
         thirdPartyConformityAssessment: z.boolean().meta({
           description:
             'Art. 6(1)(b): the product must undergo third-party conformity assessment for safety reasons.',
