@@ -173,6 +173,14 @@ describe('verdict profile init without a terminal', () => {
   });
 });
 
+describe('verdict profile init, where the file cannot go', () => {
+  it('says so in one line, exit 2', async () => {
+    const run = await profile(['init', '--out', 'no-such-dir/p.json', ...ASSISTANT_FLAGS]);
+    expect(run.code).toBe(EXIT.badInput);
+    expect(run.stderr).toBe('verdict: no-such-dir/p.json: cannot be written (ENOENT)\n');
+  });
+});
+
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe.skipIf(!hasScript)('verdict profile init on a terminal', () => {

@@ -121,11 +121,23 @@ export function registerProfileCommand(program: Command): void {
       const profileJson = profileFromAnswers(answers);
       const valid = validProfile(profileJson, options.out, 'flag');
       const classification = await classifyProfile(valid, asOf);
-      writeFileSync(options.out, `${stringifyExactJson(profileJson, 2)}\n`, {
-        flag: options.force ? 'w' : 'wx',
-      });
+      writeProfile(options.out, `${stringifyExactJson(profileJson, 2)}\n`, options.force === true);
       process.stdout.write(`wrote ${options.out}\n${describeClassification(classification, asOf)}`);
     });
+}
+
+/** Writes the file; without `force`, only if it does not exist (also when it appeared while init asked). */
+function writeProfile(path: string, text: string, force: boolean): void {
+  try {
+    writeFileSync(path, text, { flag: force ? 'w' : 'wx' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new UsageError(`${path} exists; --force overwrites it`);
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+      throw new UsageError(`${path}: cannot be written (${code})`);
+    }
+    throw error;
+  }
 }
 
 function evaluationDate(asOf: string | undefined): string {
