@@ -9,17 +9,11 @@ import { cachedPolicyEngine, policyBundlePath } from '../../gates/policy/engine-
 import { parseExactJson, stringifyExactJson } from '../../gates/policy/exact-json.ts';
 import { type AiSystemProfile, aiSystemProfileSchema } from '../../gates/profile/ai-system-profile.ts';
 import { classify, isCalendarDate } from '../../gates/profile/classification.ts';
-import {
-  acceptedValues,
-  answerValue,
-  missingFields,
-  PROFILE_FIELDS,
-  type ProfileField,
-  profileFromAnswers,
-} from '../../gates/profile/profile-fields.ts';
+import { PROFILE_FIELDS, type ProfileField } from '../../gates/profile/profile-fields.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
+import { acceptedValues, answerValue, missingFields, profileFromAnswers } from './profile-answers.ts';
 import { askMissingFields } from './profile-questions.ts';
 import { readlinePrompter } from './prompt.ts';
 import { readJsonFile } from './read-json-file.ts';

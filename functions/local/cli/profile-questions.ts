@@ -2,16 +2,8 @@
  * `verdict profile init` on a terminal: asks for each field the flags left unanswered, in the schema's order,
  * with its label, the provision it serves and the values it accepts; a wrong answer is asked again.
  */
-import {
-  acceptedValues,
-  answerValue,
-  groupDescription,
-  groupIsGiven,
-  isConditional,
-  isRequired,
-  PROFILE_FIELDS,
-  type ProfileField,
-} from '../../gates/profile/profile-fields.ts';
+import { groupDescription, PROFILE_FIELDS, type ProfileField } from '../../gates/profile/profile-fields.ts';
+import { acceptedValues, answerValue, groupIsGiven, isConditional, isRequired } from './profile-answers.ts';
 import type { Prompter } from './prompt.ts';
 
 /** Adds an answer for every field still required (and offers the optional ones) to `answers`. */

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { aiSystemProfileSchema } from '../../../../functions/gates/profile/ai-system-profile.ts';
-import { profileFromAnswers } from '../../../../functions/gates/profile/profile-fields.ts';
+import { profileFromAnswers } from '../../../../functions/local/cli/profile-answers.ts';
 import { askMissingFields } from '../../../../functions/local/cli/profile-questions.ts';
 import { type Prompter, readlinePrompter } from '../../../../functions/local/cli/prompt.ts';
 
