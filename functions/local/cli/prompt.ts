@@ -13,8 +13,20 @@ export interface Prompter {
 
 export function readlinePrompter(input: Readable, output: Writable): Prompter {
   const lines = createInterface({ input, output, terminal: Boolean((input as { isTTY?: boolean }).isTTY) });
+  let interrupted = false;
+  // Ctrl-C at a prompt: without a listener, readline would only pause, and the question would wait forever.
+  lines.once('SIGINT', () => {
+    interrupted = true;
+    lines.close();
+  });
   const ended = new Promise<never>((_, reject) =>
-    lines.once('close', () => reject(new UsageError('input ended before every question was answered'))),
+    lines.once('close', () =>
+      reject(
+        new UsageError(
+          interrupted ? 'interrupted: nothing written' : 'input ended before every question was answered',
+        ),
+      ),
+    ),
   );
   // A question still open when the input ends rejects through `ended`; without a question, nobody waits.
   ended.catch(() => undefined);

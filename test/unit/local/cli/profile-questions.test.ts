@@ -93,4 +93,12 @@ describe('profile questions', () => {
     prompter.close();
     expect(output.read()?.toString()).toContain('name: ');
   });
+
+  it('stop at Ctrl-C on a terminal, rather than wait', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const prompter = readlinePrompter(input, new PassThrough());
+    const question = prompter.ask('name: ');
+    input.write('\u0003');
+    await expect(question).rejects.toThrow('interrupted: nothing written');
+  });
 });
