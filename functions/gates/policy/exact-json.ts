@@ -22,9 +22,9 @@ export function parseExactJson(text: string): unknown {
   return parse(text, null, (digits) => (isSafeNumber(digits) ? Number(digits) : new ExactNumber(digits)));
 }
 
-/** Writes JSON with every `ExactNumber` as the number it is. */
-export function stringifyExactJson(value: unknown): string {
-  const text = stringify(value);
+/** Writes JSON with every `ExactNumber` as the number it is; `space` indents as in JSON.stringify. */
+export function stringifyExactJson(value: unknown, space?: number): string {
+  const text = stringify(value, undefined, space);
   if (text === undefined) throw new TypeError('value has no JSON form');
   return text;
 }

@@ -9,6 +9,8 @@ export const COMMAND_SUMMARIES = {
   forget: 'erase a person: destroy their data key, record the erasure, clean the data directory',
   gate: 'evaluate one SageMaker Model Package State Change event offline and print the decision',
   ledger: 'the tamper-evident audit ledger: export, verify, prove, checkpoints, witness',
+  profile:
+    'write (init) or check (validate) an AI-system profile, the answers the EU AI Act policy classifies',
   report:
     'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
   'scan-pii': 'scan text, CSV, TSV, JSONL and Parquet files for PII; print the findings (masked) as JSON',

@@ -15,6 +15,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   forget: async (program) => (await import('./forget-command.ts')).registerForgetCommand(program),
   gate: async (program) => (await import('./gate-command.ts')).registerGateCommand(program),
   ledger: async (program) => (await import('./ledger-command.ts')).registerLedgerCommand(program),
+  profile: async (program) => (await import('./profile-command.ts')).registerProfileCommand(program),
   report: async (program) => (await import('./report-command.ts')).registerReportCommand(program),
   'scan-pii': async (program) => (await import('./scan-pii-command.ts')).registerScanPiiCommand(program),
   serve: async (program) => (await import('./serve-command.ts')).registerServeCommand(program),
