@@ -113,7 +113,9 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<VerdictEnvironment, Readonly<
   });
 
 /** Keys whose default follows `verdict:environment`: cdk.json leaves them out so the environment decides. */
-export const ENVIRONMENT_DEFAULTED_KEYS = Object.keys(ENVIRONMENT_DEFAULTS.dev) as (keyof EnvironmentDefaults)[];
+export const ENVIRONMENT_DEFAULTED_KEYS = Object.keys(
+  ENVIRONMENT_DEFAULTS.dev,
+) as (keyof EnvironmentDefaults)[];
 
 /** The configuration when no key is given (the "dev" environment's defaults). */
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
@@ -299,7 +301,8 @@ export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfi
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   const problems: string[] = [];
   const environment = schemas.environment.safeParse(raw[CONTEXT_KEYS.environment]);
-  if (environment.success) Object.assign(config, ENVIRONMENT_DEFAULTS[environment.data as VerdictEnvironment]);
+  if (environment.success)
+    Object.assign(config, ENVIRONMENT_DEFAULTS[environment.data as VerdictEnvironment]);
   for (const key of Object.keys(CONTEXT_KEYS) as ConfigKey[]) {
     const contextKey = CONTEXT_KEYS[key];
     const value = raw[contextKey];

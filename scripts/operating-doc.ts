@@ -19,7 +19,6 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   'AWS::DynamoDB::Table':
     'decisions, idempotency, report jobs, ledger, subject keys (on demand, KMS, point-in-time recovery)',
   'AWS::Events::EventBus': 'the `verdict-<environment>` bus for `Verdict Decision` events',
-  'AWS::Events::EventBusPolicy': 'who may publish to the Verdict bus',
   'AWS::Events::Rule': 'SageMaker model package events to the gate; report requests to the report worker',
   'AWS::IAM::ManagedPolicy': 'the approval guard (with `verdict:approvalGuard=true`)',
   'AWS::IAM::Policy': 'least-privilege inline policies of the function and pipe roles',
@@ -29,7 +28,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
     'the Verdict key (symmetric), the subject keys key (symmetric), the ledger and report signing keys (Ed25519)',
   'AWS::Lambda::EventInvokeConfig': 'asynchronous invocation: retries and failure destination',
   'AWS::Lambda::Function': 'model registry gate, report worker, auditor API',
-  'AWS::Lambda::Permission': 'API Gateway may invoke the auditor API function',
+  'AWS::Lambda::Permission': 'API Gateway (one per route) and the two rules may invoke their functions',
   'AWS::Logs::LogGroup': 'function, API access and pipe logs (KMS, one year)',
   'AWS::Pipes::Pipe': 'decisions table stream to the tamper queue',
   'AWS::S3::Bucket':
@@ -42,7 +41,9 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
 };
 
 /** Resources by type in a synthesised template, without CDK's own metadata. */
-export function countResourceTypes(template: { Resources?: Record<string, { Type: string }> }): Map<string, number> {
+export function countResourceTypes(template: {
+  Resources?: Record<string, { Type: string }>;
+}): Map<string, number> {
   const counts = new Map<string, number>();
   for (const { Type } of Object.values(template.Resources ?? {})) {
     if (Type === 'AWS::CDK::Metadata') continue;
@@ -54,7 +55,8 @@ export function countResourceTypes(template: { Resources?: Record<string, { Type
 export function renderResourceTable(counts: Map<string, number>): string {
   const rows = [...counts].map(([type, count]) => {
     const purpose = RESOURCE_PURPOSES[type];
-    if (purpose === undefined) throw new Error(`scripts/operating-doc.ts: say what ${type} is for in RESOURCE_PURPOSES`);
+    if (purpose === undefined)
+      throw new Error(`scripts/operating-doc.ts: say what ${type} is for in RESOURCE_PURPOSES`);
     return `| \`${type}\` | ${count} | ${purpose} |`;
   });
   return ['| type | count | what |', '|---|---:|---|', ...rows].join('\n');
@@ -62,11 +64,13 @@ export function renderResourceTable(counts: Map<string, number>): string {
 
 /** One line per setting, for the settings table. A key added to infra/config.ts does not compile until it is here. */
 export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
-  environment: '`dev`, `staging` or `prod`: names the stack, bus, aliases and log groups; picks the defaults marked *',
+  environment:
+    '`dev`, `staging` or `prod`: names the stack, bus, aliases and log groups; picks the defaults marked *',
   evidenceBucketNames: 'existing buckets the gate may read profiles and evidence from',
   evidenceKmsKeyArns: 'KMS key ARNs (not aliases) encrypting those buckets',
   modelPackageGroupPrefix: 'only groups starting with this are governed (IAM and rule pattern); `""`: all',
-  retainData: '* keep tables, buckets, keys and logs when the stack is deleted (deletion protection, no-delete bucket policies); must be `true` in `prod`',
+  retainData:
+    '* keep tables, buckets, keys and logs when the stack is deleted (deletion protection, no-delete bucket policies); must be `true` in `prod`',
   apiRoleMap: 'IAM role or user ARN → API role, for SigV4 callers',
   apiJwtIssuer: 'OIDC issuer URL for a second, JWT-authorised API; `""`: none',
   apiJwtAudience: 'client ids the JWT authoriser accepts (required with an issuer)',
@@ -77,7 +81,8 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
   reportWorkerConcurrency: 'reserved concurrency of the report worker',
   approvalGuard: 'create the deny-only approval guard managed policy',
   checkpointRetentionDays: '* Object Lock retention of anchored ledger checkpoints, in days (1 to 36500)',
-  objectLockMode: '* `COMPLIANCE` or `GOVERNANCE`: lock mode of the reports and anchor buckets and every object written there; must be `COMPLIANCE` in `prod`',
+  objectLockMode:
+    '* `COMPLIANCE` or `GOVERNANCE`: lock mode of the reports and anchor buckets and every object written there; must be `COMPLIANCE` in `prod`',
 };
 
 function shown(value: unknown): string {
@@ -86,7 +91,10 @@ function shown(value: unknown): string {
 
 export function renderSettingsTable(): string {
   const byEnvironment = Object.fromEntries(
-    ENVIRONMENTS.map((environment) => [environment, parseConfig({ [CONTEXT_KEYS.environment]: environment })]),
+    ENVIRONMENTS.map((environment) => [
+      environment,
+      parseConfig({ [CONTEXT_KEYS.environment]: environment }),
+    ]),
   ) as Record<VerdictEnvironment, Record<ConfigKey, unknown>>;
   const rows = (Object.keys(CONTEXT_KEYS) as ConfigKey[]).map((key) => {
     const dev = key === 'environment' ? shown('dev') : shown(byEnvironment.dev[key]);

@@ -8,11 +8,18 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { REPO_ROOT } from '../infra/paths.ts';
 import { buildVerdictApp } from '../infra/verdict-app.ts';
-import { countResourceTypes, renderResourceTable, renderSettingsTable, replaceGenerated } from './operating-doc.ts';
+import {
+  countResourceTypes,
+  renderResourceTable,
+  renderSettingsTable,
+  replaceGenerated,
+} from './operating-doc.ts';
 
 const PAGE = join(REPO_ROOT, 'docs', 'operating.md');
 
-const { context } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+const { context } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+  context: Record<string, unknown>;
+};
 const app = new App({
   outdir: mkdtempSync(join(tmpdir(), 'verdict-cdk-out-')),
   context: { ...context, 'aws:cdk:bundling-stacks': [] },

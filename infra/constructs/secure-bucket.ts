@@ -62,7 +62,9 @@ export function secureBucket(
 /** The default retention of an Object Lock bucket in the configured mode (`verdict:objectLockMode`). */
 export function objectLockRetention(mode: ObjectLockMode, days: number): s3.ObjectLockRetention {
   const duration = Duration.days(days);
-  return mode === 'COMPLIANCE' ? s3.ObjectLockRetention.compliance(duration) : s3.ObjectLockRetention.governance(duration);
+  return mode === 'COMPLIANCE'
+    ? s3.ObjectLockRetention.compliance(duration)
+    : s3.ObjectLockRetention.governance(duration);
 }
 
 /**

@@ -95,9 +95,9 @@ describe('Verdict configuration (CDK context)', () => {
         reportRetentionDays: 7,
         retainData: true,
       });
-      expect(parseConfig({ 'verdict:environment': 'prod', 'verdict:checkpointRetentionDays': 4000 })).toMatchObject(
-        { objectLockMode: 'COMPLIANCE', checkpointRetentionDays: 4000 },
-      );
+      expect(
+        parseConfig({ 'verdict:environment': 'prod', 'verdict:checkpointRetentionDays': 4000 }),
+      ).toMatchObject({ objectLockMode: 'COMPLIANCE', checkpointRetentionDays: 4000 });
     });
 
     it('rejects an unknown lock mode, and GOVERNANCE in prod', () => {
