@@ -47,6 +47,8 @@ const CUSTOM_CONTEXT = {
   'verdict:modelPackageGroupPrefix': 'credit-',
   'verdict:retainData': 'false',
 };
+/** The dev environment kept and locked as production is (prod's defaults for these keys, set explicitly). */
+const RETAINED_CONTEXT = { 'verdict:retainData': true, 'verdict:objectLockMode': 'COMPLIANCE' };
 const FUNCTION_NAMES = Object.keys(functions) as FunctionName[];
 /** The functions that evaluate policies: they carry the policy bundle and publish decisions. */
 const GATE_NAMES = FUNCTION_NAMES.filter((name) => name !== 'report-worker');
@@ -58,7 +60,7 @@ let custom: Synthesized;
 // Two synths with real esbuild bundling: well past vitest's default 10 s hook timeout on a busy machine.
 beforeAll(() => {
   policy = standInPolicyBundle();
-  base = synth({}, { policyBundlePath: policy.path });
+  base = synth(RETAINED_CONTEXT, { policyBundlePath: policy.path });
   custom = synth(CUSTOM_CONTEXT, { policyBundlePath: policy.path });
 }, 180_000);
 
