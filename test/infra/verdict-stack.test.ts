@@ -428,7 +428,8 @@ describe('the report worker', () => {
       VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
       VERDICT_REPORT_JOBS_TABLE: { Ref: logicalIdOf(s, s.storage.reportJobsTable) },
       VERDICT_REPORTS_BUCKET: { Ref: logicalIdOf(s, s.storage.reportsBucket) },
-      VERDICT_REPORT_RETENTION_DAYS: '365',
+      // Staging's defaults: one day, GOVERNANCE (VERDICT_OBJECT_LOCK_MODE, among the ledger's variables).
+      VERDICT_REPORT_RETENTION_DAYS: '1',
       VERDICT_REPORT_SIGNING_KEY_ID: { 'Fn::GetAtt': [logicalIdOf(s, s.storage.reportSigningKey), 'Arn'] },
       POWERTOOLS_SERVICE_NAME: 'verdict-reports',
       POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
@@ -439,7 +440,8 @@ describe('the report worker', () => {
     const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
     const env = readReportWorkerEnvironment(asStrings);
     expect(env.VERDICT_REPORT_SIGNING_KEY_ID).toBe(`<${logicalIdOf(s, s.storage.reportSigningKey)}.Arn>`);
-    expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(365);
+    expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(1);
+    expect(env.VERDICT_OBJECT_LOCK_MODE).toBe('GOVERNANCE');
   });
 
   it('ships an ESM bundle with the __dirname banner and the font metrics pdfkit reads', () => {
