@@ -235,7 +235,10 @@ export class VerdictStack extends Stack {
       DecisionsTableName: [decisionsTable.tableName, 'Decisions (append-only)'],
       IdempotencyTableName: [idempotencyTable.tableName, 'Powertools idempotency records'],
       GovernanceBucketName: [governanceBucket.bucketName, 'Profiles and evidence'],
-      ReportsBucketName: [reportsBucket.bucketName, 'Exported reports (Object Lock, compliance mode)'],
+      ReportsBucketName: [
+        reportsBucket.bucketName,
+        `Exported reports (Object Lock, ${config.objectLockMode} mode)`,
+      ],
       ReportJobsTableName: [reportJobsTable.tableName, 'Report export jobs'],
       AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
       ...(this.api.jwtApi && {

@@ -7,8 +7,8 @@
  *   overwrite or delete leaves a trace the write-once audit finds), and its policy refuses any PutObject
  *   without `If-None-Match`, whoever sends it;
  * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in `verdict:objectLockMode`
- *   (COMPLIANCE in production) for `verdict:checkpointRetentionDays` (3650 in production, 1 elsewhere), also If-None-Match only; SSE-S3, so no customer
- *   key's deletion can make them unreadable;
+ *   (COMPLIANCE in production) for `verdict:checkpointRetentionDays` (3650 in production, 1 elsewhere), also
+ *   If-None-Match only; SSE-S3, so no customer key's deletion can make them unreadable;
  * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key; its
  *   key policy lets only the appending role (the gate) sign, and only the break-glass role delete or disable
  *   it (SigningKeyPolicy);

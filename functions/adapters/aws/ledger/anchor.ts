@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 export interface CheckpointAnchorOptions {
   s3: S3Client;
   bucket: string;
-  /** Compliance-mode retention of each anchored object, in days (`verdict:checkpointRetentionDays`). */
+  /** Object Lock retention of each anchored object, in days (`verdict:checkpointRetentionDays`). */
   retentionDays: number;
   /** The lock mode of each anchored object (`verdict:objectLockMode`); default COMPLIANCE. */
   mode?: ObjectLockMode;
