@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
-import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';
+import {
+  DEFAULT_CHECKPOINT_RETENTION_DAYS,
+  MAX_RETENTION_DAYS,
+  OBJECT_LOCK_MODES,
+  type ObjectLockMode,
+} from '../functions/shared/environment.ts';
 
 export const CONTEXT_KEYS = {
   environment: 'verdict:environment',
@@ -27,6 +32,7 @@ export const CONTEXT_KEYS = {
   reportWorkerConcurrency: 'verdict:reportWorkerConcurrency',
   approvalGuard: 'verdict:approvalGuard',
   checkpointRetentionDays: 'verdict:checkpointRetentionDays',
+  objectLockMode: 'verdict:objectLockMode',
 } as const;
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -52,7 +58,7 @@ export interface VerdictConfig {
   apiJwtGroupsClaim: string;
   /** Group -> role: the only way a JWT group gets a role (a group named like a role gets none by itself). */
   apiJwtGroupRoles: Record<string, Role>;
-  /** Compliance-mode Object Lock retention of report files, in days. */
+  /** Object Lock retention of report files, in days. */
   reportRetentionDays: number;
   /**
    * The IAM role that alone may schedule deletion of, disable or re-policy the signing keys ("" for none:
@@ -63,26 +69,69 @@ export interface VerdictConfig {
   reportWorkerConcurrency: number;
   /** Create the approval guard policy (ApprovalGuard): only the gate approves governed model versions. */
   approvalGuard: boolean;
-  /** Compliance-mode Object Lock retention of the ledger's anchored checkpoints, in days. */
+  /** Object Lock retention of the ledger's anchored checkpoints, in days. */
   checkpointRetentionDays: number;
+  /**
+   * Object Lock mode of the anchor and reports buckets and of every object written to them. COMPLIANCE: nobody,
+   * the account root included, can delete a locked version early. GOVERNANCE: a principal allowed
+   * s3:BypassGovernanceRetention can (what a throwaway deploy needs to be torn down).
+   */
+  objectLockMode: ObjectLockMode;
 }
 
+/** The settings whose default depends on `verdict:environment`. */
+export type EnvironmentDefaults = Pick<
+  VerdictConfig,
+  'retainData' | 'objectLockMode' | 'reportRetentionDays' | 'checkpointRetentionDays'
+>;
+
+/**
+ * Production keeps records for years under COMPLIANCE locks and retains its data when the stack goes; any other
+ * environment locks objects for a day in GOVERNANCE mode and deletes its data with the stack, so a trial
+ * deployment can be torn down the same week. An explicit key overrides its default.
+ */
+export const ENVIRONMENT_DEFAULTS: Readonly<Record<VerdictEnvironment, Readonly<EnvironmentDefaults>>> =
+  Object.freeze({
+    prod: Object.freeze({
+      retainData: true,
+      objectLockMode: 'COMPLIANCE',
+      reportRetentionDays: 365,
+      checkpointRetentionDays: DEFAULT_CHECKPOINT_RETENTION_DAYS,
+    }),
+    staging: Object.freeze({
+      retainData: false,
+      objectLockMode: 'GOVERNANCE',
+      reportRetentionDays: 1,
+      checkpointRetentionDays: 1,
+    }),
+    dev: Object.freeze({
+      retainData: false,
+      objectLockMode: 'GOVERNANCE',
+      reportRetentionDays: 1,
+      checkpointRetentionDays: 1,
+    }),
+  });
+
+/** Keys whose default follows `verdict:environment`: cdk.json leaves them out so the environment decides. */
+export const ENVIRONMENT_DEFAULTED_KEYS = Object.keys(
+  ENVIRONMENT_DEFAULTS.dev,
+) as (keyof EnvironmentDefaults)[];
+
+/** The configuration when no key is given (the "dev" environment's defaults). */
 export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   environment: 'dev',
   evidenceBucketNames: [],
   evidenceKmsKeyArns: [],
   modelPackageGroupPrefix: '',
-  retainData: true,
   apiRoleMap: {},
   apiJwtIssuer: '',
   apiJwtAudience: [],
   apiJwtGroupsClaim: DEFAULT_GROUPS_CLAIM,
   apiJwtGroupRoles: {},
-  reportRetentionDays: 365,
   breakGlassRoleArn: '',
   reportWorkerConcurrency: 2,
   approvalGuard: false,
-  checkpointRetentionDays: DEFAULT_CHECKPOINT_RETENTION_DAYS,
+  ...ENVIRONMENT_DEFAULTS.dev,
 });
 
 /** Object Lock retention is at most 100 years (36,500 days). */
@@ -231,6 +280,9 @@ const schemas: Record<ConfigKey, z.ZodType> = {
       .min(1, { error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` })
       .max(MAX_RETENTION_DAYS, { error: `must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}` }),
   ),
+  objectLockMode: z.enum(OBJECT_LOCK_MODES, {
+    error: `must be one of ${OBJECT_LOCK_MODES.map((m) => `"${m}"`).join(', ')}`,
+  }),
 };
 
 export class ConfigError extends Error {
@@ -248,6 +300,9 @@ function describe(value: unknown): string {
 export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   const problems: string[] = [];
+  const environment = schemas.environment.safeParse(raw[CONTEXT_KEYS.environment]);
+  if (environment.success)
+    Object.assign(config, ENVIRONMENT_DEFAULTS[environment.data as VerdictEnvironment]);
   for (const key of Object.keys(CONTEXT_KEYS) as ConfigKey[]) {
     const contextKey = CONTEXT_KEYS[key];
     const value = raw[contextKey];
@@ -263,6 +318,11 @@ export function parseConfig(raw: Partial<Record<string, unknown>>): VerdictConfi
   if (config.environment === 'prod' && config.retainData === false) {
     problems.push(
       `  ${CONTEXT_KEYS.retainData}: must be true when ${CONTEXT_KEYS.environment} is "prod" (decisions are audit records)`,
+    );
+  }
+  if (config.environment === 'prod' && config.objectLockMode !== 'COMPLIANCE') {
+    problems.push(
+      `  ${CONTEXT_KEYS.objectLockMode}: must be "COMPLIANCE" when ${CONTEXT_KEYS.environment} is "prod" (nobody may shorten a record's retention) (got ${describe(config.objectLockMode)})`,
     );
   }
   const prefix = config.modelPackageGroupPrefix as string;

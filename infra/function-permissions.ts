@@ -15,6 +15,7 @@ import {
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
 import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/routes.ts';
+import type { ObjectLockMode } from '../functions/shared/environment.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 
@@ -43,7 +44,7 @@ export type Capability =
   | 'reports:download'
   /** The report worker's side of a job: read it, claim it, record progress and outcome (no new jobs). */
   | 'reports:build'
-  /** s3:PutObject (+ PutObjectRetention) of reports in the reports bucket, in Object Lock COMPLIANCE mode only. */
+  /** s3:PutObject (+ PutObjectRetention) of reports in the reports bucket, in the configured Object Lock mode only. */
   | 'reports:archive'
   /** kms:Sign (ED25519_SHA_512, RAW) and GetPublicKey on the report signing key (not the ledger's), for manifests. */
   | 'reports:sign'
@@ -72,6 +73,8 @@ export interface PermissionTargets {
   idempotencyTable: dynamodb.ITable;
   governanceBucket: s3.IBucket;
   reportsBucket: s3.IBucket;
+  /** The Object Lock mode reports are written in (`verdict:objectLockMode`); the only one reports:archive allows. */
+  objectLockMode: ObjectLockMode;
   reportJobsTable: dynamodb.ITable;
   /** The report manifest key and its policy; required by reports:sign. */
   reportSigning?: SigningKeyPolicy;
@@ -247,7 +250,7 @@ export function grantCapabilities(
         sid: 'ArchiveReports',
         actions: ['s3:PutObject', 's3:PutObjectRetention'],
         resources: [`${t.reportsBucket.bucketArn}/*`],
-        conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+        conditions: { StringEquals: { 's3:object-lock-mode': t.objectLockMode } },
       }),
     );
   }

@@ -68,6 +68,7 @@ export class VerdictStack extends Stack {
       environment: config.environment,
       retainData: config.retainData,
       reportRetentionDays: config.reportRetentionDays,
+      objectLockMode: config.objectLockMode,
       breakGlassRoleArn: config.breakGlassRoleArn,
     });
     const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
@@ -114,6 +115,7 @@ export class VerdictStack extends Stack {
       key,
       accessLogBucket: this.storage.accessLogBucket,
       checkpointRetentionDays: config.checkpointRetentionDays,
+      objectLockMode: config.objectLockMode,
       breakGlassRoleArn: config.breakGlassRoleArn,
     });
 
@@ -124,6 +126,7 @@ export class VerdictStack extends Stack {
       idempotencyTable,
       governanceBucket,
       reportsBucket,
+      objectLockMode: config.objectLockMode,
       reportJobsTable,
       reportSigning: this.storage.reportSigningKeyPolicy,
       verdictBus: this.verdictBus,
@@ -232,7 +235,10 @@ export class VerdictStack extends Stack {
       DecisionsTableName: [decisionsTable.tableName, 'Decisions (append-only)'],
       IdempotencyTableName: [idempotencyTable.tableName, 'Powertools idempotency records'],
       GovernanceBucketName: [governanceBucket.bucketName, 'Profiles and evidence'],
-      ReportsBucketName: [reportsBucket.bucketName, 'Exported reports (Object Lock, compliance mode)'],
+      ReportsBucketName: [
+        reportsBucket.bucketName,
+        `Exported reports (Object Lock, ${config.objectLockMode} mode)`,
+      ],
       ReportJobsTableName: [reportJobsTable.tableName, 'Report export jobs'],
       AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
       ...(this.api.jwtApi && {
@@ -297,7 +303,7 @@ export class VerdictStack extends Stack {
       suppressions.push({
         id: 'AwsSolutions-IAM5',
         reason:
-          's3:PutObject and s3:PutObjectRetention on the objects of the reports bucket only, in Object Lock COMPLIANCE mode only: each report key is made from its job id when the job runs.',
+          's3:PutObject and s3:PutObjectRetention on the objects of the reports bucket only, in the configured Object Lock mode only: each report key is made from its job id when the job runs.',
         appliesTo: [`Resource::${flatten(this, this.storage.reportsBucket.bucketArn)}/*`],
       });
     }

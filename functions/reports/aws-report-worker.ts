@@ -46,6 +46,7 @@ export function createAwsReportWorkerHandler(options: AwsReportWorkerOptions): R
       archive: new S3ReportArchive(clients.s3, {
         bucket: env.VERDICT_REPORTS_BUCKET,
         retentionDays: env.VERDICT_REPORT_RETENTION_DAYS,
+        mode: env[LEDGER_ENVIRONMENT.objectLockMode],
         now,
       }),
       sources: { decisions: records, exceptions: records, ledger },

@@ -5,6 +5,7 @@ import {
   LEDGER_ENVIRONMENT,
   type LedgerVariables,
   MAX_RETENTION_DAYS,
+  objectLockModeSchema,
   parseEnvironment,
   powertoolsSchema,
   type VariablesOf,
@@ -21,6 +22,8 @@ const reportWorkerSchema = z.object({
   VERDICT_REPORTS_BUCKET: z.string().min(1),
   /** Object Lock retention of each report, in days (the `verdict:reportRetentionDays` setting). */
   VERDICT_REPORT_RETENTION_DAYS: days(MAX_RETENTION_DAYS),
+  /** Object Lock mode of each report (the `verdict:objectLockMode` setting). */
+  [LEDGER_ENVIRONMENT.objectLockMode]: objectLockModeSchema,
   [REPORT_SIGNING_KEY_VARIABLE]: z.string().min(1),
   [LEDGER_ENVIRONMENT.tableName]: z.string().min(1),
   [LEDGER_ENVIRONMENT.tilesBucket]: z.string().min(1),

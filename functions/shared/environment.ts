@@ -59,6 +59,7 @@ export const LEDGER_ENVIRONMENT = {
   signingKeyId: 'VERDICT_LEDGER_SIGNING_KEY_ID',
   origin: 'VERDICT_LEDGER_ORIGIN',
   checkpointRetentionDays: 'VERDICT_LEDGER_CHECKPOINT_RETENTION_DAYS',
+  objectLockMode: 'VERDICT_OBJECT_LOCK_MODE',
   subjectKeysTable: 'VERDICT_SUBJECT_KEYS_TABLE',
   dataKeyId: 'VERDICT_SUBJECT_KEYS_KEY_ID',
 } as const;
@@ -67,6 +68,17 @@ export const LEDGER_ENVIRONMENT = {
 export const DEFAULT_CHECKPOINT_RETENTION_DAYS = 3650;
 /** The most S3 Object Lock allows: 100 years (36,500 days). */
 export const MAX_RETENTION_DAYS = 36_500;
+
+/** S3 Object Lock retention modes, strictest first. */
+export const OBJECT_LOCK_MODES = ['COMPLIANCE', 'GOVERNANCE'] as const;
+export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
+
+/** The Object Lock mode of objects a function writes (`verdict:objectLockMode`); unset means COMPLIANCE. */
+export const objectLockModeSchema = z
+  .enum(OBJECT_LOCK_MODES, {
+    error: `${LEDGER_ENVIRONMENT.objectLockMode} must be one of ${OBJECT_LOCK_MODES.join(', ')}`,
+  })
+  .default('COMPLIANCE');
 
 const set = (name: string) =>
   z
@@ -109,6 +121,7 @@ export function ledgerSchema(
           `${LEDGER_ENVIRONMENT.checkpointRetentionDays} must be a whole number of days from 1 to ${MAX_RETENTION_DAYS}`,
         ),
       ),
+    [LEDGER_ENVIRONMENT.objectLockMode]: objectLockModeSchema,
     [LEDGER_ENVIRONMENT.anchorBucket]: optionalSet,
     [LEDGER_ENVIRONMENT.subjectKeysTable]: optionalSet,
     [LEDGER_ENVIRONMENT.dataKeyId]: optionalSet,

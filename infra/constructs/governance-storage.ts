@@ -1,7 +1,7 @@
 /**
  * Everything Verdict keeps: one customer-managed KMS key, the decisions table (append-only), the
  * Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
- * (exported reports, under compliance-mode Object Lock) and the bucket that receives both buckets' server
+ * (exported reports, under Object Lock in `verdict:objectLockMode`) and the bucket that receives both buckets' server
  * access logs.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -14,7 +14,8 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import type { ObjectLockMode } from '../../functions/shared/environment.ts';
+import { enforceWriteOnce, objectLockRetention, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Powertools idempotency's DynamoDB persistence layer defaults: key `id`, TTL attribute `expiration`. */
@@ -35,8 +36,10 @@ export interface GovernanceStorageProps {
   environment: string;
   /** RETAIN (and deletion protection) when true; DESTROY otherwise. */
   retainData: boolean;
-  /** Days each report file stays locked (Object Lock, compliance mode: nobody, root included, can shorten it). */
+  /** Days each report file stays locked. */
   reportRetentionDays: number;
+  /** COMPLIANCE (nobody, root included, can shorten a lock) or GOVERNANCE (s3:BypassGovernanceRetention can). */
+  objectLockMode: ObjectLockMode;
   /** `verdict:breakGlassRoleArn`: alone may delete, disable or re-policy the report signing key. */
   breakGlassRoleArn: string;
 }
@@ -157,15 +160,15 @@ export class GovernanceStorage extends Construct {
       ...bucketDefaults,
       accessLogsPrefix: 'governance-bucket/',
     });
-    // Reports are records: every version is kept and locked for the retention period in compliance mode, so
-    // no one can overwrite or delete a report before it ends. Downloads go through presigned GET URLs.
+    // Reports are records: every version is kept and locked for the retention period (in production in
+    // COMPLIANCE mode, so no one can overwrite or delete a report before it ends). Downloads go through presigned GET URLs.
     // SSE-S3, not the Verdict key: a locked report must stay readable even if that key is deleted.
     this.reportsBucket = secureBucket(this, 'ReportsBucket', {
       ...bucketDefaults,
       key: S3_MANAGED,
       accessLogsPrefix: 'reports-bucket/',
       objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.reportRetentionDays)),
+      objectLockDefaultRetention: objectLockRetention(props.objectLockMode, props.reportRetentionDays),
     });
     enforceWriteOnce(this.reportsBucket, props.retainData);
   }

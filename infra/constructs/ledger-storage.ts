@@ -6,9 +6,9 @@
  * - the tiles bucket: tiles, entry bundles, staged batches, checkpoints, all write-once: versioned (an
  *   overwrite or delete leaves a trace the write-once audit finds), and its policy refuses any PutObject
  *   without `If-None-Match`, whoever sends it;
- * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in COMPLIANCE mode for
- *   `verdict:checkpointRetentionDays` (default 3650) days, also If-None-Match only; SSE-S3, so no customer
- *   key's deletion can make them unreadable;
+ * - the anchor bucket: signed checkpoints and verifier keys under Object Lock in `verdict:objectLockMode`
+ *   (COMPLIANCE in production) for `verdict:checkpointRetentionDays` (3650 in production, 1 elsewhere), also
+ *   If-None-Match only; SSE-S3, so no customer key's deletion can make them unreadable;
  * - the signing key: KMS ECC_NIST_EDWARDS25519 / SIGN_VERIFY; its public key is the log's verifier key; its
  *   key policy lets only the appending role (the gate) sign, and only the break-glass role delete or disable
  *   it (SigningKeyPolicy);
@@ -23,7 +23,7 @@ import { Aws, CfnOutput, type CfnResource, Duration, RemovalPolicy, Stack } from
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
@@ -35,8 +35,12 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger/table-schema.ts';
-import { LEDGER_ENVIRONMENT, type LedgerVariables } from '../../functions/shared/environment.ts';
-import { enforceWriteOnce, S3_MANAGED, secureBucket } from './secure-bucket.ts';
+import {
+  LEDGER_ENVIRONMENT,
+  type LedgerVariables,
+  type ObjectLockMode,
+} from '../../functions/shared/environment.ts';
+import { enforceWriteOnce, objectLockRetention, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 
 /** Days point-in-time recovery keeps a destroyed subject key restorable (DynamoDB allows 1 to 35). */
@@ -74,8 +78,10 @@ export interface LedgerStorageProps {
   key: kms.IKey;
   /** Receives the server access logs of both buckets (SSE-S3). */
   accessLogBucket: s3.IBucket;
-  /** Compliance-mode retention of anchored checkpoints, in days. */
+  /** Object Lock retention of anchored checkpoints, in days. */
   checkpointRetentionDays: number;
+  /** Object Lock mode of the anchor bucket and of the checkpoints written to it. */
+  objectLockMode: ObjectLockMode;
   /** The log's origin (its name in checkpoints); default `verdict.aws/<account>/<region>/<environment>/ledger`. */
   origin?: string;
   /** `verdict:breakGlassRoleArn`: alone may delete, disable or re-policy the signing key ("" for none). */
@@ -93,6 +99,7 @@ export class LedgerStorage extends Construct {
   readonly subjectKeysKey: kms.Key;
   readonly origin: string;
   readonly checkpointRetentionDays: number;
+  readonly objectLockMode: ObjectLockMode;
   readonly #key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: LedgerStorageProps) {
@@ -100,6 +107,7 @@ export class LedgerStorage extends Construct {
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.#key = props.key;
     this.checkpointRetentionDays = props.checkpointRetentionDays;
+    this.objectLockMode = props.objectLockMode;
     this.origin = props.origin ?? `verdict.aws/${Aws.ACCOUNT_ID}/${Aws.REGION}/${props.environment}/ledger`;
 
     const tableDefaults = {
@@ -127,9 +135,7 @@ export class LedgerStorage extends Construct {
       key: S3_MANAGED,
       accessLogsPrefix: 'ledger-anchor/',
       objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
-        Duration.days(props.checkpointRetentionDays),
-      ),
+      objectLockDefaultRetention: objectLockRetention(props.objectLockMode, props.checkpointRetentionDays),
     });
     for (const bucket of [this.tilesBucket, this.anchorBucket]) enforceWriteOnce(bucket, props.retainData);
 
@@ -171,7 +177,7 @@ export class LedgerStorage extends Construct {
       ],
       LedgerAnchorBucketName: [
         this.anchorBucket.bucketName,
-        'Audit ledger: checkpoints/<size> and vkeys/<key id> under Object Lock COMPLIANCE',
+        `Audit ledger: checkpoints/<size> and vkeys/<key id> under Object Lock ${props.objectLockMode}`,
       ],
       LedgerSigningKeyArn: [
         this.signingKey.keyArn,
@@ -192,6 +198,7 @@ export class LedgerStorage extends Construct {
       [LEDGER_ENVIRONMENT.signingKeyId]: this.signingKey.keyArn,
       [LEDGER_ENVIRONMENT.origin]: this.origin,
       [LEDGER_ENVIRONMENT.checkpointRetentionDays]: String(this.checkpointRetentionDays),
+      [LEDGER_ENVIRONMENT.objectLockMode]: this.objectLockMode,
       ...(options.subjectKeys
         ? {
             [LEDGER_ENVIRONMENT.subjectKeysTable]: this.subjectKeysTable.tableName,
@@ -259,7 +266,7 @@ export class LedgerStorage extends Construct {
         sid: 'LedgerAnchorCheckpoints',
         actions: ['s3:PutObject', 's3:PutObjectRetention'],
         resources: [this.anchorBucket.arnForObjects('*')],
-        conditions: { StringEquals: { 's3:object-lock-mode': 'COMPLIANCE' } },
+        conditions: { StringEquals: { 's3:object-lock-mode': this.objectLockMode } },
       }),
     );
     add(

@@ -4,11 +4,12 @@
  * Anything else (Object Lock, lifecycle rules) is passed through. The access log bucket itself is not one: S3
  * cannot deliver access logs to an SSE-KMS bucket.
  */
-import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { ObjectLockMode } from '../../functions/shared/environment.ts';
 
 /**
  * SSE-S3: for Object Lock buckets. Locked evidence must stay readable for its whole retention, and a
@@ -56,6 +57,14 @@ export function secureBucket(
     removalPolicy,
     ...rest,
   });
+}
+
+/** The default retention of an Object Lock bucket in the configured mode (`verdict:objectLockMode`). */
+export function objectLockRetention(mode: ObjectLockMode, days: number): s3.ObjectLockRetention {
+  const duration = Duration.days(days);
+  return mode === 'COMPLIANCE'
+    ? s3.ObjectLockRetention.compliance(duration)
+    : s3.ObjectLockRetention.governance(duration);
 }
 
 /**

@@ -207,12 +207,13 @@ describe('the reports bucket', () => {
       ] as Json,
     );
 
-  it('locks every report in compliance mode for the configured retention, versioned, SSE-S3, private, logged', () => {
+  // Dev defaults (cdk.json as shipped): GOVERNANCE for a day; prod's COMPLIANCE is in environment-defaults.test.ts.
+  it('locks every report in the configured mode for the configured retention, versioned, SSE-S3, private, logged', () => {
     expect(bucketProps(base)).toMatchObject({
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } },
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } },
       },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
@@ -228,7 +229,7 @@ describe('the reports bucket', () => {
       LoggingConfiguration: { LogFilePrefix: 'reports-bucket/' },
     });
     expect(bucketProps(jwt)).toMatchObject({
-      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 2555 } } },
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 2555 } } },
     });
   });
 

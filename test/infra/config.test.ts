@@ -6,6 +6,8 @@ import {
   ConfigError,
   configFromContext,
   DEFAULT_CONFIG,
+  ENVIRONMENT_DEFAULTED_KEYS,
+  ENVIRONMENT_DEFAULTS,
   parseConfig,
 } from '../../infra/config.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
@@ -25,7 +27,7 @@ function errorOf(raw: Record<string, unknown>): string {
 }
 
 describe('Verdict configuration (CDK context)', () => {
-  it('cdk.json declares every key with the built-in defaults', () => {
+  it('cdk.json declares every key with the built-in defaults, leaving out those the environment decides', () => {
     const declared = Object.fromEntries(
       Object.values(CONTEXT_KEYS).map((key) => [key, cdkJson.context[key]]),
     );
@@ -34,19 +36,87 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:evidenceBucketNames': DEFAULT_CONFIG.evidenceBucketNames,
       'verdict:evidenceKmsKeyArns': DEFAULT_CONFIG.evidenceKmsKeyArns,
       'verdict:modelPackageGroupPrefix': DEFAULT_CONFIG.modelPackageGroupPrefix,
-      'verdict:retainData': DEFAULT_CONFIG.retainData,
+      'verdict:retainData': undefined,
       'verdict:apiRoleMap': DEFAULT_CONFIG.apiRoleMap,
       'verdict:apiJwtIssuer': DEFAULT_CONFIG.apiJwtIssuer,
       'verdict:apiJwtAudience': DEFAULT_CONFIG.apiJwtAudience,
       'verdict:apiJwtGroupsClaim': DEFAULT_CONFIG.apiJwtGroupsClaim,
       'verdict:apiJwtGroupRoles': DEFAULT_CONFIG.apiJwtGroupRoles,
-      'verdict:reportRetentionDays': DEFAULT_CONFIG.reportRetentionDays,
+      'verdict:reportRetentionDays': undefined,
       'verdict:breakGlassRoleArn': DEFAULT_CONFIG.breakGlassRoleArn,
       'verdict:reportWorkerConcurrency': DEFAULT_CONFIG.reportWorkerConcurrency,
       'verdict:approvalGuard': DEFAULT_CONFIG.approvalGuard,
-      'verdict:checkpointRetentionDays': DEFAULT_CONFIG.checkpointRetentionDays,
+      'verdict:checkpointRetentionDays': undefined,
+      'verdict:objectLockMode': undefined,
     });
+    expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
+      'verdict:checkpointRetentionDays',
+      'verdict:objectLockMode',
+      'verdict:reportRetentionDays',
+      'verdict:retainData',
+    ]);
     expect(configFromContext({ tryGetContext: (key) => cdkJson.context[key] })).toEqual(DEFAULT_CONFIG);
+  });
+
+  describe('defaults that follow verdict:environment', () => {
+    it('prod locks records in COMPLIANCE mode for years and keeps data when the stack goes', () => {
+      expect(parseConfig({ 'verdict:environment': 'prod' })).toMatchObject({
+        retainData: true,
+        objectLockMode: 'COMPLIANCE',
+        reportRetentionDays: 365,
+        checkpointRetentionDays: 3650,
+      });
+    });
+
+    it('dev and staging lock for a day in GOVERNANCE mode and delete data with the stack', () => {
+      for (const environment of ['dev', 'staging']) {
+        expect(parseConfig({ 'verdict:environment': environment })).toMatchObject({
+          retainData: false,
+          objectLockMode: 'GOVERNANCE',
+          reportRetentionDays: 1,
+          checkpointRetentionDays: 1,
+        });
+      }
+      expect(parseConfig({})).toMatchObject({ environment: 'dev', objectLockMode: 'GOVERNANCE' });
+    });
+
+    it('an explicit key overrides the environment default', () => {
+      expect(
+        parseConfig({
+          'verdict:environment': 'staging',
+          'verdict:objectLockMode': 'COMPLIANCE',
+          'verdict:checkpointRetentionDays': '30',
+          'verdict:reportRetentionDays': 7,
+          'verdict:retainData': 'true',
+        }),
+      ).toMatchObject({
+        objectLockMode: 'COMPLIANCE',
+        checkpointRetentionDays: 30,
+        reportRetentionDays: 7,
+        retainData: true,
+      });
+      expect(
+        parseConfig({ 'verdict:environment': 'prod', 'verdict:checkpointRetentionDays': 4000 }),
+      ).toMatchObject({ objectLockMode: 'COMPLIANCE', checkpointRetentionDays: 4000 });
+    });
+
+    it('rejects an unknown lock mode, and GOVERNANCE in prod', () => {
+      expect(errorOf({ 'verdict:objectLockMode': 'governance' })).toBe(
+        'Invalid Verdict configuration (CDK context):\n' +
+          '  verdict:objectLockMode: must be one of "COMPLIANCE", "GOVERNANCE" (got "governance")',
+      );
+      expect(errorOf({ 'verdict:environment': 'prod', 'verdict:objectLockMode': 'GOVERNANCE' })).toBe(
+        'Invalid Verdict configuration (CDK context):\n' +
+          '  verdict:objectLockMode: must be "COMPLIANCE" when verdict:environment is "prod" (nobody may shorten a record\'s retention) (got "GOVERNANCE")',
+      );
+    });
+
+    it('an unknown environment falls back to no environment defaults and is reported', () => {
+      expect(errorOf({ 'verdict:environment': 'production' })).toBe(
+        'Invalid Verdict configuration (CDK context):\n' +
+          '  verdict:environment: must be one of "dev", "staging", "prod" (got "production")',
+      );
+    });
   });
 
   it('is the only reader of CDK context in infra/, and the README documents every key', () => {
@@ -66,6 +136,7 @@ describe('Verdict configuration (CDK context)', () => {
   it('accepts JSON values (cdk.json) and the string forms `-c key=value` gives', () => {
     const expected = {
       ...DEFAULT_CONFIG,
+      ...ENVIRONMENT_DEFAULTS.prod,
       environment: 'prod',
       evidenceBucketNames: ['ml-evidence', 'clarify.reports-1'],
       evidenceKmsKeyArns: [KEY_ARN, MRK_ARN],

@@ -19,8 +19,10 @@ import {
 } from '../../infra/constructs/ledger-storage.ts';
 import { asList, flat, type Json, logicalIdOf, resourcesOfType, type Statement } from './synth.ts';
 
+/** Production defaults unless the context says otherwise (retainData is given separately). */
 function build(context: Record<string, unknown> = {}, retainData = true) {
-  const app = new App({ context });
+  const app = new App({ context: { [CONTEXT_KEYS.environment]: 'prod', ...context } });
+  const config = configFromContext(app.node);
   const stack = new Stack(app, 'LedgerTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   const logs = new s3.Bucket(stack, 'AccessLogs', {
@@ -36,7 +38,8 @@ function build(context: Record<string, unknown> = {}, retainData = true) {
     retainData,
     key,
     accessLogBucket: logs,
-    checkpointRetentionDays: configFromContext(app.node).checkpointRetentionDays,
+    checkpointRetentionDays: config.checkpointRetentionDays,
+    objectLockMode: config.objectLockMode,
   });
   const role = (id: string) =>
     new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -136,7 +139,7 @@ describe('ledger storage', () => {
     );
   });
 
-  it('anchors checkpoints under Object Lock COMPLIANCE for verdict:checkpointRetentionDays (default 3650)', () => {
+  it('anchors checkpoints under Object Lock COMPLIANCE for verdict:checkpointRetentionDays (default 3650 in prod; GOVERNANCE for 1 day in dev)', () => {
     expect(resources[id(ledger.anchorBucket)]).toMatchObject({
       Properties: {
         ObjectLockEnabled: true,
@@ -162,6 +165,15 @@ describe('ledger storage', () => {
           .Properties as Json
       ).ObjectLockConfiguration,
     ).toMatchObject({ Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } } });
+    const dev = build({ [CONTEXT_KEYS.environment]: 'dev' }, false);
+    expect(
+      (dev.template.toJSON().Resources[logicalIdOf(dev.stack, dev.ledger.anchorBucket)].Properties as Json)
+        .ObjectLockConfiguration,
+    ).toMatchObject({ Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } } });
+    expect(dev.stack.resolve(dev.ledger.environment())).toMatchObject({
+      [LEDGER_ENVIRONMENT.checkpointRetentionDays]: '1',
+      [LEDGER_ENVIRONMENT.objectLockMode]: 'GOVERNANCE',
+    });
     expect(() => build({ [CONTEXT_KEYS.checkpointRetentionDays]: 'forever' })).toThrow(
       'verdict:checkpointRetentionDays: must be a whole number of days from 1 to 36500 (got "forever")',
     );

@@ -47,6 +47,8 @@ const CUSTOM_CONTEXT = {
   'verdict:modelPackageGroupPrefix': 'credit-',
   'verdict:retainData': 'false',
 };
+/** The dev environment kept and locked as production is (prod's defaults for these keys, set explicitly). */
+const RETAINED_CONTEXT = { 'verdict:retainData': true, 'verdict:objectLockMode': 'COMPLIANCE' };
 const FUNCTION_NAMES = Object.keys(functions) as FunctionName[];
 /** The functions that evaluate policies: they carry the policy bundle and publish decisions. */
 const GATE_NAMES = FUNCTION_NAMES.filter((name) => name !== 'report-worker');
@@ -58,7 +60,7 @@ let custom: Synthesized;
 // Two synths with real esbuild bundling: well past vitest's default 10 s hook timeout on a busy machine.
 beforeAll(() => {
   policy = standInPolicyBundle();
-  base = synth({}, { policyBundlePath: policy.path });
+  base = synth(RETAINED_CONTEXT, { policyBundlePath: policy.path });
   custom = synth(CUSTOM_CONTEXT, { policyBundlePath: policy.path });
 }, 180_000);
 
@@ -426,7 +428,8 @@ describe('the report worker', () => {
       VERDICT_DECISIONS_TABLE: { Ref: logicalIdOf(s, s.storage.decisionsTable) },
       VERDICT_REPORT_JOBS_TABLE: { Ref: logicalIdOf(s, s.storage.reportJobsTable) },
       VERDICT_REPORTS_BUCKET: { Ref: logicalIdOf(s, s.storage.reportsBucket) },
-      VERDICT_REPORT_RETENTION_DAYS: '365',
+      // Staging's defaults: one day, GOVERNANCE (VERDICT_OBJECT_LOCK_MODE, among the ledger's variables).
+      VERDICT_REPORT_RETENTION_DAYS: '1',
       VERDICT_REPORT_SIGNING_KEY_ID: { 'Fn::GetAtt': [logicalIdOf(s, s.storage.reportSigningKey), 'Arn'] },
       POWERTOOLS_SERVICE_NAME: 'verdict-reports',
       POWERTOOLS_METRICS_NAMESPACE: 'Verdict',
@@ -437,7 +440,8 @@ describe('the report worker', () => {
     const asStrings = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, flat(v)]));
     const env = readReportWorkerEnvironment(asStrings);
     expect(env.VERDICT_REPORT_SIGNING_KEY_ID).toBe(`<${logicalIdOf(s, s.storage.reportSigningKey)}.Arn>`);
-    expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(365);
+    expect(env.VERDICT_REPORT_RETENTION_DAYS).toBe(1);
+    expect(env.VERDICT_OBJECT_LOCK_MODE).toBe('GOVERNANCE');
   });
 
   it('ships an ESM bundle with the __dirname banner and the font metrics pdfkit reads', () => {

@@ -528,6 +528,27 @@ describe('anchoring checkpoints under Object Lock', () => {
     expect((await getObject(r.anchor, `vkeys/${vkeyId}`)).toString()).toBe(`${logSigner().verifierKey}\n`);
   });
 
+  it('writes them in GOVERNANCE mode where the stack says so (outside production), so they can be removed', async () => {
+    const r = await createLedgerResources();
+    const { ledger } = await open(r, {
+      checkpointRetentionDays: 1,
+      objectLockMode: 'GOVERNANCE',
+      anchorIntervalMs: 0,
+    });
+    await ledger.append(note(0));
+    const head = await shared.s3.send(new HeadObjectCommand({ Bucket: r.anchor, Key: 'checkpoints/1' }));
+    expect(head.ObjectLockMode).toBe('GOVERNANCE');
+    await shared.s3.send(
+      new DeleteObjectCommand({
+        Bucket: r.anchor,
+        Key: 'checkpoints/1',
+        VersionId: head.VersionId,
+        BypassGovernanceRetention: true,
+      }),
+    );
+    expect(await listKeys(r.anchor)).not.toContain('checkpoints/1');
+  });
+
   it('anchors at most once per interval, and refuses a fork of an anchored size', async () => {
     const r = await createLedgerResources();
     let clock = Date.parse('2026-11-28T12:00:00.000Z');
@@ -659,9 +680,26 @@ describe('configuration from the Lambda environment', () => {
       signingKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc',
       origin: 'verdict.example/prod/ledger',
       checkpointRetentionDays: 400,
+      objectLockMode: 'COMPLIANCE',
       subjectKeysTable: 'subjects',
       dataKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/def',
     });
+    expect(
+      awsLedgerOptionsFromEnvironment('writer', shared, {
+        ...env,
+        [LEDGER_ENVIRONMENT.objectLockMode]: 'GOVERNANCE',
+      }),
+    ).toMatchObject({ objectLockMode: 'GOVERNANCE' });
+    expect(() =>
+      awsLedgerOptionsFromEnvironment('writer', shared, {
+        ...env,
+        [LEDGER_ENVIRONMENT.objectLockMode]: 'none',
+      }),
+    ).toThrowError(
+      new LedgerConfigurationError(
+        'ledger configuration: VERDICT_OBJECT_LOCK_MODE must be one of COMPLIANCE, GOVERNANCE',
+      ),
+    );
     expect(() =>
       awsLedgerOptionsFromEnvironment('writer', shared, {
         [LEDGER_ENVIRONMENT.origin]: 'has space',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  HeadObjectCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -43,6 +44,39 @@ describe('report objects are written once', () => {
     });
     expect(await versionsOf(bucket, 'reports/2026-12/j.csv')).toBe(1);
     expect(await versionsOf(bucket, 'reports/2026-12/j.csv.manifest')).toBe(1);
+  });
+});
+
+describe('the lock mode of archived reports', () => {
+  it('is COMPLIANCE unless the stack says GOVERNANCE (outside production), which a bypass can remove', async () => {
+    const bucket = uniqueName('verdict-reports');
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+    const path = join(mkdtempSync(join(tmpdir(), 'verdict-worm-')), 'r.csv');
+    writeFileSync(path, 'a,b\r\n');
+    const file = {
+      path,
+      bytes: 5,
+      sha256: createHash('sha256').update('a,b\r\n').digest('hex'),
+      contentType: 'text/csv',
+    };
+    await new S3ReportArchive(s3, { bucket, retentionDays: 1 }).put('strict.csv', file, 'manifest\n');
+    await new S3ReportArchive(s3, { bucket, retentionDays: 1, mode: 'GOVERNANCE' }).put(
+      'dev.csv',
+      file,
+      'm\n',
+    );
+    const strict = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'strict.csv' }));
+    const dev = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dev.csv' }));
+    expect([strict.ObjectLockMode, dev.ObjectLockMode]).toEqual(['COMPLIANCE', 'GOVERNANCE']);
+    await s3.send(
+      new DeleteObjectCommand({
+        Bucket: bucket,
+        Key: 'dev.csv',
+        VersionId: dev.VersionId,
+        BypassGovernanceRetention: true,
+      }),
+    );
+    expect(await versionsOf(bucket, 'dev.csv')).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Finished reports in the S3 reports bucket, write-once: every report and its signed manifest is put with
  * Object Lock in COMPLIANCE mode (nobody, root included, can delete or overwrite that version before the
- * retention date) and with its SHA-256 checksum, which S3 checks on receipt and keeps with the object.
+ * retention date; GOVERNANCE outside production where `verdict:objectLockMode` says so) and with its SHA-256 checksum, which S3 checks on receipt and keeps with the object.
  * S3 requires an integrity checksum on a PUT with Object Lock parameters: every put names its algorithm
  * (`ChecksumAlgorithm: 'SHA256'`) with the precomputed value, so the SDK sends that value and computes none.
  * The bucket must have Object Lock enabled (it can only be turned on when the bucket is created).
@@ -13,12 +13,15 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArchivedFile, ReportArchive } from '../../ports/report-archive.ts';
 import { MANIFEST_CONTENT_TYPE } from '../../reports/content-types.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
+import type { ObjectLockMode } from '../../shared/environment.ts';
 import { presignWithClient } from './s3-report-presigner.ts';
 
 export interface S3ReportArchiveOptions {
   bucket: string;
   /** How long reports are kept under Object Lock, in days (the `verdict:reportRetentionDays` setting). */
   retentionDays: number;
+  /** The lock mode of each report (`verdict:objectLockMode`); default COMPLIANCE. */
+  mode?: ObjectLockMode;
   now?: () => Date;
   /** A custom S3 endpoint for presigned links (an emulator); AWS otherwise. */
   endpoint?: string;
@@ -47,7 +50,7 @@ export class S3ReportArchive implements ReportArchive {
     // Write-once: If-None-Match refuses to replace an existing report (S3 answers 412), and the bucket policy
     // refuses any PutObject without it.
     const lock = {
-      ObjectLockMode: 'COMPLIANCE' as const,
+      ObjectLockMode: this.options.mode ?? 'COMPLIANCE',
       ObjectLockRetainUntilDate: this.retainUntil(),
       IfNoneMatch: '*',
     };

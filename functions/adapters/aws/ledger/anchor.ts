@@ -7,7 +7,8 @@
  *   vkeys/<hex key id>     each verifier key the log signed with: `<name>+<hex id>+<base64 key>` and a newline
  *
  * Objects are written once (`If-None-Match: *`) with an explicit retention date (ObjectLockMode COMPLIANCE,
- * ObjectLockRetainUntilDate = now + retentionDays); the bucket's default retention covers anything else. A
+ * ObjectLockRetainUntilDate = now + retentionDays; GOVERNANCE where `verdict:objectLockMode` says so, outside
+ * production); the bucket's default retention covers anything else. A
  * checkpoint already anchored at a size must have the same body (origin, size, root): another body is a fork.
  * Anchoring is periodic: at most once per `intervalMs` per process (default one hour; 0 anchors every checkpoint).
  */
@@ -15,7 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { keyIdHex, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
 import { parseNote } from '../../../ledger/core/signed-note.ts';
 import type { StoredCheckpoint } from '../../../ledger/ports/ledger-store.ts';
-import { MAX_RETENTION_DAYS } from '../../../shared/environment.ts';
+import { MAX_RETENTION_DAYS, type ObjectLockMode } from '../../../shared/environment.ts';
 import { WriteOnceBucket } from './write-once-bucket.ts';
 
 export const DEFAULT_ANCHOR_INTERVAL_MS = 60 * 60 * 1000;
@@ -24,8 +25,10 @@ const DAY_MS = 86_400_000;
 export interface CheckpointAnchorOptions {
   s3: S3Client;
   bucket: string;
-  /** Compliance-mode retention of each anchored object, in days (`verdict:checkpointRetentionDays`). */
+  /** Object Lock retention of each anchored object, in days (`verdict:checkpointRetentionDays`). */
   retentionDays: number;
+  /** The lock mode of each anchored object (`verdict:objectLockMode`); default COMPLIANCE. */
+  mode?: ObjectLockMode;
   intervalMs?: number;
   now?: () => Date;
 }
@@ -56,6 +59,7 @@ function bodyOf(note: Uint8Array): string | undefined {
 export class CheckpointAnchor {
   readonly bucket: WriteOnceBucket;
   readonly retentionDays: number;
+  readonly mode: ObjectLockMode;
   readonly intervalMs: number;
   readonly #now: () => Date;
   #lastAnchoredAt: number | undefined;
@@ -71,6 +75,7 @@ export class CheckpointAnchor {
       );
     this.bucket = new WriteOnceBucket(options.s3, options.bucket);
     this.retentionDays = options.retentionDays;
+    this.mode = options.mode ?? 'COMPLIANCE';
     this.intervalMs = options.intervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS;
     this.#now = options.now ?? (() => new Date());
   }
@@ -80,7 +85,7 @@ export class CheckpointAnchor {
   }
 
   #lock() {
-    return { mode: 'COMPLIANCE' as const, retainUntil: this.retainUntil() };
+    return { mode: this.mode, retainUntil: this.retainUntil() };
   }
 
   /** Anchors `checkpoint` if the last anchoring by this process is at least `intervalMs` ago. */

@@ -27,6 +27,7 @@ import {
   DEFAULT_CHECKPOINT_RETENTION_DAYS,
   LEDGER_ENVIRONMENT,
   ledgerSchema,
+  type ObjectLockMode,
 } from '../../../shared/environment.ts';
 import { KmsSigner } from '../kms-signer.ts';
 import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './anchor.ts';
@@ -69,6 +70,8 @@ export interface AwsLedgerOptions {
   origin: string;
   /** Compliance-mode retention of anchored checkpoints, in days (default 3650). */
   checkpointRetentionDays?: number;
+  /** Object Lock mode of anchored checkpoints (default COMPLIANCE). */
+  objectLockMode?: ObjectLockMode;
   /** Anchor at most once per interval per process (default one hour). */
   anchorIntervalMs?: number;
   subjectKeysTable?: string;
@@ -118,6 +121,7 @@ async function open(options: AwsLedgerOptions): Promise<AwsLedger> {
           s3: clients.s3,
           bucket: options.anchorBucket,
           retentionDays: options.checkpointRetentionDays ?? DEFAULT_CHECKPOINT_RETENTION_DAYS,
+          ...(options.objectLockMode ? { mode: options.objectLockMode } : {}),
           intervalMs: options.anchorIntervalMs ?? DEFAULT_ANCHOR_INTERVAL_MS,
           ...(options.now ? { now: options.now } : {}),
         })
@@ -201,6 +205,7 @@ export function awsLedgerOptionsFromEnvironment(
     [LEDGER_ENVIRONMENT.signingKeyId]: signingKeyId,
     [LEDGER_ENVIRONMENT.origin]: origin,
     [LEDGER_ENVIRONMENT.checkpointRetentionDays]: retention,
+    [LEDGER_ENVIRONMENT.objectLockMode]: objectLockMode,
     [LEDGER_ENVIRONMENT.anchorBucket]: anchorBucket,
     [LEDGER_ENVIRONMENT.subjectKeysTable]: subjectKeysTable,
     [LEDGER_ENVIRONMENT.dataKeyId]: dataKeyId,
@@ -212,6 +217,7 @@ export function awsLedgerOptionsFromEnvironment(
     origin,
     ...(signingKeyId ? { signingKeyId } : {}),
     checkpointRetentionDays: retention,
+    objectLockMode,
     clients,
     ...(anchorBucket ? { anchorBucket } : {}),
     ...(subjectKeysTable ? { subjectKeysTable } : {}),
