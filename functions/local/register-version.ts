@@ -3,12 +3,10 @@
  * object store, as `CreateModelPackage` does in SageMaker. `verdict check` does it in memory; `verdict
  * registry register` in the data directory, then puts the version's state-change event on the local bus.
  */
+
+import { type EmbeddedModelRegistry, ModelRegistryError } from '../adapters/local/embedded-model-registry.ts';
 import type { Decision } from '../contracts/decision.ts';
 import type { ModelPackageStateChange } from '../contracts/model-package-state-change.ts';
-import {
-  type EmbeddedModelRegistry,
-  ModelRegistryError,
-} from '../adapters/local/embedded-model-registry.ts';
 import type { ModelPackageSnapshot } from '../events/model-package-event.ts';
 import { modelPackageDecisionId } from '../gates/model-registry/model-registry-gate.ts';
 import type { ObjectStore } from '../ports/object-store.ts';

@@ -33,7 +33,12 @@ export function registerCheckCommand(program: Command): void {
     .option('--data <file>', 'the training data (CSV, TSV, JSON Lines, Parquet or text), scanned for PII')
     .option('--group <name>', 'the model package group (default: from the profile name)')
     .option('--environment <name>', 'environment the policies evaluate for', 'dev')
-    .option('--format <format>', 'text, json, sarif (SARIF 2.1.0) or junit (JUnit XML)', decisionFormat, 'text')
+    .option(
+      '--format <format>',
+      'text, json, sarif (SARIF 2.1.0) or junit (JUnit XML)',
+      decisionFormat,
+      'text',
+    )
     .option(
       '--record',
       'register the version in the local registry of --data-dir and record the decision in its ledger',

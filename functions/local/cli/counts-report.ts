@@ -6,7 +6,10 @@ import { z } from 'zod';
 import { PAIR_METRICS, pairMetrics } from '../../gates/bias/metrics.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 
-const count = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d+$/)]);
+const count = z.union([
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  z.string().regex(/^\d+$/),
+]);
 const confusionSchema = z.strictObject({ TP: count, FP: count, FN: count, TN: count });
 export const countsFileSchema = z.strictObject({
   /** Named in the report as the facet and its sensitive value; default `group` / `sensitive`. */

@@ -96,7 +96,8 @@ async function register(options: RegisterOptions): Promise<number> {
     );
     return exitCodeFor(decision.decision);
   } catch (error) {
-    if (error instanceof ModelRegistryError) throw new UsageError(`--group ${options.group}: ${error.message}`);
+    if (error instanceof ModelRegistryError)
+      throw new UsageError(`--group ${options.group}: ${error.message}`);
     throw error;
   } finally {
     await runtime.close();
@@ -127,7 +128,11 @@ async function list(options: ListOptions): Promise<void> {
     const rows = packages.map((p) => [p.groupName, p.version, p.approvalStatus, p.creationTime, p.arn]);
     const header = ['GROUP', 'VERSION', 'STATUS', 'CREATED', 'ARN'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd();
     process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
   } finally {
     db.close();

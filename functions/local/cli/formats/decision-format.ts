@@ -19,7 +19,11 @@ export interface DecisionFormatContext {
   toolVersion: string;
 }
 
-export function formatDecision(decision: Decision, format: DecisionFormat, context: DecisionFormatContext): string {
+export function formatDecision(
+  decision: Decision,
+  format: DecisionFormat,
+  context: DecisionFormatContext,
+): string {
   switch (format) {
     case 'text':
       return renderDecision(decision);

@@ -86,7 +86,9 @@ function renderCase(c: TestCase): string {
 
 function attributes(values: Record<string, string | number>): string {
   return Object.entries(values)
-    .map(([name, value]) => `${name}="${text(String(value)).replace(/"/g, '&quot;').replace(/\n/g, '&#10;')}"`)
+    .map(
+      ([name, value]) => `${name}="${text(String(value)).replace(/"/g, '&quot;').replace(/\n/g, '&#10;')}"`,
+    )
     .join(' ');
 }
 

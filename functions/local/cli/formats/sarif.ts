@@ -78,9 +78,7 @@ function result(v: Violation, ruleIndex: number, artifactUri: string): Record<st
     ruleIndex,
     level: LEVEL[v.severity],
     message: { text: `${v.message} Remediation: ${v.remediation}` },
-    locations: [
-      { physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } } },
-    ],
+    locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri }, region: { startLine: 1 } } }],
     properties: {
       severity: v.severity,
       reference: v.reference,
