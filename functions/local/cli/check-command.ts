@@ -14,6 +14,7 @@ import { exitCodeFor, UsageError } from './exit-codes.ts';
 import { type DecisionFormat, decisionFormat, formatDecision } from './formats/decision-format.ts';
 import {
   addModelVersionOptions,
+  checkGroupName,
   groupFromProfile,
   type ModelVersionOptions,
   readModelVersionInputs,
@@ -65,7 +66,7 @@ export function registerCheckCommand(program: Command): void {
 
 async function check(options: CheckOptions): Promise<Decision> {
   const inputs = readModelVersionInputs(options, options.data);
-  const group = options.group ?? groupFromProfile(inputs.profile);
+  const group = checkGroupName(options.group ?? groupFromProfile(inputs.profile));
   try {
     if (!options.record) {
       const { checkModelVersion } = await import('../check-version.ts');

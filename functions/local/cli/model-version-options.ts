@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { isModelPackageGroupName } from '../../adapters/local/embedded-model-registry.ts';
 import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
 import { parseProfile } from '../../gates/profile/parse-profile.ts';
 import type { LocalFile, ModelVersionInputs } from '../model-version-inputs.ts';
@@ -77,4 +78,13 @@ export function groupFromProfile(profile: LocalFile): string {
     .slice(0, 63)
     .replace(/-+$/, '');
   return slug || 'model';
+}
+
+/** A group name SageMaker takes, else a usage error before anything is written. */
+export function checkGroupName(group: string): string {
+  if (!isModelPackageGroupName(group))
+    throw new UsageError(
+      `--group ${group}: not a model package group name (1 to 63 letters, digits and hyphens, starting and ending with a letter or digit)`,
+    );
+  return group;
 }

@@ -11,6 +11,7 @@ import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.ts';
 import {
   addModelVersionOptions,
+  checkGroupName,
   type ModelVersionOptions,
   readModelVersionInputs,
 } from './model-version-options.ts';
@@ -74,6 +75,7 @@ function listFormat(value: string): 'text' | 'json' {
 }
 
 async function register(options: RegisterOptions): Promise<number> {
+  checkGroupName(options.group);
   const inputs = readModelVersionInputs(options, options.trainingData);
   const { openLocalRuntimeAt } = await import('../runtime.ts');
   const { registerAndEmit } = await import('../register-version.ts');
