@@ -40,9 +40,9 @@ export function readModelVersionInputs(
   parseProfile(profile.bytes);
   let biasReport: LocalFile | undefined;
   if (options.clarify !== undefined) {
-    const json = readJsonFile(options.clarify, 'clarify report');
+    readJsonFile(options.clarify, 'clarify report');
     biasReport = readLocalFile(options.clarify, 'clarify report');
-    parseClarifyReport(new TextEncoder().encode(JSON.stringify(json)), options.clarify);
+    parseClarifyReport(biasReport.bytes, options.clarify);
   } else if (options.counts !== undefined) {
     const json = readJsonFile(options.counts, 'counts');
     biasReport = { path: options.counts, bytes: clarifyReportFromCounts(json, options.counts) };
