@@ -3,7 +3,7 @@
  * data directory's registry and its event goes through the local bus to the gate, whose decision is in the
  * ledger; `--no-event` prints the event instead; `list` shows the versions.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,29 @@ describe('verdict registry register', () => {
     ]);
   });
 
+  it('--training-data FILE: copied into the data directory and scanned by the gate, as in S3', async () => {
+    const dataDir = join(work, 'trained');
+    const data = join(work, 'applicants.csv');
+    writeFileSync(data, 'name,email\nAda,ada.lovelace@analyticalengines.co.uk\n');
+    const run = await registry(dataDir, [
+      'register',
+      '--group',
+      'churn',
+      '--profile',
+      harmless,
+      '--training-data',
+      data,
+    ]);
+    expect(run.code).toBe(EXIT.review);
+    expect(run.stdout.split('\n')[2]).toMatch(/^ {2}x pii\.email_address \[medium\] /);
+    const [decision] = await ledgerDecisions(dataDir);
+    expect(decision?.violations.map((v) => v.rule)).toEqual(['pii.email_address']);
+    const staged = readdirSync(join(dataDir, 'objects/verdict-local-inputs/churn'));
+    expect(
+      readdirSync(join(dataDir, 'objects/verdict-local-inputs/churn', staged[0] as string, 'training-data')),
+    ).toEqual(['applicants.csv']);
+  });
+
   it('--no-event prints the event SageMaker would send and leaves the version pending, undecided', async () => {
     const quiet = join(work, 'quiet');
     const run = await registry(quiet, ['register', '--group', 'churn', '--profile', harmless, '--no-event']);
@@ -149,6 +172,10 @@ describe('verdict registry register', () => {
       [
         ['--group', 'churn', '--profile', harmless, '--training-data', join(work, 'none.csv')],
         `verdict: training data ${join(work, 'none.csv')}: cannot be read (ENOENT)\n`,
+      ],
+      [
+        ['--group', 'churn', '--profile', harmless, '--training-data', 's3://bucket/../secrets.csv'],
+        'verdict: training data s3://bucket/../secrets.csv: expected an s3://bucket/key URI without "." or ".." segments or backslashes\n',
       ],
       [['--profile', harmless], "error: required option '--group <name>' not specified\n"],
     ];

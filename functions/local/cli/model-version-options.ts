@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { isModelPackageGroupName } from '../../adapters/local/embedded-model-registry.ts';
 import { parseClarifyReport } from '../../gates/bias/clarify-report.ts';
+import { pointerProblem } from '../../gates/model-registry/governance-inputs.ts';
 import { parseProfile } from '../../gates/profile/parse-profile.ts';
 import type { LocalFile, ModelVersionInputs } from '../model-version-inputs.ts';
 import { clarifyReportFromCounts } from './counts-report.ts';
@@ -52,10 +53,16 @@ export function readModelVersionInputs(
     ...(biasReport && { biasReport }),
     ...(trainingData !== undefined && {
       trainingData: trainingData.startsWith('s3://')
-        ? trainingData
+        ? s3Pointer(trainingData)
         : readLocalFile(trainingData, 'training data'),
     }),
   };
+}
+
+function s3Pointer(uri: string): string {
+  const problem = pointerProblem(uri);
+  if (problem) throw new UsageError(`training data ${uri}: ${problem}`);
+  return uri;
 }
 
 function readLocalFile(path: string, what: string): LocalFile {
