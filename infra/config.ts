@@ -35,7 +35,7 @@ export const CONTEXT_KEYS = {
   objectLockMode: 'verdict:objectLockMode',
 } as const;
 
-const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type VerdictEnvironment = (typeof ENVIRONMENTS)[number];
 
 export interface VerdictConfig {

@@ -116,6 +116,11 @@ const PACKAGE_COLUMNS =
 
 /** SageMaker's `EntityName` pattern for model package group names. */
 const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** Whether SageMaker takes this as a model package group name (1-63 letters, digits and inner hyphens). */
+export function isModelPackageGroupName(name: string): boolean {
+  return GROUP_NAME.test(name);
+}
 /** SageMaker's `MetricsSource.S3Uri` pattern. */
 const REPORT_URI = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['PendingManualApproval', 'Approved', 'Rejected'];

@@ -50,7 +50,7 @@ export interface GovernanceInputs {
  * Why a pointer is not an s3://bucket/key URI Verdict reads, or undefined when it is one. A `.` or `..`
  * key segment is refused: the local object store maps keys to files, and S3 would take it literally.
  */
-function pointerProblem(uri: string): string | undefined {
+export function pointerProblem(uri: string): string | undefined {
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
   if (!match) return 'expected an s3://bucket/key URI';
   return dotSegmentProblem(match[2] as string);

@@ -1,6 +1,8 @@
 /** What each command does, in one line: its help text, and the command list of `verdict --help`. */
 export const COMMAND_SUMMARIES = {
   bias: 'bias metrics of a binary classifier (SageMaker Clarify post-training metrics, Fairlearn, four-fifths rule)',
+  check:
+    'evaluate the registry gate for a profile and its evidence, without an event (for CI: text, json, sarif, junit)',
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
   demo: 'register three sample model versions locally and gate them through the event bus',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
@@ -11,6 +13,8 @@ export const COMMAND_SUMMARIES = {
   ledger: 'the tamper-evident audit ledger: export, verify, prove, checkpoints, witness',
   profile:
     'write (init) or check (validate) an AI-system profile, the answers the EU AI Act policy classifies',
+  registry:
+    'the embedded model registry: register a version (its event goes to the gate through the local bus), list versions',
   report:
     'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
   'scan-pii': 'scan text, CSV, TSV, JSONL and Parquet files for PII; print the findings (masked) as JSON',

@@ -7,6 +7,7 @@ import type { CommandName } from './command-summaries.ts';
 
 export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> = {
   bias: async (program) => (await import('./bias-command.ts')).registerBiasCommand(program),
+  check: async (program) => (await import('./check-command.ts')).registerCheckCommand(program),
   classify: async (program) => (await import('./classify-command.ts')).registerClassifyCommand(program),
   demo: async (program) => (await import('./demo-command.ts')).registerDemoCommand(program),
   dlq: async (program) => (await import('./dlq-command.ts')).registerDlqCommand(program),
@@ -16,6 +17,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   gate: async (program) => (await import('./gate-command.ts')).registerGateCommand(program),
   ledger: async (program) => (await import('./ledger-command.ts')).registerLedgerCommand(program),
   profile: async (program) => (await import('./profile-command.ts')).registerProfileCommand(program),
+  registry: async (program) => (await import('./registry-command.ts')).registerRegistryCommand(program),
   report: async (program) => (await import('./report-command.ts')).registerReportCommand(program),
   'scan-pii': async (program) => (await import('./scan-pii-command.ts')).registerScanPiiCommand(program),
   serve: async (program) => (await import('./serve-command.ts')).registerServeCommand(program),
