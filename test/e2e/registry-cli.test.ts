@@ -159,7 +159,12 @@ describe('verdict registry register', () => {
     expect(JSON.parse(listed.stdout).map((p: { approvalStatus: string }) => p.approvalStatus)).toEqual([
       'PendingManualApproval',
     ]);
-    expect(await ledgerDecisions(quiet)).toEqual([]);
+    // Nothing was decided: no ledger was even created, and reading it says so.
+    const exported = await runCli(['ledger', 'export', '--data-dir', quiet, '--out', join(work, 'none')], {
+      cwd: work,
+    });
+    expect(exported.code).toBe(EXIT.badInput);
+    expect(exported.stderr).toContain(`no ledger at ${quiet}`);
   });
 
   it('bad input: exit 2, one line, nothing written', async () => {
