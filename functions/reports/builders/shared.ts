@@ -1,6 +1,6 @@
 /** What the three report builders share: the two passes with progress, the timeline, decision lines. */
 import { type Decision, type Outcome, outcomeSchema } from '../../contracts/decision.ts';
-import type { Exception } from '../../contracts/exception.ts';
+import { type Exception, type ExceptionStatus, exceptionStatusAt } from '../../contracts/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
 import { fieldLabel, isSealedField } from '../../ledger/sealed-field.ts';
@@ -204,8 +204,8 @@ export function evaluationLatencyMs(decision: Decision): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-export function exceptionStatus(exception: Exception, now: Date): 'active' | 'expired' {
-  return Date.parse(exception.expiresAt) > now.getTime() ? 'active' : 'expired';
+export function exceptionStatus(exception: Exception, now: Date): ExceptionStatus {
+  return exceptionStatusAt(exception, now);
 }
 
 /**

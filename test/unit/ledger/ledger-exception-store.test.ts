@@ -10,6 +10,7 @@ import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-e
 import { grantException } from '../../../functions/gates/exceptions/grant-exception.ts';
 import { InvalidEntryError } from '../../../functions/ledger/errors.ts';
 import { LedgerExceptionStore } from '../../../functions/ledger/ledger-exception-store.ts';
+import { admissionFor } from '../../support/exception-admission.ts';
 import { removeTempDirs, tempDir } from './support.ts';
 
 const GRANTED_AT = new Date('2026-11-28T12:00:00Z');
@@ -54,7 +55,7 @@ describe('exceptions in the ledger', () => {
     const clock = { now: GRANTED_AT };
     const { store, readModel } = await setUp(clock);
     const { personal } = openLocalPersonalData();
-    const granted = await grantException(request, store, GRANTED_AT, personal);
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
 
     const entries = await exceptionEntries();
     expect(entries).toEqual([
@@ -68,7 +69,7 @@ describe('exceptions in the ledger', () => {
     const clock = { now: GRANTED_AT };
     const { store } = await setUp(clock);
     const { personal } = openLocalPersonalData();
-    const granted = await grantException(request, store, GRANTED_AT, personal);
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
 
     await store.listFor(['cv-ranker']);
     expect((await exceptionEntries()).map((e) => e.event)).toEqual(['granted']);
