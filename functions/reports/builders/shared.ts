@@ -210,13 +210,17 @@ export function exceptionStatus(exception: Exception, now: Date): ExceptionStatu
 
 /**
  * An exception as a report shows it. Reports are kept write-once, so personal data stays sealed in them: the
- * approver is shown by pseudonym and a sealed reason as such (`verdict exception list` opens both).
+ * approver and a revoker are shown by pseudonym and a sealed reason as such (`verdict exception list` opens
+ * them).
  */
 export function reportedException(e: Exception): Exception {
+  const sealedReason = (reason: string) => (isSealedField(reason) ? `sealed, ${fieldLabel(reason)}` : reason);
   return {
     ...e,
     approver: fieldLabel(e.approver),
-    reason: isSealedField(e.reason) ? `sealed, ${fieldLabel(e.reason)}` : e.reason,
+    reason: sealedReason(e.reason),
+    ...(e.revokedBy !== undefined && { revokedBy: fieldLabel(e.revokedBy) }),
+    ...(e.revocationReason !== undefined && { revocationReason: sealedReason(e.revocationReason) }),
   };
 }
 
