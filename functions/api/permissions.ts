@@ -8,12 +8,16 @@ import type { RouteId } from './route-table.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 
-/** Read the record: decisions, the model inventory and history, the ledger and its proofs, finished reports. */
+/**
+ * Read the record: decisions, the model inventory and history, exceptions, the ledger and its proofs,
+ * finished reports.
+ */
 const AUDITOR: readonly RouteId[] = [
   'decisions.list',
   'decisions.get',
   'models.list',
   'models.history',
+  'exceptions.list',
   'ledger.checkpoint',
   'ledger.inclusion',
   'ledger.consistency',
