@@ -15,5 +15,9 @@ export function admissionFor(
   ],
 ): ExceptionAdmission {
   const rules = bundleRules();
-  return { rules, modelNames: async () => new Set(models) };
+  return {
+    rules,
+    isKnownModel: async (name) => models.includes(name),
+    modelNames: async () => new Set(models),
+  };
 }

@@ -22,7 +22,9 @@ import type { RuleCatalogue } from './rule-catalogue.ts';
 /** What a grant is checked against: the rules the policies report, and the models that exist. */
 export interface ExceptionAdmission {
   rules: RuleCatalogue;
-  /** Every name a model goes by here: package group names and package ARNs (knownModelNames). */
+  /** Whether a package group name or package ARN exists here (known-models.ts). */
+  isKnownModel(subject: string): Promise<boolean>;
+  /** Every name a model goes by here, to suggest the one meant when `isKnownModel` says no. */
   modelNames(): Promise<ReadonlySet<string>>;
 }
 
@@ -67,9 +69,9 @@ async function admissionProblems(
   else if (!admission.rules.has(request.rule)) {
     problems.push(unknownRule(request.rule, admission.rules.closestTo(request.rule)));
   }
-  const models = await admission.modelNames();
-  if (!models.has(request.subject)) {
-    problems.push(unknownModel(request.subject, closestMatch(request.subject, models)));
+  if (!(await admission.isKnownModel(request.subject))) {
+    const closest = closestMatch(request.subject, await admission.modelNames());
+    problems.push(unknownModel(request.subject, closest));
   }
   return problems;
 }

@@ -3,7 +3,7 @@ import { exceptionStatusAt } from '../../contracts/exception.ts';
 import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
 import { ExceptionRefusedError } from '../../gates/exceptions/errors.ts';
 import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
-import { knownModelNames } from '../../gates/exceptions/known-models.ts';
+import { modelChecks } from '../../gates/exceptions/known-models.ts';
 import { revokeException } from '../../gates/exceptions/revoke-exception.ts';
 import { PolicyBundleError } from '../../gates/policy/errors.ts';
 import type { FieldNamer } from '../../shared/validation.ts';
@@ -75,7 +75,7 @@ export function registerExceptionCommand(program: Command): void {
             runtime.personal,
             {
               rules: await bundleRuleCatalogue(),
-              modelNames: () => knownModelNames(runtime.registry, runtime.decisions),
+              ...modelChecks({ catalog: runtime.registry, decisions: runtime.decisions }),
             },
           ),
         );
