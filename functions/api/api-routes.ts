@@ -4,7 +4,7 @@
  */
 import { listAccessLog } from './access-log.ts';
 import { getDecision, listDecisions, listRejections } from './decisions.ts';
-import { listExceptions } from './exceptions.ts';
+import { grantExceptionRoute, listExceptions } from './exceptions.ts';
 import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
 import { health, openApiRoute } from './meta.ts';
 import { listModels, modelHistory } from './models.ts';
@@ -26,6 +26,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   listModels,
   modelHistory,
   listExceptions,
+  grantExceptionRoute,
   getCheckpoint,
   proveInclusion,
   proveConsistency,

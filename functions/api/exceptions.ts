@@ -1,9 +1,15 @@
 /**
  * `GET /exceptions?model=` : the exceptions (waivers) recorded for a model, lapsed and revoked ones included,
  * each with its status now. Approvers and reasons are personal data and stay sealed, as in `GET /models`.
+ * `POST /exceptions` grants one, with the caller as the accountable approver, under the checks of
+ * `verdict exception grant`.
  */
 import { z } from 'zod';
-import { exceptionStatusAt } from '../contracts/exception.ts';
+import { exceptionRequestSchema, exceptionStatusAt } from '../contracts/exception.ts';
+import { ExceptionRefusedError } from '../gates/exceptions/errors.ts';
+import { grantException } from '../gates/exceptions/grant-exception.ts';
+import { InvalidInputError } from '../shared/validation.ts';
+import { ProblemError } from './problem.ts';
 import { defineRoute } from './route.ts';
 import { exceptionSchema, modelName } from './schemas.ts';
 
@@ -46,5 +52,60 @@ export const listExceptions = defineRoute({
       .sort((a, b) => a.grantedAt.localeCompare(b.grantedAt))
       .map((e) => ({ ...e, status: exceptionStatusAt(e, now) }));
     return { status: 200, body: { exceptions } };
+  },
+});
+
+const grantBodySchema = exceptionRequestSchema
+  .omit({ subject: true, approver: true })
+  .extend({
+    model: z
+      .union([modelName, modelPackageArn])
+      .meta({ description: 'Model package group name (every version) or one package ARN' }),
+  })
+  .meta({ id: 'ExceptionGrant' });
+
+/** The body's fields as the API names them: the subject is `model`. */
+const bodyField = (field: string) => (field === 'subject' ? 'model' : field);
+
+export const grantExceptionRoute = defineRoute({
+  id: 'exceptions.grant',
+  tag: 'exceptions',
+  summary:
+    'Grant an exception (waiver) of one rule for one model, until an expiry; the caller is the approver',
+  description:
+    'Refused (400) for a rule that can never be waived (Art. 5 prohibitions and the rules without which they cannot be assessed, fail-closed rules), a rule no policy reports, or a model neither registered nor decided. The same grant twice is one exception.',
+  body: grantBodySchema,
+  responses: {
+    200: { description: 'The exception as recorded (approver and reason sealed)', schema: exceptionSchema },
+  },
+  problems: [400, 413, 415, 503],
+  async handle({ body, principal }, deps) {
+    if (!deps.grants || !principal) {
+      throw new ProblemError(
+        503,
+        'Exceptions not configured',
+        'this deployment grants exceptions from the CLI only',
+      );
+    }
+    const { model, ...rest } = body;
+    try {
+      const granted = await grantException(
+        { ...rest, subject: model, approver: principal.id },
+        deps.exceptions,
+        deps.now(),
+        deps.grants.sealer,
+        await deps.grants.admission(),
+      );
+      return { status: 200, body: granted };
+    } catch (error) {
+      if (error instanceof ExceptionRefusedError) {
+        const { problems } = error.worded(bodyField);
+        throw new ProblemError(400, 'Exception refused', undefined, problems);
+      }
+      if (error instanceof InvalidInputError) {
+        throw new ProblemError(400, 'Invalid exception', undefined, error.problems);
+      }
+      throw error;
+    }
   },
 });

@@ -26,9 +26,15 @@ const AUDITOR: readonly RouteId[] = [
 
 /**
  * Also start reports (each is kept under Object Lock for the retention period, so issuing one is a
- * compliance act) and read rejected events (their messages describe inputs, not just outcomes).
+ * compliance act), grant exceptions (the caller is the accountable approver) and read rejected events
+ * (their messages describe inputs, not just outcomes).
  */
-const COMPLIANCE_OFFICER: readonly RouteId[] = [...AUDITOR, 'reports.start', 'rejections.list'];
+const COMPLIANCE_OFFICER: readonly RouteId[] = [
+  ...AUDITOR,
+  'reports.start',
+  'exceptions.grant',
+  'rejections.list',
+];
 
 /** Also read the access log: who called the API, and what they asked for. */
 const ADMIN: readonly RouteId[] = [...COMPLIANCE_OFFICER, 'access-log.list'];

@@ -24,6 +24,19 @@ const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOp
   'rejections.list': { method: 'GET', path: '/rejections', ok: 200 },
   'models.list': { method: 'GET', path: '/models', ok: 200 },
   'models.history': { method: 'GET', path: '/models/credit-scorer/history', ok: 200 },
+  'exceptions.grant': {
+    method: 'POST',
+    path: '/exceptions',
+    options: {
+      body: JSON.stringify({
+        rule: 'bias.disparate_impact',
+        model: 'credit-scorer',
+        reason: 'Retraining with reweighted data is scheduled',
+        expiresAt: '2026-06-30T00:00:00Z',
+      }),
+    },
+    ok: 200,
+  },
   'exceptions.list': {
     method: 'GET',
     path: '/exceptions',
@@ -111,6 +124,7 @@ describe('the permission table', () => {
         'ledger.consistency',
         'reports.get',
         'reports.start',
+        'exceptions.grant',
         'rejections.list',
       ],
       admin: [
@@ -124,6 +138,7 @@ describe('the permission table', () => {
         'ledger.consistency',
         'reports.get',
         'reports.start',
+        'exceptions.grant',
         'rejections.list',
         'access-log.list',
       ],

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ApiFixture, apiFixture, at } from './fixture.ts';
+import { type ApiFixture, apiFixture, at, NOW } from './fixture.ts';
 
 let api: ApiFixture;
 let v1 = '';
@@ -53,5 +53,64 @@ describe('GET /exceptions', () => {
     expect((await api.as('auditor', 'GET', '/exceptions')).status).toBe(400);
     const bad = await api.as('auditor', 'GET', '/exceptions', { query: { model: 'cv ranker' } });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('POST /exceptions', () => {
+  const grant = {
+    rule: 'bias.recall_difference',
+    model: 'cv-ranker',
+    reason: 'Retraining with reweighted data is scheduled',
+    expiresAt: '2026-09-30T00:00:00Z',
+  };
+  const post = (body: unknown, role: 'compliance-officer' | 'auditor' = 'compliance-officer') =>
+    api.as(role, 'POST', '/exceptions', { body: JSON.stringify(body) });
+
+  it('records the caller as the approver, sealed, and the exception applies to the model', async () => {
+    const response = await post(grant);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      rule: grant.rule,
+      subject: 'cv-ranker',
+      expiresAt: grant.expiresAt,
+      grantedAt: NOW.toISOString(),
+    });
+    expect(response.body.approver).toMatch(/^sealed:/);
+    expect(response.body.reason).toMatch(/^sealed:/);
+    const listed = await api.as('auditor', 'GET', '/exceptions', { query: { model: 'cv-ranker' } });
+    expect(listed.body.exceptions.map((e: { id: string }) => e.id)).toContain(response.body.id);
+  });
+
+  it.each([
+    [
+      { rule: 'prohibited.social_scoring' },
+      ['rule: prohibited.social_scoring cannot be waived: Art. 5 prohibitions cannot be waived'],
+    ],
+    [
+      { rule: 'bias.recal_difference', model: 'cv-rankr' },
+      [
+        'rule: no policy reports bias.recal_difference; did you mean bias.recall_difference?',
+        'model: no model cv-rankr is registered or has been decided; did you mean cv-ranker?',
+      ],
+    ],
+  ])('refuses %j with one message per problem, and writes nothing', async (change, errors) => {
+    const before = await api.exceptions.listFor(['cv-ranker', 'cv-rankr']);
+    const response = await post({ ...grant, ...change });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ title: 'Exception refused', errors });
+    expect(await api.exceptions.listFor(['cv-ranker', 'cv-rankr'])).toEqual(before);
+  });
+
+  it('is not an auditor’s, and answers 503 where grants are not configured', async () => {
+    expect((await post(grant, 'auditor')).status).toBe(403);
+    const unconfigured = apiFixture({ grants: false });
+    try {
+      const response = await unconfigured.as('compliance-officer', 'POST', '/exceptions', {
+        body: JSON.stringify(grant),
+      });
+      expect(response.status).toBe(503);
+    } finally {
+      unconfigured.close();
+    }
   });
 });
