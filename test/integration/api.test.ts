@@ -187,6 +187,22 @@ describe('the auditor API on DynamoDB and SageMaker (emulator)', () => {
     expect((await call(AUDITOR, '/exceptions')).status).toBe(400);
   });
 
+  it('answers 503 to a grant: the API in AWS writes nothing in the ledger, exceptions are granted with the CLI', async () => {
+    const event = asRole(ADMIN, 'POST', '/exceptions');
+    const body = {
+      rule: 'bias.disparate_impact',
+      model: `${prefix}-credit`,
+      reason: 'Retraining with reweighted data is scheduled',
+      expiresAt: '2026-12-31T00:00:00Z',
+    };
+    const response = await router({
+      ...event,
+      headers: { ...event.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.statusCode).toBe(503);
+  });
+
   it('records every call in the access log items of the table, readable by an admin only', async () => {
     const auditorAsks = await call(AUDITOR, '/access-log');
     expect(auditorAsks.status).toBe(403);
