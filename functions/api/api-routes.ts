@@ -4,6 +4,7 @@
  */
 import { listAccessLog } from './access-log.ts';
 import { getDecision, listDecisions, listRejections } from './decisions.ts';
+import { grantExceptionRoute, listExceptions } from './exceptions.ts';
 import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
 import { health, openApiRoute } from './meta.ts';
 import { listModels, modelHistory } from './models.ts';
@@ -24,6 +25,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   listRejections,
   listModels,
   modelHistory,
+  listExceptions,
+  grantExceptionRoute,
   getCheckpoint,
   proveInclusion,
   proveConsistency,

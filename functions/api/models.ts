@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { type Decision, outcomeSchema } from '../contracts/decision.ts';
-import type { Exception } from '../contracts/exception.ts';
+import { type Exception, exceptionStatusAt } from '../contracts/exception.ts';
 import type { CatalogModelPackage } from '../ports/model-catalog.ts';
 import { vouchForDecisions } from './ledger-vouch.ts';
 import { ProblemError } from './problem.ts';
@@ -182,15 +182,15 @@ async function decisionsOf(
   return { decisions, truncated: true };
 }
 
-/** Every exception of these packages (by group or ARN) that has not expired, in one store call. */
+/** Every exception of these packages (by group or ARN) that is in force (not expired, not revoked). */
 async function openExceptionsFor(
   deps: ApiDependencies,
   packages: CatalogModelPackage[],
 ): Promise<Exception[]> {
   if (packages.length === 0) return [];
   const subjects = [...new Set(packages.flatMap((p) => [p.groupName, p.arn]))];
-  const now = deps.now().getTime();
-  return (await deps.exceptions.listFor(subjects)).filter((e) => Date.parse(e.expiresAt) > now);
+  const now = deps.now();
+  return (await deps.exceptions.listFor(subjects)).filter((e) => exceptionStatusAt(e, now) === 'active');
 }
 
 function summary(decision: Decision) {

@@ -86,6 +86,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
     tags: [
       { name: 'decisions', description: 'What the gates decided' },
       { name: 'models', description: 'The model inventory' },
+      { name: 'exceptions', description: 'Exceptions (waivers) of policy rules' },
       { name: 'ledger', description: 'The tamper-evident audit ledger' },
       { name: 'reports', description: 'Compliance report exports' },
       { name: 'access-log', description: 'Calls to this API' },

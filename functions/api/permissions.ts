@@ -8,12 +8,16 @@ import type { RouteId } from './route-table.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 
-/** Read the record: decisions, the model inventory and history, the ledger and its proofs, finished reports. */
+/**
+ * Read the record: decisions, the model inventory and history, exceptions, the ledger and its proofs,
+ * finished reports.
+ */
 const AUDITOR: readonly RouteId[] = [
   'decisions.list',
   'decisions.get',
   'models.list',
   'models.history',
+  'exceptions.list',
   'ledger.checkpoint',
   'ledger.inclusion',
   'ledger.consistency',
@@ -22,9 +26,15 @@ const AUDITOR: readonly RouteId[] = [
 
 /**
  * Also start reports (each is kept under Object Lock for the retention period, so issuing one is a
- * compliance act) and read rejected events (their messages describe inputs, not just outcomes).
+ * compliance act), grant exceptions (the caller is the accountable approver) and read rejected events
+ * (their messages describe inputs, not just outcomes).
  */
-const COMPLIANCE_OFFICER: readonly RouteId[] = [...AUDITOR, 'reports.start', 'rejections.list'];
+const COMPLIANCE_OFFICER: readonly RouteId[] = [
+  ...AUDITOR,
+  'reports.start',
+  'exceptions.grant',
+  'rejections.list',
+];
 
 /** Also read the access log: who called the API, and what they asked for. */
 const ADMIN: readonly RouteId[] = [...COMPLIANCE_OFFICER, 'access-log.list'];

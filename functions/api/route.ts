@@ -4,9 +4,11 @@
  */
 import type { z } from 'zod';
 import type { Principal } from '../contracts/principal.ts';
+import type { ExceptionAdmission } from '../gates/exceptions/grant-exception.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
+import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
 import type { ReportService } from '../ports/report-service.ts';
@@ -32,6 +34,11 @@ export interface ApiDependencies {
   ledger?: LedgerReader;
   /** Absent until reports are wired: the report routes answer 503. */
   reports?: ReportService;
+  /**
+   * What granting an exception through the API needs: the sealer of personal data and the checks of a
+   * grant. Absent where the API cannot write the ledger (AWS for now): `POST /exceptions` answers 503.
+   */
+  grants?: { sealer: FieldSealer; admission(): Promise<ExceptionAdmission> };
   now: () => Date;
 }
 

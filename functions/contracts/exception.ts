@@ -32,5 +32,30 @@ export const exceptionSchema = z.object({
   approver: z.string(),
   expiresAt: z.string(),
   grantedAt: z.string(),
+  /** When the exception was revoked; from then on it waives nothing. */
+  revokedAt: z.string().optional(),
+  /** Who revoked it (sealed, as the approver is). */
+  revokedBy: z.string().optional(),
+  /** Why it was revoked (sealed under the revoker's key). */
+  revocationReason: z.string().optional(),
 });
 export type Exception = z.infer<typeof exceptionSchema>;
+
+/** Ending an exception before its expiry: who, why. The time is when it is recorded. */
+export const revocationRequestSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  reason: z.string().trim().min(10, { message: 'say why, in at least 10 characters' }).max(2000),
+  approver: z.string().trim().min(1).max(200),
+});
+export type RevocationRequest = z.infer<typeof revocationRequestSchema>;
+
+/** The revocation a store records: the fields it adds to the exception, approver and reason sealed. */
+export type Revocation = Required<Pick<Exception, 'revokedAt' | 'revokedBy' | 'revocationReason'>>;
+
+export type ExceptionStatus = 'active' | 'expired' | 'revoked';
+
+/** What an exception is at `now`: revoked from its revocation on, else active until it expires. */
+export function exceptionStatusAt(exception: Exception, now: Date): ExceptionStatus {
+  if (exception.revokedAt !== undefined && Date.parse(exception.revokedAt) <= now.getTime()) return 'revoked';
+  return Date.parse(exception.expiresAt) > now.getTime() ? 'active' : 'expired';
+}

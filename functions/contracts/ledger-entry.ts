@@ -54,8 +54,11 @@ const actionEntrySchema = z.object({
 });
 export type ActionEntry = z.infer<typeof actionEntrySchema>;
 
-/** What happened to an exception: granted, or found lapsed (each use is in the decision that applied it). */
-const exceptionEventSchema = z.enum(['granted', 'expired']);
+/**
+ * What happened to an exception: granted, revoked, or found lapsed (each use is in the decision that
+ * applied it).
+ */
+const exceptionEventSchema = z.enum(['granted', 'revoked', 'expired']);
 export type ExceptionEvent = z.infer<typeof exceptionEventSchema>;
 
 const exceptionEntrySchema = z.object({

@@ -63,6 +63,8 @@ function personalFieldsInClear(entry: LedgerEntry): string[] {
   if (entry.type === 'exception') {
     check(entry.exception?.approver, 'exception.approver');
     check(entry.exception?.reason, 'exception.reason');
+    check(entry.exception?.revokedBy, 'exception.revokedBy');
+    check(entry.exception?.revocationReason, 'exception.revocationReason');
   }
   if (entry.type === 'decision' && Array.isArray(entry.decision?.violations)) {
     entry.decision.violations.forEach((v, i) => {

@@ -93,6 +93,12 @@ test_art5_prohibitions_are_never_waived if {
 	annotation_of(violation("prohibited.social_scoring"), list) == {"waiverRefused": refused}
 }
 
+test_fail_closed_rules_are_never_waived if {
+	list := [exception("ex-3", "gate.policy_error", "churn", "2026-12-31T00:00:00Z")]
+	refused := "ex-3: the gate could not decide (fail closed), so there is nothing to waive"
+	annotation_of(violation("gate.policy_error"), list) == {"waiverRefused": refused}
+}
+
 test_garbage_exceptions_are_ignored if {
 	annotation_of(violation("bias.x"), [42, "ex-1", null, {}]) == {}
 	annotation_of(violation("bias.x"), "not a list") == {}

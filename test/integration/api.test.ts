@@ -154,6 +154,55 @@ describe('the auditor API on DynamoDB and SageMaker (emulator)', () => {
     ]);
   });
 
+  it("lists a model's exceptions, its versions' included, with their status; a revoked one shows revoked", async () => {
+    const group = `${prefix}-credit`;
+    const waiver = (id: string, subject: string, grantedAt: string) => ({
+      id,
+      rule: 'bias.disparate_impact',
+      subject,
+      reason: 'sealed:reason',
+      approver: 'sealed:approver',
+      expiresAt: '2099-01-01T00:00:00Z',
+      grantedAt,
+    });
+    await store.grant(waiver('x-1', group, at(1)));
+    await store.grant(waiver('x-2', arns[`${group}/2`] as string, at(2)));
+    await store.grant(waiver('x-3', 'other-model', at(3)));
+    await store.revoke('x-1', { revokedAt: at(4), revokedBy: 'sealed:by', revocationReason: 'sealed:why' });
+
+    const listed = await call(AUDITOR, '/exceptions', { model: group });
+    expect(listed.status).toBe(200);
+    expect(listed.body.exceptions.map((e: { id: string; status: string }) => [e.id, e.status])).toEqual([
+      ['x-1', 'revoked'],
+      ['x-2', 'active'],
+    ]);
+    const one = await call(AUDITOR, '/exceptions', { model: arns[`${group}/2`] as string });
+    expect(one.body.exceptions.map((e: { id: string }) => e.id)).toEqual(['x-2']);
+    const inventory = await call(AUDITOR, '/models', { model: group });
+    expect(
+      inventory.body.models.map((m: { openExceptions: { id: string }[] }) =>
+        m.openExceptions.map((e) => e.id),
+      ),
+    ).toEqual([[], ['x-2']]);
+    expect((await call(AUDITOR, '/exceptions')).status).toBe(400);
+  });
+
+  it('answers 503 to a grant: the API in AWS writes nothing in the ledger, exceptions are granted with the CLI', async () => {
+    const event = asRole(ADMIN, 'POST', '/exceptions');
+    const body = {
+      rule: 'bias.disparate_impact',
+      model: `${prefix}-credit`,
+      reason: 'Retraining with reweighted data is scheduled',
+      expiresAt: '2026-12-31T00:00:00Z',
+    };
+    const response = await router({
+      ...event,
+      headers: { ...event.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.statusCode).toBe(503);
+  });
+
   it('records every call in the access log items of the table, readable by an admin only', async () => {
     const auditorAsks = await call(AUDITOR, '/access-log');
     expect(auditorAsks.status).toBe(403);

@@ -33,6 +33,7 @@ import { runReportJob } from '../../functions/reports/report-job.ts';
 import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
+import { admissionFor } from '../support/exception-admission.ts';
 import { exported, logSigner, ORIGIN, removeTempDirs } from '../support/ledger-fixture.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
 import { plaintextHits } from '../support/plaintext.ts';
@@ -145,6 +146,7 @@ describe('personal data on AWS', () => {
       records,
       now,
       personal,
+      admissionFor(),
     );
     const [base] = DECISIONS as [Decision];
     const decision: Decision = {

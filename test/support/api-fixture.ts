@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { openLocalPersonalData } from '../../functions/adapters/local/ledger/personal-data.ts';
 import { SqliteAccessLog } from '../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
@@ -14,6 +15,7 @@ import type { ApiDependencies } from '../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import type { Principal, Role } from '../../functions/contracts/principal.ts';
+import { modelChecks } from '../../functions/gates/exceptions/known-models.ts';
 import {
   type ConsistencyProof,
   type InclusionProof,
@@ -29,6 +31,7 @@ import {
   type ReportService,
 } from '../../functions/ports/report-service.ts';
 import { modelPackage, decision as storeDecision } from './decisions.ts';
+import { bundleRules } from './exception-admission.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
 
@@ -245,7 +248,9 @@ export interface ApiFixture {
   close(): void;
 }
 
-export function apiFixture(options: { ledger?: boolean; reports?: boolean } = {}): ApiFixture {
+export function apiFixture(
+  options: { ledger?: boolean; reports?: boolean; grants?: boolean } = {},
+): ApiFixture {
   const db = openDatabase(':memory:');
   const decisions = new SqliteDecisionStore(db);
   const exceptions = new SqliteExceptionStore(db);
@@ -262,6 +267,15 @@ export function apiFixture(options: { ledger?: boolean; reports?: boolean } = {}
     authenticate: bearerTokenAuthenticator(keys.publicKey),
     ...(options.ledger !== false && { ledger }),
     ...(options.reports !== false && { reports }),
+    ...(options.grants !== false && {
+      grants: {
+        sealer: openLocalPersonalData().personal,
+        admission: async () => ({
+          rules: bundleRules(),
+          ...modelChecks({ catalog: registry, decisions }),
+        }),
+      },
+    }),
     now: () => NOW,
   };
   const router = createApiRouter(deps);

@@ -6,6 +6,7 @@
  *   decision    DECISION#<id>        DECISION     DECISIONS     <evaluatedAt as ISO-8601 UTC>#<id>
  *   rejection   REJECTION#<id>       REJECTION    REJECTIONS    <rejectedAt as ISO-8601 UTC>#<id>
  *   exception   EXCEPTION#<id>       EXCEPTION    EXCEPTIONS#<subject>  <grantedAt as ISO-8601 UTC>#<id>
+ *   revocation  EXCEPTION#<id>       REVOCATION   EXCEPTIONS#<subject>  <grantedAt as ISO-8601 UTC>#<id>#revoked
  *   API call    ACCESS#<id>          ACCESS       ACCESS        <at as ISO-8601 UTC>#<id>
  *
  * `pk` makes each record addressable by id, so a conditional put on `attribute_not_exists(pk)` is the
@@ -44,6 +45,8 @@ export const REJECTION_SORT_KEY = 'REJECTION';
 export const REJECTION_LIST_PARTITION = 'REJECTIONS';
 export const EXCEPTION_KEY_PREFIX = 'EXCEPTION#';
 export const EXCEPTION_SORT_KEY = 'EXCEPTION';
+/** A revocation is its own item beside the grant (the table is append-only): listed right after it. */
+export const REVOCATION_SORT_KEY = 'REVOCATION';
 export const EXCEPTION_LIST_PARTITION_PREFIX = 'EXCEPTIONS#';
 export const ACCESS_KEY_PREFIX = 'ACCESS#';
 export const ACCESS_SORT_KEY = 'ACCESS';

@@ -22,7 +22,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Decision, Rejection } from '../../contracts/decision.ts';
-import type { Exception } from '../../contracts/exception.ts';
+import type { Exception, Revocation } from '../../contracts/exception.ts';
 import {
   type DecisionFilter,
   type DecisionListOptions,
@@ -46,6 +46,7 @@ import {
   REJECTION_KEY_PREFIX,
   REJECTION_LIST_PARTITION,
   REJECTION_SORT_KEY,
+  REVOCATION_SORT_KEY,
 } from './decision-table-schema.ts';
 
 /** A DynamoDB call failed (after the SDK's own retries). The message names the operation, never the data. */
@@ -148,21 +149,50 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
   }
 
   async grant(exception: Exception): Promise<{ stored: Exception; created: boolean }> {
-    const time = sortableTime(exception.grantedAt, 'grantedAt');
+    const { revokedAt: _at, revokedBy: _by, revocationReason: _why, ...granted } = exception;
     const key: Key = {
-      pk: `${EXCEPTION_KEY_PREFIX}${exception.id}`,
+      pk: `${EXCEPTION_KEY_PREFIX}${granted.id}`,
       sk: EXCEPTION_SORT_KEY,
-      listPk: `${EXCEPTION_LIST_PARTITION_PREFIX}${exception.subject}`,
-      listSk: `${time}#${exception.id}`,
+      listPk: `${EXCEPTION_LIST_PARTITION_PREFIX}${granted.subject}`,
+      listSk: exceptionListSk(granted),
     };
-    const created = await this.putIfAbsent('PutItem (grant exception)', { ...key, exception });
-    if (created) return { stored: exception, created: true };
-    const out = await this.call('GetItem (get exception)', () =>
+    const created = await this.putIfAbsent('PutItem (grant exception)', { ...key, exception: granted });
+    if (created) return { stored: granted, created: true };
+    const stored = await this.getException(granted.id);
+    if (!stored) throw new DecisionStoreError('PutItem (grant exception)', 'ExistingItemNotReadable', false);
+    return { stored, created: false };
+  }
+
+  async getException(id: string): Promise<Exception | undefined> {
+    const out = await this.call('Query (get exception)', () =>
       this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': DECISION_TABLE_KEYS.partitionKey },
+          ExpressionAttributeValues: { ':pk': `${EXCEPTION_KEY_PREFIX}${id}` },
+          ConsistentRead: true,
+        }),
       ),
     );
-    return { stored: out.Item?.exception as Exception, created: false };
+    return withRevocations(out.Items ?? [])[0];
+  }
+
+  async revoke(
+    id: string,
+    revocation: Revocation,
+  ): Promise<{ stored: Exception; created: boolean } | undefined> {
+    const exception = await this.getException(id);
+    if (!exception) return undefined;
+    const { revokedAt, revokedBy, revocationReason } = revocation;
+    const created = await this.putIfAbsent('PutItem (revoke exception)', {
+      pk: `${EXCEPTION_KEY_PREFIX}${id}`,
+      sk: REVOCATION_SORT_KEY,
+      listPk: `${EXCEPTION_LIST_PARTITION_PREFIX}${exception.subject}`,
+      listSk: `${exceptionListSk(exception)}#revoked`,
+      revocation: { id, revokedAt, revokedBy, revocationReason },
+    });
+    return { stored: (await this.getException(id)) as Exception, created };
   }
 
   async listFor(subjects: readonly string[]): Promise<Exception[]> {
@@ -176,10 +206,7 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
         ),
       ),
     );
-    return pages
-      .flat()
-      .sort((a, b) => String(a.listSk).localeCompare(String(b.listSk)))
-      .map((item) => item.exception as Exception);
+    return withRevocations(pages.flat().sort((a, b) => String(a.listSk).localeCompare(String(b.listSk))));
   }
 
   /** True when written, false when an item with the same key already exists. */
@@ -272,6 +299,27 @@ export class DynamoDbDecisionStore implements DecisionStore, ExceptionStore {
       throw toStoreError(operation, error);
     }
   }
+}
+
+function exceptionListSk(exception: Exception): string {
+  return `${sortableTime(exception.grantedAt, 'grantedAt')}#${exception.id}`;
+}
+
+/** Exception items with their revocation items folded in, in the order of the grants. */
+function withRevocations(items: readonly Record<string, unknown>[]): Exception[] {
+  const revocations = new Map<string, Revocation>();
+  for (const item of items) {
+    if (item.sk !== REVOCATION_SORT_KEY) continue;
+    const { id, ...revocation } = item.revocation as Revocation & { id: string };
+    revocations.set(id, revocation);
+  }
+  return items
+    .filter((item) => item.sk === EXCEPTION_SORT_KEY)
+    .map((item) => {
+      const exception = item.exception as Exception;
+      const revocation = revocations.get(exception.id);
+      return revocation ? { ...exception, ...revocation } : exception;
+    });
 }
 
 /** Key range and filter of one list query, as expression fragments with their names and values. */

@@ -11,7 +11,7 @@ import {
   policyResultSchema,
   type Violation,
 } from '../../contracts/decision.ts';
-import type { Exception } from '../../contracts/exception.ts';
+import { type Exception, exceptionStatusAt } from '../../contracts/exception.ts';
 import type { ModelPackageStateChangeEvent } from '../../contracts/model-package-state-change.ts';
 import { DECISION_EVENT } from '../../contracts/verdict-decision-event.ts';
 import type { ActionLog } from '../../ports/action-log.ts';
@@ -224,7 +224,8 @@ async function decide(
     subject,
     profile: inputs.profile,
     evidence: inputs.evidence,
-    exceptions,
+    // A revoked exception waives nothing from its revocation on; the ledger keeps it for the audit trail.
+    exceptions: exceptions.filter((e) => exceptionStatusAt(e, evaluatedAt) !== 'revoked'),
   };
   const inputSha256 = canonicalSha256(input);
   let result: PolicyResult;

@@ -6,7 +6,8 @@ export const COMMAND_SUMMARIES = {
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
   demo: 'register three sample model versions locally and gate them through the event bus',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
-  exception: 'grant and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',
+  exception:
+    'grant, revoke and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',
   explain: 'render a decision (JSON, as `verdict gate` prints it) as text for a human reviewer',
   forget: 'erase a person: destroy their data key, record the erasure, clean the data directory',
   gate: 'evaluate one SageMaker Model Package State Change event offline and print the decision',

@@ -1,8 +1,17 @@
 import type { Command } from 'commander';
+import { exceptionStatusAt } from '../../contracts/exception.ts';
+import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
+import { ExceptionRefusedError } from '../../gates/exceptions/errors.ts';
 import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
+import { modelChecks } from '../../gates/exceptions/known-models.ts';
+import { revokeException } from '../../gates/exceptions/revoke-exception.ts';
+import { PolicyBundleError } from '../../gates/policy/errors.ts';
+import type { FieldNamer } from '../../shared/validation.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { UsageError } from './exit-codes.ts';
+import { flagName } from './options.ts';
 
 interface GrantOptions {
   rule: string;
@@ -13,13 +22,37 @@ interface GrantOptions {
   dataDir: string;
 }
 
+interface RevokeOptions {
+  reason: string;
+  approver: string;
+  dataDir: string;
+}
+
+/** An exception's fields as this command names them: the model is `--model`, the id the ID argument. */
+const exceptionFlag: FieldNamer = (field) =>
+  field === 'subject' ? '--model' : field === 'id' ? 'ID' : flagName(field);
+
+/** Runs `work`, rewording a refusal in the command's own terms. */
+async function worded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ExceptionRefusedError) throw error.worded(exceptionFlag);
+    if (error instanceof PolicyBundleError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 export function registerExceptionCommand(program: Command): void {
   const exception = program.command('exception').description(COMMAND_SUMMARIES.exception);
 
   exception
     .command('grant')
     .description('record an exception; it lapses on its own at its expiry')
-    .requiredOption('--rule <id>', 'the rule waived, e.g. bias.disparate_impact')
+    .requiredOption(
+      '--rule <id>',
+      'the rule waived, e.g. bias.disparate_impact (see `verdict exception rules`)',
+    )
     .requiredOption('--model <name-or-arn>', 'a model package group name (all versions) or one package ARN')
     .requiredOption('--reason <text>', 'why the violation is accepted')
     .requiredOption('--approver <who>', 'the person accountable for the exception')
@@ -28,43 +61,84 @@ export function registerExceptionCommand(program: Command): void {
     .action(async (options: GrantOptions) => {
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        const granted = await grantException(
-          {
-            rule: options.rule,
-            subject: options.model,
-            reason: options.reason,
-            approver: options.approver,
-            expiresAt: options.expires,
-          },
-          runtime.exceptions,
-          new Date(),
-          runtime.personal,
+        const granted = await worded(async () =>
+          grantException(
+            {
+              rule: options.rule,
+              subject: options.model,
+              reason: options.reason,
+              approver: options.approver,
+              expiresAt: options.expires,
+            },
+            runtime.exceptions,
+            new Date(),
+            runtime.personal,
+            {
+              rules: await bundleRuleCatalogue(),
+              ...modelChecks({ catalog: runtime.registry, decisions: runtime.decisions }),
+            },
+          ),
         );
         process.stdout.write(`${JSON.stringify(await openException(granted, runtime.personal), null, 2)}\n`);
       } finally {
-        runtime.close();
+        await runtime.close();
+      }
+    });
+
+  exception
+    .command('revoke')
+    .description('end an exception now: the gate stops applying it, the ledger records who and why')
+    .argument('<id>', 'the exception id (see `verdict exception list`)')
+    .requiredOption('--reason <text>', 'why the exception ends early')
+    .requiredOption('--approver <who>', 'the person accountable for the revocation')
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (id: string, options: RevokeOptions) => {
+      const runtime = openLocalRuntimeAt(options.dataDir);
+      try {
+        const revoked = await worded(() =>
+          revokeException(
+            { id, reason: options.reason, approver: options.approver },
+            runtime.exceptions,
+            new Date(),
+            runtime.personal,
+          ),
+        );
+        process.stdout.write(`${JSON.stringify(await openException(revoked, runtime.personal), null, 2)}\n`);
+      } finally {
+        await runtime.close();
       }
     });
 
   exception
     .command('list')
-    .description('list the exceptions recorded for a model, lapsed ones included')
+    .description('list the exceptions recorded for a model, lapsed and revoked ones included')
     .requiredOption('--model <name-or-arn>', 'a model package group name or package ARN')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (options: { model: string; dataDir: string }) => {
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        const now = Date.now();
+        const now = new Date();
         const stored = await runtime.exceptions.listFor([options.model]);
         const exceptions = await Promise.all(
           stored.map(async (e) => ({
             ...(await openException(e, runtime.personal)),
-            status: Date.parse(e.expiresAt) > now ? 'active' : 'lapsed',
+            status: exceptionStatusAt(e, now),
           })),
         );
         process.stdout.write(`${JSON.stringify({ exceptions }, null, 2)}\n`);
       } finally {
-        runtime.close();
+        await runtime.close();
       }
+    });
+
+  exception
+    .command('rules')
+    .description('list the rules an exception can waive, and those it never can, from the policy bundle')
+    .action(async () => {
+      const catalogue = await worded(() => bundleRuleCatalogue());
+      const nonWaivable = catalogue.rules
+        .map((rule) => ({ rule, reason: catalogue.refusal(rule) }))
+        .filter((r) => r.reason !== undefined);
+      process.stdout.write(`${JSON.stringify({ waivable: catalogue.waivable(), nonWaivable }, null, 2)}\n`);
     });
 }

@@ -19,6 +19,8 @@ import { createApiHandler } from '../../api/create-handler.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
 import type { ApiDependencies } from '../../api/route.ts';
 import { sealedReportService } from '../../api/sealed-personal-data.ts';
+import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
+import { modelChecks } from '../../gates/exceptions/known-models.ts';
 import { logger } from '../../shared/observability.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { localLambdaContext } from '../lambda-context.ts';
@@ -52,6 +54,13 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
     authenticate,
     ...(runtime.ledger && { ledger: runtime.ledger }),
     ...(runtime.reports && { reports: sealedReportService(runtime.reports, runtime.personal) }),
+    grants: {
+      sealer: runtime.personal,
+      admission: async () => ({
+        rules: await bundleRuleCatalogue(),
+        ...modelChecks({ catalog: runtime.registry, decisions: runtime.decisions }),
+      }),
+    },
     now: () => new Date(),
   };
 }

@@ -1,6 +1,6 @@
 /** What the three report builders share: the two passes with progress, the timeline, decision lines. */
 import { type Decision, type Outcome, outcomeSchema } from '../../contracts/decision.ts';
-import type { Exception } from '../../contracts/exception.ts';
+import { type Exception, type ExceptionStatus, exceptionStatusAt } from '../../contracts/exception.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
 import { fieldLabel, isSealedField } from '../../ledger/sealed-field.ts';
@@ -204,19 +204,23 @@ export function evaluationLatencyMs(decision: Decision): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
-export function exceptionStatus(exception: Exception, now: Date): 'active' | 'expired' {
-  return Date.parse(exception.expiresAt) > now.getTime() ? 'active' : 'expired';
+export function exceptionStatus(exception: Exception, now: Date): ExceptionStatus {
+  return exceptionStatusAt(exception, now);
 }
 
 /**
  * An exception as a report shows it. Reports are kept write-once, so personal data stays sealed in them: the
- * approver is shown by pseudonym and a sealed reason as such (`verdict exception list` opens both).
+ * approver and a revoker are shown by pseudonym and a sealed reason as such (`verdict exception list` opens
+ * them).
  */
 export function reportedException(e: Exception): Exception {
+  const sealedReason = (reason: string) => (isSealedField(reason) ? `sealed, ${fieldLabel(reason)}` : reason);
   return {
     ...e,
     approver: fieldLabel(e.approver),
-    reason: isSealedField(e.reason) ? `sealed, ${fieldLabel(e.reason)}` : e.reason,
+    reason: sealedReason(e.reason),
+    ...(e.revokedBy !== undefined && { revokedBy: fieldLabel(e.revokedBy) }),
+    ...(e.revocationReason !== undefined && { revocationReason: sealedReason(e.revocationReason) }),
   };
 }
 

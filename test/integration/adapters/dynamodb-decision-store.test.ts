@@ -139,4 +139,44 @@ describe('DynamoDbDecisionStore against the emulator', () => {
     await expect(store.listFor(['nobody'])).resolves.toEqual([]);
     expect((await store.list()).decisions).toEqual([]);
   });
+
+  it('records a revocation once, as its own item beside the grant, and lists the exception revoked', async () => {
+    const waiver = {
+      id: 'e-1',
+      rule: 'bias.disparate_impact',
+      subject: 'cv-ranker',
+      reason: 'Retraining with reweighted data is scheduled',
+      approver: 'head-of-model-risk',
+      expiresAt: '2027-01-31T00:00:00Z',
+      grantedAt: '2026-11-01T00:00:00.000Z',
+    };
+    const later = { ...waiver, id: 'e-2', grantedAt: '2026-11-02T00:00:00.000Z' };
+    const revocation = {
+      revokedAt: '2026-11-03T00:00:00.000Z',
+      revokedBy: 'head-of-model-risk',
+      revocationReason: 'the retraining landed early',
+    };
+    await store.grant(waiver);
+    await store.grant(later);
+
+    await expect(store.revoke('e-1', revocation)).resolves.toEqual({
+      stored: { ...waiver, ...revocation },
+      created: true,
+    });
+    await expect(store.revoke('e-1', { ...revocation, revocationReason: 'another' })).resolves.toEqual({
+      stored: { ...waiver, ...revocation },
+      created: false,
+    });
+    await expect(store.revoke('e-nope', revocation)).resolves.toBeUndefined();
+    await expect(store.getException('e-1')).resolves.toEqual({ ...waiver, ...revocation });
+    await expect(store.getException('e-2')).resolves.toEqual(later);
+    await expect(store.listFor(['cv-ranker'])).resolves.toEqual([{ ...waiver, ...revocation }, later]);
+    const grant = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: 'EXCEPTION#e-1' }, sk: { S: 'EXCEPTION' } },
+      }),
+    );
+    expect(grant.Item?.exception?.M?.revokedAt).toBeUndefined();
+  });
 });

@@ -39,6 +39,13 @@ beforeEach(async () => {
   await api.exceptions.grant(waiver('e-open', 'cv-ranker', '2026-12-31T00:00:00Z'));
   await api.exceptions.grant(waiver('e-lapsed', 'cv-ranker', '2026-05-31T00:00:00Z'));
   await api.exceptions.grant(waiver('e-version', arns['credit-scorer/2'] as string, '2026-07-01T00:00:00Z'));
+  // Revoked before NOW: it no longer shows as open, though it has not expired.
+  await api.exceptions.grant(waiver('e-revoked', 'cv-ranker', '2026-12-31T00:00:00Z'));
+  await api.exceptions.revoke('e-revoked', {
+    revokedAt: at(1),
+    revokedBy: 'head-of-model-risk',
+    revocationReason: 'the retraining landed early',
+  });
 });
 
 afterEach(() => api.close());

@@ -8,8 +8,10 @@ import { type LocalLedger, openLocalLedger } from '../../../functions/adapters/l
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
 import { SqliteExceptionStore } from '../../../functions/adapters/local/sqlite-exception-store.ts';
 import { grantException } from '../../../functions/gates/exceptions/grant-exception.ts';
+import { revokeException } from '../../../functions/gates/exceptions/revoke-exception.ts';
 import { InvalidEntryError } from '../../../functions/ledger/errors.ts';
 import { LedgerExceptionStore } from '../../../functions/ledger/ledger-exception-store.ts';
+import { admissionFor } from '../../support/exception-admission.ts';
 import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
 
 const GRANTED_AT = new Date('2026-11-28T12:00:00Z');
@@ -54,7 +56,7 @@ describe('exceptions in the ledger', () => {
     const clock = { now: GRANTED_AT };
     const { store, readModel } = await setUp(clock);
     const { personal } = openLocalPersonalData();
-    const granted = await grantException(request, store, GRANTED_AT, personal);
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
 
     const entries = await exceptionEntries();
     expect(entries).toEqual([
@@ -68,7 +70,7 @@ describe('exceptions in the ledger', () => {
     const clock = { now: GRANTED_AT };
     const { store } = await setUp(clock);
     const { personal } = openLocalPersonalData();
-    const granted = await grantException(request, store, GRANTED_AT, personal);
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
 
     await store.listFor(['cv-ranker']);
     expect((await exceptionEntries()).map((e) => e.event)).toEqual(['granted']);
@@ -80,6 +82,43 @@ describe('exceptions in the ledger', () => {
       { id: `exception/${granted.id}/granted`, event: 'granted', approver: granted.approver },
       { id: `exception/${granted.id}/expired`, event: 'expired', approver: granted.approver },
     ]);
+  });
+
+  it('appends a revocation, sealed, before the read model marks the exception revoked; no lapse follows', async () => {
+    const clock = { now: GRANTED_AT };
+    const { store, readModel } = await setUp(clock);
+    const { personal } = openLocalPersonalData();
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
+    const revokedAt = new Date('2026-12-01T00:00:00Z');
+    const revoked = await revokeException(
+      { id: granted.id, reason: 'The retraining landed early', approver: 'bob.jones@example.com' },
+      store,
+      revokedAt,
+      personal,
+    );
+
+    expect((await exceptionEntries()).map((e) => [e.id, e.event])).toEqual([
+      [`exception/${granted.id}/granted`, 'granted'],
+      [`exception/${granted.id}/revoked`, 'revoked'],
+    ]);
+    const entry = await local.ledger.get(1);
+    expect(entry?.entry).toMatchObject({ exception: { revokedAt: revokedAt.toISOString() } });
+    expect(JSON.stringify(entry?.entry).toLowerCase()).not.toMatch(/bob\.jones|retraining landed/);
+    expect(await readModel.listFor(['cv-ranker'])).toEqual([revoked]);
+
+    clock.now = new Date('2027-02-01T00:00:00Z');
+    await store.listFor(['cv-ranker']);
+    expect((await exceptionEntries()).map((e) => e.event)).toEqual(['granted', 'revoked']);
+  });
+
+  it('stores nowhere a revocation whose reason is in clear', async () => {
+    const { store, readModel } = await setUp({ now: GRANTED_AT });
+    const { personal } = openLocalPersonalData();
+    const granted = await grantException(request, store, GRANTED_AT, personal, admissionFor());
+    const inClear = { revokedAt: GRANTED_AT.toISOString(), revokedBy: 'bob', revocationReason: 'in clear' };
+    await expect(store.revoke(granted.id, inClear)).rejects.toThrow(InvalidEntryError);
+    expect((await exceptionEntries()).map((e) => e.event)).toEqual(['granted']);
+    expect((await readModel.getException(granted.id))?.revokedAt).toBeUndefined();
   });
 
   it('stores nowhere a grant whose approver is in clear', async () => {

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../functions/contracts/decision.ts';
 import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-sections.ts';
+import { exceptionRows } from '../../../functions/reports/builders/shared.ts';
 import { arrayDecisions } from '../../../functions/reports/decision-source.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type {
@@ -16,7 +17,14 @@ import type {
   ReportParameters,
   ReportType,
 } from '../../../functions/reports/report-model.ts';
-import { CV_RANKER_V2, DECISIONS, decision, fixtureInputs, NOW } from '../../support/report-fixtures.ts';
+import {
+  CV_RANKER_V2,
+  DECISIONS,
+  decision,
+  EXCEPTIONS,
+  fixtureInputs,
+  NOW,
+} from '../../support/report-fixtures.ts';
 import { BufferSink } from './tools.ts';
 
 async function render(
@@ -150,6 +158,12 @@ describe('model-compliance', () => {
     expect(s.profile.useCase).toBe('recruitment');
     expect(s.deployments).toEqual([]);
     expect(report.decisions.map((d: Decision) => d.id)).toEqual([id(4), id(6), id(7)]);
+  });
+
+  it('shows an exception revoked before the report time as revoked, not active', () => {
+    const open = { ...(EXCEPTIONS[0] as (typeof EXCEPTIONS)[number]), expiresAt: '2099-01-01T00:00:00Z' };
+    const revoked = { ...open, revokedAt: '2026-11-10T00:00:00Z', revokedBy: 'x', revocationReason: 'y' };
+    expect(exceptionRows([open, revoked], NOW).map((row) => row[6])).toEqual(['active', 'revoked']);
   });
 
   it('writes one CSV row per violation, and one for a decision without any', async () => {

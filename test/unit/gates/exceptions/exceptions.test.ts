@@ -7,6 +7,7 @@ import {
 } from '../../../../functions/adapters/local/sqlite-exception-store.ts';
 import { grantException, openException } from '../../../../functions/gates/exceptions/grant-exception.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
+import { admissionFor } from '../../../support/exception-admission.ts';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const request = {
@@ -37,8 +38,14 @@ async function problemsOf(run: Promise<unknown>): Promise<string[]> {
 describe('exceptions', () => {
   it('records a grant once, with its time, and lists it for its subject', async () => {
     const { exceptions } = store();
-    const first = await grantException(request, exceptions, NOW, personal);
-    const again = await grantException(request, exceptions, new Date('2026-11-29T00:00:00Z'), personal);
+    const first = await grantException(request, exceptions, NOW, personal, admissionFor());
+    const again = await grantException(
+      request,
+      exceptions,
+      new Date('2026-11-29T00:00:00Z'),
+      personal,
+      admissionFor(),
+    );
 
     expect(await openException(first, personal)).toMatchObject({ ...request, grantedAt: NOW.toISOString() });
     expect(again).toEqual(first);
@@ -54,19 +61,33 @@ describe('exceptions', () => {
   it('refuses an exception without a rule id, a real reason, or a future expiry', async () => {
     const { exceptions } = store();
     expect(
-      await problemsOf(grantException({ ...request, rule: 'DI', reason: 'ok' }, exceptions, NOW, personal)),
+      await problemsOf(
+        grantException({ ...request, rule: 'DI', reason: 'ok' }, exceptions, NOW, personal, admissionFor()),
+      ),
     ).toEqual([
       'rule: expected a rule id like bias.disparate_impact',
       'reason: say why, in at least 10 characters',
     ]);
     expect(
       await problemsOf(
-        grantException({ ...request, expiresAt: '2026-11-01T00:00:00Z' }, exceptions, NOW, personal),
+        grantException(
+          { ...request, expiresAt: '2026-11-01T00:00:00Z' },
+          exceptions,
+          NOW,
+          personal,
+          admissionFor(),
+        ),
       ),
     ).toEqual(['expiresAt: 2026-11-01T00:00:00Z is not in the future']);
     expect(
       await problemsOf(
-        grantException({ ...request, expiresAt: '2028-01-01T00:00:00Z' }, exceptions, NOW, personal),
+        grantException(
+          { ...request, expiresAt: '2028-01-01T00:00:00Z' },
+          exceptions,
+          NOW,
+          personal,
+          admissionFor(),
+        ),
       ),
     ).toEqual(['expiresAt: an exception lasts at most 365 days']);
     expect(await exceptions.listFor(['cv-ranker'])).toEqual([]);
@@ -79,6 +100,7 @@ describe('exceptions', () => {
       exceptions,
       NOW,
       personal,
+      admissionFor(),
     );
     const bodies = db.prepare<[], { body: string }>('SELECT body FROM exceptions').all();
     expect(JSON.stringify(bodies).toLowerCase()).not.toContain('alice.smith');
@@ -91,7 +113,7 @@ describe('exceptions', () => {
 
   it('cannot be edited or deleted once granted', async () => {
     const { db, exceptions } = store();
-    await grantException(request, exceptions, NOW, personal);
+    await grantException(request, exceptions, NOW, personal, admissionFor());
     expect(() => db.prepare("UPDATE exceptions SET body = '{}'").run()).toThrow(EXCEPTIONS_IMMUTABLE_MESSAGE);
     expect(() => db.prepare('DELETE FROM exceptions').run()).toThrow(EXCEPTIONS_IMMUTABLE_MESSAGE);
   });

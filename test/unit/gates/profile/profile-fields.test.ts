@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILE_FIELDS, type ProfileField } from '../../../functions/gates/profile/profile-fields.ts';
-import { PROFILE_FIELD_LABELS } from '../../../functions/gates/profile/profile-labels.ts';
+import { PROFILE_FIELDS, type ProfileField } from '../../../../functions/gates/profile/profile-fields.ts';
+import { PROFILE_FIELD_LABELS } from '../../../../functions/gates/profile/profile-labels.ts';
 
 const field = (path: string): ProfileField => {
   const found = PROFILE_FIELDS.find((f) => f.path === path);
