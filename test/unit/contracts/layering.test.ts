@@ -1,6 +1,6 @@
 /**
  * The layering rule of the contracts: contracts depend on nothing but zod (and Powertools' zod schema of
- * the EventBridge envelope) and each other; ports, the ledger, the API and infra read contracts, never a
+ * the EventBridge envelope) and each other; ports, the ledger and infra read contracts, never a
  * capability (gates/, reports/).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ describe('contracts', () => {
     expect(imports('functions/contracts', (s) => !allowed(s))).toEqual([]);
   });
 
-  it.each(['functions/ports', 'functions/ledger', 'functions/api'])(
+  it.each(['functions/ports', 'functions/ledger'])(
     'are what %s imports, never a capability',
     (dir) => {
       // A Lambda's handler.ts is its composition root: it wires the capabilities the rest only names by port.
