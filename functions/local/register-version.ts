@@ -25,7 +25,7 @@ export async function registerModelVersion(
 }
 
 /** Creates the group unless it exists (SageMaker refuses a second one with ValidationException). */
-async function ensureGroup(registry: EmbeddedModelRegistry, group: string): Promise<void> {
+export async function ensureGroup(registry: EmbeddedModelRegistry, group: string): Promise<void> {
   const existing = await registry.listModelPackages({ groupName: group });
   if (existing.length) return;
   try {
@@ -59,6 +59,22 @@ export async function registerAndEmit(
   const pkg = await registerModelVersion(runtime.registry, runtime.objects, group, inputs);
   const event = runtime.registry.toStateChangeEvent(pkg);
   if (!options.emit) return { pkg, event, approvalStatus: pkg.approvalStatus };
+  await emitStateChange(runtime, event);
+  const decision = await runtime.decisions.get(modelPackageDecisionId(pkg.arn));
+  const after = await runtime.registry.describeModelPackage(pkg.arn);
+  return {
+    pkg,
+    event,
+    ...(decision && { decision }),
+    approvalStatus: after?.approvalStatus ?? pkg.approvalStatus,
+  };
+}
+
+/**
+ * Puts a version's state-change event on the local bus, as SageMaker puts it on the default bus, and waits
+ * for its targets: a refused entry or a failed gate is an error.
+ */
+export async function emitStateChange(runtime: LocalRuntime, event: ModelPackageStateChange): Promise<void> {
   const { response, deliveries } = await runtime.bus.accept({
     Entries: [
       {
@@ -71,13 +87,5 @@ export async function registerAndEmit(
   });
   if (response.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(response.Entries)}`);
   const failed = deliveries.find((d) => !d.ok);
-  if (failed && !failed.ok) throw new Error(`the gate failed for ${pkg.arn}: ${failed.error}`);
-  const decision = await runtime.decisions.get(modelPackageDecisionId(pkg.arn));
-  const after = await runtime.registry.describeModelPackage(pkg.arn);
-  return {
-    pkg,
-    event,
-    ...(decision && { decision }),
-    approvalStatus: after?.approvalStatus ?? pkg.approvalStatus,
-  };
+  if (failed && !failed.ok) throw new Error(`the gate failed for ${event.resources[0]}: ${failed.error}`);
 }

@@ -8,11 +8,11 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ModelRegistryError } from '../../adapters/local/sqlite-model-registry.ts';
 import type { Decision } from '../../contracts/decision.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { hasLedger } from '../data-directory.ts';
+import { emitStateChange, ensureGroup } from '../register-version.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
@@ -70,19 +70,7 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
 
       const event = runtime.registry.toStateChangeEvent(pkg);
       firstEvent ??= event;
-      const { response: put, deliveries } = await runtime.bus.accept({
-        Entries: [
-          {
-            Source: event.source,
-            DetailType: event['detail-type'],
-            Detail: JSON.stringify(event.detail),
-            Resources: event.resources,
-          },
-        ],
-      });
-      if (put.FailedEntryCount) throw new Error(`PutEvents failed: ${JSON.stringify(put.Entries)}`);
-      const failed = deliveries.find((d) => !d.ok);
-      if (failed && !failed.ok) throw new Error(`the gate failed for ${pkg.arn}: ${failed.error}`);
+      await emitStateChange(runtime, event);
 
       const after = await runtime.registry.describeModelPackage(pkg.arn);
       const decision = (await runtime.decisions.list({ limit: 1000 })).decisions.find(
@@ -112,17 +100,5 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
     return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note, vkey }, appended };
   } finally {
     await runtime.close();
-  }
-}
-
-/** A second run finds the sample groups there: their next versions go into them. */
-async function ensureGroup(
-  registry: { createModelPackageGroup(name: string): Promise<unknown> },
-  group: string,
-): Promise<void> {
-  try {
-    await registry.createModelPackageGroup(group);
-  } catch (error) {
-    if (!(error instanceof ModelRegistryError && /already exists/.test(error.message))) throw error;
   }
 }

@@ -37,14 +37,11 @@ describe('contracts', () => {
     expect(imports('functions/contracts', (s) => !allowed(s))).toEqual([]);
   });
 
-  it.each(['functions/ports', 'functions/ledger'])(
-    'are what %s imports, never a capability',
-    (dir) => {
-      // A Lambda's handler.ts is its composition root: it wires the capabilities the rest only names by port.
-      const wiring = (file: string) => file.endsWith('/handler.ts');
-      expect(imports(dir, (s, file) => !wiring(file) && s.startsWith('.') && CAPABILITY.test(s))).toEqual([]);
-    },
-  );
+  it.each(['functions/ports', 'functions/ledger'])('are what %s imports, never a capability', (dir) => {
+    // A Lambda's handler.ts is its composition root: it wires the capabilities the rest only names by port.
+    const wiring = (file: string) => file.endsWith('/handler.ts');
+    expect(imports(dir, (s, file) => !wiring(file) && s.startsWith('.') && CAPABILITY.test(s))).toEqual([]);
+  });
 
   it('are what infra imports, never a gate', () => {
     // A function's environment module is the one part of it infra reads: the variables it sets.
