@@ -198,14 +198,15 @@ export const downloadReport = defineRoute({
       .enum(REPORT_PARTS)
       .optional()
       .meta({ description: 'Which file: the report (default), its signed manifest or its citations' }),
-    expires: z.string().optional(),
-    token: z.string().optional(),
+    expires: z.string().optional().meta({ description: 'When the link stops working, in Unix seconds' }),
+    token: z.string().optional().meta({ description: "The link's signature" }),
   }),
   responses: {
     200: {
       description:
         'The file, as an attachment named after the report (`FILE`, `FILE.manifest`, `FILE.citations`)',
-      schema: z.string().meta({ format: 'binary' }),
+      // Any bytes (a JSON report is JSON, a PDF is binary): no schema to check them against.
+      schema: z.unknown().meta({ description: 'The file, byte for byte as archived' }),
       mediaTypes: DOWNLOAD_MEDIA_TYPES,
     },
   },
