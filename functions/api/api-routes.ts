@@ -16,10 +16,7 @@ let document: object | undefined;
 
 export const API_ROUTES: readonly ApiRoute[] = [
   health,
-  openApiRoute(() => {
-    document ??= buildOpenApiDocument(API_ROUTES);
-    return document;
-  }),
+  openApiRoute(() => openApiDocument()),
   listDecisions,
   getDecision,
   listRejections,
@@ -38,7 +35,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
 /** The local server's table: the API's, and report download links (in AWS, S3 presigned URLs). */
 export const LOCAL_API_ROUTES: readonly ApiRoute[] = [...API_ROUTES, downloadReport];
 
+/** Describes the local download route too, marked `x-verdict-local-only`: one document for both. */
 export function openApiDocument(): object {
-  document ??= buildOpenApiDocument(API_ROUTES);
+  document ??= buildOpenApiDocument(LOCAL_API_ROUTES);
   return document;
 }

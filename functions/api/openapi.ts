@@ -26,7 +26,9 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
     for (const [status, spec] of Object.entries(route.responses)) {
       responses[status as `2${string}`] = {
         description: spec.description,
-        content: { 'application/json': { schema: spec.schema } },
+        content: Object.fromEntries(
+          (spec.mediaTypes ?? ['application/json']).map((type) => [type, { schema: spec.schema }]),
+        ),
         ...(spec.headers && { headers: spec.headers }),
         ...(spec.links && { links: spec.links }),
       };
@@ -41,6 +43,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
       operationId: route.id,
       summary: route.summary,
       ...(route.description && { description: route.description }),
+      ...(route.localOnly && { 'x-verdict-local-only': true }),
       tags: [route.tag],
       security: route.public ? [] : [{ bearerAuth: [] }, { awsSigV4: [] }],
       ...((route.query || route.params) && {

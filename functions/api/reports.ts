@@ -1,9 +1,10 @@
 /**
- * `POST /reports` starts an export; `GET /reports/{id}` follows it and, once done, links the file;
- * `GET /reports/{id}/download` answers that link where the API serves it (locally; in AWS it is S3's).
+ * `POST /reports` starts an export; `GET /reports/{id}` follows it and, once done, links the file, its
+ * signed manifest and (where kept) its citations; `GET /reports/{id}/download[?part=manifest|citations]`
+ * answers those links where the API serves them (`verdict serve`; in AWS they are presigned S3 URLs).
  */
 import { z } from 'zod';
-import { DownloadLinkError } from '../ports/report-archive.ts';
+import { DownloadLinkError, REPORT_PARTS, type ReportPart } from '../ports/report-archive.ts';
 import {
   InvalidReportRequestError,
   REPORT_FORMATS,
@@ -14,12 +15,21 @@ import {
   type ReportRequest,
   type ReportService,
 } from '../ports/report-service.ts';
+import { CONTENT_TYPES } from '../reports/content-types.ts';
+import { PART_CONTENT_TYPES } from '../reports/report-parts.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';
 import { fromBeforeTo, modelName } from './schemas.ts';
 
 /** How long a download link works. */
 const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
+
+/** What a download may be: a report in each format, a manifest, citations. */
+const DOWNLOAD_MEDIA_TYPES = [
+  ...new Set(
+    [...Object.values(CONTENT_TYPES), ...Object.values(PART_CONTENT_TYPES)].map((t) => t.split(';')[0] ?? t),
+  ),
+];
 
 /** Reports about one model version need the model. */
 const NEEDS_MODEL: readonly ReportRequest['type'][] = ['model-compliance', 'annex-iv'];
@@ -48,6 +58,15 @@ const reportRequestSchema = z
   })
   .meta({ id: 'ReportRequest' });
 
+const LINK_MINUTES = DOWNLOAD_LINK_TTL_SECONDS / 60;
+
+const downloadLinkSchema = z
+  .object({
+    url: z.string().meta({ description: 'A presigned S3 URL in AWS; a signed link to this API locally' }),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'DownloadLink' });
+
 const reportJobSchema = z
   .object({
     id: z.string(),
@@ -60,10 +79,15 @@ const reportJobSchema = z
     error: z.string().optional(),
     sha256: z.string().optional(),
     sizeBytes: z.number().int().min(0).optional(),
-    download: z
-      .object({ url: z.string(), expiresAt: z.string() })
+    download: downloadLinkSchema
       .optional()
-      .meta({ description: `When done: a link that works for ${DOWNLOAD_LINK_TTL_SECONDS / 60} minutes` }),
+      .meta({ description: `When done: a link to the report that works for ${LINK_MINUTES} minutes` }),
+    manifest: downloadLinkSchema.optional().meta({
+      description: `When done: a link to its signed manifest, for \`verdict report verify FILE\` with the manifest saved as FILE.manifest (${LINK_MINUTES} minutes)`,
+    }),
+    citations: downloadLinkSchema.optional().meta({
+      description: `When done and the archive keeps them (\`verdict serve\`): a link to its citations, for \`report verify --ledger\` with them saved as FILE.citations (${LINK_MINUTES} minutes)`,
+    }),
   })
   .meta({ id: 'ReportJob' });
 
@@ -141,17 +165,27 @@ export const getReport = defineRoute({
     if (!job) throw new ProblemError(404, 'Not found', `no report ${params.id}`);
     if (job.status !== 'done') return { status: 200, body: view(job) };
     const expiresAt = new Date(deps.now().getTime() + DOWNLOAD_LINK_TTL_SECONDS * 1000).toISOString();
-    const url = await reports.downloadUrl(job.id, DOWNLOAD_LINK_TTL_SECONDS);
-    return { status: 200, body: { ...view(job), ...(url && { download: { url, expiresAt } }) } };
+    const link = async (part: ReportPart) => {
+      const url = await reports.downloadUrl(job.id, DOWNLOAD_LINK_TTL_SECONDS, part);
+      return url === undefined ? undefined : { url, expiresAt };
+    };
+    const [download, manifest, citations] = await Promise.all(REPORT_PARTS.map(link));
+    return {
+      status: 200,
+      body: {
+        ...view(job),
+        ...(download && { download, ...(manifest && { manifest }), ...(citations && { citations }) }),
+      },
+    };
   },
 });
 
 export const downloadReport = defineRoute({
   id: 'reports.download',
   tag: 'reports',
-  summary: 'A finished report, by the time-limited link GET /reports/{id} gave',
+  summary: 'A finished report, its manifest or its citations, by a time-limited link GET /reports/{id} gave',
   description:
-    'The link itself authorises the download, as a presigned URL does: it carries no bearer token.',
+    'Served by `verdict serve` only: in AWS, the links GET /reports/{id} gives are presigned S3 URLs and the API has no such route. The link itself authorises the download, as a presigned URL does: it carries no bearer token.',
   params: z.strictObject({
     id: z
       .string()
@@ -159,18 +193,31 @@ export const downloadReport = defineRoute({
       .meta({ description: 'Report id' }),
   }),
   // Checked by the archive that signed the link: a malformed one is refused like a forged one (403).
-  query: z.object({ expires: z.string().optional(), token: z.string().optional() }),
-  responses: { 200: { description: 'The report file', schema: z.string() } },
+  query: z.object({
+    part: z
+      .enum(REPORT_PARTS)
+      .optional()
+      .meta({ description: 'Which file: the report (default), its signed manifest or its citations' }),
+    expires: z.string().optional().meta({ description: 'When the link stops working, in Unix seconds' }),
+    token: z.string().optional().meta({ description: "The link's signature" }),
+  }),
+  responses: {
+    200: {
+      description:
+        'The file, as an attachment named after the report (`FILE`, `FILE.manifest`, `FILE.citations`)',
+      // Any bytes (a JSON report is JSON, a PDF is binary): no schema to check them against.
+      schema: z.unknown().meta({ description: 'The file, byte for byte as archived' }),
+      mediaTypes: DOWNLOAD_MEDIA_TYPES,
+    },
+  },
   problems: [400, 403, 404, 410, 503],
   async handle({ params, query }, deps) {
     const reports = reportsOf(deps);
     if (!reports.download)
       throw new ProblemError(404, 'Not found', 'report links of this deployment are served by the archive');
     try {
-      const file = await reports.download(params.id, {
-        expires: Number(query.expires ?? Number.NaN),
-        token: query.token ?? '',
-      });
+      const link = { expires: Number(query.expires ?? Number.NaN), token: query.token ?? '' };
+      const file = await reports.download(params.id, link, query.part ?? 'report');
       return { status: 200, body: undefined, file };
     } catch (error) {
       if (!(error instanceof DownloadLinkError)) throw error;

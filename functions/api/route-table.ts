@@ -29,6 +29,11 @@ export interface DeclaredRoute {
   path: string;
   /** Answered without authentication (health, the OpenAPI document). */
   public?: boolean;
+  /**
+   * Served by `verdict serve` only, never created in API Gateway (the OpenAPI document marks it
+   * `x-verdict-local-only`).
+   */
+  localOnly?: boolean;
 }
 
 export const API_ROUTE_TABLE: Readonly<Record<RouteId, DeclaredRoute>> = {
@@ -49,11 +54,14 @@ export const API_ROUTE_TABLE: Readonly<Record<RouteId, DeclaredRoute>> = {
   'access-log.list': { method: 'GET', path: '/access-log' },
 };
 
-/** Routes only the local server has: report download links, which S3 presigned URLs are in AWS. */
+/**
+ * Routes only the local server has: report download links (the report, `?part=manifest`,
+ * `?part=citations`), which are S3 presigned URLs in AWS.
+ */
 const LOCAL_ROUTE_IDS = ['reports.download'] as const;
 export type LocalRouteId = (typeof LOCAL_ROUTE_IDS)[number];
 
 export const LOCAL_ROUTE_TABLE: Readonly<Record<LocalRouteId, DeclaredRoute>> = {
   // The link itself authorises the download, as a presigned URL does.
-  'reports.download': { method: 'GET', path: '/reports/{id}/download', public: true },
+  'reports.download': { method: 'GET', path: '/reports/{id}/download', public: true, localOnly: true },
 };

@@ -63,6 +63,8 @@ export interface RouteResult {
 export interface ResponseSpec {
   description: string;
   schema: z.ZodType;
+  /** The body's media types; default `application/json` (a file download lists what it may be). */
+  mediaTypes?: readonly string[];
   /** Response headers, one string field each. */
   headers?: z.ZodObject;
   /** OpenAPI links: how a value in this response feeds another route (`$response.body#/...`). */

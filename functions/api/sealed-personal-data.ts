@@ -38,7 +38,7 @@ export function sealedReportService(service: ReportService, sealer: FieldSealer)
     start: async (request: ReportRequest, requestedBy: Principal) =>
       service.start(request, await sealPrincipal(requestedBy, sealer)),
     get: (id) => service.get(id),
-    downloadUrl: (id, ttlSeconds) => service.downloadUrl(id, ttlSeconds),
+    downloadUrl: (id, ttlSeconds, part) => service.downloadUrl(id, ttlSeconds, part),
     ...(service.download && { download: service.download.bind(service) }),
   };
 }

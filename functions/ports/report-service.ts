@@ -4,7 +4,7 @@
  * (DynamoDB, S3 with Object Lock, EventBridge) and locally (SQLite, the data directory, the in-process bus).
  */
 import type { Principal } from '../contracts/principal.ts';
-import type { DownloadLink } from './report-archive.ts';
+import type { DownloadLink, ReportPart } from './report-archive.ts';
 
 export const REPORT_TYPES = ['model-compliance', 'annex-iv', 'period-summary'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
@@ -54,15 +54,17 @@ export interface ReportService {
   start(request: ReportRequest, requestedBy: Principal): Promise<ReportJob>;
   get(id: string): Promise<ReportJob | undefined>;
   /**
-   * A link to the finished report that stops working after `ttlSeconds` (an S3 presigned GET in AWS,
-   * a signed local URL locally); undefined unless the job is done.
+   * A link to the finished report, or to its signed manifest or citations (`part`), that stops working
+   * after `ttlSeconds` (an S3 presigned GET in AWS, a signed local URL locally); undefined unless the job
+   * is done and the archive keeps that part.
    */
-  downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined>;
+  downloadUrl(id: string, ttlSeconds: number, part?: ReportPart): Promise<string | undefined>;
   /**
-   * The finished report behind a download link, where the API serves the links itself (locally; in AWS
-   * the link is a presigned S3 URL). Throws DownloadLinkError for a link that does not hold.
+   * The finished report (or its manifest or citations) behind a download link, where the API serves the
+   * links itself (locally; in AWS the link is a presigned S3 URL). Throws DownloadLinkError for a link that
+   * does not hold.
    */
-  download?(id: string, link: DownloadLink): Promise<ReportDownload>;
+  download?(id: string, link: DownloadLink, part?: ReportPart): Promise<ReportDownload>;
 }
 
 export interface ReportDownload {

@@ -2,17 +2,23 @@
  * The ReportService the API calls, the same in AWS and locally. `start` checks the request, records the job
  * (queued) and publishes a `Verdict Report Requested` event; the route table sends it to the report worker,
  * which builds the report (report-job.ts). `get` reads the job; `downloadUrl` asks the archive for a link
- * that expires (a presigned S3 GET in AWS, a signed local link locally); `download` serves a link the
+ * to the report, its signed manifest or its citations that expires (a presigned S3 GET in AWS, a signed local link locally); `download` serves a link the
  * archive itself answers for.
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../contracts/principal.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { type DownloadLink, DownloadLinkError, type ReportArchive } from '../ports/report-archive.ts';
+import {
+  type DownloadLink,
+  DownloadLinkError,
+  type ReportArchive,
+  type ReportPart,
+} from '../ports/report-archive.ts';
 import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import type { ReportDownload, ReportJob, ReportRequest, ReportService } from '../ports/report-service.ts';
 import { checkReportRequest, type ReportSources } from './report-inputs.ts';
 import { REPORT_REQUESTED_EVENT, type ReportRequested, reportFileName, viewJob } from './report-job.ts';
+import { PART_SUFFIXES } from './report-parts.ts';
 
 export interface ReportServiceDeps {
   jobs: ReportJobStore;
@@ -71,20 +77,24 @@ export class QueuedReportService implements ReportService {
     return job ? viewJob(job, this.#now()) : undefined;
   }
 
-  async downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined> {
+  async downloadUrl(
+    id: string,
+    ttlSeconds: number,
+    part: ReportPart = 'report',
+  ): Promise<string | undefined> {
     const job = await this.deps.jobs.get(id);
     if (job?.status !== 'done' || !job.objectKey) return undefined;
-    return this.deps.archive.downloadUrl(job.objectKey, ttlSeconds, reportFileName(job));
+    return this.deps.archive.downloadUrl(job.objectKey, ttlSeconds, reportFileName(job), part);
   }
 
-  async download(id: string, link: DownloadLink): Promise<ReportDownload> {
+  async download(id: string, link: DownloadLink, part: ReportPart = 'report'): Promise<ReportDownload> {
     const { archive } = this.deps;
     if (!archive.open) throw new DownloadLinkError('invalid', 'this archive serves no download links');
     const job = await this.deps.jobs.get(id);
     // Links are issued for finished reports only: any other id is a link this service never issued.
     if (job?.status !== 'done' || !job.objectKey)
       throw new DownloadLinkError('invalid', 'the download link is not valid');
-    const report = await archive.open(job.objectKey, link);
-    return { ...report, fileName: reportFileName(job) };
+    const file = await archive.open(job.objectKey, link, part);
+    return { ...file, fileName: `${reportFileName(job)}${PART_SUFFIXES[part]}` };
   }
 }

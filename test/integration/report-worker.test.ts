@@ -3,7 +3,8 @@
  * exports) run in-process against the emulator (moto): the API's QueuedReportService records a job and
  * publishes `Verdict Report Requested`; the worker, given that event, reads decisions and exceptions from
  * the decisions table and positions and the checkpoint from a read-only AWS ledger, claims the job, puts
- * report and signed manifest in an Object Lock bucket and records the outcome.
+ * report and signed manifest in an Object Lock bucket and records the outcome; the service's presigned links
+ * to both fetch exactly the archived bytes.
  *
  * moto 5.2.5 has no Ed25519 KMS keys (CreateKey rejects ECC_NIST_EDWARDS25519), so KMS is mocked with
  * aws-sdk-client-mock (test/support/kms-ed25519.ts): GetPublicKey answers with a known Ed25519 key and Sign
@@ -124,7 +125,7 @@ async function startJob(d: Deployment, request: ReportRequest) {
   const published: PublishedEvent[] = [];
   const service = new QueuedReportService({
     jobs: new DynamoDbReportJobStore(dynamodb, d.jobs),
-    archive: new S3ReportArchive(s3, { bucket: d.reports, retentionDays: 1 }),
+    archive: new S3ReportArchive(s3, { bucket: d.reports, retentionDays: 1, endpoint }),
     events: { publish: async (event) => void published.push(event) },
     sources: { decisions: new DynamoDbDecisionStore(dynamodb, d.decisions) },
   });
@@ -218,6 +219,20 @@ describe('the report worker against the emulator', () => {
       parameters: { model: 'cv-ranker', version: '2' },
       checkpoint: { size: DECISIONS.length },
     });
+    // What GET /reports/{id} links: presigned GETs of the report and of its manifest, fetched as an API user
+    // does (no SDK, no credentials), byte for byte what the archive holds; no citations in S3.
+    for (const [part, expected] of [
+      ['report', report],
+      ['manifest', Buffer.from(note, 'utf8')],
+    ] as const) {
+      const url = (await service.downloadUrl(job.id, 900, part)) ?? '';
+      expect(new URL(url).searchParams.get('X-Amz-Expires'), part).toBe('900');
+      const response = await fetch(url);
+      expect(response.status, part).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).equals(expected), part).toBe(true);
+    }
+    expect(await service.downloadUrl(job.id, 900, 'citations')).toBeUndefined();
+
     // Signed by KMS, with the ledger key, pure Ed25519 over the raw manifest text.
     expect(kms.commandCalls(SignCommand).map((c) => c.args[0].input)).toEqual([
       expect.objectContaining({

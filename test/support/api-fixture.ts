@@ -24,6 +24,7 @@ import {
   type LedgerReader,
   ReadModelDivergenceError,
 } from '../../functions/ports/ledger-reader.ts';
+import type { ReportPart } from '../../functions/ports/report-archive.ts';
 import {
   InvalidReportRequestError,
   type ReportJob,
@@ -139,10 +140,18 @@ export class FakeReports implements ReportService {
     return rest;
   }
 
-  async downloadUrl(id: string, ttlSeconds: number): Promise<string | undefined> {
-    return this.jobs.get(id)?.status === 'done'
-      ? `https://reports.example/${id}?ttl=${ttlSeconds}`
-      : undefined;
+  /** Links to report and manifest; to citations only for jobs in `withCitations`. */
+  readonly withCitations = new Set<string>();
+
+  async downloadUrl(
+    id: string,
+    ttlSeconds: number,
+    part: ReportPart = 'report',
+  ): Promise<string | undefined> {
+    if (this.jobs.get(id)?.status !== 'done') return undefined;
+    if (part === 'citations' && !this.withCitations.has(id)) return undefined;
+    const suffix = part === 'report' ? '' : `.${part}`;
+    return `https://reports.example/${id}${suffix}?ttl=${ttlSeconds}`;
   }
 
   finish(id: string): void {

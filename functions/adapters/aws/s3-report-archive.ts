@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ArchivedFile, ReportArchive } from '../../ports/report-archive.ts';
+import type { ArchivedFile, ReportArchive, ReportPart } from '../../ports/report-archive.ts';
 import { MANIFEST_CONTENT_TYPE } from '../../reports/content-types.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
+import { PART_SUFFIXES } from '../../reports/report-parts.ts';
 import type { ObjectLockMode } from '../../shared/environment.ts';
 import { presignWithClient } from './s3-report-presigner.ts';
 
@@ -80,14 +81,22 @@ export class S3ReportArchive implements ReportArchive {
     );
   }
 
-  downloadUrl(key: string, ttlSeconds: number, fileName: string): Promise<string> {
+  /** The report or its manifest; this archive keeps no citations file (undefined). */
+  async downloadUrl(
+    key: string,
+    ttlSeconds: number,
+    fileName: string,
+    part: ReportPart = 'report',
+  ): Promise<string | undefined> {
+    if (part === 'citations') return undefined;
+    const suffix = PART_SUFFIXES[part];
     return presignWithClient(this.client, {
       bucket: this.options.bucket,
-      key,
+      key: `${key}${suffix}`,
       expiresInSeconds: Math.max(1, Math.floor(ttlSeconds)),
       now: this.#now(),
       query: {
-        'response-content-disposition': `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"`,
+        'response-content-disposition': `attachment; filename="${`${fileName}${suffix}`.replace(/["\\\r\n]/g, '_')}"`,
       },
       ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
     });

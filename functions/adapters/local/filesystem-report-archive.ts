@@ -7,10 +7,10 @@
  *   <dir>/<id>.<format>.citations  the ledger entries it cites
  *
  * (files 0600; a report that exists is never written again). A download link is
- * `<baseUrl>/reports/<id>/download?expires=<unix seconds>&token=<HMAC>`, the local stand-in for an S3
- * presigned URL: the HMAC-SHA-256 of the key and expiry under a secret kept in `<dir>/url.key`, so it works
- * until it expires and only for that report. The auditor API answers those links (`reports.download`)
- * through `open`.
+ * `<baseUrl>/reports/<id>/download?[part=manifest|citations&]expires=<unix seconds>&token=<HMAC>`, the
+ * local stand-in for an S3 presigned URL: the HMAC-SHA-256 of the file's key (`<key>.manifest` for the
+ * manifest) and expiry under a secret kept in `<dir>/url.key`, so it works until it expires and only for
+ * that file of that report. The auditor API answers those links (`reports.download`) through `open`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
@@ -30,11 +30,13 @@ import {
   type DownloadLink,
   DownloadLinkError,
   type ReportArchive,
+  type ReportPart,
 } from '../../ports/report-archive.ts';
 import { CITATIONS_SUFFIX } from '../../reports/citations.ts';
 import { CONTENT_TYPES } from '../../reports/content-types.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { jobIdOfKey } from '../../reports/report-job.ts';
+import { PART_CONTENT_TYPES, PART_SUFFIXES } from '../../reports/report-parts.ts';
 import { loadOrCreateSecret } from './ledger/key-file.ts';
 
 export interface FilesystemReportArchiveOptions {
@@ -77,26 +79,34 @@ export class FilesystemReportArchive implements ReportArchive {
     writeOnce(path, (to) => copyFileSync(report.path, to));
   }
 
-  async downloadUrl(key: string, ttlSeconds: number, _fileName: string): Promise<string> {
-    this.#path(key);
+  async downloadUrl(
+    key: string,
+    ttlSeconds: number,
+    _fileName: string,
+    part: ReportPart = 'report',
+  ): Promise<string | undefined> {
+    const path = `${this.#path(key)}${PART_SUFFIXES[part]}`;
+    if (part === 'citations' && !existsSync(path)) return undefined;
     const expires = Math.floor(this.#now().getTime() / 1000) + Math.max(1, Math.floor(ttlSeconds));
     const base = this.#options.baseUrl().replace(/\/$/, '');
     const id = encodeURIComponent(jobIdOfKey(key));
-    return `${base}/reports/${id}/download?expires=${expires}&token=${this.#token(key, expires)}`;
+    const which = part === 'report' ? '' : `part=${part}&`;
+    return `${base}/reports/${id}/download?${which}expires=${expires}&token=${this.#token(key, part, expires)}`;
   }
 
-  async open(key: string, link: DownloadLink): Promise<ArchivedReport> {
+  async open(key: string, link: DownloadLink, part: ReportPart = 'report'): Promise<ArchivedReport> {
     if (!Number.isSafeInteger(link.expires) || !TOKEN_PATTERN.test(link.token))
       throw new DownloadLinkError('invalid', 'the download link is malformed');
-    const expected = Buffer.from(this.#token(key, link.expires));
+    const expected = Buffer.from(this.#token(key, part, link.expires));
     if (!timingSafeEqual(expected, Buffer.from(link.token)))
       throw new DownloadLinkError('invalid', 'the download link is not valid');
     if (link.expires * 1000 < this.#now().getTime())
       throw new DownloadLinkError('expired', 'the download link has expired');
     const format = key.slice(key.lastIndexOf('.') + 1) as keyof typeof CONTENT_TYPES;
     return {
-      bytes: readFileSync(this.#path(key)),
-      contentType: CONTENT_TYPES[format] ?? 'application/octet-stream',
+      bytes: readFileSync(`${this.#path(key)}${PART_SUFFIXES[part]}`),
+      contentType:
+        part === 'report' ? (CONTENT_TYPES[format] ?? 'application/octet-stream') : PART_CONTENT_TYPES[part],
     };
   }
 
@@ -106,8 +116,10 @@ export class FilesystemReportArchive implements ReportArchive {
     return join(this.#dir, basename(key));
   }
 
-  #token(key: string, expires: number): string {
-    return createHmac('sha256', this.#urlKey).update(`${key}\n${expires}`).digest('base64url');
+  /** Over the part's own key, so a link to the manifest opens nothing else (the report's key is as before). */
+  #token(key: string, part: ReportPart, expires: number): string {
+    const signed = `${key}${PART_SUFFIXES[part]}\n${expires}`;
+    return createHmac('sha256', this.#urlKey).update(signed).digest('base64url');
   }
 }
 

@@ -119,6 +119,23 @@ describe('GET /reports/{id}', () => {
         url: 'https://reports.example/report-1?ttl=900',
         expiresAt: new Date(NOW.getTime() + 900_000).toISOString(),
       },
+      manifest: {
+        url: 'https://reports.example/report-1.manifest?ttl=900',
+        expiresAt: new Date(NOW.getTime() + 900_000).toISOString(),
+      },
+    });
+  });
+
+  it('links the citations too where the archive keeps them, with the same expiry', async () => {
+    await start({ type: 'period-summary', format: 'json' });
+    api.reports.finish('report-1');
+    api.reports.withCitations.add('report-1');
+    const done = await api.as('auditor', 'GET', '/reports/report-1');
+    const expiresAt = new Date(NOW.getTime() + 900_000).toISOString();
+    expect(done.body).toMatchObject({
+      download: { url: 'https://reports.example/report-1?ttl=900', expiresAt },
+      manifest: { url: 'https://reports.example/report-1.manifest?ttl=900', expiresAt },
+      citations: { url: 'https://reports.example/report-1.citations?ttl=900', expiresAt },
     });
   });
 

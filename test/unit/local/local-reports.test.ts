@@ -5,7 +5,7 @@
  * citations under `<dataDir>/reports/`. Download links go through the auditor API's router and work until
  * they expire, for that report only.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -199,6 +199,44 @@ describe('a local report request', () => {
 });
 
 describe('download links', () => {
+  it('link the signed manifest and the citations too, each served as a file named after the report', async () => {
+    const authenticate: Authenticator = async () => ({ kind: 'unauthenticated', detail: 'no token' });
+    const server = createLocalServer(runtime, { authenticate });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const local = (url: URL) => `http://127.0.0.1:${port}${url.pathname}${url.search}`;
+    try {
+      const started = await reports().start({ type: 'period-summary', format: 'json' }, AUDITOR);
+      await runtime.bus.idle();
+      const file = reportFile(started);
+      for (const [part, suffix, type] of [
+        ['manifest', '.manifest', 'text/plain; charset=utf-8'],
+        ['citations', '.citations', 'application/x-ndjson'],
+      ] as const) {
+        const link = new URL((await reports().downloadUrl(started.id, 60, part)) ?? '');
+        expect(link.searchParams.get('part')).toBe(part);
+        const response = await fetch(local(link));
+        expect(response.status, part).toBe(200);
+        expect(response.headers.get('content-type'), part).toBe(type);
+        expect(response.headers.get('content-disposition'), part).toBe(
+          `attachment; filename="verdict-period-summary-${started.id}.json${suffix}"`,
+        );
+        expect(await response.text(), part).toBe(readFileSync(`${file}${suffix}`, 'utf8'));
+      }
+      const bogus = new URL((await reports().downloadUrl(started.id, 60, 'manifest')) ?? '');
+      bogus.searchParams.set('part', 'keys');
+      const refused = await fetch(local(bogus));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        title: 'Invalid query',
+        errors: ['part: Invalid option: expected one of "report"|"manifest"|"citations"'],
+      });
+      expect(existsSync(join(dataDir, 'reports', `${started.id}.json.keys`))).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
   it('work until they expire, for one report only', async () => {
     const started = await reports().start({ type: 'period-summary', format: 'csv' }, AUDITOR);
     expect(await reports().downloadUrl(started.id, 60)).toBeUndefined();

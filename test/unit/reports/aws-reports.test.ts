@@ -135,13 +135,36 @@ describe('S3ReportArchive', () => {
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'session' },
     });
     const archive = new S3ReportArchive(client, { bucket: 'reports', retentionDays: 1, now: () => NOW });
-    const url = new URL(await archive.downloadUrl('reports/2026-12/j.pdf', 900, 'verdict-annex-iv-j.pdf'));
+    const url = new URL(
+      (await archive.downloadUrl('reports/2026-12/j.pdf', 900, 'verdict-annex-iv-j.pdf')) ?? '',
+    );
     expect(url.host).toBe('reports.s3.eu-west-1.amazonaws.com');
     expect(url.searchParams.get('X-Amz-Credential')).toBe('AKIDEXAMPLE/20261201/eu-west-1/s3/aws4_request');
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('session');
     expect(url.searchParams.get('response-content-disposition')).toBe(
       'attachment; filename="verdict-annex-iv-j.pdf"',
     );
+  });
+
+  it('presigns the manifest object next to the report, and links no citations (this archive keeps none)', async () => {
+    const client = new S3Client({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const archive = new S3ReportArchive(client, { bucket: 'reports', retentionDays: 1, now: () => NOW });
+    const link = await archive.downloadUrl(
+      'reports/2026-12/j.pdf',
+      900,
+      'verdict-annex-iv-j.pdf',
+      'manifest',
+    );
+    const url = new URL(link ?? '');
+    expect(url.pathname).toBe('/reports/2026-12/j.pdf.manifest');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
+    expect(url.searchParams.get('response-content-disposition')).toBe(
+      'attachment; filename="verdict-annex-iv-j.pdf.manifest"',
+    );
+    expect(await archive.downloadUrl('reports/2026-12/j.pdf', 900, 'x.pdf', 'citations')).toBeUndefined();
   });
 
   it('refuses a retention that is not a whole number of days', () => {

@@ -82,8 +82,10 @@ describe('FilesystemReportArchive', () => {
   });
 
   it('opens a report by its own link until it expires', async () => {
-    const url = new URL(await archive.downloadUrl('reports/2026-12/j1.csv', 60, 'x.csv'));
+    now = new Date(AT);
+    const url = new URL((await archive.downloadUrl('reports/2026-12/j1.csv', 60, 'x.csv')) ?? '');
     expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:8787/reports/j1/download');
+    expect(url.searchParams.has('part')).toBe(false);
     const link = {
       expires: Number(url.searchParams.get('expires')),
       token: url.searchParams.get('token') ?? '',
@@ -96,5 +98,34 @@ describe('FilesystemReportArchive', () => {
     );
     now = new Date(Date.parse(AT) + 61_000);
     await expect(archive.open('reports/2026-12/j1.csv', link)).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('links the manifest and the citations the same way, each link opening only its own file', async () => {
+    now = new Date(AT);
+    const key = 'reports/2026-12/j1.csv';
+    const linkOf = async (part: 'report' | 'manifest' | 'citations') => {
+      const url = new URL((await archive.downloadUrl(key, 60, 'x.csv', part)) ?? '');
+      expect(`${url.origin}${url.pathname}`).toBe('http://127.0.0.1:8787/reports/j1/download');
+      expect(url.searchParams.get('part')).toBe(part === 'report' ? null : part);
+      return { expires: Number(url.searchParams.get('expires')), token: url.searchParams.get('token') ?? '' };
+    };
+    const manifest = await archive.open(key, await linkOf('manifest'), 'manifest');
+    expect(Buffer.from(manifest.bytes).toString()).toBe('manifest\n');
+    expect(manifest.contentType).toBe('text/plain; charset=utf-8');
+    const cited = await archive.open(key, await linkOf('citations'), 'citations');
+    expect(Buffer.from(cited.bytes).toString()).toBe('{"index":0}\n');
+    expect(cited.contentType).toBe('application/x-ndjson');
+    // A link is bound to its part: the report's link does not open the manifest, nor the manifest's the report.
+    const invalid = new DownloadLinkError('invalid', 'the download link is not valid');
+    await expect(archive.open(key, await linkOf('report'), 'manifest')).rejects.toThrow(invalid);
+    await expect(archive.open(key, await linkOf('manifest'), 'report')).rejects.toThrow(invalid);
+  });
+
+  it('gives no citations link for a report archived without citations', async () => {
+    await archive.put('reports/2026-12/j3.csv', file, 'manifest\n');
+    expect(await archive.downloadUrl('reports/2026-12/j3.csv', 60, 'x.csv', 'citations')).toBeUndefined();
+    expect(await archive.downloadUrl('reports/2026-12/j3.csv', 60, 'x.csv', 'manifest')).toMatch(
+      /part=manifest/,
+    );
   });
 });
