@@ -44,7 +44,7 @@ export interface OfflineGateDeps {
 }
 
 /** Gates one parsed event; a package already decided or not pending comes back `skipped`. */
-export function gateOneEvent(
+export async function gateOneEvent(
   event: ModelPackageStateChangeEvent,
   deps: OfflineGateDeps,
 ): Promise<GateOutcome> {
