@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_BYTES } from '../../../functions/gates/middleware/reject-bad-input.ts';
 import { localPolicyEngine } from '../../../functions/local/local-policy-engine.ts';
 import { gateOneEvent, OFFLINE_MAX_EVENT_BYTES } from '../../../functions/local/offline-gate.ts';
+import type { ObjectStore } from '../../../functions/ports/object-store.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
 import {
   handlerDecision,
@@ -41,11 +42,12 @@ describe('offline gate (the core without the Lambda middleware)', () => {
 
   it('denies when loading the inputs outlasts the deadline (fail closed)', async () => {
     const event = sampleEvent();
-    const inputs = await sampleInputs(event, 'credit-scorer');
-    const objects = { ...inputs.objects, get: () => new Promise<never>(() => undefined) };
+    const { registry } = await sampleInputs(event, 'credit-scorer');
+    const never = () => new Promise<never>(() => undefined);
+    const objects: ObjectStore = { get: never, stat: never, put: never, getRange: never, stream: never };
     const outcome = await gateOneEvent(event, {
-      registry: inputs.registry,
-      objects: objects as typeof inputs.objects,
+      registry,
+      objects,
       policyEngine: localPolicyEngine(),
       environment: 'dev',
       deadlineMs: 20,
