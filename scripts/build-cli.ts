@@ -8,8 +8,10 @@
  * What a command costs before it does anything is mostly module loading, so the build bundles packages
  * (resolving and compiling hundreds of node_modules files cost more than `verdict gate` itself), minifies
  * as the Lambda bundles do (less source to compile; `build/cli/*.map` maps stack traces back under
- * `NODE_OPTIONS=--enable-source-maps`), and leaves out two things the CLI never runs: the X-Ray SDK
- * (scripts/cli-x-ray-disabled.ts) and zod's error messages in languages other than English.
+ * `NODE_OPTIONS=--enable-source-maps`), leaves out two things the CLI never runs: the X-Ray SDK
+ * (scripts/cli-x-ray-disabled.ts) and zod's error messages in languages other than English, and loads
+ * `yaml` (for OPA's yaml.* built-ins, which the policies do not call) on first use only
+ * (scripts/cli-lazy-yaml.ts).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,7 +56,7 @@ const result = await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   mainFields: ['module', 'main'],
-  alias: { 'aws-xray-sdk-core': './scripts/cli-x-ray-disabled.ts' },
+  alias: { 'aws-xray-sdk-core': './scripts/cli-x-ray-disabled.ts', yaml: './scripts/cli-lazy-yaml.ts' },
   plugins: [zodEnglishOnly],
   metafile: true,
   logLevel: 'warning',
