@@ -25,28 +25,25 @@ function timeless({ evaluatedAt: _at, inputSha256: _sha, ...rest }: Decision): s
 }
 
 describe.concurrent('verdict gate matches the Lambda handler', () => {
-  it.for(SAMPLE_SYSTEMS)(
-    'on the sample event with the %s profile and report',
-    async (system, { expect }) => {
-      const evidence = join(work, system);
-      mkdirSync(evidence, { recursive: true });
-      copyFileSync(join(SAMPLES_DIR, `${system}.analysis.json`), join(evidence, 'analysis.json'));
-      const run = await runCli(
-        [
-          'gate',
-          '--event',
-          SAMPLE_EVENT,
-          '--profile',
-          join(SAMPLES_DIR, `${system}.profile.json`),
-          '--evidence',
-          evidence,
-        ],
-        { cwd: work },
-      );
-      expect(run.stderr).toBe('');
-      const cli = JSON.parse(run.stdout) as Decision;
-      const handler = await handlerDecision(sampleEvent(), system, () => new Date());
-      expect(timeless(cli)).toBe(timeless(handler));
-    },
-  );
+  it.for(SAMPLE_SYSTEMS)('on the sample event with the %s profile and report', async (system, { expect }) => {
+    const evidence = join(work, system);
+    mkdirSync(evidence, { recursive: true });
+    copyFileSync(join(SAMPLES_DIR, `${system}.analysis.json`), join(evidence, 'analysis.json'));
+    const run = await runCli(
+      [
+        'gate',
+        '--event',
+        SAMPLE_EVENT,
+        '--profile',
+        join(SAMPLES_DIR, `${system}.profile.json`),
+        '--evidence',
+        evidence,
+      ],
+      { cwd: work },
+    );
+    expect(run.stderr).toBe('');
+    const cli = JSON.parse(run.stdout) as Decision;
+    const handler = await handlerDecision(sampleEvent(), system, () => new Date());
+    expect(timeless(cli)).toBe(timeless(handler));
+  });
 });
