@@ -8,8 +8,10 @@
  * What a command costs before it does anything is mostly module loading, so the build bundles packages
  * (resolving and compiling hundreds of node_modules files cost more than `verdict gate` itself), minifies
  * as the Lambda bundles do (less source to compile; `build/cli/*.map` maps stack traces back under
- * `NODE_OPTIONS=--enable-source-maps`), and leaves out two things the CLI never runs: the X-Ray SDK
- * (scripts/cli-x-ray-disabled.ts) and zod's error messages in languages other than English.
+ * `NODE_OPTIONS=--enable-source-maps`), leaves out two things the CLI never runs: the X-Ray SDK
+ * (scripts/cli-x-ray-disabled.ts) and zod's error messages in languages other than English, and loads
+ * `yaml` (for OPA's yaml.* built-ins, which the policies do not call) and commander's child_process on
+ * first use only (scripts/cli-lazy-yaml.ts, commanderLazyChildProcess).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,6 +37,26 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+/**
+ * commander loads child_process (and with it net, dgram and more, some 4 ms) for executable subcommands,
+ * which verdict has none of: it gets `spawn` loaded on the first call instead.
+ */
+const commanderLazyChildProcess: Plugin = {
+  name: 'commander-lazy-child-process',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'commander-lazy-child-process' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'commander-lazy-child-process' }, () => ({
+      contents:
+        "let loaded; module.exports = { spawn: (...args) => (loaded ??= require('node:child_process')).spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -54,8 +76,8 @@ const result = await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   mainFields: ['module', 'main'],
-  alias: { 'aws-xray-sdk-core': './scripts/cli-x-ray-disabled.ts' },
-  plugins: [zodEnglishOnly],
+  alias: { 'aws-xray-sdk-core': './scripts/cli-x-ray-disabled.ts', yaml: './scripts/cli-lazy-yaml.ts' },
+  plugins: [zodEnglishOnly, commanderLazyChildProcess],
   metafile: true,
   logLevel: 'warning',
 });
@@ -63,7 +85,10 @@ const result = await build({
 // What the build was made from, so that bin/verdict.js can tell when a source is newer. Packages count
 // through the lock file (node_modules may be a link, so their paths vary).
 const sources = Object.keys(result.metafile.inputs).filter(
-  (input) => !input.includes('node_modules/') && !input.startsWith('zod-english-only:'),
+  (input) =>
+    !input.includes('node_modules/') &&
+    !input.startsWith('zod-english-only:') &&
+    !input.startsWith('commander-lazy-child-process:'),
 );
 const usesZodLocales = sources.filter((source) =>
   /\bz\.locales\b|zod\/v4\/locales/.test(readFileSync(join(root, source), 'utf8')),

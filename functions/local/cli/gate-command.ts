@@ -3,23 +3,14 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { EventSnapshotRegistry } from '../../adapters/local/event-snapshot-model-registry.ts';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
-import { openMemoryLedger } from '../../adapters/local/ledger/memory-ledger.ts';
 import { MemoryObjectStore } from '../../adapters/local/memory-object-store.ts';
-import { openDatabase } from '../../adapters/local/sqlite-database.ts';
-import { SqliteDecisionStore } from '../../adapters/local/sqlite-decision-store.ts';
-import { SqliteExceptionStore } from '../../adapters/local/sqlite-exception-store.ts';
-import { SqliteIdempotencyPersistence } from '../../adapters/local/sqlite-idempotency-persistence.ts';
 import { ENVIRONMENTS } from '../../contracts/environment.ts';
 import { modelPackageStateChangeEventSchema } from '../../contracts/model-package-state-change.ts';
 import { modelPackageFromDescription } from '../../events/model-package-event.ts';
-import { createModelRegistryGateHandler } from '../../gates/model-registry/create-handler.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
-import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
-import { LedgerExceptionStore } from '../../ledger/ledger-exception-store.ts';
-import { functions } from '../../routes.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
-import { localLambdaContext } from '../lambda-context.ts';
 import { localPolicyEngine } from '../local-policy-engine.ts';
+import { gateOneEvent } from '../offline-gate.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { exitCodeFor, UsageError } from './exit-codes.ts';
 import { readJsonFile } from './read-json-file.ts';
@@ -80,28 +71,12 @@ async function gateOffline(options: GateOptions) {
     pkg.biasReports = { postTraining: BIAS_REPORT_URI };
   }
 
-  const db = openDatabase(':memory:');
-  // Offline: the decision still goes through an audit ledger, one that lives for this process.
-  const ledger = openMemoryLedger();
-  const decisions = new LedgerDecisionStore(ledger.audit, new SqliteDecisionStore(db));
-  const handler = createModelRegistryGateHandler({
+  const outcome = await gateOneEvent(event, {
     registry: new EventSnapshotRegistry(pkg),
     objects,
-    decisions,
-    exceptions: new LedgerExceptionStore(ledger.audit, new SqliteExceptionStore(db)),
-    actions: ledger.audit,
-    events: { publish: async () => undefined },
     policyEngine: localPolicyEngine(),
     environment: options.environment,
-    now: () => new Date(),
-    deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
-    idempotencyStore: new SqliteIdempotencyPersistence(db),
   });
-  const summary = await handler(event, localLambdaContext('model-registry-gate', 60));
-  if (summary.status === 'skipped') throw new UsageError(`nothing to gate: ${summary.reason}`);
-  const decision = await decisions.get(summary.decisionId);
-  await ledger.close();
-  db.close();
-  if (!decision) throw new Error(`decision ${summary.decisionId} was not recorded`);
-  return decision;
+  if (outcome.status === 'skipped') throw new UsageError(`nothing to gate: ${outcome.reason}`);
+  return outcome.decision;
 }
