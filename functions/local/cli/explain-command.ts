@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { type Decision, decisionSchema } from '../../contracts/decision.ts';
-import { renderDecision } from '../../gates/explain/render-decision.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
+import { decisionText } from './formats/decision-format.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 import { readJsonFile } from './read-json-file.ts';
 
@@ -16,6 +16,6 @@ export function registerExplainCommand(program: Command): void {
       const decision = parseOrThrow(decisionSchema, readJsonFile(file, 'decision'), 'decision.invalid');
       // JSON is the decision as validated: what a program reads after checking the document.
       if (options.format === 'json') printJson(decision);
-      else process.stdout.write(renderDecision(decision as Decision, { width: process.stdout.columns }));
+      else process.stdout.write(decisionText(decision as Decision));
     });
 }

@@ -15,6 +15,7 @@ import {
   type ModelVersionOptions,
   readModelVersionInputs,
 } from './model-version-options.ts';
+import { stylesFor } from './terminal-style.ts';
 
 interface RegisterOptions extends ModelVersionOptions {
   group: string;
@@ -91,7 +92,7 @@ async function register(options: RegisterOptions): Promise<number> {
     process.stdout.write(
       [
         `registered ${pkg.arn}`,
-        `decision   ${decision.decision} (${decision.id}), approval status ${approvalStatus}`,
+        `decision   ${stylesFor(process.stdout).outcome(decision.decision, decision.decision)} (${decision.id}), approval status ${approvalStatus}`,
         ...decision.violations.map((v) => `  x ${v.rule} [${v.severity}] ${v.message}`),
         '',
       ].join('\n'),
