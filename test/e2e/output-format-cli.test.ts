@@ -95,6 +95,15 @@ describe('--format text|json', () => {
     );
   });
 
+  it('demo: --format json is the array of its decisions, as --json was', async () => {
+    const run = await verdict(['demo', '--format', 'json', '--data-dir', join(work, 'demo-json')]);
+    expect(run.code).toBe(0);
+    const decisions = (JSON.parse(run.stdout) as unknown[]).map((d) => decisionSchema.parse(d));
+    expect(decisions).toHaveLength(3);
+    expect(new Set(decisions.map((d) => d.decision))).toContain('deny');
+    expect((await verdict(['demo', '--help'])).stdout).not.toContain('--json');
+  });
+
   it('dlq list: --format json is a JSON array, and the old --json still gives it', async () => {
     const json = await verdict(['dlq', 'list', '--format', 'json', ...d]);
     expect(json).toEqual({ code: 0, stdout: '[]\n', stderr: 'verdict: 0 dead letters\n' });
