@@ -178,6 +178,9 @@ describe('--format text|json', () => {
       ['dlq', 'list', ...d],
       ['ledger', 'checkpoint', ...d],
       ['token', 'create', '--role', 'auditor', ...d],
+      ['profile', 'validate', cvRanker],
+      ['registry', 'list', ...d],
+      ['demo', ...d],
     ])
       expect(await verdict([...args, '--format', 'yaml']), args.join(' ')).toEqual({
         code: 2,
