@@ -4,7 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SUMMARIES } from '../../functions/local/cli/command-summaries.ts';
@@ -119,6 +120,28 @@ describe('verdict', () => {
       });
       const [code] = (await once(child, 'exit')) as [number | null];
       expect({ code, stderr }, args.join(' ')).toEqual({ code: 141, stderr: '' });
+    }
+  });
+
+  it('a closed stderr does not stop a report half way: it finishes, and no partial file is left', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-stderr-'));
+    try {
+      const dataDir = join(work, 'data');
+      expect((await runCli(['demo', '--data-dir', dataDir])).code).toBe(0);
+      const out = join(work, 'summary.json');
+      const child = spawn(
+        process.execPath,
+        [CLI, 'report', '--type', 'period-summary', '--format', 'json', '--out', out, '--data-dir', dataDir],
+        { cwd: ROOT, env: userEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      child.stderr.destroy();
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      const left = readdirSync(work);
+      expect(left).toEqual(expect.arrayContaining(['summary.json', 'summary.json.manifest']));
+      expect(left.filter((name) => name.endsWith('.partial'))).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });
