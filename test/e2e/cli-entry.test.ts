@@ -2,11 +2,14 @@
  * The CLI's front door: its version, the command list (each command's module is loaded only when it runs,
  * so the list comes from the summaries), help for one command, and an unknown command.
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_SUMMARIES } from '../../functions/local/cli/command-summaries.ts';
-import { ROOT, runCli } from '../support/cli.ts';
+import { CLI, ROOT, runCli, userEnv } from '../support/cli.ts';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const squeeze = (text: string) => text.replace(/\s+/g, ' ');
@@ -100,5 +103,45 @@ describe('verdict', () => {
       stdout: '',
       stderr: 'verdict: invalid report arguments\n  - --out test: is a directory (name the report file)\n',
     });
+  });
+
+  it('a reader that closes early (`verdict … --help | head -1`) ends it quietly: exit 141, no stack trace', async () => {
+    for (const args of [['--help'], ['gate', '--help']]) {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: ROOT,
+        env: userEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // Closed before the CLI has started, so its first write meets a broken pipe.
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect({ code, stderr }, args.join(' ')).toEqual({ code: 141, stderr: '' });
+    }
+  });
+
+  it('a closed stderr does not stop a report half way: it finishes, and no partial file is left', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-stderr-'));
+    try {
+      const dataDir = join(work, 'data');
+      expect((await runCli(['demo', '--data-dir', dataDir])).code).toBe(0);
+      const out = join(work, 'summary.json');
+      const child = spawn(
+        process.execPath,
+        [CLI, 'report', '--type', 'period-summary', '--format', 'json', '--out', out, '--data-dir', dataDir],
+        { cwd: ROOT, env: userEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      child.stderr.destroy();
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      const left = readdirSync(work);
+      expect(left).toEqual(expect.arrayContaining(['summary.json', 'summary.json.manifest']));
+      expect(left.filter((name) => name.endsWith('.partial'))).toEqual([]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -7,11 +7,13 @@ import { parseOrThrow } from '../../shared/validation.ts';
 import { localPolicyEngine } from '../local-policy-engine.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
+import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 interface ClassifyOptions {
   profile: string;
   asOf?: string;
+  format: OutputFormat;
 }
 
 export function registerClassifyCommand(program: Command): void {
@@ -20,13 +22,15 @@ export function registerClassifyCommand(program: Command): void {
     .description(COMMAND_SUMMARIES.classify)
     .requiredOption('--profile <file>', 'the AI-system profile (JSON)')
     .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today, UTC)')
+    .addOption(formatOption('json'))
     .addHelpText(
       'after',
       '\nExit codes: 0 classified, 2 invalid profile (every validation error is listed) or usage, 1 internal error.',
     )
     .action(async (options: ClassifyOptions) => {
       const classification = await classifyFile(options);
-      process.stdout.write(`${JSON.stringify(classification, null, 2)}\n`);
+      if (options.format === 'json') printJson(classification);
+      else process.stdout.write(classificationText(classification));
     });
 }
 
@@ -41,4 +45,20 @@ async function classifyFile(options: ClassifyOptions): Promise<Classification> {
   );
   const engine = await localPolicyEngine()();
   return classify(engine, profile, asOf);
+}
+
+/** The classification for people: the class and why, then each obligation with whom it binds and from when. */
+function classificationText(c: Classification): string {
+  const lines = [
+    `risk class    ${c.riskClass}${c.derogated ? ' (derogated under Art. 6(3))' : ''}`,
+    `Annex III     ${c.annexIII ?? 'none'}`,
+    `GPAI          ${c.gpai}`,
+    `transparency  ${c.transparency.length ? c.transparency.map((t) => `Art. ${t}`).join(', ') : 'none'}`,
+    `basis         ${c.basis.join(', ') || 'none'}`,
+    c.obligations.length ? 'obligations' : 'obligations   none',
+    ...c.obligations.map(
+      (o) => `  ${o.ref.padEnd(14)} ${o.holder.padEnd(8)} from ${o.appliesFrom}  ${o.title}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
 }

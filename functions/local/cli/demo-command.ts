@@ -5,6 +5,8 @@ import { plural } from '../../shared/plural.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { formatOption, jsonAliasOption, type OutputFormat, printJson } from './output-format.ts';
+import { stylesFor } from './terminal-style.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -12,19 +14,14 @@ export function registerDemoCommand(program: Command): void {
     .description(COMMAND_SUMMARIES.demo)
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--reset', 'empty the data directory first (otherwise a second run appends to its ledger)')
-    .option('--json', 'print the decisions as JSON')
-    .action(async (options: { dataDir: string; reset?: boolean; json?: boolean }) => {
+    .addOption(formatOption('text'))
+    .addOption(jsonAliasOption())
+    .action(async (options: { dataDir: string; reset?: boolean; format: OutputFormat }) => {
       const { results, redelivery, ledger, appended } = await runDemo(options.dataDir, {
         ...(options.reset ? { reset: true } : {}),
       });
-      if (options.json) {
-        process.stdout.write(
-          `${JSON.stringify(
-            results.map((r) => r.decision),
-            null,
-            2,
-          )}\n`,
-        );
+      if (options.format === 'json') {
+        printJson(results.map((r) => r.decision));
         return;
       }
       const policy = results[0]?.decision.policy;
@@ -68,6 +65,6 @@ function shellWord(word: string): string {
 
 function render(result: DemoResult): string[] {
   const { decision } = result;
-  const head = `${result.group} v${decision.subject.version} (${result.story}): ${decision.decision.toUpperCase()} -> ${result.approvalStatus}, risk class ${decision.riskClass ?? 'unknown'}`;
+  const head = `${result.group} v${decision.subject.version} (${result.story}): ${stylesFor(process.stdout).outcome(decision.decision, decision.decision.toUpperCase())} -> ${result.approvalStatus}, risk class ${decision.riskClass ?? 'unknown'}`;
   return [head, `  decision ${decision.id}`, ...decision.violations.flatMap((v) => renderViolation(v)), ''];
 }

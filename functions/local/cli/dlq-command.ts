@@ -9,6 +9,7 @@ import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { formatOption, jsonAliasOption, type OutputFormat, printJson } from './output-format.ts';
 
 export function registerDlqCommand(program: Command): void {
   const dlq = program.command('dlq').description(COMMAND_SUMMARIES.dlq);
@@ -16,14 +17,15 @@ export function registerDlqCommand(program: Command): void {
   dlq
     .command('list')
     .description('list the dead letters, oldest first')
-    .option('--json', 'print them as a JSON array')
+    .addOption(formatOption('text'))
+    .addOption(jsonAliasOption())
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (options: { json?: boolean; dataDir: string }) => {
+    .action(async (options: { format: OutputFormat; dataDir: string }) => {
       requireLedger(options.dataDir);
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
         const letters = await runtime.bus.deadLetters.list();
-        if (options.json) process.stdout.write(`${JSON.stringify(letters, null, 2)}\n`);
+        if (options.format === 'json') printJson(letters);
         else for (const letter of letters) process.stdout.write(`${describe(letter)}\n`);
         process.stderr.write(`verdict: ${letters.length} dead letter${letters.length === 1 ? '' : 's'}\n`);
       } finally {

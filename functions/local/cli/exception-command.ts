@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exceptionStatusAt } from '../../contracts/exception.ts';
+import { type Exception, type ExceptionStatus, exceptionStatusAt } from '../../contracts/exception.ts';
 import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
 import { ExceptionRefusedError } from '../../gates/exceptions/errors.ts';
 import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
@@ -12,6 +12,7 @@ import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 import { flagName } from './options.ts';
+import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 
 interface GrantOptions {
   rule: string;
@@ -113,8 +114,9 @@ export function registerExceptionCommand(program: Command): void {
     .command('list')
     .description('list the exceptions recorded for a model, lapsed and revoked ones included')
     .requiredOption('--model <name-or-arn>', 'a model package group name or package ARN')
+    .addOption(formatOption('json'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (options: { model: string; dataDir: string }) => {
+    .action(async (options: { model: string; format: OutputFormat; dataDir: string }) => {
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
         const now = new Date();
@@ -125,7 +127,8 @@ export function registerExceptionCommand(program: Command): void {
             status: exceptionStatusAt(e, now),
           })),
         );
-        process.stdout.write(`${JSON.stringify({ exceptions }, null, 2)}\n`);
+        if (options.format === 'json') printJson({ exceptions });
+        else process.stdout.write(exceptionsText(exceptions));
       } finally {
         await runtime.close();
       }
@@ -141,4 +144,15 @@ export function registerExceptionCommand(program: Command): void {
         .filter((r) => r.reason !== undefined);
       process.stdout.write(`${JSON.stringify({ waivable: catalogue.waivable(), nonWaivable }, null, 2)}\n`);
     });
+}
+
+/** One exception a line: its id, status, rule and subject, until when, who approved it and why. */
+function exceptionsText(exceptions: readonly (Exception & { status: ExceptionStatus })[]): string {
+  if (exceptions.length === 0) return 'no exceptions\n';
+  return exceptions
+    .map(
+      (e) =>
+        `${e.id}  ${e.status.padEnd(7)}  ${e.rule}  ${e.subject}  until ${e.expiresAt}  approved by ${e.approver}: ${e.reason}${e.revokedAt ? `; revoked ${e.revokedAt} by ${e.revokedBy ?? '?'}: ${e.revocationReason ?? ''}` : ''}\n`,
+    )
+    .join('');
 }

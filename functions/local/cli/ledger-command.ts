@@ -22,6 +22,7 @@ import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, verifierKeyLines } from './options.ts';
+import { formatOption, jsonAliasOption, type OutputFormat, printJson } from './output-format.ts';
 
 /** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
 const VERIFY_FAILED = EXIT.deny;
@@ -101,7 +102,7 @@ interface VerifyCommandOptions {
   since?: string;
   witnessKey?: string[];
   origin?: string;
-  json?: boolean;
+  format: OutputFormat;
 }
 
 function readSince(file: string): string {
@@ -112,10 +113,6 @@ function readSince(file: string): string {
       `--since ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-}
-
-function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function registerLedgerCommand(program: Command): void {
@@ -183,7 +180,8 @@ export function registerLedgerCommand(program: Command): void {
       collect,
     )
     .option('--origin <origin>', "expected log origin (default: the log key's name)")
-    .option('--json', 'print the report as JSON')
+    .addOption(formatOption('text'))
+    .addOption(jsonAliasOption())
     .action((dir: string, options: VerifyCommandOptions) => {
       if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
       if (!options.key && !options.trustExportKey) throw new UsageError(UNPINNED_MESSAGE);
@@ -195,7 +193,7 @@ export function registerLedgerCommand(program: Command): void {
         ...(options.witnessKey ? { witnessKeys: verifierKeyLines(options.witnessKey) } : {}),
         ...(options.origin ? { origin: options.origin } : {}),
       });
-      if (options.json) printJson(report);
+      if (options.format === 'json') printJson(report);
       for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
       if (report.ok) {
         process.stderr.write(
@@ -238,9 +236,17 @@ export function registerLedgerCommand(program: Command): void {
 
   withStore(ledger.command('checkpoint'))
     .description('print the latest signed checkpoint (signing one first if entries were appended since)')
-    .action(async (options: StoreOptions) => {
+    .addOption(formatOption('text'))
+    .action(async (options: StoreOptions & { format: OutputFormat }) => {
       const checkpoint = await withLedger(options, ({ ledger }) => ledger.checkpoint());
-      process.stdout.write(checkpoint.note);
+      if (options.format === 'json')
+        printJson({
+          origin: checkpoint.origin,
+          size: checkpoint.size,
+          rootHash: Buffer.from(checkpoint.rootHash).toString('base64'),
+          note: checkpoint.note,
+        });
+      else process.stdout.write(checkpoint.note);
     });
 
   ledger

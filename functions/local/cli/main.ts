@@ -3,9 +3,12 @@ import { InconsistentCheckpointError } from '../../ledger/errors.ts';
 import { GENERATOR } from '../../reports/generator.ts';
 import { InvalidInputError } from '../../shared/validation.ts';
 import { DataDirectoryError } from '../data-directory.ts';
+import { endQuietlyOnBrokenPipe } from './broken-pipe.ts';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
 import { COMMANDS } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+
+endQuietlyOnBrokenPipe();
 
 const program = new Command('verdict')
   .description('Governance gates, audit trail and reports for machine learning on AWS')

@@ -13,6 +13,7 @@ import { PROFILE_FIELDS, type ProfileField } from '../../gates/profile/profile-f
 import { describeIssues } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { UsageError } from './exit-codes.ts';
+import { formatOption, type OutputFormat } from './output-format.ts';
 import { acceptedValues, answerValue, missingFields, profileFromAnswers } from './profile-answers.ts';
 import { askMissingFields } from './profile-questions.ts';
 import { readlinePrompter } from './prompt.ts';
@@ -29,7 +30,7 @@ export const fieldFlag = (path: string): string =>
 
 interface ValidateOptions {
   asOf?: string;
-  format: 'text' | 'json';
+  format: OutputFormat;
 }
 
 interface InitOptions {
@@ -50,7 +51,7 @@ export function registerProfileCommand(program: Command): void {
     .description('check an AI-system profile against the schema and print the classification it gets')
     .argument('<file>', 'the AI-system profile (JSON)')
     .option('--as-of <date>', 'classify on this date, YYYY-MM-DD (default: today, UTC)')
-    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .addOption(formatOption('text'))
     .addHelpText(
       'after',
       '\nExit codes: 0 valid, 2 invalid (every problem as `path: message`) or usage, 1 internal error.',

@@ -15,6 +15,8 @@ import {
   type ModelVersionOptions,
   readModelVersionInputs,
 } from './model-version-options.ts';
+import { formatOption, type OutputFormat } from './output-format.ts';
+import { stylesFor } from './terminal-style.ts';
 
 interface RegisterOptions extends ModelVersionOptions {
   group: string;
@@ -26,7 +28,7 @@ interface RegisterOptions extends ModelVersionOptions {
 
 interface ListOptions {
   group?: string;
-  format: 'text' | 'json';
+  format: OutputFormat;
   dataDir: string;
 }
 
@@ -62,16 +64,11 @@ export function registerRegistryCommand(program: Command): void {
     .command('list')
     .description('the model versions in the registry, oldest first, with their approval status')
     .option('--group <name>', 'only this group')
-    .option('--format <format>', 'text or json', listFormat, 'text')
+    .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (options: ListOptions) => {
       await list(options);
     });
-}
-
-function listFormat(value: string): 'text' | 'json' {
-  if (value === 'text' || value === 'json') return value;
-  throw new UsageError(`--format ${value}: expected text or json`);
 }
 
 async function register(options: RegisterOptions): Promise<number> {
@@ -91,7 +88,7 @@ async function register(options: RegisterOptions): Promise<number> {
     process.stdout.write(
       [
         `registered ${pkg.arn}`,
-        `decision   ${decision.decision} (${decision.id}), approval status ${approvalStatus}`,
+        `decision   ${stylesFor(process.stdout).outcome(decision.decision, decision.decision)} (${decision.id}), approval status ${approvalStatus}`,
         ...decision.violations.map((v) => `  x ${v.rule} [${v.severity}] ${v.message}`),
         '',
       ].join('\n'),

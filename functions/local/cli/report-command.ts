@@ -283,6 +283,7 @@ class ProgressBar {
   #lastStep = -1;
   #phase: Progress['phase'] | undefined;
   #drawn = false;
+  #widest = 0;
 
   constructor(private readonly stream: NodeJS.WriteStream) {
     this.#tty = Boolean(stream.isTTY);
@@ -314,7 +315,9 @@ class ProgressBar {
       const filled = Math.round(fraction * width);
       line = `report [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${count(p.done)}/${count(p.total)} ${seconds}s`;
     } else line = `report: reading decisions... ${count(p.done)} ${seconds}s`;
-    this.stream.write(`\r${line}\x1b[K`);
+    // Spaces, not an erase-line escape, clear what a longer line left: a terminal gets no escape codes.
+    this.#widest = Math.max(this.#widest, line.length);
+    this.stream.write(`\r${line.padEnd(this.#widest)}`);
     this.#drawn = true;
   }
 

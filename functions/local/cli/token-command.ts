@@ -11,11 +11,13 @@ import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 import { flagName } from './options.ts';
+import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 
 interface CreateOptions {
   role: string;
   ttl: string;
   subject?: string;
+  format: OutputFormat;
   dataDir: string;
 }
 
@@ -33,6 +35,7 @@ export function registerTokenCommand(program: Command): void {
       '--subject <name>',
       'who the token is for, as recorded in the access log (default: your user name)',
     )
+    .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
     .action(async (options: CreateOptions) => {
       if (!isRole(options.role)) {
@@ -54,7 +57,15 @@ export function registerTokenCommand(program: Command): void {
         if (error instanceof RangeError) throw new UsageError(error.message);
         throw error;
       }
-      process.stdout.write(`${issued.token}\n`);
+      if (options.format === 'json')
+        printJson({
+          token: issued.token,
+          id: issued.jti,
+          subject: issued.subject,
+          role: issued.role,
+          expiresAt: issued.expiresAt.toISOString(),
+        });
+      else process.stdout.write(`${issued.token}\n`);
       process.stderr.write(
         `verdict: token ${issued.jti} for ${issued.subject} (${issued.role}), expires ${issued.expiresAt.toISOString()}${key.created ? `; new signing key ${key.path}` : ''}\n`,
       );

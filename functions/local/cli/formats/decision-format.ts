@@ -2,6 +2,7 @@
 import type { Decision } from '../../../contracts/decision.ts';
 import { renderDecision } from '../../../gates/explain/render-decision.ts';
 import { UsageError } from '../exit-codes.ts';
+import { stylesFor } from '../terminal-style.ts';
 import { decisionToJunit } from './junit.ts';
 import { decisionToSarif } from './sarif.ts';
 
@@ -26,7 +27,7 @@ export function formatDecision(
 ): string {
   switch (format) {
     case 'text':
-      return renderDecision(decision);
+      return decisionText(decision);
     case 'json':
       return `${JSON.stringify(decision, null, 2)}\n`;
     case 'sarif':
@@ -36,4 +37,12 @@ export function formatDecision(
         suiteName: `verdict check ${decision.subject.group}`,
       });
   }
+}
+
+/** A decision for a person reading `stream`: as wide as it, the outcome line in colour where colour is wanted. */
+export function decisionText(decision: Decision, stream: NodeJS.WriteStream = process.stdout): string {
+  const outcome = stylesFor(stream).outcome;
+  return renderDecision(decision, { width: stream.columns }).replace(/^(ALLOW|DENY|REVIEW): .*$/m, (line) =>
+    outcome(decision.decision, line),
+  );
 }
