@@ -36,7 +36,7 @@ import {
   DescribeModelPackageCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
 import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
@@ -55,7 +55,12 @@ import {
   type FaultSummary,
   installFaultInjection,
 } from '../support/fault-injection.ts';
-import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
+import {
+  createGateResources,
+  type DeliveredEvent,
+  drainDeliveredEvents,
+  gateResourceNames,
+} from '../support/gate-resources.ts';
 import { KMS_KEY_ARN, kmsPrivateKey, kmsPublicKeySpki } from '../support/kms-ed25519.ts';
 import { exported, removeTempDirs } from '../support/ledger-fixture.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
@@ -206,28 +211,10 @@ async function stateChangeEvent(arn: string) {
   });
 }
 
-interface DeliveredEvent {
-  resources: string[];
-  detail: Decision;
-}
-
 const delivered: DeliveredEvent[] = [];
 
 async function deliveredFor(arn: string): Promise<DeliveredEvent[]> {
-  for (;;) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) break;
-    for (const m of messages) delivered.push(JSON.parse(m.Body ?? 'null') as DeliveredEvent);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  }
+  delivered.push(...(await drainDeliveredEvents(sqs, queueUrl)));
   return delivered.filter((e) => e.resources.includes(arn));
 }
 

@@ -39,7 +39,7 @@ import {
   type DescribeModelPackageCommandOutput,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -62,7 +62,12 @@ import { GATE, modelPackageDecisionId } from '../../functions/gates/model-regist
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
-import { createGateResources, gateResourceNames } from '../support/gate-resources.ts';
+import {
+  createGateResources,
+  type DeliveredEvent,
+  drainDeliveredEvents,
+  gateResourceNames,
+} from '../support/gate-resources.ts';
 import { KMS_KEY_ARN, mockKmsEd25519Key } from '../support/kms-ed25519.ts';
 import { createLedgerResources, type LedgerResources } from '../support/ledger-resources.ts';
 
@@ -224,33 +229,12 @@ async function decisionCount(): Promise<number> {
   return count;
 }
 
-interface DeliveredEvent {
-  source: string;
-  'detail-type': string;
-  resources: string[];
-  detail: Decision;
-}
-
 /** Every `Verdict Decision` the rule delivered to the queue so far (moto delivers during PutEvents). */
 const delivered: DeliveredEvent[] = [];
 let queueUrl = '';
 
 async function drainQueue(): Promise<DeliveredEvent[]> {
-  const fresh: DeliveredEvent[] = [];
-  for (;;) {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-    );
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) break;
-    for (const message of messages) fresh.push(JSON.parse(message.Body ?? 'null') as DeliveredEvent);
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
-  }
+  const fresh = await drainDeliveredEvents(sqs, queueUrl);
   delivered.push(...fresh);
   return fresh;
 }

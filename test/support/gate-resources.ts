@@ -12,7 +12,14 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Decision } from '../../functions/contracts/decision.ts';
 import { uniqueName } from './aws-clients.ts';
 import { createDecisionTable } from './decision-table.ts';
 
@@ -70,4 +77,31 @@ export async function createGateResources(
   );
   await s3.send(new CreateBucketCommand({ Bucket: names.bucket }));
   return queueUrl;
+}
+
+/** A `Verdict Decision` event as the rule delivered it to the test queue. */
+export interface DeliveredEvent {
+  source: string;
+  'detail-type': string;
+  resources: string[];
+  detail: Decision;
+}
+
+/** Receives and deletes every event waiting in the queue (moto delivers during PutEvents); returns them. */
+export async function drainDeliveredEvents(sqs: SQSClient, queueUrl: string): Promise<DeliveredEvent[]> {
+  const fresh: DeliveredEvent[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return fresh;
+    for (const message of messages) fresh.push(JSON.parse(message.Body ?? 'null') as DeliveredEvent);
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
 }
