@@ -7,7 +7,7 @@
 #
 #   Input: {"profile": <AI-system profile>, "asOf": "YYYY-MM-DD"}
 #
-#   Output: the classification of shared/reference/ai-system-profile.md:
+#   Output: the classification of docs/profile.md ("The classification"):
 #
 #     {
 #       "riskClass": "prohibited" | "high" | "limited" | "minimal",

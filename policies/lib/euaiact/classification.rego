@@ -1,7 +1,7 @@
 # METADATA
 # title: EU AI Act classification of an AI-system profile
 # description: |
-#   The classification contract of shared/reference/ai-system-profile.md: the risk class, the
+#   The classification contract of docs/profile.md ("The classification"): the risk class, the
 #   Annex III point, the derogation, the GPAI tier, the Art. 50 duties, the references that
 #   decided them (most decisive first), and the obligations per holder with their dates of
 #   application. Evaluated on input.profile at input.asOf (YYYY-MM-DD); without a valid date
