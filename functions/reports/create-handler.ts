@@ -9,9 +9,10 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { REPORT_REQUESTED_EVENT } from '../routes.ts';
 import { logger, metrics, tracer } from '../shared/observability.ts';
 import { describeIssues, InvalidInputError } from '../shared/validation.ts';
-import { REPORT_REQUESTED_EVENT, type ReportWorkerDeps, runReportJob } from './report-job.ts';
+import { type ReportWorkerDeps, runReportJob } from './report-job.ts';
 
 const reportRequestedEventSchema = z.looseObject({
   source: z.literal(REPORT_REQUESTED_EVENT.source),

@@ -15,8 +15,6 @@ import { CONTENT_TYPES } from './content-types.ts';
 import type { ReportSources } from './report-inputs.ts';
 import type { Progress } from './report-model.ts';
 
-export { REPORT_REQUESTED_EVENT } from '../routes.ts';
-
 /** The event detail that asks the worker to build a job. */
 export interface ReportRequested {
   jobId: string;

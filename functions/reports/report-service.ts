@@ -16,8 +16,9 @@ import {
 } from '../ports/report-archive.ts';
 import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import type { ReportDownload, ReportJob, ReportRequest, ReportService } from '../ports/report-service.ts';
+import { REPORT_REQUESTED_EVENT } from '../routes.ts';
 import { checkReportRequest, type ReportSources } from './report-inputs.ts';
-import { REPORT_REQUESTED_EVENT, type ReportRequested, reportFileName, viewJob } from './report-job.ts';
+import { type ReportRequested, reportFileName, viewJob } from './report-job.ts';
 import { PART_SUFFIXES } from './report-parts.ts';
 
 export interface ReportServiceDeps {

@@ -3,47 +3,34 @@
  * records in GOVERNANCE mode for a day and deletes its data with the stack; production locks them in
  * COMPLIANCE mode for years and keeps everything. Writers are held to the same mode by IAM.
  */
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VerdictStack } from '../../infra/verdict-stack.ts';
 import {
-  buildApp,
+  type BuiltStack,
+  buildStack,
   identityStatements,
   type Json,
   logicalIdOf,
-  NO_BUNDLING,
   resourcesOfType,
   standInPolicyBundle,
 } from './synth.ts';
 
-interface Built {
-  stack: VerdictStack;
-  template: Template;
-  resources: Record<string, Json>;
-}
-
-function build(context: Record<string, unknown>, policyBundlePath: string): Built {
-  const { stack } = buildApp({ ...NO_BUNDLING, ...context }, { policyBundlePath });
-  const template = Template.fromStack(stack);
-  return { stack, template, resources: template.toJSON().Resources as Record<string, Json> };
-}
-
-let dev: Built;
-let prod: Built;
+let dev: BuiltStack;
+let prod: BuiltStack;
 
 beforeAll(() => {
   const policy = standInPolicyBundle();
-  dev = build({}, policy.path);
-  prod = build({ 'verdict:environment': 'prod' }, policy.path);
+  dev = buildStack({}, policy.path);
+  prod = buildStack({ 'verdict:environment': 'prod' }, policy.path);
 }, 120_000);
 
-function lockOf(b: Built, bucket: 'reports' | 'anchor'): unknown {
+function lockOf(b: BuiltStack, bucket: 'reports' | 'anchor'): unknown {
   const construct = bucket === 'reports' ? b.stack.storage.reportsBucket : b.stack.ledger.anchorBucket;
   const props = b.resources[logicalIdOf(b.stack, construct)]?.Properties as Json;
   return (props.ObjectLockConfiguration as { Rule: { DefaultRetention: unknown } }).Rule.DefaultRetention;
 }
 
-function lockModeConditions(b: Built): unknown[] {
+function lockModeConditions(b: BuiltStack): unknown[] {
   return identityStatements(b.template)
     .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Action).includes('s3:PutObjectRetention'))
     .map((s) => s.Condition);

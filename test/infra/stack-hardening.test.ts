@@ -10,14 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.ts';
 import { ApprovalGuard } from '../../infra/constructs/approval-guard.ts';
 import { ruleNameFor, scopeToGroupPrefix } from '../../infra/constructs/event-routing.ts';
-import type { VerdictStack } from '../../infra/verdict-stack.ts';
 import {
   asList,
-  buildApp,
+  type BuiltStack,
+  buildStack,
   flat,
   type Json,
   logicalIdOf,
-  NO_BUNDLING,
   resourcesOfType,
   type Statement,
   standInPolicyBundle,
@@ -25,25 +24,13 @@ import {
 
 const BREAK_GLASS = 'arn:aws:iam::123456789012:role/ops/verdict-break-glass';
 
-interface Built {
-  stack: VerdictStack;
-  template: Template;
-  resources: Record<string, Json>;
-}
-
-function build(context: Record<string, unknown>, policyBundlePath: string): Built {
-  const { stack } = buildApp({ ...NO_BUNDLING, ...context }, { policyBundlePath });
-  const template = Template.fromStack(stack);
-  return { stack, template, resources: template.toJSON().Resources as Record<string, Json> };
-}
-
 let policy: ReturnType<typeof standInPolicyBundle>;
-let staging: Built;
-let prod: Built;
+let staging: BuiltStack;
+let prod: BuiltStack;
 
 beforeAll(() => {
   policy = standInPolicyBundle();
-  staging = build(
+  staging = buildStack(
     {
       'verdict:environment': 'staging',
       'verdict:retainData': 'false',
@@ -52,10 +39,10 @@ beforeAll(() => {
     },
     policy.path,
   );
-  prod = build({ 'verdict:environment': 'prod', 'verdict:breakGlassRoleArn': BREAK_GLASS }, policy.path);
+  prod = buildStack({ 'verdict:environment': 'prod', 'verdict:breakGlassRoleArn': BREAK_GLASS }, policy.path);
 }, 120_000);
 
-function functionProps(b: Built, name: 'model-registry-gate' | 'report-worker'): Json {
+function functionProps(b: BuiltStack, name: 'model-registry-gate' | 'report-worker'): Json {
   return b.resources[logicalIdOf(b.stack, b.stack.functions[name].function)]?.Properties as Json;
 }
 
@@ -140,14 +127,14 @@ describe('deployment packages', () => {
   });
 });
 
-function keyStatements(b: Built, key: { node: { defaultChild?: unknown } }): Statement[] {
+function keyStatements(b: BuiltStack, key: { node: { defaultChild?: unknown } }): Statement[] {
   const resource = b.resources[logicalIdOf(b.stack, key)] as {
     Properties: { KeyPolicy: { Statement: Statement[] } };
   };
   return resource.Properties.KeyPolicy.Statement;
 }
 
-function roleArn(b: Built, name: 'model-registry-gate' | 'report-worker'): Json {
+function roleArn(b: BuiltStack, name: 'model-registry-gate' | 'report-worker'): Json {
   return { 'Fn::GetAtt': [logicalIdOf(b.stack, b.stack.functions[name].role), 'Arn'] };
 }
 
@@ -201,8 +188,8 @@ describe('signing keys: checkpoints and report manifests', () => {
   });
 
   it.each([
-    ['checkpoint key', (b: Built) => b.stack.ledger.signingKey],
-    ['report key', (b: Built) => b.stack.storage.reportSigningKey],
+    ['checkpoint key', (b: BuiltStack) => b.stack.ledger.signingKey],
+    ['report key', (b: BuiltStack) => b.stack.storage.reportSigningKey],
   ])(
     '%s: nobody but the break-glass role deletes or disables it, or changes its policy outside a deployment',
     (_label, keyOf) => {

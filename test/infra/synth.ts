@@ -43,6 +43,20 @@ export function buildApp(context: Record<string, unknown> = {}, options: Verdict
   return { app, stack, outdir };
 }
 
+/** A stack of the app, its template, and the template's resources by logical id. */
+export interface BuiltStack {
+  stack: VerdictStack;
+  template: Template;
+  resources: Record<string, Json>;
+}
+
+/** Builds the app without bundling functions, with the given context and policy bundle. */
+export function buildStack(context: Record<string, unknown>, policyBundlePath: string): BuiltStack {
+  const { stack } = buildApp({ ...NO_BUNDLING, ...context }, { policyBundlePath });
+  const template = Template.fromStack(stack);
+  return { stack, template, resources: template.toJSON().Resources as Record<string, Json> };
+}
+
 export function synth(context: Record<string, unknown> = {}, options: VerdictAppOptions = {}): Synthesized {
   const { app, stack, outdir } = buildApp(context, options);
   // Template.fromStack synthesizes the app, which runs the cdk-nag aspect and the bundling.

@@ -11,8 +11,13 @@ import { DECISION_EVENT } from '../../functions/contracts/verdict-decision-event
 import { readModelRegistryGateEnvironment } from '../../functions/gates/model-registry/environment.ts';
 import { readReportWorkerEnvironment } from '../../functions/reports/environment.ts';
 import { PDFKIT_DIRNAME_BANNER, PDFKIT_FONT_FILES } from '../../functions/reports/formats/pdf-bundling.ts';
-import { REPORT_REQUESTED_EVENT } from '../../functions/reports/report-job.ts';
-import { type FunctionName, functions, type Route, routes } from '../../functions/routes.ts';
+import {
+  type FunctionName,
+  functions,
+  REPORT_REQUESTED_EVENT,
+  type Route,
+  routes,
+} from '../../functions/routes.ts';
 import { ruleNameFor, toCdkEventPattern } from '../../infra/constructs/event-routing.ts';
 import {
   ESM_REQUIRE_BANNER,

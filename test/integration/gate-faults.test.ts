@@ -39,7 +39,7 @@ import {
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { vkeyFromKmsPublicKey } from '../../functions/adapters/aws/kms-signer.ts';
-import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
 import type { ModelRegistryGateHandler } from '../../functions/gates/model-registry/create-handler.ts';
@@ -48,6 +48,7 @@ import { modelPackageDecisionId } from '../../functions/gates/model-registry/mod
 import { decodeEntry } from '../../functions/ledger/entry.ts';
 import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
+import { LEDGER_ENVIRONMENT } from '../../functions/shared/environment.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import {
   type FaultInjection,

@@ -22,7 +22,6 @@ import { CheckpointAnchor } from '../../functions/adapters/aws/ledger/anchor.ts'
 import {
   type AwsLedgerOptions,
   awsLedgerOptionsFromEnvironment,
-  LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
 } from '../../functions/adapters/aws/ledger/open.ts';
@@ -44,6 +43,7 @@ import { verifyExport } from '../../functions/ledger/export/verify-export.ts';
 import { Ledger } from '../../functions/ledger/ledger.ts';
 import { PersonalData, SubjectForgottenError } from '../../functions/ledger/personal-data.ts';
 import type { PreparedEntry } from '../../functions/ledger/ports/ledger-store.ts';
+import { LEDGER_ENVIRONMENT } from '../../functions/shared/environment.ts';
 import { awsClientConfig, s3ClientConfig, uniqueName } from '../support/aws-clients.ts';
 import { exported, logSigner, note, ORIGIN, removeTempDirs } from '../support/ledger-fixture.ts';
 import {

@@ -51,7 +51,7 @@ import {
   REJECTION_SORT_KEY,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
 import { DynamoDbDecisionStore } from '../../functions/adapters/aws/dynamodb-decision-store.ts';
-import { LEDGER_ENVIRONMENT, openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
+import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import type { ModelPackageStateChange } from '../../functions/contracts/model-package-state-change.ts';
 import { modelPackageStateChangeEvent } from '../../functions/events/model-package-event.ts';
@@ -60,6 +60,7 @@ import type { ModelRegistryGateHandler } from '../../functions/gates/model-regis
 import { PROFILE_METADATA_KEY } from '../../functions/gates/model-registry/governance-inputs.ts';
 import { GATE, modelPackageDecisionId } from '../../functions/gates/model-registry/model-registry-gate.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
+import { LEDGER_ENVIRONMENT } from '../../functions/shared/environment.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { awsClientConfig, uniqueName } from '../support/aws-clients.ts';
 import {

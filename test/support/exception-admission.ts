@@ -21,3 +21,13 @@ export function admissionFor(
     modelNames: async () => new Set(models),
   };
 }
+
+/** The clock of the exception tests, and a grant request valid at it. */
+export const NOW = new Date('2026-11-28T12:00:00Z');
+export const request = {
+  rule: 'bias.disparate_impact',
+  subject: 'cv-ranker',
+  reason: 'Retraining with reweighted data is scheduled for January',
+  approver: 'head-of-model-risk',
+  expiresAt: '2027-01-31T00:00:00Z',
+};

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchesPattern, validatePattern } from '../../../functions/events/event-pattern.ts';
-import { REPORT_REQUESTED_EVENT } from '../../../functions/reports/report-job.ts';
-import { functions, routes, UNGOVERNED_GROUP_PREFIX } from '../../../functions/routes.ts';
+import {
+  functions,
+  REPORT_REQUESTED_EVENT,
+  routes,
+  UNGOVERNED_GROUP_PREFIX,
+} from '../../../functions/routes.ts';
 
 type Event = { detail: Record<string, unknown> } & Record<string, unknown>;
 

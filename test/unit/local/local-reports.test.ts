@@ -23,8 +23,8 @@ import { DownloadLinkError } from '../../../functions/ports/report-archive.ts';
 import { InvalidReportRequestError } from '../../../functions/ports/report-service.ts';
 import { createReportWorkerHandler } from '../../../functions/reports/create-handler.ts';
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
-import { archiveKey, REPORT_REQUESTED_EVENT } from '../../../functions/reports/report-job.ts';
-import { routes } from '../../../functions/routes.ts';
+import { archiveKey } from '../../../functions/reports/report-job.ts';
+import { REPORT_REQUESTED_EVENT, routes } from '../../../functions/routes.ts';
 import { DECISIONS, EXCEPTIONS } from '../../support/report-fixtures.ts';
 
 // The worker's middy handler, watched: the local bus must reach the very factory the Lambda entry uses.

@@ -5,10 +5,10 @@
  * unless the subject keys are configured.
  */
 import { type ErasureResult, forgetSubject } from '../../../ledger/erasure.ts';
+import { LEDGER_ENVIRONMENT } from '../../../shared/environment.ts';
 import {
   type AwsLedgerFromEnvironment,
   type AwsLedgerOptions,
-  LEDGER_ENVIRONMENT,
   LedgerConfigurationError,
   openAwsLedger,
 } from './open.ts';

@@ -34,9 +34,6 @@ import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './anchor.ts';
 import { AwsLedgerStore, LedgerReadOnlyError, MAX_TRANSACTION_ENTRIES } from './store.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
-/** The ledger's variable names, for callers that set them (the CLI, tests). */
-export { LEDGER_ENVIRONMENT } from '../../../shared/environment.ts';
-
 export interface AwsLedgerClients {
   dynamodb: DynamoDBClient;
   s3: S3Client;

@@ -7,8 +7,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { PersonalData } from '../../../ledger/personal-data.ts';
 import type { SubjectKeyStore } from '../../../ledger/ports/subject-key-store.ts';
+import { LEDGER_ENVIRONMENT } from '../../../shared/environment.ts';
 import { once } from '../../../shared/once.ts';
-import { LEDGER_ENVIRONMENT, LedgerConfigurationError } from './open.ts';
+import { LedgerConfigurationError } from './open.ts';
 import { DynamoDbSubjectKeyStore, PSEUDONYM_KEY_ITEM } from './subject-keys.ts';
 
 async function personalDataOver(keys: SubjectKeyStore): Promise<PersonalData> {

@@ -18,16 +18,8 @@ import { grantException, openException } from '../../../../functions/gates/excep
 import { revokeException } from '../../../../functions/gates/exceptions/revoke-exception.ts';
 import { GATE_RULES } from '../../../../functions/gates/exceptions/rule-catalogue.ts';
 import { SOURCE_ROOT } from '../../../../functions/shared/source-root.ts';
-import { admissionFor, bundleRules } from '../../../support/exception-admission.ts';
+import { admissionFor, bundleRules, NOW, request } from '../../../support/exception-admission.ts';
 
-const NOW = new Date('2026-11-28T12:00:00Z');
-const request = {
-  rule: 'bias.disparate_impact',
-  subject: 'cv-ranker',
-  reason: 'Retraining with reweighted data is scheduled for January',
-  approver: 'head-of-model-risk',
-  expiresAt: '2027-01-31T00:00:00Z',
-};
 const { personal } = openLocalPersonalData();
 
 async function refusal(run: Promise<unknown>): Promise<{ code: string; problems: string[] }> {

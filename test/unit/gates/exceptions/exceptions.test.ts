@@ -7,16 +7,7 @@ import {
 } from '../../../../functions/adapters/local/sqlite-exception-store.ts';
 import { grantException, openException } from '../../../../functions/gates/exceptions/grant-exception.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
-import { admissionFor } from '../../../support/exception-admission.ts';
-
-const NOW = new Date('2026-11-28T12:00:00Z');
-const request = {
-  rule: 'bias.disparate_impact',
-  subject: 'cv-ranker',
-  reason: 'Retraining with reweighted data is scheduled for January',
-  approver: 'head-of-model-risk',
-  expiresAt: '2027-01-31T00:00:00Z',
-};
+import { admissionFor, NOW, request } from '../../../support/exception-admission.ts';
 
 function store() {
   const db = openDatabase(':memory:');
