@@ -1,6 +1,6 @@
 /**
- * vitest globalSetup for the `integration` project: starts the AWS emulator (moto in server mode) on a
- * free loopback port, hands its URL to the tests (`inject('motoEndpoint')`) and stops it afterwards.
+ * vitest globalSetup for the `integration` project: starts the AWS emulator (moto in server mode,
+ * extended by tools/emulator/verdict_moto.py with SageMaker endpoint deployments) on a free loopback port, hands its URL to the tests (`inject('motoEndpoint')`) and stops it afterwards.
  *
  * Set `MOTO_ENDPOINT` to reuse an emulator that is already running (e.g. a container in CI); then this
  * setup neither starts nor stops anything.
@@ -18,7 +18,8 @@ declare module 'vitest' {
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MOTO_SERVER = fileURLToPath(new URL('../../.venv/bin/moto_server', import.meta.url));
+const VENV_PYTHON = fileURLToPath(new URL('../../.venv/bin/python', import.meta.url));
+const EMULATOR = fileURLToPath(new URL('../../tools/emulator/verdict_moto.py', import.meta.url));
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -31,9 +32,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('motoEndpoint', external);
     return async () => {};
   }
-  if (!existsSync(MOTO_SERVER)) {
+  if (!existsSync(VENV_PYTHON)) {
     throw new Error(
-      `AWS emulator not found at ${MOTO_SERVER}: run \`npm run setup\` (creates .venv with moto)`,
+      `AWS emulator not found at ${VENV_PYTHON}: run \`npm run setup\` (creates .venv with moto)`,
     );
   }
   let lastError: unknown;
@@ -52,9 +53,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 async function startMoto(): Promise<{ child: ChildProcess; endpoint: string }> {
   const port = await freePort();
   const endpoint = `http://${HOST}:${port}`;
-  const child = spawn(MOTO_SERVER, ['-H', HOST, '-p', String(port)], {
+  const child = spawn(VENV_PYTHON, [EMULATOR, '-H', HOST, '-p', String(port)], {
     cwd: REPO_ROOT,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      PYTHONDONTWRITEBYTECODE: '1', // keep tools/emulator free of __pycache__
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -75,7 +81,7 @@ async function startMoto(): Promise<{ child: ChildProcess; endpoint: string }> {
     await stop(child);
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `moto_server did not start on ${endpoint}: ${reason}\n--- moto stderr ---\n${stderr.trim()}`,
+      `AWS emulator did not start on ${endpoint}: ${reason}\n--- moto stderr ---\n${stderr.trim()}`,
     );
   }
   return { child, endpoint };

@@ -145,8 +145,24 @@ _moto_create_endpoint = SageMakerModelBackend.create_endpoint
 _moto_delete_endpoint = SageMakerModelBackend.delete_endpoint
 
 
+def _data_capture_summary(config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """DescribeEndpoint answers a DataCaptureConfigSummary, and none when capture is not configured
+    (moto returns the endpoint config's DataCaptureConfig, `{}` when absent)."""
+    if not config:
+        return None
+    enabled = bool(config.get("EnableCapture", True))
+    return {
+        "EnableCapture": enabled,
+        "CaptureStatus": "Started" if enabled else "Stopped",
+        "CurrentSamplingPercentage": config.get("InitialSamplingPercentage", 0),
+        "DestinationS3Uri": config.get("DestinationS3Uri", ""),
+        "KmsKeyId": config.get("KmsKeyId", ""),
+    }
+
+
 def _create_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str, tags: Any) -> FakeEndpoint:
     endpoint = _moto_create_endpoint(self, endpoint_name, endpoint_config_name, tags)
+    endpoint.data_capture_config = _data_capture_summary(endpoint.data_capture_config)
     endpoint.endpoint_status = "Creating"
     _emit_state(self, endpoint)
     endpoint.endpoint_status = "InService"
@@ -301,8 +317,7 @@ def complete_rollout(backend: SageMakerModelBackend, endpoint_name: str) -> Fake
         raise RolloutNotPending(f"endpoint {endpoint_name} has no rollout in progress")
     endpoint.endpoint_config_name = rollout["config_name"]
     endpoint.production_variants = rollout["variants"]
-    if rollout["data_capture_config"] is not None:
-        endpoint.data_capture_config = rollout["data_capture_config"]
+    endpoint.data_capture_config = _data_capture_summary(rollout["data_capture_config"])
     endpoint.last_deployment_config = rollout["deployment_config"]
     endpoint.pending_deployment_summary = None
     endpoint.endpoint_status = "InService"
