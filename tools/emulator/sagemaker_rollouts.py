@@ -39,7 +39,6 @@ EVENT_STATUS = {
     "RollingBack": "ROLLING_BACK",
     "Failed": "FAILED",
 }
-HOLD_ALL = "*"
 
 
 class RolloutNotPending(Exception):
@@ -304,8 +303,7 @@ def update_endpoint(
     _emit_state(self, endpoint)
     _emit(self, endpoint, DEPLOYMENT_STATE_CHANGE, _deployment_detail(endpoint, pending))
 
-    held = _holds(self)
-    if endpoint_name not in held and HOLD_ALL not in held:
+    if endpoint_name not in _holds(self):
         complete_rollout(self, endpoint_name)
     return endpoint
 

@@ -4,7 +4,7 @@
     body: {"endpointName": "...", "alarmNames": ["..."], "region": "us-east-1", "accountId": "123456789012"}
 
 `hold` keeps the endpoint's next updates in Baking until `complete` or `rollback`; `release` lets
-later updates complete at once again (the default). `endpointName` "*" holds every endpoint.
+later updates complete at once again (the default).
 """
 
 from __future__ import annotations

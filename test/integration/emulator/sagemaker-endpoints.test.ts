@@ -318,6 +318,79 @@ describe('UpdateEndpoint with a canary and an auto-rollback alarm', () => {
   });
 });
 
+describe('UpdateEndpoint variant properties', () => {
+  it('RetainAllVariantProperties keeps the running instance count unless it is excluded', async () => {
+    const retained = await blueEndpoint();
+    await sagemaker.send(
+      new UpdateEndpointCommand({
+        EndpointName: retained.name,
+        EndpointConfigName: green,
+        RetainAllVariantProperties: true,
+      }),
+    );
+    expect((await describeEndpoint(retained.name)).ProductionVariants).toEqual([
+      expect.objectContaining({ VariantName: 'primary', DesiredInstanceCount: 1 }),
+    ]);
+
+    const excluded = await blueEndpoint();
+    await sagemaker.send(
+      new UpdateEndpointCommand({
+        EndpointName: excluded.name,
+        EndpointConfigName: green,
+        RetainAllVariantProperties: true,
+        ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DesiredInstanceCount' }],
+      }),
+    );
+    expect((await describeEndpoint(excluded.name)).ProductionVariants).toEqual([
+      expect.objectContaining({ VariantName: 'primary', DesiredInstanceCount: 2 }),
+    ]);
+  });
+});
+
+describe('DescribeEndpoint', () => {
+  it('answers a DataCaptureConfigSummary that fits the output shape', async () => {
+    const config = uniqueName('verdict-capture');
+    await sagemaker.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: config,
+        ProductionVariants: [
+          { VariantName: 'primary', ModelName: model, InstanceType: INSTANCE_TYPE, InitialInstanceCount: 1 },
+        ],
+        DataCaptureConfig: {
+          InitialSamplingPercentage: 20,
+          DestinationS3Uri: 's3://verdict-capture/endpoint',
+          CaptureOptions: [{ CaptureMode: 'Input' }],
+        },
+      }),
+    );
+    const name = uniqueName('verdict-endpoint');
+    await sagemaker.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: config }));
+
+    expect((await describeEndpoint(name)).DataCaptureConfig).toEqual({
+      EnableCapture: true,
+      CaptureStatus: 'Started',
+      CurrentSamplingPercentage: 20,
+      DestinationS3Uri: 's3://verdict-capture/endpoint',
+      KmsKeyId: '',
+    });
+    expect(outputShapeViolations(serviceModel, 'DescribeEndpoint', await rawDescribeEndpoint(name))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('rollout hooks', () => {
+  it('answer 404 for an unknown endpoint and 409 when no rollout is in progress', async () => {
+    await expect(completeRollout(emulator, 'verdict-no-such-endpoint')).rejects.toThrow(
+      `rollout hook complete: HTTP 404: Could not find endpoint '${endpointArn('verdict-no-such-endpoint')}'.`,
+    );
+    const { name } = await blueEndpoint();
+    await expect(forceRollback(emulator, name)).rejects.toThrow(
+      `rollout hook rollback: HTTP 409: endpoint ${name} has no rollout in progress`,
+    );
+  });
+});
+
 describe('refusals', () => {
   it.each([
     {
