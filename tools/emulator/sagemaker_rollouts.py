@@ -50,7 +50,9 @@ class RolloutNotPending(Exception):
 # ---------------------------------------------------------------------------------------------------
 
 
-def _validate_production_variants(self: FakeEndpointConfig, production_variants: list[dict[str, Any]]) -> None:
+def _validate_production_variants(
+    self: FakeEndpointConfig, production_variants: list[dict[str, Any]]
+) -> None:
     errors: list[str] = []
     for index, variant in enumerate(production_variants or [], start=1):
         if "InstanceType" in variant:
@@ -110,7 +112,8 @@ def _deployment_detail(endpoint: FakeEndpoint, pending: dict[str, Any]) -> dict[
             {
                 **{key: value for key, value in variant.items() if key != "VariantStatus"},
                 "VariantStatus": [
-                    {**status, "StartTime": _epoch_millis(status["StartTime"])} for status in variant["VariantStatus"]
+                    {**status, "StartTime": _epoch_millis(status["StartTime"])}
+                    for status in variant["VariantStatus"]
                 ],
             }
             for variant in pending["ProductionVariants"]
@@ -119,7 +122,9 @@ def _deployment_detail(endpoint: FakeEndpoint, pending: dict[str, Any]) -> dict[
     return {**_endpoint_detail(endpoint), "PendingDeploymentSummary": summary}
 
 
-def _emit(backend: SageMakerModelBackend, endpoint: FakeEndpoint, detail_type: str, detail: dict[str, Any]) -> None:
+def _emit(
+    backend: SageMakerModelBackend, endpoint: FakeEndpoint, detail_type: str, detail: dict[str, Any]
+) -> None:
     events_backends[backend.account_id][backend.region_name].put_events(
         [
             {
@@ -159,7 +164,9 @@ def _data_capture_summary(config: dict[str, Any] | None) -> dict[str, Any] | Non
     }
 
 
-def _create_endpoint(self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str, tags: Any) -> FakeEndpoint:
+def _create_endpoint(
+    self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str, tags: Any
+) -> FakeEndpoint:
     endpoint = _moto_create_endpoint(self, endpoint_name, endpoint_config_name, tags)
     endpoint.data_capture_config = _data_capture_summary(endpoint.data_capture_config)
     endpoint.endpoint_status = "Creating"
@@ -211,13 +218,18 @@ def _check_deployment_config(deployment_config: dict[str, Any] | None) -> None:
     blue_green = deployment_config.get("BlueGreenUpdatePolicy")
     if blue_green and deployment_config.get("RollingUpdatePolicy"):
         raise ValidationError(
-            message="Only one of BlueGreenUpdatePolicy or RollingUpdatePolicy can be specified in DeploymentConfig."
+            message="Only one of BlueGreenUpdatePolicy or RollingUpdatePolicy can be specified "
+            "in DeploymentConfig."
         )
     routing = (blue_green or {}).get("TrafficRoutingConfiguration") or {}
     if routing.get("Type") == "CANARY" and not routing.get("CanarySize"):
-        raise ValidationError(message="CanarySize must be specified when TrafficRoutingConfiguration Type is CANARY.")
+        raise ValidationError(
+            message="CanarySize must be specified when TrafficRoutingConfiguration Type is CANARY."
+        )
     if routing.get("Type") == "LINEAR" and not routing.get("LinearStepSize"):
-        raise ValidationError(message="LinearStepSize must be specified when TrafficRoutingConfiguration Type is LINEAR.")
+        raise ValidationError(
+            message="LinearStepSize must be specified when TrafficRoutingConfiguration Type is LINEAR."
+        )
 
 
 def _target_variants(
@@ -243,7 +255,9 @@ def _target_variants(
 
 
 def _pending_summary(
-    endpoint: FakeEndpoint, config_name: str, config_variants: list[dict[str, Any]], target: list[dict[str, Any]]
+    config_name: str,
+    config_variants: list[dict[str, Any]],
+    target: list[dict[str, Any]],
 ) -> dict[str, Any]:
     started = utcnow()
     instance_types = {variant["VariantName"]: variant.get("InstanceType") for variant in config_variants}
@@ -287,9 +301,12 @@ def update_endpoint(
         effective_config = getattr(endpoint, "last_deployment_config", None)
 
     target = _target_variants(
-        endpoint, config["ProductionVariants"], retain_all_variant_properties, exclude_retained_variant_properties
+        endpoint,
+        config["ProductionVariants"],
+        retain_all_variant_properties,
+        exclude_retained_variant_properties,
     )
-    pending = _pending_summary(endpoint, endpoint_config_name, config["ProductionVariants"], target)
+    pending = _pending_summary(endpoint_config_name, config["ProductionVariants"], target)
     _rollouts(self)[endpoint_name] = {
         "config_name": endpoint_config_name,
         "variants": target,
@@ -330,7 +347,8 @@ def roll_back(backend: SageMakerModelBackend, endpoint_name: str, alarm_names: l
     rollout = _rollouts(backend).pop(endpoint_name, None)
     if rollout is None:
         raise RolloutNotPending(f"endpoint {endpoint_name} has no rollout in progress")
-    configured = [alarm["AlarmName"] for alarm in ((rollout["deployment_config"] or {}).get("AutoRollbackConfiguration") or {}).get("Alarms", [])]
+    rollback_config = (rollout["deployment_config"] or {}).get("AutoRollbackConfiguration") or {}
+    configured = [alarm["AlarmName"] for alarm in rollback_config.get("Alarms", [])]
     fired = alarm_names or configured[:1]
     reason = f"Deployment rolled back: CloudWatch alarm(s) {', '.join(fired)} went into ALARM state."
     pending = endpoint.pending_deployment_summary

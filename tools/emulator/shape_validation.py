@@ -32,6 +32,10 @@ def validation_message(errors: list[str]) -> str:
     return f"{count} validation {noun} detected: " + "; ".join(errors)
 
 
+def _breach(shown: str, path: str, constraint: str) -> str:
+    return f"Value {shown} at '{path}' failed to satisfy constraint: {constraint}"
+
+
 def _member_path(path: str, name: str) -> str:
     camel = name[:1].lower() + name[1:]
     return f"{path}.{camel}" if path else camel
@@ -45,7 +49,7 @@ def _structure_errors(shape: StructureShape, value: Any, path: str) -> list[str]
         member_path = _member_path(path, name)
         if value.get(name) is None:
             if name in shape.required_members:
-                errors.append(f"Value null at '{member_path}' failed to satisfy constraint: Member must not be null")
+                errors.append(_breach("null", member_path, "Member must not be null"))
             continue
         errors.extend(validation_errors(member, value[name], member_path))
     return errors
@@ -66,14 +70,12 @@ def _string_errors(shape: Shape, value: Any, path: str) -> list[str]:
     enum = shape.metadata.get("enum")
     if enum and value not in enum:
         allowed = ", ".join(enum)
-        return [f"Value '{value}' at '{path}' failed to satisfy constraint: Member must satisfy enum value set: [{allowed}]"]
+        return [_breach(f"'{value}'", path, f"Member must satisfy enum value set: [{allowed}]")]
     errors = _length_errors(shape, len(value), path, value)
     pattern = shape.metadata.get("pattern")
     if pattern and not _matches(pattern, value):
-        errors.append(
-            f"Value '{value}' at '{path}' failed to satisfy constraint: "
-            f"Member must satisfy regular expression pattern: {pattern}"
-        )
+        constraint = f"Member must satisfy regular expression pattern: {pattern}"
+        errors.append(_breach(f"'{value}'", path, constraint))
     return errors
 
 
@@ -82,18 +84,18 @@ def _number_errors(shape: Shape, value: Any, path: str) -> list[str]:
         return []
     minimum, maximum = shape.metadata.get("min"), shape.metadata.get("max")
     if minimum is not None and value < minimum:
-        return [f"Value '{value}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {minimum}"]
+        return [_breach(f"'{value}'", path, f"Member must have value greater than or equal to {minimum}")]
     if maximum is not None and value > maximum:
-        return [f"Value '{value}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {maximum}"]
+        return [_breach(f"'{value}'", path, f"Member must have value less than or equal to {maximum}")]
     return []
 
 
 def _length_errors(shape: Shape, length: int, path: str, shown: str) -> list[str]:
     minimum, maximum = shape.metadata.get("min"), shape.metadata.get("max")
     if minimum is not None and length < minimum:
-        return [f"Value '{shown}' at '{path}' failed to satisfy constraint: Member must have length greater than or equal to {minimum}"]
+        return [_breach(f"'{shown}'", path, f"Member must have length greater than or equal to {minimum}")]
     if maximum is not None and length > maximum:
-        return [f"Value '{shown}' at '{path}' failed to satisfy constraint: Member must have length less than or equal to {maximum}"]
+        return [_breach(f"'{shown}'", path, f"Member must have length less than or equal to {maximum}")]
     return []
 
 
