@@ -3,7 +3,8 @@
  * extended by tools/emulator/verdict_moto.py with SageMaker endpoint deployments) on a free loopback port, hands its URL to the tests (`inject('motoEndpoint')`) and stops it afterwards.
  *
  * Set `MOTO_ENDPOINT` to reuse an emulator that is already running (e.g. a container in CI); then this
- * setup neither starts nor stops anything.
+ * setup neither starts nor stops anything. It must be tools/emulator/verdict_moto.py for the SageMaker
+ * endpoint tests (test/integration/emulator/); plain moto_server serves the others.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
