@@ -1,6 +1,7 @@
 /**
  * vitest globalSetup for the `integration` project: starts the AWS emulator (moto in server mode,
- * extended by tools/emulator/verdict_moto.py with SageMaker endpoint deployments) on a free loopback port, hands its URL to the tests (`inject('motoEndpoint')`) and stops it afterwards.
+ * extended by tools/emulator/verdict_moto.py with SageMaker endpoint deployments) on a free loopback
+ * port, hands its URL to the tests (`inject('motoEndpoint')`) and stops it afterwards.
  *
  * Set `MOTO_ENDPOINT` to reuse an emulator that is already running (e.g. a container in CI); then this
  * setup neither starts nor stops anything. It must be tools/emulator/verdict_moto.py for the SageMaker
