@@ -208,7 +208,7 @@ violations contains violation(
 	]),
 ) if {
 	compute.kind == "gpu-replicas"
-	not compute.gpuCount <= object.get(settings, "maxGpusPerReplica", 0)
+	not gpus_within_cap
 }
 
 # METADATA
@@ -222,7 +222,7 @@ violations contains violation(
 	]),
 ) if {
 	compute.kind
-	not object.get(pricing.priced_by, "units", null) <= object.get(settings, "maxInstances", 0)
+	not units_within_cap
 }
 
 # METADATA
@@ -245,13 +245,13 @@ violations contains violation(
 		pricing.usd(pricing.monthly_micro),
 		text.of(pricing.priced_by.units),
 		text.of(instance_type),
-		pricing.usd(pricing.hourly_micro),
+		text.of(pricing.hourly_micro / 1000000),
 		text.of(config.hoursPerMonth),
 		budget_shown,
 		text.of(pricing.cost_centre),
 	]),
 ) if {
-	not pricing.monthly_micro <= pricing.budget_micro
+	not within_budget
 	pricing.monthly_micro
 }
 
@@ -313,7 +313,7 @@ logging_gaps contains "request capture (dataCapture.captureRequest)" if not capt
 logging_gaps contains "response capture (dataCapture.captureResponse)" if not capture.captureResponse == true
 
 logging_gaps contains gap if {
-	not capture.samplingPercent >= config.highRisk.minSamplingPercent
+	not sampling_complete
 	gap := sprintf(
 		"capture of at least %d %% of requests (dataCapture.samplingPercent)",
 		[config.highRisk.minSamplingPercent],
@@ -321,7 +321,7 @@ logging_gaps contains gap if {
 }
 
 logging_gaps contains gap if {
-	not capture.retentionDays >= config.highRisk.minLogRetentionDays
+	not retention_long_enough
 	gap := sprintf("a retention of at least %d days (dataCapture.retentionDays)", [config.highRisk.minLogRetentionDays])
 }
 
@@ -358,3 +358,20 @@ over_budget := concat(" ", [
 default budget_shown := "none"
 
 budget_shown := pricing.usd(pricing.budget_micro)
+
+# Comparisons only between numbers: Rego orders null and strings against numbers, which would pass.
+at_most(value, limit) if {
+	is_number(value)
+	is_number(limit)
+	value <= limit
+}
+
+gpus_within_cap if at_most(compute.gpuCount, settings.maxGpusPerReplica)
+
+units_within_cap if at_most(pricing.priced_by.units, settings.maxInstances)
+
+within_budget if at_most(pricing.monthly_micro, pricing.budget_micro)
+
+sampling_complete if at_most(config.highRisk.minSamplingPercent, capture.samplingPercent)
+
+retention_long_enough if at_most(config.highRisk.minLogRetentionDays, capture.retentionDays)
