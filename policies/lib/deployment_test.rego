@@ -239,3 +239,8 @@ test_no_personal_data_needs_no_isolation if {
 
 # The fixture with a profile that declares no personal data.
 without_personal_data := json.patch(fx.gate_input, [{"op": "replace", "path": "/profile", "value": data.verdict.test.fixtures.profile}])
+
+test_a_request_without_strategy_is_not_gradual if {
+	rules := {v.rule | some v in violations_for(json.remove(fx.gate_input, ["request/strategy"]))}
+	rules == {"deployment.strategy_not_gradual", "deployment.rollback_alarms_missing"}
+}

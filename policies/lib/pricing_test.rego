@@ -84,3 +84,8 @@ test_usd_with_cents if {
 	pricing.usd(1311810000) == "1311.81"
 	pricing.usd(40000) == "0.04"
 }
+
+test_no_budget_without_a_default if {
+	pricing.budget_usd == null with input as fx.gate_input with data.verdict.config.deployment.budgets["default"] as null
+	not pricing.budget_micro with input as fx.gate_input with data.verdict.config.deployment.budgets["default"] as null
+}
