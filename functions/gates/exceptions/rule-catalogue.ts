@@ -8,6 +8,7 @@ import { closestMatch } from '../../shared/closest-match.ts';
 
 /** The rules the gate reports itself when it cannot decide (fail-closed.ts); no policy emits them. */
 export const GATE_RULES = [
+  'gate.approval_unverified',
   'gate.bundle_untrusted',
   'gate.inputs_unavailable',
   'gate.policy_error',

@@ -1,6 +1,7 @@
 /** One OPA entrypoint per gate; the policy build compiles all of them into one WebAssembly bundle. */
 export const GATE_ENTRYPOINTS = {
   model_registry: 'verdict/gates/model_registry/decision',
+  deployment: 'verdict/gates/deployment/decision',
 } as const;
 
 export type GateName = keyof typeof GATE_ENTRYPOINTS;

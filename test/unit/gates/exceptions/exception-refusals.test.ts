@@ -59,10 +59,15 @@ describe('the rule catalogue', () => {
     expect(bundleRules().rules).toContain('prohibited.social_scoring');
   });
 
-  it('marks as never waivable the Art. 5 prohibitions, the unreadable inputs and the fail-closed rules', () => {
+  it('marks as never waivable the Art. 5 prohibitions, the unreadable inputs, the fail-closed rules and a deployment without a standing allow or a price', () => {
     const rules = bundleRules();
     const never = rules.rules.filter((rule) => rules.refusal(rule) !== undefined);
     expect(never.filter((r) => !r.startsWith('prohibited.') && !r.startsWith('gate.'))).toEqual([
+      'deployment.approval_missing',
+      'deployment.approval_not_allow',
+      'deployment.approval_revoked',
+      'deployment.digest_mismatch',
+      'deployment.price_unknown',
       'evidence.unreadable',
       'profile.invalid',
       'profile.missing',
@@ -70,6 +75,7 @@ describe('the rule catalogue', () => {
     ]);
     expect(never).toEqual(expect.arrayContaining([...GATE_RULES, 'prohibited.social_scoring']));
     expect(rules.waivable()).toContain('bias.disparate_impact');
+    expect(rules.waivable()).toContain('deployment.cost_over_budget');
     expect(rules.waivable()).not.toContain('prohibited.manipulation');
   });
 });

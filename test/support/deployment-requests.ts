@@ -1,0 +1,45 @@
+/** Deployment requests the contract and gate tests start from: a high-risk credit scorer going to prod. */
+import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
+
+export const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-scorer/3';
+
+export const sagemakerRequest: DeploymentRequestInput = {
+  modelPackageArn: ARN,
+  target: { kind: 'sagemaker', endpointName: 'credit-scorer-prod' },
+  environment: 'prod',
+  region: 'eu-west-1',
+  strategy: {
+    type: 'canary',
+    step: { unit: 'percent', value: 10 },
+    bakeSeconds: 600,
+    alarms: ['credit-scorer-5xx'],
+    maxDurationSeconds: 3600,
+  },
+  compute: {
+    kind: 'sagemaker-instances',
+    instanceType: 'ml.m5.xlarge',
+    instanceCount: 2,
+    maxInstanceCount: 4,
+  },
+  tags: { owner: 'risk-team', 'cost-centre': 'cc-credit', model: 'credit-scorer', 'risk-class': 'high' },
+  networkIsolation: true,
+};
+
+export const eksRequest: DeploymentRequestInput = {
+  ...sagemakerRequest,
+  target: { kind: 'eks', cluster: 'ml-prod', namespace: 'serving', name: 'credit-scorer' },
+  strategy: {
+    type: 'rolling',
+    step: { unit: 'instances', value: 1 },
+    bakeSeconds: 0,
+    maxDurationSeconds: 600,
+  },
+  compute: {
+    kind: 'gpu-replicas',
+    gpuType: 'nvidia-l4',
+    gpuCount: 1,
+    nodeInstanceType: 'g6.xlarge',
+    replicas: 1,
+    maxReplicas: 2,
+  },
+};
