@@ -22,7 +22,7 @@ import { type ApiDependencies, defineRoute } from './route.ts';
 import { fromBeforeTo, modelName } from './schemas.ts';
 
 /** How long a download link works. */
-const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
+export const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
 
 /** What a download may be: a report in each format, a manifest, citations. */
 const DOWNLOAD_MEDIA_TYPES = [
@@ -60,7 +60,7 @@ const reportRequestSchema = z
 
 const LINK_MINUTES = DOWNLOAD_LINK_TTL_SECONDS / 60;
 
-const downloadLinkSchema = z
+export const downloadLinkSchema = z
   .object({
     url: z.string().meta({ description: 'A presigned S3 URL in AWS; a signed link to this API locally' }),
     expiresAt: z.string(),
