@@ -6,11 +6,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { NoLogYetError } from '../ledger/errors.ts';
 import { EXPORT_ARCHIVE_CONTENT_TYPE, packExport } from '../ledger/export/export-archive.ts';
 import { exportLedger } from '../ledger/export/write-export.ts';
 import type { LedgerExportJob } from '../ports/ledger-export-service.ts';
 import type { LedgerExportJobRecord } from '../ports/report-job-store.ts';
 import { archiveKey, isStale, type ReportWorkerDeps } from './report-job.ts';
+
+const NOTHING_SIGNED = 'the ledger holds no signed checkpoint yet: nothing to export';
 
 export const LEDGER_EXPORT_CONTENT_TYPE = EXPORT_ARCHIVE_CONTENT_TYPE;
 
@@ -43,9 +46,11 @@ export async function runLedgerExportJob(
   const scratch = mkdtempSync(join(deps.tmpDir, `verdict-ledger-export-${job.id}-`));
   try {
     if (!deps.openLedger) throw new Error('this deployment exports no ledger');
-    const ledger = await deps.openLedger();
+    const ledger = await deps.openLedger().catch((error: unknown) => {
+      throw error instanceof NoLogYetError ? new Error(NOTHING_SIGNED) : error;
+    });
     const size = job.request.size ?? (await ledger.latestCheckpoint())?.size;
-    if (size === undefined) throw new Error('the ledger holds no signed checkpoint yet: nothing to export');
+    if (size === undefined) throw new Error(NOTHING_SIGNED);
     const dir = join(scratch, 'export');
     const summary = await exportLedger(ledger, dir, { size });
     await deps.jobs.update(job.id, { progress: 0.8, updatedAt: at() });
