@@ -94,7 +94,9 @@ export async function unpackExport(file: string, dir: string): Promise<void> {
       stream.on('end', () => next());
       stream.resume();
     };
-    if (header.type === 'directory' && (name === 'checkpoints/' || name === 'checkpoints')) return drain();
+    // The folder itself (`./`, from `tar -C DIR -cf FILE .`) and checkpoints/ are the layout's directories.
+    if (header.type === 'directory' && ['', '.', 'checkpoints', 'checkpoints/'].includes(name))
+      return drain();
     if (header.type !== 'file' || !EXPORT_FILE.test(name)) {
       stream.resume();
       return next(

@@ -1,4 +1,5 @@
 /** A ledger export as one tar file: packed with exactly the folder layout, verified from the file. */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -88,6 +89,13 @@ describe('verifyExportAt a file', () => {
       .readdirSync((await import('node:os')).tmpdir())
       .filter((n) => n.startsWith('verdict-verify-'));
     expect(after).toEqual(before);
+  });
+
+  it('verifies the folder tarred by the system tar as well (`tar -C DIR -czf FILE .`)', async () => {
+    const { dir, keys } = await packed(3);
+    const file = path.join(tempDir(), 'by-tar.tar.gz');
+    execFileSync('tar', ['-C', dir, '-czf', file, '.']);
+    expect(await verifyExportAt(file, keys)).toMatchObject({ ok: true, entries: 3 });
   });
 
   it('fails on one byte changed inside entries.jsonl', async () => {
