@@ -16,7 +16,7 @@ import {
   type ReportService,
 } from '../ports/report-service.ts';
 import { CONTENT_TYPES } from '../reports/content-types.ts';
-import { LEDGER_EXPORT_CONTENT_TYPE } from '../reports/ledger-export-job.ts';
+import { LEDGER_EXPORT_CONTENT_TYPE } from '../reports/ledger-export-view.ts';
 import { PART_CONTENT_TYPES } from '../reports/report-parts.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';

@@ -7,35 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NoLogYetError } from '../ledger/errors.ts';
-import { EXPORT_ARCHIVE_CONTENT_TYPE, packExport } from '../ledger/export/export-archive.ts';
+import { packExport } from '../ledger/export/export-archive.ts';
 import { exportLedger } from '../ledger/export/write-export.ts';
-import type { LedgerExportJob } from '../ports/ledger-export-service.ts';
 import type { LedgerExportJobRecord } from '../ports/report-job-store.ts';
-import { archiveKey, isStale, type ReportWorkerDeps } from './report-job.ts';
+import { LEDGER_EXPORT_CONTENT_TYPE } from './ledger-export-view.ts';
+import { archiveKey, type ReportWorkerDeps } from './report-job.ts';
 
 const NOTHING_SIGNED = 'the ledger holds no signed checkpoint yet: nothing to export';
-
-export const LEDGER_EXPORT_CONTENT_TYPE = EXPORT_ARCHIVE_CONTENT_TYPE;
-
-/** The name a downloaded export is saved under. */
-export function ledgerExportFileName(job: Pick<LedgerExportJob, 'id' | 'treeSize'>): string {
-  return `verdict-ledger-${job.treeSize ?? 'export'}-${job.id}.tar`;
-}
-
-/** How a client sees a stored export job: one that stopped updating is reported as failed. */
-export function viewLedgerExport(record: LedgerExportJobRecord, now: Date): LedgerExportJob {
-  const {
-    request: _request,
-    requestedBy: _by,
-    updatedAt: _at,
-    objectKey: _key,
-    kind: _kind,
-    ...job
-  } = record;
-  if (isStale(record, now))
-    return { ...job, status: 'failed', error: 'the export stopped before finishing; start it again' };
-  return job;
-}
 
 /** Builds one claimed export job; like a report, a failure fails the job rather than the invocation. */
 export async function runLedgerExportJob(

@@ -16,7 +16,7 @@ import type {
 import type { ReportArchive } from '../ports/report-archive.ts';
 import type { LedgerExportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import { enqueueJob } from './enqueue-job.ts';
-import { ledgerExportFileName, viewLedgerExport } from './ledger-export-job.ts';
+import { ledgerExportFileName, viewLedgerExport } from './ledger-export-view.ts';
 
 export interface LedgerExportServiceDeps {
   jobs: ReportJobStore;

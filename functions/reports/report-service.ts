@@ -18,7 +18,7 @@ import {
 import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import type { ReportDownload, ReportJob, ReportRequest, ReportService } from '../ports/report-service.ts';
 import { enqueueJob } from './enqueue-job.ts';
-import { LEDGER_EXPORT_CONTENT_TYPE, ledgerExportFileName } from './ledger-export-job.ts';
+import { LEDGER_EXPORT_CONTENT_TYPE, ledgerExportFileName } from './ledger-export-view.ts';
 import { checkReportRequest, type ReportSources } from './report-inputs.ts';
 import { reportFileName, viewJob } from './report-job.ts';
 import { PART_SUFFIXES } from './report-parts.ts';

@@ -13,8 +13,6 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import * as tar from 'tar-stream';
 
-export const EXPORT_ARCHIVE_CONTENT_TYPE = 'application/x-tar';
-
 /** The files of an export, in the order they are archived. */
 function exportFiles(dir: string): string[] {
   const checkpoints = fs
