@@ -68,7 +68,10 @@ const modelRegistryGate: FunctionDefinition<ModelRegistryGateVariables> = {
   policyBundle: true,
 };
 
-/** Reads decisions, exceptions and the ledger; writes only report jobs and locked report objects. */
+/**
+ * Reads decisions, exceptions and the ledger; writes only report jobs and locked report objects (reports
+ * and ledger exports alike).
+ */
 const reportWorker: FunctionDefinition<ReportWorkerVariables> = {
   spec: functions['report-worker'],
   capabilities: ['decisions:read', 'ledger:read', 'reports:build', 'reports:archive', 'reports:sign'],

@@ -4,8 +4,9 @@
  */
 import { listAccessLog } from './access-log.ts';
 import { getDecision, listDecisions, listRejections } from './decisions.ts';
-import { grantExceptionRoute, listExceptions } from './exceptions.ts';
+import { grantExceptionRoute, listExceptions, revokeExceptionRoute } from './exceptions.ts';
 import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
+import { getLedgerExport, startLedgerExport } from './ledger-exports.ts';
 import { health, openApiRoute } from './meta.ts';
 import { listModels, modelHistory } from './models.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -24,9 +25,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   modelHistory,
   listExceptions,
   grantExceptionRoute,
+  revokeExceptionRoute,
   getCheckpoint,
   proveInclusion,
   proveConsistency,
+  startLedgerExport,
+  getLedgerExport,
   startReport,
   getReport,
   listAccessLog,

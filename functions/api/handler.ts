@@ -13,13 +13,15 @@ import { lambdaPersonalData } from '../adapters/aws/ledger/personal-data.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
 import { SageMakerModelCatalog } from '../adapters/aws/sagemaker-model-catalog.ts';
 import { lazyFieldSealer } from '../ports/field-sealer.ts';
+import type { LedgerExportService } from '../ports/ledger-export-service.ts';
 import type { ReportService } from '../ports/report-service.ts';
+import { QueuedLedgerExportService } from '../reports/ledger-export-service.ts';
 import { QueuedReportService } from '../reports/report-service.ts';
 import { tracer } from '../shared/observability.ts';
 import { awsAuthenticator } from './auth/aws-principal.ts';
 import { createApiHandler } from './create-handler.ts';
 import { readApiEnvironment } from './environment.ts';
-import { sealedAccessLog, sealedReportService } from './sealed-personal-data.ts';
+import { sealedAccessLog, sealedLedgerExportService, sealedReportService } from './sealed-personal-data.ts';
 
 const env = readApiEnvironment();
 const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
@@ -30,29 +32,33 @@ const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE)
 const personal = lazyFieldSealer(lambdaPersonalData({ dynamodb, kms }));
 
 /**
- * Jobs are recorded in the report jobs table and announced as `Verdict Report Requested` on the verdict
- * bus, where the report worker picks them up (a follow-up adds that function and its rule; until then a
- * job stays queued). Finished reports are presigned from the Object Lock bucket.
+ * Jobs (reports and ledger exports) are recorded in the report jobs table and announced as `Verdict Report
+ * Requested` on the verdict bus, where the report worker picks them up. Finished files are presigned from
+ * the Object Lock bucket.
  */
-function reportService(): ReportService | undefined {
+function reportServices(): { reports: ReportService; ledgerExports: LedgerExportService } | undefined {
   const {
     VERDICT_REPORTS_BUCKET: bucket,
     VERDICT_REPORT_JOBS_TABLE: table,
     VERDICT_EVENT_BUS_NAME: bus,
   } = env;
   if (!bucket || !table || !bus) return undefined;
-  const service = new QueuedReportService({
-    jobs: new DynamoDbReportJobStore(dynamodb, table),
-    archive: new S3ReportArchive(s3, {
-      bucket,
-      retentionDays: env.VERDICT_REPORT_RETENTION_DAYS,
-    }),
-    events: new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), bus),
-    sources: { decisions: records },
-  });
-  return sealedReportService(service, personal);
+  const jobs = new DynamoDbReportJobStore(dynamodb, table);
+  const archive = new S3ReportArchive(s3, { bucket, retentionDays: env.VERDICT_REPORT_RETENTION_DAYS });
+  const events = new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), bus);
+  return {
+    reports: sealedReportService(
+      new QueuedReportService({ jobs, archive, events, sources: { decisions: records } }),
+      personal,
+    ),
+    // Ledger exports are jobs of the same table, built by the report worker into the same bucket.
+    ledgerExports: sealedLedgerExportService(
+      new QueuedLedgerExportService({ jobs, archive, events }),
+      personal,
+    ),
+  };
 }
-const reports = reportService();
+const services = reportServices();
 
 /** Read-only: the API signs and writes nothing in the ledger, and reads up to its newest published size. */
 const ledger = openAwsLedger({ mode: 'read-only', clients: { dynamodb, s3, kms } }).reader;
@@ -71,6 +77,6 @@ export const handler = createApiHandler({
     ...(env.VERDICT_API_JWT_GROUPS_CLAIM && { groupsClaim: env.VERDICT_API_JWT_GROUPS_CLAIM }),
     groupRoles: env.VERDICT_API_JWT_GROUP_ROLES,
   }),
-  ...(reports && { reports }),
+  ...services,
   now: () => new Date(),
 });

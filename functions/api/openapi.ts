@@ -13,6 +13,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   413: 'Body too large',
+  409: 'The state of the resource forbids it (revoked already; nothing signed to export)',
   415: 'Body is not application/json',
   503: 'Not configured in this deployment, or the access log cannot be written',
 };
@@ -65,7 +66,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
       title: API_TITLE,
       version: API_VERSION,
       description:
-        'Query decisions, the model inventory and the audit ledger, and export compliance reports. Every call is recorded in the access log (who, what, when; never a body).',
+        'Query decisions, the model inventory and the audit ledger, export the ledger and compliance reports, and grant or revoke exceptions. Every call is recorded in the access log (who, what, when; never a body). Where the API reads the ledger only (in AWS), granting and revoking exceptions answer 503 and name the command that does it: `verdict exception grant|revoke --stack NAME`.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     components: {

@@ -9,8 +9,8 @@ import type { RouteId } from './route-table.ts';
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 
 /**
- * Read the record: decisions, the model inventory and history, exceptions, the ledger and its proofs,
- * finished reports.
+ * Read the record: decisions, the model inventory and history, exceptions, the ledger, its proofs and
+ * exports of it (an export copies what an auditor may read already, verifiable offline), finished reports.
  */
 const AUDITOR: readonly RouteId[] = [
   'decisions.list',
@@ -21,18 +21,21 @@ const AUDITOR: readonly RouteId[] = [
   'ledger.checkpoint',
   'ledger.inclusion',
   'ledger.consistency',
+  'ledger-exports.start',
+  'ledger-exports.get',
   'reports.get',
 ];
 
 /**
  * Also start reports (each is kept under Object Lock for the retention period, so issuing one is a
- * compliance act), grant exceptions (the caller is the accountable approver) and read rejected events
+ * compliance act), grant and revoke exceptions (the caller is the accountable approver) and read rejected events
  * (their messages describe inputs, not just outcomes).
  */
 const COMPLIANCE_OFFICER: readonly RouteId[] = [
   ...AUDITOR,
   'reports.start',
   'exceptions.grant',
+  'exceptions.revoke',
   'rejections.list',
 ];
 

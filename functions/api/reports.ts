@@ -16,18 +16,21 @@ import {
   type ReportService,
 } from '../ports/report-service.ts';
 import { CONTENT_TYPES } from '../reports/content-types.ts';
+import { LEDGER_EXPORT_CONTENT_TYPE } from '../reports/ledger-export-view.ts';
 import { PART_CONTENT_TYPES } from '../reports/report-parts.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';
 import { fromBeforeTo, modelName } from './schemas.ts';
 
 /** How long a download link works. */
-const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
+export const DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
 
-/** What a download may be: a report in each format, a manifest, citations. */
+/** What a download may be: a report in each format, a manifest, citations, a ledger export (tar). */
 const DOWNLOAD_MEDIA_TYPES = [
   ...new Set(
-    [...Object.values(CONTENT_TYPES), ...Object.values(PART_CONTENT_TYPES)].map((t) => t.split(';')[0] ?? t),
+    [...Object.values(CONTENT_TYPES), ...Object.values(PART_CONTENT_TYPES), LEDGER_EXPORT_CONTENT_TYPE].map(
+      (t) => t.split(';')[0] ?? t,
+    ),
   ),
 ];
 
@@ -60,7 +63,7 @@ const reportRequestSchema = z
 
 const LINK_MINUTES = DOWNLOAD_LINK_TTL_SECONDS / 60;
 
-const downloadLinkSchema = z
+export const downloadLinkSchema = z
   .object({
     url: z.string().meta({ description: 'A presigned S3 URL in AWS; a signed link to this API locally' }),
     expiresAt: z.string(),
@@ -183,7 +186,8 @@ export const getReport = defineRoute({
 export const downloadReport = defineRoute({
   id: 'reports.download',
   tag: 'reports',
-  summary: 'A finished report, its manifest or its citations, by a time-limited link GET /reports/{id} gave',
+  summary:
+    'A finished report, its manifest or its citations, or a finished ledger export, by a time-limited link GET /reports/{id} or GET /ledger/exports/{id} gave',
   description:
     'Served by `verdict serve` only: in AWS, the links GET /reports/{id} gives are presigned S3 URLs and the API has no such route. The link itself authorises the download, as a presigned URL does: it carries no bearer token.',
   params: z.strictObject({

@@ -9,6 +9,7 @@ import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
+import type { LedgerExportService } from '../ports/ledger-export-service.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ModelCatalog } from '../ports/model-catalog.ts';
 import type { ReportService } from '../ports/report-service.ts';
@@ -34,9 +35,12 @@ export interface ApiDependencies {
   ledger?: LedgerReader;
   /** Absent until reports are wired: the report routes answer 503. */
   reports?: ReportService;
+  /** Exports of the ledger as one file, built by the report worker; absent: the export routes answer 503. */
+  ledgerExports?: LedgerExportService;
   /**
    * What granting an exception through the API needs: the sealer of personal data and the checks of a
-   * grant. Absent where the API cannot write the ledger (AWS for now): `POST /exceptions` answers 503.
+   * grant or a revocation. Absent where the API cannot write the ledger (AWS: read only): `POST /exceptions`
+   * and `POST /exceptions/{id}/revocation` answer 503, naming the CLI command that does it.
    */
   grants?: { sealer: FieldSealer; admission(): Promise<ExceptionAdmission> };
   now: () => Date;

@@ -1,6 +1,6 @@
 /**
  * The API's records of people, sealed before they are stored: who called (access log) and who asked for a
- * report (report jobs) are kept as sealed fields under the person's own key (ports/field-sealer.ts), so
+ * report or a ledger export (report jobs) are kept as sealed fields under the person's own key (ports/field-sealer.ts), so
  * `verdict forget` erases them from every store, whatever the store keeps. The access log is read back
  * opened: a forgotten caller reads `erased (<pseudonym>)`.
  */
@@ -9,6 +9,7 @@ import type { AccessRecord } from '../contracts/access-record.ts';
 import type { Principal } from '../contracts/principal.ts';
 import type { AccessLog, AccessRecordPage } from '../ports/access-log.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
+import type { LedgerExportService } from '../ports/ledger-export-service.ts';
 import type { ReportRequest, ReportService } from '../ports/report-service.ts';
 
 export function sealedAccessLog(log: AccessLog, sealer: FieldSealer): AccessLog {
@@ -40,6 +41,18 @@ export function sealedReportService(service: ReportService, sealer: FieldSealer)
     get: (id) => service.get(id),
     downloadUrl: (id, ttlSeconds, part) => service.downloadUrl(id, ttlSeconds, part),
     ...(service.download && { download: service.download.bind(service) }),
+  };
+}
+
+/** The ledger export service with the requester sealed before the job is recorded. */
+export function sealedLedgerExportService(
+  service: LedgerExportService,
+  sealer: FieldSealer,
+): LedgerExportService {
+  return {
+    start: async (request, requestedBy) => service.start(request, await sealPrincipal(requestedBy, sealer)),
+    get: (id) => service.get(id),
+    downloadUrl: (id, ttlSeconds) => service.downloadUrl(id, ttlSeconds),
   };
 }
 

@@ -7,6 +7,9 @@
  *   archive   `<dataDir>/reports/` (FilesystemReportArchive): report, signed manifest, citations
  *   ledger    the runtime's own ledger, for positions and the checkpoint a report cites
  *   signer    the ledger's key (`<dataDir>/ledger/signer.key`): `report verify` trusts the ledger's keys
+ *
+ * Ledger exports (`POST /ledger/exports`) are jobs of the same store, built by the same worker from the
+ * runtime's ledger into the same archive.
  */
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
@@ -18,8 +21,10 @@ import { SqliteReportJobStore } from '../adapters/local/sqlite-report-job-store.
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Signer } from '../ledger/ports/signer.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { LedgerExportService } from '../ports/ledger-export-service.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
+import { QueuedLedgerExportService } from '../reports/ledger-export-service.ts';
 import type { ReportSources } from '../reports/report-inputs.ts';
 import { QueuedReportService } from '../reports/report-service.ts';
 import { once } from '../shared/once.ts';
@@ -49,6 +54,8 @@ export interface LocalReportContext {
 
 export interface LocalReports {
   service: ReportService;
+  /** Ledger exports: jobs of the same store, built by the same worker into the same archive. */
+  ledgerExports: LedgerExportService;
   context: LocalReportContext;
   /** The report worker's handler (functions/reports/create-handler.ts), built on first use. */
   worker(event: unknown, context: Context): Promise<unknown>;
@@ -81,6 +88,7 @@ export function localReports(options: LocalReportsOptions): LocalReports {
       signer: await context.signer(),
       tmpDir: archive.workDir,
       now,
+      openLedger,
     });
   });
   return {
@@ -91,6 +99,7 @@ export function localReports(options: LocalReportsOptions): LocalReports {
       sources: options.stores,
       now,
     }),
+    ledgerExports: new QueuedLedgerExportService({ jobs, archive, events: options.events, now }),
     context,
     worker: async (event, lambdaContext) => (await worker())(event, lambdaContext),
   };

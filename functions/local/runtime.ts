@@ -26,6 +26,7 @@ import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
+import type { LedgerExportService } from '../ports/ledger-export-service.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import type { ReportService } from '../ports/report-service.ts';
 import { type FunctionName, functions, routes } from '../routes.ts';
@@ -70,6 +71,8 @@ export interface LocalRuntime {
    * API's report routes answer 503 without it.
    */
   reports?: ReportService;
+  /** Ledger exports as one file, built by the same worker into the same archive (with a data directory). */
+  ledgerExports?: LedgerExportService;
   /** What `verdict report` builds from: the runtime's stores, its ledger and the manifest signer. */
   reportContext?: LocalReportContext;
   dataDir?: string;
@@ -150,7 +153,11 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     tokenRevocations: new SqliteTokenRevocations(db),
     personal: personal.personal,
     ledger: ledger.reader,
-    ...(reports && { reports: reports.service, reportContext: reports.context }),
+    ...(reports && {
+      reports: reports.service,
+      ledgerExports: reports.ledgerExports,
+      reportContext: reports.context,
+    }),
     openLedger,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     invoke,

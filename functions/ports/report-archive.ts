@@ -45,9 +45,10 @@ export class DownloadLinkError extends Error {
 export interface ReportArchive {
   /**
    * Stores the report and, at `<key>.manifest`, its signed manifest; with `citations` (a local file of the
-   * ledger entries the report cites) also `<key>.citations`.
+   * ledger entries the report cites) also `<key>.citations`. A ledger export is stored without a manifest
+   * (its signed checkpoints vouch for it).
    */
-  put(key: string, report: ArchivedFile, manifest: string, citations?: string): Promise<void>;
+  put(key: string, report: ArchivedFile, manifest?: string, citations?: string): Promise<void>;
   /**
    * A GET link to one part of the report (default the report itself) that stops working after
    * `ttlSeconds`; undefined when the archive keeps no such part of it (citations). `fileName` is the

@@ -5,7 +5,7 @@
  *   archive     the reports bucket (S3ReportArchive): report and manifest under Object Lock COMPLIANCE
  *   decisions   the decisions table (DynamoDbDecisionStore), which also holds the exceptions
  *   ledger      the audit ledger, read only, given by the caller (handler.ts opens it): where each decision
- *               is, and the checkpoint the report cites
+ *               is, and the checkpoint the report cites; ledger exports read its entries and checkpoints
  *   signer      the report signing key (KmsSigner, KMS Ed25519, VERDICT_REPORT_SIGNING_KEY_ID): the manifest
  *               is a signed note like a checkpoint, but under a key of its own, so the report worker cannot
  *               sign checkpoints
@@ -19,6 +19,7 @@ import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-stor
 import { KmsSigner } from '../adapters/aws/kms-signer.ts';
 import type { AwsLedgerClients } from '../adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../adapters/aws/s3-report-archive.ts';
+import type { Ledger } from '../ledger/ledger.ts';
 import { LEDGER_ENVIRONMENT } from '../shared/environment.ts';
 import { once } from '../shared/once.ts';
 import { createReportWorkerHandler, type ReportWorkerHandler } from './create-handler.ts';
@@ -29,6 +30,8 @@ export interface AwsReportWorkerOptions {
   clients: AwsLedgerClients;
   /** The audit ledger, read only (`openAwsLedger({ mode: 'read-only' }).reader`). */
   ledger: NonNullable<ReportSources['ledger']>;
+  /** The same ledger opened whole, read only, for ledger exports (`openAwsLedger(...).open`). */
+  openLedger?: () => Promise<Ledger>;
   env?: NodeJS.ProcessEnv;
   /** Scratch space for the report file; Lambda: /tmp (the function's ephemeral storage). */
   tmpDir?: string;
@@ -58,6 +61,7 @@ export function createAwsReportWorkerHandler(options: AwsReportWorkerOptions): R
       }),
       tmpDir: options.tmpDir ?? '/tmp',
       now,
+      ...(options.openLedger && { openLedger: options.openLedger }),
     }),
   );
   return async (event: unknown, context: Context) => (await worker())(event, context);

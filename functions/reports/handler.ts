@@ -17,9 +17,12 @@ const clients = {
   kms: tracer.captureAWSv3Client(new KMSClient({})),
 };
 
+// Read only, opened on the first event; with no log yet a report says so (`checkpoint: null`).
+const ledger = openAwsLedger({ mode: 'read-only', clients });
+
 export const handler = createAwsReportWorkerHandler({
   clients,
-  // Read only, opened on the first event; with no log yet a report says so (`checkpoint: null`).
-  ledger: openAwsLedger({ mode: 'read-only', clients }).reader,
+  ledger: ledger.reader,
+  openLedger: async () => (await ledger.open()).ledger,
   tmpDir: '/tmp',
 });

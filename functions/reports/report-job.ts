@@ -2,13 +2,15 @@
  * The report worker's core, plain code over ports, the same in AWS and locally: the API records a job and
  * asks for it with a `Verdict Report Requested` event; the report worker claims the job (once, whatever the
  * number of deliveries), builds the report into its scratch space while hashing it, stores report and
- * signed manifest write-once in the archive and records the outcome on the job.
+ * signed manifest write-once in the archive and records the outcome on the job. A ledger export is a job
+ * of the same kind of life (ledger-export-job.ts).
  */
 import { closeSync, createWriteStream, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Ledger } from '../ledger/ledger.ts';
 import type { Signer } from '../ledger/ports/signer.ts';
 import type { ReportArchive } from '../ports/report-archive.ts';
-import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
+import type { JobRecord, ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import type { ReportJob } from '../ports/report-service.ts';
 import { CITATIONS_SUFFIX } from './citations.ts';
 import { CONTENT_TYPES } from './content-types.ts';
@@ -31,13 +33,25 @@ function jobProgress(p: Progress): number {
   return Math.min(0.99, 0.05 + (0.94 * p.done) / p.total);
 }
 
+/** A job queued or running that has not been updated for STALE_AFTER_MS: its worker died. */
+export function isStale(record: Pick<JobRecord, 'status' | 'updatedAt'>, now: Date): boolean {
+  return (
+    (record.status === 'running' || record.status === 'queued') &&
+    now.getTime() - Date.parse(record.updatedAt) > STALE_AFTER_MS
+  );
+}
+
 /** How a client sees a stored job: a running job that stopped updating is reported as failed. */
 export function viewJob(record: ReportJobRecord, now: Date): ReportJob {
-  const { request: _request, requestedBy: _by, updatedAt, objectKey: _key, ...job } = record;
-  if (
-    (job.status === 'running' || job.status === 'queued') &&
-    now.getTime() - Date.parse(updatedAt) > STALE_AFTER_MS
-  )
+  const {
+    request: _request,
+    requestedBy: _by,
+    updatedAt: _at,
+    objectKey: _key,
+    kind: _kind,
+    ...job
+  } = record;
+  if (isStale(record, now))
     return {
       ...job,
       status: 'failed',
@@ -46,7 +60,8 @@ export function viewJob(record: ReportJobRecord, now: Date): ReportJob {
   return job;
 }
 
-export function archiveKey(job: Pick<ReportJob, 'id' | 'format' | 'createdAt'>): string {
+/** Where a finished job's file is archived; `format` is the file's extension (a report's format, `tar`). */
+export function archiveKey(job: { id: string; format: string; createdAt: string }): string {
   return `reports/${job.createdAt.slice(0, 7)}/${job.id}.${job.format}`;
 }
 
@@ -70,6 +85,8 @@ export interface ReportWorkerDeps {
   now: () => Date;
   /** How often progress is written to the job store. */
   progressIntervalMs?: number;
+  /** The audit ledger, read only, for ledger exports; without it an export job fails. */
+  openLedger?: () => Promise<Ledger>;
 }
 
 /**
@@ -85,6 +102,10 @@ export async function runReportJob(
   if (!(await deps.jobs.claim(jobId, at()))) return 'skipped';
   const job = await deps.jobs.get(jobId);
   if (!job) return 'skipped';
+  if (job.kind === 'ledger-export') {
+    const { runLedgerExportJob } = await import('./ledger-export-job.ts');
+    return runLedgerExportJob(job, deps);
+  }
   const path = join(deps.tmpDir, `verdict-report-${job.id}.${job.format}`);
   const citationsPath = deps.archive.keepsCitations ? `${path}${CITATIONS_SUFFIX}` : undefined;
   const citations = citationsPath === undefined ? undefined : openSync(citationsPath, 'w', 0o600);

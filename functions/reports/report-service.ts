@@ -2,8 +2,9 @@
  * The ReportService the API calls, the same in AWS and locally. `start` checks the request, records the job
  * (queued) and publishes a `Verdict Report Requested` event; the route table sends it to the report worker,
  * which builds the report (report-job.ts). `get` reads the job; `downloadUrl` asks the archive for a link
- * to the report, its signed manifest or its citations that expires (a presigned S3 GET in AWS, a signed local link locally); `download` serves a link the
- * archive itself answers for.
+ * to the report, its signed manifest or its citations that expires (a presigned S3 GET in AWS, a signed
+ * local link locally); `download` serves a link the archive itself answers for, a ledger export's too
+ * (ledger exports share the jobs, the archive and the worker: ledger-export-service.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../contracts/principal.ts';
@@ -16,9 +17,10 @@ import {
 } from '../ports/report-archive.ts';
 import type { ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
 import type { ReportDownload, ReportJob, ReportRequest, ReportService } from '../ports/report-service.ts';
-import { REPORT_REQUESTED_EVENT } from '../routes.ts';
+import { enqueueJob } from './enqueue-job.ts';
+import { LEDGER_EXPORT_CONTENT_TYPE, ledgerExportFileName } from './ledger-export-view.ts';
 import { checkReportRequest, type ReportSources } from './report-inputs.ts';
-import { type ReportRequested, reportFileName, viewJob } from './report-job.ts';
+import { reportFileName, viewJob } from './report-job.ts';
 import { PART_SUFFIXES } from './report-parts.ts';
 
 export interface ReportServiceDeps {
@@ -51,31 +53,13 @@ export class QueuedReportService implements ReportService {
       request,
       requestedBy,
     };
-    await this.deps.jobs.create(job);
-    const detail: ReportRequested = { jobId: job.id };
-    try {
-      await this.deps.events.publish({
-        source: REPORT_REQUESTED_EVENT.source,
-        detailType: REPORT_REQUESTED_EVENT.detailType,
-        detail,
-      });
-    } catch (error) {
-      // Nobody will build it: say so on the job rather than leave it queued.
-      const at = this.#now().toISOString();
-      await this.deps.jobs.update(job.id, {
-        status: 'failed',
-        error: 'the report could not be queued',
-        finishedAt: at,
-        updatedAt: at,
-      });
-      throw error;
-    }
+    await enqueueJob(this.deps, job, this.#now);
     return viewJob(job, this.#now());
   }
 
   async get(id: string): Promise<ReportJob | undefined> {
     const job = await this.deps.jobs.get(id);
-    return job ? viewJob(job, this.#now()) : undefined;
+    return job && job.kind !== 'ledger-export' ? viewJob(job, this.#now()) : undefined;
   }
 
   async downloadUrl(
@@ -84,7 +68,7 @@ export class QueuedReportService implements ReportService {
     part: ReportPart = 'report',
   ): Promise<string | undefined> {
     const job = await this.deps.jobs.get(id);
-    if (job?.status !== 'done' || !job.objectKey) return undefined;
+    if (job?.kind === 'ledger-export' || job?.status !== 'done' || !job.objectKey) return undefined;
     return this.deps.archive.downloadUrl(job.objectKey, ttlSeconds, reportFileName(job), part);
   }
 
@@ -95,6 +79,16 @@ export class QueuedReportService implements ReportService {
     // Links are issued for finished reports only: any other id is a link this service never issued.
     if (job?.status !== 'done' || !job.objectKey)
       throw new DownloadLinkError('invalid', 'the download link is not valid');
+    // The archive's links serve ledger exports too (one file, no manifest or citations).
+    if (job.kind === 'ledger-export') {
+      if (part !== 'report') throw new DownloadLinkError('invalid', 'the download link is not valid');
+      const file = await archive.open(job.objectKey, link, part);
+      return {
+        bytes: file.bytes,
+        contentType: LEDGER_EXPORT_CONTENT_TYPE,
+        fileName: ledgerExportFileName(job),
+      };
+    }
     const file = await archive.open(job.objectKey, link, part);
     return { ...file, fileName: `${reportFileName(job)}${PART_SUFFIXES[part]}` };
   }

@@ -13,6 +13,19 @@ describe('the function table', () => {
     expect(Object.keys(FUNCTION_TABLE).sort()).toEqual([...Object.keys(functions), 'auditor-api'].sort());
   });
 
+  it('reads the ledger only from the API and the report worker, ledger exports included', () => {
+    // An export is a report job: the API records it and the worker writes it to the locked reports bucket.
+    expect(FUNCTION_TABLE['auditor-api'].capabilities).toEqual(expect.arrayContaining(['ledger:read']));
+    expect(FUNCTION_TABLE['auditor-api'].capabilities).not.toContain('ledger:append');
+    expect(FUNCTION_TABLE['report-worker'].capabilities).toEqual([
+      'decisions:read',
+      'ledger:read',
+      'reports:build',
+      'reports:archive',
+      'reports:sign',
+    ]);
+  });
+
   it('gives each function an environment module next to its handler', () => {
     for (const [name, { spec }] of Object.entries(FUNCTION_TABLE)) {
       expect(existsSync(join(REPO_ROOT, spec.entry)), name).toBe(true);

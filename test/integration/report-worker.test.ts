@@ -13,7 +13,7 @@
  * manifest, as in AWS.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -26,10 +26,13 @@ import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import { S3ReportArchive } from '../../functions/adapters/aws/s3-report-archive.ts';
 import type { Principal } from '../../functions/contracts/principal.ts';
 import { ed25519Signer, parseVerifierKey } from '../../functions/ledger/core/note-keys.ts';
+import { verifyExportAt } from '../../functions/ledger/export/verify-export-file.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
+import type { LedgerExportRequest } from '../../functions/ports/ledger-export-service.ts';
 import type { ReportRequest } from '../../functions/ports/report-service.ts';
 import { createAwsReportWorkerHandler } from '../../functions/reports/aws-report-worker.ts';
+import { QueuedLedgerExportService } from '../../functions/reports/ledger-export-service.ts';
 import { checkManifest, MANIFEST_SUFFIX } from '../../functions/reports/manifest.ts';
 import { QueuedReportService } from '../../functions/reports/report-service.ts';
 import { functions } from '../../functions/routes.ts';
@@ -130,9 +133,26 @@ async function startJob(d: Deployment, request: ReportRequest) {
     sources: { decisions: new DynamoDbDecisionStore(dynamodb, d.decisions) },
   });
   const job = await service.start(request, WHO);
+  return { service, job, event: delivered(published) };
+}
+
+/** Starts a ledger export through the API's service, with the event EventBridge would deliver. */
+async function startExport(d: Deployment, request: LedgerExportRequest) {
+  const published: PublishedEvent[] = [];
+  const service = new QueuedLedgerExportService({
+    jobs: new DynamoDbReportJobStore(dynamodb, d.jobs),
+    archive: new S3ReportArchive(s3, { bucket: d.reports, retentionDays: 1, endpoint }),
+    events: { publish: async (event) => void published.push(event) },
+  });
+  const job = await service.start(request, WHO);
+  return { service, job, event: delivered(published) };
+}
+
+/** The one event a service published, as EventBridge delivers it to the worker. */
+function delivered(published: PublishedEvent[]) {
   const [event] = published;
   if (!event) throw new Error('the service published no event');
-  const delivered = {
+  return {
     version: '0',
     id: uniqueName('event'),
     source: event.source,
@@ -143,15 +163,17 @@ async function startJob(d: Deployment, request: ReportRequest) {
     resources: [],
     detail: event.detail,
   };
-  return { service, job, event: delivered };
 }
 
+/** As functions/reports/handler.ts wires it: one read-only ledger, its reader and the whole of it. */
 function worker(d: Deployment) {
   const clients = { dynamodb, s3, kms: new KMSClient(awsClientConfig(endpoint)) };
   const env = environment(d);
+  const ledger = openAwsLedger({ mode: 'read-only', clients, env });
   return createAwsReportWorkerHandler({
     clients,
-    ledger: openAwsLedger({ mode: 'read-only', clients, env }).reader,
+    ledger: ledger.reader,
+    openLedger: async () => (await ledger.open()).ledger,
     env,
     tmpDir: mkdtempSync(join(tmpdir(), 'verdict-report-worker-')),
   });
@@ -301,5 +323,70 @@ describe('the report worker against the emulator', () => {
     expect(failed).toMatchObject({ status: 'failed' });
     expect(failed?.error).toMatch(/^decision \S+ is in the read model but not in the ledger$/);
     expect(failed?.objectKey).toBeUndefined();
+  });
+});
+
+describe('the report worker building ledger exports against the emulator', () => {
+  let d: Deployment;
+  beforeAll(async () => {
+    d = await deploy();
+    await recordDecisions(d, true);
+  });
+
+  it('exports the read-only ledger into one locked tar file that `ledger verify` accepts from its presigned link', async () => {
+    const { service, job, event } = await startExport(d, {});
+    expect(job.status).toBe('queued');
+    const started = Date.now();
+    expect(await worker(d)(event, context())).toEqual({ jobId: job.id, outcome: 'done' });
+
+    const done = await new DynamoDbReportJobStore(dynamodb, d.jobs).get(job.id);
+    expect(done).toMatchObject({ kind: 'ledger-export', status: 'done', treeSize: DECISIONS.length });
+    const key = done?.objectKey as string;
+    expect(key).toBe(`reports/${job.createdAt.slice(0, 7)}/${job.id}.tar`);
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: d.reports, Key: key, ChecksumMode: 'ENABLED' }),
+    );
+    expect(head.ObjectLockMode).toBe('COMPLIANCE');
+    expect(head.ObjectLockRetainUntilDate?.getTime()).toBeGreaterThan(started + 86_400_000 - 120_000);
+    expect(head.ContentType).toBe('application/x-tar');
+    expect(head.ChecksumSHA256).toBe(Buffer.from(done?.sha256 as string, 'hex').toString('base64'));
+
+    // What GET /ledger/exports/{id} links, fetched as an API user does (no SDK, no credentials).
+    const url = (await service.downloadUrl(job.id, 900)) ?? '';
+    expect(new URL(url).searchParams.get('response-content-disposition')).toBe(
+      `attachment; filename="verdict-ledger-${DECISIONS.length}-${job.id}.tar"`,
+    );
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    const file = join(mkdtempSync(join(tmpdir(), 'verdict-ledger-export-')), 'export.tar');
+    writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    expect(await verifyExportAt(file, { logKeys: [ledgerSigner.verifierKey] })).toMatchObject({
+      ok: true,
+      entries: DECISIONS.length,
+      latest: { size: DECISIONS.length },
+    });
+    // Read only: nothing was signed for the export.
+    expect(kms.commandCalls(SignCommand)).toEqual([]);
+  });
+
+  it('fails the job with a message when the log signed no checkpoint at the size asked for', async () => {
+    const { job, event } = await startExport(d, { size: DECISIONS.length + 5 });
+    expect(await worker(d)(event, context())).toEqual({ jobId: job.id, outcome: 'failed' });
+    const failed = await new DynamoDbReportJobStore(dynamodb, d.jobs).get(job.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: `tree size ${DECISIONS.length + 5} is beyond the newest signed checkpoint (size ${DECISIONS.length})`,
+    });
+    expect(failed?.objectKey).toBeUndefined();
+  });
+
+  it('fails the job when the ledger holds no log yet', async () => {
+    const empty = await deploy();
+    const { job, event } = await startExport(empty, {});
+    expect(await worker(empty)(event, context())).toEqual({ jobId: job.id, outcome: 'failed' });
+    expect(await new DynamoDbReportJobStore(dynamodb, empty.jobs).get(job.id)).toMatchObject({
+      status: 'failed',
+      error: 'the ledger holds no signed checkpoint yet: nothing to export',
+    });
   });
 });

@@ -10,12 +10,14 @@ import { openDatabase, type SqliteDatabase } from '../../functions/adapters/loca
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
 import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { EmbeddedModelRegistry } from '../../functions/adapters/local/sqlite-model-registry.ts';
+import { SqliteReportJobStore } from '../../functions/adapters/local/sqlite-report-job-store.ts';
 import { bearerTokenAuthenticator, issueToken } from '../../functions/api/auth/bearer-tokens.ts';
 import type { ApiDependencies } from '../../functions/api/route.ts';
 import { type ApiRouter, createApiRouter } from '../../functions/api/router.ts';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import type { Principal, Role } from '../../functions/contracts/principal.ts';
 import { modelChecks } from '../../functions/gates/exceptions/known-models.ts';
+import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
 import {
   type ConsistencyProof,
   type InclusionProof,
@@ -31,6 +33,7 @@ import {
   type ReportRequest,
   type ReportService,
 } from '../../functions/ports/report-service.ts';
+import { QueuedLedgerExportService } from '../../functions/reports/ledger-export-service.ts';
 import { modelPackage, decision as storeDecision } from './decisions.ts';
 import { bundleRules } from './exception-admission.ts';
 
@@ -247,6 +250,11 @@ export interface ApiFixture {
   registry: EmbeddedModelRegistry;
   ledger: FakeLedger;
   reports: FakeReports;
+  /** The real export service over the fixture's database; its archive links are made up. */
+  ledgerExports: QueuedLedgerExportService;
+  jobs: SqliteReportJobStore;
+  /** What the export service published (the worker's requests). */
+  published: PublishedEvent[];
   deps: ApiDependencies;
   router: ApiRouter;
   keys: { privateKey: KeyObject; publicKey: KeyObject };
@@ -258,7 +266,7 @@ export interface ApiFixture {
 }
 
 export function apiFixture(
-  options: { ledger?: boolean; reports?: boolean; grants?: boolean } = {},
+  options: { ledger?: boolean; reports?: boolean; grants?: boolean; ledgerExports?: boolean } = {},
 ): ApiFixture {
   const db = openDatabase(':memory:');
   const decisions = new SqliteDecisionStore(db);
@@ -267,6 +275,17 @@ export function apiFixture(
   const registry = new EmbeddedModelRegistry(db, { now: () => NOW });
   const ledger = new FakeLedger();
   const reports = new FakeReports();
+  const jobs = new SqliteReportJobStore(db);
+  const published: PublishedEvent[] = [];
+  const ledgerExports = new QueuedLedgerExportService({
+    jobs,
+    archive: {
+      put: async () => {},
+      downloadUrl: async (key, ttl, fileName) => `https://reports.example/${key}?ttl=${ttl}&name=${fileName}`,
+    },
+    events: { publish: async (event) => void published.push(event) },
+    now: () => NOW,
+  });
   const keys = generateKeyPairSync('ed25519');
   const deps: ApiDependencies = {
     decisions,
@@ -276,6 +295,7 @@ export function apiFixture(
     authenticate: bearerTokenAuthenticator(keys.publicKey),
     ...(options.ledger !== false && { ledger }),
     ...(options.reports !== false && { reports }),
+    ...(options.ledgerExports !== false && { ledgerExports }),
     ...(options.grants !== false && {
       grants: {
         sealer: openLocalPersonalData().personal,
@@ -313,6 +333,9 @@ export function apiFixture(
     registry,
     ledger,
     reports,
+    ledgerExports,
+    jobs,
+    published,
     deps,
     router,
     keys,

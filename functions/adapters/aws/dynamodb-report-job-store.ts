@@ -6,7 +6,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../ports/report-job-store.ts';
+import type { JobRecord, ReportJobPatch, ReportJobStore } from '../../ports/report-job-store.ts';
 
 /** Job records are kept this long after creation (table TTL). */
 const REPORT_JOB_TTL_DAYS = 90;
@@ -21,7 +21,7 @@ export class DynamoDbReportJobStore implements ReportJobStore {
     this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  async create(job: ReportJobRecord): Promise<void> {
+  async create(job: JobRecord): Promise<void> {
     const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + REPORT_JOB_TTL_DAYS * 86_400;
     await this.#doc.send(
       new PutCommand({
@@ -32,12 +32,12 @@ export class DynamoDbReportJobStore implements ReportJobStore {
     );
   }
 
-  async get(id: string): Promise<ReportJobRecord | undefined> {
+  async get(id: string): Promise<JobRecord | undefined> {
     const out = await this.#doc.send(
       new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
-    const { expiresAt: _ttl, ...job } = out.Item as ReportJobRecord & { expiresAt?: number };
+    const { expiresAt: _ttl, ...job } = out.Item as JobRecord & { expiresAt?: number };
     return job;
   }
 

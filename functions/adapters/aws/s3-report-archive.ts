@@ -1,5 +1,5 @@
 /**
- * Finished reports in the S3 reports bucket, write-once: every report and its signed manifest is put with
+ * Finished reports (and ledger exports) in the S3 reports bucket, write-once: every report, its signed manifest and every export is put with
  * Object Lock in COMPLIANCE mode (nobody, root included, can delete or overwrite that version before the
  * retention date; GOVERNANCE outside production where `verdict:objectLockMode` says so) and with its SHA-256 checksum, which S3 checks on receipt and keeps with the object.
  * S3 requires an integrity checksum on a PUT with Object Lock parameters: every put names its algorithm
@@ -47,7 +47,7 @@ export class S3ReportArchive implements ReportArchive {
     return new Date(this.#now().getTime() + this.options.retentionDays * 86_400_000);
   }
 
-  async put(key: string, report: ArchivedFile, manifest: string): Promise<void> {
+  async put(key: string, report: ArchivedFile, manifest?: string): Promise<void> {
     // Write-once: If-None-Match refuses to replace an existing report (S3 answers 412), and the bucket policy
     // refuses any PutObject without it.
     const lock = {
@@ -67,6 +67,7 @@ export class S3ReportArchive implements ReportArchive {
         ...lock,
       }),
     );
+    if (manifest === undefined) return;
     const body = Buffer.from(manifest, 'utf8');
     await this.client.send(
       new PutObjectCommand({

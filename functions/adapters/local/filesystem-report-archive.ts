@@ -70,11 +70,12 @@ export class FilesystemReportArchive implements ReportArchive {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async put(key: string, report: ArchivedFile, manifest: string, citations?: string): Promise<void> {
+  async put(key: string, report: ArchivedFile, manifest?: string, citations?: string): Promise<void> {
     const path = this.#path(key);
     if (existsSync(path)) throw new Error(`${key} is already archived; reports are written once`);
     if (citations !== undefined) writeOnce(`${path}${CITATIONS_SUFFIX}`, (to) => copyFileSync(citations, to));
-    writeOnce(`${path}${MANIFEST_SUFFIX}`, (to) => writeFileSync(to, manifest, { mode: 0o600 }));
+    if (manifest !== undefined)
+      writeOnce(`${path}${MANIFEST_SUFFIX}`, (to) => writeFileSync(to, manifest, { mode: 0o600 }));
     // The report last: a report in the archive has its manifest next to it.
     writeOnce(path, (to) => copyFileSync(report.path, to));
   }

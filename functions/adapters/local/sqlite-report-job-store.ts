@@ -3,7 +3,7 @@
  * the API, claimed once by the worker (queued -> running in one conditional update), then updated with
  * progress and outcome. The record is one JSON document per job; `status` is a column for the claim.
  */
-import type { ReportJobPatch, ReportJobRecord, ReportJobStore } from '../../ports/report-job-store.ts';
+import type { JobRecord, ReportJobPatch, ReportJobStore } from '../../ports/report-job-store.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
 const REPORT_JOB_STORE_MIGRATIONS: readonly Migration[] = [
@@ -24,17 +24,17 @@ export class SqliteReportJobStore implements ReportJobStore {
     applyMigrations(db, REPORT_JOB_STORE_MIGRATIONS);
   }
 
-  async create(job: ReportJobRecord): Promise<void> {
+  async create(job: JobRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO report_jobs (id, status, body) VALUES (?, ?, ?)')
       .run(job.id, job.status, JSON.stringify(job));
   }
 
-  async get(id: string): Promise<ReportJobRecord | undefined> {
+  async get(id: string): Promise<JobRecord | undefined> {
     const row = this.db
       .prepare<[string], { body: string }>('SELECT body FROM report_jobs WHERE id = ?')
       .get(id);
-    return row ? (JSON.parse(row.body) as ReportJobRecord) : undefined;
+    return row ? (JSON.parse(row.body) as JobRecord) : undefined;
   }
 
   async claim(id: string, at: string): Promise<boolean> {
@@ -57,7 +57,7 @@ export class SqliteReportJobStore implements ReportJobStore {
       .prepare<[string], { body: string }>('SELECT body FROM report_jobs WHERE id = ?')
       .get(id);
     if (!row) throw new Error(`no report job ${id}`);
-    const job = { ...(JSON.parse(row.body) as ReportJobRecord), ...patch };
+    const job = { ...(JSON.parse(row.body) as JobRecord), ...patch };
     this.db
       .prepare('UPDATE report_jobs SET status = ?, body = ? WHERE id = ?')
       .run(job.status, JSON.stringify(job), id);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SignedCheckpoint } from '../checkpointer.ts';
-import { InconsistentCheckpointError } from '../errors.ts';
+import { InconsistentCheckpointError, LedgerRangeError } from '../errors.ts';
 import type { Ledger } from '../ledger.ts';
 
 export interface ExportSummary {
@@ -23,9 +23,22 @@ export interface ExportSummary {
   unsignedTail?: { entries: number; reason: string };
 }
 
-export async function exportLedger(ledger: Ledger, dir: string): Promise<ExportSummary> {
+export interface ExportOptions {
+  /**
+   * Export up to this tree size, which must be a size the log signed a checkpoint at (LedgerRangeError
+   * otherwise). Default: everything committed, signed now where the ledger can sign.
+   */
+  size?: number;
+}
+
+export async function exportLedger(
+  ledger: Ledger,
+  dir: string,
+  options: ExportOptions = {},
+): Promise<ExportSummary> {
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
-  const { latest, unsignedTail } = await signedHead(ledger);
+  const { latest, unsignedTail } =
+    options.size === undefined ? await signedHead(ledger) : { latest: await signedAt(ledger, options.size) };
   fs.mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
 
   const out = fs.openSync(path.join(dir, 'entries.jsonl'), 'w');
@@ -66,6 +79,20 @@ export async function exportLedger(ledger: Ledger, dir: string): Promise<ExportS
     rootHash: Buffer.from(latest.rootHash).toString('base64'),
     ...(unsignedTail ? { unsignedTail } : {}),
   };
+}
+
+/** The checkpoint the log signed at `size`. */
+async function signedAt(ledger: Ledger, size: number): Promise<SignedCheckpoint> {
+  const stored = await ledger.store.checkpointAt(size);
+  if (!stored) {
+    const latest = await ledger.latestCheckpoint();
+    throw new LedgerRangeError(
+      latest && size > latest.size
+        ? `tree size ${size} is beyond the newest signed checkpoint (size ${latest.size})`
+        : `the log signed no checkpoint at tree size ${size}`,
+    );
+  }
+  return { origin: ledger.origin, size: stored.size, rootHash: stored.rootHash, note: stored.note };
 }
 
 /** A checkpoint of everything committed, signed now; else the latest signed one and what it leaves out. */

@@ -13,7 +13,8 @@ import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
 import { NoteKeyError } from '../../ledger/core/note-keys.ts';
 import { NoteFormatError } from '../../ledger/core/signed-note.ts';
 import { InvalidEntryError, LedgerRangeError } from '../../ledger/errors.ts';
-import { UNPINNED_MESSAGE, type VerifyProblem, verifyExport } from '../../ledger/export/verify-export.ts';
+import { UNPINNED_MESSAGE, type VerifyProblem } from '../../ledger/export/verify-export.ts';
+import { verifyExportAt } from '../../ledger/export/verify-export-file.ts';
 import { exportLedger } from '../../ledger/export/write-export.ts';
 import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledger/witness.ts';
 import { nonEmptyLines } from '../../shared/lines.ts';
@@ -162,7 +163,7 @@ export function registerLedgerCommand(program: Command): void {
   ledger
     .command('verify <dir>')
     .description(
-      'recompute an export from scratch; exit 0 only if every entry, checkpoint and signature holds',
+      'recompute an export (a folder, or the tar file of POST /ledger/exports) from scratch; exit 0 only if every entry, checkpoint and signature holds',
     )
     .option(
       '--key <vkey>',
@@ -182,12 +183,12 @@ export function registerLedgerCommand(program: Command): void {
     .option('--origin <origin>', "expected log origin (default: the log key's name)")
     .addOption(formatOption('text'))
     .addOption(jsonAliasOption())
-    .action((dir: string, options: VerifyCommandOptions) => {
-      if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory`);
+    .action(async (dir: string, options: VerifyCommandOptions) => {
+      if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory or file`);
       if (!options.key && !options.trustExportKey) throw new UsageError(UNPINNED_MESSAGE);
       if (options.key && options.trustExportKey)
         throw new UsageError('--key and --trust-export-key exclude each other');
-      const report = verifyExport(dir, {
+      const report = await verifyExportAt(dir, {
         ...(options.key ? { logKeys: verifierKeyLines(options.key) } : { trustExportKey: true }),
         ...(options.since ? { since: readSince(options.since) } : {}),
         ...(options.witnessKey ? { witnessKeys: verifierKeyLines(options.witnessKey) } : {}),

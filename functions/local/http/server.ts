@@ -18,7 +18,7 @@ import { bearerTokenAuthenticator } from '../../api/auth/bearer-tokens.ts';
 import { createApiHandler } from '../../api/create-handler.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from '../../api/problem.ts';
 import type { ApiDependencies } from '../../api/route.ts';
-import { sealedReportService } from '../../api/sealed-personal-data.ts';
+import { sealedLedgerExportService, sealedReportService } from '../../api/sealed-personal-data.ts';
 import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
 import { modelChecks } from '../../gates/exceptions/known-models.ts';
 import { logger } from '../../shared/observability.ts';
@@ -54,6 +54,9 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
     authenticate,
     ...(runtime.ledger && { ledger: runtime.ledger }),
     ...(runtime.reports && { reports: sealedReportService(runtime.reports, runtime.personal) }),
+    ...(runtime.ledgerExports && {
+      ledgerExports: sealedLedgerExportService(runtime.ledgerExports, runtime.personal),
+    }),
     grants: {
       sealer: runtime.personal,
       admission: async () => ({

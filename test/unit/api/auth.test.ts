@@ -37,6 +37,13 @@ const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOp
     },
     ok: 200,
   },
+  'exceptions.revoke': {
+    method: 'POST',
+    // One exception per role: each may revoke only once.
+    path: '/exceptions/e-{role}/revocation',
+    options: { body: JSON.stringify({ reason: 'the retraining landed early' }) },
+    ok: 200,
+  },
   'exceptions.list': {
     method: 'GET',
     path: '/exceptions',
@@ -56,6 +63,13 @@ const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOp
     options: { query: { from: '0', to: '1' } },
     ok: 200,
   },
+  'ledger-exports.start': {
+    method: 'POST',
+    path: '/ledger/exports',
+    options: { body: '{}' },
+    ok: 202,
+  },
+  'ledger-exports.get': { method: 'GET', path: '/ledger/exports/export-1', ok: 200 },
   'reports.start': {
     method: 'POST',
     path: '/reports',
@@ -78,7 +92,28 @@ beforeAll(async () => {
     { type: 'period-summary', format: 'csv' },
     { id: 'seed', role: 'admin', via: 'token' },
   );
-  for (const role of ROLES) tokens[role] = await api.token(role);
+  for (const role of ROLES) {
+    tokens[role] = await api.token(role);
+    await api.exceptions.grant({
+      id: `e-${role}`,
+      rule: 'bias.disparate_impact',
+      subject: 'credit-scorer',
+      reason: 'retraining is scheduled for next month',
+      approver: 'head-of-model-risk',
+      expiresAt: '2099-12-31T00:00:00Z',
+      grantedAt: at(2),
+    });
+  }
+  await api.jobs.create({
+    kind: 'ledger-export',
+    id: 'export-1',
+    status: 'queued',
+    progress: 0,
+    createdAt: at(3),
+    updatedAt: at(3),
+    request: {},
+    requestedBy: { id: 'seed', role: 'auditor', via: 'token' },
+  });
 });
 
 afterAll(() => api.close());
@@ -111,6 +146,8 @@ describe('the permission table', () => {
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
+        'ledger-exports.start',
+        'ledger-exports.get',
         'reports.get',
       ],
       'compliance-officer': [
@@ -122,9 +159,12 @@ describe('the permission table', () => {
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
+        'ledger-exports.start',
+        'ledger-exports.get',
         'reports.get',
         'reports.start',
         'exceptions.grant',
+        'exceptions.revoke',
         'rejections.list',
       ],
       admin: [
@@ -136,9 +176,12 @@ describe('the permission table', () => {
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
+        'ledger-exports.start',
+        'ledger-exports.get',
         'reports.get',
         'reports.start',
         'exceptions.grant',
+        'exceptions.revoke',
         'rejections.list',
         'access-log.list',
       ],
@@ -162,7 +205,10 @@ describe.each(protectedRoutes)('%s', (id) => {
   });
 
   it.each(ROLES)('as %s', async (role) => {
-    const response = await api.call(method, path, { ...options, token: tokens[role] });
+    const response = await api.call(method, path.replace('{role}', role), {
+      ...options,
+      token: tokens[role],
+    });
     if (mayCall(role, id)) {
       expect(response.status, response.text).toBe(ok);
     } else {

@@ -114,3 +114,113 @@ describe('POST /exceptions', () => {
     }
   });
 });
+
+describe('POST /exceptions/{id}/revocation', () => {
+  const reason = 'the retraining landed early';
+  const revoke = (id: string, body: unknown, role: 'compliance-officer' | 'auditor' = 'compliance-officer') =>
+    api.as(role, 'POST', `/exceptions/${id}/revocation`, {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('revokes with the caller as the revoker, sealed, and the exception lists as revoked', async () => {
+    const response = await revoke('e-open', { reason });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: 'e-open', revokedAt: NOW.toISOString() });
+    expect(response.body.revokedBy).toMatch(/^sealed:/);
+    expect(response.body.revocationReason).toMatch(/^sealed:/);
+    const listed = await api.as('auditor', 'GET', '/exceptions', { query: { model: 'cv-ranker' } });
+    expect(listed.body.exceptions.find((e: { id: string }) => e.id === 'e-open').status).toBe('revoked');
+  });
+
+  it('answers 404 for an unknown id and 409 for an exception revoked already, changing nothing', async () => {
+    const unknown = await revoke('e-none', { reason });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({
+      type: 'https://verdict.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'no exception has the id e-none',
+    });
+    const before = await api.exceptions.getException('e-revoked');
+    const again = await revoke('e-revoked', { reason });
+    expect(again.status).toBe(409);
+    expect(again.headers['content-type']).toBe('application/problem+json');
+    expect(again.body).toEqual({
+      type: 'https://verdict.dev/problems/already-revoked',
+      title: 'Already revoked',
+      status: 409,
+      detail: `exception e-revoked was revoked at ${at(5)} already`,
+    });
+    expect(await api.exceptions.getException('e-revoked')).toEqual(before);
+  });
+
+  it.each([
+    [{}, ['reason: Invalid input: expected string, received undefined']],
+    [{ reason, approver: 'someone-else' }, ['(root): Unrecognized key: "approver"']],
+  ])('answers %j with a 400 problem and revokes nothing', async (body, errors) => {
+    const response = await revoke('e-open', body);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      type: 'https://verdict.dev/problems/invalid-request-body',
+      title: 'Invalid request body',
+      status: 400,
+      errors,
+    });
+    expect((await api.exceptions.getException('e-open'))?.revokedAt).toBeUndefined();
+  });
+
+  it('answers a reason too short with the check of `exception revoke`', async () => {
+    const response = await revoke('e-open', { reason: 'early' });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({
+      type: 'https://verdict.dev/problems/invalid-revocation',
+      title: 'Invalid revocation',
+      status: 400,
+      errors: ['reason: say why, in at least 10 characters'],
+    });
+    expect((await api.exceptions.getException('e-open'))?.revokedAt).toBeUndefined();
+  });
+
+  it('answers 400 for an id of the wrong form', async () => {
+    const response = await revoke('e%20open', { reason });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual(['id: expected an exception id']);
+  });
+
+  it('is not an auditor’s', async () => {
+    const response = await revoke('e-open', { reason }, 'auditor');
+    expect(response.status).toBe(403);
+    expect(response.body.detail).toBe('role auditor may not call exceptions.revoke');
+  });
+
+  it('answers 503 where the API cannot write the ledger, naming the command that does it', async () => {
+    const readOnly = apiFixture({ grants: false });
+    try {
+      const revoked = await readOnly.as('compliance-officer', 'POST', '/exceptions/e-open/revocation', {
+        body: JSON.stringify({ reason }),
+      });
+      expect(revoked.status).toBe(503);
+      expect(revoked.body).toEqual({
+        type: 'https://verdict.dev/problems/exceptions-not-configured',
+        title: 'Exceptions not configured',
+        status: 503,
+        detail:
+          'this API reads the ledger only: revoke exceptions with `verdict exception revoke ID --stack NAME`',
+      });
+      const granted = await readOnly.as('compliance-officer', 'POST', '/exceptions', {
+        body: JSON.stringify({
+          rule: 'bias.recall_difference',
+          model: 'cv-ranker',
+          reason: 'Retraining with reweighted data is scheduled',
+          expiresAt: '2026-09-30T00:00:00Z',
+        }),
+      });
+      expect(granted.status).toBe(503);
+      expect(granted.body.detail).toBe(
+        'this API reads the ledger only: grant exceptions with `verdict exception grant --stack NAME`',
+      );
+    } finally {
+      readOnly.close();
+    }
+  });
+});

@@ -66,6 +66,7 @@ describe('the OpenAPI document', () => {
       'application/json',
       'application/pdf',
       'application/x-ndjson',
+      'application/x-tar',
       'text/csv',
       'text/html',
       'text/plain',
@@ -74,6 +75,21 @@ describe('the OpenAPI document', () => {
     expect(others.filter((op) => op['x-verdict-local-only']).map((op) => op.operationId)).toEqual([
       'reports.download',
     ]);
+  });
+
+  it('documents the ledger export link and, on granting and revoking, the command for where the API cannot write', () => {
+    const doc = openApiDocument() as Doc & {
+      components: { schemas: Record<string, { properties: object }> };
+      paths: Record<string, Record<string, { description?: string }>>;
+    };
+    expect(Object.keys(doc.components.schemas.LedgerExportJob?.properties ?? {})).toContain('download');
+    expect(doc.paths['/exceptions']?.post?.description).toContain('`verdict exception grant --stack NAME`');
+    expect(doc.paths['/exceptions/{id}/revocation']?.post?.description).toContain(
+      '`verdict exception revoke ID --stack NAME`',
+    );
+    expect(Object.keys(doc.paths['/exceptions/{id}/revocation']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '403', '404', '409', '503']),
+    );
   });
 
   it('documents the report links GET /reports/{id} gives: report, manifest, citations', () => {

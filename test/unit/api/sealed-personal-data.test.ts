@@ -2,9 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { SqliteAccessLog } from '../../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
-import { sealedAccessLog, sealedReportService } from '../../../functions/api/sealed-personal-data.ts';
+import {
+  sealedAccessLog,
+  sealedLedgerExportService,
+  sealedReportService,
+} from '../../../functions/api/sealed-personal-data.ts';
 import type { AccessRecord } from '../../../functions/contracts/access-record.ts';
 import type { Principal } from '../../../functions/contracts/principal.ts';
+import type { LedgerExportService } from '../../../functions/ports/ledger-export-service.ts';
 import type { ReportService } from '../../../functions/ports/report-service.ts';
 
 const ALICE = 'alice.smith@example.com';
@@ -67,6 +72,22 @@ describe('sealed personal data in the API stores', () => {
       { type: 'period-summary', format: 'json' },
       { id: ALICE, role: 'auditor', via: 'token' },
     );
+    const by = start.mock.calls[0]?.[1];
+    expect(by?.id).toMatch(/^sealed:ps1\./);
+    expect(await personal.openField(by?.id ?? '')).toBe(ALICE);
+    close();
+  });
+
+  it('seals who asked for a ledger export before the export service records the job', async () => {
+    const { personal, close } = openLocalPersonalData();
+    const start = vi.fn(async (_request, _by: Principal) => ({
+      id: 'job-2',
+      status: 'queued' as const,
+      progress: 0,
+      createdAt: '2026-12-01T00:00:00.000Z',
+    }));
+    const inner: LedgerExportService = { start, get: vi.fn(), downloadUrl: vi.fn() };
+    await sealedLedgerExportService(inner, personal).start({}, { id: ALICE, role: 'auditor', via: 'token' });
     const by = start.mock.calls[0]?.[1];
     expect(by?.id).toMatch(/^sealed:ps1\./);
     expect(await personal.openField(by?.id ?? '')).toBe(ALICE);
