@@ -32,6 +32,7 @@ export function chosenStack(options: StackChoice): StackChoice | undefined {
     return options;
   }
   const stray = [options.region && '--region', options.profile && '--profile'].filter(Boolean);
-  if (stray.length > 0) throw new UsageError(`${stray.join(' and ')} go with --stack`);
+  if (stray.length > 0)
+    throw new UsageError(`${stray.join(' and ')} ${stray.length === 1 ? 'goes' : 'go'} with --stack`);
   return undefined;
 }
