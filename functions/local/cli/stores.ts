@@ -10,7 +10,6 @@ import type { DecisionStore } from '../../ports/decision-store.ts';
 import type { ExceptionStore } from '../../ports/exception-store.ts';
 import type { FieldSealer } from '../../ports/field-sealer.ts';
 import type { LedgerReader } from '../../ports/ledger-reader.ts';
-import { openLocalRuntimeAt } from '../runtime.ts';
 import { requireLedger } from './data-dir.ts';
 import { chosenStack, type StackChoice } from './stack-option.ts';
 import type { StackStores } from './stack-stores.ts';
@@ -75,6 +74,7 @@ export async function withRecords<T>(
 ): Promise<T> {
   const stack = await deployedStack(options);
   if (stack) return stack.withRecords(mode, fn);
+  const { openLocalRuntimeAt } = await import('../runtime.ts');
   const runtime = openLocalRuntimeAt(options.dataDir);
   try {
     return await fn({
