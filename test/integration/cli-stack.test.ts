@@ -284,7 +284,7 @@ describe('verdict --stack against the emulator', () => {
         '--approver',
         APPROVER,
         '--reason',
-        'no',
+        'A prohibited practice, to be refused',
         '--expires',
         expires(),
       ),
@@ -328,7 +328,15 @@ describe('verdict --stack against the emulator', () => {
     ]);
 
     const revoked = await verdict(
-      onStack('exception', 'revoke', granted.id, '--reason', 'Retrained', '--approver', APPROVER),
+      onStack(
+        'exception',
+        'revoke',
+        granted.id,
+        '--reason',
+        'Retrained on reweighted data',
+        '--approver',
+        APPROVER,
+      ),
     );
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(await exportedEntries()).toHaveLength(before.length + 2);
