@@ -117,7 +117,7 @@ async function vouch(ledger: LedgerReader, decisions: readonly Decision[]) {
   );
   if (diverged.length > 0) {
     process.stderr.write(
-      `verdict: ${plural(diverged.length, 'decision')} in the read model do not match the audit ledger; nothing is shown:\n${diverged.map((m) => `  - ${m}\n`).join('')}`,
+      `verdict: ${plural(diverged.length, 'decision')} in the read model ${diverged.length === 1 ? 'does' : 'do'} not match the audit ledger; nothing is shown:\n${diverged.map((m) => `  - ${m}\n`).join('')}`,
     );
     process.exitCode = EXIT.deny;
     return [];
