@@ -118,13 +118,11 @@ describe('describeDeployedStack', () => {
   });
 
   it('says that credentials are missing', async () => {
-    cloudformation
-      .on(DescribeStacksCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), {
-          name: 'CredentialsProviderError',
-        }),
-      );
+    cloudformation.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     await expect(describeDeployedStack(client(), 'Verdict')).rejects.toThrow(
       'no AWS credentials to read stack Verdict: pass --profile, or sign in (aws sso login, or set AWS_PROFILE)',
     );
