@@ -34,6 +34,10 @@ describe('--stack without an AWS configuration', () => {
       ['ledger', 'export', '--out', join(home, 'out'), '--profile', 'audit'],
       'verdict: --profile goes with --stack\n',
     ],
+    [
+      ['ledger', 'prove', '--index', '0', '--stack', 'Verdict-prod', '--origin', 'verdict.local/ledger'],
+      "verdict: --origin names a local log: a stack's log is named by its LedgerOrigin output\n",
+    ],
   ])('%j', async (args, stderr) => {
     const run = await runCli(args, { env: noAws(), cwd: home });
     expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({

@@ -181,7 +181,9 @@ export function registerLedgerCommand(program: Command): void {
     .action(async (dir: string | undefined, options: VerifyCommandOptions & StackChoice) => {
       if (options.key && options.trustExportKey)
         throw new UsageError('--key and --trust-export-key exclude each other');
-      const stack = await deployedStack(options);
+      // Here --origin is the origin expected of the export, not the name of a local log.
+      const { stack: name, region, profile } = options;
+      const stack = await deployedStack({ stack: name, region, profile });
       if (stack) {
         if (dir !== undefined) throw new UsageError(`give an export DIR or --stack, not both`);
         if (options.trustExportKey)

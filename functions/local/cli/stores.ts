@@ -11,6 +11,7 @@ import type { ExceptionStore } from '../../ports/exception-store.ts';
 import type { FieldSealer } from '../../ports/field-sealer.ts';
 import type { LedgerReader } from '../../ports/ledger-reader.ts';
 import { requireLedger } from './data-dir.ts';
+import { UsageError } from './exit-codes.ts';
 import { chosenStack, type StackChoice } from './stack-option.ts';
 import type { StackStores } from './stack-stores.ts';
 
@@ -40,9 +41,13 @@ export interface RecordStores {
 }
 
 /** The deployed stack's stores with --stack; undefined for the data directory. */
-export async function deployedStack(options: StackChoice): Promise<StackStores | undefined> {
+export async function deployedStack(
+  options: StackChoice & { origin?: string },
+): Promise<StackStores | undefined> {
   const choice = chosenStack(options);
   if (!choice?.stack) return undefined;
+  if (options.origin !== undefined)
+    throw new UsageError("--origin names a local log: a stack's log is named by its LedgerOrigin output");
   const { openStackStores } = await import('./stack-stores.ts');
   return openStackStores({ ...choice, stack: choice.stack });
 }
