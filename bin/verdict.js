@@ -9,6 +9,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= verbose ? 'INFO' : 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // No X-Ray daemon runs on a workstation: the CLI never traces, and its build carries no X-Ray SDK.
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+// The SDK's notice that its releases after January 2027 need Node 22 is not about this command: not on stderr.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 if (verbose) {
   // Logs go to stderr so that stdout stays the command's result (a decision JSON, a report).
   process.env.POWERTOOLS_DEV ??= 'true';

@@ -260,6 +260,11 @@ export class VerdictStack extends Stack {
         'Signs report manifests (Ed25519): trust its public key (aws kms get-public-key) to verify reports',
       ],
       AlarmTopicArn: [this.alarms.topic.topicArn, 'Subscribe here to receive Verdict alarms'],
+      ObjectLockMode: [config.objectLockMode, 'Object Lock mode of reports and anchored checkpoints'],
+      ModelPackageGroupPrefix: [
+        config.modelPackageGroupPrefix,
+        'Model package groups Verdict governs (their names start with this)',
+      ],
     };
     for (const [id, [value, description]] of Object.entries(outputs))
       new CfnOutput(this, id, { value, description });

@@ -184,6 +184,15 @@ export class LedgerStorage extends Construct {
         'Audit ledger signing key (Ed25519): the verifier key is its public key, see vkeys/ in the anchor bucket',
       ],
       LedgerOrigin: [this.origin, 'Audit ledger origin: the key name in checkpoints'],
+      LedgerCheckpointRetentionDays: [
+        String(props.checkpointRetentionDays),
+        'Days each anchored checkpoint stays under Object Lock',
+      ],
+      SubjectKeysTableName: [
+        this.subjectKeysTable.tableName,
+        'Per-subject data keys, KMS-wrapped (verdict forget --stack deletes one)',
+      ],
+      SubjectKeysKeyArn: [this.subjectKeysKey.keyArn, 'KMS key that wraps the subject data keys'],
     };
     for (const [name, [value, description]] of Object.entries(outputs))
       new CfnOutput(Stack.of(this), name, { value, description });

@@ -213,10 +213,13 @@ describe('ledger storage', () => {
     expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
       [
         'LedgerAnchorBucketName',
+        'LedgerCheckpointRetentionDays',
         'LedgerOrigin',
         'LedgerSigningKeyArn',
         'LedgerTableName',
         'LedgerTilesBucketName',
+        'SubjectKeysKeyArn',
+        'SubjectKeysTableName',
       ].sort(),
     );
   });

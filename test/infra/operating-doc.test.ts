@@ -40,7 +40,7 @@ describe('docs/operating.md', () => {
     expect(page).toContain('| `verdict:objectLockMode` | `"GOVERNANCE"` | `"GOVERNANCE"` | `"COMPLIANCE"` |');
   });
 
-  it('covers cost, permissions, teardown, upgrade, rollback, redrive, exceptions and export', () => {
+  it('covers cost, permissions, teardown, upgrade, rollback, redrive, exceptions, export and the CLI', () => {
     const headings = [...page.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual([
       'What the stack creates',
@@ -53,6 +53,7 @@ describe('docs/operating.md', () => {
       'Dead letters and redrive',
       'Exceptions (waivers) in AWS',
       'Exporting the ledger in AWS',
+      'The CLI against a deployed stack',
     ]);
     for (const command of [
       'aws s3api delete-objects --bucket "$bucket" --bypass-governance-retention',
@@ -62,6 +63,8 @@ describe('docs/operating.md', () => {
       'aws sqs receive-message',
       'aws lambda invoke',
       'aws s3 sync s3://<LedgerTilesBucketName>',
+      'verdict exception grant|revoke|list --stack <stack name>',
+      'verdict ledger export --stack <stack name> --out DIR',
     ])
       expect(page).toContain(command);
   });

@@ -7,6 +7,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
+import { OPTIONAL_STACK_OUTPUTS, REQUIRED_STACK_OUTPUTS } from '../../functions/contracts/deployed-stack.ts';
 import { DECISION_EVENT } from '../../functions/contracts/verdict-decision-event.ts';
 import { readModelRegistryGateEnvironment } from '../../functions/gates/model-registry/environment.ts';
 import { readReportWorkerEnvironment } from '../../functions/reports/environment.ts';
@@ -757,15 +758,28 @@ describe('outputs', () => {
         'IdempotencyTableName',
         'KeyArn',
         'LedgerAnchorBucketName',
+        'LedgerCheckpointRetentionDays',
         'LedgerOrigin',
         'LedgerSigningKeyArn',
         'LedgerTableName',
         'LedgerTilesBucketName',
+        'ModelPackageGroupPrefix',
         'ModelRegistryGateFunctionName',
+        'ObjectLockMode',
         'ReportWorkerFunctionName',
         'ReportSigningKeyArn',
+        'SubjectKeysKeyArn',
+        'SubjectKeysTableName',
       ].sort(),
     );
+  });
+
+  it('has every output the CLI reads with --stack (contracts/deployed-stack.ts)', () => {
+    const outputs = Object.keys(base.template.toJSON().Outputs);
+    for (const key of [...REQUIRED_STACK_OUTPUTS, ...OPTIONAL_STACK_OUTPUTS].filter(
+      (k) => k !== 'AuditorApiJwtUrl',
+    ))
+      expect(outputs).toContain(key);
   });
 });
 

@@ -4,6 +4,8 @@ export const COMMAND_SUMMARIES = {
   check:
     'evaluate the registry gate for a profile and its evidence, without an event (for CI: text, json, sarif, junit)',
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
+  decisions:
+    'list and show the decisions the gates recorded, each checked against the audit ledger (data directory or --stack)',
   demo: 'register three sample model versions locally and gate them through the event bus',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
   exception:

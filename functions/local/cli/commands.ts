@@ -9,6 +9,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   bias: async (program) => (await import('./bias-command.ts')).registerBiasCommand(program),
   check: async (program) => (await import('./check-command.ts')).registerCheckCommand(program),
   classify: async (program) => (await import('./classify-command.ts')).registerClassifyCommand(program),
+  decisions: async (program) => (await import('./decisions-command.ts')).registerDecisionsCommand(program),
   demo: async (program) => (await import('./demo-command.ts')).registerDemoCommand(program),
   dlq: async (program) => (await import('./dlq-command.ts')).registerDlqCommand(program),
   exception: async (program) => (await import('./exception-command.ts')).registerExceptionCommand(program),

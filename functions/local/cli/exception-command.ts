@@ -3,30 +3,28 @@ import { type Exception, type ExceptionStatus, exceptionStatusAt } from '../../c
 import { bundleRuleCatalogue } from '../../gates/exceptions/bundle-rule-catalogue.ts';
 import { ExceptionRefusedError } from '../../gates/exceptions/errors.ts';
 import { grantException, openException } from '../../gates/exceptions/grant-exception.ts';
-import { modelChecks } from '../../gates/exceptions/known-models.ts';
 import { revokeException } from '../../gates/exceptions/revoke-exception.ts';
 import { PolicyBundleError } from '../../gates/policy/errors.ts';
 import type { FieldNamer } from '../../shared/validation.ts';
-import { openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 import { flagName } from './options.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
+import { addStackOptions } from './stack-option.ts';
+import { type StoreOptions, withRecords } from './stores.ts';
 
-interface GrantOptions {
+interface GrantOptions extends StoreOptions {
   rule: string;
   model: string;
   reason: string;
   approver: string;
   expires: string;
-  dataDir: string;
 }
 
-interface RevokeOptions {
+interface RevokeOptions extends StoreOptions {
   reason: string;
   approver: string;
-  dataDir: string;
 }
 
 /** An exception's fields as this command names them: the model is `--model`, the id the ID argument. */
@@ -47,8 +45,7 @@ async function worded<T>(work: () => Promise<T>): Promise<T> {
 export function registerExceptionCommand(program: Command): void {
   const exception = program.command('exception').description(COMMAND_SUMMARIES.exception);
 
-  exception
-    .command('grant')
+  addStackOptions(exception.command('grant'))
     .description('record an exception; it lapses on its own at its expiry')
     .requiredOption(
       '--rule <id>',
@@ -60,8 +57,7 @@ export function registerExceptionCommand(program: Command): void {
     .requiredOption('--expires <time>', 'RFC 3339 time, e.g. 2027-03-31T00:00:00Z (at most 365 days ahead)')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (options: GrantOptions) => {
-      const runtime = openLocalRuntimeAt(options.dataDir);
-      try {
+      await withRecords(options, 'writer', async (stores) => {
         const granted = await worded(async () =>
           grantException(
             {
@@ -71,67 +67,54 @@ export function registerExceptionCommand(program: Command): void {
               approver: options.approver,
               expiresAt: options.expires,
             },
-            runtime.exceptions,
+            stores.exceptions,
             new Date(),
-            runtime.personal,
-            {
-              rules: await bundleRuleCatalogue(),
-              ...modelChecks({ catalog: runtime.registry, decisions: runtime.decisions }),
-            },
+            stores.sealer,
+            { rules: await bundleRuleCatalogue(), ...stores.models },
           ),
         );
-        process.stdout.write(`${JSON.stringify(await openException(granted, runtime.personal), null, 2)}\n`);
-      } finally {
-        await runtime.close();
-      }
+        process.stdout.write(`${JSON.stringify(await openException(granted, stores.sealer), null, 2)}\n`);
+      });
     });
 
-  exception
-    .command('revoke')
+  addStackOptions(exception.command('revoke'))
     .description('end an exception now: the gate stops applying it, the ledger records who and why')
     .argument('<id>', 'the exception id (see `verdict exception list`)')
     .requiredOption('--reason <text>', 'why the exception ends early')
     .requiredOption('--approver <who>', 'the person accountable for the revocation')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (id: string, options: RevokeOptions) => {
-      const runtime = openLocalRuntimeAt(options.dataDir);
-      try {
+      await withRecords(options, 'writer', async (stores) => {
         const revoked = await worded(() =>
           revokeException(
             { id, reason: options.reason, approver: options.approver },
-            runtime.exceptions,
+            stores.exceptions,
             new Date(),
-            runtime.personal,
+            stores.sealer,
           ),
         );
-        process.stdout.write(`${JSON.stringify(await openException(revoked, runtime.personal), null, 2)}\n`);
-      } finally {
-        await runtime.close();
-      }
+        process.stdout.write(`${JSON.stringify(await openException(revoked, stores.sealer), null, 2)}\n`);
+      });
     });
 
-  exception
-    .command('list')
+  addStackOptions(exception.command('list'))
     .description('list the exceptions recorded for a model, lapsed and revoked ones included')
     .requiredOption('--model <name-or-arn>', 'a model package group name or package ARN')
     .addOption(formatOption('json'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (options: { model: string; format: OutputFormat; dataDir: string }) => {
-      const runtime = openLocalRuntimeAt(options.dataDir);
-      try {
+    .action(async (options: StoreOptions & { model: string; format: OutputFormat }) => {
+      const exceptions = await withRecords(options, 'read-only', async (stores) => {
         const now = new Date();
-        const stored = await runtime.exceptions.listFor([options.model]);
-        const exceptions = await Promise.all(
+        const stored = await stores.exceptions.listFor([options.model]);
+        return Promise.all(
           stored.map(async (e) => ({
-            ...(await openException(e, runtime.personal)),
+            ...(await openException(e, stores.sealer)),
             status: exceptionStatusAt(e, now),
           })),
         );
-        if (options.format === 'json') printJson({ exceptions });
-        else process.stdout.write(exceptionsText(exceptions));
-      } finally {
-        await runtime.close();
-      }
+      });
+      if (options.format === 'json') printJson({ exceptions });
+      else process.stdout.write(exceptionsText(exceptions));
     });
 
   exception

@@ -4,10 +4,10 @@
  * not pinned with --key; 2 bad input or usage; 1 internal error.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createSignerKey, loadSignerKey } from '../../adapters/local/ledger/key-file.ts';
-import { type LocalLedger, openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import type { LedgerEntry } from '../../contracts/ledger-entry.ts';
 import { CheckpointFormatError } from '../../ledger/core/checkpoint.ts';
 import { NoteKeyError } from '../../ledger/core/note-keys.ts';
@@ -20,10 +20,18 @@ import { cosignCheckpoint, WitnessRefusal, type WitnessState } from '../../ledge
 import { nonEmptyLines } from '../../shared/lines.ts';
 import { plural } from '../../shared/plural.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, verifierKeyLines } from './options.ts';
 import { formatOption, jsonAliasOption, type OutputFormat, printJson } from './output-format.ts';
+import { addStackOptions, type StackChoice } from './stack-option.ts';
+import {
+  deployedStack,
+  type LedgerStores,
+  type StoreMode,
+  type StoreOptions,
+  withLedger as withStoreLedger,
+} from './stores.ts';
 
 /** `verify` and `witness` exit with this when the log does not hold up (same code as a gate's deny). */
 const VERIFY_FAILED = EXIT.deny;
@@ -43,11 +51,6 @@ function signedByUnpinnedKey(problems: readonly VerifyProblem[], originGiven: bo
   );
 }
 
-interface StoreOptions {
-  dataDir: string;
-  origin?: string;
-}
-
 function withStore(command: Command): Command {
   return command
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
@@ -57,24 +60,16 @@ function withStore(command: Command): Command {
     );
 }
 
-/** Opens the ledger in --data-dir; only a writing command (`create`) may create it. */
+/** Opens the ledger (of --data-dir, or of --stack where the command offers it); only `append` creates one. */
 async function withLedger<T>(
   options: StoreOptions,
-  fn: (local: LocalLedger) => Promise<T>,
-  { create = false } = {},
+  fn: (stores: LedgerStores) => Promise<T>,
+  { create = false, mode = 'writer' }: { create?: boolean; mode?: StoreMode } = {},
 ): Promise<T> {
-  if (!create) requireLedger(options.dataDir);
-  const ledger = openLocalLedger({
-    dataDir: options.dataDir,
-    ...(options.origin ? { origin: options.origin } : {}),
-  });
-  const local = await ledger.open();
   try {
-    return await fn(local);
+    return await withStoreLedger(options, { mode, create }, fn);
   } catch (error) {
     throw asUsageError(error);
-  } finally {
-    await ledger.close();
   }
 }
 
@@ -143,13 +138,15 @@ export function registerLedgerCommand(program: Command): void {
       printJson(results);
     });
 
-  withStore(ledger.command('export'))
+  addStackOptions(withStore(ledger.command('export')))
     .description('write entries.jsonl, checkpoint, checkpoints/<size> and vkey to DIR')
     .requiredOption('--out <dir>', 'an empty or new directory')
     .action(async (options: StoreOptions & { out: string }) => {
       if (fs.existsSync(options.out) && fs.readdirSync(options.out).length > 0)
         throw new UsageError(`--out ${options.out}: the directory is not empty`);
-      const summary = await withLedger(options, ({ ledger }) => exportLedger(ledger, options.out));
+      const summary = await withLedger(options, ({ ledger }) => exportLedger(ledger, options.out), {
+        mode: 'read-only',
+      });
       process.stderr.write(
         `verdict: exported ${plural(summary.entries, 'entry', 'entries')} and ${plural(summary.checkpoints, 'checkpoint')} to ${summary.dir}\n`,
       );
@@ -160,10 +157,9 @@ export function registerLedgerCommand(program: Command): void {
       printJson(summary);
     });
 
-  ledger
-    .command('verify <dir>')
+  addStackOptions(ledger.command('verify [dir]'))
     .description(
-      'recompute an export (a folder, or the tar file of POST /ledger/exports) from scratch; exit 0 only if every entry, checkpoint and signature holds',
+      "recompute an export (DIR: a folder or the tar file of POST /ledger/exports; or the --stack's ledger, exported to a temporary directory) from scratch; exit 0 only if every entry, checkpoint and signature holds",
     )
     .option(
       '--key <vkey>',
@@ -183,46 +179,56 @@ export function registerLedgerCommand(program: Command): void {
     .option('--origin <origin>', "expected log origin (default: the log key's name)")
     .addOption(formatOption('text'))
     .addOption(jsonAliasOption())
-    .action(async (dir: string, options: VerifyCommandOptions) => {
-      if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory or file`);
-      if (!options.key && !options.trustExportKey) throw new UsageError(UNPINNED_MESSAGE);
+    .action(async (dir: string | undefined, options: VerifyCommandOptions & StackChoice) => {
       if (options.key && options.trustExportKey)
         throw new UsageError('--key and --trust-export-key exclude each other');
-      const report = await verifyExportAt(dir, {
-        ...(options.key ? { logKeys: verifierKeyLines(options.key) } : { trustExportKey: true }),
-        ...(options.since ? { since: readSince(options.since) } : {}),
-        ...(options.witnessKey ? { witnessKeys: verifierKeyLines(options.witnessKey) } : {}),
-        ...(options.origin ? { origin: options.origin } : {}),
-      });
-      if (options.format === 'json') printJson(report);
-      for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
-      if (report.ok) {
-        process.stderr.write(
-          `verdict: OK: ${plural(report.entries, 'entry', 'entries')}, ${plural(report.checkpoints, 'signed checkpoint')}, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
-        );
-      } else if (signedByUnpinnedKey(report.problems, options.origin !== undefined)) {
-        process.stderr.write(
-          `verdict: UNTRUSTED: ${dir} is signed only by keys you did not pin, so nothing vouches for its content; pin the log's own verifier key with --key:\n`,
-        );
-        for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
-        process.exitCode = VERIFY_UNTRUSTED;
-      } else {
-        process.stderr.write(
-          `verdict: verification FAILED (${plural(report.problems.length, 'problem')}):\n`,
-        );
-        for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
-        process.exitCode = VERIFY_FAILED;
+      // Here --origin is the origin expected of the export, not the name of a local log.
+      const { stack: name, region, profile } = options;
+      const stack = await deployedStack({ stack: name, region, profile });
+      if (stack) {
+        if (dir !== undefined) throw new UsageError(`give an export DIR or --stack, not both`);
+        if (options.trustExportKey)
+          throw new UsageError(
+            "--trust-export-key: with --stack the log's verifier key is read from the stack's anchor bucket (vkeys/), or pinned with --key",
+          );
+        const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-stack-export-'));
+        try {
+          const exported = path.join(temp, 'export');
+          const keys = await stack.withLedger('read-only', async (stores) => {
+            await exportLedger(stores.ledger, exported).catch((error: unknown) => {
+              throw asUsageError(error);
+            });
+            return options.key ? verifierKeyLines(options.key) : stores.verifierKeys();
+          });
+          if (keys.length === 0)
+            throw new UsageError(
+              `stack ${stack.stack.stackName}: no verifier key in its anchor bucket (vkeys/): pin the log's verifier key with --key`,
+            );
+          await verifyAndTell(exported, `stack ${stack.stack.stackName}`, { ...options, logKeys: keys });
+        } finally {
+          fs.rmSync(temp, { recursive: true, force: true });
+        }
+        return;
       }
+      if (dir === undefined) throw new UsageError('an export DIR is required (or --stack NAME)');
+      if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such directory or file`);
+      if (!options.key && !options.trustExportKey) throw new UsageError(UNPINNED_MESSAGE);
+      await verifyAndTell(dir, dir, {
+        ...options,
+        ...(options.key ? { logKeys: verifierKeyLines(options.key) } : {}),
+      });
     });
 
-  withStore(ledger.command('prove'))
+  addStackOptions(withStore(ledger.command('prove')))
     .description('print the RFC 9162 inclusion proof of entry N (default size: the latest checkpoint)')
     .requiredOption('--index <n>', 'entry index')
     .option('--size <s>', 'tree size to prove against')
     .action(async (options: StoreOptions & { index: string; size?: string }) => {
       const index = integer('--index', options.index) as number;
       const size = integer('--size', options.size);
-      printJson(await withLedger(options, ({ ledger }) => ledger.proveInclusion(index, size)));
+      printJson(
+        await withLedger(options, ({ ledger }) => ledger.proveInclusion(index, size), { mode: 'read-only' }),
+      );
     });
 
   withStore(ledger.command('consistency'))
@@ -343,6 +349,37 @@ export function registerLedgerCommand(program: Command): void {
       const note = fs.readFileSync(options.checkpoint, 'utf8');
       await withLedger(options, async ({ ledger }) => ledger.addCosignatures(note));
     });
+}
+
+/** Verifies an export (folder or tar) against the keys given (or its own with --trust-export-key) and says how it went. */
+async function verifyAndTell(
+  dir: string,
+  what: string,
+  options: VerifyCommandOptions & { logKeys?: string[] },
+): Promise<void> {
+  const report = await verifyExportAt(dir, {
+    ...(options.logKeys ? { logKeys: options.logKeys } : { trustExportKey: true }),
+    ...(options.since ? { since: readSince(options.since) } : {}),
+    ...(options.witnessKey ? { witnessKeys: verifierKeyLines(options.witnessKey) } : {}),
+    ...(options.origin ? { origin: options.origin } : {}),
+  });
+  if (options.format === 'json') printJson(report);
+  for (const warning of report.warnings) process.stderr.write(`verdict: warning: ${warning}\n`);
+  if (report.ok) {
+    process.stderr.write(
+      `verdict: OK: ${plural(report.entries, 'entry', 'entries')}, ${plural(report.checkpoints, 'signed checkpoint')}, latest size ${report.latest?.size} root ${report.latest?.rootHash}\n`,
+    );
+  } else if (signedByUnpinnedKey(report.problems, options.origin !== undefined)) {
+    process.stderr.write(
+      `verdict: UNTRUSTED: ${what} is signed only by keys you did not pin, so nothing vouches for its content; pin the log's own verifier key with --key:\n`,
+    );
+    for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
+    process.exitCode = VERIFY_UNTRUSTED;
+  } else {
+    process.stderr.write(`verdict: verification FAILED (${plural(report.problems.length, 'problem')}):\n`);
+    for (const p of report.problems) process.stderr.write(`  - ${p.message}\n`);
+    process.exitCode = VERIFY_FAILED;
+  }
 }
 
 async function witnessProof(

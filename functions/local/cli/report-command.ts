@@ -49,6 +49,9 @@ import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { collect, flagName, verifierKeyLines } from './options.ts';
+import { addStackOptions } from './stack-option.ts';
+import type { StackReportOptions } from './stack-report.ts';
+import { deployedStack } from './stores.ts';
 
 /** `report verify` exits with this when the report or its manifest does not hold (as `ledger verify`). */
 const REPORT_TAMPERED = EXIT.deny;
@@ -65,11 +68,27 @@ interface ReportOptions {
   out?: string;
   dataDir: string;
   progress?: boolean;
+  wait?: boolean;
+  job?: string;
+  stack?: string;
+  region?: string;
+  profile?: string;
+}
+
+/** What `report --stack` does: request a report (or take an earlier job), then wait and copy it. */
+function stackReportOptions(options: ReportOptions): StackReportOptions {
+  const wait = options.wait !== false;
+  if (options.job !== undefined) {
+    if (options.type || options.format)
+      throw new UsageError('--job waits for an earlier report: --type and --format go without it');
+    return { job: options.job, wait, ...(options.out && { out: options.out }) };
+  }
+  const { request } = parseRequest(options, { outRequired: wait });
+  return { request, wait, ...(options.out && { out: options.out }) };
 }
 
 export function registerReportCommand(program: Command): void {
-  const report = program
-    .command('report')
+  const report = addStackOptions(program.command('report'))
     .description(COMMAND_SUMMARIES.report)
     .option('--type <type>', `report type: ${REPORT_TYPES.join(', ')}`)
     .option('--format <format>', `output format: ${REPORT_FORMATS.join(', ')}`)
@@ -80,11 +99,17 @@ export function registerReportCommand(program: Command): void {
     .option('--out <file>', 'where to write the report; its signed manifest goes to FILE.manifest')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--no-progress', 'no progress output on stderr')
+    .option('--no-wait', "with --stack: print the report job's id and return, without waiting for it")
+    .option('--job <id>', 'with --stack: wait for this earlier report job and copy its files to --out')
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 2 bad input or usage, 1 internal error; `report verify`: 0 ok, 3 tampered, 5 signed by a key not trusted.',
     )
     .action(async (options: ReportOptions) => {
+      const stack = await deployedStack(options);
+      if (stack) return (await import('./stack-report.ts')).stackReport(stack, stackReportOptions(options));
+      if (options.job !== undefined || options.wait === false)
+        throw new UsageError('--job and --no-wait go with --stack (a local report is built at once)');
       await buildCommand(options);
     });
 
@@ -110,7 +135,10 @@ export function registerReportCommand(program: Command): void {
     });
 }
 
-function parseRequest(options: ReportOptions): { request: ReportRequest; out: string } {
+function parseRequest(
+  options: ReportOptions,
+  { outRequired = true } = {},
+): { request: ReportRequest; out: string } {
   const problems: string[] = [];
   if (!options.type) problems.push(`--type is required (${REPORT_TYPES.join(', ')})`);
   else if (!(REPORT_TYPES as readonly string[]).includes(options.type))
@@ -118,7 +146,7 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
   if (!options.format) problems.push(`--format is required (${REPORT_FORMATS.join(', ')})`);
   else if (!(REPORT_FORMATS as readonly string[]).includes(options.format))
     problems.push(`--format ${options.format}: expected one of ${REPORT_FORMATS.join(', ')}`);
-  if (!options.out) problems.push('--out is required');
+  if (!options.out && outRequired) problems.push('--out is required');
   if (problems.length) throw new UsageError('invalid report arguments', problems);
   const request: ReportRequest = {
     type: options.type as ReportType,
@@ -128,10 +156,12 @@ function parseRequest(options: ReportOptions): { request: ReportRequest; out: st
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
   };
-  const outDir = dirname(resolve(options.out as string));
-  if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
-  else if (existsSync(options.out as string) && statSync(options.out as string).isDirectory())
-    problems.push(`--out ${options.out}: is a directory (name the report file)`);
+  if (options.out) {
+    const outDir = dirname(resolve(options.out));
+    if (!existsSync(outDir)) problems.push(`--out ${options.out}: the directory ${outDir} does not exist`);
+    else if (existsSync(options.out) && statSync(options.out).isDirectory())
+      problems.push(`--out ${options.out}: is a directory (name the report file)`);
+  }
   const more = [...problems, ...requestProblems(request, flagName)];
   if (more.length) throw new UsageError('invalid report arguments', more);
   return { request, out: options.out as string };

@@ -12,8 +12,10 @@ import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
 import { flagName } from './options.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
+import { addStackOptions, type StackChoice } from './stack-option.ts';
+import { deployedStack } from './stores.ts';
 
-interface CreateOptions {
+interface CreateOptions extends StackChoice {
   role: string;
   ttl: string;
   subject?: string;
@@ -24,8 +26,7 @@ interface CreateOptions {
 export function registerTokenCommand(program: Command): void {
   const token = program.command('token').description(COMMAND_SUMMARIES.token);
 
-  token
-    .command('create')
+  addStackOptions(token.command('create'))
     .description(
       'print a bearer token signed with the data directory key; use it as Authorization: Bearer <token>',
     )
@@ -38,6 +39,7 @@ export function registerTokenCommand(program: Command): void {
     .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
     .action(async (options: CreateOptions) => {
+      await refuseStack(options);
       if (!isRole(options.role)) {
         throw new UsageError(`--role ${options.role}: expected one of ${ROLES.join(', ')}`);
       }
@@ -71,14 +73,14 @@ export function registerTokenCommand(program: Command): void {
       );
     });
 
-  token
-    .command('revoke')
+  addStackOptions(token.command('revoke'))
     .description(
       'revoke a token: verdict serve refuses it from the next call on (give the token, its id, or - to read it from stdin)',
     )
     .argument('<token-or-id>', 'the token, the token id printed by token create, or - for stdin')
     .option('--data-dir <dir>', 'the data directory verdict serve uses', DEFAULT_DATA_DIR)
-    .action(async (given: string, options: { dataDir: string }) => {
+    .action(async (given: string, options: StackChoice & { dataDir: string }) => {
+      await refuseStack(options);
       const text = given === '-' ? (await readStdin()).trim() : given.trim();
       // No signing key: no token was ever made here, and none is made up to revoke one.
       if (!existsSync(tokenSigningKeyPath(options.dataDir)))
@@ -100,6 +102,16 @@ export function registerTokenCommand(program: Command): void {
         await runtime.close();
       }
     });
+}
+
+/** A deployed stack's API takes no Verdict tokens: the refusal says what it takes instead. */
+async function refuseStack(options: StackChoice): Promise<void> {
+  const deployed = await deployedStack(options);
+  if (!deployed) return;
+  const { stackName, auditorApiUrl, auditorApiJwtUrl } = deployed.stack;
+  throw new UsageError(
+    `stack ${stackName}'s auditor API (AuditorApiUrl ${auditorApiUrl}) authenticates callers with IAM SigV4${auditorApiJwtUrl ? ` (or bearer JWTs of its OIDC issuer at AuditorApiJwtUrl ${auditorApiJwtUrl})` : ''}, not with Verdict tokens: call it with your AWS credentials`,
+  );
 }
 
 async function readStdin(): Promise<string> {
