@@ -198,9 +198,9 @@ export function refText(ref: EvidenceRef | undefined): string {
   return parts.join(' ');
 }
 
-/** Evaluation latency, when the decision records one (`evaluationMs`); older decisions do not. */
+/** How long the gate's policy evaluation took, when the decision records it; older decisions do not. */
 export function evaluationLatencyMs(decision: Decision): number | undefined {
-  const value = (decision as unknown as { evaluationMs?: unknown }).evaluationMs;
+  const value = decision.evaluationMs;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
