@@ -135,6 +135,8 @@ export interface Chart {
   categories: string[];
   series: { name: string; color: string; values: number[] }[];
   valueLabel: string;
+  /** The values are counts: the value axis has whole-number ticks only. */
+  counts?: boolean;
   /** False when a table right after the chart already holds its data (the text alternative). */
   dataTable?: boolean;
 }

@@ -6,6 +6,7 @@
  * about every version of the model: those are the streamed records.
  */
 import type { Decision, Outcome } from '../../contracts/decision.ts';
+import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
 import { compareVersions } from '../decision-source.ts';
 import { ReportInputError } from '../errors.ts';
 import type {
@@ -273,7 +274,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
           model.profileSource,
         );
       const detail = ['name', 'purpose', 'role', 'useCase']
-        .flatMap((k) => (p[k] === undefined ? [] : [`${k}: ${String(p[k])}`]))
+        .flatMap((k) => (p[k] === undefined ? [] : [`${profileFieldLabel(k)}: ${String(p[k])}`]))
         .join('; ');
       return {
         label: 'AI-system profile (intended purpose, role, use case)',

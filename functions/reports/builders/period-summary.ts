@@ -221,6 +221,7 @@ export async function buildPeriodSummary(
               values: risks.map(([, c]) => c[o]),
             })),
             valueLabel: 'decisions',
+            counts: true,
           },
         },
       ],

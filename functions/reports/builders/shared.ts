@@ -152,6 +152,7 @@ export class Timeline {
         values: buckets.map((b) => b.counts[o]),
       })),
       valueLabel: 'decisions',
+      counts: true,
     };
   }
 }

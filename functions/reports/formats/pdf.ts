@@ -15,6 +15,7 @@ import { PdfFontsUnavailableError } from '../errors.ts';
 import type { Block, Chart, EvidenceItem, ReportDocument, Tone } from '../report-model.ts';
 import { chartTable, layoutChart } from './chart-layout.ts';
 import { metaRows } from './html.ts';
+import { isWord, wrapLines } from './line-breaks.ts';
 import { PDFKIT_FONT_FILES } from './pdf-bundling.ts';
 
 const FONT = { body: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier' } as const;
@@ -94,9 +95,9 @@ export async function* renderPdf(report: ReportDocument): AsyncGenerator<Uint8Ar
         continue;
       }
       const columns = report.records.viewColumns;
-      w.paragraph(`${block.caption} (${report.records.total.toLocaleString('en-US')})`, 'normal', true);
-      const widths = recordWidths(columns.length, w.width);
-      w.tableHeader(columns, widths);
+      w.caption(`${block.caption} (${report.records.total.toLocaleString('en-US')})`);
+      const widths = w.recordWidths(columns);
+      w.tableHeader(columns, widths, RECORD_ROW_HEIGHT);
       for await (const record of report.records.items()) {
         w.tableRow(record.view.cells, widths, columns, record.view.lines);
         yield* drain();
@@ -104,24 +105,27 @@ export async function* renderPdf(report: ReportDocument): AsyncGenerator<Uint8Ar
     }
     yield* drain();
   }
+  w.ensure(0);
   doc.end();
   await ended;
   yield* drain();
 }
 
-function recordWidths(n: number, width: number): number[] {
-  // The first column is a timestamp, the last a ledger reference; the others share the rest.
-  const first = 108;
-  const last = Math.min(110, width / 4);
-  const middle = (width - first - last) / Math.max(1, n - 2);
-  return Array.from({ length: n }, (_, i) => (i === 0 ? first : i === n - 1 ? last : middle));
-}
+/** About one record row: what a table header keeps below it on its page. */
+const RECORD_ROW_HEIGHT = 24;
+const CELL_PADDING = 2;
+const TABLE_SIZE = 8;
 
-/** Keeps the cursor and page breaks: every drawing call checks the space it needs first. */
+/**
+ * Keeps the cursor and page breaks: every drawing call first asks for the space it needs (ensure). A
+ * heading or caption is held until the block after it asks for its space, and goes to the next page with
+ * that block when both do not fit: a page never ends with a heading.
+ */
 class Writer {
   readonly width: number;
   readonly #bottom: number;
   #page = 1;
+  readonly #held: { height: number; draw: () => void }[] = [];
 
   constructor(
     readonly doc: Doc,
@@ -154,8 +158,24 @@ class Writer {
     doc.y = MARGIN;
   }
 
-  ensure(height: number): void {
-    if (this.doc.y + height > this.#bottom) this.doc.addPage();
+  /**
+   * Makes room for `height` points below what is held (headings, captions), starting a page when they do
+   * not fit together, then draws what is held. True when it started a page.
+   */
+  ensure(height: number): boolean {
+    const held = this.#held.reduce((sum, h) => sum + h.height, 0);
+    let added = false;
+    if (this.doc.y + held + height > this.#bottom && this.doc.y > MARGIN + 1) {
+      this.doc.addPage();
+      added = true;
+    }
+    for (const h of this.#held.splice(0)) h.draw();
+    return added;
+  }
+
+  /** Text broken into lines that fit `width` in the current font: words whole, long identifiers in pieces. */
+  fit(text: string, width: number): string {
+    return wrapLines(winAnsi(text), width - 0.5, (t) => this.doc.widthOfString(t)).join('\n');
   }
 
   title(text: string): void {
@@ -168,52 +188,83 @@ class Writer {
   }
 
   heading(text: string): void {
-    this.ensure(70);
-    this.doc.moveDown(0.6);
-    const y = this.doc.y;
-    this.doc
-      .font(FONT.bold)
-      .fontSize(13)
-      .fillColor('#111111')
-      .text(winAnsi(text), MARGIN, y, { width: this.width });
-    this.doc
-      .moveTo(MARGIN, this.doc.y + 1)
-      .lineTo(MARGIN + this.width, this.doc.y + 1)
-      .lineWidth(0.75)
-      .strokeColor('#bbbbbb')
-      .stroke();
-    this.doc.moveDown(0.35);
+    const { doc } = this;
+    doc.font(FONT.bold).fontSize(13);
+    const t = this.fit(text, this.width);
+    const gapBefore = 9;
+    const gapAfter = 5;
+    const height = gapBefore + doc.heightOfString(t, { width: this.width }) + gapAfter;
+    this.#held.push({
+      height,
+      draw: () => {
+        const y = doc.y > MARGIN + 1 ? doc.y + gapBefore : doc.y;
+        doc.font(FONT.bold).fontSize(13).fillColor('#111111').text(t, MARGIN, y, { width: this.width });
+        doc
+          .moveTo(MARGIN, doc.y + 1)
+          .lineTo(MARGIN + this.width, doc.y + 1)
+          .lineWidth(0.75)
+          .strokeColor('#bbbbbb')
+          .stroke();
+        doc.y += gapAfter;
+      },
+    });
   }
 
-  paragraph(text: string, tone: Tone = 'normal', bold = false): void {
-    const size = 9.5;
-    const t = winAnsi(text);
-    this.doc.font(bold || tone === 'missing' ? FONT.bold : FONT.body).fontSize(size);
-    this.ensure(this.doc.heightOfString(t, { width: this.width }) + 4);
-    this.doc.fillColor(TONE_COLORS[tone]).text(t, MARGIN, this.doc.y, { width: this.width });
-    this.doc.moveDown(0.35);
+  /** A bold line that introduces the block after it (a table, a figure): kept with that block. */
+  caption(text: string): void {
+    const { doc } = this;
+    doc.font(FONT.bold).fontSize(9.5);
+    const t = this.fit(text, this.width);
+    const height = doc.heightOfString(t, { width: this.width }) + 3;
+    this.#held.push({
+      height,
+      draw: () => {
+        const y = doc.y;
+        doc
+          .font(FONT.bold)
+          .fontSize(9.5)
+          .fillColor(TONE_COLORS.normal)
+          .text(t, MARGIN, y, { width: this.width });
+        doc.y = y + height;
+      },
+    });
+  }
+
+  paragraph(text: string, tone: Tone = 'normal'): void {
+    const { doc } = this;
+    doc.font(tone === 'missing' ? FONT.bold : FONT.body).fontSize(9.5);
+    const t = this.fit(text, this.width);
+    const h = doc.heightOfString(t, { width: this.width });
+    this.ensure(h + 4);
+    doc
+      .font(tone === 'missing' ? FONT.bold : FONT.body)
+      .fontSize(9.5)
+      .fillColor(TONE_COLORS[tone])
+      .text(t, MARGIN, doc.y, { width: this.width });
+    doc.moveDown(0.35);
   }
 
   facts(rows: [string, string][]): void {
+    const { doc } = this;
     const labelW = 190;
     for (const [label, value] of rows) {
-      const v = winAnsi(value);
-      const l = winAnsi(label);
       // A row is as tall as the taller of its label and its value, so neither runs into the next row.
-      this.doc.font(FONT.bold).fontSize(9);
-      const labelH = this.doc.heightOfString(l, { width: labelW - 8 });
-      this.doc.font(FONT.body);
-      const h = Math.max(this.doc.heightOfString(v, { width: this.width - labelW }), labelH, 11);
+      doc.font(FONT.bold).fontSize(9);
+      const l = this.fit(label, labelW - 8);
+      const labelH = doc.heightOfString(l, { width: labelW - 8 });
+      doc.font(FONT.body);
+      const v = this.fit(value, this.width - labelW);
+      const h = Math.max(doc.heightOfString(v, { width: this.width - labelW }), labelH, 11);
       this.ensure(h + 2);
-      const y = this.doc.y;
-      this.doc
+      const y = doc.y;
+      doc
         .font(FONT.bold)
         .fillColor('#111111')
         .text(l, MARGIN, y, { width: labelW - 8 });
-      this.doc.font(FONT.body).text(v, MARGIN + labelW, y, { width: this.width - labelW });
-      this.doc.y = y + h + 2;
+      doc.font(FONT.body).text(v, MARGIN + labelW, y, { width: this.width - labelW });
+      doc.y = y + h + 2;
     }
-    this.doc.moveDown(0.3);
+    doc.moveDown(0.3);
   }
 
   block(block: Exclude<Block, { kind: 'records' }>): void {
@@ -237,28 +288,47 @@ class Writer {
   }
 
   table(caption: string, columns: string[], rows: string[][]): void {
-    this.paragraph(caption, 'normal', true);
-    const widths = fitWidths(columns, rows, this.doc, this.width);
-    this.tableHeader(columns, widths);
+    this.caption(caption);
+    const widths = this.fitWidths(columns, rows);
+    const first = rows[0];
+    this.tableHeader(columns, widths, first ? this.rowHeight(first, widths) : 0);
     for (const row of rows) this.tableRow(row, widths, columns, []);
     this.doc.moveDown(0.4);
   }
 
-  tableHeader(columns: string[], widths: number[]): void {
-    this.doc.font(FONT.bold).fontSize(8);
-    const h =
+  /** The cells of a row broken into lines for their columns, in the table font. */
+  cellTexts(cells: string[], widths: number[], font: string = FONT.body): string[] {
+    this.doc.font(font).fontSize(TABLE_SIZE);
+    return cells.map((c, i) => this.fit(c, (widths[i] ?? 40) - 2 * CELL_PADDING));
+  }
+
+  rowHeight(cells: string[], widths: number[], font: string = FONT.body): number {
+    const texts = this.cellTexts(cells, widths, font);
+    return (
       Math.max(
-        ...columns.map((c, i) => this.doc.heightOfString(winAnsi(c), { width: (widths[i] ?? 40) - 4 })),
-      ) + 4;
-    this.ensure(h + 14);
-    const y = this.doc.y;
-    this.doc.rect(MARGIN, y, this.width, h).fill('#eeeeee');
+        ...texts.map((c, i) =>
+          this.doc.heightOfString(c || ' ', { width: (widths[i] ?? 40) - 2 * CELL_PADDING }),
+        ),
+      ) +
+      2 * CELL_PADDING
+    );
+  }
+
+  /** The header row, kept on a page with `below` points of the first row. */
+  tableHeader(columns: string[], widths: number[], below: number): void {
+    const { doc } = this;
+    const h = this.rowHeight(columns, widths, FONT.bold);
+    this.ensure(h + below);
+    const texts = this.cellTexts(columns, widths, FONT.bold);
+    const y = doc.y;
+    doc.rect(MARGIN, y, this.width, h).fill('#eeeeee');
     let x = MARGIN;
-    columns.forEach((c, i) => {
-      this.doc.fillColor('#111111').text(winAnsi(c), x + 2, y + 2, { width: (widths[i] ?? 40) - 4 });
-      x += widths[i] ?? 40;
+    texts.forEach((c, i) => {
+      const w = widths[i] ?? 40;
+      doc.fillColor('#111111').text(c, x + CELL_PADDING, y + CELL_PADDING, { width: w - 2 * CELL_PADDING });
+      x += w;
     });
-    this.doc.y = y + h;
+    doc.y = y + h;
   }
 
   tableRow(
@@ -268,24 +338,23 @@ class Writer {
     lines: { text: string; tone?: Tone }[],
   ): void {
     const { doc } = this;
-    doc.font(FONT.body).fontSize(8);
-    const texts = cells.map(winAnsi);
-    const h =
-      Math.max(...texts.map((c, i) => doc.heightOfString(c || ' ', { width: (widths[i] ?? 40) - 4 }))) + 4;
+    const h = this.rowHeight(cells, widths);
+    const texts = this.cellTexts(cells, widths);
     doc.fontSize(7.5);
-    const lineTexts = lines.map((l) => ({ text: winAnsi(l.text), tone: l.tone ?? 'normal' }));
+    const lineTexts = lines.map((l) => {
+      doc.font(l.tone === 'bad' || l.tone === 'missing' ? FONT.bold : FONT.body);
+      return { text: this.fit(l.text, this.width - 16), tone: l.tone ?? 'normal' };
+    });
     const lineHeights = lineTexts.map((l) => doc.heightOfString(l.text, { width: this.width - 16 }));
     const linesH = lineHeights.reduce((a, b) => a + b, 0) + (lines.length ? 3 : 0);
-    if (doc.y + h + Math.min(linesH, 60) > this.#bottom) {
-      doc.addPage();
-      this.tableHeader(columns, widths);
-    }
+    if (this.ensure(h + Math.min(linesH, 60))) this.tableHeader(columns, widths, h);
     let y = doc.y;
-    doc.font(FONT.body).fontSize(8).fillColor('#1a1a1a');
+    doc.font(FONT.body).fontSize(TABLE_SIZE).fillColor('#1a1a1a');
     let x = MARGIN;
     texts.forEach((c, i) => {
-      doc.text(c, x + 2, y + 2, { width: (widths[i] ?? 40) - 4 });
-      x += widths[i] ?? 40;
+      const w = widths[i] ?? 40;
+      doc.text(c, x + CELL_PADDING, y + CELL_PADDING, { width: w - 2 * CELL_PADDING });
+      x += w;
     });
     y += h;
     doc
@@ -313,8 +382,7 @@ class Writer {
   evidence(items: EvidenceItem[]): void {
     const columns = ['evidence', 'status', 'detail', 'where'];
     const widths = [150, 55, 140, this.width - 345];
-    this.tableHeader(columns, widths);
-    for (const item of items) {
+    const rows = items.map((item) => {
       const where = item.refs
         .map((r) =>
           [r.ledgerIndex !== undefined ? `ledger #${r.ledgerIndex}` : '', r.entryHash ?? '', r.source ?? '']
@@ -328,30 +396,31 @@ class Writer {
           : item.status === 'not-applicable'
             ? 'n/a'
             : item.status.toUpperCase();
-      this.evidenceRow(
-        [item.label, status, item.detail, where || '(no reference)'],
-        widths,
-        columns,
-        item.status,
-      );
-    }
+      return { cells: [item.label, status, item.detail, where || '(no reference)'], status: item.status };
+    });
+    const first = rows[0];
+    this.tableHeader(columns, widths, first ? this.evidenceTexts(first.cells, widths).height : 0);
+    for (const row of rows) this.evidenceRow(row.cells, widths, columns, row.status);
     this.doc.moveDown(0.4);
+  }
+
+  evidenceTexts(cells: string[], widths: number[]): { texts: string[]; height: number } {
+    const { doc } = this;
+    const texts = cells.map((c, i) => {
+      doc.font(EVIDENCE_FONTS[i] ?? FONT.body).fontSize(EVIDENCE_SIZES[i] ?? TABLE_SIZE);
+      return this.fit(c, (widths[i] ?? 40) - 2 * CELL_PADDING);
+    });
+    const heights = texts.map((c, i) => {
+      doc.font(EVIDENCE_FONTS[i] ?? FONT.body).fontSize(EVIDENCE_SIZES[i] ?? TABLE_SIZE);
+      return doc.heightOfString(c || ' ', { width: (widths[i] ?? 40) - 2 * CELL_PADDING });
+    });
+    return { texts, height: Math.max(...heights) + 2 * CELL_PADDING };
   }
 
   evidenceRow(cells: string[], widths: number[], columns: string[], status: EvidenceItem['status']): void {
     const { doc } = this;
-    const fonts = [FONT.body, FONT.bold, FONT.body, FONT.mono];
-    const sizes = [8, 8, 8, 7];
-    const texts = cells.map(winAnsi);
-    const heights = texts.map((c, i) => {
-      doc.font(fonts[i] ?? FONT.body).fontSize(sizes[i] ?? 8);
-      return doc.heightOfString(c || ' ', { width: (widths[i] ?? 40) - 4 });
-    });
-    const h = Math.max(...heights) + 4;
-    if (doc.y + h > this.#bottom) {
-      doc.addPage();
-      this.tableHeader(columns, widths);
-    }
+    const { texts, height: h } = this.evidenceTexts(cells, widths);
+    if (this.ensure(h)) this.tableHeader(columns, widths, h);
     const y = doc.y;
     let x = MARGIN;
     texts.forEach((c, i) => {
@@ -363,12 +432,13 @@ class Writer {
               ? TONE_COLORS.note
               : TONE_COLORS.missing
           : '#1a1a1a';
+      const w = widths[i] ?? 40;
       doc
-        .font(fonts[i] ?? FONT.body)
-        .fontSize(sizes[i] ?? 8)
+        .font(EVIDENCE_FONTS[i] ?? FONT.body)
+        .fontSize(EVIDENCE_SIZES[i] ?? TABLE_SIZE)
         .fillColor(color)
-        .text(c, x + 2, y + 2, { width: (widths[i] ?? 40) - 4 });
-      x += widths[i] ?? 40;
+        .text(c, x + CELL_PADDING, y + CELL_PADDING, { width: w - 2 * CELL_PADDING });
+      x += w;
     });
     doc.y = y + h;
     doc
@@ -384,8 +454,8 @@ class Writer {
     const layout = layoutChart(chart);
     const scale = this.width / layout.width;
     const height = layout.height * scale;
-    this.ensure(height + 40);
-    this.paragraph(`Figure: ${chart.title}`, 'normal', true);
+    this.caption(`Figure: ${chart.title}`);
+    this.ensure(height + 4);
     const top = doc.y;
     doc.save();
     doc.translate(MARGIN, top).scale(scale);
@@ -418,17 +488,54 @@ class Writer {
     if (chart.dataTable !== false && data.rows.length <= 40)
       this.table(`${chart.title} (data)`, data.columns, data.rows);
   }
+
+  /**
+   * Widths of the record columns, which are streamed and so cannot be measured in advance: the first is a
+   * timestamp, the last a ledger reference, the others share the rest but are never narrower than their
+   * header's longest word.
+   */
+  recordWidths(columns: string[]): number[] {
+    const n = columns.length;
+    const first = 108;
+    const last = Math.min(110, this.width / 4);
+    const middle = (this.width - first - last) / Math.max(1, n - 2);
+    return columns.map((_, i) => (i === 0 ? first : i === n - 1 ? last : middle));
+  }
+
+  /**
+   * Column widths that fill the page width: every column at least as wide as its longest word (words are
+   * never broken), the rest shared in proportion to each column's longest text.
+   */
+  fitWidths(columns: string[], rows: string[][]): number[] {
+    const { doc } = this;
+    const pad = 2 * CELL_PADDING + 1;
+    const sample = rows.slice(0, 200);
+    const minimum = columns.map((c, i) => {
+      let longest = 0;
+      const measureWords = (text: string, font: string) => {
+        doc.font(font).fontSize(TABLE_SIZE);
+        for (const token of winAnsi(text).split(/\s+/))
+          if (isWord(token)) longest = Math.max(longest, doc.widthOfString(token));
+      };
+      measureWords(c, FONT.bold);
+      for (const row of sample) measureWords(row[i] ?? '', FONT.body);
+      return Math.max(longest + pad, 24);
+    });
+    doc.font(FONT.body).fontSize(TABLE_SIZE);
+    const want = columns.map((c, i) => {
+      let longest = doc.widthOfString(winAnsi(c));
+      for (const row of sample) longest = Math.max(longest, doc.widthOfString(winAnsi(row[i] ?? '')));
+      return Math.max(Math.min(longest + pad, 260), minimum[i] ?? 0);
+    });
+    const floor = minimum.reduce((a, b) => a + b, 0);
+    const extra = want.reduce((a, b, i) => a + b - (minimum[i] ?? 0), 0);
+    if (floor >= this.width || extra <= 0) return minimum.map((m) => (m * this.width) / floor);
+    const share = Math.min(1, (this.width - floor) / extra);
+    const widths = want.map((w, i) => (minimum[i] ?? 0) + (w - (minimum[i] ?? 0)) * share);
+    const total = widths.reduce((a, b) => a + b, 0);
+    return widths.map((w) => (w * this.width) / total);
+  }
 }
 
-/** Column widths in proportion to their longest text, within limits, filling the page width. */
-function fitWidths(columns: string[], rows: string[][], doc: Doc, width: number): number[] {
-  doc.font(FONT.body).fontSize(8);
-  const want = columns.map((c, i) => {
-    let longest = doc.widthOfString(winAnsi(c)) + 8;
-    for (const row of rows.slice(0, 200))
-      longest = Math.max(longest, doc.widthOfString(winAnsi(row[i] ?? '')) + 8);
-    return Math.min(Math.max(longest, 36), 260);
-  });
-  const total = want.reduce((a, b) => a + b, 0);
-  return want.map((w) => (w * width) / total);
-}
+const EVIDENCE_FONTS = [FONT.body, FONT.bold, FONT.body, FONT.mono];
+const EVIDENCE_SIZES = [8, 8, 8, 7];
