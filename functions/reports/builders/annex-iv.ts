@@ -7,6 +7,7 @@
  */
 import type { Decision, Outcome } from '../../contracts/decision.ts';
 import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
+import { plural } from '../../shared/plural.ts';
 import { compareVersions } from '../decision-source.ts';
 import { ReportInputError } from '../errors.ts';
 import type {
@@ -291,7 +292,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${groups} groups over facets ${Object.keys(model.bias.facets).join(', ')}`,
+        detail: `${plural(groups, 'group')} over ${Object.keys(model.bias.facets).length === 1 ? 'facet' : 'facets'} ${Object.keys(model.bias.facets).join(', ')}`,
         refs: withSource(decisionRefs, model.bias.source),
       };
     }
@@ -346,7 +347,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${count(f.total)} decisions, ${count(f.denials)} denials; rules triggered: ${[...f.rules.keys()].join(', ') || 'none'}`,
+        detail: `${plural(f.total, 'decision')}, ${plural(f.denials, 'denial')}; rules triggered: ${[...f.rules.keys()].join(', ') || 'none'}`,
         refs: decisionRefs,
       };
     }
@@ -367,7 +368,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${f.versions.length} versions, ${count(f.total)} decisions (listed below)`,
+        detail: `${plural(f.versions.length, 'version')}, ${plural(f.total, 'decision')} (listed below)`,
         refs: decisionRefs,
       };
     }
