@@ -257,6 +257,16 @@ describe('reports read as documents', () => {
       expect(keys.filter((key) => new RegExp(`\\b${key}\\b`).test(text))).toEqual([]);
     if (type !== 'period-summary') expect(squeeze(r.pdf.join(' '))).toContain('Use case (Annex III area)');
   });
+
+  it('names evidence documents and unreadable inputs by what they are, not by their keys', () => {
+    const r = get('model-compliance');
+    for (const text of [r.pdf, r.print].map((p) => squeeze(p.join(' ')))) {
+      expect(text).toContain('Risk management system (Art. 9)');
+      // Table cells wrap: the label's first words.
+      expect(text).toContain('Obligation evidence');
+      expect(text).not.toMatch(/risk_management|obligation_evidence|eu_declaration_of_conformity/);
+    }
+  });
 });
 
 /** Sections whose heading is followed by a figure, after fillers of growing length: headings land all over the page. */
