@@ -174,6 +174,8 @@ export interface ReportRecords {
   /** CSV rows written before the records (bounded), e.g. the Annex IV evidence of every section. */
   csvPrelude?: string[][];
   viewColumns: string[];
+  /** Relative widths of the view columns in a PDF table (all 1 when absent), e.g. narrow for a version. */
+  viewColumnWeights?: number[];
   /** Second pass: yields the records in order, reporting progress through `ReportInputs.onProgress`. */
   items(): AsyncIterable<ReportRecord>;
   /** How many records the first pass saw (the denominator of progress). */

@@ -311,6 +311,7 @@ export async function buildPeriodSummary(
       total,
       csvColumns: PERIOD_SUMMARY_CSV_COLUMNS,
       viewColumns: ['evaluated at', 'model', 'version', 'decision', 'risk class', 'rules', 'ledger'],
+      viewColumnWeights: [1, 2.5, 0.2, 0.5, 1.2, 3.5, 1],
       items: () =>
         records(inputs, total, (d, ref) => {
           const rules = [...new Set(d.violations.map((v) => v.rule))];

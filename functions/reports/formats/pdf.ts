@@ -96,7 +96,7 @@ export async function* renderPdf(report: ReportDocument): AsyncGenerator<Uint8Ar
       }
       const columns = report.records.viewColumns;
       w.caption(`${block.caption} (${report.records.total.toLocaleString('en-US')})`);
-      const widths = w.recordWidths(columns);
+      const widths = w.recordWidths(columns, report.records.viewColumnWeights);
       w.tableHeader(columns, widths, RECORD_ROW_HEIGHT);
       for await (const record of report.records.items()) {
         w.tableRow(record.view.cells, widths, columns, record.view.lines);
@@ -491,15 +491,32 @@ class Writer {
 
   /**
    * Widths of the record columns, which are streamed and so cannot be measured in advance: the first is a
-   * timestamp, the last a ledger reference, the others share the rest but are never narrower than their
-   * header's longest word.
+   * timestamp, the last a ledger reference; the others are as wide as their header's longest word and
+   * share the rest by their weights.
    */
-  recordWidths(columns: string[]): number[] {
+  recordWidths(columns: string[], weights: number[] = []): number[] {
     const n = columns.length;
     const first = 108;
     const last = Math.min(110, this.width / 4);
-    const middle = (this.width - first - last) / Math.max(1, n - 2);
-    return columns.map((_, i) => (i === 0 ? first : i === n - 1 ? last : middle));
+    const middle = (i: number) => i > 0 && i < n - 1;
+    this.doc.font(FONT.bold).fontSize(TABLE_SIZE);
+    const minimum = columns.map((c, i) =>
+      middle(i)
+        ? Math.max(
+            ...winAnsi(c)
+              .split(/\s+/)
+              .map((w) => this.doc.widthOfString(w)),
+          ) +
+          2 * CELL_PADDING +
+          1
+        : 0,
+    );
+    const weight = (i: number) => (middle(i) ? (weights[i] ?? 1) : 0);
+    const totalWeight = columns.reduce((sum, _, i) => sum + weight(i), 0) || 1;
+    const spare = Math.max(0, this.width - first - last - minimum.reduce((a, b) => a + b, 0));
+    return columns.map((_, i) =>
+      i === 0 ? first : i === n - 1 ? last : (minimum[i] ?? 0) + (spare * weight(i)) / totalWeight,
+    );
   }
 
   /**
