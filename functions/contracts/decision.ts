@@ -98,6 +98,16 @@ export const decisionSchema = policyResultSchema.extend({
   policy: policyProvenanceSchema,
   inputSha256: z.string(),
   evaluatedAt: z.string(),
+  /**
+   * How long the policy evaluation took, in milliseconds (the gate's measure, wall clock). Absent in
+   * decisions recorded before it was measured and in those decided without evaluating (bundle or inputs
+   * unavailable).
+   */
+  evaluationMs: z
+    .number()
+    .nonnegative()
+    .optional()
+    .meta({ description: 'Duration of the policy evaluation in milliseconds' }),
   trigger: decisionTriggerSchema,
 });
 export type Decision = z.infer<typeof decisionSchema>;

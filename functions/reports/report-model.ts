@@ -135,6 +135,8 @@ export interface Chart {
   categories: string[];
   series: { name: string; color: string; values: number[] }[];
   valueLabel: string;
+  /** The values are counts: the value axis has whole-number ticks only. */
+  counts?: boolean;
   /** False when a table right after the chart already holds its data (the text alternative). */
   dataTable?: boolean;
 }
@@ -172,6 +174,8 @@ export interface ReportRecords {
   /** CSV rows written before the records (bounded), e.g. the Annex IV evidence of every section. */
   csvPrelude?: string[][];
   viewColumns: string[];
+  /** Relative widths of the view columns in a PDF table (all 1 when absent), e.g. narrow for a version. */
+  viewColumnWeights?: number[];
   /** Second pass: yields the records in order, reporting progress through `ReportInputs.onProgress`. */
   items(): AsyncIterable<ReportRecord>;
   /** How many records the first pass saw (the denominator of progress). */

@@ -1,7 +1,7 @@
 /**
  * `verdict gate` runs the gate's core without the Lambda middleware chain; its decision must be the one the
  * Lambda handler records for the same event and evidence. Only the evaluation time differs between the two
- * runs, and with it `evaluatedAt` and `inputSha256` (the policy input carries the time).
+ * runs, and with it `evaluatedAt`, `inputSha256` (the policy input carries the time) and `evaluationMs`.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import {
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-gate-parity-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function timeless({ evaluatedAt: _at, inputSha256: _sha, ...rest }: Decision): string {
+function timeless({ evaluatedAt: _at, inputSha256: _sha, evaluationMs: _ms, ...rest }: Decision): string {
   return JSON.stringify(rest, null, 2);
 }
 

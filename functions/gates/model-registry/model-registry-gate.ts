@@ -229,12 +229,15 @@ async function decide(
   };
   const inputSha256 = canonicalSha256(input);
   let result: PolicyResult;
+  const started = performance.now();
+  const elapsed = () => ({ evaluationMs: Math.round((performance.now() - started) * 1000) / 1000 });
   try {
     result = policyResultSchema.parse(engine.evaluate(entrypoint, input));
   } catch (error) {
     const violation = cannotDecide('gate.policy_error', `policy evaluation failed: ${message(error)}`);
-    return { ...base, ...denied(violation), policy, inputSha256 };
+    return { ...base, ...elapsed(), ...denied(violation), policy, inputSha256 };
   }
+  const timed = { ...base, ...elapsed() };
   // Defence in depth: the policy never allows a system of unknown risk class (its Art. 5 status cannot
   // be assessed); a bundle that does is not trusted with the outcome.
   if (result.decision === 'allow' && (result.riskClass ?? 'unknown') === 'unknown') {
@@ -243,7 +246,7 @@ async function decide(
       'the policy allowed a system whose risk class is unknown; without a classification the Art. 5 prohibitions cannot be assessed',
     );
     return {
-      ...base,
+      ...timed,
       decision: 'deny',
       riskClass: 'unknown',
       violations: [violation, ...result.violations],
@@ -253,7 +256,7 @@ async function decide(
     };
   }
   return {
-    ...base,
+    ...timed,
     decision: result.decision,
     ...(result.riskClass ? { riskClass: result.riskClass } : {}),
     violations: result.violations,

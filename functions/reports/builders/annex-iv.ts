@@ -6,6 +6,8 @@
  * about every version of the model: those are the streamed records.
  */
 import type { Decision, Outcome } from '../../contracts/decision.ts';
+import { profileFieldLabel } from '../../gates/profile/profile-labels.ts';
+import { plural } from '../../shared/plural.ts';
 import { compareVersions } from '../decision-source.ts';
 import { ReportInputError } from '../errors.ts';
 import type {
@@ -273,7 +275,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
           model.profileSource,
         );
       const detail = ['name', 'purpose', 'role', 'useCase']
-        .flatMap((k) => (p[k] === undefined ? [] : [`${k}: ${String(p[k])}`]))
+        .flatMap((k) => (p[k] === undefined ? [] : [`${profileFieldLabel(k)}: ${String(p[k])}`]))
         .join('; ');
       return {
         label: 'AI-system profile (intended purpose, role, use case)',
@@ -290,7 +292,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${groups} groups over facets ${Object.keys(model.bias.facets).join(', ')}`,
+        detail: `${plural(groups, 'group')} over ${Object.keys(model.bias.facets).length === 1 ? 'facet' : 'facets'} ${Object.keys(model.bias.facets).join(', ')}`,
         refs: withSource(decisionRefs, model.bias.source),
       };
     }
@@ -345,7 +347,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${count(f.total)} decisions, ${count(f.denials)} denials; rules triggered: ${[...f.rules.keys()].join(', ') || 'none'}`,
+        detail: `${plural(f.total, 'decision')}, ${plural(f.denials, 'denial')}; rules triggered: ${[...f.rules.keys()].join(', ') || 'none'}`,
         refs: decisionRefs,
       };
     }
@@ -366,7 +368,7 @@ function evidenceFor(need: AnnexIvNeed, f: Facts): EvidenceItem {
       return {
         label,
         status: 'present',
-        detail: `${f.versions.length} versions, ${count(f.total)} decisions (listed below)`,
+        detail: `${plural(f.versions.length, 'version')}, ${plural(f.total, 'decision')} (listed below)`,
         refs: decisionRefs,
       };
     }

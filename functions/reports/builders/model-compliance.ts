@@ -21,8 +21,10 @@ import {
   EXCEPTION_COLUMNS,
   exceptionRows,
   exceptionStatus,
+  inputKindLabel,
   ledgerJson,
   OUTCOMES,
+  obligationLabel,
   profileRows,
   records,
   refText,
@@ -201,7 +203,7 @@ export async function buildModelCompliance(
               kind: 'table',
               caption: 'Documents the model package names as obligation evidence',
               columns: ['obligation', 'document'],
-              rows: Object.entries(evidenceDocs).map(([id, doc]) => [id, doc.source]),
+              rows: Object.entries(evidenceDocs).map(([id, doc]) => [obligationLabel(id), doc.source]),
             }
           : { kind: 'paragraph', text: 'The model package names no obligation evidence documents.' },
         ...(model.missing?.length
@@ -209,8 +211,12 @@ export async function buildModelCompliance(
               {
                 kind: 'table' as const,
                 caption: 'MISSING: named inputs that could not be read',
-                columns: ['kind', 'source', 'obligation'],
-                rows: model.missing.map((m) => [m.kind, m.source, m.obligation ?? '']),
+                columns: ['input', 'source', 'obligation'],
+                rows: model.missing.map((m) => [
+                  inputKindLabel(m.kind),
+                  m.source,
+                  m.obligation ? obligationLabel(m.obligation) : '',
+                ]),
               },
             ]
           : []),

@@ -7,6 +7,7 @@
 import type { Outcome } from '../../contracts/decision.ts';
 import type { Exception } from '../../contracts/exception.ts';
 import { fieldLabel } from '../../ledger/sealed-field.ts';
+import { plural } from '../../shared/plural.ts';
 import type {
   ReportDocument,
   ReportFormat,
@@ -152,7 +153,7 @@ export async function buildPeriodSummary(
   const risks = [...byRisk.entries()].sort(([a], [b]) => a.localeCompare(b));
   const period = `${parameters.from ?? first ?? '(no decisions)'} to ${parameters.to ?? last ?? '(no decisions)'}`;
   const latencyNote =
-    'Evaluation latency is not recorded in these decisions (no evaluationMs field), so the slowest models cannot be ranked.';
+    'Slowest models: not shown, because no decision in the period records how long its policy evaluation took (decisions recorded before the gate measured it).';
 
   const summary = {
     period: { from: parameters.from ?? first ?? null, to: parameters.to ?? last ?? null },
@@ -192,6 +193,7 @@ export async function buildPeriodSummary(
             ['Exceptions granted / expired', `${granted.length} / ${expired.length}`],
           ],
         },
+        ...(slowest.length ? [] : [{ kind: 'paragraph' as const, text: latencyNote, tone: 'note' as const }]),
       ],
     },
     {
@@ -219,6 +221,7 @@ export async function buildPeriodSummary(
               values: risks.map(([, c]) => c[o]),
             })),
             valueLabel: 'decisions',
+            counts: true,
           },
         },
       ],
@@ -250,7 +253,7 @@ export async function buildPeriodSummary(
         ? [
             {
               kind: 'table',
-              caption: `The ${mostDenied.length} models with the most denials`,
+              caption: `The ${plural(mostDenied.length, 'model')} with the most denials`,
               columns: ['model', 'denied', 'review', 'decisions', 'denial rate'],
               rows: mostDenied.map((m) => [
                 m.group,
@@ -263,25 +266,27 @@ export async function buildPeriodSummary(
           ]
         : [{ kind: 'paragraph', text: 'No model was denied in the period.' }],
     },
-    {
-      id: 'slowest',
-      heading: 'Slowest models',
-      blocks: slowest.length
-        ? [
-            {
-              kind: 'table',
-              caption: `The ${slowest.length} models with the highest mean evaluation latency`,
-              columns: ['model', 'mean ms', 'max ms', 'timed decisions'],
-              rows: slowest.map((m) => [
-                m.group,
-                round(m.latencySum / m.latencyN).toString(),
-                round(m.latencyMax).toString(),
-                count(m.latencyN),
-              ]),
-            },
-          ]
-        : [{ kind: 'paragraph', text: latencyNote, tone: 'note' }],
-    },
+    ...(slowest.length
+      ? [
+          {
+            id: 'slowest',
+            heading: 'Slowest models',
+            blocks: [
+              {
+                kind: 'table' as const,
+                caption: `The ${plural(slowest.length, 'model')} with the highest mean policy evaluation time`,
+                columns: ['model', 'mean ms', 'max ms', 'timed decisions'],
+                rows: slowest.map((m) => [
+                  m.group,
+                  round(m.latencySum / m.latencyN).toString(),
+                  round(m.latencyMax).toString(),
+                  count(m.latencyN),
+                ]),
+              },
+            ],
+          },
+        ]
+      : []),
     {
       id: 'exceptions',
       heading: 'Exceptions granted and expired',
@@ -306,6 +311,7 @@ export async function buildPeriodSummary(
       total,
       csvColumns: PERIOD_SUMMARY_CSV_COLUMNS,
       viewColumns: ['evaluated at', 'model', 'version', 'decision', 'risk class', 'rules', 'ledger'],
+      viewColumnWeights: [1, 2.5, 0.2, 0.5, 1.2, 3.5, 1],
       items: () =>
         records(inputs, total, (d, ref) => {
           const rules = [...new Set(d.violations.map((v) => v.rule))];

@@ -18,6 +18,7 @@ import type {
   ReportType,
   Tone,
 } from '../report-model.ts';
+import { ANNEX_IV_SECTIONS } from './annex-iv-sections.ts';
 
 export const OUTCOMES: readonly Outcome[] = outcomeSchema.options;
 export const OUTCOME_COLORS: Record<Outcome, string> = {
@@ -152,6 +153,7 @@ export class Timeline {
         values: buckets.map((b) => b.counts[o]),
       })),
       valueLabel: 'decisions',
+      counts: true,
     };
   }
 }
@@ -198,9 +200,9 @@ export function refText(ref: EvidenceRef | undefined): string {
   return parts.join(' ');
 }
 
-/** Evaluation latency, when the decision records one (`evaluationMs`); older decisions do not. */
+/** How long the gate's policy evaluation took, when the decision records it; older decisions do not. */
 export function evaluationLatencyMs(decision: Decision): number | undefined {
-  const value = (decision as unknown as { evaluationMs?: unknown }).evaluationMs;
+  const value = decision.evaluationMs;
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
@@ -348,4 +350,25 @@ export function profileRows(profile: Record<string, unknown>, prefix = ''): [str
       ]);
   }
   return rows;
+}
+
+/** A governance input the model package names (`ModelFacts.missing[].kind`), in words. */
+const INPUT_KIND_LABELS: Readonly<Record<string, string>> = {
+  profile: 'AI-system profile',
+  bias_report: 'Bias report (SageMaker Clarify)',
+  evidence_manifest: 'Evidence manifest',
+  obligation_evidence: 'Obligation evidence document',
+  training_data: 'Training data',
+  model_package: 'Model package',
+  governance_inputs: 'Governance inputs',
+};
+
+export const inputKindLabel = (kind: string): string =>
+  Object.hasOwn(INPUT_KIND_LABELS, kind) ? (INPUT_KIND_LABELS[kind] as string) : kind;
+
+/** An obligation by the label its Annex IV evidence item has (annex-iv-sections.ts); its id when it has none. */
+export function obligationLabel(id: string): string {
+  for (const section of ANNEX_IV_SECTIONS)
+    for (const need of section.needs) if (need.kind === 'obligation' && need.id === id) return need.label;
+  return id;
 }

@@ -75,7 +75,9 @@ export function layoutChart(chart: Chart, width = 720, height = 320): ChartLayou
     }
   }
   if (max === min) max = min + 1;
-  const step = niceStep((max - min) / 5);
+  const nice = niceStep((max - min) / 5);
+  // A count has no fractions: half a decision is not a tick.
+  const step = chart.counts ? Math.max(1, nice) : nice;
   const lo = Math.floor(min / step) * step;
   const hi = Math.ceil(max / step) * step;
   const y = (v: number) => top + plotH - ((v - lo) / (hi - lo)) * plotH;

@@ -6,6 +6,7 @@
 import type { Block, Chart, EvidenceItem, ReportDocument, ReportMeta, Tone } from '../report-model.ts';
 import { chartTable, layoutChart, type Primitive } from './chart-layout.ts';
 import { TextChunks } from './chunks.ts';
+import { CHUNK, isWord, tokenPieces } from './line-breaks.ts';
 
 function escapeHtml(text: string): string {
   return text
@@ -18,16 +19,32 @@ function escapeHtml(text: string): string {
 
 const e = escapeHtml;
 
+/**
+ * Escaped text with <wbr> where a long identifier (an ARN, a hash) may break (line-breaks.ts): with
+ * `overflow-wrap: break-word` rather than `anywhere`, a table column is never squeezed below its longest
+ * word, so words stay whole.
+ */
+function t(text: string): string {
+  return text
+    .split(/(\s+)/)
+    .map((token) =>
+      token.length > 2 * CHUNK && !isWord(token)
+        ? tokenPieces(token).map(escapeHtml).join('<wbr>')
+        : escapeHtml(token),
+    )
+    .join('');
+}
+
 const STYLE = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#555;--line:#d0d0d0;--bad:#9e1b1b;--missing:#8a4b00;--good:#1b5e20}
 *{box-sizing:border-box}
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--fg);margin:0 auto;max-width:1100px;padding:24px}
 h1{font-size:1.6rem;margin:0 0 .5rem}h2{font-size:1.25rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--line);padding-bottom:.2rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
-dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:break-word}
 table{border-collapse:collapse;width:100%;margin:.75rem 0;font-size:.9rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
-th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f2f2f2}
 tr.lines td{border-top:none;background:#fafafa;font-size:.85rem}
 tr.lines ul{margin:0;padding-left:1.2rem}
@@ -36,10 +53,10 @@ svg.chart{width:100%;max-width:760px;height:auto;display:block}
 .tone-missing{color:var(--missing);font-weight:600}.tone-bad{color:var(--bad)}.tone-note{color:var(--muted)}.tone-good{color:var(--good)}
 .status{display:inline-block;min-width:6.5rem;font-weight:700}
 .status-present{color:var(--good)}.status-missing,.status-partial{color:var(--missing)}
-code,.hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere}
-nav ol{columns:2}
+code,.hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:break-word}
+nav ol{columns:2;list-style:none;padding-left:0}
 footer{margin-top:2rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line);padding-top:.5rem}
-@media print{nav{display:none}h2{break-after:avoid}tr{break-inside:avoid}}
+@media print{nav{display:none}h1,h2,figcaption{break-after:avoid}tr,figure,dl.facts,table:not(.records){break-inside:avoid}caption{break-after:avoid}thead{display:table-header-group}tbody>tr:first-child{break-before:avoid}}
 `;
 
 export async function* renderHtml(doc: ReportDocument): AsyncGenerator<string> {
@@ -73,12 +90,12 @@ export async function* renderHtml(doc: ReportDocument): AsyncGenerator<string> {
       for await (const record of doc.records.items()) {
         const { cells, lines } = record.view;
         out.push(
-          `<tr>${cells.map((c, i) => `<td${i === cells.length - 1 ? ' class="hash"' : ''}>${e(c)}</td>`).join('')}</tr>\n`,
+          `<tr>${cells.map((c, i) => `<td${i === cells.length - 1 ? ' class="hash"' : ''}>${t(c)}</td>`).join('')}</tr>\n`,
         );
         if (lines.length)
           out.push(
             `<tr class="lines"><td colspan="${columns.length}"><ul>${lines
-              .map((l) => `<li${toneClass(l.tone)}>${e(l.text)}</li>`)
+              .map((l) => `<li${toneClass(l.tone)}>${t(l.text)}</li>`)
               .join('')}</ul></td></tr>\n`,
           );
         if (out.full) yield out.take();
@@ -117,7 +134,7 @@ function toneClass(tone: Tone | undefined): string {
 }
 
 function facts(rows: [string, string][]): string {
-  return `<dl class="facts">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>\n`;
+  return `<dl class="facts">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${t(v)}</dd>`).join('')}</dl>\n`;
 }
 
 function table(caption: string, columns: string[], rows: string[][]): string {
@@ -126,7 +143,7 @@ function table(caption: string, columns: string[], rows: string[][]): string {
     rows
       .map(
         (r) =>
-          `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${e(c)}</th>` : `<td>${e(c)}</td>`)).join('')}</tr>\n`,
+          `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${t(c)}</th>` : `<td>${t(c)}</td>`)).join('')}</tr>\n`,
       )
       .join('') +
     '</tbody>\n</table>\n'
@@ -136,7 +153,7 @@ function table(caption: string, columns: string[], rows: string[][]): string {
 function renderBlock(block: Exclude<Block, { kind: 'records' }>): string {
   switch (block.kind) {
     case 'paragraph':
-      return `<p${toneClass(block.tone)}>${e(block.text)}</p>\n`;
+      return `<p${toneClass(block.tone)}>${t(block.text)}</p>\n`;
     case 'facts':
       return facts(block.rows);
     case 'table':
@@ -154,8 +171,8 @@ function evidence(items: EvidenceItem[]): string {
       .map((r) =>
         [
           r.ledgerIndex !== undefined ? `ledger entry #${r.ledgerIndex}` : '',
-          r.entryHash ? `<span class="hash">${e(r.entryHash)}</span>` : '',
-          r.source ? `<span class="hash">${e(r.source)}</span>` : '',
+          r.entryHash ? `<span class="hash">${t(r.entryHash)}</span>` : '',
+          r.source ? `<span class="hash">${t(r.source)}</span>` : '',
         ]
           .filter(Boolean)
           .join(' '),
@@ -169,7 +186,7 @@ function evidence(items: EvidenceItem[]): string {
           : i.status === 'present'
             ? 'present'
             : 'n/a';
-    return `<tr><th scope="row">${e(i.label)}</th><td><span class="status status-${i.status}">${label}</span></td><td>${e(i.detail)}</td><td>${refs || '<span class="tone-note">(no reference)</span>'}</td></tr>\n`;
+    return `<tr><th scope="row">${e(i.label)}</th><td><span class="status status-${i.status}">${label}</span></td><td>${t(i.detail)}</td><td>${refs || '<span class="tone-note">(no reference)</span>'}</td></tr>\n`;
   });
   return `<table class="evidence">\n<caption>Evidence</caption>\n<thead><tr><th scope="col">evidence</th><th scope="col">status</th><th scope="col">detail</th><th scope="col">where</th></tr></thead>\n<tbody>\n${rows.join('')}</tbody>\n</table>\n`;
 }

@@ -81,7 +81,9 @@ describe('period-summary', () => {
       { model: 'citizen-trust-score', deny: 1, decisions: 1 },
     ]);
     expect(s.slowestModels).toBeNull();
-    expect(s.slowestModelsNote).toMatch(/not recorded/);
+    expect(s.slowestModelsNote).toMatch(
+      /no decision in the period records how long its policy evaluation took/,
+    );
     expect(s.exceptions.granted.map((e: { id: string }) => e.id)).toEqual(['exc-1', 'exc-2']);
     expect(s.exceptions.expired.map((e: { id: string }) => e.id)).toEqual(['exc-1']);
     expect(report.decisions.map((d: Decision) => d.id)).toEqual(DECISIONS.map((d) => d.id));
@@ -111,6 +113,20 @@ describe('period-summary', () => {
       maxEvaluationMs: 70,
       timedDecisions: 4,
     });
+  });
+
+  it('leaves the slowest models out, saying why, when no decision records its evaluation time', async () => {
+    const untimed = await render('period-summary', 'html', DECISIONS);
+    expect(untimed).not.toContain('Slowest models</h2>');
+    expect(untimed).toContain('Slowest models: not shown, because no decision in the period records');
+    const timed = await render(
+      'period-summary',
+      'html',
+      DECISIONS.map((d, i) => (i === 2 ? { ...d, evaluationMs: 12.5 } : d)),
+    );
+    expect(timed).toContain('Slowest models</h2>');
+    expect(timed).toContain('The 1 model with the highest mean policy evaluation time');
+    expect(timed).not.toContain('Slowest models: not shown');
   });
 
   it('writes one CSV row per decision', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../functions/contracts/decision.ts';
 import { ANNEX_IV_SECTIONS } from '../../../functions/reports/builders/annex-iv-sections.ts';
-import { winAnsi } from '../../../functions/reports/formats/pdf.ts';
+import { winAnsi } from '../../../functions/reports/formats/pdf-writer.ts';
 import { buildReport, renderReport, writeChunks } from '../../../functions/reports/generate-report.ts';
 import type { ModelFacts, ReportType } from '../../../functions/reports/report-model.ts';
 import { HARMLESS_PROFILE } from '../../support/profiles.ts';
