@@ -43,8 +43,12 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 const MODULE_DIR = fileURLToPath(new URL('../../tools/kube/', import.meta.url));
 const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
-/** Runs "$@" with stdin detached and stops it (SIGTERM) once the guard's own stdin reaches end of file. */
-const GUARD = '"$@" </dev/null & pid=$!; { cat >/dev/null; kill -TERM "$pid" 2>/dev/null; } & wait "$pid"';
+/**
+ * Runs "$@" with stdin detached and stops it (SIGTERM) once the guard's own stdin reaches end of file. The
+ * reader gets the stdin through fd 3 because bash gives background jobs /dev/null as stdin.
+ */
+const GUARD =
+  'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; { cat <&3 >/dev/null; kill -TERM "$pid" 2>/dev/null; } & wait "$pid"';
 
 /**
  * Where scripts/build-kube.sh puts the binaries: `VERDICT_KUBE_BIN_DIR`, or the user cache folder keyed by
