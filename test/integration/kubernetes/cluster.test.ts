@@ -191,7 +191,7 @@ describe('the admission policy, enforced by the API server', () => {
 
     expect(created.metadata?.annotations?.[ANNOTATION]).toBe(APPROVED);
     const replicaSet = await vi.waitFor(async () => {
-      const { items } = await apps.listNamespacedReplicaSet({
+      const { items } = await adminApps.listNamespacedReplicaSet({
         namespace: NAMESPACE,
         labelSelector: 'app=scorer',
       });
