@@ -4,7 +4,7 @@
 # repository: ${XDG_CACHE_HOME:-~/.cache}/verdict/kube/<hash of tools/kube/go.mod and go.sum>/.
 # A binary already there is reused; a change of the pins gives a new folder. Prints the folder.
 # `build-kube.sh --check` builds nothing: it succeeds when all three binaries are there.
-# The first build compiles Kubernetes from source: about 15 minutes on 2 cores.
+# The first build compiles Kubernetes from source: about 20 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 module="$root/tools/kube"

@@ -85,7 +85,7 @@ async function startOnce(options: KubeClusterOptions): Promise<KubeCluster> {
   if (missing.length > 0) {
     throw new Error(
       `${missing.join(', ')} not found in ${binDir}: run \`npm run setup\` or \`bash scripts/build-kube.sh\` ` +
-        '(builds them from the Go module proxy once; about 15 minutes the first time)',
+        '(builds them from the Go module proxy once; about 20 minutes on 2 cores the first time)',
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'verdict-kube-'));
