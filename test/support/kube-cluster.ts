@@ -139,6 +139,7 @@ async function startOnce(options: KubeClusterOptions): Promise<KubeCluster> {
         ]),
       );
     }
+    for (const child of processes) child.reportUnexpectedExit();
     return { connection, kubeConfig: (user) => kubeConfigFor(connection, user), stop };
   } catch (error) {
     await stop();
@@ -219,6 +220,8 @@ interface GuardedProcess {
   /** The tail of its stderr: enough to explain a failed start. */
   stderrTail(): string;
   stop(): Promise<void>;
+  /** From now on, an exit that stop() did not ask for is written to stderr with the process's own stderr. */
+  reportUnexpectedExit(): void;
   /** SIGKILL to the whole process group, synchronously (for `process.on('exit')`). */
   kill(): void;
 }
@@ -234,6 +237,7 @@ function guarded(name: string, binary: string, args: string[]): GuardedProcess {
     stderr = (stderr + chunk).slice(-4_000);
   });
   let exited: string | undefined;
+  let stopping = false;
   const exit = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exited = `exited with ${signal ?? `code ${code}`}`;
@@ -257,7 +261,14 @@ function guarded(name: string, binary: string, args: string[]): GuardedProcess {
     exitReason: () => exited,
     stderrTail: () => stderr.trim(),
     kill,
+    reportUnexpectedExit() {
+      child.once('exit', () => {
+        if (stopping) return;
+        console.error(`${name} stopped unexpectedly: ${exited}\n--- ${name} stderr ---\n${stderr.trim()}`);
+      });
+    },
     async stop() {
+      stopping = true;
       if (exited === undefined) {
         child.stdin?.end(); // the guard sends SIGTERM
         const timer = setTimeout(kill, STOP_TIMEOUT_MS);
