@@ -45,10 +45,13 @@ const MODULE_DIR = fileURLToPath(new URL('../../tools/kube/', import.meta.url));
 const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager'] as const;
 /**
  * Runs "$@" with stdin detached and stops it (SIGTERM) once the guard's own stdin reaches end of file. The
- * reader gets the stdin through fd 3 because bash gives background jobs /dev/null as stdin.
+ * reader gets the stdin through fd 3 because bash gives background jobs /dev/null as stdin. When
+ * VERDICT_REMOVE_WHEN_DONE names a folder, the reader removes it as well, once the processes had time to stop
+ * (this runs only when the test runner died without stopping the cluster).
  */
 const GUARD =
-  'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; { cat <&3 >/dev/null; kill -TERM "$pid" 2>/dev/null; } & wait "$pid"';
+  'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; { cat <&3 >/dev/null; kill -TERM "$pid" 2>/dev/null;' +
+  ' if [ -n "$VERDICT_REMOVE_WHEN_DONE" ]; then sleep 10; rm -rf -- "$VERDICT_REMOVE_WHEN_DONE"; fi; } & wait "$pid"';
 
 /**
  * Where scripts/build-kube.sh puts the binaries: `VERDICT_KUBE_BIN_DIR`, or the user cache folder keyed by
@@ -89,6 +92,7 @@ async function startOnce(options: KubeClusterOptions): Promise<KubeCluster> {
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'verdict-kube-'));
+  const janitor = guarded('janitor', 'true', [], { removeWhenDone: dir });
   const processes: GuardedProcess[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {
@@ -96,12 +100,14 @@ async function startOnce(options: KubeClusterOptions): Promise<KubeCluster> {
       process.off('exit', killNow);
       for (const child of [...processes].reverse()) await child.stop();
       rmSync(dir, { recursive: true, force: true });
+      janitor.kill();
     })();
     return stopped;
   };
   const killNow = () => {
     for (const child of processes) child.kill();
     rmSync(dir, { recursive: true, force: true });
+    janitor.kill();
   };
   process.on('exit', killNow);
   try {
@@ -226,8 +232,14 @@ interface GuardedProcess {
   kill(): void;
 }
 
-function guarded(name: string, binary: string, args: string[]): GuardedProcess {
+function guarded(
+  name: string,
+  binary: string,
+  args: string[],
+  options: { removeWhenDone?: string } = {},
+): GuardedProcess {
   const child: ChildProcess = spawn('bash', ['-c', GUARD, name, binary, ...args], {
+    env: { ...process.env, VERDICT_REMOVE_WHEN_DONE: options.removeWhenDone ?? '' },
     detached: true, // its own process group, so that kill() reaches the binary and the guard alike
     stdio: ['pipe', 'ignore', 'pipe'],
   });
