@@ -3,7 +3,8 @@
 # etcd, kube-controller-manager) from the versions pinned in tools/kube/go.mod, into a cache outside the
 # repository: ${XDG_CACHE_HOME:-~/.cache}/verdict/kube/<hash of tools/kube/go.mod and go.sum>/.
 # A binary already there is reused; a change of the pins gives a new folder. Prints the folder.
-# `build-kube.sh --check` builds nothing: it succeeds when all three binaries are there.
+# `build-kube.sh --check` builds nothing: it succeeds when all three binaries are there; `--dir` prints the
+# folder without building (test/support/kube-cluster.ts computes the same).
 # The first build compiles Kubernetes from source: about 20 minutes on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,7 @@ key="$(cat "$module/go.mod" "$module/go.sum" | sha256sum | cut -c1-16)"
 bin_dir="${XDG_CACHE_HOME:-$HOME/.cache}/verdict/kube/$key"
 binaries=(etcd kube-apiserver kube-controller-manager)
 
+if [ "${1:-}" = --dir ]; then echo "$bin_dir"; exit 0; fi
 if [ "${1:-}" = --check ]; then
   for name in "${binaries[@]}"; do [ -x "$bin_dir/$name" ] || exit 1; done
   exit 0
