@@ -216,7 +216,11 @@ describe('the admission policy, enforced by the API server', () => {
     /** The Deployment as it is now (the controller keeps updating it), scaled to two replicas. */
     const scaledUp = async (): Promise<V1Deployment> => {
       const current = await apps.readNamespacedDeployment({ namespace: NAMESPACE, name: 'to-be-revoked' });
-      return { ...current, spec: { ...(current.spec as NonNullable<V1Deployment['spec']>), replicas: 2 } };
+      return {
+        ...current,
+        metadata: unconditional(current),
+        spec: { ...(current.spec as NonNullable<V1Deployment['spec']>), replicas: 2 },
+      };
     };
     await vi.waitFor(async () => {
       const probe = apps.replaceNamespacedDeployment({
@@ -240,6 +244,22 @@ describe('the admission policy, enforced by the API server', () => {
     expect(refusal?.message).toContain(`artifact digest ${TO_BE_REVOKED} is revoked`);
     const unchanged = await apps.readNamespacedDeployment({ namespace: NAMESPACE, name: 'to-be-revoked' });
     expect(unchanged.spec?.replicas).toBe(1);
+  });
+
+  it('lets updates through that change neither the spec nor the digest, as controllers make', async () => {
+    const current = await apps.readNamespacedDeployment({ namespace: NAMESPACE, name: 'to-be-revoked' });
+    const labelled = {
+      ...current,
+      metadata: { ...unconditional(current), labels: { app: 'to-be-revoked', team: 'risk' } },
+    };
+
+    const updated = await apps.replaceNamespacedDeployment({
+      namespace: NAMESPACE,
+      name: 'to-be-revoked',
+      body: labelled,
+    });
+
+    expect(updated.metadata?.labels?.team).toBe('risk');
   });
 });
 
@@ -271,6 +291,14 @@ function gpuDeployment(name: string, digest: string | undefined, gpus: number): 
       },
     },
   };
+}
+
+/**
+ * The Deployment's metadata without its resourceVersion: the replace does not depend on the controller
+ * having left the object alone since it was read (a conflict would hide the answer under test).
+ */
+function unconditional(deployment: V1Deployment): V1Deployment['metadata'] {
+  return { ...deployment.metadata, resourceVersion: undefined };
 }
 
 /** The API server's refusal of `request`, or undefined when it was accepted. */
