@@ -5,7 +5,8 @@
  * scripts/build-kube.sh (run by `npm run setup`).
  *
  * Each process runs under a small shell guard in its own process group: the guard stops the process when
- * the test runner's end of its stdin closes, so even a runner killed with SIGKILL leaves no orphans.
+ * the test runner's end of its stdin closes, so even a runner killed with SIGKILL leaves no orphans (and,
+ * ten seconds later, no temporary folder).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
