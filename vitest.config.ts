@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Handlers log and emit metrics for CloudWatch; tests keep them quiet. */
 const env = {
@@ -16,10 +16,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/integration/kubernetes/**'],
           globalSetup: ['test/support/moto-global-setup.ts'],
           env,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'kubernetes',
+          include: ['test/integration/kubernetes/**/*.test.ts'],
+          globalSetup: ['test/support/kube-global-setup.ts'],
+          env,
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, env } },

@@ -2,7 +2,8 @@
 # Installs what Verdict needs from the package registries, then builds the policy bundle and the CLI.
 # `setup.sh` (npm run setup, npm test, CI) installs everything; `setup.sh demo` (npm run demo) only what the
 # demo runs on: the npm packages, the pinned opa that builds the policy bundle, the bundle and the CLI; not
-# the emulator, the linter, the Event Ruler oracle, poppler or Chromium, which only the tests use.
+# the emulator, the linter, the Event Ruler oracle, poppler, Chromium or the Kubernetes control plane, which
+# only the tests use.
 # Idempotent: each step is skipped when its inputs have not changed since it last ran.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,6 +60,16 @@ if [ "$mode" = all ] && ! fresh regal tools/regal/go.mod tools/regal/go.sum; the
   echo "setup: building the pinned Regal linter (go tool regal)" >&2
   (cd tools/regal && go tool regal version >/dev/null)
   mark regal
+fi
+
+# The Kubernetes tests run a real kube-apiserver, etcd and kube-controller-manager, compiled from the Go module
+# proxy into a cache outside the repository (scripts/build-kube.sh). Only the first build is long.
+if [ "$mode" = all ] && { ! fresh kube tools/kube/go.mod tools/kube/go.sum scripts/build-kube.sh \
+  || ! bash scripts/build-kube.sh --check; }; then
+  echo "setup: building kube-apiserver, etcd and kube-controller-manager for the Kubernetes tests" \
+    "(the first build compiles Kubernetes: about 20 minutes on 2 cores)" >&2
+  bash scripts/build-kube.sh >/dev/null
+  mark kube
 fi
 
 # The differential test of the event-pattern matcher runs AWS Event Ruler (Maven Central) through a small oracle.

@@ -33,9 +33,10 @@ describe('scripts/setup.sh', () => {
     expect(scripts.test).toMatch(/^npm run setup && /);
   });
 
-  it('installs the emulator, poppler and Chromium, Regal and the Event Ruler oracle only in full mode', () => {
+  it('installs the emulator, poppler and Chromium, Regal, the Event Ruler oracle and the Kubernetes control plane only in full mode', () => {
     for (const marker of [
       'python3 -m venv',
+      'bash scripts/build-kube.sh >',
       'apt-get install -y -qq --no-install-recommends poppler-utils',
       'go tool regal',
       'mvn -q',
