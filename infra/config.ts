@@ -7,14 +7,10 @@
  */
 import { z } from 'zod';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
+import { OBJECT_LOCK_MODES, type ObjectLockMode } from '../functions/contracts/environment.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
-import {
-  DEFAULT_CHECKPOINT_RETENTION_DAYS,
-  MAX_RETENTION_DAYS,
-  OBJECT_LOCK_MODES,
-  type ObjectLockMode,
-} from '../functions/shared/environment.ts';
+import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';
 
 export const CONTEXT_KEYS = {
   environment: 'verdict:environment',

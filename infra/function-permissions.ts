@@ -13,9 +13,9 @@ import {
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
+import type { ObjectLockMode } from '../functions/contracts/environment.ts';
 import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/routes.ts';
-import type { ObjectLockMode } from '../functions/shared/environment.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 

@@ -4,7 +4,7 @@
  * keys are the stack's; `STACK_OUTPUT_KEYS` maps them to the fields here.
  */
 import { z } from 'zod';
-import { OBJECT_LOCK_MODES } from '../shared/environment.ts';
+import { OBJECT_LOCK_MODES } from './environment.ts';
 
 /** The outputs every Verdict stack has; without them a stack is not one the CLI can reach. */
 export const REQUIRED_STACK_OUTPUTS = [

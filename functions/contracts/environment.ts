@@ -4,3 +4,7 @@
  */
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** S3 Object Lock modes: COMPLIANCE (nobody can shorten or lift it) or GOVERNANCE (a permitted role can). */
+export const OBJECT_LOCK_MODES = ['COMPLIANCE', 'GOVERNANCE'] as const;
+export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];

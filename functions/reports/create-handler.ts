@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { REPORT_REQUESTED_EVENT } from '../routes.ts';
 import { logger, metrics, tracer } from '../shared/observability.ts';
 import { describeIssues, InvalidInputError } from '../shared/validation.ts';
-import { type ReportWorkerDeps, runReportJob } from './report-job.ts';
+import { runReportJob } from './report-job.ts';
+import type { ReportWorkerDeps } from './worker-job.ts';
 
 const reportRequestedEventSchema = z.looseObject({
   source: z.literal(REPORT_REQUESTED_EVENT.source),

@@ -11,7 +11,7 @@ import { packExport } from '../ledger/export/export-archive.ts';
 import { exportLedger } from '../ledger/export/write-export.ts';
 import type { LedgerExportJobRecord } from '../ports/report-job-store.ts';
 import { LEDGER_EXPORT_CONTENT_TYPE } from './ledger-export-view.ts';
-import { archiveKey, type ReportWorkerDeps } from './report-job.ts';
+import { archiveKey, type ReportWorkerDeps } from './worker-job.ts';
 
 const NOTHING_SIGNED = 'the ledger holds no signed checkpoint yet: nothing to export';
 

@@ -4,7 +4,7 @@
  */
 import type { LedgerExportJob } from '../ports/ledger-export-service.ts';
 import type { LedgerExportJobRecord } from '../ports/report-job-store.ts';
-import { isStale } from './report-job.ts';
+import { isStale } from './worker-job.ts';
 
 /** A ledger export is one tar file (functions/ledger/export/export-archive.ts). */
 export const LEDGER_EXPORT_CONTENT_TYPE = 'application/x-tar';

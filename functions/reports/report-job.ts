@@ -7,23 +7,17 @@
  */
 import { closeSync, createWriteStream, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Ledger } from '../ledger/ledger.ts';
-import type { Signer } from '../ledger/ports/signer.ts';
-import type { ReportArchive } from '../ports/report-archive.ts';
-import type { JobRecord, ReportJobRecord, ReportJobStore } from '../ports/report-job-store.ts';
+import type { ReportJobRecord } from '../ports/report-job-store.ts';
 import type { ReportJob } from '../ports/report-service.ts';
 import { CITATIONS_SUFFIX } from './citations.ts';
 import { CONTENT_TYPES } from './content-types.ts';
-import type { ReportSources } from './report-inputs.ts';
 import type { Progress } from './report-model.ts';
+import { archiveKey, isStale, type ReportWorkerDeps } from './worker-job.ts';
 
 /** The event detail that asks the worker to build a job. */
 export interface ReportRequested {
   jobId: string;
 }
-
-/** A Lambda invocation lasts at most 15 minutes: a job still running 20 minutes after its last update died. */
-export const STALE_AFTER_MS = 20 * 60 * 1000;
 
 /** A job's 0..1 progress: the first pass (counting) is the first 5%, writing the rest. */
 function jobProgress(p: Progress): number {
@@ -31,14 +25,6 @@ function jobProgress(p: Progress): number {
   if (p.phase === 'scanning') return 0.01;
   if (!p.total) return 0.05;
   return Math.min(0.99, 0.05 + (0.94 * p.done) / p.total);
-}
-
-/** A job queued or running that has not been updated for STALE_AFTER_MS: its worker died. */
-export function isStale(record: Pick<JobRecord, 'status' | 'updatedAt'>, now: Date): boolean {
-  return (
-    (record.status === 'running' || record.status === 'queued') &&
-    now.getTime() - Date.parse(record.updatedAt) > STALE_AFTER_MS
-  );
 }
 
 /** How a client sees a stored job: a running job that stopped updating is reported as failed. */
@@ -60,11 +46,6 @@ export function viewJob(record: ReportJobRecord, now: Date): ReportJob {
   return job;
 }
 
-/** Where a finished job's file is archived; `format` is the file's extension (a report's format, `tar`). */
-export function archiveKey(job: { id: string; format: string; createdAt: string }): string {
-  return `reports/${job.createdAt.slice(0, 7)}/${job.id}.${job.format}`;
-}
-
 /** The job id an archive key was made from (archiveKey's inverse). */
 export function jobIdOfKey(key: string): string {
   return basename(key).replace(/\.[^.]+$/, '');
@@ -73,20 +54,6 @@ export function jobIdOfKey(key: string): string {
 /** The name a downloaded report is saved under. */
 export function reportFileName(job: Pick<ReportJob, 'id' | 'type' | 'format'>): string {
   return `verdict-${job.type}-${job.id}.${job.format}`;
-}
-
-export interface ReportWorkerDeps {
-  jobs: ReportJobStore;
-  archive: ReportArchive;
-  sources: ReportSources;
-  signer: Signer;
-  /** Scratch space for the report file (Lambda: /tmp; size it with the function's ephemeral storage). */
-  tmpDir: string;
-  now: () => Date;
-  /** How often progress is written to the job store. */
-  progressIntervalMs?: number;
-  /** The audit ledger, read only, for ledger exports; without it an export job fails. */
-  openLedger?: () => Promise<Ledger>;
 }
 
 /**

@@ -4,6 +4,7 @@
  * variables, so a missing or misspelt variable is a type error there and a clear error at cold start here.
  */
 import { z } from 'zod';
+import { OBJECT_LOCK_MODES } from '../contracts/environment.ts';
 import { parseOrThrow } from './validation.ts';
 
 /** What the stack must set for a schema: every variable the schema reads, as a string (optional stay optional). */
@@ -70,8 +71,6 @@ export const DEFAULT_CHECKPOINT_RETENTION_DAYS = 3650;
 export const MAX_RETENTION_DAYS = 36_500;
 
 /** S3 Object Lock retention modes, strictest first. */
-export const OBJECT_LOCK_MODES = ['COMPLIANCE', 'GOVERNANCE'] as const;
-export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
 
 /** The Object Lock mode of objects a function writes (`verdict:objectLockMode`); unset means COMPLIANCE. */
 export const objectLockModeSchema = z

@@ -14,7 +14,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
-import type { ObjectLockMode } from '../../functions/shared/environment.ts';
+import type { ObjectLockMode } from '../../functions/contracts/environment.ts';
 import { enforceWriteOnce, objectLockRetention, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 

@@ -35,11 +35,8 @@ import {
   LEDGER_TABLE_KEYS,
   SUBJECT_KEYS_TABLE_KEYS,
 } from '../../functions/adapters/aws/ledger/table-schema.ts';
-import {
-  LEDGER_ENVIRONMENT,
-  type LedgerVariables,
-  type ObjectLockMode,
-} from '../../functions/shared/environment.ts';
+import type { ObjectLockMode } from '../../functions/contracts/environment.ts';
+import { LEDGER_ENVIRONMENT, type LedgerVariables } from '../../functions/shared/environment.ts';
 import { enforceWriteOnce, objectLockRetention, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
 

@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { ObjectLockMode } from '../../functions/shared/environment.ts';
+import type { ObjectLockMode } from '../../functions/contracts/environment.ts';
 
 /**
  * SSE-S3: for Object Lock buckets. Locked evidence must stay readable for its whole retention, and a

@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectLockMode } from '../../contracts/environment.ts';
 import type { ArchivedFile, ReportArchive, ReportPart } from '../../ports/report-archive.ts';
 import { MANIFEST_CONTENT_TYPE } from '../../reports/content-types.ts';
 import { MANIFEST_SUFFIX } from '../../reports/manifest.ts';
 import { PART_SUFFIXES } from '../../reports/report-parts.ts';
-import type { ObjectLockMode } from '../../shared/environment.ts';
 import { presignWithClient } from './s3-report-presigner.ts';
 
 export interface S3ReportArchiveOptions {

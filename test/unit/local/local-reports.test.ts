@@ -23,7 +23,7 @@ import { DownloadLinkError } from '../../../functions/ports/report-archive.ts';
 import { InvalidReportRequestError } from '../../../functions/ports/report-service.ts';
 import { createReportWorkerHandler } from '../../../functions/reports/create-handler.ts';
 import { checkManifest, digestFile } from '../../../functions/reports/manifest.ts';
-import { archiveKey } from '../../../functions/reports/report-job.ts';
+import { archiveKey } from '../../../functions/reports/worker-job.ts';
 import { REPORT_REQUESTED_EVENT, routes } from '../../../functions/routes.ts';
 import { DECISIONS, EXCEPTIONS } from '../../support/report-fixtures.ts';
 

@@ -26,8 +26,9 @@ import type {
   ReportJobStore,
 } from '../../../functions/ports/report-job-store.ts';
 import { createReportWorkerHandler } from '../../../functions/reports/create-handler.ts';
-import { runReportJob, STALE_AFTER_MS, viewJob } from '../../../functions/reports/report-job.ts';
+import { runReportJob, viewJob } from '../../../functions/reports/report-job.ts';
 import { QueuedReportService } from '../../../functions/reports/report-service.ts';
+import { STALE_AFTER_MS } from '../../../functions/reports/worker-job.ts';
 import { DECISIONS, EXCEPTIONS, SIGNER } from '../../support/report-fixtures.ts';
 
 const WHO: Principal = { id: 'arn:aws:iam::123456789012:role/auditor', role: 'auditor', via: 'iam' };

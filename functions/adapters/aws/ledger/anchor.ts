@@ -13,10 +13,11 @@
  * Anchoring is periodic: at most once per `intervalMs` per process (default one hour; 0 anchors every checkpoint).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectLockMode } from '../../../contracts/environment.ts';
 import { keyIdHex, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
 import { parseNote } from '../../../ledger/core/signed-note.ts';
 import type { StoredCheckpoint } from '../../../ledger/ports/ledger-store.ts';
-import { MAX_RETENTION_DAYS, type ObjectLockMode } from '../../../shared/environment.ts';
+import { MAX_RETENTION_DAYS } from '../../../shared/environment.ts';
 import { WriteOnceBucket } from './write-once-bucket.ts';
 
 export const DEFAULT_ANCHOR_INTERVAL_MS = 60 * 60 * 1000;

@@ -16,6 +16,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectLockMode } from '../../../contracts/environment.ts';
 import { isValidKeyName, parseVerifierKey } from '../../../ledger/core/note-keys.ts';
 import { NoLogYetError } from '../../../ledger/errors.ts';
 import { Ledger, type LedgerOptions } from '../../../ledger/ledger.ts';
@@ -27,7 +28,6 @@ import {
   DEFAULT_CHECKPOINT_RETENTION_DAYS,
   LEDGER_ENVIRONMENT,
   ledgerSchema,
-  type ObjectLockMode,
 } from '../../../shared/environment.ts';
 import { KmsSigner } from '../kms-signer.ts';
 import { CheckpointAnchor, DEFAULT_ANCHOR_INTERVAL_MS } from './anchor.ts';
