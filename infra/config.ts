@@ -29,6 +29,7 @@ export const CONTEXT_KEYS = {
   approvalGuard: 'verdict:approvalGuard',
   checkpointRetentionDays: 'verdict:checkpointRetentionDays',
   objectLockMode: 'verdict:objectLockMode',
+  operatorRoleTrust: 'verdict:operatorRoleTrust',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -73,6 +74,11 @@ export interface VerdictConfig {
    * s3:BypassGovernanceRetention can (what a throwaway deploy needs to be torn down).
    */
   objectLockMode: ObjectLockMode;
+  /**
+   * IAM role ARNs that may assume the stack's operator role (`verdict --stack` for exception grants and
+   * revocations, erasure, reports); none: the stack creates no operator role and only its functions write.
+   */
+  operatorRoleTrust: string[];
 }
 
 /** The settings whose default depends on `verdict:environment`. */
@@ -127,6 +133,7 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   breakGlassRoleArn: '',
   reportWorkerConcurrency: 2,
   approvalGuard: false,
+  operatorRoleTrust: [],
   ...ENVIRONMENT_DEFAULTS.dev,
 });
 
@@ -279,6 +286,13 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   objectLockMode: z.enum(OBJECT_LOCK_MODES, {
     error: `must be one of ${OBJECT_LOCK_MODES.map((m) => `"${m}"`).join(', ')}`,
   }),
+  operatorRoleTrust: uniqueList(
+    z.string({ error: 'must be a list of IAM role ARNs' }).refine((arn) => ROLE_ARN.test(arn), {
+      error: (issue) =>
+        `"${String(issue.input)}" is not an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>)`,
+    }),
+    'IAM role ARNs',
+  ),
 };
 
 export class ConfigError extends Error {

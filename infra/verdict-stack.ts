@@ -20,6 +20,7 @@ import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
 import { LedgerStorage } from './constructs/ledger-storage.ts';
+import { OPERATOR_CAPABILITIES, OperatorRole } from './constructs/operator-role.ts';
 import { VerdictFunction } from './constructs/verdict-function.ts';
 import {
   type Capability,
@@ -58,6 +59,8 @@ export class VerdictStack extends Stack {
   readonly tamperWatch: DecisionTamperWatch;
   /** With verdict:approvalGuard: the policy that reserves approval of governed versions to the gate. */
   readonly approvalGuard: ApprovalGuard | undefined;
+  /** The role `verdict --stack` assumes to write (verdict:operatorRoleTrust); undefined when none may. */
+  readonly operatorRole: iam.Role | undefined;
 
   constructor(scope: Construct, id: string, props: VerdictStackProps) {
     super(scope, id, props);
@@ -161,7 +164,7 @@ export class VerdictStack extends Stack {
       });
       grantCapabilities(fn.role, definition.capabilities, targets);
       if (definition.subjectKeys) this.ledger.grantSubjectKeys(fn.role, { destroy: false });
-      this.suppressWildcards(fn, definition.capabilities, config);
+      this.suppressWildcards(fn.role, definition.capabilities, config);
       built[name] = fn;
       new CfnOutput(this, `${pascalCase(name)}FunctionName`, {
         description: `Lambda function of ${name}`,
@@ -205,6 +208,19 @@ export class VerdictStack extends Stack {
         description: 'Attach to every role and user of the Model Registry: only the Verdict gate approves',
         value: this.approvalGuard.policy.managedPolicyArn,
       });
+
+    if (config.operatorRoleTrust.length > 0) {
+      const operator = new OperatorRole(this, 'Operator', { trustedRoleArns: config.operatorRoleTrust });
+      grantCapabilities(operator.role, OPERATOR_CAPABILITIES, targets);
+      this.ledger.grantSubjectKeys(operator.role);
+      this.suppressWildcards(operator.role, OPERATOR_CAPABILITIES, config);
+      this.operatorRole = operator.role;
+      new CfnOutput(this, 'OperatorRoleArn', {
+        description:
+          'Assume for `verdict --stack` (exceptions, forget, reports): set it as role_arn of the --profile you use',
+        value: operator.role.roleArn,
+      });
+    }
 
     this.tamperWatch = new DecisionTamperWatch(this, 'DecisionTamperWatch', { table: decisionsTable, key });
 
@@ -272,7 +288,7 @@ export class VerdictStack extends Stack {
 
   /** IAM5 findings that are inherent to the grants: objects in a bucket, and packages in any matching group. */
   private suppressWildcards(
-    fn: VerdictFunction,
+    role: iam.IRole,
     capabilities: readonly Capability[],
     config: VerdictConfig,
   ): void {
@@ -324,7 +340,7 @@ export class VerdictStack extends Stack {
         ],
       });
     }
-    NagSuppressions.addResourceSuppressions(fn.role, suppressions, true);
+    NagSuppressions.addResourceSuppressions(role, suppressions, true);
   }
 }
 

@@ -83,6 +83,8 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
   checkpointRetentionDays: '* Object Lock retention of anchored ledger checkpoints, in days (1 to 36500)',
   objectLockMode:
     '* `COMPLIANCE` or `GOVERNANCE`: lock mode of the reports and anchor buckets and every object written there; must be `COMPLIANCE` in `prod`',
+  operatorRoleTrust:
+    'IAM roles that may assume the operator role `verdict --stack` writes with (exceptions, forget, reports); `[]`: no operator role',
 };
 
 function shown(value: unknown): string {

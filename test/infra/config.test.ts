@@ -48,6 +48,7 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:approvalGuard': DEFAULT_CONFIG.approvalGuard,
       'verdict:checkpointRetentionDays': undefined,
       'verdict:objectLockMode': undefined,
+      'verdict:operatorRoleTrust': DEFAULT_CONFIG.operatorRoleTrust,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',
@@ -287,6 +288,26 @@ describe('Verdict configuration (CDK context)', () => {
       expect(errorOf({ 'verdict:modelPackageGroupPrefix': 'sand' })).toContain(
         'verdict:modelPackageGroupPrefix: must not be the start of "sandbox-" (ungoverned groups); use a longer prefix (got "sand")',
       );
+    });
+
+    it('takes the operator role trust as `-c` gives it, and refuses what is not a role ARN', () => {
+      const sso =
+        'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Governance_0123';
+      expect(
+        parseConfig({ 'verdict:operatorRoleTrust': `${sso},arn:aws:iam::123456789012:role/ml-ops` })
+          .operatorRoleTrust,
+      ).toEqual([sso, 'arn:aws:iam::123456789012:role/ml-ops']);
+      expect(errorOf({ 'verdict:operatorRoleTrust': 'arn:aws:iam::123456789012:user/alice' })).toBe(
+        'Invalid Verdict configuration (CDK context):\n  verdict:operatorRoleTrust: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>) (got "arn:aws:iam::123456789012:user/alice")',
+      );
+      expect(
+        errorOf({
+          'verdict:operatorRoleTrust': [
+            'arn:aws:iam::123456789012:role/a',
+            'arn:aws:iam::123456789012:role/a',
+          ],
+        }),
+      ).toContain('verdict:operatorRoleTrust: must not repeat an entry');
     });
 
     it('takes a break-glass role with a path, and a concurrency as `-c` gives it', () => {

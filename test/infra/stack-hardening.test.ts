@@ -23,6 +23,7 @@ import {
 } from './synth.ts';
 
 const BREAK_GLASS = 'arn:aws:iam::123456789012:role/ops/verdict-break-glass';
+const OPERATORS = ['arn:aws:iam::123456789012:role/ml-governance', 'arn:aws:iam::123456789012:role/privacy'];
 
 let policy: ReturnType<typeof standInPolicyBundle>;
 let staging: BuiltStack;
@@ -36,6 +37,7 @@ beforeAll(() => {
       'verdict:retainData': 'false',
       'verdict:modelPackageGroupPrefix': 'credit-',
       'verdict:approvalGuard': 'true',
+      'verdict:operatorRoleTrust': OPERATORS.join(','),
     },
     policy.path,
   );
@@ -185,6 +187,37 @@ describe('signing keys: checkpoints and report manifests', () => {
       asList(st.Resource).some((r) => flat(r) === ledgerKeyArn),
     );
     expect(onLedgerKey).toEqual([]);
+  });
+
+  it('signs checkpoints by the operator role too when verdict:operatorRoleTrust names who may assume it', () => {
+    const operator = staging.stack.operatorRole;
+    if (!operator)
+      throw new Error('staging was built with verdict:operatorRoleTrust: expected an operator role');
+    const operatorArn = { 'Fn::GetAtt': [logicalIdOf(staging.stack, operator), 'Arn'] };
+    expect(keyStatements(staging, staging.stack.ledger.signingKey)).toContainEqual(
+      expect.objectContaining({
+        Sid: 'SignOnlyByTheRegisteredSigners',
+        Condition: {
+          ArnNotEquals: { 'aws:PrincipalArn': [roleArn(staging, 'model-registry-gate'), operatorArn] },
+        },
+      }),
+    );
+    const role = staging.resources[logicalIdOf(staging.stack, operator)]?.Properties as Json;
+    expect(role.MaxSessionDuration).toBe(3600);
+    const trusted = (role.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement.flatMap((st) =>
+      asList((st.Principal as { AWS: unknown }).AWS),
+    );
+    expect(trusted.sort()).toEqual([...OPERATORS].sort());
+    const policy = staging.resources[
+      logicalIdOf(staging.stack, operator.node.tryFindChild('DefaultPolicy') as never)
+    ]?.Properties as { PolicyDocument: { Statement: Statement[] } };
+    const sids = policy.PolicyDocument.Statement.map((st) => st.Sid);
+    expect(sids).toEqual(
+      expect.arrayContaining(['DecisionsAreImmutable', 'LedgerIsAppendOnly', 'LedgerSignCheckpoints']),
+    );
+    expect(staging.template.findOutputs('OperatorRoleArn')).toHaveProperty('OperatorRoleArn');
+    expect(prod.stack.operatorRole).toBeUndefined();
+    expect(prod.template.findOutputs('OperatorRoleArn')).toEqual({});
   });
 
   it.each([
