@@ -135,13 +135,14 @@ fetch("http://127.0.0.1:" + process.argv[1] + "/events", {
 `.replaceAll("'", '');
 
 describe('a data directory without a ledger', () => {
-  it('serve, dlq and token revoke refuse in one line (exit 2) and create nothing', async () => {
+  it('serve, dlq, forget and token revoke refuse in one line (exit 2) and create nothing', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'verdict-no-ledger-')), 'data');
     const noLedger = `verdict: no ledger at ${dataDir} (run \`verdict demo\` to create one, or point --data-dir or VERDICT_DATA_DIR at your data directory)\n`;
     for (const args of [
       ['serve', '--port', '0'],
       ['dlq', 'list'],
       ['dlq', 'redrive'],
+      ['forget', '--subject', 'alice@example.com'],
     ]) {
       const run = await runCli([...args, '--data-dir', dataDir]);
       expect(run, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: noLedger });

@@ -36,9 +36,32 @@ export async function exportLedger(
   dir: string,
   options: ExportOptions = {},
 ): Promise<ExportSummary> {
-  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
+  const existed = fs.existsSync(dir);
+  if (existed && fs.readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
   const { latest, unsignedTail } =
     options.size === undefined ? await signedHead(ledger) : { latest: await signedAt(ledger, options.size) };
+  // Written beside DIR and renamed into place: a failed or interrupted export leaves no DIR that looks whole.
+  const partial = `${path.resolve(dir)}.partial-${process.pid}`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  try {
+    const checkpoints = await writeExport(ledger, partial, latest);
+    if (existed) fs.rmdirSync(dir);
+    fs.renameSync(partial, dir);
+    return {
+      dir,
+      entries: latest.size,
+      checkpoints,
+      rootHash: Buffer.from(latest.rootHash).toString('base64'),
+      ...(unsignedTail ? { unsignedTail } : {}),
+    };
+  } catch (error) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The export's files, in `dir`; returns how many checkpoints it holds. */
+async function writeExport(ledger: Ledger, dir: string, latest: SignedCheckpoint): Promise<number> {
   fs.mkdirSync(path.join(dir, 'checkpoints'), { recursive: true });
 
   const out = fs.openSync(path.join(dir, 'entries.jsonl'), 'w');
@@ -72,13 +95,7 @@ export async function exportLedger(
   }
   fs.writeFileSync(path.join(dir, 'checkpoint'), latest.note);
   fs.writeFileSync(path.join(dir, 'vkey'), `${(await ledger.store.verifierKeys()).join('\n')}\n`);
-  return {
-    dir,
-    entries: latest.size,
-    checkpoints,
-    rootHash: Buffer.from(latest.rootHash).toString('base64'),
-    ...(unsignedTail ? { unsignedTail } : {}),
-  };
+  return checkpoints;
 }
 
 /** The checkpoint the log signed at `size`. */

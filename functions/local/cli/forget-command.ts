@@ -15,7 +15,7 @@ import { eraseLocalTraces, MIN_SEARCHED_ID_LENGTH } from '../../adapters/local/f
 import { openLocalLedger } from '../../adapters/local/ledger/sqlite-ledger.ts';
 import { forgetSubject } from '../../ledger/erasure.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
-import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { addStackOptions } from './stack-option.ts';
 import { deployedStack, type StoreOptions } from './stores.ts';
@@ -36,6 +36,7 @@ export function registerForgetCommand(program: Command): void {
       const stack = await deployedStack(options);
       if (stack) return forgetInAws(stack.ledgerOptions('writer'), options.subject);
       if (options.aws) return forgetInAws({ mode: 'writer', clients: environmentClients() }, options.subject);
+      requireLedger(options.dataDir);
       const ledger = openLocalLedger({
         dataDir: options.dataDir,
         ...(options.origin ? { origin: options.origin } : {}),

@@ -75,6 +75,33 @@ describe('packExport', () => {
   });
 });
 
+describe('exportLedger, interrupted', () => {
+  it('leaves neither the folder nor a partial copy when reading the log fails midway', async () => {
+    const { ledger } = await buildLog(5);
+    const parent = tempDir();
+    const dir = path.join(parent, 'export');
+    const entries = ledger.store.entries.bind(ledger.store);
+    ledger.store.entries = async function* (from, to) {
+      let n = 0;
+      for await (const entry of entries(from, to)) {
+        if (++n === 3) throw new Error('store unavailable');
+        yield entry;
+      }
+    };
+    await expect(exportLedger(ledger, dir)).rejects.toThrow('store unavailable');
+    expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  it('fills an empty folder it was given, and refuses one that is not empty, writing nothing', async () => {
+    const { ledger } = await buildLog(2);
+    const dir = tempDir();
+    await expect(exportLedger(ledger, dir)).resolves.toMatchObject({ dir, entries: 2 });
+    expect(fs.readdirSync(dir).sort()).toEqual(['checkpoint', 'checkpoints', 'entries.jsonl', 'vkey']);
+    await expect(exportLedger(ledger, dir)).rejects.toThrow(`${dir} is not empty`);
+    expect(fs.readdirSync(path.dirname(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+});
+
 describe('verifyExportAt a file', () => {
   it('verifies the tar and the tar.gz of an export, and leaves no temporary folder behind', async () => {
     const { file, keys } = await packed(4);
