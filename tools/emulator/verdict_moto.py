@@ -12,6 +12,7 @@ from typing import Any
 import moto.server
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+import sagemaker_models
 import sagemaker_rollouts
 import test_hooks
 
@@ -26,6 +27,7 @@ class VerdictDispatcher(DomainDispatcherApplication):
 
 
 def main(argv: list[str] | None = None) -> None:
+    sagemaker_models.install()
     sagemaker_rollouts.install()
     moto.server.DomainDispatcherApplication = VerdictDispatcher
     moto.server.main(argv if argv is not None else sys.argv[1:])
