@@ -57,6 +57,12 @@ export function resourceNames(deploymentId: string): SageMakerResourceNames {
   return { model: name, endpointConfig: name };
 }
 
+/** The deployment that created an endpoint config Verdict named; undefined for a config named otherwise. */
+export function deploymentIdOf(endpointConfigName: string): string | undefined {
+  if (!endpointConfigName.startsWith(NAME_PREFIX)) return undefined;
+  return endpointConfigName.slice(NAME_PREFIX.length) || undefined;
+}
+
 /**
  * The handle of an applied deployment: `<endpoint name>/<endpoint config name>`. Neither name may contain
  * `/`, so the two parts read back unambiguously.

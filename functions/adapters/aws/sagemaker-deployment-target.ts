@@ -10,6 +10,7 @@ import {
   CreateEndpointConfigCommand,
   CreateModelCommand,
   DeleteEndpointCommand,
+  DeleteTagsCommand,
   DescribeEndpointCommand,
   type DescribeEndpointCommandOutput,
   DescribeEndpointConfigCommand,
@@ -34,6 +35,7 @@ import {
   createModelInput,
   DEPLOYMENT_ID_TAG,
   deploymentConfig,
+  deploymentIdOf,
   deploymentTags,
   describeChanges,
   parseRevision,
@@ -126,18 +128,31 @@ export class SageMakerDeploymentTarget implements DeploymentTarget {
         `endpoint ${endpointName} was created by another change since the deployment was planned`,
       );
     }
-    // Marked before the update: a redelivery that finds the mark never starts the rollout a second time.
-    await this.client.send(
-      new AddTagsCommand({
-        ResourceArn: endpoint.EndpointArn,
-        Tags: [{ Key: DEPLOYMENT_ID_TAG, Value: deploymentId }],
-      }),
-    );
-    await this.sendUpdate(endpointName, {
-      EndpointName: endpointName,
-      EndpointConfigName: names.endpointConfig,
-      DeploymentConfig: rollout,
-    });
+    if (endpoint.EndpointStatus !== 'InService') {
+      throw new DeploymentError(
+        'target-busy',
+        `endpoint ${endpointName} is ${endpoint.EndpointStatus}; retry when it is InService`,
+      );
+    }
+    // Marked before the update: a redelivery that finds the mark never starts the rollout a second time. An
+    // update SageMaker refuses takes the mark off again, so that a retry does start it.
+    const mark = {
+      ResourceArn: endpoint.EndpointArn,
+      Tags: [{ Key: DEPLOYMENT_ID_TAG, Value: deploymentId }],
+    };
+    await this.client.send(new AddTagsCommand(mark));
+    try {
+      await this.sendUpdate(endpointName, {
+        EndpointName: endpointName,
+        EndpointConfigName: names.endpointConfig,
+        DeploymentConfig: rollout,
+      });
+    } catch (error) {
+      await this.client.send(
+        new DeleteTagsCommand({ ResourceArn: endpoint.EndpointArn, TagKeys: [DEPLOYMENT_ID_TAG] }),
+      );
+      throw error;
+    }
     return applied;
   }
 
@@ -225,8 +240,8 @@ export class SageMakerDeploymentTarget implements DeploymentTarget {
    */
   async revoke(artifact: ApprovedArtifact, request: DeploymentRequest): Promise<DeploymentObservation> {
     const endpointName = endpointNameOf(request);
-    const applied = { deploymentId: '', revision: '', status: 'revoked' as const };
     const endpoint = await this.describeEndpoint(endpointName);
+    const applied = { deploymentId: deploymentIdOf(endpoint?.EndpointConfigName ?? '') ?? '' };
     const reason = `approval of ${artifact.modelPackageArn} revoked (decision ${artifact.decisionId})`;
     if (!endpoint) return this.observation(applied, 'revoked', 'NotFound', reason);
     if (endpoint.EndpointStatus === 'Deleting')

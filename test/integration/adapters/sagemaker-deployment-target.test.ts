@@ -297,6 +297,27 @@ describe('update with a canary and an alarm', () => {
     expect((await describeEndpoint(endpointName)).EndpointConfigName).toBe(blueConfig);
   });
 
+  it('an apply while another rollout is in progress is refused as busy, leaves no mark, and starts once it ends', async () => {
+    const { endpointName, queueUrl, request } = await heldCanary();
+    const plan = await target.plan(uniqueName('next'), request, greenArtifact);
+    await drainEndpointEvents(sqs, queueUrl);
+
+    expect(await problemOf(target.apply(plan, request, greenArtifact))).toEqual({
+      problem: 'target-busy',
+      message: `endpoint ${endpointName} is Updating; retry when it is InService`,
+    });
+    const { EndpointArn } = await describeEndpoint(endpointName);
+    const marks = await sagemaker.send(new ListTagsCommand({ ResourceArn: EndpointArn }));
+    expect(marks.Tags).not.toContainEqual({ Key: 'verdict:deployment-id', Value: plan.deploymentId });
+
+    await completeRollout(emulator, endpointName);
+    const applied = await target.apply(plan, request, greenArtifact);
+    expect(await target.observe(applied)).toMatchObject({ status: 'baking' });
+    expect((await describeEndpoint(endpointName)).PendingDeploymentSummary?.EndpointConfigName).toBe(
+      `verdict-${plan.deploymentId}`,
+    );
+  });
+
   it('rollback during the bake is refused as busy: SageMaker cannot stop a rollout in progress', async () => {
     const { endpointName, plan, applied } = await heldCanary();
     expect(await problemOf(target.rollback(applied, plan))).toEqual({
@@ -317,7 +338,7 @@ describe('rollback of a create and revoke', () => {
   });
 
   it('revoke deletes the endpoint serving the revoked package, and again finds it gone', async () => {
-    const { endpointName, queueUrl, request } = await blueEndpoint();
+    const { endpointName, queueUrl, request, plan } = await blueEndpoint();
     const reason = `approval of ${blueArtifact.modelPackageArn} revoked (decision dec-blue)`;
 
     expect(await problemOf(target.revoke(greenArtifact, request))).toEqual({
@@ -327,6 +348,7 @@ describe('rollback of a create and revoke', () => {
     expect((await describeEndpoint(endpointName)).EndpointStatus).toBe('InService');
 
     expect(await target.revoke(blueArtifact, request)).toMatchObject({
+      deploymentId: plan.deploymentId,
       status: 'revoked',
       targetStatus: 'Deleting',
       reason,
@@ -340,7 +362,61 @@ describe('rollback of a create and revoke', () => {
   });
 });
 
+/** Nothing named after the deployment exists, and the endpoint does not either. */
+async function expectNothingCreated(deploymentId: string, endpointName: string): Promise<void> {
+  const name = `verdict-${deploymentId}`;
+  await expect(sagemaker.send(new DescribeModelCommand({ ModelName: name }))).rejects.toMatchObject({
+    name: 'ValidationException',
+  });
+  await expect(
+    sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })),
+  ).rejects.toMatchObject({ name: 'ValidationException' });
+  await expect(describeEndpoint(endpointName)).rejects.toMatchObject({ name: 'ValidationException' });
+}
+
 describe('bad input', () => {
+  it.each([
+    {
+      case: 'an approval for another package',
+      run: (id: string, request: DeploymentRequest) => target.plan(id, request, greenArtifact),
+      problem: 'artifact-mismatch',
+      message: (): string =>
+        `the request names ${blueArtifact.modelPackageArn} but the approval is for ${greenArtifact.modelPackageArn}`,
+    },
+    {
+      case: 'a canary SageMaker cannot express',
+      run: (id: string, request: DeploymentRequest) =>
+        target.plan(
+          id,
+          {
+            ...request,
+            strategy: { ...request.strategy, type: 'linear', step: { unit: 'percent', value: 60 } },
+          },
+          blueArtifact,
+        ),
+      problem: 'unsupported-strategy',
+      message: (): string =>
+        'a linear step of 60% is outside what SageMaker accepts for LinearStepSize (10-50% of the instances)',
+    },
+    {
+      case: 'an EKS request',
+      run: (id: string, request: DeploymentRequest) =>
+        target.apply(
+          { deploymentId: id, action: 'create', changes: [], previousSpec: null },
+          { ...request, target: { kind: 'eks', cluster: 'ml', namespace: 'serving', name: 'credit' } },
+          blueArtifact,
+        ),
+      problem: 'wrong-target',
+      message: (): string => 'the SageMaker target does not run eks requests',
+    },
+  ])('$case is refused, and nothing is created', async ({ run, problem, message }) => {
+    const endpointName = uniqueName('verdict-endpoint');
+    const deploymentId = uniqueName('dep');
+    const request = requestFor(endpointName, blueArtifact, ALL_AT_ONCE);
+    expect(await problemOf(run(deploymentId, request))).toEqual({ problem, message: message() });
+    await expectNothingCreated(deploymentId, endpointName);
+  });
+
   it('an unknown model package is refused by plan and apply, and nothing is created', async () => {
     const unknown: ApprovedArtifact = {
       ...blueArtifact,
@@ -358,13 +434,6 @@ describe('bad input', () => {
     const plan = { deploymentId, action: 'create' as const, changes: [], previousSpec: null };
     expect(await problemOf(target.apply(plan, request, unknown))).toEqual(refusal);
 
-    const name = `verdict-${deploymentId}`;
-    await expect(sagemaker.send(new DescribeModelCommand({ ModelName: name }))).rejects.toMatchObject({
-      name: 'ValidationException',
-    });
-    await expect(
-      sagemaker.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name })),
-    ).rejects.toMatchObject({ name: 'ValidationException' });
-    await expect(describeEndpoint(endpointName)).rejects.toMatchObject({ name: 'ValidationException' });
+    await expectNothingCreated(deploymentId, endpointName);
   });
 });

@@ -3,6 +3,7 @@ import {
   createEndpointConfigInput,
   createModelInput,
   deploymentConfig,
+  deploymentIdOf,
   deploymentTags,
   describeChanges,
   parseRevision,
@@ -169,6 +170,12 @@ describe('names', () => {
 
   it.each(['', 'dep_1', '-dep', 'a'.repeat(56)])('refuses the deployment id %j', (id) => {
     expect(refusal(() => resourceNames(id)).problem).toBe('invalid-deployment-id');
+  });
+
+  it('reads the deployment id back from a config Verdict named, and none from another', () => {
+    expect(deploymentIdOf(resourceNames('dep-1').endpointConfig)).toBe('dep-1');
+    expect(deploymentIdOf('hand-made-config')).toBeUndefined();
+    expect(deploymentIdOf('verdict-')).toBeUndefined();
   });
 
   it('reads a revision back into endpoint and config', () => {
