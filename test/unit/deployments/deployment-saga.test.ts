@@ -3,6 +3,8 @@
  * fake target: every path ends in a recorded state, and every step is exactly one ledger entry.
  */
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../functions/adapters/local/sqlite-database.ts';
+import { SqliteDeploymentStore } from '../../../functions/adapters/local/sqlite-deployment-store.ts';
 import { applyDeployment } from '../../../functions/deployments/apply-deployment.ts';
 import { endBake } from '../../../functions/deployments/end-bake.ts';
 import {
@@ -241,6 +243,7 @@ describe('the deployment saga', () => {
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
     expect(won.length).toBeGreaterThanOrEqual(1);
+    expect(lost.length).toBeGreaterThanOrEqual(1);
     for (const r of lost) expect(r.reason).toBeInstanceOf(DeploymentBusyError);
     const final = await f.store.get(id);
     const entries = steps(await f.entries(id), id);
@@ -289,6 +292,63 @@ describe('the deployment saga', () => {
     expect(steps(await f.entries(waiting.id), waiting.id)).toEqual(['gate', 'revoke']);
     await expect(applyDeployment(waiting.id, f.deps)).resolves.toMatchObject({ status: 'revoked' });
     expect(f.target.count('apply')).toBe(1);
+  });
+
+  it('starts the bake clock from the target event when apply answered before baking began', async () => {
+    const f = await sagaFixture();
+    f.target.applyStatus = 'applying';
+    const { id } = await requestDeployment('req-1', allowedRequest, f.deps);
+    const applying = await applyDeployment(id, f.deps);
+    expect(applying).toMatchObject({ status: 'applying', bakeEndsAt: null });
+    expect(f.scheduled).toEqual([]);
+    f.clock.advance(120_000);
+    const observedAt = f.clock.now().toISOString();
+    const event = { deploymentId: id, status: 'baking' as const, targetStatus: 'Updating', observedAt };
+    const baking = await onTargetObservation(event, f.deps);
+    expect(baking).toMatchObject({ status: 'baking', bakeEndsAt: '2026-11-28T10:12:00.000Z' });
+    expect(f.scheduled).toEqual([{ deploymentId: id, at: '2026-11-28T10:12:00.000Z' }]);
+    // The same event again (EventBridge delivers at least once): no entry, the timer re-armed, same time.
+    await onTargetObservation(event, f.deps);
+    expect(f.scheduled).toHaveLength(2);
+    expect(f.scheduled[1]).toEqual(f.scheduled[0]);
+    expect(steps(await f.entries(id), id)).toEqual(['gate', 'plan', 'apply', 'baking']);
+  });
+
+  it('re-arms the bake timer when a redelivered event finds the deployment baking but the timer failed', async () => {
+    const f = await sagaFixture();
+    f.target.applyStatus = 'applying';
+    const { id } = await requestDeployment('req-1', allowedRequest, f.deps);
+    await applyDeployment(id, f.deps);
+    const schedule = f.deps.bakeTimer.scheduleBakeEnd;
+    f.deps.bakeTimer.scheduleBakeEnd = async () => {
+      throw new Error('Scheduler unavailable');
+    };
+    const event = {
+      deploymentId: id,
+      status: 'baking' as const,
+      targetStatus: 'Updating',
+      observedAt: f.clock.now().toISOString(),
+    };
+    await expect(onTargetObservation(event, f.deps)).rejects.toThrow(/Scheduler unavailable/);
+    expect(f.scheduled).toEqual([]);
+    f.deps.bakeTimer.scheduleBakeEnd = schedule;
+    await onTargetObservation(event, f.deps);
+    expect(f.scheduled).toEqual([{ deploymentId: id, at: '2026-11-28T10:10:00.000Z' }]);
+  });
+
+  it('runs the same rollout over the SQLite store', async () => {
+    const f = await sagaFixture({ store: () => new SqliteDeploymentStore(openDatabase(':memory:')) });
+    const { id } = await requestDeployment('req-1', allowedRequest, f.deps);
+    await applyDeployment(id, f.deps);
+    f.clock.advance(BAKE_MS);
+    expect((await endBake(id, f.deps)).status).toBe('promoted');
+    expect((await f.deps.store.get(id))?.history.map((h) => h.step)).toEqual([
+      'gate',
+      'plan',
+      'apply',
+      'promote',
+    ]);
+    expect(await f.store.get(id)).toBeUndefined();
   });
 
   it('derives the deployment id from the idempotency key', () => {
