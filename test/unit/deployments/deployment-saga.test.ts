@@ -101,6 +101,22 @@ describe('the deployment saga', () => {
     expect((await f.store.list()).deployments).toEqual([]);
   });
 
+  it('refuses a package the registry and the ledger do not know, recorded, nothing applied', async () => {
+    const f = await sagaFixture();
+    f.facts.artifactDigest = async () => null;
+    const unknown = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/no-such-model/1';
+    const refused = await requestDeployment(
+      'req-unknown',
+      { ...allowedRequest, modelPackageArn: unknown },
+      f.deps,
+    );
+    expect(refused).toMatchObject({ status: 'refused', artifact: null });
+    expect(refused.explanations.join('\n')).toMatch(/no model-registry decision/);
+    expect(await applyDeployment(refused.id, f.deps)).toMatchObject({ status: 'refused' });
+    expect(f.target.calls).toEqual([]);
+    expect(steps(await f.entries(refused.id), refused.id)).toEqual(['gate']);
+  });
+
   it('refuses a revoked approval', async () => {
     const f = await sagaFixture();
     f.facts.revoked = '2026-11-28T09:00:00.000Z';
