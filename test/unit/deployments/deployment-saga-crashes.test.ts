@@ -33,10 +33,19 @@ async function delivered<T>(f: SagaFixture, step: () => Promise<T>): Promise<T> 
       return await step();
     } catch (error) {
       if (!(error instanceof ProcessKilled || error instanceof DeploymentBusyError)) throw error;
+      await expectTrailNotBehind(f);
       f.clock.advance(LEASE_MS);
     }
   }
   throw new Error('the step did not converge');
+}
+
+/** Whatever the store says happened, the ledger has recorded: the trail is never behind the record. */
+async function expectTrailNotBehind(f: SagaFixture): Promise<void> {
+  const id = deploymentIdFor('req-1');
+  const stored = await f.store.get(id);
+  const trail = await f.entries(id);
+  for (const item of stored?.history ?? []) expect(trail).toContain(`action/${item.actionId}`);
 }
 
 async function rollout(f: SagaFixture): Promise<Deployment> {
