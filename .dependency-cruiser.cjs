@@ -3,7 +3,7 @@
  * Handlers (`handler.ts`) are composition roots: they wire adapters into capabilities, so the rules that
  * keep capabilities free of adapters and of the AWS SDK do not apply to them.
  */
-const CAPABILITIES = '^functions/(gates|events|ledger|reports)/';
+const CAPABILITIES = '^functions/(gates|events|ledger|reports|deployments)/';
 const HANDLER = '(^|/)handler\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

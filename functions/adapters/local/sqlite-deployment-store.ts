@@ -1,0 +1,107 @@
+/**
+ * The deployment store in the local SQLite database: one JSON document per deployment, with the version,
+ * status, approving decision and request time as columns for the compare-and-set and the listings. A write
+ * names the version it read: `INSERT` only if absent (version 0), `UPDATE ... WHERE version = ?` otherwise.
+ */
+import type { Deployment } from '../../contracts/deployment.ts';
+import { pageSize } from '../../ports/decision-store.ts';
+import {
+  checkNextVersion,
+  type DeploymentFilter,
+  type DeploymentPage,
+  type DeploymentStore,
+  DeploymentVersionConflictError,
+} from '../../ports/deployment-store.ts';
+import { decodeCursor, encodeCursor, listKey } from './memory-deployment-store.ts';
+import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
+
+const DEPLOYMENT_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'deployment-store/1-deployments',
+    sql: `
+      CREATE TABLE deployments (
+        id           TEXT PRIMARY KEY,
+        version      INTEGER NOT NULL CHECK (version >= 1),
+        status       TEXT NOT NULL,
+        decision_id  TEXT,
+        requested_at TEXT NOT NULL,
+        body         TEXT NOT NULL CHECK (json_valid(body))
+      ) STRICT;
+      CREATE INDEX deployments_by_time ON deployments (requested_at, id);
+      CREATE INDEX deployments_by_decision ON deployments (decision_id, status);
+    `,
+  },
+];
+
+export class SqliteDeploymentStore implements DeploymentStore {
+  constructor(private readonly db: SqliteDatabase) {
+    applyMigrations(db, DEPLOYMENT_STORE_MIGRATIONS);
+  }
+
+  async get(id: string): Promise<Deployment | undefined> {
+    const row = this.db
+      .prepare<[string], { body: string }>('SELECT body FROM deployments WHERE id = ?')
+      .get(id);
+    return row ? (JSON.parse(row.body) as Deployment) : undefined;
+  }
+
+  async put(next: Deployment, expectedVersion: number): Promise<void> {
+    checkNextVersion(next, expectedVersion);
+    const columns = [
+      next.version,
+      next.status,
+      next.artifact?.decisionId ?? null,
+      next.requestedAt,
+      JSON.stringify(next),
+    ] as const;
+    const written =
+      expectedVersion === 0
+        ? this.db
+            .prepare(
+              `INSERT INTO deployments (version, status, decision_id, requested_at, body, id)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+            )
+            .run(...columns, next.id)
+        : this.db
+            .prepare(
+              `UPDATE deployments SET version = ?, status = ?, decision_id = ?, requested_at = ?, body = ?
+               WHERE id = ? AND version = ?`,
+            )
+            .run(...columns, next.id, expectedVersion);
+    if (written.changes !== 1) throw new DeploymentVersionConflictError(next.id, expectedVersion);
+  }
+
+  async list(
+    options: { filter?: DeploymentFilter; limit?: number; cursor?: string } = {},
+  ): Promise<DeploymentPage> {
+    const limit = pageSize(options.limit);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const { decisionId, statuses } = options.filter ?? {};
+    if (decisionId !== undefined) {
+      where.push('decision_id = ?');
+      params.push(decisionId);
+    }
+    if (statuses) {
+      where.push(`status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);
+      params.push(...statuses);
+    }
+    if (options.cursor) {
+      const [requestedAt, id] = decodeCursor(options.cursor).split('\u0000') as [string, string];
+      where.push('(requested_at, id) > (?, ?)');
+      params.push(requestedAt, id);
+    }
+    const rows = this.db
+      .prepare<(string | number)[], { body: string }>(
+        `SELECT body FROM deployments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY requested_at, id LIMIT ?`,
+      )
+      .all(...params, limit + 1);
+    const deployments = rows.slice(0, limit).map((r) => JSON.parse(r.body) as Deployment);
+    const last = deployments.at(-1);
+    return {
+      deployments,
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor(listKey(last)) } : {}),
+    };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The bake's end, when the timer fires: the target is asked where the rollout stands. An alarm (reported by
+ * the target, or passed in by the alarm that woke this step) rolls it back; otherwise it is promoted. A
+ * timer that fires early re-arms itself; one that fires for a deployment no longer baking does nothing.
+ */
+import type { Deployment } from '../contracts/deployment.ts';
+import { DeploymentNotFoundError } from './errors.ts';
+import { handleOf, rollbackStep } from './rollback-step.ts';
+import { runStep } from './run-step.ts';
+import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
+import { scheduleBakeEnd } from './schedule-bake-end.ts';
+import { onTargetObservation } from './target-observation.ts';
+
+export interface EndBakeOptions {
+  /** The alarm that fired during the bake, when one did. */
+  alarm?: string;
+}
+
+export async function endBake(
+  id: string,
+  deps: DeploymentSagaDeps,
+  options: EndBakeOptions = {},
+): Promise<Deployment> {
+  const deployment = await deps.store.get(id);
+  if (!deployment) throw new DeploymentNotFoundError(id);
+  if (deployment.status !== 'baking') return deployment;
+  const now = deps.now();
+  if (!options.alarm && deployment.bakeEndsAt && Date.parse(deployment.bakeEndsAt) > now.getTime()) {
+    await scheduleBakeEnd(deps, deployment);
+    return deployment;
+  }
+  const target = targetFor(deps, deployment.request);
+  const observed = await target.observe(handleOf(deployment));
+  if (observed.status !== 'baking' && observed.status !== 'applying' && observed.status !== 'promoted') {
+    // The target rolled back (or failed) on its own, e.g. its alarms fired: record what it says.
+    return onTargetObservation({ ...observed, deploymentId: id }, deps);
+  }
+  if (options.alarm) {
+    return (await rollbackStep(deps, id, `alarm ${options.alarm} fired during the bake`, ['baking']))
+      .deployment;
+  }
+  const promoted = await runStep(deps, id, {
+    step: 'promote',
+    from: ['baking'],
+    async run(found) {
+      const result = await target.promote(handleOf(found));
+      return { status: 'promoted', detail: `bake ended; target says ${result.targetStatus}` };
+    },
+  });
+  return promoted.deployment;
+}

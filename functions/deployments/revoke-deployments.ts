@@ -1,0 +1,46 @@
+/**
+ * A model-registry decision was revoked: every live deployment of the artifact it approved is taken out of
+ * service (the target's revoke) and recorded `revoked`; one not yet applied is only marked. Each deployment
+ * is its own step, so a redelivery revokes only what is left; failures are reported together at the end.
+ */
+import { LIVE_DEPLOYMENT_STATUSES } from '../contracts/deployment.ts';
+import { DeploymentRevocationIncompleteError } from './errors.ts';
+import { message } from './rollback-step.ts';
+import { runStep } from './run-step.ts';
+import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
+
+export async function revokeDeployments(decisionId: string, deps: DeploymentSagaDeps): Promise<string[]> {
+  const revoked: string[] = [];
+  const failures: { deploymentId: string; reason: string }[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.list({
+      filter: { decisionId, statuses: LIVE_DEPLOYMENT_STATUSES },
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const { id } of page.deployments) {
+      try {
+        const outcome = await runStep(deps, id, {
+          step: 'revoke',
+          from: LIVE_DEPLOYMENT_STATUSES,
+          async run(deployment) {
+            const reason = `decision ${decisionId} was revoked`;
+            if (!deployment.plan || !deployment.artifact)
+              return { status: 'revoked', detail: `${reason}; nothing applied` };
+            const observed = await targetFor(deps, deployment.request).revoke(
+              deployment.artifact,
+              deployment.request,
+            );
+            return { status: 'revoked', detail: `${reason}; target says ${observed.targetStatus}` };
+          },
+        });
+        if (outcome.kind !== 'not-applicable') revoked.push(id);
+      } catch (error) {
+        failures.push({ deploymentId: id, reason: message(error) });
+      }
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  if (failures.length > 0) throw new DeploymentRevocationIncompleteError(decisionId, failures);
+  return revoked;
+}

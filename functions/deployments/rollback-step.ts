@@ -1,0 +1,49 @@
+/**
+ * The rollback step, shared by a failed apply, an alarm at the end of the bake and a manual rollback: the
+ * target restores the plan's previous spec (or removes what it created). A target that cannot restore it
+ * leaves the deployment `failed`, recorded as such.
+ */
+import type { Deployment } from '../contracts/deployment.ts';
+import type { DeploymentStatus } from '../contracts/deployment-status.ts';
+import type { AppliedDeployment } from '../ports/deployment-target.ts';
+import { runStep, type StepOutcome } from './run-step.ts';
+import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
+
+export const ROLLBACK_FROM: readonly DeploymentStatus[] = ['applying', 'baking', 'promoted', 'rolling-back'];
+
+export function rollbackStep(
+  deps: DeploymentSagaDeps,
+  id: string,
+  reason: string,
+  from: readonly DeploymentStatus[] = ROLLBACK_FROM,
+): Promise<StepOutcome> {
+  return runStep(deps, id, {
+    step: 'rollback',
+    from,
+    async run(deployment) {
+      const { plan } = deployment;
+      if (!plan)
+        return { status: 'rolled-back', detail: `${reason}; nothing was planned, nothing to restore` };
+      try {
+        const observed = await targetFor(deps, deployment.request).rollback(handleOf(deployment), plan);
+        const status = observed.status === 'rolling-back' ? 'rolling-back' : 'rolled-back';
+        return { status, detail: `${reason}; target says ${observed.targetStatus}` };
+      } catch (error) {
+        return {
+          status: 'failed',
+          outcome: 'failed',
+          detail: `${reason}; rollback failed: ${message(error)}`,
+        };
+      }
+    },
+  });
+}
+
+/** The target's handle; a rollout whose apply never answered has none yet, and the target goes by the id. */
+export function handleOf(deployment: Deployment): AppliedDeployment {
+  return deployment.applied ?? { deploymentId: deployment.id, revision: '', status: deployment.status };
+}
+
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

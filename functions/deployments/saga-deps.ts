@@ -1,0 +1,47 @@
+/** The ports the deployment saga's steps run over. */
+import { randomUUID } from 'node:crypto';
+import type { DeploymentRequest } from '../contracts/deployment-request.ts';
+import type { PolicyEngine } from '../gates/policy/policy-engine.ts';
+import type { ActionLog } from '../ports/action-log.ts';
+import type { BakeTimer } from '../ports/bake-timer.ts';
+import type { DecisionStore } from '../ports/decision-store.ts';
+import type { DeploymentFactsSource } from '../ports/deployment-facts.ts';
+import type { DeploymentStore } from '../ports/deployment-store.ts';
+import type { DeploymentTarget } from '../ports/deployment-target.ts';
+import { DeploymentTargetUnavailableError } from './errors.ts';
+
+export interface DeploymentSagaDeps {
+  store: DeploymentStore;
+  /** The audit ledger: one action entry per step, appended before the store moves. */
+  actions: ActionLog;
+  /** Where the registry's decisions are read and the deployment gate's are recorded (ledger first). */
+  decisions: DecisionStore;
+  facts: DeploymentFactsSource;
+  targets: readonly DeploymentTarget[];
+  bakeTimer: BakeTimer;
+  policyEngine: () => Promise<PolicyEngine>;
+  now: () => Date;
+  /** A step's claim lapses after this; a redelivery then takes it over. Default 15 minutes. */
+  claimLeaseMs?: number;
+  newToken?: () => string;
+}
+
+export const DEFAULT_CLAIM_LEASE_MS = 15 * 60 * 1000;
+
+export function targetFor(deps: DeploymentSagaDeps, request: DeploymentRequest): DeploymentTarget {
+  const target = deps.targets.find((t) => t.kind === request.target.kind);
+  if (!target) throw new DeploymentTargetUnavailableError(request.target.kind);
+  return target;
+}
+
+export function newToken(deps: DeploymentSagaDeps): string {
+  return (deps.newToken ?? randomUUID)();
+}
+
+/** `sagemaker:credit-scorer-prod` or `eks:ml-prod/serving/credit-scorer`: the target an action names. */
+export function targetName(request: DeploymentRequest): string {
+  const { target } = request;
+  return target.kind === 'sagemaker'
+    ? `sagemaker:${target.endpointName}`
+    : `eks:${target.cluster}/${target.namespace}/${target.name}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Where the orchestration keeps each deployment's current record. Writes are compare-and-set on the record's
+ * version (optimistic concurrency): two steps that read the same version cannot both write.
+ */
+import type { Deployment } from '../contracts/deployment.ts';
+import type { DeploymentStatus } from '../contracts/deployment-status.ts';
+
+export interface DeploymentFilter {
+  /** Only deployments of the artifact this model-registry decision approved. */
+  decisionId?: string;
+  statuses?: readonly DeploymentStatus[];
+}
+
+export interface DeploymentPage {
+  deployments: Deployment[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface DeploymentStore {
+  get(id: string): Promise<Deployment | undefined>;
+  /**
+   * Writes `next` (whose version is `expectedVersion + 1`) if the stored record is at `expectedVersion`, or
+   * is absent and `expectedVersion` is 0. Throws DeploymentVersionConflictError otherwise.
+   */
+  put(next: Deployment, expectedVersion: number): Promise<void>;
+  /** Oldest request first. */
+  list(options?: { filter?: DeploymentFilter; limit?: number; cursor?: string }): Promise<DeploymentPage>;
+}
+
+/** Another write got there first: read again and decide again. */
+export class DeploymentVersionConflictError extends Error {
+  override readonly name = 'DeploymentVersionConflictError';
+  constructor(
+    readonly deploymentId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`deployment ${deploymentId} is no longer at version ${expectedVersion}`);
+  }
+}
+
+/** Checks the version arithmetic every store relies on. */
+export function checkNextVersion(next: Deployment, expectedVersion: number): void {
+  if (next.version !== expectedVersion + 1) {
+    throw new RangeError(
+      `deployment ${next.id}: a write at version ${expectedVersion} must carry version ${expectedVersion + 1}, not ${next.version}`,
+    );
+  }
+}
+
+export function matchesFilter(deployment: Deployment, filter: DeploymentFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.decisionId !== undefined && deployment.artifact?.decisionId !== filter.decisionId) return false;
+  if (filter.statuses && !filter.statuses.includes(deployment.status)) return false;
+  return true;
+}
