@@ -143,9 +143,7 @@ describe('verdict forget', () => {
     // The report kept its content: the waiver's approver, by pseudonym (long tokens carry <wbr> break hints).
     const report = readdirSync(join(dataDir, 'reports')).find((f) => f.endsWith('.html'));
     const html = readFileSync(join(dataDir, 'reports', report ?? '?'), 'utf8').replaceAll('<wbr>', '');
-    expect(html).toContain(
-      JSON.parse(forgot.stdout).subject,
-    );
+    expect(html).toContain(JSON.parse(forgot.stdout).subject);
 
     const listed = await runCli(['exception', 'list', '--model', 'cv-ranker', ...d]);
     const [first] = JSON.parse(listed.stdout).exceptions;
