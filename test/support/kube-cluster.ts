@@ -93,7 +93,9 @@ async function startOnce(options: KubeClusterOptions): Promise<KubeCluster> {
     );
   }
   const dir = await mkdtemp(join(tmpdir(), 'verdict-kube-'));
-  const janitor = guarded('janitor', 'true', [], { removeWhenDone: dir });
+  // Lives as long as the cluster: its guard removes the folder only if the test runner dies without stop().
+  // (A janitor that exits at once would have Node close its stdin, and the folder would go under etcd.)
+  const janitor = guarded('janitor', 'sleep', ['infinity'], { removeWhenDone: dir });
   const processes: GuardedProcess[] = [];
   let stopped: Promise<void> | undefined;
   const stop = () => {
