@@ -12,10 +12,13 @@ import { ClusterUnavailableError, DigestRevokedError } from './deployment-errors
 export interface DigestApprovals {
   /** The per-pod GPU cap the policy enforces. */
   maxGpusPerPod(): Promise<number>;
-  /** Records the digest as approved; refuses a revoked one with {@link DigestRevokedError}. */
-  approve(digest: string): Promise<void>;
+  /**
+   * Records the digest as approved; refuses a revoked one with {@link DigestRevokedError}. Says whether it
+   * wrote (false: it was approved already).
+   */
+  approve(digest: string): Promise<boolean>;
   /** Records the digest as revoked; from then on the API server refuses changes to workloads running it. */
-  revoke(digest: string): Promise<void>;
+  revoke(digest: string): Promise<boolean>;
 }
 
 export interface ParameterConfigMap {
@@ -37,11 +40,11 @@ export class ConfigMapDigestApprovals implements DigestApprovals {
     return /^\d{1,4}$/.test(raw) ? Number(raw) : 0;
   }
 
-  approve(digest: string): Promise<void> {
+  approve(digest: string): Promise<boolean> {
     return this.record(digest, 'approved');
   }
 
-  revoke(digest: string): Promise<void> {
+  revoke(digest: string): Promise<boolean> {
     return this.record(digest, 'revoked');
   }
 
@@ -50,12 +53,12 @@ export class ConfigMapDigestApprovals implements DigestApprovals {
     return value === 'approved' || value === 'revoked' ? value : undefined;
   }
 
-  private async record(digest: string, status: DigestStatus): Promise<void> {
+  private async record(digest: string, status: DigestStatus): Promise<boolean> {
     const key = digestEntryKey(digest);
     for (let attempt = 1; ; attempt++) {
       const current = await this.read();
       const now = current.data?.[key];
-      if (now === status) return;
+      if (now === status) return false;
       if (now === 'revoked') throw new DigestRevokedError(digest);
       try {
         // The resourceVersion read makes the replace conditional: a concurrent write is never overwritten.
@@ -63,7 +66,7 @@ export class ConfigMapDigestApprovals implements DigestApprovals {
           ...this.parameters,
           body: { ...current, data: { ...current.data, [key]: status } },
         });
-        return;
+        return true;
       } catch (error) {
         if (kubernetesApiStatus(error)?.code !== 409 || attempt === WRITE_ATTEMPTS)
           throw unavailable(error, this.parameters);

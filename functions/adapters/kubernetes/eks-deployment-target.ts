@@ -51,6 +51,8 @@ import {
 
 /** Verdict's field manager: the owner of the fields it applies. */
 export const FIELD_MANAGER = 'verdict';
+/** How long an approval may take to reach the API server's admission cache. */
+const APPROVAL_PROPAGATION_MS = 15_000;
 /** Annotations the API server and controllers keep: never recorded as part of a spec to restore. */
 const SYSTEM_ANNOTATION = /^(deployment\.kubernetes\.io\/|kubectl\.kubernetes\.io\/)/;
 
@@ -119,8 +121,8 @@ export class EksDeploymentTarget implements DeploymentTarget {
   ): Promise<AppliedDeployment> {
     const workload = this.workloadOf(request);
     const manifest = await this.manifest(plan.deploymentId, request, artifact);
-    await this.approvals.approve(artifact.digest);
-    const applied = await this.serverSideApply(workload, manifest);
+    const approvedNow = await this.approvals.approve(artifact.digest);
+    const applied = await this.applyOnceApproved(workload, manifest, artifact.digest, approvedNow);
     return { deploymentId: plan.deploymentId, revision: revisionOf(applied), status: 'applying' };
   }
 
@@ -256,6 +258,33 @@ export class EksDeploymentTarget implements DeploymentTarget {
     } catch (error) {
       if (kubernetesApiStatus(error)?.code === 404) return undefined;
       throw failure(error, workload);
+    }
+  }
+
+  /**
+   * The API server reads the parameter ConfigMap through a cache: right after an approval is written, an
+   * apply can still be refused as "not approved". Only that refusal, only after this call wrote the approval,
+   * is tried again, for a few seconds; every other refusal stands.
+   */
+  private async applyOnceApproved(
+    workload: Workload,
+    manifest: V1Deployment,
+    digest: string,
+    approvedNow: boolean,
+  ): Promise<V1Deployment> {
+    const deadline = Date.now() + APPROVAL_PROPAGATION_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.serverSideApply(workload, manifest);
+      } catch (error) {
+        const stale =
+          approvedNow &&
+          error instanceof DeploymentRefusedError &&
+          error.reason.includes(`${digest} is not approved`) &&
+          Date.now() < deadline;
+        if (!stale) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
+      }
     }
   }
 
