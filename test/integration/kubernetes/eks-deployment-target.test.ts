@@ -117,6 +117,11 @@ async function markPodsReady(name: string): Promise<void> {
 
 beforeAll(async () => {
   await adminCore.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  // No service-account controller runs: without the default ServiceAccount, no pod would be admitted.
+  await adminCore.createNamespacedServiceAccount({
+    namespace: NAMESPACE,
+    body: { metadata: { name: 'default' } },
+  });
   await adminRbac.createNamespacedRole({
     namespace: NAMESPACE,
     body: {
@@ -280,7 +285,8 @@ describe('EKS deployment target, as the verdict-deployer user', () => {
 
     expect(refusal).toBeInstanceOf(DeploymentRefusedError);
     expect((refusal as Error).message).toBe(
-      `the cluster refused Deployment ${NAMESPACE}/unapproved: ValidatingAdmissionPolicy '${POLICY}' with ` +
+      `the cluster refused Deployment ${NAMESPACE}/unapproved: deployments.apps "unapproved" is forbidden: ` +
+        `ValidatingAdmissionPolicy '${POLICY}' with ` +
         `binding '${POLICY}' denied request: artifact digest ${artifact('b').digest} is not approved`,
     );
     expect(await deploymentOrUndefined('unapproved')).toBeUndefined();
