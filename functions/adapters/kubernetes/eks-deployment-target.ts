@@ -43,6 +43,7 @@ import { deploymentStatusFromKubernetes } from './deployment-status-mapping.ts';
 import {
   DEPLOYMENT_ID_ANNOTATION,
   DIGEST_ANNOTATION,
+  egressDenyingNetworkPolicy,
   GPU_NAME_LABEL,
   gpuDeploymentManifest,
   INSTANCE_TYPE_LABEL,
@@ -122,6 +123,12 @@ export class EksDeploymentTarget implements DeploymentTarget {
     const workload = this.workloadOf(request);
     const manifest = await this.manifest(plan.deploymentId, request, artifact);
     const approvedNow = await this.approvals.approve(artifact.digest);
+    if (request.networkIsolation) {
+      const policy = egressDenyingNetworkPolicy(request);
+      await this.call(workload, () =>
+        this.objects.patch(policy, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+      );
+    }
     const applied = await this.applyOnceApproved(workload, manifest, artifact.digest, approvedNow);
     return { deploymentId: plan.deploymentId, revision: revisionOf(applied), status: 'applying' };
   }

@@ -4,7 +4,7 @@
  * taint's toleration, a rolling update sized from the neutral strategy, a readiness probe, and the
  * annotations the admission policy and the audit trail read. Pure: the same inputs give the same object.
  */
-import type { V1Deployment, V1RollingUpdateDeployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1NetworkPolicy, V1RollingUpdateDeployment } from '@kubernetes/client-node';
 import type { DeploymentRequest, RolloutStrategy } from '../../contracts/deployment-request.ts';
 import type { ApprovedArtifact } from '../../ports/deployment-target.ts';
 import { digestEntryKey, GPU_RESOURCE } from './admission-policy.ts';
@@ -166,4 +166,30 @@ function checked(what: string, value: string, pattern: RegExp, maxLength = Numbe
   if (typeof value !== 'string' || value.length > maxLength || !pattern.test(value)) {
     throw new GpuWorkloadError(`not a valid ${what}: ${JSON.stringify(value)}`);
   }
+}
+
+/**
+ * For a request with network isolation: a NetworkPolicy that denies the workload's pods all egress (the
+ * model is in the image or mounted; nothing it computes can leave). Applied before the Deployment, so no pod
+ * of an isolated workload runs without it.
+ */
+export function egressDenyingNetworkPolicy(request: DeploymentRequest): V1NetworkPolicy {
+  const { target } = request;
+  if (target.kind !== 'eks') throw new GpuWorkloadError(`not an EKS target: ${target.kind}`);
+  checked('namespace', target.namespace, LABEL, 63);
+  checked('name', target.name, LABEL, 63);
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: {
+      name: `${target.name}-deny-egress`,
+      namespace: target.namespace,
+      labels: { [NAME_LABEL]: target.name, [MANAGED_BY_LABEL]: MANAGED_BY },
+    },
+    spec: {
+      podSelector: { matchLabels: { [NAME_LABEL]: target.name } },
+      policyTypes: ['Egress'],
+      egress: [],
+    },
+  };
 }

@@ -9,6 +9,7 @@ import {
   AdmissionregistrationV1Api,
   AppsV1Api,
   CoreV1Api,
+  NetworkingV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -133,6 +134,11 @@ beforeAll(async () => {
           verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
         },
         { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
+        {
+          apiGroups: ['networking.k8s.io'],
+          resources: ['networkpolicies'],
+          verbs: ['get', 'create', 'patch'],
+        },
         { apiGroups: [''], resources: ['configmaps'], resourceNames: [PARAMETERS], verbs: ['get', 'update'] },
       ],
     },
@@ -218,6 +224,13 @@ describe('EKS deployment target, as the verdict-deployer user', () => {
     });
     expect(stored?.spec?.template.spec?.containers[0]?.resources?.limits).toEqual({ 'nvidia.com/gpu': '1' });
     expect(stored?.metadata?.managedFields?.map((field) => field.manager)).toContain('verdict');
+    // The request asks for network isolation: the pods may not send anything out.
+    const isolation = await admin
+      .makeApiClient(NetworkingV1Api)
+      .readNamespacedNetworkPolicy({ namespace: NAMESPACE, name: 'scorer-deny-egress' });
+    expect(isolation.spec?.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'scorer' } });
+    expect(isolation.spec?.policyTypes).toEqual(['Egress']);
+    expect(isolation.spec?.egress ?? []).toEqual([]); // the API server stores no list for an empty one
 
     // The controller manager creates the ReplicaSet; its pods stay Pending without nodes.
     await vi.waitFor(async () => {

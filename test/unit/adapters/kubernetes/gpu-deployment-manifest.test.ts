@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GpuWorkloadError } from '../../../../functions/adapters/kubernetes/deployment-errors.ts';
 import {
+  egressDenyingNetworkPolicy,
   gpuDeploymentManifest,
   gpuNodeLabels,
   rollingUpdate,
@@ -200,5 +201,24 @@ describe('gpuNodeLabels', () => {
     });
     expect(() => gpuNodeLabels('amd-mi300x')).toThrow(GpuWorkloadError);
     expect(() => gpuNodeLabels('nvidia-')).toThrow(GpuWorkloadError);
+  });
+});
+
+describe('egressDenyingNetworkPolicy', () => {
+  it("denies all egress of the workload's pods", () => {
+    expect(egressDenyingNetworkPolicy(request)).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name: 'credit-scorer-deny-egress',
+        namespace: 'serving',
+        labels: { 'app.kubernetes.io/name': 'credit-scorer', 'app.kubernetes.io/managed-by': 'verdict' },
+      },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'credit-scorer' } },
+        policyTypes: ['Egress'],
+        egress: [],
+      },
+    });
   });
 });
