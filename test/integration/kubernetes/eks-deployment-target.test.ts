@@ -420,6 +420,24 @@ describe('EKS deployment target, as the verdict-deployer user', () => {
     expect((await deploymentOrUndefined('to-revoke'))?.spec?.replicas).toBe(0);
   });
 
+  it('promotes by ending the per-pod bake', async () => {
+    const base = requestFor('baked');
+    const request = { ...base, strategy: { ...base.strategy, bakeSeconds: 300 } } as DeploymentRequest;
+    const applied = await target.apply(
+      await target.plan('dep-7', request, artifact('a')),
+      request,
+      artifact('a'),
+    );
+    expect((await deploymentOrUndefined('baked'))?.spec?.minReadySeconds).toBe(300);
+
+    const promoted = await target.promote(applied);
+
+    expect(promoted).toMatchObject({ deploymentId: 'dep-7', status: 'applying' });
+    const after = await deploymentOrUndefined('baked');
+    expect(after?.spec?.minReadySeconds ?? 0).toBe(0); // 0 is the default: the API server omits it
+    expect(after?.metadata?.generation).toBe(2);
+  });
+
   it('refuses a request for another cluster', async () => {
     const request = {
       ...requestFor('scorer'),
