@@ -1,0 +1,417 @@
+/**
+ * The EKS target of the DeploymentTarget port: an approved model runs as a GPU Deployment (see
+ * gpu-deployment-manifest.ts) in one cluster, written with server-side apply under Verdict's field manager,
+ * so that applying the same deployment twice changes nothing. Before the apply, the artifact digest is
+ * approved in the admission policy's parameter ConfigMap: the API server itself refuses any Deployment
+ * whose digest that ConfigMap does not approve, so a workload Verdict did not approve cannot run, even when
+ * applied by someone else.
+ *
+ * A rollback re-applies the spec the plan recorded (or deletes the Deployment the deployment created). A
+ * revocation marks the digest revoked (from then on the API server refuses changes to its workloads) and
+ * scales them to zero through the scale subresource, which the policy does not govern.
+ *
+ * The plan records the Deployment running before the apply; it is recorded once (in the ledger) before the
+ * apply, since planning again afterwards would record the new spec as the previous one.
+ */
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Deployment,
+} from '@kubernetes/client-node';
+import type { DeploymentRequest } from '../../contracts/deployment-request.ts';
+import type { DeploymentStatus } from '../../contracts/deployment-status.ts';
+import type {
+  AppliedDeployment,
+  ApprovedArtifact,
+  DeploymentObservation,
+  DeploymentPlan,
+  DeploymentTarget,
+} from '../../ports/deployment-target.ts';
+import { GPU_RESOURCE } from './admission-policy.ts';
+import { kubernetesApiStatus } from './api-status.ts';
+import {
+  ConfigMapDigestApprovals,
+  type DigestApprovals,
+  type ParameterConfigMap,
+} from './approved-digest-configmap.ts';
+import { ClusterUnavailableError, DeploymentRefusedError, GpuWorkloadError } from './deployment-errors.ts';
+import { deploymentStatusFromKubernetes } from './deployment-status-mapping.ts';
+import {
+  DEPLOYMENT_ID_ANNOTATION,
+  DIGEST_ANNOTATION,
+  egressDenyingNetworkPolicy,
+  GPU_NAME_LABEL,
+  gpuDeploymentManifest,
+  INSTANCE_TYPE_LABEL,
+  type ModelServer,
+} from './gpu-deployment-manifest.ts';
+
+/** Verdict's field manager: the owner of the fields it applies. */
+export const FIELD_MANAGER = 'verdict';
+/** How long an approval may take to reach the API server's admission cache. */
+const APPROVAL_PROPAGATION_MS = 15_000;
+/** Annotations the API server and controllers keep: never recorded as part of a spec to restore. */
+const SYSTEM_ANNOTATION = /^(deployment\.kubernetes\.io\/|kubectl\.kubernetes\.io\/)/;
+
+export interface EksDeploymentTargetOptions {
+  /** The EKS cluster this target deploys to (requests for another cluster are refused). */
+  readonly clusterName: string;
+  /** Authenticated as Verdict's deployer (see eks-authentication.ts). */
+  readonly kubeConfig: KubeConfig;
+  readonly server: ModelServer;
+  /** The admission policy's parameter ConfigMap. */
+  readonly parameters: ParameterConfigMap;
+  /** Where approvals are written; defaults to the parameter ConfigMap. */
+  readonly approvals?: DigestApprovals;
+  readonly now?: () => Date;
+}
+
+interface Workload {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export class EksDeploymentTarget implements DeploymentTarget {
+  readonly kind = 'eks' as const;
+  private readonly apps: AppsV1Api;
+  private readonly objects: KubernetesObjectApi;
+  private readonly approvals: DigestApprovals;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EksDeploymentTargetOptions) {
+    this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
+    this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.approvals =
+      options.approvals ??
+      new ConfigMapDigestApprovals(options.kubeConfig.makeApiClient(CoreV1Api), options.parameters);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async plan(
+    deploymentId: string,
+    request: DeploymentRequest,
+    artifact: ApprovedArtifact,
+  ): Promise<DeploymentPlan> {
+    const workload = this.workloadOf(request);
+    const manifest = await this.manifest(deploymentId, request, artifact);
+    const current = await this.read(workload);
+    if (!current) {
+      return {
+        deploymentId,
+        action: 'create',
+        changes: [`create Deployment ${label(workload)} running ${artifact.digest}`],
+        previousSpec: null,
+      };
+    }
+    return {
+      deploymentId,
+      action: 'update',
+      changes: changes(current, manifest),
+      previousSpec: recorded(current),
+    };
+  }
+
+  async apply(
+    plan: DeploymentPlan,
+    request: DeploymentRequest,
+    artifact: ApprovedArtifact,
+  ): Promise<AppliedDeployment> {
+    const workload = this.workloadOf(request);
+    const manifest = await this.manifest(plan.deploymentId, request, artifact);
+    const approvedNow = await this.approvals.approve(artifact.digest);
+    if (request.networkIsolation) {
+      const policy = egressDenyingNetworkPolicy(request);
+      await this.call(workload, () =>
+        this.objects.patch(policy, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+      );
+    }
+    const applied = await this.applyOnceApproved(workload, manifest, artifact.digest, approvedNow);
+    return { deploymentId: plan.deploymentId, revision: revisionOf(applied), status: 'applying' };
+  }
+
+  async observe(applied: AppliedDeployment): Promise<DeploymentObservation> {
+    const workload = workloadOfRevision(applied.revision);
+    const current = await this.read(workload);
+    if (!current) {
+      const restoring = applied.status === 'rolling-back' || applied.status === 'rolled-back';
+      return restoring
+        ? this.observation(applied.deploymentId, 'rolled-back', 'Deleted')
+        : this.observation(
+            applied.deploymentId,
+            'failed',
+            'NotFound',
+            `Deployment ${label(workload)} no longer exists`,
+          );
+    }
+    const runs = current.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
+    const restoring = applied.status === 'rolling-back' || applied.status === 'rolled-back';
+    if (runs !== applied.deploymentId && !restoring && applied.status !== 'revoked') {
+      return this.observation(
+        applied.deploymentId,
+        'failed',
+        'Superseded',
+        `Deployment ${label(workload)} now runs deployment ${runs ?? '(none)'}`,
+      );
+    }
+    const { status, targetStatus, reason } = deploymentStatusFromKubernetes(current, applied.status);
+    return this.observation(applied.deploymentId, status, targetStatus, reason);
+  }
+
+  /** A rolling update has no traffic split to end: promoting ends the per-pod bake (`minReadySeconds`). */
+  async promote(applied: AppliedDeployment): Promise<DeploymentObservation> {
+    const workload = workloadOfRevision(applied.revision);
+    const current = await this.read(workload);
+    if (current?.spec?.minReadySeconds) {
+      await this.call(workload, () =>
+        this.apps.patchNamespacedDeployment(
+          { ...workload, body: { spec: { minReadySeconds: 0 } }, fieldManager: FIELD_MANAGER },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      );
+    }
+    return this.observe(applied);
+  }
+
+  async rollback(applied: AppliedDeployment, plan: DeploymentPlan): Promise<DeploymentObservation> {
+    const workload = workloadOfRevision(applied.revision);
+    if (plan.previousSpec === null || plan.previousSpec === undefined) {
+      const current = await this.read(workload);
+      if (current && current.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] !== applied.deploymentId) {
+        return this.observation(
+          applied.deploymentId,
+          'failed',
+          'Superseded',
+          `Deployment ${label(workload)} runs another deployment: not deleted`,
+        );
+      }
+      if (current)
+        await this.call(workload, () =>
+          this.apps.deleteNamespacedDeployment({ ...workload, propagationPolicy: 'Background' }),
+        );
+      return this.observation(applied.deploymentId, 'rolled-back', 'Deleted');
+    }
+    const previous = previousDeployment(plan.previousSpec, workload);
+    const restored = await this.serverSideApply(workload, previous);
+    const { status, targetStatus, reason } = deploymentStatusFromKubernetes(restored, 'rolling-back');
+    return this.observation(applied.deploymentId, status, targetStatus, reason);
+  }
+
+  async revoke(artifact: ApprovedArtifact, request: DeploymentRequest): Promise<DeploymentObservation> {
+    const workload = this.workloadOf(request);
+    await this.approvals.revoke(artifact.digest);
+    const { items } = await this.call(workload, () =>
+      this.apps.listNamespacedDeployment({ namespace: workload.namespace }),
+    );
+    const running = items.filter(
+      (item) => item.metadata?.annotations?.[DIGEST_ANNOTATION] === artifact.digest,
+    );
+    for (const item of running) {
+      const name = item.metadata?.name as string;
+      await this.call({ namespace: workload.namespace, name }, () =>
+        this.apps.patchNamespacedDeploymentScale(
+          {
+            namespace: workload.namespace,
+            name,
+            body: { spec: { replicas: 0 } },
+            fieldManager: FIELD_MANAGER,
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        ),
+      );
+    }
+    const names = running.map((item) => item.metadata?.name).join(', ') || 'none';
+    const target = running.find((item) => item.metadata?.name === workload.name);
+    const deploymentId = target?.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] ?? artifact.decisionId;
+    return this.observation(
+      deploymentId,
+      'revoked',
+      `Revoked replicas=0 (${names})`,
+      `artifact digest ${artifact.digest} is revoked`,
+    );
+  }
+
+  private async manifest(
+    deploymentId: string,
+    request: DeploymentRequest,
+    artifact: ApprovedArtifact,
+  ): Promise<V1Deployment> {
+    return gpuDeploymentManifest({
+      deploymentId,
+      request,
+      artifact,
+      server: this.options.server,
+      maxGpusPerPod: await this.approvals.maxGpusPerPod(),
+    });
+  }
+
+  private workloadOf(request: DeploymentRequest): Workload {
+    const { target } = request;
+    if (target.kind !== 'eks') throw new GpuWorkloadError(`not an EKS target: ${target.kind}`);
+    if (target.cluster !== this.options.clusterName) {
+      throw new GpuWorkloadError(
+        `this target deploys to cluster ${this.options.clusterName}, not ${target.cluster}`,
+      );
+    }
+    return { namespace: target.namespace, name: target.name };
+  }
+
+  private async read(workload: Workload): Promise<V1Deployment | undefined> {
+    try {
+      return await this.apps.readNamespacedDeployment(workload);
+    } catch (error) {
+      if (kubernetesApiStatus(error)?.code === 404) return undefined;
+      throw failure(error, workload);
+    }
+  }
+
+  /**
+   * The API server reads the parameter ConfigMap through a cache: right after an approval is written, an
+   * apply can still be refused as "not approved". Only that refusal, only after this call wrote the approval,
+   * is tried again, for a few seconds; every other refusal stands.
+   */
+  private async applyOnceApproved(
+    workload: Workload,
+    manifest: V1Deployment,
+    digest: string,
+    approvedNow: boolean,
+  ): Promise<V1Deployment> {
+    const deadline = Date.now() + APPROVAL_PROPAGATION_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.serverSideApply(workload, manifest);
+      } catch (error) {
+        const stale =
+          approvedNow &&
+          error instanceof DeploymentRefusedError &&
+          error.reason.includes(`${digest} is not approved`) &&
+          Date.now() < deadline;
+        if (!stale) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
+      }
+    }
+  }
+
+  private serverSideApply(workload: Workload, manifest: V1Deployment): Promise<V1Deployment> {
+    return this.call(workload, () =>
+      this.objects.patch(manifest, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    );
+  }
+
+  private async call<T>(workload: Workload, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw failure(error, workload);
+    }
+  }
+
+  private observation(
+    deploymentId: string,
+    status: DeploymentStatus,
+    targetStatus: string,
+    reason?: string,
+  ): DeploymentObservation {
+    return {
+      deploymentId,
+      status,
+      targetStatus,
+      ...(reason ? { reason } : {}),
+      observedAt: this.now().toISOString(),
+    };
+  }
+}
+
+/** The API server's refusal (403 from RBAC or the admission policy, 422 invalid) or an unreachable cluster. */
+function failure(error: unknown, workload: Workload): Error {
+  const status = kubernetesApiStatus(error);
+  if (status && (status.code === 403 || status.code === 422)) {
+    return new DeploymentRefusedError(`Deployment ${label(workload)}`, status.message);
+  }
+  const why = status
+    ? `${status.code} ${status.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
+  return new ClusterUnavailableError(`the cluster did not take Deployment ${label(workload)}: ${why}`, {
+    cause: error,
+  });
+}
+
+function label({ namespace, name }: Workload): string {
+  return `${namespace}/${name}`;
+}
+
+/** `namespace/name@generation`: what observe, promote and rollback find the workload by. */
+function revisionOf(deployment: V1Deployment): string {
+  const { namespace, name, generation } = deployment.metadata ?? {};
+  return `${namespace}/${name}@${generation ?? 0}`;
+}
+
+function workloadOfRevision(revision: string): Workload {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)@\d+$/.exec(revision);
+  if (!match?.[1] || !match[3])
+    throw new GpuWorkloadError(`not a revision of an EKS Deployment: ${revision}`);
+  return { namespace: match[1], name: match[3] };
+}
+
+/** The running Deployment as it can be applied again: its spec, labels and annotations, nothing the server owns. */
+function recorded(current: V1Deployment): V1Deployment {
+  const spec = JSON.parse(JSON.stringify(current.spec ?? {})) as NonNullable<V1Deployment['spec']>;
+  if (spec.template.metadata) delete spec.template.metadata.creationTimestamp;
+  const annotations = Object.fromEntries(
+    Object.entries(current.metadata?.annotations ?? {}).filter(([key]) => !SYSTEM_ANNOTATION.test(key)),
+  );
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      name: current.metadata?.name,
+      namespace: current.metadata?.namespace,
+      labels: { ...current.metadata?.labels },
+      annotations,
+    },
+    spec,
+  };
+}
+
+/** The recorded spec, checked to be a Deployment of the workload being rolled back. */
+function previousDeployment(previousSpec: unknown, workload: Workload): V1Deployment {
+  const previous = previousSpec as V1Deployment;
+  const { metadata } = previous ?? {};
+  if (
+    previous?.kind !== 'Deployment' ||
+    previous.apiVersion !== 'apps/v1' ||
+    metadata?.namespace !== workload.namespace ||
+    metadata?.name !== workload.name ||
+    typeof previous.spec !== 'object'
+  ) {
+    throw new GpuWorkloadError(`the recorded previous spec is not Deployment ${label(workload)}`);
+  }
+  return previous;
+}
+
+/** What an apply would change, in words an approver reads. */
+function changes(current: V1Deployment, next: V1Deployment): string[] {
+  const read = (deployment: V1Deployment) => {
+    const pod = deployment.spec?.template.spec;
+    const container = pod?.containers[0];
+    return {
+      'model digest': deployment.metadata?.annotations?.[DIGEST_ANNOTATION],
+      image: container?.image,
+      [GPU_RESOURCE]: container?.resources?.limits?.[GPU_RESOURCE],
+      'GPU type': pod?.nodeSelector?.[GPU_NAME_LABEL],
+      'instance type': pod?.nodeSelector?.[INSTANCE_TYPE_LABEL],
+      replicas: deployment.spec?.replicas === undefined ? undefined : String(deployment.spec.replicas),
+    };
+  };
+  const before = read(current);
+  const after = read(next);
+  const differences = (Object.keys(after) as (keyof typeof after)[])
+    .filter((key) => before[key] !== after[key])
+    .map((key) => `${key} ${before[key] ?? '(none)'} -> ${after[key] ?? '(none)'}`);
+  return differences.length > 0 ? differences : ['no change to the model, image, GPUs or replicas'];
+}
