@@ -44,7 +44,7 @@ const ENTRYPOINT = GATE_ENTRYPOINTS.model_registry;
 const OPA_QUERY = `data.${ENTRYPOINT.replaceAll('/', '.')}`;
 const OPA = join(REPO_ROOT, 'scripts', 'opa.sh');
 /** Same policies and data the bundle is built from (build/ holds the bundle itself, tests are not in it). */
-const OPA_SOURCE_ARGS = ['-d', 'policies/', '--ignore', '*_test.rego', '--ignore', 'build'];
+export const OPA_SOURCE_ARGS = ['-d', 'policies/', '--ignore', '*_test.rego', '--ignore', 'build'];
 
 export interface Scenario {
   name: string;
@@ -137,13 +137,18 @@ export async function captureGateInput(engine: PolicyEngine, s: Scenario): Promi
  * CPU time this process got over the wall time of a loop. Well below 1 means it waited for a core (other work
  * on the machine), which inflates the tail percentiles.
  */
-function cpuShare(since: NodeJS.CpuUsage, wallNs: number): number {
+export function cpuShare(since: NodeJS.CpuUsage, wallNs: number): number {
   const { user, system } = process.cpuUsage(since);
   return Math.round(((user + system) * 1e3 * 100) / wallNs) / 100;
 }
 
-function benchEvaluate(engine: PolicyEngine, input: unknown, entrypoint: string = ENTRYPOINT) {
-  const { warmup, n } = PARAMS.evaluate;
+export function benchEvaluate(
+  engine: PolicyEngine,
+  input: unknown,
+  entrypoint: string = ENTRYPOINT,
+  iterations: { warmup: number; n: number } = PARAMS.evaluate,
+) {
+  const { warmup, n } = iterations;
   for (let i = 0; i < warmup; i++) engine.evaluate(entrypoint, input);
   const samples = new Array<number>(n);
   const cpu = process.cpuUsage();
@@ -180,7 +185,7 @@ async function benchGate(engine: PolicyEngine, s: Scenario) {
   return { latencyNs: summarize(samples), perSecond: n / (wallNs / 1e9), cpuOverWall };
 }
 
-function opa(args: string[]): string {
+export function opa(args: string[]): string {
   return execFileSync(OPA, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
@@ -192,7 +197,7 @@ interface OpaBench {
 
 const roundOrNull = (n: number | undefined) => (n === undefined ? null : Math.round(n));
 
-function benchOpa(inputPath: string, ours: unknown, query: string = OPA_QUERY) {
+export function benchOpa(inputPath: string, ours: unknown, query: string = OPA_QUERY) {
   const evaluated = JSON.parse(opa(['eval', '-f', 'json', ...OPA_SOURCE_ARGS, '-i', inputPath, query])) as {
     result?: { expressions: { value: unknown }[] }[];
   };
@@ -219,7 +224,7 @@ function benchOpa(inputPath: string, ours: unknown, query: string = OPA_QUERY) {
  * Policy sources (non-test .rego and data.json under policies/) modified after the bundle was built: opa bench
  * reads the sources, our engine the bundle. `npm run bench` rebuilds the bundle first.
  */
-function sourcesNewerThanBundle(bundlePath: string): string[] {
+export function sourcesNewerThanBundle(bundlePath: string): string[] {
   const built = statSync(bundlePath).mtimeMs;
   const policies = join(REPO_ROOT, 'policies');
   return (readdirSync(policies, { recursive: true }) as string[])

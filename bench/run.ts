@@ -3,6 +3,7 @@ import './quiet.ts';
 import { runApiQuery } from './api-query.ts';
 import { runBiasMetrics } from './bias-metrics.ts';
 import { runCliStartup } from './cli-startup.ts';
+import { runDeploymentGate } from './deployment-gate.ts';
 import { runLambdaBundles } from './lambda-bundles.ts';
 import { runLedger } from './ledger.ts';
 import { runPiiScan } from './pii-scan.ts';
@@ -16,6 +17,8 @@ console.log(
 );
 const started = process.hrtime.bigint();
 await runPolicyEvaluation();
+console.log();
+await runDeploymentGate();
 console.log();
 const bundlesOk = await runLambdaBundles();
 console.log();
