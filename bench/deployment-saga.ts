@@ -121,6 +121,14 @@ export async function runDeploymentSaga(): Promise<void> {
   const cpuOverWall = cpuShare(cpu, Number(now() - start));
 
   const append = summarize(appendSamples);
+  // Every request reads the package's latest model-registry decision past the deployment decisions already
+  // recorded for that package version, so the request step grows with them: its first and last tenth.
+  const tenth = Math.max(1, Math.floor(PARAMS.deployments / 10));
+  const requestGrowth = {
+    deploymentDecisionsOfThePackageAtEnd: total,
+    firstTenthP50Ns: Math.round(summarize(samples[0]?.slice(0, tenth) ?? []).p50),
+    lastTenthP50Ns: Math.round(summarize(samples[0]?.slice(-tenth) ?? []).p50),
+  };
   const results = STEPS.map((s, i) => {
     const latency = summarize(samples[i] ?? []);
     return {
@@ -160,6 +168,10 @@ export async function runDeploymentSaga(): Promise<void> {
       rows,
     ),
   );
+  console.log(
+    `request p50 over the first tenth ${us(requestGrowth.firstTenthP50Ns)} µs, over the last tenth ` +
+      `${us(requestGrowth.lastTenthP50Ns)} µs (${total} deployment decisions of the one package version by then)`,
+  );
   console.log(`cpu/wall during the loop (below 1 = waiting for a core): ${cpuOverWall}`);
   const file = writeResult('deployment-saga', {
     parameters: {
@@ -177,6 +189,7 @@ export async function runDeploymentSaga(): Promise<void> {
       latencyNs: rounded(append, 0),
     },
     steps: results,
+    requestGrowth,
   });
   console.log(`wrote ${file}`);
 }
