@@ -1,6 +1,6 @@
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) that makes the Kubernetes API server
- * itself refuse a Deployment unless the artifact digest in one of its annotations is listed as approved in a
+ * itself refuse a Deployment (and a GPU ReplicaSet or Pod) unless the artifact digest in one of its annotations is listed as approved in a
  * parameter ConfigMap, and unless each pod asks for no more GPUs than the cap in that same ConfigMap.
  *
  * CEL cannot verify signatures: the trust anchor is RBAC. Only the identity that records approvals may
@@ -8,6 +8,8 @@
  * approval is one write to the ConfigMap; from then on any change to the spec of a Deployment that runs
  * that digest is refused. Updates that leave the spec and the digest as they are (a controller recording a
  * revision, a label) are not checked, so controllers keep working on a revoked workload until it is removed.
+ * ReplicaSets and Pods that ask for a GPU are held to the same rule, and a scale subresource may only scale
+ * down (see {@link approvedDigestPolicy}).
  *
  * Every gap fails closed: a missing parameter ConfigMap, a missing cap (read as 0), a GPU quantity that is
  * not a whole number and a CEL error all refuse the request.
@@ -74,7 +76,27 @@ export function approvedDigestParameters(options: ApprovedDigestParametersOption
   };
 }
 
-/** The policy; pair it with {@link approvedDigestPolicyBinding}, which puts it in force. */
+/** Scale-ups through a scale subresource are refused with this message (see {@link approvedDigestPolicy}). */
+export const SCALE_UP_REFUSAL =
+  'scaling up through the scale subresource is refused: a Scale carries no artifact digest to check;' +
+  ' change spec.replicas instead';
+
+/**
+ * The policy; pair it with {@link approvedDigestPolicyBinding}, which puts it in force.
+ *
+ * It governs, in the bound namespaces: every Deployment; every ReplicaSet and Pod whose pods ask for a GPU
+ * (so that going around the Deployment changes nothing); and the `scale` subresource of Deployments and
+ * ReplicaSets. A scale request's object is an `autoscaling/v1` Scale (name, replicas, selector): no
+ * annotations, so the digest of the workload cannot be read there and no policy can tell an approved
+ * workload from a revoked one. Scaling down through it (what a revocation does) is allowed; scaling up is
+ * refused for every governed workload, so a scale-up has to change `spec.replicas`, which the policy checks.
+ *
+ * The digest is read from the object's own annotations: a Deployment's, the ReplicaSet's (the deployment
+ * controller copies the Deployment's annotations onto it) and the Pod's (the ReplicaSet controller copies
+ * the pod template's, so the template must carry the digest too). A ReplicaSet update that only lowers the
+ * replicas and leaves the template and digest as they are is let through: that is how the deployment
+ * controller scales a revoked workload down.
+ */
 export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1ValidatingAdmissionPolicy {
   const annotation = checkedAnnotation(options.digestAnnotation);
   const annotationOf = (object: string) =>
@@ -83,7 +105,14 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
   const gpusOf = (containers: string) =>
     `${containers}.map(c, has(c.resources) && has(c.resources.limits) && '${GPU_RESOURCE}' in c.resources.limits` +
     ` ? quantity(c.resources.limits['${GPU_RESOURCE}']).asInteger() : 0).sum()`;
-  const pod = 'object.spec.template.spec';
+  // Init containers are added rather than maxed: an over-count can only refuse, never admit.
+  const podGpusOf = (pod: string) =>
+    `${gpusOf(`${pod}.containers`)} + (has(${pod}.initContainers) ? ${gpusOf(`${pod}.initContainers`)} : 0)`;
+  const podSpecOf = (object: string) =>
+    `(request.resource.resource == 'pods' ? ${object}.spec : ${object}.spec.template.spec)`;
+  const replicasOf = (object: string) =>
+    `(has(${object}.spec) && has(${object}.spec.replicas) ? ${object}.spec.replicas : 0)`;
+  const scale = `has(request.subResource) && request.subResource == 'scale'`;
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -97,8 +126,9 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
             apiGroups: ['apps'],
             apiVersions: ['v1'],
             operations: ['CREATE', 'UPDATE'],
-            resources: ['deployments'],
+            resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'],
           },
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
         ],
       },
       matchConditions: [
@@ -108,9 +138,26 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
             `request.operation != 'UPDATE' || object.spec != oldObject.spec` +
             ` || ${annotationOf('object')} != ${annotationOf('oldObject')}`,
         },
+        {
+          name: 'deployments-scales-and-gpu-pods',
+          expression:
+            `request.resource.resource == 'deployments' || ${scale}` +
+            ` || ${podGpusOf(podSpecOf('object'))} > 0`,
+        },
       ],
       variables: [
+        { name: 'scale', expression: scale },
+        { name: 'replicas', expression: replicasOf('object') },
+        { name: 'oldReplicas', expression: replicasOf('oldObject') },
         { name: 'digest', expression: annotationOf('object') },
+        {
+          name: 'shrinksOnly',
+          expression:
+            `request.operation == 'UPDATE' && request.resource.resource == 'replicasets'` +
+            ` && object.spec.template == oldObject.spec.template` +
+            ` && variables.digest == ${annotationOf('oldObject')}` +
+            ` && variables.replicas <= variables.oldReplicas`,
+        },
         { name: 'wellFormed', expression: `variables.digest.matches('${DIGEST.source}')` },
         {
           name: 'status',
@@ -118,13 +165,7 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
             `variables.wellFormed && has(params.data) && variables.digest.replace(':', '.') in params.data` +
             ` ? params.data[variables.digest.replace(':', '.')] : ''`,
         },
-        {
-          // Init containers are added rather than maxed: an over-count can only refuse, never admit.
-          name: 'gpus',
-          expression:
-            `${gpusOf(`${pod}.containers`)}` +
-            ` + (has(${pod}.initContainers) ? ${gpusOf(`${pod}.initContainers`)} : 0)`,
-        },
+        { name: 'gpus', expression: podGpusOf(podSpecOf('object')) },
         {
           name: 'cap',
           expression:
@@ -134,19 +175,26 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
       ],
       validations: [
         {
-          expression: 'variables.wellFormed',
-          message: `the Deployment carries no ${annotation} annotation with an artifact digest (sha256:<hex>)`,
+          expression: '!variables.scale || variables.replicas <= variables.oldReplicas',
+          message: SCALE_UP_REFUSAL,
           reason: 'Forbidden',
         },
         {
-          expression: `!variables.wellFormed || variables.status == 'approved'`,
+          expression: 'variables.scale || variables.shrinksOnly || variables.wellFormed',
+          messageExpression:
+            `'the ' + request.kind.kind + ' carries no ${annotation} annotation with an artifact digest` +
+            ` (sha256:<hex>)'`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `variables.scale || variables.shrinksOnly || !variables.wellFormed || variables.status == 'approved'`,
           messageExpression:
             `'artifact digest ' + variables.digest + ` +
             `(variables.status == 'revoked' ? ' is revoked' : ' is not approved')`,
           reason: 'Forbidden',
         },
         {
-          expression: 'variables.gpus <= variables.cap',
+          expression: 'variables.scale || variables.shrinksOnly || variables.gpus <= variables.cap',
           messageExpression:
             `'a pod asks for ' + string(variables.gpus) + ' ${GPU_RESOURCE}, above the cap of '` +
             ` + string(variables.cap)`,

@@ -6,9 +6,10 @@
  * whose digest that ConfigMap does not approve, so a workload Verdict did not approve cannot run, even when
  * applied by someone else.
  *
- * A rollback re-applies the spec the plan recorded (or deletes the Deployment the deployment created). A
- * revocation marks the digest revoked (from then on the API server refuses changes to its workloads) and
- * scales them to zero through the scale subresource, which the policy does not govern.
+ * A rollback re-applies the spec the plan recorded (or deletes the Deployment the deployment created, and the
+ * NetworkPolicy it applied). A revocation marks the digest revoked (from then on the API server refuses
+ * changes to its workloads) and scales every Deployment running it, in each namespace the target governs, to
+ * zero through the scale subresource, which the policy lets scale down only.
  *
  * The plan records the Deployment running before the apply; it is recorded once (in the ledger) before the
  * apply, since planning again afterwards would record the new spec as the previous one.
@@ -18,9 +19,11 @@ import {
   CoreV1Api,
   type KubeConfig,
   KubernetesObjectApi,
+  NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
   type V1Deployment,
+  type V1NetworkPolicy,
 } from '@kubernetes/client-node';
 import type { DeploymentRequest } from '../../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../../contracts/deployment-status.ts';
@@ -44,6 +47,7 @@ import {
   DEPLOYMENT_ID_ANNOTATION,
   DIGEST_ANNOTATION,
   egressDenyingNetworkPolicy,
+  egressDenyingNetworkPolicyName,
   GPU_NAME_LABEL,
   gpuDeploymentManifest,
   INSTANCE_TYPE_LABEL,
@@ -65,6 +69,11 @@ export interface EksDeploymentTargetOptions {
   readonly server: ModelServer;
   /** The admission policy's parameter ConfigMap. */
   readonly parameters: ParameterConfigMap;
+  /**
+   * Namespaces whose Deployments a revocation scales to zero (with the request's namespace, which is always
+   * searched). Defaults to the request's namespace alone; list every namespace the admission policy binds.
+   */
+  readonly governedNamespaces?: readonly string[];
   /** Where approvals are written; defaults to the parameter ConfigMap. */
   readonly approvals?: DigestApprovals;
   readonly now?: () => Date;
@@ -78,12 +87,14 @@ interface Workload {
 export class EksDeploymentTarget implements DeploymentTarget {
   readonly kind = 'eks' as const;
   private readonly apps: AppsV1Api;
+  private readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly approvals: DigestApprovals;
   private readonly now: () => Date;
 
   constructor(private readonly options: EksDeploymentTargetOptions) {
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
+    this.networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
     this.approvals =
       options.approvals ??
@@ -124,7 +135,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
     const manifest = await this.manifest(plan.deploymentId, request, artifact);
     const approvedNow = await this.approvals.approve(artifact.digest);
     if (request.networkIsolation) {
-      const policy = egressDenyingNetworkPolicy(request);
+      const policy = egressDenyingNetworkPolicy(request, plan.deploymentId);
       await this.call(workload, () =>
         this.objects.patch(policy, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
       );
@@ -192,6 +203,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
         await this.call(workload, () =>
           this.apps.deleteNamespacedDeployment({ ...workload, propagationPolicy: 'Background' }),
         );
+      await this.deleteNetworkPolicyOf(workload, applied.deploymentId);
       return this.observation(applied.deploymentId, 'rolled-back', 'Deleted');
     }
     const previous = previousDeployment(plan.previousSpec, workload);
@@ -203,34 +215,56 @@ export class EksDeploymentTarget implements DeploymentTarget {
   async revoke(artifact: ApprovedArtifact, request: DeploymentRequest): Promise<DeploymentObservation> {
     const workload = this.workloadOf(request);
     await this.approvals.revoke(artifact.digest);
-    const { items } = await this.call(workload, () =>
-      this.apps.listNamespacedDeployment({ namespace: workload.namespace }),
-    );
-    const running = items.filter(
-      (item) => item.metadata?.annotations?.[DIGEST_ANNOTATION] === artifact.digest,
-    );
-    for (const item of running) {
-      const name = item.metadata?.name as string;
-      await this.call({ namespace: workload.namespace, name }, () =>
+    const namespaces = [...new Set([workload.namespace, ...(this.options.governedNamespaces ?? [])])];
+    const running: Workload[] = [];
+    let deploymentId: string | undefined;
+    for (const namespace of namespaces) {
+      const { items } = await this.call({ namespace, name: '*' }, () =>
+        this.apps.listNamespacedDeployment({ namespace }),
+      );
+      for (const item of items) {
+        if (item.metadata?.annotations?.[DIGEST_ANNOTATION] !== artifact.digest) continue;
+        const found = { namespace, name: item.metadata?.name as string };
+        running.push(found);
+        if (namespace === workload.namespace && found.name === workload.name) {
+          deploymentId = item.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
+        }
+      }
+    }
+    for (const found of running) {
+      await this.call(found, () =>
         this.apps.patchNamespacedDeploymentScale(
-          {
-            namespace: workload.namespace,
-            name,
-            body: { spec: { replicas: 0 } },
-            fieldManager: FIELD_MANAGER,
-          },
+          { ...found, body: { spec: { replicas: 0 } }, fieldManager: FIELD_MANAGER },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
       );
     }
-    const names = running.map((item) => item.metadata?.name).join(', ') || 'none';
-    const target = running.find((item) => item.metadata?.name === workload.name);
-    const deploymentId = target?.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] ?? artifact.decisionId;
+    const names = running.map(label).join(', ') || 'none';
     return this.observation(
-      deploymentId,
+      deploymentId ?? artifact.decisionId,
       'revoked',
       `Revoked replicas=0 (${names})`,
       `artifact digest ${artifact.digest} is revoked`,
+    );
+  }
+
+  /** Deletes the workload's NetworkPolicy if `deploymentId` applied it; one another deployment applied stays. */
+  private async deleteNetworkPolicyOf(workload: Workload, deploymentId: string): Promise<void> {
+    const name = egressDenyingNetworkPolicyName(workload.name);
+    let policy: V1NetworkPolicy;
+    try {
+      policy = await this.networking.readNamespacedNetworkPolicy({ namespace: workload.namespace, name });
+    } catch (error) {
+      if (kubernetesApiStatus(error)?.code === 404) return;
+      throw failure(error, workload);
+    }
+    if (policy.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] !== deploymentId) return;
+    await this.call(workload, () =>
+      this.networking.deleteNamespacedNetworkPolicy({
+        namespace: workload.namespace,
+        name,
+        body: { preconditions: { uid: policy.metadata?.uid } },
+      }),
     );
   }
 

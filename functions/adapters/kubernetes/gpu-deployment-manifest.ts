@@ -171,20 +171,26 @@ function checked(what: string, value: string, pattern: RegExp, maxLength = Numbe
 /**
  * For a request with network isolation: a NetworkPolicy that denies the workload's pods all egress (the
  * model is in the image or mounted; nothing it computes can leave). Applied before the Deployment, so no pod
- * of an isolated workload runs without it.
+ * of an isolated workload runs without it. It names the deployment that applied it, so that rolling back a
+ * create removes it only if that deployment is the one that put it there.
  */
-export function egressDenyingNetworkPolicy(request: DeploymentRequest): V1NetworkPolicy {
+export function egressDenyingNetworkPolicy(
+  request: DeploymentRequest,
+  deploymentId: string,
+): V1NetworkPolicy {
   const { target } = request;
   if (target.kind !== 'eks') throw new GpuWorkloadError(`not an EKS target: ${target.kind}`);
   checked('namespace', target.namespace, LABEL, 63);
   checked('name', target.name, LABEL, 63);
+  checked('deployment id', deploymentId, DEPLOYMENT_ID);
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: {
-      name: `${target.name}-deny-egress`,
+      name: egressDenyingNetworkPolicyName(target.name),
       namespace: target.namespace,
       labels: { [NAME_LABEL]: target.name, [MANAGED_BY_LABEL]: MANAGED_BY },
+      annotations: { [DEPLOYMENT_ID_ANNOTATION]: deploymentId },
     },
     spec: {
       podSelector: { matchLabels: { [NAME_LABEL]: target.name } },
@@ -192,4 +198,9 @@ export function egressDenyingNetworkPolicy(request: DeploymentRequest): V1Networ
       egress: [],
     },
   };
+}
+
+/** The name of the NetworkPolicy that isolates workload `name`. */
+export function egressDenyingNetworkPolicyName(name: string): string {
+  return `${name}-deny-egress`;
 }

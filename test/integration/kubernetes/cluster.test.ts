@@ -9,8 +9,13 @@ import {
   AdmissionregistrationV1Api,
   AppsV1Api,
   CoreV1Api,
+  PatchStrategy,
   RbacAuthorizationV1Api,
+  setHeaderOptions,
   type V1Deployment,
+  type V1Pod,
+  type V1PodTemplateSpec,
+  type V1ReplicaSet,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import {
@@ -18,6 +23,7 @@ import {
   approvedDigestPolicy,
   approvedDigestPolicyBinding,
   digestEntryKey,
+  SCALE_UP_REFUSAL,
 } from '../../../functions/adapters/kubernetes/admission-policy.ts';
 import {
   type KubernetesApiStatus,
@@ -35,6 +41,7 @@ const GPU_CAP = 4;
 const APPROVED = `sha256:${'a'.repeat(64)}`;
 const TO_BE_REVOKED = `sha256:${'c'.repeat(64)}`;
 const UNAPPROVED = `sha256:${'b'.repeat(64)}`;
+const WINDING_DOWN = `sha256:${'e'.repeat(64)}`;
 /** Policy activation and parameter changes reach the API server's informers after a short delay. */
 const PROPAGATION = { timeout: 30_000, interval: 200 };
 
@@ -58,6 +65,11 @@ const policyOptions = {
 
 beforeAll(async () => {
   await adminCore.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  // No service-account controller runs: without the default ServiceAccount, no pod would be admitted.
+  await adminCore.createNamespacedServiceAccount({
+    namespace: NAMESPACE,
+    body: { metadata: { name: 'default' } },
+  });
   await adminRbac.createNamespacedRole({
     namespace: NAMESPACE,
     body: {
@@ -85,7 +97,7 @@ beforeAll(async () => {
     body: approvedDigestParameters({
       namespace: NAMESPACE,
       name: PARAMETERS,
-      digests: { [APPROVED]: 'approved', [TO_BE_REVOKED]: 'approved' },
+      digests: { [APPROVED]: 'approved', [TO_BE_REVOKED]: 'approved', [WINDING_DOWN]: 'approved' },
       maxGpusPerPod: GPU_CAP,
     }),
   });
@@ -263,6 +275,148 @@ describe('the admission policy, enforced by the API server', () => {
   });
 });
 
+describe('the admission policy around the Deployment', () => {
+  it('refuses scaling up through the scale subresource, even of an approved Deployment', async () => {
+    await adminApps.createNamespacedDeployment({
+      namespace: NAMESPACE,
+      body: gpuDeployment('scaled', APPROVED, 1),
+    });
+
+    const refusal = await refusalOf(
+      adminApps.patchNamespacedDeploymentScale(
+        { namespace: NAMESPACE, name: 'scaled', body: { spec: { replicas: 3 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+
+    expect(refusal).toMatchObject({ code: 403, reason: 'Forbidden' });
+    expect(refusal?.message).toBe(
+      `deployments.apps "scaled" is forbidden: ValidatingAdmissionPolicy '${POLICY}' with binding` +
+        ` '${POLICY}' denied request: ${SCALE_UP_REFUSAL}`,
+    );
+    const unchanged = await adminApps.readNamespacedDeployment({ namespace: NAMESPACE, name: 'scaled' });
+    expect(unchanged.spec?.replicas).toBe(1);
+  });
+
+  it('lets a revoked Deployment be scaled down to 0, and the controller scale its ReplicaSet down', async () => {
+    const created = await adminApps.createNamespacedDeployment({
+      namespace: NAMESPACE,
+      body: gpuDeployment('winding-down', WINDING_DOWN, 1),
+    });
+    await replicaSetOf(created, 'winding-down');
+    await revoke(WINDING_DOWN);
+
+    const scaled = await adminApps.patchNamespacedDeploymentScale(
+      { namespace: NAMESPACE, name: 'winding-down', body: { spec: { replicas: 0 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+
+    expect(scaled.spec?.replicas ?? 0).toBe(0);
+    await vi.waitFor(async () => {
+      expect((await replicaSetOf(created, 'winding-down'))?.spec?.replicas ?? 0).toBe(0);
+    }, PROPAGATION);
+    const scaleUp = await refusalOf(
+      adminApps.patchNamespacedDeploymentScale(
+        { namespace: NAMESPACE, name: 'winding-down', body: { spec: { replicas: 1 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    expect(scaleUp?.message).toContain(SCALE_UP_REFUSAL);
+  });
+
+  it('refuses a GPU Pod or ReplicaSet created directly without an approved digest', async () => {
+    const deployment = gpuDeployment('bypass', UNAPPROVED, 1);
+    const template = deployment.spec?.template as V1PodTemplateSpec;
+    const pod: V1Pod = { metadata: { ...template.metadata, name: 'bypass' }, spec: template.spec };
+    const replicaSet: V1ReplicaSet = {
+      metadata: deployment.metadata,
+      spec: { replicas: 1, selector: { matchLabels: { app: 'bypass' } }, template },
+    };
+    const anonymousPod: V1Pod = { ...pod, metadata: { name: 'anonymous', labels: { app: 'bypass' } } };
+
+    const podRefusal = await refusalOf(adminCore.createNamespacedPod({ namespace: NAMESPACE, body: pod }));
+    const replicaSetRefusal = await refusalOf(
+      adminApps.createNamespacedReplicaSet({ namespace: NAMESPACE, body: replicaSet }),
+    );
+    const anonymousRefusal = await refusalOf(
+      adminCore.createNamespacedPod({ namespace: NAMESPACE, body: anonymousPod }),
+    );
+
+    expect(podRefusal).toMatchObject({ code: 403, reason: 'Forbidden' });
+    expect(podRefusal?.message).toContain(`denied request: artifact digest ${UNAPPROVED} is not approved`);
+    expect(replicaSetRefusal?.message).toContain(
+      `denied request: artifact digest ${UNAPPROVED} is not approved`,
+    );
+    expect(anonymousRefusal?.message).toContain(
+      `denied request: the Pod carries no ${ANNOTATION} annotation with an artifact digest (sha256:<hex>)`,
+    );
+    const { items } = await adminCore.listNamespacedPod({
+      namespace: NAMESPACE,
+      labelSelector: 'app=bypass',
+    });
+    expect(items).toEqual([]);
+  });
+
+  it('admits the pods the controllers create for an approved Deployment, and a Pod made the same way', async () => {
+    const created = await adminApps.createNamespacedDeployment({
+      namespace: NAMESPACE,
+      body: gpuDeployment('served', APPROVED, 1),
+    });
+    const replicaSet = await replicaSetOf(created, 'served');
+
+    const pod = await vi.waitFor(async () => {
+      const { items } = await adminCore.listNamespacedPod({
+        namespace: NAMESPACE,
+        labelSelector: 'app=served',
+      });
+      const owned = items.find(
+        (item) => item.metadata?.ownerReferences?.[0]?.uid === replicaSet?.metadata?.uid,
+      );
+      expect(owned).toBeDefined();
+      return owned;
+    }, PROPAGATION);
+
+    expect(replicaSet?.metadata?.annotations?.[ANNOTATION]).toBe(APPROVED);
+    expect(pod?.metadata?.annotations?.[ANNOTATION]).toBe(APPROVED);
+    const template = replicaSet?.spec?.template as V1PodTemplateSpec;
+    const handMade = await adminCore.createNamespacedPod({
+      namespace: NAMESPACE,
+      body: { metadata: { ...template.metadata, name: 'served-by-hand' }, spec: template.spec },
+    });
+    expect(handMade.metadata?.annotations?.[ANNOTATION]).toBe(APPROVED);
+  });
+});
+
+/** Marks `digest` revoked and waits until the API server refuses it. */
+async function revoke(digest: string): Promise<void> {
+  const parameters = await core.readNamespacedConfigMap({ namespace: NAMESPACE, name: PARAMETERS });
+  parameters.data = { ...parameters.data, [digestEntryKey(digest)]: 'revoked' };
+  await core.replaceNamespacedConfigMap({ namespace: NAMESPACE, name: PARAMETERS, body: parameters });
+  await vi.waitFor(async () => {
+    const refusal = await refusalOf(
+      adminApps.createNamespacedDeployment({
+        namespace: NAMESPACE,
+        body: gpuDeployment('revocation-probe', digest, 1),
+        dryRun: 'All',
+      }),
+    );
+    expect(refusal?.message).toContain('is revoked');
+  }, PROPAGATION);
+}
+
+/** The ReplicaSet the controller manager created for `deployment`, once there is one. */
+async function replicaSetOf(deployment: V1Deployment, app: string): Promise<V1ReplicaSet | undefined> {
+  return vi.waitFor(async () => {
+    const { items } = await adminApps.listNamespacedReplicaSet({
+      namespace: NAMESPACE,
+      labelSelector: `app=${app}`,
+    });
+    const owned = items.find((item) => item.metadata?.ownerReferences?.[0]?.uid === deployment.metadata?.uid);
+    expect(owned).toBeDefined();
+    return owned;
+  }, PROPAGATION);
+}
+
 /** A vLLM-style GPU Deployment: GPU limits, the GPU node pool's selector and taint, rolling update, readiness. */
 function gpuDeployment(name: string, digest: string | undefined, gpus: number): V1Deployment {
   return {
@@ -274,7 +428,7 @@ function gpuDeployment(name: string, digest: string | undefined, gpus: number): 
       selector: { matchLabels: { app: name } },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: { app: name } },
+        metadata: { labels: { app: name }, annotations: digest ? { [ANNOTATION]: digest } : {} },
         spec: {
           nodeSelector: { 'karpenter.k8s.aws/instance-accelerator-manufacturer': 'nvidia' },
           tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],

@@ -10,7 +10,9 @@ import {
   AppsV1Api,
   CoreV1Api,
   NetworkingV1Api,
+  PatchStrategy,
   RbacAuthorizationV1Api,
+  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import {
@@ -26,6 +28,7 @@ import {
   GpuWorkloadError,
 } from '../../../functions/adapters/kubernetes/deployment-errors.ts';
 import { EksDeploymentTarget } from '../../../functions/adapters/kubernetes/eks-deployment-target.ts';
+import { gpuDeploymentManifest } from '../../../functions/adapters/kubernetes/gpu-deployment-manifest.ts';
 import { inferenceServiceApiAvailable } from '../../../functions/adapters/kubernetes/kserve-detection.ts';
 import {
   type DeploymentRequest,
@@ -38,6 +41,8 @@ import { DEPLOYER_USER } from '../../support/kube-credentials.ts';
 
 const suffix = randomBytes(3).toString('hex');
 const NAMESPACE = `serving-${suffix}`;
+/** A second namespace the policy binds, where a revocation must reach too. */
+const OTHER_NAMESPACE = `batch-${suffix}`;
 const PARAMETERS = 'approved-models';
 const POLICY = `verdict-digests-${suffix}`;
 const GPU_CAP = 4;
@@ -84,6 +89,17 @@ async function parameters(): Promise<Record<string, string>> {
   return (await adminCore.readNamespacedConfigMap({ namespace: NAMESPACE, name: PARAMETERS })).data ?? {};
 }
 
+async function networkPolicyOrUndefined(name: string) {
+  try {
+    return await admin
+      .makeApiClient(NetworkingV1Api)
+      .readNamespacedNetworkPolicy({ namespace: NAMESPACE, name });
+  } catch (error) {
+    if (kubernetesApiStatus(error)?.code === 404) return undefined;
+    throw error;
+  }
+}
+
 async function deploymentOrUndefined(name: string) {
   try {
     return await adminApps.readNamespacedDeployment({ namespace: NAMESPACE, name });
@@ -118,39 +134,47 @@ async function markPodsReady(name: string): Promise<void> {
 
 beforeAll(async () => {
   await adminCore.createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  await adminCore.createNamespace({ body: { metadata: { name: OTHER_NAMESPACE } } });
   // No service-account controller runs: without the default ServiceAccount, no pod would be admitted.
   await adminCore.createNamespacedServiceAccount({
     namespace: NAMESPACE,
     body: { metadata: { name: 'default' } },
   });
-  await adminRbac.createNamespacedRole({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: 'verdict-deployer' },
-      rules: [
-        {
-          apiGroups: ['apps'],
-          resources: ['deployments'],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-        },
-        { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
-        {
-          apiGroups: ['networking.k8s.io'],
-          resources: ['networkpolicies'],
-          verbs: ['get', 'create', 'patch'],
-        },
-        { apiGroups: [''], resources: ['configmaps'], resourceNames: [PARAMETERS], verbs: ['get', 'update'] },
-      ],
-    },
-  });
-  await adminRbac.createNamespacedRoleBinding({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: 'verdict-deployer' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'verdict-deployer' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: DEPLOYER_USER }],
-    },
-  });
+  for (const namespace of [NAMESPACE, OTHER_NAMESPACE]) {
+    await adminRbac.createNamespacedRole({
+      namespace,
+      body: {
+        metadata: { name: 'verdict-deployer' },
+        rules: [
+          {
+            apiGroups: ['apps'],
+            resources: ['deployments'],
+            verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+          },
+          { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
+          {
+            apiGroups: ['networking.k8s.io'],
+            resources: ['networkpolicies'],
+            verbs: ['get', 'create', 'patch', 'delete'],
+          },
+          {
+            apiGroups: [''],
+            resources: ['configmaps'],
+            resourceNames: [PARAMETERS],
+            verbs: ['get', 'update'],
+          },
+        ],
+      },
+    });
+    await adminRbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: 'verdict-deployer' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'verdict-deployer' },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: DEPLOYER_USER }],
+      },
+    });
+  }
   await adminCore.createNamespacedConfigMap({
     namespace: NAMESPACE,
     body: approvedDigestParameters({
@@ -164,7 +188,7 @@ beforeAll(async () => {
     name: POLICY,
     digestAnnotation: 'verdict.dev/model-digest',
     parameters: { namespace: NAMESPACE, name: PARAMETERS },
-    namespaces: [NAMESPACE],
+    namespaces: [NAMESPACE, OTHER_NAMESPACE],
   };
   await adminAdmission.createValidatingAdmissionPolicy({ body: approvedDigestPolicy(policy) });
   await adminAdmission.createValidatingAdmissionPolicyBinding({ body: approvedDigestPolicyBinding(policy) });
@@ -195,6 +219,7 @@ afterAll(async () => {
   await adminAdmission.deleteValidatingAdmissionPolicyBinding({ name: POLICY });
   await adminAdmission.deleteValidatingAdmissionPolicy({ name: POLICY });
   await adminCore.deleteNamespace({ name: NAMESPACE });
+  await adminCore.deleteNamespace({ name: OTHER_NAMESPACE });
 });
 
 describe('EKS deployment target, as the verdict-deployer user', () => {
@@ -373,9 +398,66 @@ describe('EKS deployment target, as the verdict-deployer user', () => {
       async () => expect(await deploymentOrUndefined('short-lived')).toBeUndefined(),
       PROPAGATION,
     );
+    expect(await networkPolicyOrUndefined('short-lived-deny-egress')).toBeUndefined();
     expect(await target.observe({ ...applied, status: 'rolling-back' })).toMatchObject({
       status: 'rolled-back',
     });
+  });
+
+  it('rolls back a create without deleting a NetworkPolicy another deployment applied since', async () => {
+    const request = requestFor('kept-isolated');
+    const plan = await target.plan('dep-8', request, artifact('a'));
+    const applied = await target.apply(plan, request, artifact('a'));
+    await admin.makeApiClient(NetworkingV1Api).patchNamespacedNetworkPolicy(
+      {
+        namespace: NAMESPACE,
+        name: 'kept-isolated-deny-egress',
+        body: { metadata: { annotations: { 'verdict.dev/deployment-id': 'dep-9' } } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+
+    await target.rollback(applied, plan);
+
+    expect(await networkPolicyOrUndefined('kept-isolated-deny-egress')).toBeDefined();
+  });
+
+  it('revokes in every governed namespace: each Deployment running the digest is scaled to 0', async () => {
+    const model = artifact('9');
+    const request = requestFor('revoked-here');
+    await target.apply(await target.plan('dep-10', request, model), request, model);
+    const elsewhere = gpuDeploymentManifest({
+      deploymentId: 'dep-11',
+      request: {
+        ...request,
+        target: { kind: 'eks', cluster: 'ml-prod', namespace: OTHER_NAMESPACE, name: 'revoked-there' },
+      },
+      artifact: model,
+      server,
+      maxGpusPerPod: GPU_CAP,
+    });
+    await adminApps.createNamespacedDeployment({ namespace: OTHER_NAMESPACE, body: elsewhere });
+    const governing = new EksDeploymentTarget({
+      clusterName: 'ml-prod',
+      kubeConfig: deployerConfig,
+      server,
+      parameters: { namespace: NAMESPACE, name: PARAMETERS },
+      governedNamespaces: [NAMESPACE, OTHER_NAMESPACE],
+    });
+
+    const revoked = await governing.revoke(model, request);
+
+    expect(revoked).toMatchObject({
+      deploymentId: 'dep-10',
+      status: 'revoked',
+      targetStatus: `Revoked replicas=0 (${NAMESPACE}/revoked-here, ${OTHER_NAMESPACE}/revoked-there)`,
+    });
+    expect((await deploymentOrUndefined('revoked-here'))?.spec?.replicas).toBe(0);
+    const there = await adminApps.readNamespacedDeployment({
+      namespace: OTHER_NAMESPACE,
+      name: 'revoked-there',
+    });
+    expect(there.spec?.replicas ?? 0).toBe(0);
   });
 
   it('revokes: the digest is marked revoked, the workload scaled to 0, and later changes refused', async () => {
@@ -388,7 +470,7 @@ describe('EKS deployment target, as the verdict-deployer user', () => {
     expect(revoked).toMatchObject({
       deploymentId: 'dep-4',
       status: 'revoked',
-      targetStatus: 'Revoked replicas=0 (to-revoke)',
+      targetStatus: `Revoked replicas=0 (${NAMESPACE}/to-revoke)`,
     });
     expect((await parameters())[digestEntryKey(model.digest)]).toBe('revoked');
     expect((await deploymentOrUndefined('to-revoke'))?.spec?.replicas).toBe(0);

@@ -8,6 +8,7 @@ import {
   approvedDigestPolicy,
   approvedDigestPolicyBinding,
   digestEntryKey,
+  SCALE_UP_REFUSAL,
 } from '../../../../functions/adapters/kubernetes/admission-policy.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -62,5 +63,24 @@ describe('approved-digest admission policy', () => {
     expect(() => approvedDigestPolicyBinding({ ...options, namespaces: [] })).toThrow(
       'the policy must govern at least one namespace',
     );
+  });
+
+  it('governs Deployments, GPU ReplicaSets and Pods, and the scale subresources, on create and update', () => {
+    const policy = approvedDigestPolicy(options);
+
+    expect(policy.spec?.matchConstraints?.resourceRules).toEqual([
+      {
+        apiGroups: ['apps'],
+        apiVersions: ['v1'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'],
+      },
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+    ]);
+    expect(policy.spec?.validations?.[0]).toEqual({
+      expression: '!variables.scale || variables.replicas <= variables.oldReplicas',
+      message: SCALE_UP_REFUSAL,
+      reason: 'Forbidden',
+    });
   });
 });

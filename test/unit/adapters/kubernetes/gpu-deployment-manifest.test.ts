@@ -205,14 +205,15 @@ describe('gpuNodeLabels', () => {
 });
 
 describe('egressDenyingNetworkPolicy', () => {
-  it("denies all egress of the workload's pods", () => {
-    expect(egressDenyingNetworkPolicy(request)).toEqual({
+  it("denies all egress of the workload's pods and names the deployment that applied it", () => {
+    expect(egressDenyingNetworkPolicy(request, 'dep-1')).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: {
         name: 'credit-scorer-deny-egress',
         namespace: 'serving',
         labels: { 'app.kubernetes.io/name': 'credit-scorer', 'app.kubernetes.io/managed-by': 'verdict' },
+        annotations: { 'verdict.dev/deployment-id': 'dep-1' },
       },
       spec: {
         podSelector: { matchLabels: { 'app.kubernetes.io/name': 'credit-scorer' } },
@@ -220,5 +221,11 @@ describe('egressDenyingNetworkPolicy', () => {
         egress: [],
       },
     });
+  });
+
+  it('refuses a deployment id the annotation could not hold', () => {
+    expect(() => egressDenyingNetworkPolicy(request, 'dep 1')).toThrow(
+      new GpuWorkloadError('not a valid deployment id: "dep 1"'),
+    );
   });
 });
