@@ -29,7 +29,7 @@ export default defineConfig({
           include: ['test/integration/kubernetes/**/*.test.ts'],
           globalSetup: ['test/support/kube-global-setup.ts'],
           env,
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 90_000,
         },
       },

@@ -40,6 +40,12 @@ export interface KubeClusterOptions {
 }
 
 const HOST = '127.0.0.1';
+
+/**
+ * How long a test waits for the API server to act on a policy, binding or parameter change (admission
+ * policies are read through informers: eventually consistent, and slower on a loaded machine).
+ */
+export const ADMISSION_PROPAGATION = { timeout: 45_000, interval: 200 } as const;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 const MODULE_DIR = fileURLToPath(new URL('../../tools/kube/', import.meta.url));

@@ -29,7 +29,7 @@ import {
   type KubernetesApiStatus,
   kubernetesApiStatus,
 } from '../../../functions/adapters/kubernetes/api-status.ts';
-import { kubeConfigFor } from '../../support/kube-cluster.ts';
+import { ADMISSION_PROPAGATION, kubeConfigFor } from '../../support/kube-cluster.ts';
 import { DEPLOYER_USER } from '../../support/kube-credentials.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -43,7 +43,7 @@ const TO_BE_REVOKED = `sha256:${'c'.repeat(64)}`;
 const UNAPPROVED = `sha256:${'b'.repeat(64)}`;
 const WINDING_DOWN = `sha256:${'e'.repeat(64)}`;
 /** Policy activation and parameter changes reach the API server's informers after a short delay. */
-const PROPAGATION = { timeout: 30_000, interval: 200 };
+const PROPAGATION = ADMISSION_PROPAGATION;
 
 const connection = inject('kubeCluster');
 const admin = kubeConfigFor(connection, 'admin');

@@ -36,7 +36,7 @@ import {
 } from '../../../functions/contracts/deployment-request.ts';
 import type { ApprovedArtifact } from '../../../functions/ports/deployment-target.ts';
 import { ARN, eksRequest } from '../../support/deployment-requests.ts';
-import { kubeConfigFor } from '../../support/kube-cluster.ts';
+import { ADMISSION_PROPAGATION, kubeConfigFor } from '../../support/kube-cluster.ts';
 import { DEPLOYER_USER } from '../../support/kube-credentials.ts';
 
 const suffix = randomBytes(3).toString('hex');
@@ -46,7 +46,7 @@ const OTHER_NAMESPACE = `batch-${suffix}`;
 const PARAMETERS = 'approved-models';
 const POLICY = `verdict-digests-${suffix}`;
 const GPU_CAP = 4;
-const PROPAGATION = { timeout: 30_000, interval: 200 };
+const PROPAGATION = ADMISSION_PROPAGATION;
 const server = {
   image: `registry.example/vllm-openai@sha256:${'e'.repeat(64)}`,
   port: 8000,
