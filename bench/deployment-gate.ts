@@ -16,13 +16,14 @@ import { canonicalSha256 } from '../functions/shared/hashing.ts';
 import { sagemakerRequest } from '../test/support/deployment-requests.ts';
 import { allowedRequest, sagaFixture } from '../test/support/deployment-saga.ts';
 import {
+  againstOpa,
   benchEvaluate,
   benchOpa,
   OPA_SOURCE_ARGS,
   opa,
   sourcesNewerThanBundle,
 } from './policy-evaluation.ts';
-import { isMain, perSecond, REPO_ROOT, rounded, table, us, writeResult } from './support.ts';
+import { isMain, perSecond, REPO_ROOT, table, us, writeResult } from './support.ts';
 
 export const PARAMS = {
   /** VERDICT_BENCH_DEPLOYMENT_GATE_N overrides the timed evaluations, for a quick run. */
@@ -76,26 +77,7 @@ export async function runDeploymentGate(): Promise<void> {
         decision,
         inputBytes: JSON.stringify(input).length,
         inputSha256: canonicalSha256(input),
-        evaluate: {
-          latencyNs: rounded(ours.latencyNs, 0),
-          perSecond: Math.round(ours.perSecond),
-          nsPerOp: Math.round(ours.nsPerOp),
-          cpuOverWall: ours.cpuOverWall,
-        },
-        opaBench: {
-          ...baseline,
-          nsPerOp: Math.round(baseline.nsPerOp),
-          perSecond: Math.round(baseline.perSecond),
-        },
-        ratioOursOverOpa: {
-          nsPerOp: Math.round((ours.nsPerOp / baseline.nsPerOp) * 1000) / 1000,
-          p50: baseline.queryEvalNs.p50
-            ? Math.round((ours.latencyNs.p50 / baseline.queryEvalNs.p50) * 1000) / 1000
-            : null,
-          p99: baseline.queryEvalNs.p99
-            ? Math.round((ours.latencyNs.p99 / baseline.queryEvalNs.p99) * 1000) / 1000
-            : null,
-        },
+        ...againstOpa(ours, baseline),
       });
     }
   } finally {
