@@ -2,7 +2,8 @@
 import { type Deployment, deploymentSchema } from '../../functions/contracts/deployment.ts';
 import { deploymentRequestSchema } from '../../functions/contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../../functions/contracts/deployment-status.ts';
-import { allowedRequest, DIGEST, registryDecision } from './deployment-saga.ts';
+import { registryDecision } from './deployment-requests.ts';
+import { allowedRequest, DIGEST } from './deployment-saga.ts';
 
 export function deploymentRecord(
   id: string,

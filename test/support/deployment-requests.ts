@@ -1,4 +1,5 @@
 /** Deployment requests the contract and gate tests start from: a high-risk credit scorer going to prod. */
+import type { Decision } from '../../functions/contracts/decision.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
 
 export const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-scorer/3';
@@ -43,3 +44,38 @@ export const eksRequest: DeploymentRequestInput = {
     maxReplicas: 2,
   },
 };
+
+export const REGISTRY_DECISION_ID = 'dec-credit-scorer-3';
+
+/** The model-registry allow the deployment gate finds for ARN (high risk, human oversight evidenced). */
+export function registryDecision(changes: Partial<Decision> = {}): Decision {
+  return {
+    id: REGISTRY_DECISION_ID,
+    gate: 'model-registry',
+    subject: { kind: 'model-package', id: ARN, group: 'credit-scorer', version: '3' },
+    decision: 'allow',
+    riskClass: 'high',
+    violations: [],
+    obligations: [
+      {
+        id: 'human_oversight',
+        ref: 'Art. 14',
+        title: 'Human oversight',
+        evidence: 's3://evidence/oversight.pdf',
+      },
+    ],
+    policy: {
+      bundleSha256: 'f'.repeat(64),
+      version: '0.3.0',
+      entrypoint: 'verdict/gates/model_registry/decision',
+    },
+    inputSha256: 'e'.repeat(64),
+    evaluatedAt: '2026-11-27T10:00:00.000Z',
+    trigger: {
+      eventId: 'evt-1',
+      source: 'aws.sagemaker',
+      detailType: 'SageMaker Model Package State Change',
+    },
+    ...changes,
+  };
+}

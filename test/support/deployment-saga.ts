@@ -7,7 +7,6 @@ import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-
 import { MemoryDeploymentStore } from '../../functions/adapters/local/memory-deployment-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
-import type { Decision } from '../../functions/contracts/decision.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
 import type { DeploymentSagaDeps } from '../../functions/deployments/saga-deps.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
@@ -16,12 +15,11 @@ import { LedgerDecisionStore } from '../../functions/ledger/ledger-decision-stor
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
 import type { DeploymentStore } from '../../functions/ports/deployment-store.ts';
 import { CrashPoints, crashingActions, crashingStore } from './deployment-faults.ts';
-import { ARN, sagemakerRequest } from './deployment-requests.ts';
+import { registryDecision, sagemakerRequest } from './deployment-requests.ts';
 import { FakeDeploymentTarget } from './fake-deployment-target.ts';
 import { logSigner } from './ledger-fixture.ts';
 
 export const DIGEST = `sha256:${'ab'.repeat(32)}`;
-export const REGISTRY_DECISION_ID = 'dec-credit-scorer-3';
 export const LEASE_MS = 60_000;
 
 const capture = {
@@ -35,38 +33,6 @@ const capture = {
 
 /** A request the policy allows: high risk, canary with an alarm, full capture, network isolation. */
 export const allowedRequest: DeploymentRequestInput = { ...sagemakerRequest, dataCapture: capture };
-
-export function registryDecision(changes: Partial<Decision> = {}): Decision {
-  return {
-    id: REGISTRY_DECISION_ID,
-    gate: 'model-registry',
-    subject: { kind: 'model-package', id: ARN, group: 'credit-scorer', version: '3' },
-    decision: 'allow',
-    riskClass: 'high',
-    violations: [],
-    obligations: [
-      {
-        id: 'human_oversight',
-        ref: 'Art. 14',
-        title: 'Human oversight',
-        evidence: 's3://evidence/oversight.pdf',
-      },
-    ],
-    policy: {
-      bundleSha256: 'f'.repeat(64),
-      version: '0.3.0',
-      entrypoint: 'verdict/gates/model_registry/decision',
-    },
-    inputSha256: 'e'.repeat(64),
-    evaluatedAt: '2026-11-27T10:00:00.000Z',
-    trigger: {
-      eventId: 'evt-1',
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
-    ...changes,
-  };
-}
 
 export class TestClock {
   #ms = Date.parse('2026-11-28T10:00:00.000Z');

@@ -12,13 +12,8 @@ import { DeploymentBusyError } from '../../../functions/deployments/errors.ts';
 import { deploymentIdFor, requestDeployment } from '../../../functions/deployments/request-deployment.ts';
 import { revokeDeployments } from '../../../functions/deployments/revoke-deployments.ts';
 import { ProcessKilled } from '../../support/deployment-faults.ts';
-import {
-  allowedRequest,
-  LEASE_MS,
-  REGISTRY_DECISION_ID,
-  type SagaFixture,
-  sagaFixture,
-} from '../../support/deployment-saga.ts';
+import { REGISTRY_DECISION_ID } from '../../support/deployment-requests.ts';
+import { allowedRequest, LEASE_MS, type SagaFixture, sagaFixture } from '../../support/deployment-saga.ts';
 
 const BAKE_MS = 600_000;
 /** Writes of a rollout from request to promotion: 1 (request) + 2 per step (claim, done) for plan, apply, promote. */

@@ -17,8 +17,8 @@ import { revokeDeployments } from '../../../functions/deployments/revoke-deploym
 import { rollbackDeployment } from '../../../functions/deployments/rollback-deployment.ts';
 import { onTargetObservation } from '../../../functions/deployments/target-observation.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
-import { sagemakerRequest } from '../../support/deployment-requests.ts';
-import { allowedRequest, REGISTRY_DECISION_ID, sagaFixture } from '../../support/deployment-saga.ts';
+import { REGISTRY_DECISION_ID, sagemakerRequest } from '../../support/deployment-requests.ts';
+import { allowedRequest, sagaFixture } from '../../support/deployment-saga.ts';
 
 const BAKE_MS = 600_000;
 

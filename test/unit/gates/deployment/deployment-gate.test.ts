@@ -16,7 +16,7 @@ import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gate
 import { PolicyBundleUntrustedError } from '../../../../functions/gates/policy/errors.ts';
 import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
-import { ARN, eksRequest, sagemakerRequest } from '../../../support/deployment-requests.ts';
+import { ARN, eksRequest, registryDecision, sagemakerRequest } from '../../../support/deployment-requests.ts';
 
 const NOW = new Date('2026-11-28T10:00:00.000Z');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -28,38 +28,6 @@ beforeAll(async () => {
 
 function deps(policyEngine: () => Promise<PolicyEngine> = async () => engine): DeploymentGateDeps {
   return { policyEngine, now: () => NOW };
-}
-
-function registryDecision(changes: Partial<Decision> = {}): Decision {
-  return {
-    id: 'dec-credit-scorer-3',
-    gate: 'model-registry',
-    subject: { kind: 'model-package', id: ARN, group: 'credit-scorer', version: '3' },
-    decision: 'allow',
-    riskClass: 'high',
-    violations: [],
-    obligations: [
-      {
-        id: 'human_oversight',
-        ref: 'Art. 14',
-        title: 'Human oversight',
-        evidence: 's3://evidence/oversight.pdf',
-      },
-    ],
-    policy: {
-      bundleSha256: 'f'.repeat(64),
-      version: '0.3.0',
-      entrypoint: 'verdict/gates/model_registry/decision',
-    },
-    inputSha256: 'e'.repeat(64),
-    evaluatedAt: '2026-11-27T10:00:00.000Z',
-    trigger: {
-      eventId: 'evt-1',
-      source: 'aws.sagemaker',
-      detailType: 'SageMaker Model Package State Change',
-    },
-    ...changes,
-  };
 }
 
 const capture = {
