@@ -41,7 +41,7 @@ export async function resolveDeploymentFacts(
   };
 }
 
-/** The newest model-registry decision about this very package, following cursors past filtered-out pages. */
+/** The newest model-registry decision about this very package (the deployment gate's own are filtered out by the store). */
 export async function latestRegistryDecision(
   decisions: DecisionStore,
   arn: string,
@@ -50,7 +50,7 @@ export async function latestRegistryDecision(
   let cursor: string | undefined;
   do {
     const page = await decisions.list({
-      filter: { model: group, version },
+      filter: { model: group, version, gate: REGISTRY_GATE },
       order: 'desc',
       limit: 100,
       ...(cursor ? { cursor } : {}),

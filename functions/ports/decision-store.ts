@@ -17,6 +17,8 @@ export interface DecisionFilter {
   model?: string;
   /** Model package version (`subject.version`), exact. */
   version?: string;
+  /** The gate that decided (`gate`: `model-registry`, `deployment`), exact. */
+  gate?: string;
   decision?: Outcome;
   riskClass?: RiskClass;
   /** SHA-256 (hex) of the policy bundle that decided (`policy.bundleSha256`). */

@@ -77,6 +77,7 @@ export const MAX_FILTERED_READS_PER_PAGE = 8;
 const FILTER_PATHS = {
   model: ['decision', 'subject', 'group'],
   version: ['decision', 'subject', 'version'],
+  gate: ['decision', 'gate'],
   decision: ['decision', 'decision'],
   riskClass: ['decision', 'riskClass'],
   policyBundle: ['decision', 'policy', 'bundleSha256'],

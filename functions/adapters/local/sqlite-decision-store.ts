@@ -103,6 +103,7 @@ export function decisionListIndex(filter: DecisionFilter): string {
 const FILTER_COLUMNS = {
   model: 'subject_group',
   version: 'subject_version',
+  gate: 'gate',
   decision: 'outcome',
   riskClass: 'risk_class',
   policyBundle: 'bundle_sha256',

@@ -82,6 +82,17 @@ describe('DynamoDbDecisionStore against the emulator', () => {
     expect(all).toEqual({ decisions: [...first.decisions, ...second.decisions, ...third.decisions] });
   });
 
+  it('narrows a list by the gate that decided, as the local store does', async () => {
+    await store.record(decision('d-1', '2025-03-01T10:00:00.000Z'));
+    await store.record(decision('d-2', '2025-03-01T10:00:01.000Z', { gate: 'deployment' }));
+    await store.record(decision('d-3', '2025-03-01T10:00:02.000Z'));
+    const ids = async (gate: string) =>
+      (await store.list({ filter: { gate }, order: 'desc' })).decisions.map((d) => d.id);
+    expect(await ids('model-approval')).toEqual(['d-3', 'd-1']);
+    expect(await ids('deployment')).toEqual(['d-2']);
+    expect(await ids('none')).toEqual([]);
+  });
+
   it('lists an empty table as one empty page', async () => {
     await expect(store.list()).resolves.toEqual({ decisions: [] });
   });

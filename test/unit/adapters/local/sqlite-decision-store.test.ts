@@ -321,6 +321,16 @@ describe('list with a filter', () => {
     expect(await ids({ filter: { model: 'nobody' } })).toEqual([]);
   });
 
+  it('narrows by the gate that decided, so no gate hides the decisions of another', async () => {
+    await store.record(decision('d-6', at(6), { gate: 'deployment', subject: modelPackage('credit', '2') }));
+    expect(await ids({ filter: { model: 'credit', version: '2' } })).toEqual(['d-2', 'd-4', 'd-6']);
+    expect(await ids({ filter: { model: 'credit', version: '2', gate: 'model-approval' } })).toEqual([
+      'd-2',
+      'd-4',
+    ]);
+    expect(await ids({ filter: { gate: 'deployment' } })).toEqual(['d-6']);
+  });
+
   it('takes from inclusive and to exclusive, in any offset', async () => {
     expect(await ids({ filter: { from: at(2), to: at(4) } })).toEqual(['d-2', 'd-3']);
     const plusOne = new Date(Date.parse(at(2))).toISOString().replace('Z', '+00:00');
