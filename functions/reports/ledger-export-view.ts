@@ -4,7 +4,7 @@
  */
 import type { LedgerExportJob } from '../ports/ledger-export-service.ts';
 import type { LedgerExportJobRecord } from '../ports/report-job-store.ts';
-import { isStale } from './worker-job.ts';
+import { clientView } from './worker-job.ts';
 
 /** A ledger export is one tar file (functions/ledger/export/export-archive.ts). */
 export const LEDGER_EXPORT_CONTENT_TYPE = 'application/x-tar';
@@ -16,15 +16,5 @@ export function ledgerExportFileName(job: Pick<LedgerExportJob, 'id' | 'treeSize
 
 /** How a client sees a stored export job: one that stopped updating is reported as failed. */
 export function viewLedgerExport(record: LedgerExportJobRecord, now: Date): LedgerExportJob {
-  const {
-    request: _request,
-    requestedBy: _by,
-    updatedAt: _at,
-    objectKey: _key,
-    kind: _kind,
-    ...job
-  } = record;
-  if (isStale(record, now))
-    return { ...job, status: 'failed', error: 'the export stopped before finishing; start it again' };
-  return job;
+  return clientView(record, now, 'the export stopped before finishing; start it again');
 }

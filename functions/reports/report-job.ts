@@ -12,7 +12,7 @@ import type { ReportJob } from '../ports/report-service.ts';
 import { CITATIONS_SUFFIX } from './citations.ts';
 import { CONTENT_TYPES } from './content-types.ts';
 import type { Progress } from './report-model.ts';
-import { archiveKey, isStale, type ReportWorkerDeps } from './worker-job.ts';
+import { archiveKey, clientView, type ReportWorkerDeps } from './worker-job.ts';
 
 /** The event detail that asks the worker to build a job. */
 export interface ReportRequested {
@@ -29,21 +29,7 @@ function jobProgress(p: Progress): number {
 
 /** How a client sees a stored job: a running job that stopped updating is reported as failed. */
 export function viewJob(record: ReportJobRecord, now: Date): ReportJob {
-  const {
-    request: _request,
-    requestedBy: _by,
-    updatedAt: _at,
-    objectKey: _key,
-    kind: _kind,
-    ...job
-  } = record;
-  if (isStale(record, now))
-    return {
-      ...job,
-      status: 'failed',
-      error: 'the report worker stopped before finishing; start the report again',
-    };
-  return job;
+  return clientView(record, now, 'the report worker stopped before finishing; start the report again');
 }
 
 /** The job id an archive key was made from (archiveKey's inverse). */

@@ -37,3 +37,26 @@ export interface ReportWorkerDeps {
   /** The audit ledger, read only, for ledger exports; without it an export job fails. */
   openLedger?: () => Promise<Ledger>;
 }
+
+/** What a job record keeps for the worker alone: never shown to a client. */
+type Bookkeeping = 'request' | 'requestedBy' | 'updatedAt' | 'objectKey' | 'kind';
+
+/**
+ * How a client sees a stored job of any kind: without the worker's bookkeeping, and a job that stopped
+ * updating reported as failed, with `staleError` as the reason.
+ */
+export function clientView<R extends JobRecord>(
+  record: R,
+  now: Date,
+  staleError: string,
+): Omit<R, Bookkeeping> {
+  const {
+    request: _request,
+    requestedBy: _by,
+    updatedAt: _at,
+    objectKey: _key,
+    kind: _kind,
+    ...job
+  } = record;
+  return isStale(record, now) ? { ...job, status: 'failed', error: staleError } : job;
+}
