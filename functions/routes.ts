@@ -2,9 +2,20 @@
  * The route table: which event pattern invokes which function. The CDK stack turns every route into an
  * EventBridge rule and the local runtime's in-process bus matches the same patterns, so a route exists once.
  */
+import {
+  DECISION_REVOKED,
+  DEPLOYMENT_BAKE_ENDED,
+  DEPLOYMENT_REQUESTED,
+  DEPLOYMENT_ROLLBACK_REQUESTED,
+  VERDICT_SOURCE,
+} from './contracts/deployment-events.ts';
+import {
+  ENDPOINT_DEPLOYMENT_STATE_CHANGE,
+  ENDPOINT_STATE_CHANGE,
+} from './contracts/sagemaker-endpoint-state-change.ts';
 import type { EventPattern } from './events/event-pattern.ts';
 
-export type FunctionName = 'model-registry-gate' | 'report-worker';
+export type FunctionName = 'model-registry-gate' | 'report-worker' | 'deployment-orchestrator';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -41,6 +52,14 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // The report file is written to /tmp while it is hashed, then uploaded.
     ephemeralStorageMb: 4096,
   },
+  'deployment-orchestrator': {
+    entry: 'functions/deployments/handler.ts',
+    description:
+      'Runs the deployment saga: gate, apply, the target events, the end of the bake, rollbacks and revocations',
+    // A step calls one target API and appends to the ledger; it never waits for a rollout.
+    timeoutSeconds: 120,
+    memoryMb: 1024,
+  },
 };
 
 /** What the auditor API publishes when a report is requested (POST /reports); the report worker builds it. */
@@ -61,6 +80,11 @@ const modelPackagePendingApproval: EventPattern = {
   },
 };
 
+const verdictEvent = (detailType: string): EventPattern => ({
+  source: [VERDICT_SOURCE],
+  'detail-type': [detailType],
+});
+
 export const routes: readonly Route[] = [
   {
     id: 'model-package-pending-approval',
@@ -76,5 +100,48 @@ export const routes: readonly Route[] = [
     bus: 'verdict',
     pattern: { source: [REPORT_REQUESTED_EVENT.source], 'detail-type': [REPORT_REQUESTED_EVENT.detailType] },
     target: 'report-worker',
+  },
+  {
+    id: 'deployment-requested',
+    description:
+      'A deployment request (POST /deployments, verdict deploy) is gated, then planned and applied',
+    bus: 'verdict',
+    pattern: verdictEvent(DEPLOYMENT_REQUESTED),
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'deployment-rollback-requested',
+    description: 'A rollback asked for by a person (verdict rollback, POST /deployments/{id}/rollback)',
+    bus: 'verdict',
+    pattern: verdictEvent(DEPLOYMENT_ROLLBACK_REQUESTED),
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'deployment-bake-ended',
+    description:
+      "A deployment's bake is over (its one-shot schedule fired): promote, or roll back on an alarm",
+    bus: 'verdict',
+    pattern: verdictEvent(DEPLOYMENT_BAKE_ENDED),
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'decision-revoked',
+    description:
+      'A revoked model-registry decision takes every live deployment of its artifact out of service',
+    bus: 'verdict',
+    pattern: verdictEvent(DECISION_REVOKED),
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'sagemaker-endpoint-state-change',
+    description:
+      'SageMaker endpoint and endpoint-deployment state changes move the deployment that runs on the endpoint',
+    bus: 'default',
+    pattern: {
+      source: ['aws.sagemaker'],
+      'detail-type': [ENDPOINT_STATE_CHANGE, ENDPOINT_DEPLOYMENT_STATE_CHANGE],
+      detail: { EndpointName: [{ exists: true }] },
+    },
+    target: 'deployment-orchestrator',
   },
 ];

@@ -55,6 +55,13 @@ export const deploymentTargetSchema = z.discriminatedUnion('kind', [
 ]);
 export type DeploymentTarget = z.infer<typeof deploymentTargetSchema>;
 
+/** `sagemaker:credit-scorer-prod` or `eks:ml-prod/serving/credit-scorer`: how actions and listings name a target. */
+export function deploymentTargetName(target: DeploymentTarget): string {
+  return target.kind === 'sagemaker'
+    ? `sagemaker:${target.endpointName}`
+    : `eks:${target.cluster}/${target.namespace}/${target.name}`;
+}
+
 /** A step of a canary, linear or rolling rollout: a number of instances (replicas) or a share of capacity. */
 export const stepSizeSchema = z.discriminatedUnion('unit', [
   z.strictObject({ unit: z.literal('instances'), value: z.number().int().min(1).max(MAX_COUNT) }),

@@ -1,6 +1,6 @@
 /** The ports the deployment saga's steps run over. */
 import { randomUUID } from 'node:crypto';
-import type { DeploymentRequest } from '../contracts/deployment-request.ts';
+import { type DeploymentRequest, deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { PolicyEngine } from '../gates/policy/policy-engine.ts';
 import type { ActionLog } from '../ports/action-log.ts';
 import type { BakeTimer } from '../ports/bake-timer.ts';
@@ -38,10 +38,7 @@ export function newToken(deps: DeploymentSagaDeps): string {
   return (deps.newToken ?? randomUUID)();
 }
 
-/** `sagemaker:credit-scorer-prod` or `eks:ml-prod/serving/credit-scorer`: the target an action names. */
+/** The target an action names. */
 export function targetName(request: DeploymentRequest): string {
-  const { target } = request;
-  return target.kind === 'sagemaker'
-    ? `sagemaker:${target.endpointName}`
-    : `eks:${target.cluster}/${target.namespace}/${target.name}`;
+  return deploymentTargetName(request.target);
 }

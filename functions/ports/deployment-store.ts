@@ -3,11 +3,14 @@
  * version (optimistic concurrency): two steps that read the same version cannot both write.
  */
 import type { Deployment } from '../contracts/deployment.ts';
+import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 
 export interface DeploymentFilter {
   /** Only deployments of the artifact this model-registry decision approved. */
   decisionId?: string;
+  /** Only deployments to this target, named as `deploymentTargetName` names it (`sagemaker:ENDPOINT`). */
+  target?: string;
   statuses?: readonly DeploymentStatus[];
 }
 
@@ -51,6 +54,8 @@ export function checkNextVersion(next: Deployment, expectedVersion: number): voi
 export function matchesFilter(deployment: Deployment, filter: DeploymentFilter | undefined): boolean {
   if (!filter) return true;
   if (filter.decisionId !== undefined && deployment.artifact?.decisionId !== filter.decisionId) return false;
+  if (filter.target !== undefined && deploymentTargetName(deployment.request.target) !== filter.target)
+    return false;
   if (filter.statuses && !filter.statuses.includes(deployment.status)) return false;
   return true;
 }

@@ -4,6 +4,7 @@
  * names the version it read: `INSERT` only if absent (version 0), `UPDATE ... WHERE version = ?` otherwise.
  */
 import type { Deployment } from '../../contracts/deployment.ts';
+import { deploymentTargetName } from '../../contracts/deployment-request.ts';
 import { pageSize } from '../../ports/decision-store.ts';
 import {
   checkNextVersion,
@@ -31,6 +32,18 @@ const DEPLOYMENT_STORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deployments_by_decision ON deployments (decision_id, status);
     `,
   },
+  {
+    id: 'deployment-store/2-target',
+    sql: `
+      ALTER TABLE deployments ADD COLUMN target TEXT;
+      UPDATE deployments SET target = CASE json_extract(body, '$.request.target.kind')
+        WHEN 'sagemaker' THEN 'sagemaker:' || json_extract(body, '$.request.target.endpointName')
+        ELSE 'eks:' || json_extract(body, '$.request.target.cluster') || '/' ||
+             json_extract(body, '$.request.target.namespace') || '/' || json_extract(body, '$.request.target.name')
+      END;
+      CREATE INDEX deployments_by_target ON deployments (target, requested_at, id);
+    `,
+  },
 ];
 
 export class SqliteDeploymentStore implements DeploymentStore {
@@ -52,19 +65,20 @@ export class SqliteDeploymentStore implements DeploymentStore {
       next.status,
       next.artifact?.decisionId ?? null,
       next.requestedAt,
+      deploymentTargetName(next.request.target),
       JSON.stringify(next),
     ] as const;
     const written =
       expectedVersion === 0
         ? this.db
             .prepare(
-              `INSERT INTO deployments (version, status, decision_id, requested_at, body, id)
-               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+              `INSERT INTO deployments (version, status, decision_id, requested_at, target, body, id)
+               VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
             )
             .run(...columns, next.id)
         : this.db
             .prepare(
-              `UPDATE deployments SET version = ?, status = ?, decision_id = ?, requested_at = ?, body = ?
+              `UPDATE deployments SET version = ?, status = ?, decision_id = ?, requested_at = ?, target = ?, body = ?
                WHERE id = ? AND version = ?`,
             )
             .run(...columns, next.id, expectedVersion);
@@ -77,10 +91,14 @@ export class SqliteDeploymentStore implements DeploymentStore {
     const limit = pageSize(options.limit);
     const where: string[] = [];
     const params: (string | number)[] = [];
-    const { decisionId, statuses } = options.filter ?? {};
+    const { decisionId, target, statuses } = options.filter ?? {};
     if (decisionId !== undefined) {
       where.push('decision_id = ?');
       params.push(decisionId);
+    }
+    if (target !== undefined) {
+      where.push('target = ?');
+      params.push(target);
     }
     if (statuses) {
       where.push(`status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);

@@ -183,6 +183,7 @@ describe('a local report request', () => {
       routes,
       {
         'model-registry-gate': async () => undefined,
+        'deployment-orchestrator': async () => undefined,
         'report-worker': (event) => wired.worker(event, localLambdaContext('report-worker', 900)),
       },
       { background: ['report-worker'] },

@@ -31,7 +31,7 @@ function busWith(table: readonly Route[], invoke: TargetInvoker = async () => 'o
   };
   const bus = new InProcessEventBus(
     table,
-    { 'model-registry-gate': target, 'report-worker': target },
+    { 'model-registry-gate': target, 'report-worker': target, 'deployment-orchestrator': target },
     { region: 'eu-west-1', now: () => NOW, newEventId: () => `event-${++ids}` },
   );
   return { bus, received };
@@ -360,6 +360,7 @@ describe('InProcessEventBus background targets', () => {
       [reportRoute],
       {
         'model-registry-gate': async () => 'unused',
+        'deployment-orchestrator': async () => 'unused',
         'report-worker': async (event) => {
           order.push(`start ${event.id}`);
           await gate;
@@ -391,6 +392,7 @@ describe('InProcessEventBus background targets', () => {
       [reportRoute],
       {
         'model-registry-gate': async () => 'unused',
+        'deployment-orchestrator': async () => 'unused',
         'report-worker': async () => {
           throw new Error('the job store is unavailable');
         },

@@ -74,6 +74,7 @@ describe('SqliteDeadLetterStore', () => {
       routes,
       {
         'model-registry-gate': async () => 'ok',
+        'deployment-orchestrator': async () => 'ok',
         'report-worker': async () => {
           throw new Error('worker down');
         },

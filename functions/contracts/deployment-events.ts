@@ -1,0 +1,50 @@
+/**
+ * The events that drive the deployment orchestration on Verdict's bus. The API and the CLI publish a request
+ * or a rollback; EventBridge Scheduler (a local timer) publishes the end of a bake; revoking a decision
+ * publishes its revocation. The orchestrator publishes every status a deployment reaches, for promotion
+ * rules, notifications and dashboards.
+ */
+import { z } from 'zod';
+import { deploymentStatusSchema } from './deployment-status.ts';
+
+export const VERDICT_SOURCE = 'verdict';
+
+export const DEPLOYMENT_REQUESTED = 'Verdict Deployment Requested';
+export const DEPLOYMENT_ROLLBACK_REQUESTED = 'Verdict Deployment Rollback Requested';
+export const DEPLOYMENT_BAKE_ENDED = 'Verdict Deployment Bake Ended';
+export const DECISION_REVOKED = 'Verdict Decision Revoked';
+export const DEPLOYMENT_STATUS_CHANGED = 'Verdict Deployment Status Change';
+
+/** Ids are ours (UUIDs, deterministic ids): bounded and printable, never a path or a template. */
+const idSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'letters, digits and . _ : / - only');
+
+export const deploymentRequestedDetailSchema = z.object({
+  /** The caller's idempotency key: the same key asks for the same deployment. */
+  requestId: idSchema,
+  /** Checked by the orchestrator against the request contract; kept raw here so that a bad one is reported by it. */
+  request: z.unknown(),
+});
+export type DeploymentRequestedDetail = z.infer<typeof deploymentRequestedDetailSchema>;
+
+export const deploymentRollbackRequestedDetailSchema = z.object({ deploymentId: idSchema });
+export const deploymentBakeEndedDetailSchema = z.object({ deploymentId: idSchema });
+
+export const decisionRevokedDetailSchema = z.object({
+  decisionId: idSchema,
+  revokedAt: z.iso.datetime({ offset: true }),
+  reason: z.string().min(1).max(500),
+});
+export type DecisionRevokedDetail = z.infer<typeof decisionRevokedDetailSchema>;
+
+export const deploymentStatusChangedDetailSchema = z.object({
+  deploymentId: idSchema,
+  status: deploymentStatusSchema,
+  modelPackageArn: z.string(),
+  target: z.string(),
+  environment: z.string(),
+});
+export type DeploymentStatusChangedDetail = z.infer<typeof deploymentStatusChangedDetailSchema>;

@@ -1,0 +1,39 @@
+/** The deployment orchestrator's Lambda environment, set by the CDK stack (infra/function-table.ts). */
+import { z } from 'zod';
+import {
+  type LedgerVariables,
+  parseEnvironment,
+  powertoolsSchema,
+  type VariablesOf,
+  verdictSchema,
+} from '../shared/environment.ts';
+
+const arn = z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN');
+
+const deploymentOrchestratorSchema = z.object({
+  ...verdictSchema.shape,
+  ...powertoolsSchema.shape,
+  VERDICT_DEPLOYMENTS_TABLE: z.string().min(1),
+  VERDICT_EVENT_BUS_NAME: z.string().min(1),
+  /** The bus the bake schedules put `Verdict Deployment Bake Ended` on. */
+  VERDICT_EVENT_BUS_ARN: arn,
+  /** The OPA bundle inside the package. */
+  VERDICT_POLICY_BUNDLE: z.string().min(1),
+  /** SHA-256 of that bundle; "" (no bundle at synth) makes every deployment gate deny with gate.bundle_untrusted. */
+  VERDICT_POLICY_BUNDLE_SHA256: z.string().optional(),
+  /** The role SageMaker assumes to run the approved models (passed on CreateModel). */
+  VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: arn,
+  /** The EventBridge Scheduler group the one-shot bake schedules are created in. */
+  VERDICT_BAKE_SCHEDULE_GROUP: z.string().min(1),
+  /** The role EventBridge Scheduler assumes to put the bake's end on the bus. */
+  VERDICT_BAKE_SCHEDULER_ROLE_ARN: arn,
+});
+
+export type DeploymentOrchestratorEnvironment = z.output<typeof deploymentOrchestratorSchema>;
+/** What the stack sets: these and the ledger's variables (read when the ledger opens). */
+export type DeploymentOrchestratorVariables = VariablesOf<typeof deploymentOrchestratorSchema> &
+  LedgerVariables;
+
+export function readDeploymentOrchestratorEnvironment(env: NodeJS.ProcessEnv = process.env) {
+  return parseEnvironment(deploymentOrchestratorSchema, env);
+}

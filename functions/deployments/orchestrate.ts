@@ -1,0 +1,180 @@
+/**
+ * Which saga step an event runs. The route table sends every deployment event here: a request (gate, then
+ * apply), a rollback asked for by a person, the end of a bake, a revoked decision, and the targets' own
+ * events. One deployment at a time runs on a target: a request for a busy target stays `requested` and is
+ * applied when the one in progress ends.
+ */
+
+import type { z } from 'zod';
+import type { Deployment } from '../contracts/deployment.ts';
+import {
+  DECISION_REVOKED,
+  DEPLOYMENT_BAKE_ENDED,
+  DEPLOYMENT_REQUESTED,
+  DEPLOYMENT_ROLLBACK_REQUESTED,
+  DEPLOYMENT_STATUS_CHANGED,
+  decisionRevokedDetailSchema,
+  deploymentBakeEndedDetailSchema,
+  deploymentRequestedDetailSchema,
+  deploymentRollbackRequestedDetailSchema,
+  VERDICT_SOURCE,
+} from '../contracts/deployment-events.ts';
+import { deploymentTargetName } from '../contracts/deployment-request.ts';
+import type { DeploymentStatus } from '../contracts/deployment-status.ts';
+import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
+import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
+import { applyDeployment } from './apply-deployment.ts';
+import { endBake } from './end-bake.ts';
+import { requestDeployment } from './request-deployment.ts';
+import { revokeDeployments } from './revoke-deployments.ts';
+import { rollbackDeployment } from './rollback-deployment.ts';
+import type { DeploymentSagaDeps } from './saga-deps.ts';
+import type { TargetEventReader } from './target-events.ts';
+import { onTargetObservation } from './target-observation.ts';
+
+/** Statuses in which a rollout is under way on its target: no other deployment may start there. */
+export const IN_PROGRESS_STATUSES: readonly DeploymentStatus[] = ['applying', 'baking', 'rolling-back'];
+
+export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
+  targetEvents: readonly TargetEventReader[];
+  /** Where every status a deployment reaches is published (`Verdict Deployment Status Change`). */
+  events: EventPublisher;
+}
+
+/** The envelope every EventBridge event has; the detail is parsed per detail-type. */
+export interface OrchestratorEvent {
+  source: string;
+  'detail-type': string;
+  detail: unknown;
+}
+
+export type OrchestratorOutcome =
+  | {
+      step: 'request' | 'rollback' | 'end-bake' | 'observation';
+      deployment: Pick<Deployment, 'id' | 'status'>;
+    }
+  | { step: 'revoke'; revoked: string[] }
+  | { step: 'ignored'; reason: string };
+
+export async function orchestrate(
+  event: OrchestratorEvent,
+  deps: DeploymentOrchestratorDeps,
+): Promise<OrchestratorOutcome> {
+  const type = event['detail-type'];
+  if (event.source === VERDICT_SOURCE) {
+    switch (type) {
+      case DEPLOYMENT_REQUESTED: {
+        const { requestId, request } = detail(deploymentRequestedDetailSchema, event);
+        const requested = await requestDeployment(requestId, request, deps);
+        const after =
+          requested.status === 'requested' ? await applyWhenTargetFree(requested, deps) : requested;
+        return stepped('request', requested, after, deps);
+      }
+      case DEPLOYMENT_ROLLBACK_REQUESTED: {
+        const { deploymentId } = detail(deploymentRollbackRequestedDetailSchema, event);
+        const before = await deps.store.get(deploymentId);
+        return stepped('rollback', before, await rollbackDeployment(deploymentId, deps), deps);
+      }
+      case DEPLOYMENT_BAKE_ENDED: {
+        const { deploymentId } = detail(deploymentBakeEndedDetailSchema, event);
+        const before = await deps.store.get(deploymentId);
+        return stepped('end-bake', before, await endBake(deploymentId, deps), deps);
+      }
+      case DECISION_REVOKED: {
+        const { decisionId } = detail(decisionRevokedDetailSchema, event);
+        const revoked = await revokeDeployments(decisionId, deps);
+        for (const id of revoked) {
+          const deployment = await deps.store.get(id);
+          if (deployment) await announce(deployment, deps);
+        }
+        return { step: 'revoke', revoked };
+      }
+    }
+  }
+  for (const reader of deps.targetEvents) {
+    const target = reader.targetOf(event);
+    if (target === undefined) continue;
+    const inProgress = await newestOn(target, IN_PROGRESS_STATUSES, deps);
+    if (!inProgress?.applied) return { step: 'ignored', reason: `no rollout in progress on ${target}` };
+    const observation = reader.observation(event, inProgress.applied);
+    if (!observation) return { step: 'ignored', reason: `not about ${inProgress.id}'s rollout on ${target}` };
+    return stepped('observation', inProgress, await onTargetObservation(observation, deps), deps);
+  }
+  return { step: 'ignored', reason: `no step reads ${event.source} ${type}` };
+}
+
+/** Applies a requested deployment unless another rollout is under way on its target (it then waits). */
+async function applyWhenTargetFree(
+  deployment: Deployment,
+  deps: DeploymentOrchestratorDeps,
+): Promise<Deployment> {
+  const target = deploymentTargetName(deployment.request.target);
+  const busy = await newestOn(target, IN_PROGRESS_STATUSES, deps);
+  if (busy && busy.id !== deployment.id) return deployment;
+  return applyDeployment(deployment.id, deps);
+}
+
+/** After a step: publish the status it reached, and start the next queued deployment on a target it freed. */
+async function stepped(
+  step: 'request' | 'rollback' | 'end-bake' | 'observation',
+  before: Deployment | undefined,
+  after: Deployment,
+  deps: DeploymentOrchestratorDeps,
+): Promise<OrchestratorOutcome> {
+  if (before?.status !== after.status) await announce(after, deps);
+  if (FINAL_DEPLOYMENT_STATUSES.has(after.status) && after.plan) await applyNextQueued(after, deps);
+  return { step, deployment: { id: after.id, status: after.status } };
+}
+
+async function applyNextQueued(freed: Deployment, deps: DeploymentOrchestratorDeps): Promise<void> {
+  const target = deploymentTargetName(freed.request.target);
+  const queued = await oldestOn(target, ['requested'], deps);
+  if (!queued) return;
+  const applied = await applyWhenTargetFree(queued, deps);
+  if (applied.status !== queued.status) await announce(applied, deps);
+}
+
+async function announce(deployment: Deployment, deps: DeploymentOrchestratorDeps): Promise<void> {
+  await deps.events.publish({
+    source: VERDICT_SOURCE,
+    detailType: DEPLOYMENT_STATUS_CHANGED,
+    detail: {
+      deploymentId: deployment.id,
+      status: deployment.status,
+      modelPackageArn: deployment.request.modelPackageArn,
+      target: deploymentTargetName(deployment.request.target),
+      environment: deployment.request.environment,
+    },
+  });
+}
+
+async function newestOn(
+  target: string,
+  statuses: readonly DeploymentStatus[],
+  deps: DeploymentSagaDeps,
+): Promise<Deployment | undefined> {
+  let newest: Deployment | undefined;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.list({ filter: { target, statuses }, ...(cursor ? { cursor } : {}) });
+    newest = page.deployments.at(-1) ?? newest;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return newest;
+}
+
+async function oldestOn(
+  target: string,
+  statuses: readonly DeploymentStatus[],
+  deps: DeploymentSagaDeps,
+): Promise<Deployment | undefined> {
+  return (await deps.store.list({ filter: { target, statuses }, limit: 1 })).deployments[0];
+}
+
+function detail<T extends z.ZodType>(schema: T, event: OrchestratorEvent): z.output<T> {
+  if (event.detail === null || typeof event.detail !== 'object') {
+    throw new InvalidInputError('event.invalid', ['detail: expected an object']);
+  }
+  return parseOrThrow(schema, event.detail, 'event.invalid');
+}
