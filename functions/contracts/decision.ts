@@ -73,6 +73,15 @@ export const decisionSubjectSchema = z.object({
   id: z.string().meta({ description: 'Model package ARN' }),
   group: z.string().meta({ description: 'Model package group name' }),
   version: z.string(),
+  /**
+   * `sha256:` of the version's containers and model artifacts as the gate found them (absent when the package
+   * names none): what a deployment of this decision must still run.
+   */
+  artifactDigest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .optional()
+    .meta({ description: "Digest of the version's images and model artifacts when decided" }),
 });
 export type DecisionSubject = z.infer<typeof decisionSubjectSchema>;
 

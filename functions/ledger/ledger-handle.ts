@@ -3,7 +3,7 @@
  * opened on first use, and the two views the rest of Verdict takes of it. Gates write through `audit`; the
  * auditor API and reports read through `reader`. Nothing is opened until a view or `open()` is first used.
  */
-import type { ActionLog } from '../ports/action-log.ts';
+import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
 import type { LedgerReader } from '../ports/ledger-reader.ts';
 import { once } from '../shared/once.ts';
 import { toBase64 } from './core/rfc6962.ts';
@@ -14,7 +14,7 @@ import type { ExceptionLedger } from './ledger-exception-store.ts';
 import { vouchForDecision } from './vouch.ts';
 
 /** What gates write to (and read back from) the audit ledger. */
-export type LedgerAudit = DecisionLedger & ExceptionLedger & ActionLog;
+export type LedgerAudit = DecisionLedger & ExceptionLedger & ActionLog & RecordedActions;
 
 /** What an opener opens: at least the ledger and a way to close it; drivers add their store and keys. */
 export interface OpenedLedger {
@@ -63,6 +63,7 @@ function ledgerAudit(ledger: () => Promise<Ledger>): LedgerAudit {
     recordException: async (event, exception) => (await ledger()).recordException(event, exception),
     recordAction: async (action) => (await ledger()).recordAction(action),
     hasAction: async (id) => (await ledger()).hasAction(id),
+    findAction: async (id) => (await ledger()).findAction(id),
   };
 }
 

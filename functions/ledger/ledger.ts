@@ -218,6 +218,12 @@ export class Ledger {
     return (await this.store.entryById(actionEntryId(actionId))) !== undefined;
   }
 
+  /** The action recorded under this action id, if any. */
+  async findAction(actionId: string): Promise<ActionRecord | undefined> {
+    const stored = await this.findById(actionEntryId(actionId));
+    return stored?.entry.type === 'action' ? stored.entry.action : undefined;
+  }
+
   async get(index: number): Promise<LedgerRecord | undefined> {
     const stored = await this.store.entry(index);
     return stored ? toRecord(stored) : undefined;

@@ -10,7 +10,7 @@ import {
   PROFILE_METADATA_KEY,
   TRAINING_DATA_METADATA_KEY,
 } from '../gates/model-registry/governance-inputs.ts';
-import type { ModelPackage } from '../ports/model-registry.ts';
+import type { ModelContainer, ModelPackage } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 
 /** Where staged inputs live: `s3://verdict-local-inputs/<group>/<content hash>/<name>`. */
@@ -28,11 +28,14 @@ export interface ModelVersionInputs {
   biasReport?: LocalFile;
   /** Training data: a local file to stage, or an s3:// URI named as it is. */
   trainingData?: LocalFile | string;
+  /** What the version runs: a container image and the model artifact it loads (staged). */
+  model?: { image: string; data?: LocalFile };
 }
 
 export interface StagedInputs {
   customerMetadata: Record<string, string>;
   biasReports: ModelPackage['biasReports'];
+  containers?: ModelContainer[];
 }
 
 export async function stageModelVersionInputs(
@@ -57,12 +60,24 @@ export async function stageModelVersionInputs(
     await objects.put(uri, inputs.trainingData.bytes);
     customerMetadata[TRAINING_DATA_METADATA_KEY] = uri;
   }
-  return { customerMetadata, biasReports };
+  if (!inputs.model) return { customerMetadata, biasReports };
+  const container: ModelContainer = { image: inputs.model.image };
+  if (inputs.model.data) {
+    container.modelDataUrl = `${folder}/model/${safeName(basename(inputs.model.data.path))}`;
+    await objects.put(container.modelDataUrl, inputs.model.data.bytes);
+  }
+  return { customerMetadata, biasReports, containers: [container] };
 }
 
 function contentHash(inputs: ModelVersionInputs): string {
   const hash = createHash('sha256');
-  for (const part of [inputs.profile, inputs.biasReport, inputs.trainingData]) {
+  for (const part of [
+    inputs.profile,
+    inputs.biasReport,
+    inputs.trainingData,
+    inputs.model?.image,
+    inputs.model?.data,
+  ]) {
     hash.update(part === undefined ? '-' : typeof part === 'string' ? part : part.bytes);
     hash.update('\0');
   }

@@ -4,26 +4,36 @@
  */
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { sageMakerEndpointEvents } from '../adapters/aws/sagemaker-endpoint-events.ts';
+import { EmbeddedSageMakerEndpoints } from '../adapters/local/embedded-sagemaker-endpoints.ts';
 import { FilesystemObjectStore } from '../adapters/local/filesystem-object-store.ts';
 import { InProcessEventBus } from '../adapters/local/in-process-event-bus.ts';
 import { openMemoryLedger } from '../adapters/local/ledger/memory-ledger.ts';
 import { openLocalPersonalData } from '../adapters/local/ledger/personal-data.ts';
 import { openLocalLedger } from '../adapters/local/ledger/sqlite-ledger.ts';
 import { SqliteAccessLog } from '../adapters/local/sqlite-access-log.ts';
+import { SqliteBakeTimer } from '../adapters/local/sqlite-bake-timer.ts';
 import { openDatabase, type SqliteDatabase } from '../adapters/local/sqlite-database.ts';
 import { SqliteDeadLetterStore } from '../adapters/local/sqlite-dead-letter-store.ts';
 import { SqliteDecisionStore } from '../adapters/local/sqlite-decision-store.ts';
+import { SqliteDeploymentStore } from '../adapters/local/sqlite-deployment-store.ts';
 import { SqliteExceptionStore } from '../adapters/local/sqlite-exception-store.ts';
 import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempotency-persistence.ts';
 import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.ts';
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
+import { DEPLOYMENT_BAKE_ENDED, VERDICT_SOURCE } from '../contracts/deployment-events.ts';
+import { createDeploymentOrchestratorHandler } from '../deployments/create-handler.ts';
+import type { DeploymentOrchestratorDeps } from '../deployments/orchestrate.ts';
+import { RegistryDeploymentFacts } from '../deployments/registry-facts.ts';
 import { createModelRegistryGateHandler } from '../gates/model-registry/create-handler.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
+import type { LedgerAudit } from '../ledger/ledger-handle.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
+import type { DeploymentStore } from '../ports/deployment-store.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerExportService } from '../ports/ledger-export-service.ts';
@@ -62,6 +72,18 @@ export interface LocalRuntime {
   accessLog: AccessLog;
   /** Seals personal data under the subject's key before it is stored (`verdict forget` destroys it). */
   personal: FieldSealer;
+  /** What gates write to the audit ledger (and read back: decisions, actions). */
+  audit: LedgerAudit;
+  /** Deployments: the saga's records (the ledger holds one action per step). */
+  deployments: DeploymentStore;
+  /** The embedded SageMaker endpoints deployments run on locally. */
+  endpoints: EmbeddedSageMakerEndpoints;
+  /** What the orchestration runs over (the deployment commands call its steps through the bus). */
+  deploymentSaga: DeploymentOrchestratorDeps;
+  /** Fires the bakes whose end has come (EventBridge Scheduler's job in AWS); returns how many fired. */
+  fireDueBakes(): Promise<number>;
+  /** When the next bake ends, if one is running. */
+  nextBakeEnd(): Date | undefined;
   /** Bearer tokens revoked with `verdict token revoke`. */
   tokenRevocations: SqliteTokenRevocations;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
@@ -107,6 +129,40 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     deadlineMs: functions['model-registry-gate'].timeoutSeconds * 1000,
     idempotencyStore: new SqliteIdempotencyPersistence(db),
   });
+  const deployments = new SqliteDeploymentStore(db);
+  const endpoints = new EmbeddedSageMakerEndpoints(db, now);
+  const bakeTimer = new SqliteBakeTimer(db);
+  const deploymentSaga: DeploymentOrchestratorDeps = {
+    store: deployments,
+    actions: audit,
+    decisions,
+    facts: new RegistryDeploymentFacts({ registry, objects, decisions, exceptions, actions: audit }),
+    targets: [endpoints],
+    bakeTimer,
+    policyEngine,
+    now,
+    targetEvents: [sageMakerEndpointEvents],
+    events: { publish: (event) => bus.publish(event) },
+  };
+  const orchestrator = createDeploymentOrchestratorHandler(deploymentSaga);
+  // The endpoints' events go on the bus once the step that caused them is recorded, as EventBridge delivers
+  // SageMaker's events after the API call returned.
+  const deliverEndpointEvents = async () => {
+    for (const event of endpoints.takeEvents()) await bus.publish(event);
+  };
+  const fireDueBakes = async () => {
+    const at = now();
+    const due = bakeTimer.due(at);
+    for (const deploymentId of due) {
+      bakeTimer.fired(deploymentId, at);
+      await bus.publish({
+        source: VERDICT_SOURCE,
+        detailType: DEPLOYMENT_BAKE_ENDED,
+        detail: { deploymentId },
+      });
+    }
+    return due.length;
+  };
   const reports =
     options.dataDir === undefined
       ? undefined
@@ -126,6 +182,13 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       if (!reports) throw new Error('reports need a data directory (where they are archived)');
       return reports.worker(event, context);
     },
+    'deployment-orchestrator': async (event, context) => {
+      try {
+        return await orchestrator(event, context);
+      } finally {
+        await deliverEndpointEvents();
+      }
+    },
   };
   const invoke = (name: FunctionName, event: unknown) =>
     handlers[name](event, localLambdaContext(name, functions[name].timeoutSeconds));
@@ -135,6 +198,8 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       'model-registry-gate': (event: unknown) =>
         invoke('model-registry-gate', event).catch(recordedRejection),
       'report-worker': (event: unknown) => invoke('report-worker', event),
+      'deployment-orchestrator': (event: unknown) =>
+        invoke('deployment-orchestrator', event).catch(recordedRejection),
     },
     // The report worker runs for minutes: EventBridge invokes it asynchronously, and so does the local bus.
     { deadLetters: new SqliteDeadLetterStore(db), background: ['report-worker'] },
@@ -150,6 +215,12 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     objects,
     bus,
     accessLog,
+    audit,
+    deployments,
+    endpoints,
+    deploymentSaga,
+    fireDueBakes,
+    nextBakeEnd: () => bakeTimer.next(),
     tokenRevocations: new SqliteTokenRevocations(db),
     personal: personal.personal,
     ledger: ledger.reader,

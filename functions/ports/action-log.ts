@@ -6,3 +6,8 @@ export interface ActionLog {
   /** Whether an action with this id is recorded: what a redelivery consults before acting again. */
   hasAction(id: string): Promise<boolean>;
 }
+
+/** Where a recorded action is read back: a revocation, say, that later steps must honour. */
+export interface RecordedActions {
+  findAction(id: string): Promise<ActionRecord | undefined>;
+}

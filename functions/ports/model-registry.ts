@@ -1,5 +1,12 @@
 import type { ApprovalStatus } from '../contracts/model-package-state-change.ts';
 
+/** One container of a package's `InferenceSpecification`: the image and the model artifact it loads. */
+export interface ModelContainer {
+  image: string;
+  /** `s3://` URI of the model artifact (`ModelDataUrl`, or `ModelDataSource.S3DataSource.S3Uri`). */
+  modelDataUrl?: string;
+}
+
 /** What a gate needs to know about one registered model version. */
 export interface ModelPackage {
   arn: string;
@@ -11,6 +18,8 @@ export interface ModelPackage {
   customerMetadata: Record<string, string>;
   /** S3 URIs of the package's `ModelMetrics.Bias` reports (SageMaker Clarify `analysis.json`). */
   biasReports: { preTraining?: string; postTraining?: string; report?: string };
+  /** What the version runs; what the deployment gate pins by digest. Absent when the package names none. */
+  containers?: ModelContainer[];
 }
 
 export interface ModelRegistry {

@@ -56,6 +56,13 @@ function toModelPackage(out: DescribeModelPackageCommandOutput): ModelPackage {
   if (bias?.PreTrainingReport?.S3Uri) pkg.biasReports.preTraining = bias.PreTrainingReport.S3Uri;
   if (bias?.PostTrainingReport?.S3Uri) pkg.biasReports.postTraining = bias.PostTrainingReport.S3Uri;
   if (bias?.Report?.S3Uri) pkg.biasReports.report = bias.Report.S3Uri;
+  const containers = out.InferenceSpecification?.Containers ?? [];
+  if (containers.length > 0) {
+    pkg.containers = containers.map((c) => {
+      const modelDataUrl = c.ModelDataUrl ?? c.ModelDataSource?.S3DataSource?.S3Uri;
+      return { image: c.Image ?? '', ...(modelDataUrl !== undefined && { modelDataUrl }) };
+    });
+  }
   return pkg;
 }
 

@@ -10,7 +10,7 @@
 
 import type { ApprovalStatus, ModelPackageStateChange } from '../../contracts/model-package-state-change.ts';
 import { type ModelPackageSnapshot, modelPackageStateChangeEvent } from '../../events/model-package-event.ts';
-import type { ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
+import type { ModelContainer, ModelPackage, ModelRegistry } from '../../ports/model-registry.ts';
 import { applyMigrations, type Migration, type SqliteDatabase } from './sqlite-database.ts';
 
 const LOCAL_REGION = 'local-1';
@@ -57,6 +57,10 @@ const MODEL_REGISTRY_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, '${STATUS_HISTORY_IMMUTABLE_MESSAGE}'); END;
     `,
   },
+  {
+    id: 'model-registry/2-containers',
+    sql: `ALTER TABLE model_packages ADD COLUMN containers TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(containers));`,
+  },
 ];
 
 /** The SageMaker error a call would fail with: `ValidationException` or `ResourceNotFound`. */
@@ -89,6 +93,8 @@ export interface NewModelPackage {
   groupName: string;
   customerMetadata?: Record<string, string>;
   biasReports?: ModelPackage['biasReports'];
+  /** The `InferenceSpecification` containers: image and model artifact. */
+  containers?: ModelContainer[];
   /** Default `PendingManualApproval`, as for a SageMaker versioned package. */
   approvalStatus?: ApprovalStatus;
 }
@@ -107,12 +113,13 @@ interface PackageRow {
   approval_description: string | null;
   customer_metadata: string;
   bias_reports: string;
+  containers: string;
   creation_time: string;
   last_modified_time: string;
 }
 
 const PACKAGE_COLUMNS =
-  'arn, group_name, version, approval_status, approval_description, customer_metadata, bias_reports, creation_time, last_modified_time';
+  'arn, group_name, version, approval_status, approval_description, customer_metadata, bias_reports, containers, creation_time, last_modified_time';
 
 /** SageMaker's `EntityName` pattern for model package group names. */
 const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -169,6 +176,7 @@ export class EmbeddedModelRegistry implements ModelRegistry {
   async createModelPackage(input: NewModelPackage): Promise<ModelPackageSnapshot> {
     const customerMetadata = validCustomerMetadata(input.customerMetadata ?? {});
     const biasReports = validBiasReports(input.biasReports ?? {});
+    const containers = validContainers(input.containers ?? []);
     const approvalStatus = input.approvalStatus ?? 'PendingManualApproval';
     if (!APPROVAL_STATUSES.includes(approvalStatus)) {
       throw new ModelRegistryError('ValidationException', `invalid approval status: ${approvalStatus}`);
@@ -191,7 +199,7 @@ export class EmbeddedModelRegistry implements ModelRegistry {
       const arn = `arn:aws:sagemaker:${this.region}:${this.account}:model-package/${group.name.toLowerCase()}/${next}`;
       const now = this.#timestamp();
       this.#db
-        .prepare(`INSERT INTO model_packages (${PACKAGE_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`)
+        .prepare(`INSERT INTO model_packages (${PACKAGE_COLUMNS}) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`)
         .run(
           arn,
           group.name,
@@ -199,6 +207,7 @@ export class EmbeddedModelRegistry implements ModelRegistry {
           approvalStatus,
           JSON.stringify(customerMetadata),
           JSON.stringify(biasReports),
+          JSON.stringify(containers),
           now,
           now,
         );
@@ -310,6 +319,7 @@ function toModelPackage(row: PackageRow): ModelPackageSnapshot {
     ...(row.approval_description !== null && { approvalDescription: row.approval_description }),
     customerMetadata: JSON.parse(row.customer_metadata) as Record<string, string>,
     biasReports: JSON.parse(row.bias_reports) as ModelPackage['biasReports'],
+    ...(row.containers !== '[]' && { containers: JSON.parse(row.containers) as ModelContainer[] }),
     creationTime: row.creation_time,
     lastModifiedTime: row.last_modified_time,
   };
@@ -345,4 +355,24 @@ function validBiasReports(reports: ModelPackage['biasReports']): ModelPackage['b
     valid[kind] = uri;
   }
   return valid;
+}
+
+/** SageMaker's limits: at most 15 containers, an image URI of at most 255 characters, an S3 model artifact. */
+const MAX_CONTAINERS = 15;
+const MAX_IMAGE_LENGTH = 255;
+const MODEL_DATA_URL = /^s3:\/\/[^/]+\/.{1,1000}$/;
+
+function validContainers(containers: readonly ModelContainer[]): ModelContainer[] {
+  if (containers.length > MAX_CONTAINERS) {
+    throw new ModelRegistryError('ValidationException', `more than ${MAX_CONTAINERS} containers`);
+  }
+  return containers.map(({ image, modelDataUrl }) => {
+    if (typeof image !== 'string' || image.length < 1 || image.length > MAX_IMAGE_LENGTH) {
+      throw new ModelRegistryError('ValidationException', `invalid container image: ${String(image)}`);
+    }
+    if (modelDataUrl !== undefined && !MODEL_DATA_URL.test(modelDataUrl)) {
+      throw new ModelRegistryError('ValidationException', `invalid model data URL: ${modelDataUrl}`);
+    }
+    return { image, ...(modelDataUrl !== undefined && { modelDataUrl }) };
+  });
 }

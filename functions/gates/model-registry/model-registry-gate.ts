@@ -7,6 +7,7 @@
 import type { ActionRecord } from '../../contracts/action.ts';
 import {
   type Decision,
+  type DecisionSubject,
   type PolicyResult,
   policyResultSchema,
   type Violation,
@@ -28,6 +29,7 @@ import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
 import { PolicyBundleUntrustedError } from '../policy/errors.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
 import { approvalDescription } from './approval-description.ts';
+import { artifactDigest } from './artifact-digest.ts';
 import { type GovernanceInputs, loadGovernanceInputs } from './governance-inputs.ts';
 
 export const GATE = 'model-registry';
@@ -158,7 +160,12 @@ async function decide(
 ): Promise<Decision> {
   const entrypoint = GATE_ENTRYPOINTS.model_registry;
   const evaluatedAt = deps.now();
-  const subject = { kind: 'model-package' as const, id: pkg.arn, group: pkg.groupName, version: pkg.version };
+  const subject: DecisionSubject = {
+    kind: 'model-package',
+    id: pkg.arn,
+    group: pkg.groupName,
+    version: pkg.version,
+  };
   const base = {
     id,
     gate: GATE,
@@ -198,11 +205,13 @@ async function decide(
 
   let inputs: GovernanceInputs;
   let exceptions: Exception[];
+  let digest: string | null;
   try {
-    [inputs, exceptions] = await withDeadline(
+    [inputs, exceptions, digest] = await withDeadline(
       Promise.all([
         loadGovernanceInputs(pkg, deps.objects, { trainingData: deps.trainingData }),
         deps.exceptions.listFor([pkg.groupName, pkg.arn]),
+        artifactDigest(pkg, deps.objects),
       ]),
       deps.deadlineMs,
       'loading governance inputs',
@@ -216,12 +225,13 @@ async function decide(
     return { ...base, ...denied(violation), policy, inputSha256: canonicalSha256({ subject }) };
   }
 
+  if (digest !== null) base.subject = { ...subject, artifactDigest: digest };
   const input = {
     gate: 'model_registry',
     environment: deps.environment,
     asOf: evaluatedAt.toISOString().slice(0, 10),
     now: evaluatedAt.toISOString(),
-    subject,
+    subject: base.subject,
     profile: inputs.profile,
     evidence: inputs.evidence,
     // A revoked exception waives nothing from its revocation on; the ledger keeps it for the audit trail.

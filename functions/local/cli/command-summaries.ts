@@ -6,6 +6,9 @@ export const COMMAND_SUMMARIES = {
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
   decisions:
     'list and show the decisions the gates recorded, each checked against the audit ledger (data directory or --stack)',
+  deploy:
+    'deploy an approved model version: gated by the deployment policy, rolled out with a canary and a bake, recorded step by step',
+  deployments: 'list and show deployments: where each stands, its gate decision and every step',
   demo: 'register three sample model versions locally and gate them through the event bus',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
   exception:
@@ -18,6 +21,7 @@ export const COMMAND_SUMMARIES = {
     'write (init) or check (validate) an AI-system profile, the answers the EU AI Act policy classifies',
   registry:
     'the embedded model registry: register a version (its event goes to the gate through the local bus), list versions',
+  rollback: 'roll a deployment back to the version that ran before it (or remove what it created)',
   report:
     'build a signed compliance report (model-compliance, annex-iv, period-summary) from the local stores',
   'scan-pii': 'scan text, CSV, TSV, JSONL and Parquet files for PII; print the findings (masked) as JSON',

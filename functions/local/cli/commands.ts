@@ -10,6 +10,9 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   check: async (program) => (await import('./check-command.ts')).registerCheckCommand(program),
   classify: async (program) => (await import('./classify-command.ts')).registerClassifyCommand(program),
   decisions: async (program) => (await import('./decisions-command.ts')).registerDecisionsCommand(program),
+  deploy: async (program) => (await import('./deploy-command.ts')).registerDeployCommand(program),
+  deployments: async (program) =>
+    (await import('./deployments-command.ts')).registerDeploymentsCommand(program),
   demo: async (program) => (await import('./demo-command.ts')).registerDemoCommand(program),
   dlq: async (program) => (await import('./dlq-command.ts')).registerDlqCommand(program),
   exception: async (program) => (await import('./exception-command.ts')).registerExceptionCommand(program),
@@ -19,6 +22,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   ledger: async (program) => (await import('./ledger-command.ts')).registerLedgerCommand(program),
   profile: async (program) => (await import('./profile-command.ts')).registerProfileCommand(program),
   registry: async (program) => (await import('./registry-command.ts')).registerRegistryCommand(program),
+  rollback: async (program) => (await import('./deployments-command.ts')).registerRollbackCommand(program),
   report: async (program) => (await import('./report-command.ts')).registerReportCommand(program),
   'scan-pii': async (program) => (await import('./scan-pii-command.ts')).registerScanPiiCommand(program),
   serve: async (program) => (await import('./serve-command.ts')).registerServeCommand(program),

@@ -107,6 +107,43 @@ export function registerDecisionsCommand(program: Command): void {
           : `\nLedger: entry ${ledger.index}, not yet covered by a signed checkpoint\n`,
       );
     });
+
+  decisions
+    .command('revoke')
+    .description(
+      'revoke a model-registry approval: recorded in the ledger, the version set to Rejected, every live deployment of it taken out of service',
+    )
+    .argument('<id>', 'the decision id (an allow of the model-registry gate)')
+    .requiredOption('--reason <text>', 'why (kept in the audit ledger: no personal data)')
+    .addOption(formatOption('text'))
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (id: string, options: { reason: string; format: OutputFormat; dataDir: string }) => {
+      if (!DECISION_ID.test(id)) throw new UsageError(`${id}: expected a decision id`);
+      const { openLocalRuntimeAt } = await import('../runtime.ts');
+      const { revokeLocalDecision } = await import('../local-deployments.ts');
+      const { DecisionNotRevocableError } = await import('../../gates/revocation/revoke-decision.ts');
+      const runtime = openLocalRuntimeAt(options.dataDir);
+      try {
+        const revocation = await revokeLocalDecision(runtime, id, options.reason).catch((error: unknown) => {
+          if (error instanceof DecisionNotRevocableError) throw new UsageError(error.message);
+          throw error;
+        });
+        const revoked = await runtime.deployments.list({ filter: { decisionId: id, statuses: ['revoked'] } });
+        if (options.format === 'json') {
+          printJson({ ...revocation, deploymentsRevoked: revoked.deployments.map((d) => d.id) });
+          return;
+        }
+        process.stdout.write(
+          [
+            `${revocation.alreadyRevoked ? 'already revoked' : 'revoked'} ${id} (${revocation.decision.subject.id}) at ${revocation.revokedAt}: ${revocation.reason}`,
+            `deployments taken out of service: ${revoked.deployments.map((d) => d.id).join(', ') || 'none'}`,
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await runtime.close();
+      }
+    });
 }
 
 /** Each decision checked against its ledger entry; on any mismatch, says which and sets exit code 3. */

@@ -65,7 +65,7 @@ function s3Pointer(uri: string): string {
   return uri;
 }
 
-function readLocalFile(path: string, what: string): LocalFile {
+export function readLocalFile(path: string, what: string): LocalFile {
   try {
     return { path, bytes: readFileSync(path) };
   } catch (error) {

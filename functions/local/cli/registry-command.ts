@@ -13,6 +13,7 @@ import {
   addModelVersionOptions,
   checkGroupName,
   type ModelVersionOptions,
+  readLocalFile,
   readModelVersionInputs,
 } from './model-version-options.ts';
 import { formatOption, type OutputFormat } from './output-format.ts';
@@ -21,6 +22,8 @@ import { stylesFor } from './terminal-style.ts';
 interface RegisterOptions extends ModelVersionOptions {
   group: string;
   trainingData?: string;
+  image?: string;
+  modelData?: string;
   event: boolean;
   environment: string;
   dataDir: string;
@@ -45,6 +48,8 @@ export function registerRegistryCommand(program: Command): void {
       '--training-data <uri>',
       'the training data: a local file (copied into the data directory) or an s3:// URI in it',
     )
+    .option('--image <uri>', 'the inference container image, pinned by digest (what deployments run)')
+    .option('--model-data <file>', 'the model artifact the container loads (copied into the data directory)')
     .option('--no-event', 'do not put the event on the bus: print it (JSON) instead')
     .option('--environment <name>', 'environment the policies evaluate for', 'local')
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
@@ -74,6 +79,15 @@ export function registerRegistryCommand(program: Command): void {
 async function register(options: RegisterOptions): Promise<number> {
   checkGroupName(options.group);
   const inputs = readModelVersionInputs(options, options.trainingData);
+  if (options.modelData !== undefined && options.image === undefined)
+    throw new UsageError('--model-data needs --image: the container that loads it');
+  if (options.image !== undefined) {
+    if (options.image.length > 255) throw new UsageError('--image: at most 255 characters');
+    inputs.model = {
+      image: options.image,
+      ...(options.modelData !== undefined && { data: readLocalFile(options.modelData, 'model data') }),
+    };
+  }
   const { openLocalRuntimeAt } = await import('../runtime.ts');
   const { registerAndEmit } = await import('../register-version.ts');
   const runtime = openLocalRuntimeAt(options.dataDir, { environment: options.environment });

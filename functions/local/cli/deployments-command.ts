@@ -1,0 +1,133 @@
+/**
+ * `verdict deployments list | show ID` and `verdict rollback ID`, on the local backbone. Bakes that ended
+ * while no command ran are fired first, as EventBridge Scheduler would have fired them. Exit codes: 0 ok;
+ * 3 a rollback that could not restore the previous version; 2 bad input (an unknown id, a deployment with
+ * nothing to roll back); 1 internal error.
+ */
+import { type Command, Option } from 'commander';
+import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../contracts/deployment-status.ts';
+import { DeploymentNotFoundError, DeploymentNotLiveError } from '../../deployments/errors.ts';
+import { ROLLBACK_FROM } from '../../deployments/rollback-step.ts';
+import type { DeploymentFilter } from '../../ports/deployment-store.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
+import { DEFAULT_DATA_DIR } from './data-dir.ts';
+import { exitCodeOf } from './deploy-command.ts';
+import { UsageError } from './exit-codes.ts';
+import { deploymentLine, deploymentText } from './formats/deployment-format.ts';
+import { formatOption, type OutputFormat, printJson } from './output-format.ts';
+
+const DEPLOYMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+interface ListOptions {
+  status?: DeploymentStatus[];
+  target?: string;
+  decisionId?: string;
+  limit?: string;
+  cursor?: string;
+  format: OutputFormat;
+  dataDir: string;
+}
+
+export function registerDeploymentsCommand(program: Command): void {
+  const deployments = program.command('deployments').description(COMMAND_SUMMARIES.deployments);
+
+  deployments
+    .command('list')
+    .description('deployments in request order, one page at a time')
+    .addOption(new Option('--status <status...>', 'only these statuses').choices([...DEPLOYMENT_STATUSES]))
+    .option('--target <target>', 'only this target (sagemaker:ENDPOINT, eks:CLUSTER/NAMESPACE/NAME)')
+    .option('--decision-id <id>', 'only deployments of the artifact this registry decision approved')
+    .option('--limit <n>', 'at most this many (1 to 1000, default 50)')
+    .option('--cursor <cursor>', 'the next page: the nextCursor of the previous one')
+    .addOption(formatOption('text'))
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (options: ListOptions) => {
+      const filter: DeploymentFilter = {
+        ...(options.status && { statuses: options.status }),
+        ...(options.target && { target: options.target }),
+        ...(options.decisionId && { decisionId: options.decisionId }),
+      };
+      const limit = options.limit === undefined ? undefined : Number(options.limit);
+      const page = await withDeployments(options.dataDir, async (runtime) => {
+        try {
+          return await runtime.deployments.list({
+            filter,
+            ...(limit !== undefined && { limit }),
+            ...(options.cursor !== undefined && { cursor: options.cursor }),
+          });
+        } catch (error) {
+          if (error instanceof RangeError || (error as Error).name === 'InvalidCursorError')
+            throw new UsageError((error as Error).message);
+          throw error;
+        }
+      });
+      if (options.format === 'json') {
+        printJson(page);
+        return;
+      }
+      const lines = page.deployments.map((d) => `${deploymentLine(d)}\n`);
+      process.stdout.write(lines.length > 0 ? lines.join('') : 'no deployments\n');
+      if (page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+    });
+
+  deployments
+    .command('show')
+    .description('one deployment: where it stands, its gate decision and every step (each a ledger entry)')
+    .argument('<id>', 'the deployment id')
+    .addOption(formatOption('text'))
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (id: string, options: { format: OutputFormat; dataDir: string }) => {
+      checkId(id);
+      const deployment = await withDeployments(options.dataDir, (runtime) => runtime.deployments.get(id));
+      if (!deployment) throw new UsageError(`no deployment ${id}`);
+      if (options.format === 'json') printJson(deployment);
+      else process.stdout.write(deploymentText(deployment));
+    });
+}
+
+export function registerRollbackCommand(program: Command): void {
+  program
+    .command('rollback')
+    .description(COMMAND_SUMMARIES.rollback)
+    .argument('<id>', 'the deployment id')
+    .addOption(formatOption('text'))
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (id: string, options: { format: OutputFormat; dataDir: string }) => {
+      checkId(id);
+      const { rollbackLocalDeployment } = await import('../local-deployments.ts');
+      const deployment = await withDeployments(options.dataDir, async (runtime) => {
+        const found = await runtime.deployments.get(id);
+        if (!found) throw new UsageError(`no deployment ${id}`);
+        if (!ROLLBACK_FROM.includes(found.status)) {
+          throw new UsageError(new DeploymentNotLiveError(id, found.status).message);
+        }
+        try {
+          return await rollbackLocalDeployment(runtime, id);
+        } catch (error) {
+          if (error instanceof DeploymentNotFoundError) throw new UsageError(error.message);
+          throw error;
+        }
+      });
+      if (options.format === 'json') printJson(deployment);
+      else process.stdout.write(deploymentText(deployment));
+      if (deployment.status !== 'rolled-back') process.exitCode = exitCodeOf(deployment);
+    });
+}
+
+function checkId(id: string): void {
+  if (!DEPLOYMENT_ID.test(id)) throw new UsageError(`${id}: expected a deployment id`);
+}
+
+async function withDeployments<T>(
+  dataDir: string,
+  work: (runtime: import('../runtime.ts').LocalRuntime) => Promise<T>,
+): Promise<T> {
+  const { openLocalRuntimeAt } = await import('../runtime.ts');
+  const runtime = openLocalRuntimeAt(dataDir);
+  try {
+    await runtime.fireDueBakes();
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}

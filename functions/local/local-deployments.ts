@@ -1,0 +1,90 @@
+/**
+ * Deployments on the local backbone, as the API and the CLI ask for them: the request or rollback goes on the
+ * bus as its event (the orchestrator runs it through the route table, as EventBridge would invoke it), and a
+ * caller that waits sleeps until the next bake ends, then fires it, as EventBridge Scheduler would.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Deployment } from '../contracts/deployment.ts';
+import {
+  DEPLOYMENT_REQUESTED,
+  DEPLOYMENT_ROLLBACK_REQUESTED,
+  VERDICT_SOURCE,
+} from '../contracts/deployment-events.ts';
+import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
+import { DeploymentNotFoundError } from '../deployments/errors.ts';
+import { deploymentIdFor } from '../deployments/request-deployment.ts';
+import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
+import type { LocalRuntime } from './runtime.ts';
+
+/** The orchestrator could not run the step: its event is kept as a dead letter (`verdict dlq list`). */
+export class DeploymentStepFailedError extends Error {
+  override readonly name = 'DeploymentStepFailedError';
+}
+
+export async function requestLocalDeployment(
+  runtime: LocalRuntime,
+  requestId: string,
+  request: unknown,
+): Promise<Deployment> {
+  await runtime.fireDueBakes();
+  await deliver(runtime, DEPLOYMENT_REQUESTED, { requestId, request });
+  const id = deploymentIdFor(requestId);
+  const deployment = await runtime.deployments.get(id);
+  if (!deployment) throw new DeploymentStepFailedError(`deployment ${id} was not recorded`);
+  return deployment;
+}
+
+export async function rollbackLocalDeployment(runtime: LocalRuntime, id: string): Promise<Deployment> {
+  await runtime.fireDueBakes();
+  if (!(await runtime.deployments.get(id))) throw new DeploymentNotFoundError(id);
+  await deliver(runtime, DEPLOYMENT_ROLLBACK_REQUESTED, { deploymentId: id });
+  return (await runtime.deployments.get(id)) as Deployment;
+}
+
+/** Revokes a model-registry approval: recorded, withdrawn in the registry, and its deployments taken down. */
+export async function revokeLocalDecision(runtime: LocalRuntime, decisionId: string, reason: string) {
+  return revokeDecision(decisionId, reason, {
+    decisions: runtime.decisions,
+    actions: runtime.audit,
+    events: { publish: (event) => runtime.bus.publish(event) },
+    registry: runtime.registry,
+    now: () => new Date(),
+  });
+}
+
+/**
+ * Waits while the deployment bakes: sleeps until the next bake ends and fires it, until the deployment
+ * reaches a final status or nothing more is scheduled. `onWait` is told when each wait starts.
+ */
+export async function waitForDeployment(
+  runtime: LocalRuntime,
+  id: string,
+  onWait: (until: Date, deployment: Deployment) => void = () => {},
+): Promise<Deployment> {
+  for (;;) {
+    await runtime.fireDueBakes();
+    const deployment = await runtime.deployments.get(id);
+    if (!deployment) throw new DeploymentNotFoundError(id);
+    if (FINAL_DEPLOYMENT_STATUSES.has(deployment.status)) return deployment;
+    const next = runtime.nextBakeEnd();
+    if (!next) return deployment;
+    onWait(next, deployment);
+    await sleep(Math.max(0, next.getTime() - Date.now()) + 5);
+  }
+}
+
+async function deliver(runtime: LocalRuntime, detailType: string, detail: unknown): Promise<void> {
+  const { response, deliveries } = await runtime.bus.accept({
+    Entries: [{ Source: VERDICT_SOURCE, DetailType: detailType, Detail: JSON.stringify(detail) }],
+  });
+  if (response.FailedEntryCount)
+    throw new DeploymentStepFailedError(`PutEvents failed: ${JSON.stringify(response.Entries)}`);
+  const failed = deliveries.find((d) => !d.ok);
+  if (failed && !failed.ok) throw new DeploymentStepFailedError(failed.error);
+  const rejected = deliveries.find((d) => d.ok && (d.result as { status?: string })?.status === 'rejected');
+  if (rejected?.ok) {
+    throw new DeploymentStepFailedError(
+      `the orchestrator rejected the event: ${(rejected.result as { code: string }).code}`,
+    );
+  }
+}
