@@ -4,6 +4,7 @@
  * timer that fires early re-arms itself; one that fires for a deployment no longer baking does nothing.
  */
 import type { Deployment } from '../contracts/deployment.ts';
+import type { DeploymentObservation } from '../ports/deployment-target.ts';
 import { DeploymentNotFoundError } from './errors.ts';
 import { handleOf, rollbackStep } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
@@ -39,13 +40,44 @@ export async function endBake(
     return (await rollbackStep(deps, id, `alarm ${options.alarm} fired during the bake`, ['baking']))
       .deployment;
   }
-  const promoted = await runStep(deps, id, {
-    step: 'promote',
-    from: ['baking'],
-    async run(found) {
-      const result = await target.promote(handleOf(found));
-      return { status: 'promoted', detail: `bake ended; target says ${result.targetStatus}` };
-    },
-  });
-  return promoted.deployment;
+  try {
+    const promoted = await runStep(deps, id, {
+      step: 'promote',
+      from: ['baking'],
+      async run(found) {
+        const result = await target.promote(handleOf(found));
+        if (result.status === 'baking' || result.status === 'applying')
+          throw new PromotionPendingError(result);
+        if (result.status !== 'promoted') throw new PromotionRefusedError(result);
+        return { status: 'promoted', detail: `bake ended; target says ${result.targetStatus}` };
+      },
+    });
+    return promoted.deployment;
+  } catch (error) {
+    // The target has steps of its own left (a linear rollout, its own bake): look again a little later.
+    if (error instanceof PromotionPendingError) {
+      await deps.bakeTimer.scheduleBakeEnd(id, new Date(now.getTime() + PROMOTION_RECHECK_MS).toISOString());
+      return (await deps.store.get(id)) ?? deployment;
+    }
+    // The target went elsewhere (rolled back on its own alarms, failed): record what it says.
+    if (error instanceof PromotionRefusedError) {
+      return onTargetObservation({ ...error.observation, deploymentId: id }, deps);
+    }
+    throw error;
+  }
 }
+
+class PromotionPendingError extends Error {
+  constructor(readonly observation: DeploymentObservation) {
+    super(`the target is still rolling out: ${observation.targetStatus}`);
+  }
+}
+
+class PromotionRefusedError extends Error {
+  constructor(readonly observation: DeploymentObservation) {
+    super(`the target did not promote: ${observation.targetStatus}`);
+  }
+}
+
+/** How long a bake's end waits before asking a target that is still rolling out again. */
+export const PROMOTION_RECHECK_MS = 60_000;

@@ -1,11 +1,13 @@
 /**
  * The rollback step, shared by a failed apply, an alarm at the end of the bake and a manual rollback: the
  * target restores the plan's previous spec (or removes what it created). A target that cannot restore it
- * leaves the deployment `failed`, recorded as such.
+ * leaves the deployment `failed`, recorded as such; a target still busy with the rollout refuses the step
+ * (nothing recorded), for the event to be delivered again.
  */
 import type { Deployment } from '../contracts/deployment.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import type { AppliedDeployment } from '../ports/deployment-target.ts';
+import { DeploymentError } from './errors.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
 
@@ -29,6 +31,8 @@ export function rollbackStep(
         const status = observed.status === 'rolling-back' ? 'rolling-back' : 'rolled-back';
         return { status, detail: `${reason}; target says ${observed.targetStatus}` };
       } catch (error) {
+        // A target busy with the rollout itself: nothing was restored yet, and a redelivery will be able to.
+        if (error instanceof DeploymentError && error.problem === 'target-busy') throw error;
         return {
           status: 'failed',
           outcome: 'failed',
