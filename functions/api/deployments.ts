@@ -202,7 +202,7 @@ export const requestDeploymentRoute = defineRoute({
   headers: z.object({ 'idempotency-key': idempotencyKey.optional() }),
   body: deploymentRequestSchema.meta({
     id: 'DeploymentRequest',
-    description: 'What to deploy where, how (README "Deployments")',
+    description: 'What to deploy where, and how (docs/deployments.md "The request")',
   }),
   responses: {
     200: {
