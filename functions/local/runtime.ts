@@ -97,7 +97,6 @@ export interface LocalRuntime {
   ledgerExports?: LedgerExportService;
   /** What `verdict report` builds from: the runtime's stores, its ledger and the manifest signer. */
   reportContext?: LocalReportContext;
-  deployments?: import('../ports/deployment-store.ts').DeploymentStore;
   dataDir?: string;
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   /** The audit ledger, opened on first use (`<dataDir>/ledger`, or in memory without a data dir). */
