@@ -4,6 +4,12 @@
  */
 import { listAccessLog } from './access-log.ts';
 import { getDecision, listDecisions, listRejections } from './decisions.ts';
+import {
+  getDeployment,
+  listDeployments,
+  requestDeploymentRoute,
+  rollbackDeploymentRoute,
+} from './deployments.ts';
 import { grantExceptionRoute, listExceptions, revokeExceptionRoute } from './exceptions.ts';
 import { getCheckpoint, proveConsistency, proveInclusion } from './ledger.ts';
 import { getLedgerExport, startLedgerExport } from './ledger-exports.ts';
@@ -26,6 +32,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   listExceptions,
   grantExceptionRoute,
   revokeExceptionRoute,
+  listDeployments,
+  getDeployment,
+  requestDeploymentRoute,
+  rollbackDeploymentRoute,
   getCheckpoint,
   proveInclusion,
   proveConsistency,

@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDbAccessLog } from '../adapters/aws/dynamodb-access-log.ts';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
+import { DynamoDbDeploymentStore } from '../adapters/aws/dynamodb-deployment-store.ts';
 import { DynamoDbReportJobStore } from '../adapters/aws/dynamodb-report-job-store.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
 import { openAwsLedger } from '../adapters/aws/ledger/open.ts';
@@ -28,6 +29,10 @@ const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const s3 = tracer.captureAWSv3Client(new S3Client({}));
 const kms = tracer.captureAWSv3Client(new KMSClient({}));
 const records = new DynamoDbDecisionStore(dynamodb, env.VERDICT_DECISIONS_TABLE);
+/** Verdict's bus: report and export jobs, deployment requests and rollbacks are announced on it. */
+const events = env.VERDICT_EVENT_BUS_NAME
+  ? new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), env.VERDICT_EVENT_BUS_NAME)
+  : undefined;
 /** Callers and report requesters are sealed under their own keys before anything is stored. */
 const personal = lazyFieldSealer(lambdaPersonalData({ dynamodb, kms }));
 
@@ -37,15 +42,10 @@ const personal = lazyFieldSealer(lambdaPersonalData({ dynamodb, kms }));
  * the Object Lock bucket.
  */
 function reportServices(): { reports: ReportService; ledgerExports: LedgerExportService } | undefined {
-  const {
-    VERDICT_REPORTS_BUCKET: bucket,
-    VERDICT_REPORT_JOBS_TABLE: table,
-    VERDICT_EVENT_BUS_NAME: bus,
-  } = env;
-  if (!bucket || !table || !bus) return undefined;
+  const { VERDICT_REPORTS_BUCKET: bucket, VERDICT_REPORT_JOBS_TABLE: table } = env;
+  if (!bucket || !table || !events) return undefined;
   const jobs = new DynamoDbReportJobStore(dynamodb, table);
   const archive = new S3ReportArchive(s3, { bucket, retentionDays: env.VERDICT_REPORT_RETENTION_DAYS });
-  const events = new EventBridgePublisher(tracer.captureAWSv3Client(new EventBridgeClient({})), bus);
   return {
     reports: sealedReportService(
       new QueuedReportService({ jobs, archive, events, sources: { decisions: records } }),
@@ -78,5 +78,10 @@ export const handler = createApiHandler({
     groupRoles: env.VERDICT_API_JWT_GROUP_ROLES,
   }),
   ...services,
+  // The orchestration's records; requests and rollbacks go to it on the bus.
+  ...(env.VERDICT_DEPLOYMENTS_TABLE && {
+    deployments: new DynamoDbDeploymentStore(dynamodb, env.VERDICT_DEPLOYMENTS_TABLE),
+  }),
+  ...(events && { events }),
   now: () => new Date(),
 });

@@ -47,10 +47,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
       ...(route.localOnly && { 'x-verdict-local-only': true }),
       tags: [route.tag],
       security: route.public ? [] : [{ bearerAuth: [] }, { awsSigV4: [] }],
-      ...((route.query || route.params) && {
+      ...((route.query || route.params || route.headers) && {
         requestParams: {
           ...(route.query && { query: route.query }),
           ...(route.params && { path: route.params }),
+          ...(route.headers && { header: route.headers }),
         },
       }),
       ...(route.body && {
@@ -66,7 +67,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): object {
       title: API_TITLE,
       version: API_VERSION,
       description:
-        'Query decisions, the model inventory and the audit ledger, export the ledger and compliance reports, and grant or revoke exceptions. Every call is recorded in the access log (who, what, when; never a body). Where the API reads the ledger only (in AWS), granting and revoking exceptions answer 503 and name the command that does it: `verdict exception grant|revoke --stack NAME`.',
+        'Query decisions, the model inventory and the audit ledger, export the ledger and compliance reports, grant or revoke exceptions, and request or roll back deployments. Every call is recorded in the access log (who, what, when; never a body). Where the API reads the ledger only (in AWS), granting and revoking exceptions answer 503 and name the command that does it: `verdict exception grant|revoke --stack NAME`.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     components: {

@@ -1,16 +1,18 @@
 /**
  * The one permission table: which role may call which route. Public routes (health, the OpenAPI document)
- * need no role. Each role holds every permission of the roles before it.
+ * need no role. Every role holds the auditor's permissions; deployer and compliance-officer add different
+ * writes (neither holds the other's) and admin holds them all.
  */
-import type { Role } from '../contracts/principal.ts';
+import type { Principal, Role } from '../contracts/principal.ts';
 import type { LocalRouteId } from './route.ts';
 import type { RouteId } from './route-table.ts';
 
 export const PUBLIC_ROUTES = ['health.get', 'openapi.get'] as const satisfies readonly RouteId[];
 
 /**
- * Read the record: decisions, the model inventory and history, exceptions, the ledger, its proofs and
- * exports of it (an export copies what an auditor may read already, verifiable offline), finished reports.
+ * Read the record: decisions, the model inventory and history, exceptions, deployments, the ledger, its
+ * proofs and exports of it (an export copies what an auditor may read already, verifiable offline),
+ * finished reports.
  */
 const AUDITOR: readonly RouteId[] = [
   'decisions.list',
@@ -18,6 +20,8 @@ const AUDITOR: readonly RouteId[] = [
   'models.list',
   'models.history',
   'exceptions.list',
+  'deployments.list',
+  'deployments.get',
   'ledger.checkpoint',
   'ledger.inclusion',
   'ledger.consistency',
@@ -25,6 +29,13 @@ const AUDITOR: readonly RouteId[] = [
   'ledger-exports.get',
   'reports.get',
 ];
+
+/**
+ * Also request deployments and roll them back: the deployment gate decides on each request, so the role
+ * grants asking, never deploying past the gate. Nothing of a compliance officer's.
+ */
+const DEPLOYMENT_WRITES: readonly RouteId[] = ['deployments.request', 'deployments.rollback'];
+const DEPLOYER: readonly RouteId[] = [...AUDITOR, ...DEPLOYMENT_WRITES];
 
 /**
  * Also start reports (each is kept under Object Lock for the retention period, so issuing one is a
@@ -39,22 +50,48 @@ const COMPLIANCE_OFFICER: readonly RouteId[] = [
   'rejections.list',
 ];
 
-/** Also read the access log: who called the API, and what they asked for. */
-const ADMIN: readonly RouteId[] = [...COMPLIANCE_OFFICER, 'access-log.list'];
+/** Everything: a compliance officer's and a deployer's permissions, and the access log (who called the API). */
+const ADMIN: readonly RouteId[] = [...COMPLIANCE_OFFICER, ...DEPLOYMENT_WRITES, 'access-log.list'];
 
 export const PERMISSIONS: Readonly<Record<Role, readonly RouteId[]>> = {
   auditor: AUDITOR,
+  deployer: DEPLOYER,
   'compliance-officer': COMPLIANCE_OFFICER,
   admin: ADMIN,
 };
 
-/** Least to most privileged: a caller with several roles (JWT groups) acts with the most privileged one. */
-export const ROLE_RANK: readonly Role[] = ['auditor', 'compliance-officer', 'admin'];
+/**
+ * Least to most privileged: the role a caller with several roles (JWT groups) is named by. Deployer and
+ * compliance-officer are not nested (each has writes the other lacks): what a caller may call is checked
+ * against every role it holds (`mayCall`), the rank only names the caller.
+ */
+export const ROLE_RANK: readonly Role[] = ['auditor', 'deployer', 'compliance-officer', 'admin'];
 
-export function mayCall(role: Role, route: RouteId | LocalRouteId): boolean {
-  return PERMISSIONS[role].includes(route as RouteId);
+/** Whether a caller with this role (or any of these roles) may call the route. */
+export function mayCall(roles: Role | readonly Role[], route: RouteId | LocalRouteId): boolean {
+  const held: readonly Role[] = typeof roles === 'string' ? [roles] : roles;
+  return held.some((role) => PERMISSIONS[role].includes(route as RouteId));
+}
+
+/** Every role the principal holds. */
+export function rolesOf(principal: Principal): readonly Role[] {
+  return principal.roles ?? [principal.role];
 }
 
 export function mostPrivileged(roles: readonly Role[]): Role | undefined {
   return [...roles].sort((a, b) => ROLE_RANK.indexOf(b) - ROLE_RANK.indexOf(a))[0];
+}
+
+/**
+ * A caller holding `held` (JWT groups): named by its most privileged role, and carrying every role it holds
+ * when that one does not cover the others (deployer and compliance-officer together).
+ */
+export function callerRoles(held: readonly Role[]): { role: Role; roles?: Role[] } | undefined {
+  const roles = [...new Set(held)];
+  const role = mostPrivileged(roles);
+  if (!role) return undefined;
+  const covered = roles.every((other) => PERMISSIONS[other].every((route) => mayCall(role, route)));
+  return covered
+    ? { role }
+    : { role, roles: roles.sort((a, b) => ROLE_RANK.indexOf(a) - ROLE_RANK.indexOf(b)) };
 }

@@ -7,6 +7,8 @@ import type { Principal } from '../contracts/principal.ts';
 import type { ExceptionAdmission } from '../gates/exceptions/grant-exception.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
+import type { DeploymentStore } from '../ports/deployment-store.ts';
+import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerExportService } from '../ports/ledger-export-service.ts';
@@ -43,13 +45,22 @@ export interface ApiDependencies {
    * and `POST /exceptions/{id}/revocation` answer 503, naming the CLI command that does it.
    */
   grants?: { sealer: FieldSealer; admission(): Promise<ExceptionAdmission> };
+  /** The deployment orchestration's records; absent: the deployment routes answer 503. */
+  deployments?: DeploymentStore;
+  /**
+   * Verdict's bus, where deployment requests and rollbacks go to the orchestrator; absent: requesting and
+   * rolling back answer 503.
+   */
+  events?: EventPublisher;
   now: () => Date;
 }
 
-export interface RouteRequest<Query, Params, Body> {
+export interface RouteRequest<Query, Params, Body, Headers = undefined> {
   query: Query;
   params: Params;
   body: Body;
+  /** The headers the route declares, parsed (names in lower case). */
+  headers: Headers;
   /** Undefined only on public routes. */
   principal: Principal | undefined;
   requestId: string;
@@ -83,11 +94,16 @@ export interface ApiRoute extends Omit<DeclaredRoute, 'id'> {
   query?: z.ZodObject;
   params?: z.ZodObject;
   body?: z.ZodType;
+  /** Request headers the route reads, by lower-case name; others are ignored. */
+  headers?: z.ZodObject;
   /** Success responses by status. */
-  responses: Partial<Record<200 | 202, ResponseSpec>>;
+  responses: Partial<Record<200 | 201 | 202, ResponseSpec>>;
   /** Problem statuses the route itself may answer (the router adds 401, 403 and 503 where they apply). */
   problems: readonly number[];
-  handle(request: RouteRequest<unknown, unknown, unknown>, deps: ApiDependencies): Promise<RouteResult>;
+  handle(
+    request: RouteRequest<unknown, unknown, unknown, unknown>,
+    deps: ApiDependencies,
+  ): Promise<RouteResult>;
 }
 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -100,13 +116,15 @@ export function defineRoute<
   Q extends z.ZodObject | undefined = undefined,
   P extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
+  H extends z.ZodObject | undefined = undefined,
 >(
-  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body' | keyof DeclaredRoute> & {
+  route: Omit<ApiRoute, 'handle' | 'query' | 'params' | 'body' | 'headers' | keyof DeclaredRoute> & {
     query?: Q;
     params?: P;
     body?: B;
+    headers?: H;
     handle(
-      request: RouteRequest<Output<Q>, Output<P>, Output<B>>,
+      request: RouteRequest<Output<Q>, Output<P>, Output<B>, Output<H>>,
       deps: ApiDependencies,
     ): Promise<RouteResult>;
   },

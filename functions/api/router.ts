@@ -10,7 +10,7 @@ import { logger } from '../shared/observability.ts';
 import { describeIssues } from '../shared/validation.ts';
 import { API_ROUTES } from './api-routes.ts';
 import type { Authentication } from './auth/authentication.ts';
-import { mayCall } from './permissions.ts';
+import { mayCall, rolesOf } from './permissions.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError } from './problem.ts';
 import type { ApiDependencies, ApiRoute, RouteResult } from './route.ts';
 
@@ -134,8 +134,10 @@ function authorise(auth: Authentication, route: ApiRoute): void {
     });
   }
   if (auth.kind === 'no-role') throw new ProblemError(403, 'Forbidden', auth.detail);
-  if (!mayCall(auth.principal.role, route.id)) {
-    throw new ProblemError(403, 'Forbidden', `role ${auth.principal.role} may not call ${route.id}`);
+  const roles = rolesOf(auth.principal);
+  if (!mayCall(roles, route.id)) {
+    const who = roles.length > 1 ? `roles ${roles.join(', ')}` : `role ${auth.principal.role}`;
+    throw new ProblemError(403, 'Forbidden', `${who} may not call ${route.id}`);
   }
 }
 
@@ -143,7 +145,7 @@ function parseInput(
   route: ApiRoute,
   rawParams: Record<string, string>,
   event: APIGatewayProxyEventV2,
-): { params: unknown; query: unknown; body: unknown } {
+): { params: unknown; query: unknown; body: unknown; headers: unknown } {
   let params: unknown = rawParams;
   if (route.params) {
     const parsed = route.params.safeParse(rawParams);
@@ -170,7 +172,17 @@ function parseInput(
     }
     body = parsed.data;
   }
-  return { params, query, body };
+  let headers: unknown;
+  if (route.headers) {
+    const raw = Object.fromEntries(
+      Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+    );
+    const parsed = route.headers.safeParse(raw);
+    if (!parsed.success)
+      throw new ProblemError(400, 'Invalid header', undefined, describeIssues(parsed.error.issues));
+    headers = parsed.data;
+  }
+  return { params, query, body, headers };
 }
 
 function readJsonBody(event: APIGatewayProxyEventV2): unknown {

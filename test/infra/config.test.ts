@@ -256,7 +256,7 @@ describe('Verdict configuration (CDK context)', () => {
         'verdict:apiRoleMap: "Auditors" is not an IAM role or user ARN',
       );
       expect(errorOf({ 'verdict:apiRoleMap': { [ROLE]: 'root' } })).toContain(
-        'verdict:apiRoleMap: roles must be one of "auditor", "compliance-officer", "admin"',
+        'verdict:apiRoleMap: roles must be one of "auditor", "deployer", "compliance-officer", "admin"',
       );
       expect(errorOf({ 'verdict:apiRoleMap': 'not json' })).toContain(
         'verdict:apiRoleMap: must be a JSON object of IAM role or user ARNs to roles',

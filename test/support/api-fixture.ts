@@ -8,6 +8,7 @@ import { openLocalPersonalData } from '../../functions/adapters/local/ledger/per
 import { SqliteAccessLog } from '../../functions/adapters/local/sqlite-access-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
+import { SqliteDeploymentStore } from '../../functions/adapters/local/sqlite-deployment-store.ts';
 import { SqliteExceptionStore } from '../../functions/adapters/local/sqlite-exception-store.ts';
 import { EmbeddedModelRegistry } from '../../functions/adapters/local/sqlite-model-registry.ts';
 import { SqliteReportJobStore } from '../../functions/adapters/local/sqlite-report-job-store.ts';
@@ -255,6 +256,12 @@ export interface ApiFixture {
   jobs: SqliteReportJobStore;
   /** What the export service published (the worker's requests). */
   published: PublishedEvent[];
+  deployments: SqliteDeploymentStore;
+  /**
+   * Verdict's bus as the deployment routes see it: what they published, and `deliver`, run on each event
+   * before publish returns (as the local bus runs the orchestration); by default nothing runs (as in AWS).
+   */
+  bus: { published: PublishedEvent[]; deliver?: (event: PublishedEvent) => Promise<void> };
   deps: ApiDependencies;
   router: ApiRouter;
   keys: { privateKey: KeyObject; publicKey: KeyObject };
@@ -266,7 +273,13 @@ export interface ApiFixture {
 }
 
 export function apiFixture(
-  options: { ledger?: boolean; reports?: boolean; grants?: boolean; ledgerExports?: boolean } = {},
+  options: {
+    ledger?: boolean;
+    reports?: boolean;
+    grants?: boolean;
+    ledgerExports?: boolean;
+    deployments?: boolean;
+  } = {},
 ): ApiFixture {
   const db = openDatabase(':memory:');
   const decisions = new SqliteDecisionStore(db);
@@ -277,6 +290,8 @@ export function apiFixture(
   const reports = new FakeReports();
   const jobs = new SqliteReportJobStore(db);
   const published: PublishedEvent[] = [];
+  const deployments = new SqliteDeploymentStore(db);
+  const bus: ApiFixture['bus'] = { published: [] };
   const ledgerExports = new QueuedLedgerExportService({
     jobs,
     archive: {
@@ -303,6 +318,15 @@ export function apiFixture(
           rules: bundleRules(),
           ...modelChecks({ catalog: registry, decisions }),
         }),
+      },
+    }),
+    ...(options.deployments !== false && {
+      deployments,
+      events: {
+        publish: async (event: PublishedEvent) => {
+          bus.published.push(event);
+          await bus.deliver?.(event);
+        },
       },
     }),
     now: () => NOW,
@@ -336,6 +360,8 @@ export function apiFixture(
     ledgerExports,
     jobs,
     published,
+    deployments,
+    bus,
     deps,
     router,
     keys,

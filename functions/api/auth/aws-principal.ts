@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Role } from '../../contracts/principal.ts';
-import { mostPrivileged } from '../permissions.ts';
+import { callerRoles } from '../permissions.ts';
 import type { Authentication, Authenticator } from './authentication.ts';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from './aws-identity.ts';
 
@@ -65,11 +65,10 @@ export function awsAuthenticator(config: AwsAuthConfig): Authenticator {
     const claims = authorizer?.jwt?.claims;
     if (claims) {
       const caller = String(claims['cognito:username'] ?? claims.username ?? claims.sub ?? 'unknown');
-      const roles = claimValues(claims[groupsClaim]).flatMap((g) => groupRoles.get(g) ?? []);
-      const role = mostPrivileged(roles);
-      if (!role)
+      const held = callerRoles(claimValues(claims[groupsClaim]).flatMap((g) => groupRoles.get(g) ?? []));
+      if (!held)
         return { kind: 'no-role', caller, detail: `no group in ${groupsClaim} maps to a Verdict role` };
-      return { kind: 'principal', principal: { id: caller, role, via: 'jwt' } };
+      return { kind: 'principal', principal: { id: caller, ...held, via: 'jwt' } };
     }
     return { kind: 'unauthenticated', detail: 'the request carries no verified IAM or JWT identity' };
   };

@@ -14,6 +14,8 @@ import { mayCall, PERMISSIONS, PUBLIC_ROUTES, ROLE_RANK } from '../../../functio
 import { ROUTE_IDS, type RouteId } from '../../../functions/api/route-table.ts';
 import { ROLES } from '../../../functions/contracts/principal.ts';
 import { type ApiFixture, apiFixture, at, type CallOptions, decision } from '../../support/api-fixture.ts';
+import { deploymentRecord } from '../../support/deployment-records.ts';
+import { sagemakerRequest } from '../../support/deployment-requests.ts';
 
 /** A request each route answers with success when the caller may call it. */
 const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOptions; ok: number }> = {
@@ -50,6 +52,16 @@ const REQUESTS: Record<RouteId, { method: string; path: string; options?: CallOp
     options: { query: { model: 'cv-ranker' } },
     ok: 200,
   },
+  'deployments.list': { method: 'GET', path: '/deployments', options: { query: { limit: '1' } }, ok: 200 },
+  'deployments.get': { method: 'GET', path: '/deployments/dep-1', ok: 200 },
+  'deployments.request': {
+    method: 'POST',
+    path: '/deployments',
+    options: { body: JSON.stringify(sagemakerRequest) },
+    ok: 202,
+  },
+  // Nothing runs the orchestration here: the deployment stays promoted, each role may ask.
+  'deployments.rollback': { method: 'POST', path: '/deployments/dep-1/rollback', ok: 202 },
   'ledger.checkpoint': { method: 'GET', path: '/ledger/checkpoint', ok: 200 },
   'ledger.inclusion': {
     method: 'GET',
@@ -88,6 +100,7 @@ beforeAll(async () => {
   await api.decisions.record(decision('d-1', at(1)));
   api.ledger.ids.push('decision/d-1', 'decision/d-2');
   api.ledger.checkpointSize = 2;
+  await api.deployments.put(deploymentRecord('dep-1', { status: 'promoted' }), 0);
   await api.reports.start(
     { type: 'period-summary', format: 'csv' },
     { id: 'seed', role: 'admin', via: 'token' },
@@ -127,12 +140,19 @@ describe('the permission table', () => {
       expect(Boolean(route.public)).toBe(PUBLIC_ROUTES.includes(route.id as never));
   });
 
-  it('nests the roles: each holds every permission of the one below it', () => {
-    for (let i = 1; i < ROLE_RANK.length; i++) {
-      const lower = PERMISSIONS[ROLE_RANK[i - 1] as (typeof ROLES)[number]];
-      const higher = PERMISSIONS[ROLE_RANK[i] as (typeof ROLES)[number]];
-      for (const id of lower) expect(higher).toContain(id);
-    }
+  it("gives every role the auditor's permissions and admin every permission of every role", () => {
+    for (const role of ROLES) for (const id of PERMISSIONS.auditor) expect(PERMISSIONS[role]).toContain(id);
+    for (const role of ROLES) for (const id of PERMISSIONS[role]) expect(PERMISSIONS.admin).toContain(id);
+    expect(ROLE_RANK).toEqual(['auditor', 'deployer', 'compliance-officer', 'admin']);
+  });
+
+  it('does not nest deployer and compliance-officer: each has writes the other lacks', () => {
+    expect(mayCall('deployer', 'deployments.request')).toBe(true);
+    expect(mayCall('compliance-officer', 'deployments.request')).toBe(false);
+    expect(mayCall('deployer', 'exceptions.grant')).toBe(false);
+    expect(mayCall(['deployer', 'compliance-officer'], 'deployments.request')).toBe(true);
+    expect(mayCall(['deployer', 'compliance-officer'], 'exceptions.grant')).toBe(true);
+    expect(mayCall(['deployer', 'compliance-officer'], 'access-log.list')).toBe(false);
   });
 
   it('is the documented table', () => {
@@ -143,6 +163,8 @@ describe('the permission table', () => {
         'models.list',
         'models.history',
         'exceptions.list',
+        'deployments.list',
+        'deployments.get',
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
@@ -150,12 +172,31 @@ describe('the permission table', () => {
         'ledger-exports.get',
         'reports.get',
       ],
+      deployer: [
+        'decisions.list',
+        'decisions.get',
+        'models.list',
+        'models.history',
+        'exceptions.list',
+        'deployments.list',
+        'deployments.get',
+        'ledger.checkpoint',
+        'ledger.inclusion',
+        'ledger.consistency',
+        'ledger-exports.start',
+        'ledger-exports.get',
+        'reports.get',
+        'deployments.request',
+        'deployments.rollback',
+      ],
       'compliance-officer': [
         'decisions.list',
         'decisions.get',
         'models.list',
         'models.history',
         'exceptions.list',
+        'deployments.list',
+        'deployments.get',
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
@@ -173,6 +214,8 @@ describe('the permission table', () => {
         'models.list',
         'models.history',
         'exceptions.list',
+        'deployments.list',
+        'deployments.get',
         'ledger.checkpoint',
         'ledger.inclusion',
         'ledger.consistency',
@@ -183,6 +226,8 @@ describe('the permission table', () => {
         'exceptions.grant',
         'exceptions.revoke',
         'rejections.list',
+        'deployments.request',
+        'deployments.rollback',
         'access-log.list',
       ],
     });

@@ -17,6 +17,8 @@ import { awsAuthenticator, claimValues } from '../../../functions/api/auth/aws-p
 import type { ApiHandler } from '../../../functions/api/create-handler.ts';
 import { localLambdaContext } from '../../../functions/local/lambda-context.ts';
 import { apiEvent, at, decision, iamEvent } from '../../support/api-fixture.ts';
+import { deploymentRecord } from '../../support/deployment-records.ts';
+import { sagemakerRequest } from '../../support/deployment-requests.ts';
 
 // A hand-written ledger reader: this file is about callers and roles; the ledger's own checks run against
 // real stores in the ledger and API tests. Every decision listed is taken to be the one its entry holds.
@@ -35,6 +37,7 @@ vi.mock('../../../functions/adapters/aws/ledger/open.ts', async (original) => ({
 
 const AUDITORS = 'arn:aws:iam::123456789012:role/teams/Auditors';
 const OFFICERS = 'arn:aws:iam::123456789012:role/ComplianceOfficers';
+const DEPLOYERS = 'arn:aws:iam::123456789012:role/Deployers';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sagemaker = mockClient(SageMakerClient);
@@ -53,13 +56,23 @@ function jwtEvent(path: string, claims: Record<string, unknown>): APIGatewayProx
 
 const parse = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body ?? 'null');
 
+const jsonBody = (body: unknown) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
+
 beforeAll(async () => {
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-1',
     VERDICT_ENVIRONMENT: 'test',
     VERDICT_DECISIONS_TABLE: 'decisions',
     VERDICT_MODEL_PACKAGE_GROUP_PREFIX: 'credit-',
-    VERDICT_API_ROLE_MAP: JSON.stringify({ [AUDITORS]: 'auditor', [OFFICERS]: 'compliance-officer' }),
+    VERDICT_API_ROLE_MAP: JSON.stringify({
+      [AUDITORS]: 'auditor',
+      [OFFICERS]: 'compliance-officer',
+      [DEPLOYERS]: 'deployer',
+    }),
+    VERDICT_DEPLOYMENTS_TABLE: 'deployments',
     VERDICT_API_JWT_GROUP_ROLES: JSON.stringify({ 'risk-team': 'compliance-officer' }),
     VERDICT_SUBJECT_KEYS_TABLE: SUBJECT_KEYS,
     VERDICT_SUBJECT_KEYS_KEY_ID: 'alias/verdict-subject-keys',
@@ -140,6 +153,33 @@ describe('the API Lambda handler', () => {
         },
       },
     });
+  });
+
+  it('reads deployments from the deployments table, and answers 503 to a request without a bus to send it on', async () => {
+    const record = deploymentRecord('dep-1', { status: 'applying' });
+    const pending = { step: 'apply', claimedAt: at(2), token: 'claim-secret' };
+    dynamo
+      .on(GetCommand, { TableName: 'deployments' })
+      .resolves({ Item: { pk: 'DEPLOYMENT#dep-1', body: JSON.stringify({ ...record, pending }) } });
+    const deployer = 'arn:aws:sts::123456789012:assumed-role/Deployers/dan';
+    const read = await handler(iamEvent('GET', '/deployments/dep-1', deployer), context);
+    expect(read.statusCode).toBe(200);
+    expect(parse(read).pending).toEqual({ step: 'apply', claimedAt: at(2) });
+    expect(read.body).not.toContain('claim-secret');
+    const asked = await handler(
+      { ...iamEvent('POST', '/deployments', deployer), ...jsonBody({}) } as APIGatewayProxyEventV2,
+      context,
+    );
+    expect(asked.statusCode).toBe(400);
+    const valid = await handler(
+      {
+        ...iamEvent('POST', '/deployments', deployer),
+        ...jsonBody(sagemakerRequest),
+      } as APIGatewayProxyEventV2,
+      context,
+    );
+    expect(valid.statusCode).toBe(503);
+    expect(parse(valid).detail).toBe('this deployment has no event bus to send it to');
   });
 
   it('answers 403 to an IAM principal missing from the role map, and to a role without the permission', async () => {

@@ -117,6 +117,14 @@ describe('the OpenAPI document', () => {
     expect(named.filter((route) => !declared.includes(route))).toEqual([]);
   });
 
+  it('documents POST /deployments: the Idempotency-Key header, 200 (repeat), 201 (verdict serve) and 202 (AWS)', () => {
+    const doc = openApiDocument() as Doc;
+    const post = doc.paths['/deployments']?.post as (Operation & { description?: string }) | undefined;
+    expect(post?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['header:idempotency-key']);
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201', '202', '409']));
+    expect(post?.description).toMatch(/In AWS .* 202.*`verdict serve` runs it before answering: 201/);
+  });
+
   it('lists the decision filters as query parameters', () => {
     const doc = openApiDocument() as Doc;
     const names = doc.paths['/decisions']?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
