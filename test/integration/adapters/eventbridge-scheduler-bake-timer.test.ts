@@ -91,7 +91,11 @@ describe('EventBridgeSchedulerBakeTimer against the emulator', () => {
     const refusing = {
       async send(command: object) {
         sent.push(command.constructor.name);
-        throw new ValidationException({ Message: 'bad expression', message: 'bad expression', $metadata: {} });
+        throw new ValidationException({
+          Message: 'bad expression',
+          message: 'bad expression',
+          $metadata: {},
+        });
       },
     } as unknown as SchedulerClient;
     const refused = new EventBridgeSchedulerBakeTimer(refusing, {
