@@ -1,9 +1,8 @@
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DEPLOYMENT_TABLE_DECISION_INDEX,
+  DEPLOYMENT_TABLE_INDEXES,
   DEPLOYMENT_TABLE_KEY_ATTRIBUTES,
   DEPLOYMENT_TABLE_KEYS,
-  DEPLOYMENT_TABLE_TIME_INDEX,
 } from '../../functions/adapters/aws/deployment-table-schema.ts';
 
 /** Creates the deployments table in the emulator from the exported schema. */
@@ -17,7 +16,7 @@ export async function createDeploymentTable(client: DynamoDBClient, tableName: s
         AttributeType: 'S',
       })),
       KeySchema: [{ AttributeName: DEPLOYMENT_TABLE_KEYS.partitionKey, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [DEPLOYMENT_TABLE_TIME_INDEX, DEPLOYMENT_TABLE_DECISION_INDEX].map((index) => ({
+      GlobalSecondaryIndexes: DEPLOYMENT_TABLE_INDEXES.map((index) => ({
         IndexName: index.indexName,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' as const },

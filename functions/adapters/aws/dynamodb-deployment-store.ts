@@ -12,6 +12,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Deployment } from '../../contracts/deployment.ts';
+import { deploymentTargetName } from '../../contracts/deployment-request.ts';
 import { pageSize } from '../../ports/decision-store.ts';
 import {
   checkNextVersion,
@@ -24,6 +25,7 @@ import {
   DEPLOYMENT_KEY_PREFIX,
   DEPLOYMENT_LIST_PARTITION,
   DEPLOYMENT_TABLE_DECISION_INDEX,
+  DEPLOYMENT_TABLE_TARGET_INDEX,
   DEPLOYMENT_TABLE_TIME_INDEX,
 } from './deployment-table-schema.ts';
 
@@ -34,6 +36,7 @@ interface DeploymentItem {
   listPk: string;
   listSk: string;
   decisionId?: string;
+  target: string;
   body: string;
 }
 
@@ -63,6 +66,7 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
       listPk: DEPLOYMENT_LIST_PARTITION,
       listSk: `${next.requestedAt}#${next.id}`,
       ...(next.artifact ? { decisionId: next.artifact.decisionId } : {}),
+      target: deploymentTargetName(next.request.target),
       body: JSON.stringify(next),
     };
     const condition =
@@ -85,26 +89,36 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
 
   /**
    * A filtered page may hold fewer than `limit` deployments (even none) and still carry a cursor: DynamoDB
-   * applies the limit before the status filter. Only a missing cursor means there is nothing more.
+   * applies the limit before the filter. Only a missing cursor means there is nothing more. A target filter
+   * queries `by-target` (then the decision, if also given, is filtered), a decision filter `by-decision`.
    */
   async list(
     options: { filter?: DeploymentFilter; limit?: number; cursor?: string } = {},
   ): Promise<DeploymentPage> {
     const limit = pageSize(options.limit);
-    const { decisionId, statuses } = options.filter ?? {};
+    const { decisionId, target, statuses } = options.filter ?? {};
     if (statuses && statuses.length === 0) return { deployments: [] };
-    const byDecision = decisionId !== undefined;
-    const index = byDecision ? DEPLOYMENT_TABLE_DECISION_INDEX : DEPLOYMENT_TABLE_TIME_INDEX;
+    const { index, partition } =
+      target !== undefined
+        ? { index: DEPLOYMENT_TABLE_TARGET_INDEX, partition: target }
+        : decisionId !== undefined
+          ? { index: DEPLOYMENT_TABLE_DECISION_INDEX, partition: decisionId }
+          : { index: DEPLOYMENT_TABLE_TIME_INDEX, partition: DEPLOYMENT_LIST_PARTITION };
     const names: Record<string, string> = { '#pk': index.partitionKey };
-    const values: Record<string, unknown> = { ':pk': byDecision ? decisionId : DEPLOYMENT_LIST_PARTITION };
-    let filter: string | undefined;
+    const values: Record<string, unknown> = { ':pk': partition };
+    const filters: string[] = [];
+    if (target !== undefined && decisionId !== undefined) {
+      names['#decision'] = 'decisionId';
+      values[':decision'] = decisionId;
+      filters.push('#decision = :decision');
+    }
     if (statuses) {
       names['#status'] = 'status';
       const placeholders = statuses.map((status, i) => {
         values[`:s${i}`] = status;
         return `:s${i}`;
       });
-      filter = `#status IN (${placeholders.join(', ')})`;
+      filters.push(`#status IN (${placeholders.join(', ')})`);
     }
     const input: QueryCommandInput = {
       TableName: this.tableName,
@@ -113,7 +127,7 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       Limit: limit,
-      ...(filter ? { FilterExpression: filter } : {}),
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
       ...(options.cursor ? { ExclusiveStartKey: decodeCursor(options.cursor) } : {}),
     };
     const out = await this.#doc.send(new QueryCommand(input));

@@ -1,7 +1,7 @@
 /**
  * The DynamoDB deployment store against the emulator through the real SDK client: the store contract
- * (conditional writes on the version, listings by decision and status), the item's documented key, and the
- * saga's crash matrix case of a write lost after it was applied.
+ * (conditional writes on the version, listings by decision and status), the item's documented key, listings
+ * by target through the `by-target` index, and the saga's crash matrix case of a write lost after it was applied.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -39,7 +39,49 @@ describe('DynamoDbDeploymentStore against the emulator', () => {
       decisionId: { S: 'dec-1' },
       listPk: { S: 'DEPLOYMENTS' },
       listSk: { S: '2026-11-28T10:00:00.000Z#d-1' },
+      target: { S: 'sagemaker:credit-scorer-prod' },
     });
+  });
+
+  it('lists by target (with status and decision) in request order, page by page', async () => {
+    const { store } = await freshStore();
+    const at = (minute: number) => `2026-11-28T11:${String(minute).padStart(2, '0')}:00.000Z`;
+    const onEndpoint = (
+      id: string,
+      endpointName: string,
+      changes: Parameters<typeof deploymentRecord>[1],
+    ) => {
+      const record = deploymentRecord(id, changes);
+      return {
+        ...record,
+        request: { ...record.request, target: { kind: 'sagemaker' as const, endpointName } },
+      };
+    };
+    await store.put(onEndpoint('t-3', 'fraud', { requestedAt: at(3), status: 'baking' }), 0);
+    await store.put(onEndpoint('t-1', 'credit', { requestedAt: at(1), status: 'baking' }), 0);
+    await store.put(onEndpoint('t-2', 'credit', { requestedAt: at(2), status: 'promoted' }), 0);
+    await store.put(
+      onEndpoint('t-4', 'credit', { requestedAt: at(4), status: 'applying', decisionId: 'dec-9' }),
+      0,
+    );
+
+    const ids = async (filter: Parameters<DynamoDbDeploymentStore['list']>[0]) => {
+      const found: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list({ ...filter, ...(cursor ? { cursor } : {}) });
+        found.push(...page.deployments.map((d) => d.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return found;
+    };
+    expect(await ids({ filter: { target: 'sagemaker:credit' } })).toEqual(['t-1', 't-2', 't-4']);
+    expect(await ids({ filter: { target: 'sagemaker:credit' }, limit: 1 })).toEqual(['t-1', 't-2', 't-4']);
+    const inProgress = { target: 'sagemaker:credit', statuses: ['applying', 'baking'] as const };
+    expect(await ids({ filter: inProgress, limit: 1 })).toEqual(['t-1', 't-4']);
+    expect(await ids({ filter: { ...inProgress, decisionId: 'dec-9' } })).toEqual(['t-4']);
+    expect(await ids({ filter: { target: 'sagemaker:fraud' } })).toEqual(['t-3']);
+    expect(await ids({ filter: { target: 'sagemaker:none' } })).toEqual([]);
   });
 
   it('refuses a cursor it did not hand out', async () => {
