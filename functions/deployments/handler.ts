@@ -37,8 +37,7 @@ const facts = new RegistryDeploymentFacts({
   objects: new S3ObjectStore(s3),
   decisions: records.decisions,
   exceptions: records.exceptions,
-  ledger: { findById: async (id: string) => (await awsLedger.open()).ledger.findById(id) },
-  now,
+  actions: awsLedger.audit,
 });
 
 export const handler = createDeploymentOrchestratorHandler(
