@@ -48,6 +48,7 @@ import {
   createDeploymentOrchestratorHandler,
   type DeploymentOrchestratorHandler,
 } from '../../functions/deployments/create-handler.ts';
+import { PROMOTION_RECHECK_MS } from '../../functions/deployments/end-bake.ts';
 import { readDeploymentOrchestratorEnvironment } from '../../functions/deployments/environment.ts';
 import type { OrchestratorOutcome } from '../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../functions/deployments/request-deployment.ts';
@@ -343,6 +344,20 @@ describe('the deployment orchestrator on AWS', () => {
     });
 
     clockOffsetMs += BAKE_MS + 1000;
+    // Verdict's bake is over, but SageMaker still holds its canary: nothing is promoted before SageMaker is done,
+    // and the bake's end looks again a minute later.
+    const early = await handle(verdictEvent('Verdict Deployment Bake Ended', { deploymentId: greenId }));
+    expect(early).toEqual({ step: 'end-bake', deployment: { id: greenId, status: 'baking' } });
+    const recheck = await scheduler.send(
+      new GetScheduleCommand({ GroupName: stack.scheduleGroup, Name: bakeScheduleName(greenId) }),
+    );
+    expect(recheck.ScheduleExpression).toBe(
+      atExpression(new Date(now().getTime() + PROMOTION_RECHECK_MS).toISOString(), now()),
+    );
+
+    await completeRollout(emulator, endpointName);
+    await releaseRollouts(emulator, endpointName);
+    clockOffsetMs += PROMOTION_RECHECK_MS;
     const ended = await handle(verdictEvent('Verdict Deployment Bake Ended', { deploymentId: greenId }));
     expect(ended).toEqual({ step: 'end-bake', deployment: { id: greenId, status: 'promoted' } });
     expect((await stack.deployments.get(greenId))?.history.map((h) => h.step)).toEqual([
@@ -353,11 +368,30 @@ describe('the deployment orchestrator on AWS', () => {
       'promote',
     ]);
     expect(await publishedStatuses(greenId)).toEqual(['applying', 'baking', 'promoted']);
+    // SageMaker's own end of the rollout arrives after the promotion: nothing is in progress, nothing moves.
+    expect((await deliverEndpointEvents()).every((o) => o.step === 'ignored')).toBe(true);
+    expect(await statusOf(greenId)).toBe('promoted');
+  });
+
+  it('refuses a rollback while SageMaker is still rolling out, recording nothing, and rolls back on redelivery', async () => {
+    const endpointName = uniqueName('credit-scorer');
+    const blueId = await promotedBlue(endpointName);
+    const greenId = await bakingGreen(endpointName);
+    const rollback = verdictEvent('Verdict Deployment Rollback Requested', { deploymentId: greenId });
+    await expect(handle(rollback)).rejects.toMatchObject({ name: 'DeploymentError', problem: 'target-busy' });
+    const waiting = await stack.deployments.get(greenId);
+    expect(waiting?.status).toBe('baking');
+    expect(waiting?.pending).toBeNull();
+    expect(waiting?.history.map((h) => h.step)).not.toContain('rollback');
+
     await completeRollout(emulator, endpointName);
     await releaseRollouts(emulator, endpointName);
-    // SageMaker's own end of the rollout arrives after the promotion: nothing is in progress, nothing moves.
-    expect((await deliverEndpointEvents()).map((o) => o.step)).toEqual(['ignored']);
-    expect(await statusOf(greenId)).toBe('promoted');
+    expect(await handle(rollback)).toEqual({
+      step: 'rollback',
+      deployment: { id: greenId, status: 'rolled-back' },
+    });
+    const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+    expect(endpoint.EndpointConfigName).toBe(`verdict-${blueId}`);
   });
 
   it('rolls a baking deployment back on request, to the version before it', async () => {
