@@ -37,6 +37,7 @@ const apiSchema = z.object({
   VERDICT_REPORT_JOBS_TABLE: z.string().min(1).optional(),
   VERDICT_EVENT_BUS_NAME: z.string().min(1).optional(),
   VERDICT_REPORT_RETENTION_DAYS: days(MAX_RETENTION_DAYS).default(365),
+  VERDICT_DEPLOYMENTS_TABLE: z.string().min(1).optional(),
 });
 
 export type ApiEnvironment = z.output<typeof apiSchema>;
