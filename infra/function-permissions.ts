@@ -13,7 +13,6 @@ import {
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
-import { DECISION_ID_TAG } from '../functions/adapters/aws/sagemaker-deployment-config.ts';
 import {
   DEPLOYMENT_BAKE_ENDED,
   DEPLOYMENT_REQUESTED,
@@ -96,11 +95,12 @@ export const PUBLISHED_DETAIL_TYPES = {
 } as const;
 
 /**
- * The tag that marks an endpoint as Verdict's: the deployment target writes it on every endpoint it creates
- * and never removes it (a rollout's mark is another tag). IAM lets the orchestrator change only endpoints
+ * The tag that marks an endpoint as Verdict's: the SageMaker deployment target writes it (DECISION_ID_TAG of
+ * adapters/aws/sagemaker-deployment-config.ts, a runtime module synth does not load; a test keeps the two
+ * equal) on every endpoint it creates and never removes it (a rollout's mark is another tag). IAM lets the orchestrator change only endpoints
  * that carry it, and the deployment guard reserves those endpoints to the orchestrator.
  */
-export const GOVERNED_ENDPOINT_TAG = DECISION_ID_TAG;
+export const GOVERNED_ENDPOINT_TAG = 'verdict:decision-id';
 
 /** Models and endpoint configs of deployments are named `verdict-<deployment id>`. */
 export const DEPLOYMENT_RESOURCE_PREFIX = 'verdict-';
