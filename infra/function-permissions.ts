@@ -438,6 +438,13 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
   if (!has('sagemaker:deploy') && !has('bake:schedule')) return;
   const targets = t.deployment;
   if (!targets) throw new Error('sagemaker:deploy and bake:schedule need the deployment targets');
+  // A policy of their own: with the ledger's grants they would outgrow a role's inline policy quota, and the
+  // overflow policy CDK would split off late would miss the role's cdk-nag suppressions.
+  const policy = new iam.ManagedPolicy(role, 'DeploymentPolicy', {
+    description: 'Verdict: the SageMaker resources and bake schedules of deployments',
+    roles: [role],
+  });
+  const allow = (statement: iam.PolicyStatement) => policy.addStatements(statement);
 
   if (has('sagemaker:deploy')) {
     const models = sagemakerArn(stack, 'model', `${DEPLOYMENT_RESOURCE_PREFIX}*`);
@@ -445,7 +452,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
     const endpoints = sagemakerArn(stack, 'endpoint', '*');
     const tag = GOVERNED_ENDPOINT_TAG;
     // Tags given on Create* are authorised as sagemaker:AddTags on the new resource as well.
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'ManageDeploymentModels',
         actions: [
@@ -462,14 +469,14 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
     );
     // A missing endpoint must read as missing (a first deployment creates it), so reads are not
     // conditioned on its tags; they disclose an endpoint's config and tags, nothing else.
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'ReadEndpoints',
         actions: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
         resources: [endpoints],
       }),
     );
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'CreateGovernedEndpoints',
         actions: ['sagemaker:CreateEndpoint', 'sagemaker:AddTags'],
@@ -477,7 +484,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         conditions: { Null: { [`aws:RequestTag/${tag}`]: 'false' } },
       }),
     );
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'ChangeGovernedEndpoints',
         actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
@@ -486,7 +493,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
       }),
     );
     // Only a rollout's mark comes off again: Verdict's tag stays, so the endpoint stays governed.
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'UnmarkGovernedEndpoints',
         actions: ['sagemaker:DeleteTags'],
@@ -497,7 +504,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         },
       }),
     );
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'PassSageMakerExecutionRole',
         actions: ['iam:PassRole'],
@@ -508,7 +515,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
   }
 
   if (has('bake:schedule')) {
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'ScheduleBakeEnds',
         actions: [
@@ -520,7 +527,7 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         resources: [bakeScheduleArns(stack, targets.bakeScheduleGroupName)],
       }),
     );
-    add(
+    allow(
       new iam.PolicyStatement({
         sid: 'PassBakeSchedulerRole',
         actions: ['iam:PassRole'],

@@ -22,7 +22,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   'AWS::Events::Rule':
     'SageMaker model package events to the gate; report requests to the report worker; deployment events and SageMaker endpoint events to the deployment orchestrator',
   'AWS::IAM::ManagedPolicy':
-    'the approval guard (with `verdict:approvalGuard=true`), the deployment guard (with `verdict:enforceSageMakerDeployments=true`)',
+    "the deployment orchestrator's SageMaker and bake schedule grants; the approval guard (with `verdict:approvalGuard=true`) and the deployment guard (with `verdict:enforceSageMakerDeployments=true`)",
   'AWS::IAM::Policy': 'least-privilege inline policies of the function and pipe roles',
   'AWS::IAM::Role':
     'one per function, the tamper-watch pipe, the bake scheduler, the SageMaker execution role (unless `verdict:sagemakerExecutionRoleArn`)',

@@ -81,13 +81,13 @@ export function resourcesOfType(template: Template, type: string): Record<string
 
 /**
  * Every statement of every identity policy in the template: IAM::Policy, inline role policies and the
- * managed policies CDK attaches when a role's inline policy outgrows IAM's size limit (`OverflowPolicy`).
+ * managed policies attached to the stack's roles (not the guards, which the stack attaches to nobody).
  */
 export function identityStatements(template: Template): Statement[] {
   const statements: Statement[] = [];
-  const managed = Object.entries(resourcesOfType(template, 'AWS::IAM::ManagedPolicy'))
-    .filter(([id]) => id.includes('OverflowPolicy'))
-    .map(([, resource]) => resource);
+  const managed = Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).filter(
+    (resource) => (resource.Properties as Json).Roles !== undefined,
+  );
   for (const resource of [...Object.values(resourcesOfType(template, 'AWS::IAM::Policy')), ...managed]) {
     const props = resource.Properties as { PolicyDocument: { Statement: Statement[] } };
     statements.push(...props.PolicyDocument.Statement);
