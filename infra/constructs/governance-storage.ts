@@ -1,6 +1,6 @@
 /**
  * Everything Verdict keeps: one customer-managed KMS key, the decisions table (append-only), the
- * Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
+ * deployments table (the orchestrator's read model), the Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
  * (exported reports, under Object Lock in `verdict:objectLockMode`) and the bucket that receives both buckets' server
  * access logs.
  */
