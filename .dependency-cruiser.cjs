@@ -50,7 +50,10 @@ module.exports = {
       name: 'capabilities-import-no-adapter',
       comment: 'Domain code reaches the world through ports; only handlers wire adapters in.',
       severity: 'error',
-      from: { path: CAPABILITIES, pathNot: [HANDLER, '^functions/reports/aws-report-worker\\.ts$'] },
+      from: {
+        path: CAPABILITIES,
+        pathNot: [HANDLER, '^functions/(reports/aws-report-worker|deployments/aws-orchestrator)\\.ts$'],
+      },
       to: { path: '^functions/(adapters|local|api)/' },
     },
     {
@@ -77,7 +80,7 @@ module.exports = {
           '(^|/)environment\\.ts$',
           '^functions/api/route-table\\.ts$',
           '^functions/api/auth/aws-identity\\.ts$',
-          '^functions/adapters/aws/(decision-table-schema|kms-usage|ledger/table-schema)\\.ts$',
+          '^functions/adapters/aws/(decision-table-schema|deployment-table-schema|kms-usage|ledger/table-schema)\\.ts$',
           '^functions/reports/formats/pdf-bundling\\.ts$',
           '^functions/shared/(validation|hashing|canonical-json)\\.ts$',
         ],

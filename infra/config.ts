@@ -30,6 +30,9 @@ export const CONTEXT_KEYS = {
   checkpointRetentionDays: 'verdict:checkpointRetentionDays',
   objectLockMode: 'verdict:objectLockMode',
   operatorRoleTrust: 'verdict:operatorRoleTrust',
+  sagemakerExecutionRoleArn: 'verdict:sagemakerExecutionRoleArn',
+  modelArtifactLocations: 'verdict:modelArtifactLocations',
+  enforceSageMakerDeployments: 'verdict:enforceSageMakerDeployments',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -79,6 +82,19 @@ export interface VerdictConfig {
    * revocations, erasure, reports); none: the stack creates no operator role and only its functions write.
    */
   operatorRoleTrust: string[];
+  /**
+   * The role SageMaker assumes to run the models Verdict deploys (passed on CreateModel); "": the stack
+   * creates one that may pull images from this account's ECR, read `modelArtifactLocations` and write
+   * endpoint logs.
+   */
+  sagemakerExecutionRoleArn: string;
+  /** `s3://bucket/prefix` locations the stack's SageMaker execution role may read model artifacts from. */
+  modelArtifactLocations: string[];
+  /**
+   * Create the deployment guard (DeploymentGuard): a deny-only policy that reserves changes to the endpoints
+   * Verdict governs to the deployment orchestrator, to attach to the account's human and CI roles.
+   */
+  enforceSageMakerDeployments: boolean;
 }
 
 /** The settings whose default depends on `verdict:environment`. */
@@ -134,6 +150,9 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   reportWorkerConcurrency: 2,
   approvalGuard: false,
   operatorRoleTrust: [],
+  sagemakerExecutionRoleArn: '',
+  modelArtifactLocations: [],
+  enforceSageMakerDeployments: false,
   ...ENVIRONMENT_DEFAULTS.dev,
 });
 
@@ -154,6 +173,8 @@ const KMS_KEY_ARN =
 /** An IAM role ARN, path included: key policies compare it exactly with aws:PrincipalArn. */
 const ROLE_ARN =
   /^arn:aws(-cn|-us-gov|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** `s3://bucket` or `s3://bucket/prefix`: a bucket name, then an optional key prefix. */
+const S3_LOCATION = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[^\s*?]*)?$/;
 /** The start of a model package group name: SageMaker allows [a-zA-Z0-9-], starting with an alphanumeric. */
 const GROUP_PREFIX = /^([a-zA-Z0-9][a-zA-Z0-9-]{0,62})?$/;
 
@@ -293,7 +314,29 @@ const schemas: Record<ConfigKey, z.ZodType> = {
     }),
     'IAM role ARNs',
   ),
+  sagemakerExecutionRoleArn: z
+    .string({ error: 'must be a string' })
+    .refine((arn) => arn === '' || ROLE_ARN.test(arn), {
+      error: 'must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>)',
+    }),
+  modelArtifactLocations: uniqueList(
+    z
+      .string({ error: 'must be a list of s3:// locations' })
+      .refine((uri) => S3_LOCATION.test(uri) && !uri.includes('..'), {
+        error: (issue) =>
+          `"${String(issue.input)}" is not an s3://bucket or s3://bucket/prefix location (no wildcards)`,
+      }),
+    's3:// locations',
+  ),
+  enforceSageMakerDeployments: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
 };
+
+/** A validated `verdict:modelArtifactLocations` entry as bucket and key prefix ("" for the whole bucket). */
+export function parseS3Location(uri: string): { bucket: string; prefix: string } {
+  const match = S3_LOCATION.exec(uri);
+  if (!match?.[1]) throw new ConfigError(`"${uri}" is not an s3:// location`);
+  return { bucket: match[1], prefix: (match[2] ?? '').replace(/^\//, '') };
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

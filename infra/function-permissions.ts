@@ -13,9 +13,16 @@ import {
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
+import {
+  DEPLOYMENT_BAKE_ENDED,
+  DEPLOYMENT_REQUESTED,
+  DEPLOYMENT_ROLLBACK_REQUESTED,
+  DEPLOYMENT_STATUS_CHANGED,
+} from '../functions/contracts/deployment-events.ts';
 import type { ObjectLockMode } from '../functions/contracts/environment.ts';
 import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
 import { REPORT_REQUESTED_EVENT } from '../functions/routes.ts';
+import { deploymentTableIndexes } from './constructs/governance-storage.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import type { SigningKeyPolicy } from './constructs/signing-key-policy.ts';
 
@@ -51,7 +58,22 @@ export type Capability =
   /** Append to the audit ledger: conditional writes only, sign and anchor checkpoints (LedgerStorage.grantAppend). */
   | 'ledger:append'
   /** Read the audit ledger: entries, tiles, checkpoints, proofs (LedgerStorage.grantRead). */
-  | 'ledger:read';
+  | 'ledger:read'
+  /** dynamodb:GetItem and Query on the deployments table and each of its indexes. */
+  | 'deployments:read'
+  /** dynamodb:PutItem on the deployments table (the store's compare-and-set writes). */
+  | 'deployments:write'
+  /** Publish `Verdict Deployment Requested` and `Verdict Deployment Rollback Requested` on the verdict bus. */
+  | 'deployments:request'
+  /** Publish `Verdict Deployment Status Change` on the verdict bus. */
+  | 'deployments:publish'
+  /**
+   * Create, update and remove the SageMaker models, endpoint configs (named `verdict-*`) and endpoints
+   * (created with, or carrying, Verdict's tag) of deployments; pass the SageMaker execution role.
+   */
+  | 'sagemaker:deploy'
+  /** The one-shot bake schedules in the bake schedule group; pass the scheduler role. */
+  | 'bake:schedule';
 
 /** The `source` of every event Verdict publishes. */
 export const VERDICT_EVENT_SOURCE = DECISION_EVENT.source;
@@ -64,6 +86,54 @@ export const DECISION_MUTATING_ACTIONS = [
   'dynamodb:PartiQLUpdate',
   'dynamodb:PartiQLDelete',
 ] as const;
+
+/** The event types each publishing capability may put on the verdict bus (all with source `verdict`). */
+export const PUBLISHED_DETAIL_TYPES = {
+  'deployments:request': [DEPLOYMENT_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED],
+  'deployments:publish': [DEPLOYMENT_STATUS_CHANGED],
+  bakeEnded: [DEPLOYMENT_BAKE_ENDED],
+} as const;
+
+/**
+ * The tag that marks an endpoint as Verdict's: the SageMaker deployment target writes it (DECISION_ID_TAG of
+ * adapters/aws/sagemaker-deployment-config.ts, a runtime module synth does not load; a test keeps the two
+ * equal) on every endpoint it creates and never removes it (a rollout's mark is another tag). IAM lets the orchestrator change only endpoints
+ * that carry it, and the deployment guard reserves those endpoints to the orchestrator.
+ */
+export const GOVERNED_ENDPOINT_TAG = 'verdict:decision-id';
+
+/** Models and endpoint configs of deployments are named `verdict-<deployment id>`. */
+export const DEPLOYMENT_RESOURCE_PREFIX = 'verdict-';
+
+/** What the deployment capabilities act on besides the table: roles to pass and the schedule group. */
+export interface DeploymentTargets {
+  /** The role SageMaker assumes for deployed models (passed on CreateModel). */
+  sagemakerExecutionRoleArn: string;
+  /** The EventBridge Scheduler group the bake schedules are created in. */
+  bakeScheduleGroupName: string;
+  /** The role the bake schedules run as (passed on CreateSchedule). */
+  bakeSchedulerRoleArn: string;
+}
+
+export function sagemakerArn(stack: Stack, resource: string, name: string): string {
+  return stack.formatArn({ service: 'sagemaker', resource, resourceName: name });
+}
+
+export function bakeScheduleArns(stack: Stack, groupName: string): string {
+  return stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${groupName}/*` });
+}
+
+/** Events of these types, with source `verdict`, on the verdict bus only. */
+export function putEventsStatement(sid: string, bus: events.IEventBus, detailTypes: readonly string[]) {
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['events:PutEvents'],
+    resources: [bus.eventBusArn],
+    conditions: {
+      StringEquals: { 'events:source': [VERDICT_EVENT_SOURCE], 'events:detail-type': [...detailTypes] },
+    },
+  });
+}
 
 export interface PermissionTargets {
   key: kms.IKey;
@@ -82,6 +152,9 @@ export interface PermissionTargets {
   evidenceBucketNames: readonly string[];
   evidenceKmsKeyArns: readonly string[];
   modelPackageGroupPrefix: string;
+  deploymentsTable: dynamodb.ITable;
+  /** Required by sagemaker:deploy and bake:schedule. */
+  deployment?: DeploymentTargets;
 }
 
 /** `arn:<partition>:sagemaker:<region>:<account>:model-package/<prefix>*`: versioned packages are `<group>/<n>`. */
@@ -207,19 +280,7 @@ export function grantCapabilities(
         resources: [t.reportJobsTable.tableArn],
       }),
     );
-    add(
-      new iam.PolicyStatement({
-        sid: 'RequestReports',
-        actions: ['events:PutEvents'],
-        resources: [t.verdictBus.eventBusArn],
-        conditions: {
-          StringEquals: {
-            'events:source': [REPORT_REQUESTED_EVENT.source],
-            'events:detail-type': [REPORT_REQUESTED_EVENT.detailType],
-          },
-        },
-      }),
-    );
+    add(putEventsStatement('RequestReports', t.verdictBus, [REPORT_REQUESTED_EVENT.detailType]));
   }
 
   if (has('reports:download')) {
@@ -287,7 +348,16 @@ export function grantCapabilities(
     );
   }
 
-  if (usesDecisions || has('idempotency:use') || has('reports:start') || has('reports:build')) {
+  grantDeployments(role, capabilities, t);
+
+  const usesDeployments = has('deployments:read') || has('deployments:write');
+  if (
+    usesDecisions ||
+    usesDeployments ||
+    has('idempotency:use') ||
+    has('reports:start') ||
+    has('reports:build')
+  ) {
     add(
       new iam.PolicyStatement({
         sid: 'UseTableKey',
@@ -324,4 +394,146 @@ export function grantCapabilities(
       resources: [t.decisionsTable.tableArn],
     }),
   );
+}
+
+/** The deployment capabilities: the deployments table, deployment events, SageMaker and the bake schedules. */
+function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], t: PermissionTargets): void {
+  const stack = Stack.of(role);
+  const add = (statement: iam.PolicyStatement) => role.addToPrincipalPolicy(statement);
+  const has = (capability: Capability) => capabilities.includes(capability);
+  const table = t.deploymentsTable.tableArn;
+
+  if (has('deployments:read')) {
+    add(
+      new iam.PolicyStatement({ sid: 'ReadDeployments', actions: ['dynamodb:GetItem'], resources: [table] }),
+    );
+    add(
+      new iam.PolicyStatement({
+        sid: 'ListDeployments',
+        actions: ['dynamodb:Query'],
+        resources: [table, ...deploymentTableIndexes().map((index) => `${table}/index/${index.indexName}`)],
+      }),
+    );
+  }
+  if (has('deployments:write')) {
+    add(
+      new iam.PolicyStatement({ sid: 'WriteDeployments', actions: ['dynamodb:PutItem'], resources: [table] }),
+    );
+  }
+  if (has('deployments:request')) {
+    add(
+      putEventsStatement('RequestDeployments', t.verdictBus, PUBLISHED_DETAIL_TYPES['deployments:request']),
+    );
+  }
+  if (has('deployments:publish')) {
+    add(
+      putEventsStatement(
+        'PublishDeploymentStatus',
+        t.verdictBus,
+        PUBLISHED_DETAIL_TYPES['deployments:publish'],
+      ),
+    );
+  }
+
+  if (!has('sagemaker:deploy') && !has('bake:schedule')) return;
+  const targets = t.deployment;
+  if (!targets) throw new Error('sagemaker:deploy and bake:schedule need the deployment targets');
+  // A policy of their own: with the ledger's grants they would outgrow a role's inline policy quota, and the
+  // overflow policy CDK would split off late would miss the role's cdk-nag suppressions.
+  const policy = new iam.ManagedPolicy(role, 'DeploymentPolicy', {
+    description: 'Verdict: the SageMaker resources and bake schedules of deployments',
+    roles: [role],
+  });
+  const allow = (statement: iam.PolicyStatement) => policy.addStatements(statement);
+
+  if (has('sagemaker:deploy')) {
+    const models = sagemakerArn(stack, 'model', `${DEPLOYMENT_RESOURCE_PREFIX}*`);
+    const configs = sagemakerArn(stack, 'endpoint-config', `${DEPLOYMENT_RESOURCE_PREFIX}*`);
+    const endpoints = sagemakerArn(stack, 'endpoint', '*');
+    const tag = GOVERNED_ENDPOINT_TAG;
+    // Tags given on Create* are authorised as sagemaker:AddTags on the new resource as well.
+    allow(
+      new iam.PolicyStatement({
+        sid: 'ManageDeploymentModels',
+        actions: [
+          'sagemaker:CreateModel',
+          'sagemaker:DescribeModel',
+          'sagemaker:DeleteModel',
+          'sagemaker:CreateEndpointConfig',
+          'sagemaker:DescribeEndpointConfig',
+          'sagemaker:DeleteEndpointConfig',
+          'sagemaker:AddTags',
+        ],
+        resources: [models, configs],
+      }),
+    );
+    // A missing endpoint must read as missing (a first deployment creates it), so reads are not
+    // conditioned on its tags; they disclose an endpoint's config and tags, nothing else.
+    allow(
+      new iam.PolicyStatement({
+        sid: 'ReadEndpoints',
+        actions: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
+        resources: [endpoints],
+      }),
+    );
+    allow(
+      new iam.PolicyStatement({
+        sid: 'CreateGovernedEndpoints',
+        actions: ['sagemaker:CreateEndpoint', 'sagemaker:AddTags'],
+        resources: [endpoints, configs],
+        conditions: { Null: { [`aws:RequestTag/${tag}`]: 'false' } },
+      }),
+    );
+    allow(
+      new iam.PolicyStatement({
+        sid: 'ChangeGovernedEndpoints',
+        actions: ['sagemaker:UpdateEndpoint', 'sagemaker:DeleteEndpoint', 'sagemaker:AddTags'],
+        resources: [endpoints, configs],
+        conditions: { Null: { [`aws:ResourceTag/${tag}`]: 'false' } },
+      }),
+    );
+    // Only a rollout's mark comes off again: Verdict's tag stays, so the endpoint stays governed.
+    allow(
+      new iam.PolicyStatement({
+        sid: 'UnmarkGovernedEndpoints',
+        actions: ['sagemaker:DeleteTags'],
+        resources: [endpoints],
+        conditions: {
+          Null: { [`aws:ResourceTag/${tag}`]: 'false' },
+          'ForAllValues:StringNotEquals': { 'aws:TagKeys': [tag] },
+        },
+      }),
+    );
+    allow(
+      new iam.PolicyStatement({
+        sid: 'PassSageMakerExecutionRole',
+        actions: ['iam:PassRole'],
+        resources: [targets.sagemakerExecutionRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }),
+    );
+  }
+
+  if (has('bake:schedule')) {
+    allow(
+      new iam.PolicyStatement({
+        sid: 'ScheduleBakeEnds',
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [bakeScheduleArns(stack, targets.bakeScheduleGroupName)],
+      }),
+    );
+    allow(
+      new iam.PolicyStatement({
+        sid: 'PassBakeSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [targets.bakeSchedulerRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+  }
 }

@@ -4,6 +4,7 @@
  * variable does not compile) and what its package carries. The stack builds each entry the same way.
  */
 import type { ApiVariables } from '../functions/api/environment.ts';
+import type { DeploymentOrchestratorVariables } from '../functions/deployments/environment.ts';
 import type { ModelRegistryGateVariables } from '../functions/gates/model-registry/environment.ts';
 import { REPORT_SIGNING_KEY_VARIABLE, type ReportWorkerVariables } from '../functions/reports/environment.ts';
 import { type FunctionName, type FunctionSpec, functions } from '../functions/routes.ts';
@@ -11,7 +12,7 @@ import { powertoolsVariables } from '../functions/shared/environment.ts';
 import type { VerdictConfig } from './config.ts';
 import type { LedgerStorage } from './constructs/ledger-storage.ts';
 import { POLICY_BUNDLE_RUNTIME_PATH, policyBundleSha256 } from './constructs/verdict-function.ts';
-import type { Capability, PermissionTargets } from './function-permissions.ts';
+import type { Capability, DeploymentTargets, PermissionTargets } from './function-permissions.ts';
 
 /** The functions routes invoke (functions/routes.ts) and the auditor API, which API Gateway invokes. */
 export type DeployedFunctionName = FunctionName | 'auditor-api';
@@ -23,6 +24,7 @@ export interface FunctionResources extends PermissionTargets {
   reportSigningKeyArn: string;
   /** The OPA bundle the gates' packages carry (read at synth for its SHA-256). */
   policyBundlePath: string;
+  deployment: DeploymentTargets;
 }
 
 export interface FunctionDefinition<Variables> {
@@ -92,6 +94,42 @@ const reportWorker: FunctionDefinition<ReportWorkerVariables> = {
   reservedConcurrency: (config) => config.reportWorkerConcurrency,
 };
 
+/**
+ * Runs the deployment saga: gates a request on the registry decision (appended to the ledger like the
+ * registry gate's), applies it to SageMaker, arms the bake's schedule and publishes every status change.
+ */
+const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables> = {
+  spec: functions['deployment-orchestrator'],
+  capabilities: [
+    'deployments:read',
+    'deployments:write',
+    'decisions:read',
+    'decisions:append',
+    'ledger:append',
+    'model-packages:read',
+    'governance-objects:read',
+    'sagemaker:deploy',
+    'bake:schedule',
+    'deployments:publish',
+  ],
+  environment: (r) => ({
+    ...r.ledger.environment(),
+    VERDICT_ENVIRONMENT: r.config.environment,
+    VERDICT_DECISIONS_TABLE: r.decisionsTable.tableName,
+    VERDICT_DEPLOYMENTS_TABLE: r.deploymentsTable.tableName,
+    VERDICT_EVENT_BUS_NAME: r.verdictBus.eventBusName,
+    VERDICT_EVENT_BUS_ARN: r.verdictBus.eventBusArn,
+    VERDICT_POLICY_BUNDLE: POLICY_BUNDLE_RUNTIME_PATH,
+    VERDICT_POLICY_BUNDLE_SHA256: policyBundleSha256(r.policyBundlePath),
+    VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: r.deployment.sagemakerExecutionRoleArn,
+    VERDICT_BAKE_SCHEDULE_GROUP: r.deployment.bakeScheduleGroupName,
+    VERDICT_BAKE_SCHEDULER_ROLE_ARN: r.deployment.bakeSchedulerRoleArn,
+    ...powertoolsVariables('verdict-deployments'),
+  }),
+  invocation: 'async',
+  policyBundle: true,
+};
+
 /** Reads decisions, exceptions and the registry; writes only its access log and report jobs. */
 const auditorApi: FunctionDefinition<ApiVariables> = {
   spec: {
@@ -109,10 +147,13 @@ const auditorApi: FunctionDefinition<ApiVariables> = {
     'reports:start',
     'reports:download',
     'ledger:read',
+    'deployments:read',
+    'deployments:request',
   ],
   environment: (r) => ({
     VERDICT_ENVIRONMENT: r.config.environment,
     VERDICT_DECISIONS_TABLE: r.decisionsTable.tableName,
+    VERDICT_DEPLOYMENTS_TABLE: r.deploymentsTable.tableName,
     VERDICT_EVENT_BUS_NAME: r.verdictBus.eventBusName,
     VERDICT_MODEL_PACKAGE_GROUP_PREFIX: r.config.modelPackageGroupPrefix,
     VERDICT_API_ROLE_MAP: JSON.stringify(r.config.apiRoleMap),
@@ -134,5 +175,6 @@ const auditorApi: FunctionDefinition<ApiVariables> = {
 export const FUNCTION_TABLE: Record<DeployedFunctionName, FunctionDefinition<Record<string, string>>> = {
   'model-registry-gate': modelRegistryGate,
   'report-worker': reportWorker,
+  'deployment-orchestrator': deploymentOrchestrator,
   'auditor-api': auditorApi,
 };

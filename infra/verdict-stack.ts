@@ -17,16 +17,21 @@ import { ApprovalGuard } from './constructs/approval-guard.ts';
 import { AuditorApi } from './constructs/auditor-api.ts';
 import { deadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DecisionTamperWatch } from './constructs/decision-tamper-watch.ts';
+import { DeploymentGuard } from './constructs/deployment-guard.ts';
+import { DeploymentOrchestration } from './constructs/deployment-orchestration.ts';
 import { EventRouting, pascalCase, ruleNameFor } from './constructs/event-routing.ts';
 import { GovernanceStorage } from './constructs/governance-storage.ts';
 import { LedgerStorage } from './constructs/ledger-storage.ts';
 import { OPERATOR_CAPABILITIES, OperatorRole } from './constructs/operator-role.ts';
 import { VerdictFunction } from './constructs/verdict-function.ts';
 import {
+  bakeScheduleArns,
   type Capability,
+  DEPLOYMENT_RESOURCE_PREFIX,
   evidenceBucketArn,
   grantCapabilities,
   modelPackageArnPattern,
+  sagemakerArn,
 } from './function-permissions.ts';
 import { type DeployedFunctionName, FUNCTION_TABLE, type FunctionResources } from './function-table.ts';
 import { DEFAULT_POLICY_BUNDLE_PATH } from './paths.ts';
@@ -59,6 +64,10 @@ export class VerdictStack extends Stack {
   readonly tamperWatch: DecisionTamperWatch;
   /** With verdict:approvalGuard: the policy that reserves approval of governed versions to the gate. */
   readonly approvalGuard: ApprovalGuard | undefined;
+  /** The bake schedule group, the scheduler role and the SageMaker execution role of deployments. */
+  readonly deployments: DeploymentOrchestration;
+  /** With verdict:enforceSageMakerDeployments: the policy that reserves governed endpoints to the orchestrator. */
+  readonly deploymentGuard: DeploymentGuard | undefined;
   /** The role `verdict --stack` assumes to write (verdict:operatorRoleTrust); undefined when none may. */
   readonly operatorRole: iam.Role | undefined;
 
@@ -74,8 +83,15 @@ export class VerdictStack extends Stack {
       objectLockMode: config.objectLockMode,
       breakGlassRoleArn: config.breakGlassRoleArn,
     });
-    const { key, decisionsTable, idempotencyTable, governanceBucket, reportsBucket, reportJobsTable } =
-      this.storage;
+    const {
+      key,
+      decisionsTable,
+      idempotencyTable,
+      governanceBucket,
+      reportsBucket,
+      reportJobsTable,
+      deploymentsTable,
+    } = this.storage;
 
     // Events the encrypted bus cannot deliver (e.g. a KMS failure before any rule's target is reached) land
     // here instead of being dropped; EventBridge writes with its service principal, for this bus only.
@@ -122,6 +138,14 @@ export class VerdictStack extends Stack {
       breakGlassRoleArn: config.breakGlassRoleArn,
     });
 
+    this.deployments = new DeploymentOrchestration(this, 'Deployments', {
+      environment: config.environment,
+      verdictBus: this.verdictBus,
+      sagemakerExecutionRoleArn: config.sagemakerExecutionRoleArn,
+      modelArtifactLocations: config.modelArtifactLocations,
+      retainData: config.retainData,
+    });
+
     const targets = {
       key,
       ledger: this.ledger,
@@ -136,6 +160,8 @@ export class VerdictStack extends Stack {
       evidenceBucketNames: config.evidenceBucketNames,
       evidenceKmsKeyArns: config.evidenceKmsKeyArns,
       modelPackageGroupPrefix: config.modelPackageGroupPrefix,
+      deploymentsTable,
+      deployment: this.deployments.targets,
     };
     const resources: FunctionResources = {
       ...targets,
@@ -209,6 +235,26 @@ export class VerdictStack extends Stack {
         value: this.approvalGuard.policy.managedPolicyArn,
       });
 
+    this.deploymentGuard = config.enforceSageMakerDeployments
+      ? new DeploymentGuard(this, 'DeploymentGuard', {
+          deployerRoleArns: [
+            this.functions['deployment-orchestrator'].role.roleArn,
+            ...(config.breakGlassRoleArn ? [config.breakGlassRoleArn] : []),
+          ],
+        })
+      : undefined;
+    if (this.deploymentGuard) {
+      new CfnOutput(this, 'DeploymentGuardPolicyArn', {
+        description:
+          'Attach to the human and CI roles of the account (or set as their permissions boundary): only the Verdict orchestrator changes governed endpoints',
+        value: this.deploymentGuard.policy.managedPolicyArn,
+      });
+      new CfnOutput(this, 'DeploymentGuardServiceControlPolicy', {
+        description: 'The same statements as a service control policy document, for AWS Organizations',
+        value: this.deploymentGuard.scpDocument,
+      });
+    }
+
     if (config.operatorRoleTrust.length > 0) {
       const operator = new OperatorRole(this, 'Operator', { trustedRoleArns: config.operatorRoleTrust });
       grantCapabilities(operator.role, OPERATOR_CAPABILITIES, targets);
@@ -256,6 +302,15 @@ export class VerdictStack extends Stack {
         `Exported reports (Object Lock, ${config.objectLockMode} mode)`,
       ],
       ReportJobsTableName: [reportJobsTable.tableName, 'Report export jobs'],
+      DeploymentsTableName: [deploymentsTable.tableName, "Deployments (the orchestrator's read model)"],
+      BakeScheduleGroupName: [
+        this.deployments.targets.bakeScheduleGroupName,
+        'EventBridge Scheduler group of the one-shot bake schedules',
+      ],
+      SageMakerExecutionRoleArn: [
+        this.deployments.targets.sagemakerExecutionRoleArn,
+        'The role SageMaker assumes for the models Verdict deploys',
+      ],
       AuditorApiUrl: [this.api.iamApi.apiEndpoint, 'Auditor API for SigV4 (IAM) callers'],
       ...(this.api.jwtApi && {
         AuditorApiJwtUrl: [
@@ -337,6 +392,27 @@ export class VerdictStack extends Stack {
           ...config.evidenceBucketNames.map(
             (name) => `Resource::${flatten(this, evidenceBucketArn(this, name))}/*`,
           ),
+        ],
+      });
+    }
+    if (capabilities.includes('sagemaker:deploy')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason: `Models and endpoint configs are named ${DEPLOYMENT_RESOURCE_PREFIX}<deployment id> (only known when a deployment is requested); endpoints are named by each request, so creating one requires Verdict's tag on the request and changing one requires the tag on the endpoint (conditions of those statements).`,
+        appliesTo: [
+          `Resource::${flatten(this, sagemakerArn(this, 'model', `${DEPLOYMENT_RESOURCE_PREFIX}*`))}`,
+          `Resource::${flatten(this, sagemakerArn(this, 'endpoint-config', `${DEPLOYMENT_RESOURCE_PREFIX}*`))}`,
+          `Resource::${flatten(this, sagemakerArn(this, 'endpoint', '*'))}`,
+        ],
+      });
+    }
+    if (capabilities.includes('bake:schedule')) {
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'One one-shot schedule per deployment, named after it when its bake starts: the schedules of the bake schedule group only.',
+        appliesTo: [
+          `Resource::${flatten(this, bakeScheduleArns(this, this.deployments.targets.bakeScheduleGroupName))}`,
         ],
       });
     }

@@ -17,20 +17,25 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   'AWS::ApiGatewayV2::Authorizer': 'JWT authoriser',
   'AWS::CloudWatch::Alarm': 'errors, throttles, failed deliveries, dead letters, decision tampering',
   'AWS::DynamoDB::Table':
-    'decisions, idempotency, report jobs, ledger, subject keys (on demand, KMS, point-in-time recovery)',
-  'AWS::Events::EventBus': 'the `verdict-<environment>` bus for `Verdict Decision` events',
-  'AWS::Events::Rule': 'SageMaker model package events to the gate; report requests to the report worker',
-  'AWS::IAM::ManagedPolicy': 'the approval guard (with `verdict:approvalGuard=true`)',
+    'decisions, idempotency, report jobs, deployments, ledger, subject keys (on demand, KMS, point-in-time recovery)',
+  'AWS::Events::EventBus': 'the `verdict-<environment>` bus for `Verdict Decision` and deployment events',
+  'AWS::Events::Rule':
+    'SageMaker model package events to the gate; report requests to the report worker; deployment events and SageMaker endpoint events to the deployment orchestrator',
+  'AWS::IAM::ManagedPolicy':
+    "the deployment orchestrator's SageMaker and bake schedule grants; the approval guard (with `verdict:approvalGuard=true`) and the deployment guard (with `verdict:enforceSageMakerDeployments=true`)",
   'AWS::IAM::Policy': 'least-privilege inline policies of the function and pipe roles',
-  'AWS::IAM::Role': 'one per function, the tamper-watch pipe',
+  'AWS::IAM::Role':
+    'one per function, the tamper-watch pipe, the bake scheduler, the SageMaker execution role (unless `verdict:sagemakerExecutionRoleArn`)',
   'AWS::KMS::Alias': 'aliases `alias/verdict/<environment>[/...]`',
   'AWS::KMS::Key':
     'the Verdict key (symmetric), the subject keys key (symmetric), the ledger and report signing keys (Ed25519)',
   'AWS::Lambda::EventInvokeConfig': 'asynchronous invocation: retries and failure destination',
-  'AWS::Lambda::Function': 'model registry gate, report worker, auditor API',
-  'AWS::Lambda::Permission': 'API Gateway (one per route) and the two rules may invoke their functions',
+  'AWS::Lambda::Function': 'model registry gate, report worker, deployment orchestrator, auditor API',
+  'AWS::Lambda::Permission': 'API Gateway (one per route) and each rule may invoke their functions',
   'AWS::Logs::LogGroup': 'function, API access and pipe logs (KMS, one year)',
   'AWS::Pipes::Pipe': 'decisions table stream to the tamper queue',
+  'AWS::Scheduler::ScheduleGroup':
+    "`verdict-<environment>-bakes`: the one-shot schedules that end deployments' bakes",
   'AWS::S3::Bucket':
     'governance, reports (Object Lock), ledger tiles, ledger anchor (Object Lock), access logs',
   'AWS::S3::BucketPolicy': 'TLS only, write-once (`If-None-Match`), no deletes with `verdict:retainData`',
@@ -84,7 +89,13 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
   objectLockMode:
     '* `COMPLIANCE` or `GOVERNANCE`: lock mode of the reports and anchor buckets and every object written there; must be `COMPLIANCE` in `prod`',
   operatorRoleTrust:
-    'IAM roles that may assume the operator role `verdict --stack` writes with (exceptions, forget, reports); `[]`: no operator role',
+    'IAM roles that may assume the operator role `verdict --stack` writes with (exceptions, forget, reports, deployments); `[]`: no operator role',
+  sagemakerExecutionRoleArn:
+    'the role SageMaker assumes for the models Verdict deploys; `""`: the stack creates one (this account\'s ECR, `modelArtifactLocations`, endpoint logs)',
+  modelArtifactLocations:
+    "`s3://bucket[/prefix]` locations the stack's SageMaker execution role may read model artifacts from",
+  enforceSageMakerDeployments:
+    'create the deny-only deployment guard policy: only the orchestrator changes endpoints Verdict governs',
 };
 
 function shown(value: unknown): string {

@@ -10,7 +10,7 @@ import { openAwsLedger } from '../adapters/aws/ledger/open.ts';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store.ts';
 import { SageMakerModelRegistry } from '../adapters/aws/sagemaker-model-registry.ts';
 import { tracer } from '../shared/observability.ts';
-import { orchestratorDeps, orchestratorRecords } from './aws-deps.ts';
+import { orchestratorDeps, orchestratorRecords } from './aws-orchestrator.ts';
 import { createDeploymentOrchestratorHandler } from './create-handler.ts';
 import { readDeploymentOrchestratorEnvironment } from './environment.ts';
 import { RegistryDeploymentFacts } from './registry-facts.ts';

@@ -1,6 +1,6 @@
 /**
  * Everything Verdict keeps: one customer-managed KMS key, the decisions table (append-only), the
- * Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
+ * deployments table (the orchestrator's read model), the Powertools idempotency table, the governance bucket (AI-system profiles, evidence), the reports bucket
  * (exported reports, under Object Lock in `verdict:objectLockMode`) and the bucket that receives both buckets' server
  * access logs.
  */
@@ -14,6 +14,7 @@ import {
   DECISION_TABLE_KEYS,
   DECISION_TABLE_LIST_INDEX,
 } from '../../functions/adapters/aws/decision-table-schema.ts';
+import * as deploymentTableSchema from '../../functions/adapters/aws/deployment-table-schema.ts';
 import type { ObjectLockMode } from '../../functions/contracts/environment.ts';
 import { enforceWriteOnce, objectLockRetention, S3_MANAGED, secureBucket } from './secure-bucket.ts';
 import { SigningKeyPolicy } from './signing-key-policy.ts';
@@ -49,6 +50,8 @@ export class GovernanceStorage extends Construct {
   readonly decisionsTable: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
   readonly reportJobsTable: dynamodb.Table;
+  /** Deployments (the orchestrator's read model; the ledger is the record): compare-and-set on `version`. */
+  readonly deploymentsTable: dynamodb.Table;
   readonly governanceBucket: s3.Bucket;
   readonly reportsBucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
@@ -139,6 +142,15 @@ export class GovernanceStorage extends Construct {
       timeToLiveAttribute: REPORT_JOBS_TTL_ATTRIBUTE,
     });
 
+    this.deploymentsTable = new dynamodb.Table(this, 'DeploymentsTable', {
+      ...tableDefaults,
+      partitionKey: {
+        name: deploymentTableSchema.DEPLOYMENT_TABLE_KEYS.partitionKey,
+        type: dynamodb.AttributeType.STRING,
+      },
+    });
+    for (const index of deploymentTableIndexes()) this.deploymentsTable.addGlobalSecondaryIndex(index);
+
     // S3 server access logging cannot deliver to a bucket whose default encryption is SSE-KMS: the target
     // bucket must use SSE-S3 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
     this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
@@ -174,6 +186,30 @@ export class GovernanceStorage extends Construct {
   }
 }
 
+/** A global secondary index as the table schema modules declare one. */
+export interface IndexSchema {
+  indexName: string;
+  partitionKey: string;
+  sortKey?: string;
+  projection: string;
+}
+
+function isIndexSchema(value: unknown): value is IndexSchema {
+  if (!value || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.indexName === 'string' && typeof record.partitionKey === 'string';
+}
+
+/** Every index deployment-table-schema.ts exports, so an index added there is built without a change here. */
+export function deploymentTableIndexes(): dynamodb.GlobalSecondaryIndexProps[] {
+  return (Object.values(deploymentTableSchema) as unknown[]).filter(isIndexSchema).map((index) => ({
+    indexName: index.indexName,
+    partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+    ...(index.sortKey && { sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING } }),
+    projectionType: projectionType(index.projection),
+  }));
+}
+
 function projectionType(projection: string): dynamodb.ProjectionType {
   switch (projection) {
     case 'ALL':
@@ -181,6 +217,6 @@ function projectionType(projection: string): dynamodb.ProjectionType {
     case 'KEYS_ONLY':
       return dynamodb.ProjectionType.KEYS_ONLY;
     default:
-      throw new Error(`decision-table-schema.ts: unsupported index projection "${projection}"`);
+      throw new Error(`table schema: unsupported index projection "${projection}"`);
   }
 }

@@ -10,7 +10,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Capability } from '../function-permissions.ts';
 
-/** What the CLI's `--stack` commands need: exceptions, erasure, ledger export and verification, reports. */
+/**
+ * What the CLI's `--stack` commands need: exceptions, erasure, ledger export and verification, reports, and
+ * deployments (`verdict deploy|rollback --stack` publish the requests the orchestrator gates; list and show).
+ */
 export const OPERATOR_CAPABILITIES: readonly Capability[] = [
   'model-packages:read',
   'model-packages:list',
@@ -20,6 +23,8 @@ export const OPERATOR_CAPABILITIES: readonly Capability[] = [
   'ledger:append',
   'reports:start',
   'reports:download',
+  'deployments:read',
+  'deployments:request',
 ];
 
 /** Operators sign in for short sessions: an hour is the most a session of this role lasts. */
@@ -40,7 +45,7 @@ export class OperatorRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.CompositePrincipal(...props.trustedRoleArns.map((arn) => new iam.ArnPrincipal(arn))),
       description:
-        'Verdict operators (verdict CLI --stack): exceptions, erasure, ledger export, reports; each change is a ledger entry',
+        'Verdict operators (verdict CLI --stack): exceptions, erasure, ledger export, reports, deployment requests; each change is a ledger entry',
       maxSessionDuration: MAX_SESSION,
     });
   }

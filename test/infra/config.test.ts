@@ -9,6 +9,7 @@ import {
   ENVIRONMENT_DEFAULTED_KEYS,
   ENVIRONMENT_DEFAULTS,
   parseConfig,
+  parseS3Location,
 } from '../../infra/config.ts';
 import { REPO_ROOT } from '../../infra/paths.ts';
 import { cdkJson } from './synth.ts';
@@ -49,6 +50,9 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:checkpointRetentionDays': undefined,
       'verdict:objectLockMode': undefined,
       'verdict:operatorRoleTrust': DEFAULT_CONFIG.operatorRoleTrust,
+      'verdict:sagemakerExecutionRoleArn': DEFAULT_CONFIG.sagemakerExecutionRoleArn,
+      'verdict:modelArtifactLocations': DEFAULT_CONFIG.modelArtifactLocations,
+      'verdict:enforceSageMakerDeployments': DEFAULT_CONFIG.enforceSageMakerDeployments,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',
@@ -315,6 +319,45 @@ describe('Verdict configuration (CDK context)', () => {
       expect(
         parseConfig({ 'verdict:breakGlassRoleArn': role, 'verdict:reportWorkerConcurrency': '5' }),
       ).toMatchObject({ breakGlassRoleArn: role, reportWorkerConcurrency: 5 });
+    });
+  });
+
+  describe('deployments', () => {
+    it('takes a SageMaker execution role, artifact locations and the guard switch as `-c` gives them', () => {
+      const role = 'arn:aws:iam::123456789012:role/ml/sagemaker-models';
+      expect(
+        parseConfig({
+          'verdict:sagemakerExecutionRoleArn': role,
+          'verdict:modelArtifactLocations': 's3://acme-models/credit/,s3://acme-shared',
+          'verdict:enforceSageMakerDeployments': 'true',
+        }),
+      ).toMatchObject({
+        sagemakerExecutionRoleArn: role,
+        modelArtifactLocations: ['s3://acme-models/credit/', 's3://acme-shared'],
+        enforceSageMakerDeployments: true,
+      });
+      expect(parseS3Location('s3://acme-models/credit/')).toEqual({
+        bucket: 'acme-models',
+        prefix: 'credit/',
+      });
+      expect(parseS3Location('s3://acme-shared')).toEqual({ bucket: 'acme-shared', prefix: '' });
+    });
+
+    it('names each bad value', () => {
+      expect(
+        errorOf({
+          'verdict:sagemakerExecutionRoleArn': 'arn:aws:iam::123456789012:user/alice',
+          'verdict:modelArtifactLocations': ['arn:aws:s3:::acme-models', 's3://acme-models/*'],
+          'verdict:enforceSageMakerDeployments': 'yes',
+        }),
+      ).toBe(
+        [
+          'Invalid Verdict configuration (CDK context):',
+          '  verdict:sagemakerExecutionRoleArn: must be "" or an IAM role ARN (arn:aws:iam::<account>:role/<path/><name>) (got "arn:aws:iam::123456789012:user/alice")',
+          '  verdict:modelArtifactLocations: "arn:aws:s3:::acme-models" is not an s3://bucket or s3://bucket/prefix location (no wildcards); "s3://acme-models/*" is not an s3://bucket or s3://bucket/prefix location (no wildcards) (got ["arn:aws:s3:::acme-models","s3://acme-models/*"])',
+          '  verdict:enforceSageMakerDeployments: must be true or false (got "yes")',
+        ].join('\n'),
+      );
     });
   });
 });

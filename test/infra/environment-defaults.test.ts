@@ -46,7 +46,8 @@ describe('dev (cdk.json as shipped)', () => {
 
   it('lets writers lock in GOVERNANCE mode only, and tells them so', () => {
     const conditions = lockModeConditions(dev);
-    expect(conditions.length).toBe(2);
+    // The ledger's appenders (gate, deployment orchestrator) anchor checkpoints; the report worker archives.
+    expect(conditions.length).toBe(3);
     for (const condition of conditions)
       expect(condition).toEqual({ StringEquals: { 's3:object-lock-mode': 'GOVERNANCE' } });
     const worker = dev.resources[

@@ -31,7 +31,8 @@ describe('docs/operating.md', () => {
     expect(replaceGenerated(page, 'resources', table), STALE).toBe(page);
     expect(page).toContain('| `AWS::KMS::Key` | 4 |');
     expect(page).toContain('| `AWS::S3::Bucket` | 5 |');
-    expect(page).toContain('| `AWS::DynamoDB::Table` | 5 |');
+    expect(page).toContain('| `AWS::DynamoDB::Table` | 6 |');
+    expect(page).toContain('| `AWS::Scheduler::ScheduleGroup` | 1 |');
   });
 
   it('lists every verdict:* key infra/config.ts parses, with its defaults', () => {
@@ -53,6 +54,7 @@ describe('docs/operating.md', () => {
       'Dead letters and redrive',
       'Exceptions (waivers) in AWS',
       'Exporting the ledger in AWS',
+      'Deployments in AWS',
       'The CLI against a deployed stack',
     ]);
     for (const command of [
@@ -73,7 +75,11 @@ describe('docs/operating.md', () => {
     const outputs = Object.keys((template as unknown as { Outputs: Record<string, unknown> }).Outputs).filter(
       (name) => name.endsWith('FunctionName'),
     );
-    for (const output of ['ModelRegistryGateFunctionName', 'ReportWorkerFunctionName'])
+    for (const output of [
+      'ModelRegistryGateFunctionName',
+      'ReportWorkerFunctionName',
+      'DeploymentOrchestratorFunctionName',
+    ])
       expect(outputs).toContain(output);
   });
 });

@@ -136,7 +136,10 @@ function keyStatements(b: BuiltStack, key: { node: { defaultChild?: unknown } })
   return resource.Properties.KeyPolicy.Statement;
 }
 
-function roleArn(b: BuiltStack, name: 'model-registry-gate' | 'report-worker'): Json {
+function roleArn(
+  b: BuiltStack,
+  name: 'model-registry-gate' | 'report-worker' | 'deployment-orchestrator',
+): Json {
   return { 'Fn::GetAtt': [logicalIdOf(b.stack, b.stack.functions[name].role), 'Arn'] };
 }
 
@@ -166,14 +169,21 @@ describe('signing keys: checkpoints and report manifests', () => {
     });
   });
 
-  it('lets only the gate sign checkpoints: the report worker holds no grant on the ledger key', () => {
+  it('lets only the ledger appenders (gate, deployment orchestrator) sign checkpoints: the report worker holds no grant on the ledger key', () => {
     const ledgerKey = prod.stack.ledger.signingKey;
     expect(keyStatements(prod, ledgerKey)).toContainEqual(
       expect.objectContaining({
         Sid: 'SignOnlyByTheRegisteredSigners',
         Effect: 'Deny',
         Action: 'kms:Sign',
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [roleArn(prod, 'model-registry-gate')] } },
+        Condition: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              roleArn(prod, 'model-registry-gate'),
+              roleArn(prod, 'deployment-orchestrator'),
+            ],
+          },
+        },
       }),
     );
     const ledgerKeyArn = `<${logicalIdOf(prod.stack, ledgerKey)}.Arn>`;
@@ -198,7 +208,13 @@ describe('signing keys: checkpoints and report manifests', () => {
       expect.objectContaining({
         Sid: 'SignOnlyByTheRegisteredSigners',
         Condition: {
-          ArnNotEquals: { 'aws:PrincipalArn': [roleArn(staging, 'model-registry-gate'), operatorArn] },
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              roleArn(staging, 'model-registry-gate'),
+              roleArn(staging, 'deployment-orchestrator'),
+              operatorArn,
+            ],
+          },
         },
       }),
     );

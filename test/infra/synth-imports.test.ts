@@ -17,6 +17,7 @@ const DECLARATIONS: Readonly<Record<string, string>> = {
   'functions/api/auth/aws-identity.ts':
     'how principal ARNs are compared (verdict:apiRoleMap is checked at synth)',
   'functions/adapters/aws/decision-table-schema.ts': 'the decisions table keys and index',
+  'functions/adapters/aws/deployment-table-schema.ts': 'the deployments table keys and indexes',
   'functions/adapters/aws/ledger/table-schema.ts': 'the ledger table keys',
   'functions/shared/hashing.ts': 'imported by ledger/table-schema.ts',
   'functions/shared/canonical-json.ts': 'imported by hashing.ts',

@@ -79,10 +79,16 @@ export function resourcesOfType(template: Template, type: string): Record<string
   return template.findResources(type) as Record<string, Json>;
 }
 
-/** Every statement of every identity policy in the template (IAM::Policy and inline role policies). */
+/**
+ * Every statement of every identity policy in the template: IAM::Policy, inline role policies and the
+ * managed policies attached to the stack's roles (not the guards, which the stack attaches to nobody).
+ */
 export function identityStatements(template: Template): Statement[] {
   const statements: Statement[] = [];
-  for (const resource of Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))) {
+  const managed = Object.values(resourcesOfType(template, 'AWS::IAM::ManagedPolicy')).filter(
+    (resource) => (resource.Properties as Json).Roles !== undefined,
+  );
+  for (const resource of [...Object.values(resourcesOfType(template, 'AWS::IAM::Policy')), ...managed]) {
     const props = resource.Properties as { PolicyDocument: { Statement: Statement[] } };
     statements.push(...props.PolicyDocument.Statement);
   }

@@ -56,8 +56,10 @@ const CUSTOM_CONTEXT = {
 /** The dev environment kept and locked as production is (prod's defaults for these keys, set explicitly). */
 const RETAINED_CONTEXT = { 'verdict:retainData': true, 'verdict:objectLockMode': 'COMPLIANCE' };
 const FUNCTION_NAMES = Object.keys(functions) as FunctionName[];
-/** The functions that evaluate policies: they carry the policy bundle and publish decisions. */
-const GATE_NAMES = FUNCTION_NAMES.filter((name) => name !== 'report-worker');
+/** The gates: they publish `Verdict Decision` events. */
+const GATE_NAMES: FunctionName[] = ['model-registry-gate'];
+/** The functions that evaluate policies: they carry the policy bundle and append to the ledger. */
+const POLICY_NAMES: FunctionName[] = ['model-registry-gate', 'deployment-orchestrator'];
 
 let policy: ReturnType<typeof standInPolicyBundle>;
 let base: Synthesized;
@@ -403,7 +405,9 @@ describe.each(GATE_NAMES)('gate %s', (name) => {
     const customVariables = (functionProps(custom, name).Environment as { Variables: Json }).Variables;
     expect(customVariables.VERDICT_ENVIRONMENT).toBe('staging');
   });
+});
 
+describe.each(POLICY_NAMES)('policy evaluator %s', (name) => {
   it('ships an ESM bundle that carries the policy bundle', () => {
     const code = functionProps(base, name).Code as { S3Key: string };
     const assetDir = join(base.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
@@ -549,7 +553,7 @@ describe('IAM: least privilege', () => {
     }
   });
 
-  it('grants Resource "*" only where AWS requires it (X-Ray; SageMaker List for the API)', () => {
+  it('grants Resource "*" only where AWS requires it (X-Ray; SageMaker List for the API; ECR sign-in for SageMaker)', () => {
     const star = identityStatements(base.template).filter((st) => asList(st.Resource).includes('*'));
     const xray = {
       Effect: 'Allow',
@@ -566,9 +570,11 @@ describe('IAM: least privilege', () => {
           Action: ['sagemaker:ListModelPackageGroups', 'sagemaker:ListModelPackages'],
           Resource: '*',
         },
+        // The SageMaker execution role the stack creates (deployments.test.ts).
+        { Sid: 'AuthenticateToEcr', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
       ]),
     );
-    expect(star).toHaveLength(FUNCTION_NAMES.length + 2);
+    expect(star).toHaveLength(FUNCTION_NAMES.length + 3);
   });
 
   it('uses wildcards only inside named resources', () => {
@@ -587,12 +593,23 @@ describe('IAM: least privilege', () => {
       [s.stack.ledger.tilesBucket, s.stack.ledger.anchorBucket].map(
         (b) => `<${logicalIdOf(s.stack, b)}.Arn>/*`,
       );
+    // What deployments act on (deployments.test.ts): their models, configs and endpoints, bake schedules, and
+    // the execution role's images and endpoint logs.
+    const deployments = (environment: string) => [
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model/verdict-*',
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:endpoint-config/verdict-*',
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:endpoint/*',
+      `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/verdict-${environment}-bakes/*`,
+      'arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*',
+      'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/sagemaker/Endpoints/*',
+    ];
     expect(wildcards(base)).toEqual(
       [
         ...ledger(base),
         bucket(base),
         reports(base),
         'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/*',
+        ...deployments('dev'),
       ].sort(),
     );
     expect(wildcards(custom)).toEqual(
@@ -603,6 +620,7 @@ describe('IAM: least privilege', () => {
         'arn:<AWS::Partition>:s3:::acme-ml-evidence/*',
         'arn:<AWS::Partition>:s3:::acme-clarify-reports/*',
         'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model-package/credit-*',
+        ...deployments('staging'),
       ].sort(),
     );
   });
@@ -643,11 +661,15 @@ describe('IAM: least privilege', () => {
     const onDecisions = statements.filter((st) => asList(st.Resource).some((r) => flat(r) === flat(table)));
     const allowed = onDecisions.filter((st) => st.Effect === 'Allow').flatMap((st) => asList(st.Action));
     expect([...new Set(allowed)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-    // The only unconditioned PutItem is the gate's; the API's is limited to access records (auditor-api.test.ts).
+    // The only unconditioned PutItems are the ledger appenders' (the gate's, the deployment gate's in the
+    // orchestrator); the API's is limited to access records (auditor-api.test.ts).
     const puts = onDecisions.filter(
       (st) => st.Effect === 'Allow' && asList(st.Action).includes('dynamodb:PutItem'),
     );
-    expect(puts.map((st) => st.Sid).sort()).toEqual(['AppendAccessRecords', 'AppendDecisions']);
+    expect(puts.map((st) => st.Sid).sort()).toEqual([
+      'AppendAccessRecords',
+      ...POLICY_NAMES.map(() => 'AppendDecisions'),
+    ]);
     const query = statements.find((st) => st.Sid === 'ListDecisions');
     expect(query?.Action).toBe('dynamodb:Query');
     expect(flat(query?.Resource)).toBe(`${flat(table)}/index/${DECISION_TABLE_LIST_INDEX.indexName}`);
@@ -676,16 +698,27 @@ describe('IAM: least privilege', () => {
     });
   });
 
-  it('publishes only `source: verdict` events, only on the verdict bus', () => {
-    const publish = identityStatements(base.template).filter(
-      (st) => asList(st.Action).includes('events:PutEvents') && st.Sid !== 'RequestReports', // auditor-api.test.ts
+  it('publishes only `source: verdict` events, only on the verdict bus; only gates publish any type', () => {
+    const publish = identityStatements(base.template).filter((st) =>
+      asList(st.Action).includes('events:PutEvents'),
     );
-    expect(publish).toEqual(
+    const bus = { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.verdictBus), 'Arn'] };
+    for (const st of publish) {
+      expect(st, st.Sid).toMatchObject({ Effect: 'Allow', Action: 'events:PutEvents', Resource: bus });
+      expect((st.Condition?.StringEquals as Json | undefined)?.['events:source'], st.Sid).toEqual([
+        'verdict',
+      ]);
+    }
+    // Every other publisher names its detail-types (auditor-api.test.ts, deployments.test.ts).
+    const anyType = publish.filter(
+      (st) => (st.Condition?.StringEquals as Json | undefined)?.['events:detail-type'] === undefined,
+    );
+    expect(anyType).toEqual(
       GATE_NAMES.map(() => ({
         Sid: 'PublishDecisions',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: { 'Fn::GetAtt': [logicalIdOf(base.stack, base.stack.verdictBus), 'Arn'] },
+        Resource: bus,
         Condition: { StringEquals: { 'events:source': ['verdict'] } },
       })),
     );
@@ -715,10 +748,14 @@ describe('IAM: least privilege', () => {
         .filter(onSigningKey)
         .map((st) => st.Sid),
     ).toEqual([
-      ...GATE_NAMES.flatMap(() => ['LedgerSignCheckpoints', 'LedgerReadVerifierKey']),
+      'LedgerSignCheckpoints',
+      'LedgerReadVerifierKey',
       // The report worker signs manifests with the report key, never with the ledger's.
       'SignReportManifests',
       'ReadManifestVerifierKey',
+      // The deployment orchestrator appends the deployment gate's decisions and each step to the ledger.
+      'LedgerSignCheckpoints',
+      'LedgerReadVerifierKey',
     ]);
     for (const st of kmsStatements) {
       const via = flat((st.Condition?.StringEquals as Json | undefined)?.['kms:ViaService']);
@@ -749,6 +786,10 @@ describe('outputs', () => {
         'AlarmTopicArn',
         'AuditorApiFunctionName',
         'AuditorApiUrl',
+        'BakeScheduleGroupName',
+        'DeploymentOrchestratorFunctionName',
+        'DeploymentsTableName',
+        'SageMakerExecutionRoleArn',
         'ReportJobsTableName',
         'ReportsBucketName',
         'DecisionsTableName',
@@ -811,6 +852,7 @@ describe('cdk-nag AwsSolutions', () => {
       [
         'AWS::ApiGatewayV2::Route:AwsSolutions-APIG4',
         'AWS::IAM::Policy:AwsSolutions-IAM5',
+        'AWS::IAM::ManagedPolicy:AwsSolutions-IAM5',
         'AWS::IAM::Role:AwsSolutions-IAM5',
         'AWS::Lambda::Function:AwsSolutions-L1',
         'AWS::SQS::Queue:AwsSolutions-SQS3',

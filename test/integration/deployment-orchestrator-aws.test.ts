@@ -1,6 +1,6 @@
 /**
  * The deployment orchestrator end to end against the AWS emulator, through real SDK v3 clients: the Lambda
- * handler of create-handler.ts over the ports aws-deps.ts builds from the orchestrator's environment
+ * handler of create-handler.ts over the ports aws-orchestrator.ts builds from the orchestrator's environment
  * (DynamoDB deployments and decisions tables, the AWS ledger, SageMaker endpoints, EventBridge Scheduler, the
  * Verdict bus). Verdict's own events are built here as EventBridge delivers them; SageMaker's endpoint
  * events are the emulator's, routed by a rule with the route table's pattern to a queue and handed to the
@@ -43,7 +43,7 @@ import {
 } from '../../functions/adapters/aws/eventbridge-scheduler-bake-timer.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
-import { orchestratorDeps, orchestratorRecords } from '../../functions/deployments/aws-deps.ts';
+import { orchestratorDeps, orchestratorRecords } from '../../functions/deployments/aws-orchestrator.ts';
 import {
   createDeploymentOrchestratorHandler,
   type DeploymentOrchestratorHandler,
