@@ -295,7 +295,12 @@ describe('the deployment orchestrator', () => {
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: [table, `${table}/index/by-decision`, `${table}/index/by-time`],
+        Resource: [
+          table,
+          `${table}/index/by-decision`,
+          `${table}/index/by-target`,
+          `${table}/index/by-time`,
+        ],
       },
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] },
     ]);
@@ -414,6 +419,7 @@ describe('deployment requests: the API and the operator role', () => {
     expect(flatStatement(bySid(statements, 'ListDeployments')).Resource).toEqual([
       table,
       `${table}/index/by-decision`,
+      `${table}/index/by-target`,
       `${table}/index/by-time`,
     ]);
     expect(flatStatement(bySid(statements, 'RequestDeployments'))).toEqual(requestStatement(dev));

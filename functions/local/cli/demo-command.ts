@@ -1,7 +1,9 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { deploymentTargetName } from '../../contracts/deployment-request.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { plural } from '../../shared/plural.ts';
+import type { DemoDeployment } from '../demo/demo-deployments.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -17,7 +19,7 @@ export function registerDemoCommand(program: Command): void {
     .addOption(formatOption('text'))
     .addOption(jsonAliasOption())
     .action(async (options: { dataDir: string; reset?: boolean; format: OutputFormat }) => {
-      const { results, redelivery, ledger, appended } = await runDemo(options.dataDir, {
+      const { results, deployments, redelivery, ledger, appended } = await runDemo(options.dataDir, {
         ...(options.reset ? { reset: true } : {}),
       });
       if (options.format === 'json') {
@@ -38,6 +40,10 @@ export function registerDemoCommand(program: Command): void {
         ...results.flatMap(render),
         redelivery,
         '',
+        'Deployments: each request goes through the deployment gate, then a rollout on an embedded SageMaker',
+        'endpoint (nothing is served); every step is a ledger entry.',
+        ...deployments.flatMap(renderDeployment),
+        '',
         `Audit ledger: ${plural(ledger.size, 'entry', 'entries')} (decisions and the actions they caused)${appended ? ', appended to the existing ledger' : ''}, signed checkpoint:`,
         ...ledger.note
           .trimEnd()
@@ -46,7 +52,8 @@ export function registerDemoCommand(program: Command): void {
         '',
         `Decisions are stored in ${dir}. Verify the ledger offline with:`,
         `  npx verdict ledger export${dataDirFlag} --out ${exportDir} && npx verdict ledger verify ${exportDir} --key '${ledger.vkey}'`,
-        'Browse the decisions with:',
+        'Browse the decisions and deployments with:',
+        `  npx verdict deployments list${dataDirFlag}`,
         `  npx verdict serve${dataDirFlag}   then GET http://127.0.0.1:8787/decisions`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -67,4 +74,12 @@ function render(result: DemoResult): string[] {
   const { decision } = result;
   const head = `${result.group} v${decision.subject.version} (${result.story}): ${stylesFor(process.stdout).outcome(decision.decision, decision.decision.toUpperCase())} -> ${result.approvalStatus}, risk class ${decision.riskClass ?? 'unknown'}`;
   return [head, `  decision ${decision.id}`, ...decision.violations.flatMap((v) => renderViolation(v)), ''];
+}
+
+function renderDeployment({ story, version, deployment }: DemoDeployment): string[] {
+  const { request } = deployment;
+  const target = deploymentTargetName(request.target);
+  const head = `${version} (${story}) -> ${target} (${request.environment}): ${stylesFor(process.stdout).outcome(deployment.status === 'refused' ? 'deny' : 'allow', deployment.status.toUpperCase())}`;
+  const steps = `  steps ${deployment.history.map((h) => h.step).join(' -> ')}   deployment ${deployment.id}`;
+  return [head, steps, ...deployment.explanations.map((line) => `  x ${line}`)];
 }

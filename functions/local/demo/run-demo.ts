@@ -14,6 +14,7 @@ import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { hasLedger } from '../data-directory.ts';
 import { emitStateChange, ensureGroup } from '../register-version.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { DEMO_IMAGE, type DemoDeployment, runDeploymentAct } from './demo-deployments.ts';
 
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
 const BUCKET = 's3://verdict-demo-governance';
@@ -23,6 +24,8 @@ const DEMO_MODELS = [
   { group: 'cv-ranker', sample: 'cv-ranker', story: 'bias violation' },
   { group: 'citizen-trust-score', sample: 'citizen-trust-score', story: 'prohibited use' },
 ] as const;
+/** Every sample model runs the same (sample) weights; the retrained credit scorer gets its own. */
+const MODEL_ARTIFACT = 'credit-scorer.model.json';
 
 export interface DemoResult {
   group: string;
@@ -34,6 +37,8 @@ export interface DemoResult {
 
 export interface DemoRun {
   results: DemoResult[];
+  /** The second act: deployments of the approved and the rejected versions. */
+  deployments: DemoDeployment[];
   redelivery: string;
   /** The latest signed checkpoint and the log's verifier key, to pin when verifying an export. */
   ledger: { size: number; note: string; vkey: string };
@@ -61,11 +66,14 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
         readFileSync(new URL(`${model.sample}.analysis.json`, SAMPLES)),
         'application/json',
       );
+      const artifact = `${BUCKET}/${model.group}/model/model.json`;
+      await runtime.objects.put(artifact, readFileSync(new URL(MODEL_ARTIFACT, SAMPLES)), 'application/json');
       await ensureGroup(runtime.registry, model.group);
       const pkg = await runtime.registry.createModelPackage({
         groupName: model.group,
         customerMetadata: { [PROFILE_METADATA_KEY]: profile },
         biasReports: { postTraining: report },
+        containers: [{ image: DEMO_IMAGE, modelDataUrl: artifact }],
       });
 
       const event = runtime.registry.toStateChangeEvent(pkg);
@@ -94,10 +102,26 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
       afterCount === before
         ? `redelivered event ${firstEvent?.id}: no second decision, no second status change`
         : `redelivered event ${firstEvent?.id}: UNEXPECTED second decision`;
+    const [credit, cv] = results;
+    const deployments =
+      credit && cv
+        ? await runDeploymentAct(runtime, {
+            samples: SAMPLES,
+            bucket: BUCKET,
+            creditScorerArn: credit.arn,
+            cvRankerArn: cv.arn,
+          })
+        : [];
     const ledger = await runtime.openLedger();
     const checkpoint = await ledger.checkpoint();
     const vkey = (await ledger.store.verifierKeys()).at(-1) ?? '';
-    return { results, redelivery, ledger: { size: checkpoint.size, note: checkpoint.note, vkey }, appended };
+    return {
+      results,
+      deployments,
+      redelivery,
+      ledger: { size: checkpoint.size, note: checkpoint.note, vkey },
+      appended,
+    };
   } finally {
     await runtime.close();
   }
