@@ -192,18 +192,32 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(auth.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
-  it('GET /decisions lists the three decisions the demo stored', async () => {
+  it("GET /decisions lists the demo's decisions: the registry gate's and the deployment gate's", async () => {
     const { status, contentType, body } = await http<DecisionPage>(base, '/decisions');
     expect(status).toBe(200);
     expect(contentType).toBe('application/json');
-    expect(body.decisions.map((d) => d.subject.group).sort()).toEqual([
-      'citizen-trust-score',
-      'cv-ranker',
-      'retail-credit-scorer',
+    const registry = body.decisions.filter((d) => d.gate === 'model-registry');
+    expect(registry.map((d) => `${d.subject.group} v${d.subject.version}`).sort()).toEqual([
+      'citizen-trust-score v1',
+      'cv-ranker v1',
+      'retail-credit-scorer v1',
+      'retail-credit-scorer v2',
     ]);
-    // The ids the demo printed are the ones stored.
-    const printed = [...text.stdout.matchAll(new RegExp(`decision (${UUID.source})`, 'g'))].map((m) => m[1]);
-    expect(body.decisions.map((d) => d.id).sort()).toEqual(printed.sort());
+    // Each registry decision pins the digest of the artifact it approved.
+    for (const decision of registry) expect(decision.subject.artifactDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const deployments = body.decisions.filter((d) => d.gate === 'deployment');
+    expect(deployments.map((d) => d.decision).sort()).toEqual(['allow', 'allow', 'deny']);
+    expect(body.decisions).toHaveLength(registry.length + deployments.length);
+    // The ids the demo printed are the ones stored: the first act's decisions, and each deployment's decision.
+    const printed = [...text.stdout.matchAll(new RegExp(`^ {2}decision (${UUID.source})$`, 'gm'))].map(
+      (m) => m[1],
+    );
+    expect(printed).toHaveLength(3);
+    for (const id of printed) expect(registry.map((d) => d.id)).toContain(id);
+    const deployed = [...text.stdout.matchAll(new RegExp(`deployment (${UUID.source})`, 'g'))].map(
+      (m) => m[1],
+    );
+    expect(deployed.sort()).toEqual(deployments.map((d) => d.id).sort());
   });
 
   it('GET /decisions/<id> returns one decision; an unknown id is a 404 problem', async () => {
@@ -262,7 +276,7 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(rejection?.message).toContain(arn);
 
     const { body: page } = await http<DecisionPage>(base, '/decisions');
-    expect(page.decisions).toHaveLength(3);
+    expect(page.decisions).toHaveLength(7);
     expect(page.decisions.some((d) => d.subject.id === arn)).toBe(false);
   });
 
@@ -440,7 +454,11 @@ describe('verdict demo on the one default data directory', () => {
     const key = signerKey().verifierKey;
     const second = await inCwd(['demo']);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/^retail-credit-scorer v2 \(compliant\): ALLOW -> Approved/m);
+    // The first run's retrained credit scorer was v2: the next compliant version is v3, rolled out by canary.
+    expect(second.stdout).toMatch(/^retail-credit-scorer v3 \(compliant\): ALLOW -> Approved/m);
+    expect(second.stdout).toMatch(
+      /^retail-credit-scorer v3 \(approved\) -> sagemaker:credit-scorer-prod \(prod\): PROMOTED\n {2}steps gate -> plan -> apply -> baking -> promote /m,
+    );
     expect(second.stdout).toMatch(
       /^Audit ledger: \d+ entries \(.*\), appended to the existing ledger, signed/m,
     );
