@@ -81,7 +81,8 @@ export async function requestDeployment(
   }
 }
 
-function sameRequest(existing: Deployment, request: DeploymentRequest): Deployment {
+/** The deployment asked for under this idempotency key, if it was asked for with this request. */
+export function sameRequest(existing: Deployment, request: DeploymentRequest): Deployment {
   if (canonicalSha256(existing.request) !== canonicalSha256(request)) {
     throw new DeploymentRequestConflictError(existing.id);
   }

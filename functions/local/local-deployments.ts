@@ -10,9 +10,10 @@ import {
   DEPLOYMENT_ROLLBACK_REQUESTED,
   VERDICT_SOURCE,
 } from '../contracts/deployment-events.ts';
+import type { DeploymentRequest } from '../contracts/deployment-request.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import { DeploymentNotFoundError } from '../deployments/errors.ts';
-import { deploymentIdFor } from '../deployments/request-deployment.ts';
+import { deploymentIdFor, sameRequest } from '../deployments/request-deployment.ts';
 import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
 import type { LocalRuntime } from './runtime.ts';
 
@@ -24,11 +25,14 @@ export class DeploymentStepFailedError extends Error {
 export async function requestLocalDeployment(
   runtime: LocalRuntime,
   requestId: string,
-  request: unknown,
+  request: DeploymentRequest,
 ): Promise<Deployment> {
   await runtime.fireDueBakes();
-  await deliver(runtime, DEPLOYMENT_REQUESTED, { requestId, request });
   const id = deploymentIdFor(requestId);
+  // A key asked for already is answered here, as the API does: a conflict is the caller's, not a dead letter.
+  const existing = await runtime.deployments.get(id);
+  if (existing) return sameRequest(existing, request);
+  await deliver(runtime, DEPLOYMENT_REQUESTED, { requestId, request });
   const deployment = await runtime.deployments.get(id);
   if (!deployment) throw new DeploymentStepFailedError(`deployment ${id} was not recorded`);
   return deployment;

@@ -10,6 +10,7 @@ import { type Command, Option } from 'commander';
 import type { Deployment } from '../../contracts/deployment.ts';
 import { deploymentRequestSchema, ROLLOUT_STRATEGIES } from '../../contracts/deployment-request.ts';
 import { ENVIRONMENTS } from '../../contracts/environment.ts';
+import { DeploymentRequestConflictError } from '../../deployments/errors.ts';
 import { describeIssues } from '../../shared/validation.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -83,7 +84,12 @@ export function registerDeployCommand(program: Command): void {
       const { requestLocalDeployment, waitForDeployment } = await import('../local-deployments.ts');
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        let deployment = await requestLocalDeployment(runtime, requestId, parsed.data);
+        let deployment = await requestLocalDeployment(runtime, requestId, parsed.data).catch(
+          (error: unknown) => {
+            if (error instanceof DeploymentRequestConflictError) throw new UsageError(error.message);
+            throw error;
+          },
+        );
         if (options.wait) {
           deployment = await waitForDeployment(runtime, deployment.id, (until) => {
             if (options.format === 'text') process.stderr.write(`baking until ${until.toISOString()} ...\n`);
