@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Deployment } from '../../contracts/deployment.ts';
-import type { DeploymentRequestInput } from '../../contracts/deployment-request.ts';
+import { type DeploymentRequestInput, deploymentRequestSchema } from '../../contracts/deployment-request.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { requestLocalDeployment, waitForDeployment } from '../local-deployments.ts';
 import { emitStateChange } from '../register-version.ts';
@@ -49,10 +49,11 @@ export async function runDeploymentAct(
     arn: string,
     request: Omit<DeploymentRequestInput, 'modelPackageArn'>,
   ) => {
-    const requested = await requestLocalDeployment(runtime, `demo-${arn}-${request.environment}`, {
-      ...request,
-      modelPackageArn: arn,
-    });
+    const requested = await requestLocalDeployment(
+      runtime,
+      `demo-${arn}-${request.environment}`,
+      deploymentRequestSchema.parse({ ...request, modelPackageArn: arn }),
+    );
     const deployment = await waitForDeployment(runtime, requested.id);
     return { story, version: versionOf(arn), deployment };
   };
