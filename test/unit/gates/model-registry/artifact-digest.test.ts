@@ -6,7 +6,7 @@ import type { ModelContainer, ModelPackage } from '../../../../functions/ports/m
 
 const MODEL = 's3://models/credit-scorer/3/model.tar.gz';
 const TOKENIZER = 's3://models/credit-scorer/3/tokenizer.tar.gz';
-const IMAGE = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/scorer@sha256:' + 'a'.repeat(64);
+const IMAGE = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/scorer@sha256:${'a'.repeat(64)}`;
 
 function pkg(containers?: ModelContainer[]): ModelPackage {
   return {
