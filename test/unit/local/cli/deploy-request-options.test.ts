@@ -164,7 +164,7 @@ describe('deploymentRequestFrom', () => {
       environment: 'staging',
       strategy: { ...sagemakerRequest.strategy, bakeSeconds: 120 },
       compute: { ...sagemakerRequest.compute, instanceCount: 3 },
-      tags: { ...sagemakerRequest.tags, owner: 'platform', ticket: 'OPS-1' },
+      tags: { ...(sagemakerRequest.tags as Record<string, string>), owner: 'platform', ticket: 'OPS-1' },
     });
   });
 
