@@ -26,7 +26,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
 import { applyDeployment } from './apply-deployment.ts';
 import { endBake } from './end-bake.ts';
-import { requestDeployment } from './request-deployment.ts';
+import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
 import type { DeploymentSagaDeps } from './saga-deps.ts';
@@ -66,10 +66,12 @@ export async function orchestrate(
     switch (type) {
       case DEPLOYMENT_REQUESTED: {
         const { requestId, request } = detail(deploymentRequestedDetailSchema, event);
+        // A new deployment's first status (refused, or requested behind a busy target) is published too.
+        const before = await deps.store.get(deploymentIdFor(requestId));
         const requested = await requestDeployment(requestId, request, deps);
         const after =
           requested.status === 'requested' ? await applyWhenTargetFree(requested, deps) : requested;
-        return stepped('request', requested, after, deps);
+        return stepped('request', before, after, deps);
       }
       case DEPLOYMENT_ROLLBACK_REQUESTED: {
         const { deploymentId } = detail(deploymentRollbackRequestedDetailSchema, event);
