@@ -295,12 +295,7 @@ describe('the deployment orchestrator', () => {
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
-        Resource: [
-          table,
-          `${table}/index/by-decision`,
-          `${table}/index/by-target`,
-          `${table}/index/by-time`,
-        ],
+        Resource: [table, `${table}/index/by-decision`, `${table}/index/by-target`, `${table}/index/by-time`],
       },
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] },
     ]);
