@@ -4,7 +4,7 @@
  * is its own step, so a redelivery revokes only what is left; failures are reported together at the end.
  */
 import { LIVE_DEPLOYMENT_STATUSES } from '../contracts/deployment.ts';
-import { DeploymentRevocationIncompleteError } from './errors.ts';
+import { DeploymentError, DeploymentRevocationIncompleteError } from './errors.ts';
 import { message } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
@@ -27,11 +27,19 @@ export async function revokeDeployments(decisionId: string, deps: DeploymentSaga
             const reason = `decision ${decisionId} was revoked`;
             if (!deployment.plan || !deployment.artifact)
               return { status: 'revoked', detail: `${reason}; nothing applied` };
-            const observed = await targetFor(deps, deployment.request).revoke(
-              deployment.artifact,
-              deployment.request,
-            );
-            return { status: 'revoked', detail: `${reason}; target says ${observed.targetStatus}` };
+            try {
+              const observed = await targetFor(deps, deployment.request).revoke(
+                deployment.artifact,
+                deployment.request,
+              );
+              return { status: 'revoked', detail: `${reason}; target says ${observed.targetStatus}` };
+            } catch (error) {
+              // A later deployment replaced it on the target: nothing of it runs there to take down.
+              if (error instanceof DeploymentError && error.problem === 'not-serving-model') {
+                return { status: 'revoked', detail: `${reason}; no longer served: ${error.message}` };
+              }
+              throw error;
+            }
           },
         });
         if (outcome.kind !== 'not-applicable') revoked.push(id);

@@ -1,0 +1,93 @@
+/**
+ * Deployments on the local backbone, end to end through the bus, the orchestrator, the embedded endpoints
+ * and the ledger: revoking the approval of a version that a later deployment replaced on its endpoint
+ * records it revoked and leaves the endpoint serving the later version.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deploymentRequestSchema } from '../../../functions/contracts/deployment-request.ts';
+import { PROFILE_METADATA_KEY } from '../../../functions/gates/model-registry/governance-inputs.ts';
+import {
+  requestLocalDeployment,
+  revokeLocalDecision,
+  waitForDeployment,
+} from '../../../functions/local/local-deployments.ts';
+import { type LocalRuntime, openLocalRuntime } from '../../../functions/local/runtime.ts';
+import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
+
+const SAMPLES = join(import.meta.dirname, '../../../functions/local/demo/samples');
+const BUCKET = 's3://verdict-models';
+const IMAGE = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/scorer@sha256:${'a'.repeat(64)}`;
+
+const runtimes: LocalRuntime[] = [];
+afterEach(async () => {
+  for (const runtime of runtimes.splice(0)) await runtime.close();
+  removeTempDirs();
+});
+
+function open(): LocalRuntime {
+  const runtime = openLocalRuntime({ database: ':memory:', objectsDir: tempDir('verdict-objects-') });
+  runtimes.push(runtime);
+  return runtime;
+}
+
+/** A credit-scorer version with its own weights, gated (allowed) on its event. */
+async function approvedVersion(runtime: LocalRuntime, weights: string) {
+  const profile = `${BUCKET}/credit-scorer/profile.json`;
+  const report = `${BUCKET}/credit-scorer/clarify/analysis.json`;
+  const model = `${BUCKET}/credit-scorer/${weights}.json`;
+  await runtime.objects.put(profile, readFileSync(join(SAMPLES, 'credit-scorer.profile.json')));
+  await runtime.objects.put(report, readFileSync(join(SAMPLES, 'credit-scorer.analysis.json')));
+  await runtime.objects.put(model, weights);
+  if ((await runtime.registry.listModelPackages({ groupName: 'credit-scorer' })).length === 0) {
+    await runtime.registry.createModelPackageGroup('credit-scorer');
+  }
+  const pkg = await runtime.registry.createModelPackage({
+    groupName: 'credit-scorer',
+    customerMetadata: { [PROFILE_METADATA_KEY]: profile },
+    biasReports: { postTraining: report },
+    containers: [{ image: IMAGE, modelDataUrl: model }],
+  });
+  await runtime.bus.dispatch(runtime.registry.toStateChangeEvent(pkg));
+  const { decisions } = await runtime.decisions.list({ filter: { gate: 'model-registry' }, limit: 100 });
+  const decision = decisions.find((d) => d.subject.id === pkg.arn);
+  expect(decision?.decision).toBe('allow');
+  return { arn: pkg.arn, decisionId: decision?.id ?? '' };
+}
+
+/** A canary without a bake: promoted as soon as its (immediate) bake end fires. */
+function unbaked(arn: string) {
+  const request = JSON.parse(readFileSync(join(SAMPLES, 'credit-scorer.deployment.json'), 'utf8'));
+  return deploymentRequestSchema.parse({
+    ...request,
+    modelPackageArn: arn,
+    strategy: { ...request.strategy, bakeSeconds: 0 },
+  });
+}
+
+describe('local deployments', () => {
+  it('revokes a replaced deployment without touching the version that replaced it', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const v2 = await approvedVersion(runtime, 'weights-2');
+    const first = await requestLocalDeployment(runtime, 'key-1', unbaked(v1.arn));
+    expect(first.status).toBe('promoted');
+    const second = await requestLocalDeployment(runtime, 'key-2', unbaked(v2.arn));
+    expect((await waitForDeployment(runtime, second.id)).status).toBe('promoted');
+
+    await revokeLocalDecision(runtime, v1.decisionId, 'trained on withdrawn data');
+
+    const revoked = await runtime.deployments.get(first.id);
+    expect(revoked?.status).toBe('revoked');
+    expect(revoked?.history.at(-1)?.detail).toMatch(
+      new RegExp(
+        `^decision ${v1.decisionId} was revoked; no longer served: endpoint credit-scorer-prod does not serve `,
+      ),
+    );
+    expect((await runtime.deployments.get(second.id))?.status).toBe('promoted');
+    expect(runtime.endpoints.list()).toEqual([
+      { name: 'credit-scorer-prod', status: 'InService', serving: v2.arn },
+    ]);
+  });
+});
