@@ -16,7 +16,7 @@ const dataDir = join(work, 'data');
 const d = ['--data-dir', dataDir];
 
 interface Page {
-  decisions: { id: string; decision: string; subject: { group: string } }[];
+  decisions: { id: string; gate: string; decision: string; subject: { group: string; version: string } }[];
   nextCursor?: string;
 }
 
@@ -32,15 +32,34 @@ describe('verdict decisions', () => {
     const json = await runCli(['decisions', 'list', '--format', 'json', ...d]);
     expect(json.code, json.stderr).toBe(0);
     const page = JSON.parse(json.stdout) as Page;
-    expect(page.decisions.map((x) => x.subject.group)).toEqual([
-      'retail-credit-scorer',
-      'cv-ranker',
-      'citizen-trust-score',
+    // The demo's gate act, then its deployment act: the retrained credit scorer's approval and three
+    // deployment decisions (two allowed, the CV ranker's refused).
+    expect(page.decisions.map((x) => `${x.gate} ${x.subject.group} v${x.subject.version}`)).toEqual([
+      'model-registry retail-credit-scorer v1',
+      'model-registry cv-ranker v1',
+      'model-registry citizen-trust-score v1',
+      'deployment retail-credit-scorer v1',
+      'model-registry retail-credit-scorer v2',
+      'deployment retail-credit-scorer v2',
+      'deployment cv-ranker v1',
     ]);
     const text = await runCli(['decisions', 'list', '--decision', 'deny', ...d]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.trim().split('\n')).toHaveLength(2);
-    expect(text.stdout).toMatch(/ DENY {4}cv-ranker v1 /);
+    expect(text.stdout.trim().split('\n')).toHaveLength(3);
+    expect(text.stdout).toMatch(/ DENY {4}cv-ranker v1 {2}high {2}3 violations {2}\(model-registry gate\)\n/);
+    expect(text.stdout).toMatch(/ DENY {4}cv-ranker v1 {2}high {2}1 violation {2}\(deployment gate\)\n/);
+    const registry = await runCli([
+      'decisions',
+      'list',
+      '--gate',
+      'model-registry',
+      '--format',
+      'json',
+      ...d,
+    ]);
+    expect((JSON.parse(registry.stdout) as Page).decisions.map((x) => x.gate)).toEqual(
+      Array(4).fill('model-registry'),
+    );
 
     const first = await runCli(['decisions', 'list', '--limit', '1', '--format', 'json', ...d]);
     const one = JSON.parse(first.stdout) as Page;

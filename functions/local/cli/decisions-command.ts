@@ -42,6 +42,7 @@ export function registerDecisionsCommand(program: Command): void {
     .description('list decisions in a stable order (evaluation time), one page at a time')
     .option('--model <group>', 'model package group name')
     .option('--version <n>', 'model package version')
+    .option('--gate <gate>', 'only this gate’s decisions (model-registry, deployment)')
     .addOption(new Option('--decision <outcome>', 'only this outcome').choices(outcomeSchema.options))
     .option('--from <time>', 'evaluated at or after this time (ISO 8601)')
     .option('--to <time>', 'evaluated before this time (ISO 8601)')
@@ -55,6 +56,7 @@ export function registerDecisionsCommand(program: Command): void {
       const filter: DecisionFilter = {
         ...(options.model && { model: options.model }),
         ...(options.version && { version: options.version }),
+        ...(options.gate && { gate: options.gate }),
         ...(options.decision && { decision: options.decision }),
         ...(options.from && { from: options.from }),
         ...(options.to && { to: options.to }),
@@ -178,7 +180,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
 function listText(decisions: readonly Decision[], nextCursor: string | undefined): string {
   const lines = decisions.map(
     (d) =>
-      `${d.id}  ${d.evaluatedAt}  ${d.decision.toUpperCase().padEnd(6)}  ${d.subject.group} v${d.subject.version}${d.riskClass ? `  ${d.riskClass}` : ''}  ${plural(d.violations.length, 'violation')}\n`,
+      `${d.id}  ${d.evaluatedAt}  ${d.decision.toUpperCase().padEnd(6)}  ${d.subject.group} v${d.subject.version}${d.riskClass ? `  ${d.riskClass}` : ''}  ${plural(d.violations.length, 'violation')}  (${d.gate} gate)\n`,
   );
   const tail = nextCursor ? `more: --cursor ${nextCursor}\n` : '';
   return lines.length === 0 ? `no decisions\n${tail}` : `${lines.join('')}${tail}`;

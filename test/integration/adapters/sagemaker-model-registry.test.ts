@@ -54,7 +54,7 @@ beforeAll(async () => {
 });
 
 describe('SageMakerModelRegistry against the emulator', () => {
-  it('describes a package: status, group and version, customer metadata and bias reports', async () => {
+  it('describes a package: status, group and version, customer metadata, bias reports and containers', async () => {
     const arn = await createPackage({ status: 'PendingManualApproval', withGovernance: true });
 
     await expect(registry.describeModelPackage(arn)).resolves.toEqual({
@@ -68,6 +68,8 @@ describe('SageMakerModelRegistry against the emulator', () => {
         postTraining: 's3://clarify/post/analysis.json',
         report: 's3://clarify/all/analysis.json',
       },
+      // What the version runs, which the deployment gate pins by digest.
+      containers: [{ image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/credit:1' }],
     });
   });
 
