@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { createLocalServer } from '../http/server.ts';
-import { openLocalRuntimeAt } from '../runtime.ts';
+import { type LocalRuntime, openLocalRuntimeAt } from '../runtime.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR, requireLedger } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
@@ -45,13 +45,40 @@ export function registerServeCommand(program: Command): void {
       process.stderr.write(
         `verdict: listening on http://${options.host}:${bound} (data in ${options.dataDir})\n`,
       );
-      const stop = () =>
+      const bakes = fireBakesEverySecond(runtime);
+      const stop = () => {
+        clearInterval(bakes);
         server.close(async () => {
           await runtime.close();
         });
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/**
+ * EventBridge Scheduler's job locally: every second, the deployments whose bake has ended are woken. A
+ * round still running when the next is due is not overlapped.
+ */
+function fireBakesEverySecond(runtime: LocalRuntime): NodeJS.Timeout {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runtime
+      .fireDueBakes()
+      .catch((error: unknown) =>
+        process.stderr.write(
+          `verdict: a bake's end could not be fired: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
+      )
+      .finally(() => {
+        running = false;
+      });
+  }, 1000);
+  timer.unref();
+  return timer;
 }
 
 /** Listens, or says in one line why it cannot (a busy port, an address not on this machine). */
