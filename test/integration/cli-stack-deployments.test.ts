@@ -364,6 +364,18 @@ describe('verdict deploy --stack', () => {
     expect(run.stdout).toMatch(new RegExp(`^Deployment ${refusedId}: REFUSED\\n`));
     expect(run.stdout).toContain('Refused because:');
 
+    // Bad input is refused before anything is published (the next event read below is the rollback's).
+    const invalid = await verdict(onStack('deploy', '--request', file, '--bake', '5000'));
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(
+      /^verdict: the deployment request is not valid\n {2}- strategy\.bakeSeconds: /,
+    );
+    const stray = await verdict(['deploy', '--request', file, '--profile', 'operator']);
+    expect({ code: stray.code, stderr: stray.stderr }).toEqual({
+      code: 2,
+      stderr: 'verdict: --profile goes with --stack\n',
+    });
+
     const again = await verdict(onStack('deploy', '--request', file, '--idempotency-key', key));
     expect(again.code, again.stderr).toBe(3);
     expect(again.stdout).toBe(run.stdout);
@@ -375,7 +387,7 @@ describe('verdict deploy --stack', () => {
       code: 2,
       stderr: `verdict: deployment ${refusedId} was requested with another request under the same idempotency key\n`,
     });
-  });
+  }, 120_000);
 });
 
 describe('verdict deployments and rollback --stack', () => {

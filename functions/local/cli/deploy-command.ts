@@ -23,7 +23,7 @@ import { deploymentText } from './formats/deployment-format.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 import { timeoutMs } from './poll.ts';
 import { readJsonFile } from './read-json-file.ts';
-import { deployedStack } from './stores.ts';
+import { openChosenStack } from './stack-option.ts';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -48,7 +48,10 @@ export function registerDeployCommand(program: Command): void {
     .option('--model-package <arn>', 'the approved model package version to deploy')
     .option('--target <target>', 'sagemaker:ENDPOINT or eks:CLUSTER/NAMESPACE/NAME')
     .addOption(new Option('--env <environment>', 'the environment it serves').choices(ENVIRONMENTS))
-    .option('--region <region>', 'the AWS region it runs in (data residency; default eu-west-1)')
+    .option(
+      '--region <region>',
+      "the AWS region it runs in (data residency; default eu-west-1); with --stack, the stack's region and the default",
+    )
     .addOption(
       new Option('--strategy <strategy>', 'rollout strategy (default canary)').choices(ROLLOUT_STRATEGIES),
     )
@@ -93,7 +96,7 @@ export function registerDeployCommand(program: Command): void {
       if (!stackChoice && (options.profile || options.timeout))
         throw new UsageError(`${options.profile ? '--profile' : '--timeout'} goes with --stack`);
       const wait = stackChoice ? timeoutMs(options.timeout) : 0;
-      const stack = stackChoice && (await deployedStack(stackChoice));
+      const stack = stackChoice && (await openChosenStack(stackChoice));
       const base = options.request === undefined ? undefined : readJsonFile(options.request, 'request');
       const raw = deploymentRequestFrom(
         { ...options, request: base },

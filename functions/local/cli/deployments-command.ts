@@ -17,8 +17,7 @@ import { UsageError } from './exit-codes.ts';
 import { deploymentLine, deploymentText } from './formats/deployment-format.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 import { timeoutMs } from './poll.ts';
-import { addStackOptions, type StackChoice } from './stack-option.ts';
-import { deployedStack } from './stores.ts';
+import { addStackOptions, openChosenStack, type StackChoice } from './stack-option.ts';
 
 const DEPLOYMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -102,7 +101,7 @@ export function registerRollbackCommand(program: Command): void {
     .option('--timeout <seconds>', 'with --stack: how long to follow the rollback (default 900)')
     .action(async (id: string, options: RollbackOptions) => {
       checkId(id);
-      const stack = await deployedStack(options);
+      const stack = await openChosenStack(options);
       if (!stack && options.timeout !== undefined) throw new UsageError('--timeout goes with --stack');
       if (stack) {
         const wait = timeoutMs(options.timeout);
@@ -147,7 +146,7 @@ async function withDeploymentStore<T>(
   options: StackChoice & { dataDir: string },
   work: (store: DeploymentStore) => Promise<T>,
 ): Promise<T> {
-  const stack = await deployedStack(options);
+  const stack = await openChosenStack(options);
   if (!stack) return withDeployments(options.dataDir, (runtime) => work(runtime.deployments));
   const { stackDeploymentStore } = await import('./stack-deployments.ts');
   return work(stackDeploymentStore(stack));
