@@ -2,7 +2,8 @@
  * `verdict decisions list | show ID`: what the gates decided, from the data directory or a deployed stack
  * (`--stack`), as the auditor API's `GET /decisions` and `GET /decisions/{id}` answer it: every decision
  * shown is first checked against its ledger entry, and `show` adds its ledger index and the inclusion proof
- * against the latest checkpoint. Exit codes: 0 ok; 3 the read model does not match the ledger (nothing is
+ * against the latest checkpoint. `revoke ID` withdraws a model-registry approval (locally, or on the stack
+ * through stack-deployments.ts). Exit codes: 0 ok; 3 the read model does not match the ledger (nothing is
  * shown); 2 bad input or usage (an unknown id); 1 internal error.
  */
 import { type Command, Option } from 'commander';
