@@ -14,6 +14,7 @@ import {
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
 import {
+  DECISION_REVOKED,
   DEPLOYMENT_BAKE_ENDED,
   DEPLOYMENT_REQUESTED,
   DEPLOYMENT_ROLLBACK_REQUESTED,
@@ -68,6 +69,11 @@ export type Capability =
   /** Publish `Verdict Deployment Status Change` on the verdict bus. */
   | 'deployments:publish'
   /**
+   * Withdraw a model-registry approval: sagemaker:UpdateModelPackage of the governed packages to `Rejected`
+   * only (never to Approved), and publish `Verdict Decision Revoked` on the verdict bus.
+   */
+  | 'decisions:revoke'
+  /**
    * Create, update and remove the SageMaker models, endpoint configs (named `verdict-*`) and endpoints
    * (created with, or carrying, Verdict's tag) of deployments; pass the SageMaker execution role.
    */
@@ -91,6 +97,7 @@ export const DECISION_MUTATING_ACTIONS = [
 export const PUBLISHED_DETAIL_TYPES = {
   'deployments:request': [DEPLOYMENT_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED],
   'deployments:publish': [DEPLOYMENT_STATUS_CHANGED],
+  'decisions:revoke': [DECISION_REVOKED],
   bakeEnded: [DEPLOYMENT_BAKE_ENDED],
 } as const;
 
@@ -190,6 +197,18 @@ export function grantCapabilities(
         resources: [modelPackageArnPattern(stack, t.modelPackageGroupPrefix)],
       }),
     );
+  }
+
+  if (has('decisions:revoke')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'RejectModelPackages',
+        actions: ['sagemaker:UpdateModelPackage'],
+        resources: [modelPackageArnPattern(stack, t.modelPackageGroupPrefix)],
+        conditions: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Rejected' } },
+      }),
+    );
+    add(putEventsStatement('PublishRevocations', t.verdictBus, PUBLISHED_DETAIL_TYPES['decisions:revoke']));
   }
 
   if (has('governance-objects:read')) {

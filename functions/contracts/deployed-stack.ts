@@ -28,6 +28,7 @@ export const OPTIONAL_STACK_OUTPUTS = [
   'ObjectLockMode',
   'ModelPackageGroupPrefix',
   'AuditorApiJwtUrl',
+  'DeploymentsTableName',
 ] as const;
 
 export type StackOutputKey =
@@ -52,6 +53,8 @@ export const deployedStackSchema = z.strictObject({
   decisionsTable: name,
   eventBusName: name,
   reports: z.strictObject({ jobsTable: name, bucket: name }),
+  /** The deployment orchestrator's table; a stack deployed before deployments has none. */
+  deploymentsTable: name.optional(),
   auditorApiUrl: z.url(),
   auditorApiJwtUrl: z.url().optional(),
   /** Only model package groups whose names start with this are governed ("" for all). */

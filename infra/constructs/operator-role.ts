@@ -11,8 +11,9 @@ import { Construct } from 'constructs';
 import type { Capability } from '../function-permissions.ts';
 
 /**
- * What the CLI's `--stack` commands need: exceptions, erasure, ledger export and verification, reports, and
- * deployments (`verdict deploy|rollback --stack` publish the requests the orchestrator gates; list and show).
+ * What the CLI's `--stack` commands need: exceptions, erasure, ledger export and verification, reports,
+ * deployments (`verdict deploy|rollback --stack` publish the requests the orchestrator gates; list and show)
+ * and revocations (`verdict decisions revoke --stack` rejects the version: it can never approve one).
  */
 export const OPERATOR_CAPABILITIES: readonly Capability[] = [
   'model-packages:read',
@@ -25,6 +26,7 @@ export const OPERATOR_CAPABILITIES: readonly Capability[] = [
   'reports:download',
   'deployments:read',
   'deployments:request',
+  'decisions:revoke',
 ];
 
 /** Operators sign in for short sessions: an hour is the most a session of this role lasts. */
@@ -45,7 +47,7 @@ export class OperatorRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.CompositePrincipal(...props.trustedRoleArns.map((arn) => new iam.ArnPrincipal(arn))),
       description:
-        'Verdict operators (verdict CLI --stack): exceptions, erasure, ledger export, reports, deployment requests; each change is a ledger entry',
+        'Verdict operators (verdict CLI --stack): exceptions, erasure, ledger export, reports, deployment requests, revocations; each change is a ledger entry',
       maxSessionDuration: MAX_SESSION,
     });
   }

@@ -38,6 +38,31 @@ describe('--stack without an AWS configuration', () => {
       ['ledger', 'prove', '--index', '0', '--stack', 'Verdict-prod', '--origin', 'verdict.local/ledger'],
       "verdict: --origin names a local log: a stack's log is named by its LedgerOrigin output\n",
     ],
+    [
+      ['deployments', 'list', '--stack', 'Verdict-prod'],
+      'verdict: no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile\n',
+    ],
+    [
+      [
+        'deploy',
+        '--model-package',
+        'arn:x',
+        '--target',
+        'sagemaker:e',
+        '--env',
+        'dev',
+        '--stack',
+        'Verdict-prod',
+        '--region',
+        'eu-west-1',
+      ],
+      'verdict: no AWS credentials to read stack Verdict-prod: pass --profile, or sign in (aws sso login, or set AWS_PROFILE)\n',
+    ],
+    [['rollback', 'dep-1', '--timeout', '5'], 'verdict: --timeout goes with --stack\n'],
+    [
+      ['decisions', 'revoke', 'dec-1', '--reason', 'r', '--stack', 'Verdict-prod'],
+      'verdict: no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile\n',
+    ],
   ])('%j', async (args, stderr) => {
     const run = await runCli(args, { env: noAws(), cwd: home });
     expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({

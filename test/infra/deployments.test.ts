@@ -440,6 +440,30 @@ describe('deployment requests: the API and the operator role', () => {
     for (const sid of ['ManageDeploymentModels', 'ScheduleBakeEnds', 'WriteDeployments'])
       expect(statements.map((st) => st.Sid)).not.toContain(sid);
   });
+
+  it('lets the operator role reject governed versions and announce it, never approve one (`decisions revoke --stack`)', () => {
+    const role = prod.stack.operatorRole;
+    if (!role) throw new Error('expected an operator role');
+    const statements = roleStatements(prod, role);
+    expect(flatStatement(bySid(statements, 'RejectModelPackages'))).toEqual({
+      Effect: 'Allow',
+      Action: ['sagemaker:UpdateModelPackage'],
+      Resource: [`${ACCOUNT_ARN}:model-package/*`],
+      Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Rejected' } },
+    });
+    expect(flatStatement(bySid(statements, 'PublishRevocations'))).toEqual({
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [arnOf(prod, prod.stack.verdictBus)],
+      Condition: {
+        StringEquals: { 'events:source': ['verdict'], 'events:detail-type': ['Verdict Decision Revoked'] },
+      },
+    });
+    const updates = statements.filter(
+      (st) => st.Effect === 'Allow' && asList(st.Action).includes('sagemaker:UpdateModelPackage'),
+    );
+    expect(updates.map((st) => st.Sid)).toEqual(['RejectModelPackages']);
+  });
 });
 
 describe('the deployment routes', () => {

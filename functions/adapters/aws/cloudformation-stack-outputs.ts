@@ -107,6 +107,7 @@ export function parseStackOutputs(
     decisionsTable: get('DecisionsTableName'),
     eventBusName: get('EventBusName'),
     reports: { jobsTable: get('ReportJobsTableName'), bucket: get('ReportsBucketName') },
+    deploymentsTable: get('DeploymentsTableName'),
     auditorApiUrl: get('AuditorApiUrl'),
     auditorApiJwtUrl: get('AuditorApiJwtUrl'),
     modelPackageGroupPrefix: get('ModelPackageGroupPrefix'),

@@ -2,11 +2,13 @@
  * `verdict decisions list | show ID`: what the gates decided, from the data directory or a deployed stack
  * (`--stack`), as the auditor API's `GET /decisions` and `GET /decisions/{id}` answer it: every decision
  * shown is first checked against its ledger entry, and `show` adds its ledger index and the inclusion proof
- * against the latest checkpoint. Exit codes: 0 ok; 3 the read model does not match the ledger (nothing is
+ * against the latest checkpoint. `revoke ID` withdraws a model-registry approval (locally, or on the stack
+ * through stack-deployments.ts). Exit codes: 0 ok; 3 the read model does not match the ledger (nothing is
  * shown); 2 bad input or usage (an unknown id); 1 internal error.
  */
 import { type Command, Option } from 'commander';
 import { type Decision, outcomeSchema } from '../../contracts/decision.ts';
+import type { Revocation } from '../../gates/revocation/revoke-decision.ts';
 import { type DecisionFilter, InvalidCursorError } from '../../ports/decision-store.ts';
 import { type LedgerReader, ReadModelDivergenceError } from '../../ports/ledger-reader.ts';
 import { plural } from '../../shared/plural.ts';
@@ -15,8 +17,9 @@ import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { decisionText } from './formats/decision-format.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
+import { timeoutMs } from './poll.ts';
 import { addStackOptions } from './stack-option.ts';
-import { type StoreOptions, withRecords } from './stores.ts';
+import { deployedStack, type StoreOptions, withRecords } from './stores.ts';
 
 /** The decision ids the API accepts (`/decisions/{id}`). */
 const DECISION_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -110,8 +113,7 @@ export function registerDecisionsCommand(program: Command): void {
       );
     });
 
-  decisions
-    .command('revoke')
+  addStackOptions(decisions.command('revoke'))
     .description(
       'revoke a model-registry approval: recorded in the ledger, the version set to Rejected, every live deployment of it taken out of service',
     )
@@ -119,33 +121,73 @@ export function registerDecisionsCommand(program: Command): void {
     .requiredOption('--reason <text>', 'why (kept in the audit ledger: no personal data)')
     .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (id: string, options: { reason: string; format: OutputFormat; dataDir: string }) => {
+    .option(
+      '--timeout <seconds>',
+      'with --stack: how long to wait for the deployments to be taken down (default 900)',
+    )
+    .action(async (id: string, options: RevokeOptions) => {
       if (!DECISION_ID.test(id)) throw new UsageError(`${id}: expected a decision id`);
+      const { DecisionNotRevocableError } = await import('../../gates/revocation/revoke-decision.ts');
+      const notRevocable = (error: unknown): never => {
+        if (error instanceof DecisionNotRevocableError) throw new UsageError(error.message);
+        throw error;
+      };
+      const stack = await deployedStack(options);
+      if (!stack && options.timeout !== undefined) throw new UsageError('--timeout goes with --stack');
+      if (stack) {
+        const wait = timeoutMs(options.timeout);
+        const { revokeStackDecision } = await import('./stack-deployments.ts');
+        const revocation = await revokeStackDecision(stack, id, options.reason, wait).catch(notRevocable);
+        printRevocation(revocation, options.format);
+        if (revocation.deploymentsLive) {
+          process.stderr.write(
+            `verdict: still live after --timeout: ${revocation.deploymentsLive.join(', ')}: follow them with verdict deployments list --decision-id ${id} --stack ${stack.stack.stackName}\n`,
+          );
+          process.exitCode = EXIT.internal;
+        }
+        return;
+      }
       const { openLocalRuntimeAt } = await import('../runtime.ts');
       const { revokeLocalDecision } = await import('../local-deployments.ts');
-      const { DecisionNotRevocableError } = await import('../../gates/revocation/revoke-decision.ts');
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        const revocation = await revokeLocalDecision(runtime, id, options.reason).catch((error: unknown) => {
-          if (error instanceof DecisionNotRevocableError) throw new UsageError(error.message);
-          throw error;
-        });
+        const revocation = await revokeLocalDecision(runtime, id, options.reason).catch(notRevocable);
         const revoked = await runtime.deployments.list({ filter: { decisionId: id, statuses: ['revoked'] } });
-        if (options.format === 'json') {
-          printJson({ ...revocation, deploymentsRevoked: revoked.deployments.map((d) => d.id) });
-          return;
-        }
-        process.stdout.write(
-          [
-            `${revocation.alreadyRevoked ? 'already revoked' : 'revoked'} ${id} (${revocation.decision.subject.id}) at ${revocation.revokedAt}: ${revocation.reason}`,
-            `deployments taken out of service: ${revoked.deployments.map((d) => d.id).join(', ') || 'none'}`,
-            '',
-          ].join('\n'),
+        printRevocation(
+          { ...revocation, deploymentsRevoked: revoked.deployments.map((d) => d.id) },
+          options.format,
         );
       } finally {
         await runtime.close();
       }
     });
+}
+
+interface RevokeOptions extends StoreOptions {
+  reason: string;
+  format: OutputFormat;
+  timeout?: string;
+}
+
+/** Without `deploymentsRevoked`, the stack has no deployments table to say which were taken down. */
+function printRevocation(
+  revocation: Revocation & { deploymentsRevoked?: string[] },
+  format: OutputFormat,
+): void {
+  if (format === 'json') {
+    printJson(revocation);
+    return;
+  }
+  const { decision, revokedAt, reason, deploymentsRevoked } = revocation;
+  process.stdout.write(
+    [
+      `${revocation.alreadyRevoked ? 'already revoked' : 'revoked'} ${decision.id} (${decision.subject.id}) at ${revokedAt}: ${reason}`,
+      deploymentsRevoked
+        ? `deployments taken out of service: ${deploymentsRevoked.join(', ') || 'none'}`
+        : 'deployments taken out of service: unknown (the stack has no deployments table)',
+      '',
+    ].join('\n'),
+  );
 }
 
 /** Each decision checked against its ledger entry; on any mismatch, says which and sets exit code 3. */

@@ -34,7 +34,11 @@ export interface DeployFlags {
 
 const DEFAULT_REGION = 'eu-west-1';
 
-export function deploymentRequestFrom(flags: DeployFlags): DeploymentRequestInput {
+/** `defaultRegion`: the request's region when neither `--region` nor the file names one (eu-west-1). */
+export function deploymentRequestFrom(
+  flags: DeployFlags,
+  { defaultRegion = DEFAULT_REGION }: { defaultRegion?: string } = {},
+): DeploymentRequestInput {
   const base = (flags.request ?? {}) as Partial<DeploymentRequestInput>;
   const target = flags.target === undefined ? base.target : parseTarget(flags.target);
   if (!target)
@@ -48,7 +52,7 @@ export function deploymentRequestFrom(flags: DeployFlags): DeploymentRequestInpu
     modelPackageArn,
     target,
     environment,
-    region: flags.region ?? base.region ?? DEFAULT_REGION,
+    region: flags.region ?? base.region ?? defaultRegion,
     strategy: strategyFrom(flags, base.strategy),
     compute: computeFrom(flags, target.kind, base.compute),
     tags: { ...(base.tags ?? {}), ...tagsFrom(flags.tag ?? []) },

@@ -1,24 +1,27 @@
 /**
- * `verdict deployments list | show ID` and `verdict rollback ID`, on the local backbone. Bakes that ended
- * while no command ran are fired first, as EventBridge Scheduler would have fired them. Exit codes: 0 ok;
- * 3 a rollback that could not restore the previous version; 2 bad input (an unknown id, a deployment with
- * nothing to roll back); 1 internal error.
+ * `verdict deployments list | show ID` and `verdict rollback ID`, on the local backbone, or on a deployed
+ * stack with `--stack` (its deployments table; a rollback goes on its bus, stack-deployments.ts). Locally,
+ * bakes that ended while no command ran are fired first, as EventBridge Scheduler would have fired them.
+ * Exit codes: 0 ok; 3 a rollback that could not restore the previous version; 2 bad input (an unknown id, a
+ * deployment with nothing to roll back); 1 internal error (or a rollback still under way at `--timeout`).
  */
 import { type Command, Option } from 'commander';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../contracts/deployment-status.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from '../../deployments/errors.ts';
 import { ROLLBACK_FROM } from '../../deployments/rollback-step.ts';
-import type { DeploymentFilter } from '../../ports/deployment-store.ts';
+import type { DeploymentFilter, DeploymentStore } from '../../ports/deployment-store.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
-import { exitCodeOf } from './deploy-command.ts';
+import { exitCodeOf, printDeployment, stillUnderWay } from './deploy-command.ts';
 import { UsageError } from './exit-codes.ts';
 import { deploymentLine, deploymentText } from './formats/deployment-format.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
+import { timeoutMs } from './poll.ts';
+import { addStackOptions, openChosenStack, type StackChoice } from './stack-option.ts';
 
 const DEPLOYMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-interface ListOptions {
+interface ListOptions extends StackChoice {
   status?: DeploymentStatus[];
   target?: string;
   decisionId?: string;
@@ -31,8 +34,7 @@ interface ListOptions {
 export function registerDeploymentsCommand(program: Command): void {
   const deployments = program.command('deployments').description(COMMAND_SUMMARIES.deployments);
 
-  deployments
-    .command('list')
+  addStackOptions(deployments.command('list'))
     .description('deployments in request order, one page at a time')
     .addOption(new Option('--status <status...>', 'only these statuses').choices([...DEPLOYMENT_STATUSES]))
     .option('--target <target>', 'only this target (sagemaker:ENDPOINT, eks:CLUSTER/NAMESPACE/NAME)')
@@ -48,9 +50,9 @@ export function registerDeploymentsCommand(program: Command): void {
         ...(options.decisionId && { decisionId: options.decisionId }),
       };
       const limit = options.limit === undefined ? undefined : Number(options.limit);
-      const page = await withDeployments(options.dataDir, async (runtime) => {
+      const page = await withDeploymentStore(options, async (store) => {
         try {
-          return await runtime.deployments.list({
+          return await store.list({
             filter,
             ...(limit !== undefined && { limit }),
             ...(options.cursor !== undefined && { cursor: options.cursor }),
@@ -70,30 +72,51 @@ export function registerDeploymentsCommand(program: Command): void {
       if (page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
     });
 
-  deployments
-    .command('show')
+  addStackOptions(deployments.command('show'))
     .description('one deployment: where it stands, its gate decision and every step (each a ledger entry)')
     .argument('<id>', 'the deployment id')
     .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (id: string, options: { format: OutputFormat; dataDir: string }) => {
+    .action(async (id: string, options: StackChoice & { format: OutputFormat; dataDir: string }) => {
       checkId(id);
-      const deployment = await withDeployments(options.dataDir, (runtime) => runtime.deployments.get(id));
+      const deployment = await withDeploymentStore(options, (store) => store.get(id));
       if (!deployment) throw new UsageError(`no deployment ${id}`);
       if (options.format === 'json') printJson(deployment);
       else process.stdout.write(deploymentText(deployment));
     });
 }
 
+interface RollbackOptions extends StackChoice {
+  format: OutputFormat;
+  dataDir: string;
+  timeout?: string;
+}
+
 export function registerRollbackCommand(program: Command): void {
-  program
-    .command('rollback')
+  addStackOptions(program.command('rollback'))
     .description(COMMAND_SUMMARIES.rollback)
     .argument('<id>', 'the deployment id')
     .addOption(formatOption('text'))
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
-    .action(async (id: string, options: { format: OutputFormat; dataDir: string }) => {
+    .option('--timeout <seconds>', 'with --stack: how long to follow the rollback (default 900)')
+    .action(async (id: string, options: RollbackOptions) => {
       checkId(id);
+      const stack = await openChosenStack(options);
+      if (!stack && options.timeout !== undefined) throw new UsageError('--timeout goes with --stack');
+      if (stack) {
+        const wait = timeoutMs(options.timeout);
+        const { rollbackStackDeployment } = await import('./stack-deployments.ts');
+        const followed = await rollbackStackDeployment(stack, id, wait).catch((error: unknown) => {
+          if (error instanceof DeploymentNotFoundError || error instanceof DeploymentNotLiveError)
+            throw new UsageError(error.message);
+          throw error;
+        });
+        printDeployment(followed.deployment, options.format);
+        if (!followed.settled) process.exitCode = stillUnderWay(followed.deployment, stack.stack.stackName);
+        else if (followed.deployment.status !== 'rolled-back')
+          process.exitCode = exitCodeOf(followed.deployment);
+        return;
+      }
       const { rollbackLocalDeployment } = await import('../local-deployments.ts');
       const deployment = await withDeployments(options.dataDir, async (runtime) => {
         const found = await runtime.deployments.get(id);
@@ -116,6 +139,17 @@ export function registerRollbackCommand(program: Command): void {
 
 function checkId(id: string): void {
   if (!DEPLOYMENT_ID.test(id)) throw new UsageError(`${id}: expected a deployment id`);
+}
+
+/** The deployments table of the stack with --stack, else the local store (after firing due bakes). */
+async function withDeploymentStore<T>(
+  options: StackChoice & { dataDir: string },
+  work: (store: DeploymentStore) => Promise<T>,
+): Promise<T> {
+  const stack = await openChosenStack(options);
+  if (!stack) return withDeployments(options.dataDir, (runtime) => work(runtime.deployments));
+  const { stackDeploymentStore } = await import('./stack-deployments.ts');
+  return work(stackDeploymentStore(stack));
 }
 
 async function withDeployments<T>(

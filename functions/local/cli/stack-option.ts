@@ -6,6 +6,7 @@
  */
 import { type Command, Option } from 'commander';
 import { UsageError } from './exit-codes.ts';
+import type { StackStores } from './stack-stores.ts';
 
 export interface StackChoice {
   stack?: string;
@@ -23,6 +24,14 @@ export function addStackOptions(command: Command): Command {
     )
     .addOption(new Option('--region <region>', "the stack's AWS region (default: your AWS configuration)"))
     .addOption(new Option('--profile <profile>', 'the AWS profile whose credentials reach the stack'));
+}
+
+/** The named stack's stores, loaded (with the AWS SDK) only when --stack is given; else undefined. */
+export async function openChosenStack(options: StackChoice): Promise<StackStores | undefined> {
+  const choice = chosenStack(options);
+  if (!choice?.stack) return undefined;
+  const { openStackStores } = await import('./stack-stores.ts');
+  return openStackStores({ ...choice, stack: choice.stack });
 }
 
 /** The stack named, if any; --region or --profile without --stack is a usage error (they would be ignored). */

@@ -20,10 +20,10 @@ import { QueuedReportService } from '../../reports/report-service.ts';
 import { LEDGER_ENVIRONMENT } from '../../shared/environment.ts';
 import { plural } from '../../shared/plural.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
+import { pollUntil } from './poll.ts';
 import type { StackStores } from './stack-stores.ts';
 
-/** How often the job is read while waiting, and how long at most (the worker's Lambda timeout, and more). */
-const POLL_MS = 2_000;
+/** How long at most the job is waited for (the worker's Lambda timeout, and more). */
 const DEFAULT_WAIT_SECONDS = 20 * 60;
 
 export interface StackReportOptions {
@@ -101,23 +101,26 @@ async function waitFor(
   id: string,
   timeoutMs: number,
 ): Promise<ReportJobRecord | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await jobs.get(id);
-    if (!job || job.kind === 'ledger-export') throw new UsageError(`no report job ${id}`);
-    if (job.status === 'done' && job.objectKey) return job;
-    if (job.status === 'failed') {
-      process.stderr.write(`verdict: report job ${id} failed: ${job.error ?? 'no reason recorded'}\n`);
-      process.exitCode = EXIT.internal;
-      return undefined;
-    }
-    if (Date.now() >= deadline) {
-      process.stderr.write(
-        `verdict: report job ${id} is still ${job.status} (${Math.round(job.progress * 100)}%); wait for it later with --job ${id}\n`,
-      );
-      process.exitCode = EXIT.internal;
-      return undefined;
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  const { value: job, reached } = await pollUntil(
+    async () => {
+      const found = await jobs.get(id);
+      if (!found || found.kind === 'ledger-export') throw new UsageError(`no report job ${id}`);
+      return found;
+    },
+    (found) => (found.status === 'done' && Boolean(found.objectKey)) || found.status === 'failed',
+    { timeoutMs },
+  );
+  if (!reached) {
+    process.stderr.write(
+      `verdict: report job ${id} is still ${job.status} (${Math.round(job.progress * 100)}%); wait for it later with --job ${id}\n`,
+    );
+    process.exitCode = EXIT.internal;
+    return undefined;
   }
+  if (job.status === 'failed') {
+    process.stderr.write(`verdict: report job ${id} failed: ${job.error ?? 'no reason recorded'}\n`);
+    process.exitCode = EXIT.internal;
+    return undefined;
+  }
+  return job;
 }

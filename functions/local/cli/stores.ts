@@ -12,7 +12,7 @@ import type { FieldSealer } from '../../ports/field-sealer.ts';
 import type { LedgerReader } from '../../ports/ledger-reader.ts';
 import { requireLedger } from './data-dir.ts';
 import { UsageError } from './exit-codes.ts';
-import { chosenStack, type StackChoice } from './stack-option.ts';
+import { chosenStack, openChosenStack, type StackChoice } from './stack-option.ts';
 import type { StackStores } from './stack-stores.ts';
 
 export interface StoreOptions extends StackChoice {
@@ -44,12 +44,9 @@ export interface RecordStores {
 export async function deployedStack(
   options: StackChoice & { origin?: string },
 ): Promise<StackStores | undefined> {
-  const choice = chosenStack(options);
-  if (!choice?.stack) return undefined;
-  if (options.origin !== undefined)
+  if (options.origin !== undefined && chosenStack(options))
     throw new UsageError("--origin names a local log: a stack's log is named by its LedgerOrigin output");
-  const { openStackStores } = await import('./stack-stores.ts');
-  return openStackStores({ ...choice, stack: choice.stack });
+  return openChosenStack(options);
 }
 
 export async function withLedger<T>(

@@ -42,6 +42,7 @@ describe('parseStackOutputs', () => {
         LedgerCheckpointRetentionDays: '3650',
         ObjectLockMode: 'COMPLIANCE',
         ModelPackageGroupPrefix: 'team-',
+        DeploymentsTableName: 'deployments',
         UnrelatedOutput: 'x',
       }),
     ]);
@@ -61,6 +62,7 @@ describe('parseStackOutputs', () => {
       decisionsTable: 'decisions',
       eventBusName: 'verdict-prod',
       reports: { jobsTable: 'jobs', bucket: 'reports' },
+      deploymentsTable: 'deployments',
       auditorApiUrl: 'https://abc.execute-api.eu-west-1.amazonaws.com',
       modelPackageGroupPrefix: 'team-',
     });
@@ -71,6 +73,7 @@ describe('parseStackOutputs', () => {
     expect(stack.subjectKeys).toBeUndefined();
     expect(stack.ledger.checkpointRetentionDays).toBeUndefined();
     expect(stack.modelPackageGroupPrefix).toBeUndefined();
+    expect(stack.deploymentsTable).toBeUndefined();
   });
 
   it('refuses a stack without any of the outputs', () => {

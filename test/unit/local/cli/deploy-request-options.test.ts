@@ -45,6 +45,19 @@ describe('deploymentRequestFrom', () => {
     });
   });
 
+  it('takes the region of the stack it is sent to (--stack) unless --region or the file names one', () => {
+    expect(deploymentRequestFrom(minimal, { defaultRegion: 'eu-north-1' }).region).toBe('eu-north-1');
+    expect(
+      deploymentRequestFrom({ ...minimal, region: 'eu-central-1' }, { defaultRegion: 'eu-north-1' }).region,
+    ).toBe('eu-central-1');
+    expect(
+      deploymentRequestFrom(
+        { ...minimal, request: { region: 'eu-south-1' } },
+        { defaultRegion: 'eu-north-1' },
+      ).region,
+    ).toBe('eu-south-1');
+  });
+
   it('spells every flag', () => {
     const request = deploymentRequestFrom({
       ...minimal,
