@@ -14,6 +14,7 @@ import {
 } from '../functions/adapters/aws/decision-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
 import {
+  DECISION_REVOKED,
   DEPLOYMENT_BAKE_ENDED,
   DEPLOYMENT_REQUESTED,
   DEPLOYMENT_ROLLBACK_REQUESTED,
@@ -31,6 +32,11 @@ export type Capability =
   | 'model-packages:read'
   /** sagemaker:UpdateModelPackage (approve / reject) on the governed model packages. */
   | 'model-packages:approve'
+  /**
+   * Revoke a model-registry approval: sagemaker:UpdateModelPackage to Rejected only, on the governed model
+   * packages, and `Verdict Decision Revoked` on the verdict bus.
+   */
+  | 'decisions:revoke'
   /** Read profiles and evidence from the governance bucket and the configured evidence buckets. */
   | 'governance-objects:read'
   /** dynamodb:PutItem on the decisions table (conditional puts: append-only). */
@@ -91,6 +97,7 @@ export const DECISION_MUTATING_ACTIONS = [
 export const PUBLISHED_DETAIL_TYPES = {
   'deployments:request': [DEPLOYMENT_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED],
   'deployments:publish': [DEPLOYMENT_STATUS_CHANGED],
+  'decisions:revoke': [DECISION_REVOKED],
   bakeEnded: [DEPLOYMENT_BAKE_ENDED],
 } as const;
 
@@ -188,6 +195,16 @@ export function grantCapabilities(
         sid: 'GovernModelPackages',
         actions: sagemakerActions,
         resources: [modelPackageArnPattern(stack, t.modelPackageGroupPrefix)],
+      }),
+    );
+  }
+  if (has('decisions:revoke') && !has('model-packages:approve')) {
+    add(
+      new iam.PolicyStatement({
+        sid: 'RejectModelPackages',
+        actions: ['sagemaker:UpdateModelPackage'],
+        resources: [modelPackageArnPattern(stack, t.modelPackageGroupPrefix)],
+        conditions: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Rejected' } },
       }),
     );
   }
@@ -433,6 +450,9 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         PUBLISHED_DETAIL_TYPES['deployments:publish'],
       ),
     );
+  }
+  if (has('decisions:revoke')) {
+    add(putEventsStatement('PublishRevocations', t.verdictBus, PUBLISHED_DETAIL_TYPES['decisions:revoke']));
   }
 
   if (!has('sagemaker:deploy') && !has('bake:schedule')) return;
