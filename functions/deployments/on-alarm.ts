@@ -114,8 +114,8 @@ async function regate(
   }
   if (action === 'revoke') {
     const revoked = await revokeApproval(deployment, decision, alarm, reasons, deps);
-    if (revoked) return { ...effect, action, ...revoked };
-    reasons.push(`the approval could not be revoked, rolled back instead`);
+    if (!('refused' in revoked)) return { ...effect, action, ...revoked };
+    reasons.unshift(`the approval could not be revoked (${revoked.refused}): rolled back instead`);
   }
   return { ...effect, action: 'rollback', after: await rollBack(deployment, alarm, reasons, deps) };
 }
@@ -146,8 +146,8 @@ async function rollBack(
 
 /**
  * Revokes the approval the deployment runs on and takes its artifact's live deployments out of service at
- * once (the `Verdict Decision Revoked` event it publishes finds nothing left). Undefined when the approval
- * cannot be revoked (none recorded, not an allow): the caller rolls back instead.
+ * once (the `Verdict Decision Revoked` event it publishes finds nothing left). When the approval cannot be
+ * revoked (none recorded, not an allow), says why: the caller rolls back instead.
  */
 async function revokeApproval(
   deployment: Deployment,
@@ -155,14 +155,14 @@ async function revokeApproval(
   alarm: FiredAlarm,
   reasons: readonly string[],
   deps: AlarmDeps,
-): Promise<Pick<AlarmEffect, 'after' | 'alsoRevoked'> | undefined> {
+): Promise<Pick<AlarmEffect, 'after' | 'alsoRevoked'> | { refused: string }> {
   const approvalId = deployment.artifact?.decisionId;
-  if (!approvalId) return undefined;
+  if (!approvalId) return { refused: 'the deployment records no approved artifact' };
   const reason = `monitoring decision ${decision.id}: alarm ${alarm.name}: ${reasons.join('; ')}`;
   try {
     await revokeDecision(approvalId, reason.slice(0, 500), deps);
   } catch (error) {
-    if (error instanceof DecisionNotRevocableError) return undefined;
+    if (error instanceof DecisionNotRevocableError) return { refused: error.message };
     throw error;
   }
   const revoked = await revokeDeployments(approvalId, deps);

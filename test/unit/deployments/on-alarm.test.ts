@@ -169,6 +169,31 @@ describe('an alarm on a live deployment', () => {
     expect(statuses(f)).toEqual(['baking', 'promoted', 'revoked']);
   });
 
+  it('rolls back instead when the approval it would revoke cannot be revoked, and says why', async () => {
+    const f = await fixture();
+    const id = await promoted(f);
+    const current = await f.store.get(id);
+    if (!current?.artifact) throw new Error('expected an approved artifact');
+    await f.store.put(
+      {
+        ...current,
+        version: current.version + 1,
+        artifact: { ...current.artifact, decisionId: 'dec-missing' },
+      },
+      current.version,
+    );
+
+    const outcome = await orchestrate(alarmEvent(BIAS_DRIFT), f.orch);
+
+    expect(outcome).toMatchObject({ deployments: [{ id, status: 'rolled-back', action: 'rollback' }] });
+    const reasons = (outcome as { deployments: { reasons: string[] }[] }).deployments[0]?.reasons;
+    expect(reasons?.[0]).toBe(
+      'the approval could not be revoked (no decision dec-missing): rolled back instead',
+    );
+    expect((await f.registry.describeModelPackage(ARN))?.approvalStatus).toBe('Approved');
+    expect((await f.store.get(id))?.history.at(-1)?.detail).toContain('rolled back instead');
+  });
+
   it('keeps a promoted deployment on data drift and records why, skipped, for review', async () => {
     const f = await fixture();
     const id = await promoted(f);
