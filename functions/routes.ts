@@ -2,6 +2,7 @@
  * The route table: which event pattern invokes which function. The CDK stack turns every route into an
  * EventBridge rule and the local runtime's in-process bus matches the same patterns, so a route exists once.
  */
+import { ALARM_STATE_CHANGE, CLOUDWATCH_SOURCE } from './contracts/cloudwatch-alarm-state-change.ts';
 import {
   DECISION_REVOKED,
   DEPLOYMENT_BAKE_ENDED,
@@ -55,7 +56,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'deployment-orchestrator': {
     entry: 'functions/deployments/handler.ts',
     description:
-      'Runs the deployment saga: gate, apply, the target events, the end of the bake, rollbacks and revocations',
+      'Runs the deployment saga: gate, apply, the target events, the end of the bake, alarms, rollbacks and revocations',
     // A step calls one target API and appends to the ledger; it never waits for a rollout.
     timeoutSeconds: 120,
     memoryMb: 1024,
@@ -141,6 +142,18 @@ export const routes: readonly Route[] = [
       source: ['aws.sagemaker'],
       'detail-type': [ENDPOINT_STATE_CHANGE, ENDPOINT_DEPLOYMENT_STATE_CHANGE],
       detail: { EndpointName: [{ exists: true }] },
+    },
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'deployment-alarm',
+    description:
+      'A CloudWatch alarm that went into ALARM re-gates the live deployments naming it: keep, roll back or revoke',
+    bus: 'default',
+    pattern: {
+      source: [CLOUDWATCH_SOURCE],
+      'detail-type': [ALARM_STATE_CHANGE],
+      detail: { state: { value: ['ALARM'] } },
     },
     target: 'deployment-orchestrator',
   },

@@ -32,6 +32,11 @@ export type Capability =
   | 'model-packages:read'
   /** sagemaker:UpdateModelPackage (approve / reject) on the governed model packages. */
   | 'model-packages:approve'
+  /**
+   * Revoke a model-registry approval: sagemaker:UpdateModelPackage to Rejected only, on the governed model
+   * packages, and `Verdict Decision Revoked` on the verdict bus.
+   */
+  | 'decisions:revoke'
   /** Read profiles and evidence from the governance bucket and the configured evidence buckets. */
   | 'governance-objects:read'
   /** dynamodb:PutItem on the decisions table (conditional puts: append-only). */
@@ -68,11 +73,6 @@ export type Capability =
   | 'deployments:request'
   /** Publish `Verdict Deployment Status Change` on the verdict bus. */
   | 'deployments:publish'
-  /**
-   * Withdraw a model-registry approval: sagemaker:UpdateModelPackage of the governed packages to `Rejected`
-   * only (never to Approved), and publish `Verdict Decision Revoked` on the verdict bus.
-   */
-  | 'decisions:revoke'
   /**
    * Create, update and remove the SageMaker models, endpoint configs (named `verdict-*`) and endpoints
    * (created with, or carrying, Verdict's tag) of deployments; pass the SageMaker execution role.
@@ -198,8 +198,7 @@ export function grantCapabilities(
       }),
     );
   }
-
-  if (has('decisions:revoke')) {
+  if (has('decisions:revoke') && !has('model-packages:approve')) {
     add(
       new iam.PolicyStatement({
         sid: 'RejectModelPackages',
@@ -208,6 +207,9 @@ export function grantCapabilities(
         conditions: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Rejected' } },
       }),
     );
+  }
+
+  if (has('decisions:revoke')) {
     add(putEventsStatement('PublishRevocations', t.verdictBus, PUBLISHED_DETAIL_TYPES['decisions:revoke']));
   }
 
@@ -453,7 +455,6 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
       ),
     );
   }
-
   if (!has('sagemaker:deploy') && !has('bake:schedule')) return;
   const targets = t.deployment;
   if (!targets) throw new Error('sagemaker:deploy and bake:schedule need the deployment targets');

@@ -107,6 +107,7 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     'decisions:append',
     'ledger:append',
     'model-packages:read',
+    'decisions:revoke',
     'governance-objects:read',
     'sagemaker:deploy',
     'bake:schedule',

@@ -13,6 +13,7 @@ import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
 import { EventBridgeSchedulerBakeTimer } from '../adapters/aws/eventbridge-scheduler-bake-timer.ts';
 import { SageMakerDeploymentTarget } from '../adapters/aws/sagemaker-deployment-target.ts';
 import { sageMakerEndpointEvents } from '../adapters/aws/sagemaker-endpoint-events.ts';
+import { SageMakerModelRegistry } from '../adapters/aws/sagemaker-model-registry.ts';
 import { cachedPolicyEngine } from '../gates/policy/engine-cache.ts';
 import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
@@ -82,6 +83,8 @@ export function orchestratorDeps(
       now,
     }),
     events: new EventBridgePublisher(clients.eventbridge, env.VERDICT_EVENT_BUS_NAME),
+    // An approval an alarm revokes is set to Rejected (the role may set no other status).
+    registry: new SageMakerModelRegistry(clients.sagemaker),
     policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
     now,
   };

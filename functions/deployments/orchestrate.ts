@@ -1,11 +1,16 @@
 /**
  * Which saga step an event runs. The route table sends every deployment event here: a request (gate, then
- * apply), a rollback asked for by a person, the end of a bake, a revoked decision, and the targets' own
- * events. One deployment at a time runs on a target: a request for a busy target stays `requested` and is
+ * apply), a rollback asked for by a person, the end of a bake, a revoked decision, an alarm that fired (the
+ * monitoring gate re-evaluates the deployments naming it), and the targets' own events. One deployment at a time runs on a target: a request for a busy target stays `requested` and is
  * applied when the one in progress ends.
  */
 
 import type { z } from 'zod';
+import {
+  ALARM_STATE_CHANGE,
+  alarmStateChangeDetailSchema,
+  CLOUDWATCH_SOURCE,
+} from '../contracts/cloudwatch-alarm-state-change.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   DECISION_REVOKED,
@@ -22,10 +27,13 @@ import {
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
+import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
 import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
 import { applyDeployment } from './apply-deployment.ts';
 import { endBake } from './end-bake.ts';
+import { onAlarm } from './on-alarm.ts';
 import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
@@ -40,13 +48,28 @@ export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   targetEvents: readonly TargetEventReader[];
   /** Where every status a deployment reaches is published (`Verdict Deployment Status Change`). */
   events: EventPublisher;
+  /** The ledger's actions, read back too: a revocation an alarm asks for is recorded once. */
+  actions: ActionLog & RecordedActions;
+  /** Where an approval an alarm revokes is withdrawn (the version set to Rejected). */
+  registry: ModelRegistry;
 }
 
 /** The envelope every EventBridge event has; the detail is parsed per detail-type. */
 export interface OrchestratorEvent {
+  /** The event's id: what a decision taken on an alarm is keyed by, so that a redelivery decides nothing new. */
+  id?: string;
   source: string;
   'detail-type': string;
   detail: unknown;
+}
+
+/** What an alarm did to one deployment naming it. */
+export interface AlarmOutcome {
+  id: string;
+  status: DeploymentStatus;
+  action: 'keep' | 'rollback' | 'revoke';
+  decisionId: string;
+  reasons: string[];
 }
 
 export type OrchestratorOutcome =
@@ -55,6 +78,7 @@ export type OrchestratorOutcome =
       deployment: Pick<Deployment, 'id' | 'status'>;
     }
   | { step: 'revoke'; revoked: string[] }
+  | { step: 'alarm'; alarm: string; deployments: AlarmOutcome[] }
   | { step: 'ignored'; reason: string };
 
 export async function orchestrate(
@@ -94,6 +118,7 @@ export async function orchestrate(
       }
     }
   }
+  if (event.source === CLOUDWATCH_SOURCE && type === ALARM_STATE_CHANGE) return alarmed(event, deps);
   for (const reader of deps.targetEvents) {
     const target = reader.targetOf(event);
     if (target === undefined) continue;
@@ -104,6 +129,36 @@ export async function orchestrate(
     return stepped('observation', inProgress, await onTargetObservation(observation, deps), deps);
   }
   return { step: 'ignored', reason: `no step reads ${event.source} ${type}` };
+}
+
+async function alarmed(
+  event: OrchestratorEvent,
+  deps: DeploymentOrchestratorDeps,
+): Promise<OrchestratorOutcome> {
+  const alarm = detail(alarmStateChangeDetailSchema, event);
+  if (!event.id) throw new InvalidInputError('event.invalid', ['id: an alarm event needs its id']);
+  if (alarm.state.value !== 'ALARM') {
+    return {
+      step: 'ignored',
+      reason: `alarm ${alarm.alarmName} is ${alarm.state.value}: nothing to re-evaluate`,
+    };
+  }
+  const effects = await onAlarm(event.id, alarm, deps);
+  for (const effect of effects) {
+    await settle(effect.before, effect.after, deps);
+    for (const id of effect.alsoRevoked) {
+      const revoked = await deps.store.get(id);
+      if (revoked) await announce(revoked, deps);
+    }
+  }
+  const deployments = effects.map(({ after, action, decisionId, reasons }) => ({
+    id: after.id,
+    status: after.status,
+    action,
+    decisionId,
+    reasons,
+  }));
+  return { step: 'alarm', alarm: alarm.alarmName, deployments };
 }
 
 /** Applies a requested deployment unless another rollout is under way on its target (it then waits). */
@@ -124,9 +179,17 @@ async function stepped(
   after: Deployment,
   deps: DeploymentOrchestratorDeps,
 ): Promise<OrchestratorOutcome> {
+  await settle(before, after, deps);
+  return { step, deployment: { id: after.id, status: after.status } };
+}
+
+async function settle(
+  before: Deployment | undefined,
+  after: Deployment,
+  deps: DeploymentOrchestratorDeps,
+): Promise<void> {
   if (before?.status !== after.status) await announce(after, deps);
   if (FINAL_DEPLOYMENT_STATUSES.has(after.status) && after.plan) await applyNextQueued(after, deps);
-  return { step, deployment: { id: after.id, status: after.status } };
 }
 
 async function applyNextQueued(freed: Deployment, deps: DeploymentOrchestratorDeps): Promise<void> {

@@ -35,7 +35,7 @@ export async function requestDeployment(
   const { decision } = await decideDeployment(requestId, request, facts, deps);
   const { stored } = await deps.decisions.record(decision);
   const allowed = stored.decision === 'allow';
-  const explanations = allowed ? [] : explain(stored);
+  const explanations = allowed ? [] : explainDecision(stored);
   const status = allowed ? 'requested' : 'refused';
   const actionId = deploymentActionId(id, 'gate');
   const at = deps.now().toISOString();
@@ -89,10 +89,10 @@ export function sameRequest(existing: Deployment, request: DeploymentRequest): D
   return existing;
 }
 
-/** `rule: message (remediation)` for each violation that decided the refusal. */
-function explain(decision: Decision): string[] {
+/** `rule: message (remediation)` for each violation that decided the outcome. */
+export function explainDecision(decision: Decision): string[] {
   const lines = decision.violations
     .filter(decidesOutcome)
     .map((v) => `${v.rule}: ${v.message} (${v.remediation})`);
-  return lines.length > 0 ? lines : [`the deployment gate decided ${decision.decision}`];
+  return lines.length > 0 ? lines : [`the ${decision.gate} gate decided ${decision.decision}`];
 }

@@ -3,7 +3,14 @@
  * bus as its event (the orchestrator runs it through the route table, as EventBridge would invoke it), and a
  * caller that waits sleeps until the next bake ends, then fires it, as EventBridge Scheduler would.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ALARM_STATE_CHANGE,
+  type AlarmStateChangeEvent,
+  alarmStateChangeEventSchema,
+  CLOUDWATCH_SOURCE,
+} from '../contracts/cloudwatch-alarm-state-change.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   DEPLOYMENT_REQUESTED,
@@ -13,6 +20,7 @@ import {
 import type { DeploymentRequest } from '../contracts/deployment-request.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import { DeploymentNotFoundError } from '../deployments/errors.ts';
+import type { AlarmOutcome, OrchestratorOutcome } from '../deployments/orchestrate.ts';
 import { deploymentIdFor, sameRequest } from '../deployments/request-deployment.ts';
 import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
 import type { LocalRuntime } from './runtime.ts';
@@ -53,6 +61,57 @@ export async function revokeLocalDecision(runtime: LocalRuntime, decisionId: str
     events: { publish: (event) => runtime.bus.publish(event) },
     registry: runtime.registry,
     now: () => new Date(),
+  });
+}
+
+/**
+ * An alarm goes into ALARM, as CloudWatch would report it: its `CloudWatch Alarm State Change` event goes on
+ * the bus (from `aws.cloudwatch`, which only AWS may put on a real bus), and the orchestrator re-gates the
+ * live deployments that name it. Returns what happened to each of them.
+ */
+export async function raiseLocalAlarm(
+  runtime: LocalRuntime,
+  alarmName: string,
+  reason: string,
+  now: Date = new Date(),
+): Promise<AlarmOutcome[]> {
+  await runtime.fireDueBakes();
+  const event = alarmStateChange(runtime, alarmName, reason, now);
+  const deliveries = await runtime.bus.dispatch(event);
+  const delivery = deliveries.find((d) => d.target === 'deployment-orchestrator');
+  if (!delivery) throw new DeploymentStepFailedError(`no route delivers ${ALARM_STATE_CHANGE}`);
+  if (!delivery.ok) throw new DeploymentStepFailedError(delivery.error);
+  const outcome = delivery.result as OrchestratorOutcome | { status: 'rejected'; code: string };
+  if ('status' in outcome) {
+    throw new DeploymentStepFailedError(`the orchestrator rejected the event: ${outcome.code}`);
+  }
+  return outcome.step === 'alarm' ? outcome.deployments : [];
+}
+
+/** The event CloudWatch sends, with its timestamps written as CloudWatch writes them (`+0000`). */
+function alarmStateChange(
+  runtime: LocalRuntime,
+  alarmName: string,
+  reason: string,
+  now: Date,
+): AlarmStateChangeEvent {
+  const { region, account } = runtime.registry;
+  const timestamp = now.toISOString().replace('Z', '+0000');
+  return alarmStateChangeEventSchema.parse({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': ALARM_STATE_CHANGE,
+    source: CLOUDWATCH_SOURCE,
+    account,
+    time: `${now.toISOString().slice(0, 19)}Z`,
+    region,
+    resources: [`arn:aws:cloudwatch:${region}:${account}:alarm:${alarmName}`],
+    detail: {
+      alarmName,
+      state: { value: 'ALARM', reason, timestamp },
+      previousState: { value: 'OK', reason: 'the alarm was not raised', timestamp },
+      configuration: { description: 'raised with verdict deployments alarm', metrics: [] },
+    },
   });
 }
 

@@ -143,6 +143,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     now,
     targetEvents: [sageMakerEndpointEvents],
     events: { publish: (event) => bus.publish(event) },
+    registry,
   };
   const orchestrator = createDeploymentOrchestratorHandler(deploymentSaga);
   // The endpoints' events go on the bus once the step that caused them is recorded, as EventBridge delivers

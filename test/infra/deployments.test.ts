@@ -250,7 +250,7 @@ describe('the deployment orchestrator', () => {
     expect(GOVERNED_ENDPOINT_TAG).toBe(DECISION_ID_TAG);
   });
 
-  it('schedules bake ends in its group only, and publishes only status changes', () => {
+  it('schedules bake ends in its group only, and publishes only status changes and revocations', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     expect(flatStatement(bySid(statements, 'ScheduleBakeEnds'))).toEqual({
       Effect: 'Allow',
@@ -271,17 +271,29 @@ describe('the deployment orchestrator', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     });
     const publish = statements.filter((st) => asList(st.Action).includes('events:PutEvents'));
+    const publishing = (detailType: string) => ({
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [arnOf(dev, dev.stack.verdictBus)],
+      Condition: {
+        StringEquals: { 'events:source': ['verdict'], 'events:detail-type': [detailType] },
+      },
+    });
     expect(publish.map(flatStatement)).toEqual([
+      publishing('Verdict Deployment Status Change'),
+      publishing('Verdict Decision Revoked'),
+    ]);
+  });
+
+  it('may set a governed model version to Rejected (an alarm revoking its approval), never approve one', () => {
+    const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
+    const updates = statements.filter((st) => asList(st.Action).includes('sagemaker:UpdateModelPackage'));
+    expect(updates.map(flatStatement)).toEqual([
       {
         Effect: 'Allow',
-        Action: ['events:PutEvents'],
-        Resource: [arnOf(dev, dev.stack.verdictBus)],
-        Condition: {
-          StringEquals: {
-            'events:source': ['verdict'],
-            'events:detail-type': ['Verdict Deployment Status Change'],
-          },
-        },
+        Action: ['sagemaker:UpdateModelPackage'],
+        Resource: flatStatement(bySid(statements, 'GovernModelPackages')).Resource,
+        Condition: { StringEquals: { 'sagemaker:ModelApprovalStatus': 'Rejected' } },
       },
     ]);
   });
@@ -473,6 +485,7 @@ describe('the deployment routes', () => {
     expect(deploymentRoutes.map((route) => route.id).sort()).toEqual(
       [
         'decision-revoked',
+        'deployment-alarm',
         'deployment-bake-ended',
         'deployment-requested',
         'deployment-rollback-requested',

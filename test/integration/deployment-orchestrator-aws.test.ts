@@ -29,6 +29,7 @@ import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeEndpointCommand,
+  DescribeModelPackageCommand,
   ListTagsCommand,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -109,6 +110,7 @@ interface Stack {
   statusQueue: string;
   bus: string;
   scheduleGroup: string;
+  records: ReturnType<typeof orchestratorRecords>;
 }
 
 let stack: Stack;
@@ -200,6 +202,7 @@ async function createStack(): Promise<Stack> {
     statusQueue,
     bus,
     scheduleGroup,
+    records,
   };
 }
 
@@ -307,6 +310,31 @@ async function bakingGreen(endpointName: string): Promise<string> {
   await deliverEndpointEvents();
   expect(await statusOf(id)).toBe('baking');
   return id;
+}
+
+/** A CloudWatch alarm into ALARM, as the `deployment-alarm` rule on the default bus delivers it. */
+function alarmEvent(alarmName: string) {
+  const at = new Date();
+  return {
+    version: '0',
+    id: randomUUID(),
+    source: 'aws.cloudwatch',
+    'detail-type': 'CloudWatch Alarm State Change',
+    account: EMULATOR_ACCOUNT,
+    region: EMULATOR_REGION,
+    time: `${at.toISOString().slice(0, 19)}Z`,
+    resources: [`arn:aws:cloudwatch:${EMULATOR_REGION}:${EMULATOR_ACCOUNT}:alarm:${alarmName}`],
+    detail: {
+      alarmName,
+      state: {
+        value: 'ALARM',
+        reason: 'Threshold Crossed',
+        timestamp: at.toISOString().replace('Z', '+0000'),
+      },
+      previousState: { value: 'OK', reason: 'Threshold Crossed', timestamp: '2026-11-28T10:00:00.000+0000' },
+      configuration: { metrics: [] },
+    },
+  };
 }
 
 describe('the deployment orchestrator on AWS', () => {
@@ -439,5 +467,40 @@ describe('the deployment orchestrator on AWS', () => {
     ]);
     const written = await dynamodb.send(new ScanCommand({ TableName: own.deploymentsTable }));
     expect(written.Count).toBe(0);
+  });
+
+  it('revokes the approval of a promoted high-risk model on its bias-drift alarm: Rejected in the registry, endpoint deleted', async () => {
+    const arn = await approvedPackage();
+    await stack.records.decisions.record(
+      registryDecision({
+        id: `dec-${group}-${arn.split('/').at(-1)}`,
+        subject: { kind: 'model-package', id: arn, group, version: arn.split('/').at(-1) ?? '' },
+      }),
+    );
+    const endpointName = uniqueName('credit-scorer');
+    const alarm = `${endpointName}-bias-drift`;
+    const requestId = uniqueName('req-drift');
+    const request = {
+      ...requestFor(arn, endpointName),
+      strategy: { ...allowedRequest.strategy, alarms: [alarm] },
+    };
+    await handle(requested(requestId, request));
+    await deliverEndpointEvents();
+    const id = deploymentIdFor(requestId);
+    expect(await statusOf(id)).toBe('promoted');
+
+    const outcome = await handle(alarmEvent(alarm));
+
+    expect(outcome).toMatchObject({
+      step: 'alarm',
+      alarm,
+      deployments: [{ id, status: 'revoked', action: 'revoke' }],
+    });
+    const pkg = await sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+    expect(pkg.ModelApprovalStatus).toBe('Rejected');
+    await expect(
+      sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+    ).rejects.toMatchObject({ name: expect.stringMatching(/ValidationException|ResourceNotFound/) });
+    expect(await publishedStatuses(id)).toEqual(['applying', 'promoted', 'revoked']);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { ActionRecord } from '../../functions/contracts/action.ts';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
-import type { ActionLog } from '../../functions/ports/action-log.ts';
+import type { ActionLog, RecordedActions } from '../../functions/ports/action-log.ts';
 import type { DeploymentStore } from '../../functions/ports/deployment-store.ts';
 
 export class ProcessKilled extends Error {
@@ -55,10 +55,14 @@ export function crashingStore(store: DeploymentStore, points: CrashPoints): Depl
   };
 }
 
-export function crashingActions(actions: ActionLog, points: CrashPoints): ActionLog {
+export function crashingActions(
+  actions: ActionLog & RecordedActions,
+  points: CrashPoints,
+): ActionLog & RecordedActions {
   return {
     recordAction: (action: ActionRecord) =>
       points.around('actions.recordAction', () => actions.recordAction(action)),
     hasAction: (id) => actions.hasAction(id),
+    findAction: (id) => actions.findAction(id),
   };
 }

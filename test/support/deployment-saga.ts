@@ -2,16 +2,19 @@
  * The deployment saga wired for tests: the real local ledger (in memory, signed), the ledger-backed decision
  * store with a model-registry allow for the credit scorer, the compiled deployment policy, an in-memory
  * deployment store, a fake target and timer, crash points on the store and the ledger, and a clock to move.
+ * The embedded model registry holds credit-scorer versions 1 to 3 (ARN is version 3), for revocations.
  */
 import { MemoryLedgerStore } from '../../functions/adapters/local/ledger/memory-store.ts';
 import { MemoryDeploymentStore } from '../../functions/adapters/local/memory-deployment-store.ts';
 import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
 import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
+import { EmbeddedModelRegistry } from '../../functions/adapters/local/sqlite-model-registry.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
 import type { DeploymentSagaDeps } from '../../functions/deployments/saga-deps.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
 import { Ledger } from '../../functions/ledger/ledger.ts';
 import { LedgerDecisionStore } from '../../functions/ledger/ledger-decision-store.ts';
+import type { ActionLog, RecordedActions } from '../../functions/ports/action-log.ts';
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
 import type { DeploymentStore } from '../../functions/ports/deployment-store.ts';
 import { CrashPoints, crashingActions, crashingStore } from './deployment-faults.ts';
@@ -43,8 +46,9 @@ export class TestClock {
 }
 
 export interface SagaFixture {
-  deps: DeploymentSagaDeps;
+  deps: DeploymentSagaDeps & { actions: ActionLog & RecordedActions; registry: EmbeddedModelRegistry };
   ledger: Ledger;
+  registry: EmbeddedModelRegistry;
   store: MemoryDeploymentStore;
   target: FakeDeploymentTarget;
   clock: TestClock;
@@ -62,6 +66,15 @@ export async function sagaFixture(
   const ledger = await Ledger.open({ store: new MemoryLedgerStore(), signer: logSigner(), now: clock.now });
   const decisions = new LedgerDecisionStore(ledger, new SqliteDecisionStore(openDatabase(':memory:')));
   await decisions.record(registryDecision());
+  const registry = new EmbeddedModelRegistry(openDatabase(':memory:'), {
+    now: clock.now,
+    region: 'eu-west-1',
+    account: '111122223333',
+  });
+  await registry.createModelPackageGroup('credit-scorer');
+  for (let version = 1; version <= 3; version++) {
+    await registry.createModelPackage({ groupName: 'credit-scorer', approvalStatus: 'Approved' });
+  }
   const store = new MemoryDeploymentStore();
   const target = new FakeDeploymentTarget('sagemaker', clock.now);
   const crashes = new CrashPoints();
@@ -74,7 +87,7 @@ export async function sagaFixture(
     exceptions: async () => [],
   };
   const engine = cachedPolicyEngine(policyBundlePath());
-  const deps: DeploymentSagaDeps = {
+  const deps: SagaFixture['deps'] = {
     store: crashingStore(options.store ? options.store(store) : store, crashes),
     actions: crashingActions(ledger, crashes),
     decisions,
@@ -88,10 +101,12 @@ export async function sagaFixture(
     policyEngine: engine,
     now: clock.now,
     claimLeaseMs: LEASE_MS,
+    registry,
   };
   return {
     deps,
     ledger,
+    registry,
     store,
     target,
     clock,

@@ -5,18 +5,13 @@
  * loaded or trusted, or an evaluation that fails, denies with a `gate.*` violation.
  */
 import { z } from 'zod';
-import {
-  type Decision,
-  type PolicyResult,
-  policyResultSchema,
-  type Violation,
-} from '../../contracts/decision.ts';
+import { type Decision, policyResultSchema, type Violation } from '../../contracts/decision.ts';
 import { type DeploymentRequest, deploymentRequestSchema } from '../../contracts/deployment-request.ts';
-import { canonicalSha256, deterministicId } from '../../shared/hashing.ts';
+import { deterministicId } from '../../shared/hashing.ts';
 import { parseOrThrow } from '../../shared/validation.ts';
 import { cannotDecide } from '../fail-closed.ts';
 import { GATE_ENTRYPOINTS } from '../policy/entrypoints.ts';
-import { PolicyBundleUntrustedError } from '../policy/errors.ts';
+import { evaluateGate } from '../policy/evaluate-gate.ts';
 import type { PolicyEngine } from '../policy/policy-engine.ts';
 import {
   buildDeploymentInput,
@@ -106,36 +101,14 @@ export async function decideDeployment(
     cost: null,
   });
 
-  let engine: PolicyEngine;
-  try {
-    engine = await deps.policyEngine();
-  } catch (error) {
-    const untrusted = error instanceof PolicyBundleUntrustedError;
-    const violation = untrusted
-      ? cannotDecide(
-          'gate.bundle_untrusted',
-          `policy bundle refused, only the pinned bundle is evaluated: ${error.message}`,
-        )
-      : cannotDecide('gate.policy_unavailable', `policy bundle could not be loaded: ${message(error)}`);
-    const policy = untrusted
-      ? { bundleSha256: error.actualSha256, version: 'untrusted', entrypoint }
-      : { bundleSha256: 'unavailable', version: 'unavailable', entrypoint };
-    return refuse(violation, policy, canonicalSha256({ subject }));
-  }
-  const policy = { bundleSha256: engine.bundle.sha256, version: engine.bundle.version, entrypoint };
-
   const input = buildDeploymentInput({ ...facts, request }, evaluatedAt);
-  const inputSha256 = canonicalSha256(input);
-  let result: PolicyResult & { cost: CostEstimate };
-  try {
-    result = deploymentResultSchema.parse(engine.evaluate(entrypoint, input));
-  } catch (error) {
-    return refuse(
-      cannotDecide('gate.policy_error', `policy evaluation failed: ${message(error)}`),
-      policy,
-      inputSha256,
-    );
-  }
+  const evaluation = await evaluateGate(
+    { entrypoint, subject, input, schema: deploymentResultSchema },
+    deps.policyEngine,
+  );
+  const { policy, inputSha256 } = evaluation;
+  if (!evaluation.ok) return refuse(evaluation.violation, policy, inputSha256);
+  const { result } = evaluation;
   const decision: Decision = {
     ...base,
     decision: result.decision,
@@ -172,8 +145,4 @@ function approvalGap(input: DeploymentPolicyInput): string | undefined {
   }
   if (approval.riskClass === 'unknown') return 'the risk class is unknown';
   return undefined;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

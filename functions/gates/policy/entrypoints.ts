@@ -2,6 +2,7 @@
 export const GATE_ENTRYPOINTS = {
   model_registry: 'verdict/gates/model_registry/decision',
   deployment: 'verdict/gates/deployment/decision',
+  monitoring: 'verdict/gates/monitoring/decision',
 } as const;
 
 export type GateName = keyof typeof GATE_ENTRYPOINTS;

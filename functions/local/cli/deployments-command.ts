@@ -1,9 +1,10 @@
 /**
- * `verdict deployments list | show ID` and `verdict rollback ID`, on the local backbone, or on a deployed
- * stack with `--stack` (its deployments table; a rollback goes on its bus, stack-deployments.ts). Locally,
- * bakes that ended while no command ran are fired first, as EventBridge Scheduler would have fired them.
- * Exit codes: 0 ok; 3 a rollback that could not restore the previous version; 2 bad input (an unknown id, a
- * deployment with nothing to roll back); 1 internal error (or a rollback still under way at `--timeout`).
+ * `verdict deployments list | show ID | alarm --name ALARM` and `verdict rollback ID`, on the local backbone,
+ * or on a deployed stack with `--stack` (its deployments table; a rollback goes on its bus,
+ * stack-deployments.ts). Locally, bakes that ended while no command ran are fired first, as EventBridge
+ * Scheduler would have fired them. Exit codes: 0 ok; 3 a rollback that could not restore the previous
+ * version; 2 bad input (an unknown id, a deployment with nothing to roll back); 1 internal error (or a
+ * rollback still under way at `--timeout`).
  */
 import { type Command, Option } from 'commander';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../contracts/deployment-status.ts';
@@ -84,6 +85,39 @@ export function registerDeploymentsCommand(program: Command): void {
       if (options.format === 'json') printJson(deployment);
       else process.stdout.write(deploymentText(deployment));
     });
+
+  deployments
+    .command('alarm')
+    .description(
+      'raise a CloudWatch alarm (its ALARM state change, as CloudWatch reports it): the deployments naming it are re-gated and kept, rolled back or revoked',
+    )
+    .requiredOption('--name <alarm>', 'the alarm name, as deployments name it in --alarm')
+    .option('--reason <text>', 'why the alarm fired (its state reason)', 'Threshold Crossed')
+    .addOption(formatOption('text'))
+    .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
+    .action(async (options: { name: string; reason: string; format: OutputFormat; dataDir: string }) => {
+      if (!ALARM_NAME.test(options.name)) {
+        throw new UsageError(`--name: expected an alarm name of 1 to 255 characters, got "${options.name}"`);
+      }
+      const { raiseLocalAlarm } = await import('../local-deployments.ts');
+      const outcomes = await withDeployments(options.dataDir, (runtime) =>
+        raiseLocalAlarm(runtime, options.name, options.reason),
+      );
+      if (options.format === 'json') {
+        printJson({ alarm: options.name, deployments: outcomes });
+        return;
+      }
+      if (outcomes.length === 0) {
+        process.stdout.write(`no live deployment names alarm ${options.name}\n`);
+        return;
+      }
+      for (const outcome of outcomes) {
+        process.stdout.write(
+          `${outcome.id}  ${outcome.action}: ${outcome.status.toUpperCase()}  (monitoring decision ${outcome.decisionId})\n`,
+        );
+        for (const reason of outcome.reasons) process.stdout.write(`  - ${reason}\n`);
+      }
+    });
 }
 
 interface RollbackOptions extends StackChoice {
@@ -91,6 +125,8 @@ interface RollbackOptions extends StackChoice {
   dataDir: string;
   timeout?: string;
 }
+
+const ALARM_NAME = /^[^\p{Cc}]{1,255}$/u;
 
 export function registerRollbackCommand(program: Command): void {
   addStackOptions(program.command('rollback'))

@@ -1,7 +1,8 @@
 /**
  * Deployments on the local backbone, end to end through the bus, the orchestrator, the embedded endpoints
  * and the ledger: revoking the approval of a version that a later deployment replaced on its endpoint
- * records it revoked and leaves the endpoint serving the later version.
+ * records it revoked and leaves the endpoint serving the later version; an alarm raised as CloudWatch would
+ * raise it re-gates the deployment naming it.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deploymentRequestSchema } from '../../../functions/contracts/deployment-request.ts';
 import { PROFILE_METADATA_KEY } from '../../../functions/gates/model-registry/governance-inputs.ts';
 import {
+  raiseLocalAlarm,
   requestLocalDeployment,
   revokeLocalDecision,
   waitForDeployment,
@@ -89,5 +91,23 @@ describe('local deployments', () => {
     expect(runtime.endpoints.list()).toEqual([
       { name: 'credit-scorer-prod', status: 'InService', serving: v2.arn },
     ]);
+  });
+
+  it('revokes the approval of a promoted high-risk deployment on its bias-drift alarm, through the bus', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const request = unbaked(v1.arn);
+    const watched = { ...request, strategy: { ...request.strategy, alarms: ['credit-scorer-bias-drift'] } };
+    const deployment = await requestLocalDeployment(runtime, 'key-1', watched);
+    expect(deployment.status).toBe('promoted');
+
+    expect(await raiseLocalAlarm(runtime, 'credit-scorer-5xx', 'not named')).toEqual([]);
+    const [outcome, ...others] = await raiseLocalAlarm(runtime, 'credit-scorer-bias-drift', 'DI below 0.8');
+
+    expect(others).toEqual([]);
+    expect(outcome).toMatchObject({ id: deployment.id, action: 'revoke', status: 'revoked' });
+    expect((await runtime.registry.describeModelPackage(v1.arn))?.approvalStatus).toBe('Rejected');
+    expect((await runtime.decisions.get(outcome?.decisionId ?? ''))?.trigger.source).toBe('aws.cloudwatch');
+    expect(runtime.endpoints.list()).toEqual([]);
   });
 });

@@ -59,10 +59,23 @@ describe('the rule catalogue', () => {
     expect(bundleRules().rules).toContain('prohibited.social_scoring');
   });
 
-  it('marks as never waivable the Art. 5 prohibitions, the unreadable inputs, the fail-closed rules and a deployment without a standing allow or a price', () => {
+  it('marks as never waivable the Art. 5 prohibitions, the unreadable inputs, the fail-closed rules, a deployment without a standing allow or a price, and the monitoring re-gates', () => {
     const rules = bundleRules();
     const never = rules.rules.filter((rule) => rules.refusal(rule) !== undefined);
-    expect(never.filter((r) => !r.startsWith('prohibited.') && !r.startsWith('gate.'))).toEqual([
+    expect(never.filter((r) => r.startsWith('monitoring.'))).toEqual([
+      'monitoring.alarm_during_bake',
+      'monitoring.bias_drift',
+      'monitoring.bias_drift_high_risk',
+      'monitoring.data_drift',
+      'monitoring.input_invalid',
+      'monitoring.risk_class_unknown',
+      'monitoring.service_degraded',
+    ]);
+    expect(
+      never.filter(
+        (r) => !r.startsWith('prohibited.') && !r.startsWith('gate.') && !r.startsWith('monitoring.'),
+      ),
+    ).toEqual([
       'deployment.approval_missing',
       'deployment.approval_not_allow',
       'deployment.approval_revoked',

@@ -1,0 +1,119 @@
+/**
+ * `verdict deployments alarm --name ALARM` as a user runs it on a data directory: the alarm's CloudWatch
+ * state change goes on the local bus, the promoted deployment naming it is re-gated and rolled back (an error
+ * rate alarm), the monitoring decision is recorded; an alarm no deployment names changes nothing; a bad name
+ * is one line, exit 2.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../functions/contracts/deployment.ts';
+import { ROOT, runCli } from '../support/cli.ts';
+
+const SAMPLES = join(ROOT, 'functions/local/demo/samples');
+const GROUP = 'retail-credit-scorer';
+const ARN = `arn:aws:sagemaker:local-1:000000000000:model-package/${GROUP}/1`;
+const ALARM = 'credit-scorer-5xx';
+
+const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-alarm-'));
+const dataDir = join(work, 'data');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const cli = (args: string[]) => runCli([...args, '--data-dir', dataDir], { cwd: work });
+
+describe('verdict deployments alarm', () => {
+  let deploymentId = '';
+
+  beforeAll(async () => {
+    const modelData = join(work, 'model.tar.gz');
+    writeFileSync(modelData, 'model weights\n');
+    const registered = await cli([
+      'registry',
+      'register',
+      '--group',
+      GROUP,
+      '--profile',
+      join(SAMPLES, 'credit-scorer.profile.json'),
+      '--clarify',
+      join(SAMPLES, 'credit-scorer.analysis.json'),
+      '--image',
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/credit-scorer@sha256:${'1'.repeat(64)}`,
+      '--model-data',
+      modelData,
+    ]);
+    expect(registered.code, registered.stderr).toBe(0);
+    const deployed = await cli([
+      'deploy',
+      '--model-package',
+      ARN,
+      '--target',
+      'sagemaker:credit-scorer-prod',
+      '--env',
+      'prod',
+      '--strategy',
+      'canary',
+      '--bake',
+      '1',
+      '--alarm',
+      ALARM,
+      '--tag',
+      'owner=risk-team',
+      '--tag',
+      'cost-centre=cc-credit',
+      '--tag',
+      'model=credit-scorer',
+      '--tag',
+      'risk-class=high',
+      '--network-isolation',
+      '--capture',
+      's3://verdict-capture/credit-scorer/',
+      '--human-oversight',
+      's3://verdict-demo-governance/oversight.pdf',
+    ]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/^Deployment \S+: PROMOTED\n/);
+    deploymentId = /^Deployment (\S+): /.exec(deployed.stdout)?.[1] ?? '';
+  }, 60_000);
+
+  it('changes nothing for an alarm no live deployment names', async () => {
+    const run = await cli(['deployments', 'alarm', '--name', 'another-team-latency']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('no live deployment names alarm another-team-latency\n');
+  });
+
+  it('rolls the promoted deployment back on its error-rate alarm and records the monitoring decision', async () => {
+    const run = await cli(['deployments', 'alarm', '--name', ALARM, '--reason', '5xx above 1 %']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(`^${deploymentId} {2}rollback: ROLLED-BACK {2}\\(monitoring decision (\\S+)\\)\\n`),
+    );
+    expect(run.stdout).toContain(
+      `  - monitoring.service_degraded: Alarm ${ALARM} (error_rate) fired on promoted deployment ${deploymentId}. (`,
+    );
+    const decisionId = /\(monitoring decision (\S+)\)/.exec(run.stdout)?.[1] ?? '';
+
+    const shown = await cli(['deployments', 'show', deploymentId, '--format', 'json']);
+    const deployment = JSON.parse(shown.stdout) as Deployment;
+    expect(deployment.status).toBe('rolled-back');
+    expect(deployment.history.at(-1)?.detail).toContain(`alarm ${ALARM} fired: monitoring.service_degraded`);
+    const decision = await cli(['decisions', 'show', decisionId, '--format', 'json']);
+    expect(decision.code, decision.stderr).toBe(0);
+    expect(JSON.parse(decision.stdout)).toMatchObject({
+      gate: 'monitoring',
+      decision: 'deny',
+      trigger: { source: 'aws.cloudwatch', detailType: 'CloudWatch Alarm State Change' },
+    });
+
+    const again = await cli(['deployments', 'alarm', '--name', ALARM]);
+    expect(again.stdout).toBe(`no live deployment names alarm ${ALARM}\n`);
+  });
+
+  it('refuses an alarm name CloudWatch would not take: one line, exit 2', async () => {
+    const run = await cli(['deployments', 'alarm', '--name', 'x'.repeat(256)]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/--name: expected an alarm name of 1 to 255 characters/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
