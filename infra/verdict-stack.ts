@@ -405,6 +405,15 @@ export class VerdictStack extends Stack {
           `Resource::${flatten(this, sagemakerArn(this, 'endpoint', '*'))}`,
         ],
       });
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'An endpoint changed out of band is re-gated on the configs and models it serves, whoever named them: read-only (Describe, ListTags) on every endpoint config and model.',
+        appliesTo: [
+          `Resource::${flatten(this, sagemakerArn(this, 'endpoint-config', '*'))}`,
+          `Resource::${flatten(this, sagemakerArn(this, 'model', '*'))}`,
+        ],
+      });
     }
     if (capabilities.includes('bake:schedule')) {
       suppressions.push({

@@ -6,6 +6,7 @@
  */
 
 import type { z } from 'zod';
+import { CLOUDTRAIL_API_CALL, SAGEMAKER_SOURCE } from '../contracts/cloudtrail-sagemaker-call.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   DECISION_REVOKED,
@@ -26,6 +27,7 @@ import type { EventPublisher } from '../ports/event-publisher.ts';
 import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
 import { applyDeployment } from './apply-deployment.ts';
 import { endBake } from './end-bake.ts';
+import { type OutOfBandOutcome, type OutOfBandSettings, onOutOfBandCall } from './out-of-band.ts';
 import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
@@ -40,6 +42,8 @@ export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   targetEvents: readonly TargetEventReader[];
   /** Where every status a deployment reaches is published (`Verdict Deployment Status Change`). */
   events: EventPublisher;
+  /** How calls to SageMaker by anyone but the orchestrator are remediated; without it they are only ignored. */
+  outOfBand?: OutOfBandSettings;
 }
 
 /** The envelope every EventBridge event has; the detail is parsed per detail-type. */
@@ -55,7 +59,7 @@ export type OrchestratorOutcome =
       deployment: Pick<Deployment, 'id' | 'status'>;
     }
   | { step: 'revoke'; revoked: string[] }
-  | { step: 'ignored'; reason: string };
+  | OutOfBandOutcome;
 
 export async function orchestrate(
   event: OrchestratorEvent,
@@ -93,6 +97,10 @@ export async function orchestrate(
         return { step: 'revoke', revoked };
       }
     }
+  }
+  if (event.source === SAGEMAKER_SOURCE && type === CLOUDTRAIL_API_CALL) {
+    if (!deps.outOfBand) return { step: 'ignored', reason: 'out-of-band detection is not configured' };
+    return onOutOfBandCall(event.detail, { ...deps, outOfBand: deps.outOfBand });
   }
   for (const reader of deps.targetEvents) {
     const target = reader.targetOf(event);

@@ -4,6 +4,7 @@
  * caller that waits sleeps until the next bake ends, then fires it, as EventBridge Scheduler would.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { OutOfBandChange } from '../adapters/local/embedded-sagemaker-endpoints.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   DEPLOYMENT_REQUESTED,
@@ -13,6 +14,7 @@ import {
 import type { DeploymentRequest } from '../contracts/deployment-request.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import { DeploymentNotFoundError } from '../deployments/errors.ts';
+import type { OrchestratorOutcome } from '../deployments/orchestrate.ts';
 import { deploymentIdFor, sameRequest } from '../deployments/request-deployment.ts';
 import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
 import type { LocalRuntime } from './runtime.ts';
@@ -91,4 +93,28 @@ async function deliver(runtime: LocalRuntime, detailType: string, detail: unknow
       `the orchestrator rejected the event: ${(rejected.result as { code: string }).code}`,
     );
   }
+}
+
+/**
+ * Changes an embedded endpoint as a person with SageMaker rights would, outside the orchestration, and delivers
+ * CloudTrail's records of the calls as EventBridge does: the orchestrator detects the change and remediates it
+ * per the runtime's out-of-band mode. Returns what each record led to.
+ */
+export async function changeEndpointOutOfBand(
+  runtime: LocalRuntime,
+  change: OutOfBandChange,
+): Promise<{ endpointConfigName: string; outcomes: OrchestratorOutcome[] }> {
+  const { endpointConfigName } = runtime.endpoints.changeOutOfBand(change);
+  const outcomes: OrchestratorOutcome[] = [];
+  for (const event of runtime.endpoints.takeEvents()) {
+    const { deliveries } = await runtime.bus.accept({
+      Entries: [{ Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) }],
+    });
+    for (const delivery of deliveries) {
+      if (!delivery.ok) throw new DeploymentStepFailedError(delivery.error);
+      if (delivery.target === 'deployment-orchestrator')
+        outcomes.push(delivery.result as OrchestratorOutcome);
+    }
+  }
+  return { endpointConfigName, outcomes };
 }

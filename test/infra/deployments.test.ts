@@ -210,6 +210,11 @@ describe('the deployment orchestrator', () => {
       ],
       Resource: [`${ACCOUNT_ARN}:endpoint-config/verdict-*`, `${ACCOUNT_ARN}:model/verdict-*`],
     });
+    expect(flatStatement(bySid(statements, 'ReadServedModels'))).toEqual({
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:ListTags'],
+      Resource: [`${ACCOUNT_ARN}:endpoint-config/*`, `${ACCOUNT_ARN}:model/*`],
+    });
     expect(flatStatement(bySid(statements, 'ReadEndpoints'))).toEqual({
       Effect: 'Allow',
       Action: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
@@ -250,7 +255,7 @@ describe('the deployment orchestrator', () => {
     expect(GOVERNED_ENDPOINT_TAG).toBe(DECISION_ID_TAG);
   });
 
-  it('schedules bake ends in its group only, and publishes only status changes', () => {
+  it('schedules bake ends in its group only, and publishes only status changes and out-of-band alerts', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     expect(flatStatement(bySid(statements, 'ScheduleBakeEnds'))).toEqual({
       Effect: 'Allow',
@@ -279,7 +284,7 @@ describe('the deployment orchestrator', () => {
         Condition: {
           StringEquals: {
             'events:source': ['verdict'],
-            'events:detail-type': ['Verdict Deployment Status Change'],
+            'events:detail-type': ['Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'],
           },
         },
       },
@@ -453,6 +458,7 @@ describe('the deployment routes', () => {
         'deployment-requested',
         'deployment-rollback-requested',
         'sagemaker-endpoint-state-change',
+        'sagemaker-out-of-band-call',
       ].sort(),
     );
     const fnArn = arnOf(dev, dev.stack.functions['deployment-orchestrator'].function);
