@@ -178,7 +178,7 @@ export class VerdictStack extends Stack {
         name,
         spec: definition.spec,
         key,
-        environment: definition.environment(resources),
+        environment: (role) => definition.environment(resources, { roleArn: role.roleArn }),
         ...(definition.policyBundle && { policyBundlePath: resources.policyBundlePath }),
         ...(definition.pdfFonts && { pdfFonts: true }),
         ...(definition.reservedConcurrency && {

@@ -154,6 +154,8 @@ describe('the deployment orchestrator', () => {
         'VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN',
         'VERDICT_BAKE_SCHEDULE_GROUP',
         'VERDICT_BAKE_SCHEDULER_ROLE_ARN',
+        'VERDICT_ORCHESTRATOR_ROLE_ARN',
+        'VERDICT_OUT_OF_BAND_MODE',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -163,6 +165,8 @@ describe('the deployment orchestrator', () => {
     );
     expect(flat(variables.VERDICT_DEPLOYMENTS_TABLE)).toBe(ref(dev, s.storage.deploymentsTable));
     expect(flat(variables.VERDICT_EVENT_BUS_ARN)).toBe(arnOf(dev, s.verdictBus));
+    expect(flat(variables.VERDICT_ORCHESTRATOR_ROLE_ARN)).toBe(arnOf(dev, fn.role));
+    expect(variables.VERDICT_OUT_OF_BAND_MODE).toBe('alert');
     expect(variables.VERDICT_BAKE_SCHEDULE_GROUP).toBe('verdict-dev-bakes');
     expect(flat(variables.VERDICT_BAKE_SCHEDULER_ROLE_ARN)).toBe(arnOf(dev, s.deployments.schedulerRole));
     const executionRole = s.deployments.executionRole;
