@@ -105,6 +105,19 @@ export async function changeEndpointOutOfBand(
   change: OutOfBandChange,
 ): Promise<{ endpointConfigName: string; outcomes: OrchestratorOutcome[] }> {
   const { endpointConfigName } = runtime.endpoints.changeOutOfBand(change);
+  return { endpointConfigName, outcomes: await deliverCloudTrailRecords(runtime) };
+}
+
+/** Deletes an embedded endpoint outside the orchestration; CloudTrail's record of the call is delivered. */
+export async function deleteEndpointOutOfBand(
+  runtime: LocalRuntime,
+  endpointName: string,
+): Promise<OrchestratorOutcome[]> {
+  runtime.endpoints.deleteOutOfBand(endpointName);
+  return deliverCloudTrailRecords(runtime);
+}
+
+async function deliverCloudTrailRecords(runtime: LocalRuntime): Promise<OrchestratorOutcome[]> {
   const outcomes: OrchestratorOutcome[] = [];
   for (const event of runtime.endpoints.takeEvents()) {
     const { deliveries } = await runtime.bus.accept({
@@ -116,5 +129,5 @@ export async function changeEndpointOutOfBand(
         outcomes.push(delivery.result as OrchestratorOutcome);
     }
   }
-  return { endpointConfigName, outcomes };
+  return outcomes;
 }
