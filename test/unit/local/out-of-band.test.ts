@@ -13,6 +13,7 @@ import {
   type OutOfBandMode,
 } from '../../../functions/contracts/deployment-events.ts';
 import { deploymentRequestSchema } from '../../../functions/contracts/deployment-request.ts';
+import { DeploymentError } from '../../../functions/deployments/errors.ts';
 import { outOfBandActionId } from '../../../functions/deployments/out-of-band.ts';
 import { PROFILE_METADATA_KEY } from '../../../functions/gates/model-registry/governance-inputs.ts';
 import {
@@ -227,6 +228,36 @@ describe('out-of-band changes to an endpoint', () => {
       result: { step: 'ignored', reason: 'UpdateEndpoint failed (ValidationException)' },
     });
     expect(runtime.endpoints.list()).toHaveLength(1);
+  });
+
+  it('a restore the endpoint is too busy for records nothing, so that the retry remediates', async () => {
+    const runtime = open('restore');
+    const { arn } = await promoted(runtime);
+    const settings = runtime.deploymentSaga.outOfBand;
+    if (!settings) throw new Error('the local runtime detects out-of-band calls');
+    const endpoints = runtime.endpoints;
+    runtime.deploymentSaga.outOfBand = {
+      ...settings,
+      remediation: {
+        revisionOf: (name, config) => endpoints.revisionOf(name, config),
+        describeServing: (name) => endpoints.describeServing(name),
+        remove: (name) => endpoints.remove(name),
+        restore: async () => {
+          throw new DeploymentError('target-busy', `endpoint ${ENDPOINT} is Updating`);
+        },
+      },
+    };
+    runtime.endpoints.changeOutOfBand({ endpointName: ENDPOINT, modelPackageArn: FOREIGN });
+    const call = runtime.endpoints.takeEvents().at(-1) as PublishedEvent;
+
+    const busy = await deliver(runtime, call);
+    expect(busy).toMatchObject({ ok: false, error: `endpoint ${ENDPOINT} is Updating` });
+    const eventId = (call.detail as { eventID: string }).eventID;
+    expect(await runtime.audit.hasAction(outOfBandActionId(eventId))).toBe(false);
+
+    runtime.deploymentSaga.outOfBand = settings;
+    expect(await deliver(runtime, call)).toMatchObject({ ok: true, result: { finding: 'remediated' } });
+    expect(runtime.endpoints.list()[0]?.serving).toBe(arn);
   });
 
   it('a redelivered record does nothing again', async () => {
