@@ -2,6 +2,11 @@
  * The route table: which event pattern invokes which function. The CDK stack turns every route into an
  * EventBridge rule and the local runtime's in-process bus matches the same patterns, so a route exists once.
  */
+import {
+  CLOUDTRAIL_API_CALL,
+  ENDPOINT_CHANGING_CALLS,
+  SAGEMAKER_EVENT_SOURCE,
+} from './contracts/cloudtrail-sagemaker-call.ts';
 import { ALARM_STATE_CHANGE, CLOUDWATCH_SOURCE } from './contracts/cloudwatch-alarm-state-change.ts';
 import {
   DECISION_REVOKED,
@@ -154,6 +159,18 @@ export const routes: readonly Route[] = [
       source: [CLOUDWATCH_SOURCE],
       'detail-type': [ALARM_STATE_CHANGE],
       detail: { state: { value: ['ALARM'] } },
+    },
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'sagemaker-out-of-band-call',
+    description:
+      'A call that changes an endpoint (CloudTrail) is re-gated unless the orchestrator made it (checked by the handler)',
+    bus: 'default',
+    pattern: {
+      source: ['aws.sagemaker'],
+      'detail-type': [CLOUDTRAIL_API_CALL],
+      detail: { eventSource: [SAGEMAKER_EVENT_SOURCE], eventName: [...ENDPOINT_CHANGING_CALLS] },
     },
     target: 'deployment-orchestrator',
   },

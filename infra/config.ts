@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
+import { OUT_OF_BAND_MODES, type OutOfBandMode } from '../functions/contracts/deployment-events.ts';
 import { OBJECT_LOCK_MODES, type ObjectLockMode } from '../functions/contracts/environment.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
@@ -33,6 +34,7 @@ export const CONTEXT_KEYS = {
   sagemakerExecutionRoleArn: 'verdict:sagemakerExecutionRoleArn',
   modelArtifactLocations: 'verdict:modelArtifactLocations',
   enforceSageMakerDeployments: 'verdict:enforceSageMakerDeployments',
+  outOfBandMode: 'verdict:outOfBandMode',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -95,12 +97,18 @@ export interface VerdictConfig {
    * Verdict governs to the deployment orchestrator, to attach to the account's human and CI roles.
    */
   enforceSageMakerDeployments: boolean;
+  /**
+   * What an endpoint changed outside Verdict (CloudTrail) gets once re-gated, when it no longer serves the live
+   * deployment: `alert` (publish `Verdict Out-Of-Band Deployment`), `restore` (put the last promoted deployment
+   * back) or `delete` (delete the endpoint). Every mode records and publishes.
+   */
+  outOfBandMode: OutOfBandMode;
 }
 
 /** The settings whose default depends on `verdict:environment`. */
 export type EnvironmentDefaults = Pick<
   VerdictConfig,
-  'retainData' | 'objectLockMode' | 'reportRetentionDays' | 'checkpointRetentionDays'
+  'retainData' | 'objectLockMode' | 'reportRetentionDays' | 'checkpointRetentionDays' | 'outOfBandMode'
 >;
 
 /**
@@ -115,18 +123,21 @@ export const ENVIRONMENT_DEFAULTS: Readonly<Record<VerdictEnvironment, Readonly<
       objectLockMode: 'COMPLIANCE',
       reportRetentionDays: 365,
       checkpointRetentionDays: DEFAULT_CHECKPOINT_RETENTION_DAYS,
+      outOfBandMode: 'restore',
     }),
     staging: Object.freeze({
       retainData: false,
       objectLockMode: 'GOVERNANCE',
       reportRetentionDays: 1,
       checkpointRetentionDays: 1,
+      outOfBandMode: 'alert',
     }),
     dev: Object.freeze({
       retainData: false,
       objectLockMode: 'GOVERNANCE',
       reportRetentionDays: 1,
       checkpointRetentionDays: 1,
+      outOfBandMode: 'alert',
     }),
   });
 
@@ -329,6 +340,9 @@ const schemas: Record<ConfigKey, z.ZodType> = {
     's3:// locations',
   ),
   enforceSageMakerDeployments: z.preprocess(toBoolean, z.boolean({ error: 'must be true or false' })),
+  outOfBandMode: z.enum(OUT_OF_BAND_MODES, {
+    error: `must be one of ${OUT_OF_BAND_MODES.map((m) => `"${m}"`).join(', ')}`,
+  }),
 };
 
 /** A validated `verdict:modelArtifactLocations` entry as bucket and key prefix ("" for the whole bucket). */

@@ -19,6 +19,7 @@ import {
   DEPLOYMENT_REQUESTED,
   DEPLOYMENT_ROLLBACK_REQUESTED,
   DEPLOYMENT_STATUS_CHANGED,
+  OUT_OF_BAND_DEPLOYMENT,
 } from '../functions/contracts/deployment-events.ts';
 import type { ObjectLockMode } from '../functions/contracts/environment.ts';
 import { DECISION_EVENT } from '../functions/contracts/verdict-decision-event.ts';
@@ -96,7 +97,7 @@ export const DECISION_MUTATING_ACTIONS = [
 /** The event types each publishing capability may put on the verdict bus (all with source `verdict`). */
 export const PUBLISHED_DETAIL_TYPES = {
   'deployments:request': [DEPLOYMENT_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED],
-  'deployments:publish': [DEPLOYMENT_STATUS_CHANGED],
+  'deployments:publish': [DEPLOYMENT_STATUS_CHANGED, OUT_OF_BAND_DEPLOYMENT],
   'decisions:revoke': [DECISION_REVOKED],
   bakeEnded: [DEPLOYMENT_BAKE_ENDED],
 } as const;
@@ -494,6 +495,15 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         sid: 'ReadEndpoints',
         actions: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
         resources: [endpoints],
+      }),
+    );
+    // An endpoint changed out of band is re-gated on what it serves: its configs and models, whoever named
+    // them (and a deleted governed endpoint is recreated with its config's tags).
+    allow(
+      new iam.PolicyStatement({
+        sid: 'ReadServedModels',
+        actions: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:ListTags'],
+        resources: [sagemakerArn(stack, 'endpoint-config', '*'), sagemakerArn(stack, 'model', '*')],
       }),
     );
     allow(

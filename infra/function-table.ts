@@ -30,7 +30,8 @@ export interface FunctionResources extends PermissionTargets {
 export interface FunctionDefinition<Variables> {
   spec: FunctionSpec;
   capabilities: readonly Capability[];
-  environment: (resources: FunctionResources) => Variables;
+  /** `self` is the function's own execution role, created before the function (its ARN is a token). */
+  environment: (resources: FunctionResources, self: { roleArn: string }) => Variables;
   /** The construct id, when it is not the PascalCase name (changing it would replace the function). */
   constructId?: string;
   /** Invoked by rules (asynchronously: retries and a failure queue) or by API Gateway (synchronously). */
@@ -113,7 +114,7 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     'bake:schedule',
     'deployments:publish',
   ],
-  environment: (r) => ({
+  environment: (r, self) => ({
     ...r.ledger.environment(),
     VERDICT_ENVIRONMENT: r.config.environment,
     VERDICT_DECISIONS_TABLE: r.decisionsTable.tableName,
@@ -125,6 +126,8 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: r.deployment.sagemakerExecutionRoleArn,
     VERDICT_BAKE_SCHEDULE_GROUP: r.deployment.bakeScheduleGroupName,
     VERDICT_BAKE_SCHEDULER_ROLE_ARN: r.deployment.bakeSchedulerRoleArn,
+    VERDICT_ORCHESTRATOR_ROLE_ARN: self.roleArn,
+    VERDICT_OUT_OF_BAND_MODE: r.config.outOfBandMode,
     ...powertoolsVariables('verdict-deployments'),
   }),
   invocation: 'async',

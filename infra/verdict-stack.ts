@@ -178,7 +178,7 @@ export class VerdictStack extends Stack {
         name,
         spec: definition.spec,
         key,
-        environment: definition.environment(resources),
+        environment: (role) => definition.environment(resources, { roleArn: role.roleArn }),
         ...(definition.policyBundle && { policyBundlePath: resources.policyBundlePath }),
         ...(definition.pdfFonts && { pdfFonts: true }),
         ...(definition.reservedConcurrency && {
@@ -403,6 +403,15 @@ export class VerdictStack extends Stack {
           `Resource::${flatten(this, sagemakerArn(this, 'model', `${DEPLOYMENT_RESOURCE_PREFIX}*`))}`,
           `Resource::${flatten(this, sagemakerArn(this, 'endpoint-config', `${DEPLOYMENT_RESOURCE_PREFIX}*`))}`,
           `Resource::${flatten(this, sagemakerArn(this, 'endpoint', '*'))}`,
+        ],
+      });
+      suppressions.push({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'An endpoint changed out of band is re-gated on the configs and models it serves, whoever named them: read-only (Describe, ListTags) on every endpoint config and model.',
+        appliesTo: [
+          `Resource::${flatten(this, sagemakerArn(this, 'endpoint-config', '*'))}`,
+          `Resource::${flatten(this, sagemakerArn(this, 'model', '*'))}`,
         ],
       });
     }

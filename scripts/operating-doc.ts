@@ -96,6 +96,8 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
     "`s3://bucket[/prefix]` locations the stack's SageMaker execution role may read model artifacts from",
   enforceSageMakerDeployments:
     'create the deny-only deployment guard policy: only the orchestrator changes endpoints Verdict governs',
+  outOfBandMode:
+    '* `alert`, `restore` or `delete`: what an endpoint changed outside Verdict gets when it no longer serves the live deployment',
 };
 
 function shown(value: unknown): string {

@@ -48,3 +48,24 @@ export const deploymentStatusChangedDetailSchema = z.object({
   environment: z.string(),
 });
 export type DeploymentStatusChangedDetail = z.infer<typeof deploymentStatusChangedDetailSchema>;
+
+export const OUT_OF_BAND_DEPLOYMENT = 'Verdict Out-Of-Band Deployment';
+export const OUT_OF_BAND_MODES = ['alert', 'restore', 'delete'] as const;
+export type OutOfBandMode = (typeof OUT_OF_BAND_MODES)[number];
+
+/** An endpoint changed by someone other than the orchestrator now serves what no live deployment put there. */
+export const outOfBandDeploymentDetailSchema = z.object({
+  /** The CloudTrail record of the call. */
+  eventId: z.string().min(1).max(128),
+  call: z.string(),
+  /** The IAM role or user that called (an ARN, never a session name). */
+  caller: z.string(),
+  target: z.string(),
+  mode: z.enum(OUT_OF_BAND_MODES),
+  /** What was done: `alerted`, `restored <deployment id>`, `deleted`, or why nothing could be. */
+  remediation: z.string(),
+  /** The model packages (or images) the endpoint served when the call was detected. */
+  serving: z.array(z.string()),
+  actionId: z.string(),
+});
+export type OutOfBandDeploymentDetail = z.infer<typeof outOfBandDeploymentDetailSchema>;

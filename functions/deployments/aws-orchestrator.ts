@@ -63,18 +63,17 @@ export function orchestratorDeps(
 ): DeploymentOrchestratorDeps {
   const now = options.now ?? (() => new Date());
   const { decisions } = options.records ?? orchestratorRecords(env, clients, now);
+  const sagemaker = new SageMakerDeploymentTarget(
+    clients.sagemaker,
+    { executionRoleArn: env.VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN },
+    now,
+  );
   return {
     store: new DynamoDbDeploymentStore(clients.dynamodb, env.VERDICT_DEPLOYMENTS_TABLE),
     actions: clients.ledger,
     decisions,
     facts,
-    targets: [
-      new SageMakerDeploymentTarget(
-        clients.sagemaker,
-        { executionRoleArn: env.VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN },
-        now,
-      ),
-    ],
+    targets: [sagemaker],
     targetEvents: [sageMakerEndpointEvents],
     bakeTimer: new EventBridgeSchedulerBakeTimer(clients.scheduler, {
       groupName: env.VERDICT_BAKE_SCHEDULE_GROUP,
@@ -87,5 +86,10 @@ export function orchestratorDeps(
     registry: new SageMakerModelRegistry(clients.sagemaker),
     policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
     now,
+    outOfBand: {
+      mode: env.VERDICT_OUT_OF_BAND_MODE,
+      orchestratorRoleArn: env.VERDICT_ORCHESTRATOR_ROLE_ARN,
+      remediation: sagemaker,
+    },
   };
 }

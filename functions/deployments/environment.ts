@@ -1,5 +1,6 @@
 /** The deployment orchestrator's Lambda environment, set by the CDK stack (infra/function-table.ts). */
 import { z } from 'zod';
+import { OUT_OF_BAND_MODES } from '../contracts/deployment-events.ts';
 import {
   type LedgerVariables,
   parseEnvironment,
@@ -27,6 +28,10 @@ const deploymentOrchestratorSchema = z.object({
   VERDICT_BAKE_SCHEDULE_GROUP: z.string().min(1),
   /** The role EventBridge Scheduler assumes to put the bake's end on the bus. */
   VERDICT_BAKE_SCHEDULER_ROLE_ARN: arn,
+  /** The function's own execution role: SageMaker calls made with it are the orchestration's, not out of band. */
+  VERDICT_ORCHESTRATOR_ROLE_ARN: arn,
+  /** What an endpoint changed out of band gets when it no longer serves the live deployment. */
+  VERDICT_OUT_OF_BAND_MODE: z.enum(OUT_OF_BAND_MODES),
 });
 
 export type DeploymentOrchestratorEnvironment = z.output<typeof deploymentOrchestratorSchema>;

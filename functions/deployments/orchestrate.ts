@@ -6,6 +6,7 @@
  */
 
 import type { z } from 'zod';
+import { CLOUDTRAIL_API_CALL, SAGEMAKER_SOURCE } from '../contracts/cloudtrail-sagemaker-call.ts';
 import {
   ALARM_STATE_CHANGE,
   alarmStateChangeDetailSchema,
@@ -34,6 +35,7 @@ import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
 import { applyDeployment } from './apply-deployment.ts';
 import { endBake } from './end-bake.ts';
 import { onAlarm } from './on-alarm.ts';
+import { type OutOfBandOutcome, type OutOfBandSettings, onOutOfBandCall } from './out-of-band.ts';
 import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
@@ -52,6 +54,8 @@ export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   actions: ActionLog & RecordedActions;
   /** Where an approval an alarm revokes is withdrawn (the version set to Rejected). */
   registry: ModelRegistry;
+  /** How calls to SageMaker by anyone but the orchestrator are remediated; without it they are only ignored. */
+  outOfBand?: OutOfBandSettings;
 }
 
 /** The envelope every EventBridge event has; the detail is parsed per detail-type. */
@@ -79,7 +83,8 @@ export type OrchestratorOutcome =
     }
   | { step: 'revoke'; revoked: string[] }
   | { step: 'alarm'; alarm: string; deployments: AlarmOutcome[] }
-  | { step: 'ignored'; reason: string };
+  | { step: 'ignored'; reason: string }
+  | OutOfBandOutcome;
 
 export async function orchestrate(
   event: OrchestratorEvent,
@@ -119,6 +124,10 @@ export async function orchestrate(
     }
   }
   if (event.source === CLOUDWATCH_SOURCE && type === ALARM_STATE_CHANGE) return alarmed(event, deps);
+  if (event.source === SAGEMAKER_SOURCE && type === CLOUDTRAIL_API_CALL) {
+    if (!deps.outOfBand) return { step: 'ignored', reason: 'out-of-band detection is not configured' };
+    return onOutOfBandCall(event.detail, { ...deps, outOfBand: deps.outOfBand });
+  }
   for (const reader of deps.targetEvents) {
     const target = reader.targetOf(event);
     if (target === undefined) continue;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { OutOfBandChange } from '../adapters/local/embedded-sagemaker-endpoints.ts';
 import {
   ALARM_STATE_CHANGE,
   type AlarmStateChangeEvent,
@@ -150,4 +151,41 @@ async function deliver(runtime: LocalRuntime, detailType: string, detail: unknow
       `the orchestrator rejected the event: ${(rejected.result as { code: string }).code}`,
     );
   }
+}
+
+/**
+ * Changes an embedded endpoint as a person with SageMaker rights would, outside the orchestration, and delivers
+ * CloudTrail's records of the calls as EventBridge does: the orchestrator detects the change and remediates it
+ * per the runtime's out-of-band mode. Returns what each record led to.
+ */
+export async function changeEndpointOutOfBand(
+  runtime: LocalRuntime,
+  change: OutOfBandChange,
+): Promise<{ endpointConfigName: string; outcomes: OrchestratorOutcome[] }> {
+  const { endpointConfigName } = runtime.endpoints.changeOutOfBand(change);
+  return { endpointConfigName, outcomes: await deliverCloudTrailRecords(runtime) };
+}
+
+/** Deletes an embedded endpoint outside the orchestration; CloudTrail's record of the call is delivered. */
+export async function deleteEndpointOutOfBand(
+  runtime: LocalRuntime,
+  endpointName: string,
+): Promise<OrchestratorOutcome[]> {
+  runtime.endpoints.deleteOutOfBand(endpointName);
+  return deliverCloudTrailRecords(runtime);
+}
+
+async function deliverCloudTrailRecords(runtime: LocalRuntime): Promise<OrchestratorOutcome[]> {
+  const outcomes: OrchestratorOutcome[] = [];
+  for (const event of runtime.endpoints.takeEvents()) {
+    const { deliveries } = await runtime.bus.accept({
+      Entries: [{ Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) }],
+    });
+    for (const delivery of deliveries) {
+      if (!delivery.ok) throw new DeploymentStepFailedError(delivery.error);
+      if (delivery.target === 'deployment-orchestrator')
+        outcomes.push(delivery.result as OrchestratorOutcome);
+    }
+  }
+  return outcomes;
 }

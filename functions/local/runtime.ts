@@ -22,7 +22,7 @@ import { SqliteIdempotencyPersistence } from '../adapters/local/sqlite-idempoten
 import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.ts';
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
-import { DEPLOYMENT_BAKE_ENDED, VERDICT_SOURCE } from '../contracts/deployment-events.ts';
+import { DEPLOYMENT_BAKE_ENDED, type OutOfBandMode, VERDICT_SOURCE } from '../contracts/deployment-events.ts';
 import { createDeploymentOrchestratorHandler } from '../deployments/create-handler.ts';
 import type { DeploymentOrchestratorDeps } from '../deployments/orchestrate.ts';
 import { RegistryDeploymentFacts } from '../deployments/registry-facts.ts';
@@ -58,6 +58,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string;
   /** Where the local server listens (report download links start with it); default http://127.0.0.1:8787. */
   publicUrl?: () => string;
+  /** What an endpoint changed behind the orchestration's back gets: `alert` (default), `restore` or `delete`. */
+  outOfBandMode?: OutOfBandMode;
 }
 
 export interface LocalRuntime {
@@ -144,6 +146,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     targetEvents: [sageMakerEndpointEvents],
     events: { publish: (event) => bus.publish(event) },
     registry,
+    outOfBand: { mode: options.outOfBandMode ?? 'alert', remediation: endpoints },
   };
   const orchestrator = createDeploymentOrchestratorHandler(deploymentSaga);
   // The endpoints' events go on the bus once the step that caused them is recorded, as EventBridge delivers

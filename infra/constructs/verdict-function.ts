@@ -89,8 +89,8 @@ export interface VerdictFunctionProps {
   pdfFonts?: boolean;
   /** Invoked asynchronously (EventBridge): retries and a failure queue. Default true. */
   asyncInvocation?: boolean;
-  /** Typed per function by its environment module (see the function table). */
-  environment: Record<string, string>;
+  /** Typed per function by its environment module (see the function table); given the function's role. */
+  environment: Record<string, string> | ((role: iam.IRole) => Record<string, string>);
   retainData: boolean;
   /**
    * Ship source maps and run with --enable-source-maps (readable stack traces). Production bundles carry
@@ -172,7 +172,7 @@ export class VerdictFunction extends Construct {
         reservedConcurrentExecutions: props.reservedConcurrency,
       }),
       environment: {
-        ...props.environment,
+        ...(typeof props.environment === 'function' ? props.environment(this.role) : props.environment),
         ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       },
       projectRoot: REPO_ROOT,

@@ -53,10 +53,12 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:sagemakerExecutionRoleArn': DEFAULT_CONFIG.sagemakerExecutionRoleArn,
       'verdict:modelArtifactLocations': DEFAULT_CONFIG.modelArtifactLocations,
       'verdict:enforceSageMakerDeployments': DEFAULT_CONFIG.enforceSageMakerDeployments,
+      'verdict:outOfBandMode': undefined,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',
       'verdict:objectLockMode',
+      'verdict:outOfBandMode',
       'verdict:reportRetentionDays',
       'verdict:retainData',
     ]);
@@ -64,6 +66,16 @@ describe('Verdict configuration (CDK context)', () => {
   });
 
   describe('defaults that follow verdict:environment', () => {
+    it('remediates out-of-band endpoint changes by restoring in prod, by alerting elsewhere', () => {
+      expect(parseConfig({ 'verdict:environment': 'prod' }).outOfBandMode).toBe('restore');
+      expect(parseConfig({ 'verdict:environment': 'staging' }).outOfBandMode).toBe('alert');
+      expect(parseConfig({}).outOfBandMode).toBe('alert');
+      expect(parseConfig({ 'verdict:outOfBandMode': 'delete' }).outOfBandMode).toBe('delete');
+      expect(() => parseConfig({ 'verdict:outOfBandMode': 'ignore' })).toThrow(
+        'verdict:outOfBandMode: must be one of "alert", "restore", "delete" (got "ignore")',
+      );
+    });
+
     it('prod locks records in COMPLIANCE mode for years and keeps data when the stack goes', () => {
       expect(parseConfig({ 'verdict:environment': 'prod' })).toMatchObject({
         retainData: true,

@@ -154,6 +154,8 @@ describe('the deployment orchestrator', () => {
         'VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN',
         'VERDICT_BAKE_SCHEDULE_GROUP',
         'VERDICT_BAKE_SCHEDULER_ROLE_ARN',
+        'VERDICT_ORCHESTRATOR_ROLE_ARN',
+        'VERDICT_OUT_OF_BAND_MODE',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -163,6 +165,8 @@ describe('the deployment orchestrator', () => {
     );
     expect(flat(variables.VERDICT_DEPLOYMENTS_TABLE)).toBe(ref(dev, s.storage.deploymentsTable));
     expect(flat(variables.VERDICT_EVENT_BUS_ARN)).toBe(arnOf(dev, s.verdictBus));
+    expect(flat(variables.VERDICT_ORCHESTRATOR_ROLE_ARN)).toBe(arnOf(dev, fn.role));
+    expect(variables.VERDICT_OUT_OF_BAND_MODE).toBe('alert');
     expect(variables.VERDICT_BAKE_SCHEDULE_GROUP).toBe('verdict-dev-bakes');
     expect(flat(variables.VERDICT_BAKE_SCHEDULER_ROLE_ARN)).toBe(arnOf(dev, s.deployments.schedulerRole));
     const executionRole = s.deployments.executionRole;
@@ -210,6 +214,11 @@ describe('the deployment orchestrator', () => {
       ],
       Resource: [`${ACCOUNT_ARN}:endpoint-config/verdict-*`, `${ACCOUNT_ARN}:model/verdict-*`],
     });
+    expect(flatStatement(bySid(statements, 'ReadServedModels'))).toEqual({
+      Effect: 'Allow',
+      Action: ['sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:ListTags'],
+      Resource: [`${ACCOUNT_ARN}:endpoint-config/*`, `${ACCOUNT_ARN}:model/*`],
+    });
     expect(flatStatement(bySid(statements, 'ReadEndpoints'))).toEqual({
       Effect: 'Allow',
       Action: ['sagemaker:DescribeEndpoint', 'sagemaker:ListTags'],
@@ -250,7 +259,7 @@ describe('the deployment orchestrator', () => {
     expect(GOVERNED_ENDPOINT_TAG).toBe(DECISION_ID_TAG);
   });
 
-  it('schedules bake ends in its group only, and publishes only status changes and revocations', () => {
+  it('schedules bake ends in its group only, and publishes only status changes, out-of-band alerts and revocations', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     expect(flatStatement(bySid(statements, 'ScheduleBakeEnds'))).toEqual({
       Effect: 'Allow',
@@ -271,16 +280,16 @@ describe('the deployment orchestrator', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     });
     const publish = statements.filter((st) => asList(st.Action).includes('events:PutEvents'));
-    const publishing = (detailType: string) => ({
+    const publishing = (...detailTypes: string[]) => ({
       Effect: 'Allow',
       Action: ['events:PutEvents'],
       Resource: [arnOf(dev, dev.stack.verdictBus)],
       Condition: {
-        StringEquals: { 'events:source': ['verdict'], 'events:detail-type': [detailType] },
+        StringEquals: { 'events:source': ['verdict'], 'events:detail-type': detailTypes },
       },
     });
     expect(publish.map(flatStatement)).toEqual([
-      publishing('Verdict Deployment Status Change'),
+      publishing('Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'),
       publishing('Verdict Decision Revoked'),
     ]);
   });
@@ -490,6 +499,7 @@ describe('the deployment routes', () => {
         'deployment-requested',
         'deployment-rollback-requested',
         'sagemaker-endpoint-state-change',
+        'sagemaker-out-of-band-call',
       ].sort(),
     );
     const fnArn = arnOf(dev, dev.stack.functions['deployment-orchestrator'].function);

@@ -594,10 +594,13 @@ describe('IAM: least privilege', () => {
         (b) => `<${logicalIdOf(s.stack, b)}.Arn>/*`,
       );
     // What deployments act on (deployments.test.ts): their models, configs and endpoints, bake schedules, and
-    // the execution role's images and endpoint logs.
+    // the execution role's images and endpoint logs; every model and config is read, to re-gate an endpoint
+    // changed out of band.
     const deployments = (environment: string) => [
       'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model/verdict-*',
       'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:endpoint-config/verdict-*',
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:model/*',
+      'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:endpoint-config/*',
       'arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:endpoint/*',
       `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/verdict-${environment}-bakes/*`,
       'arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository/*',

@@ -68,6 +68,7 @@ import { allowedRequest, DIGEST } from '../support/deployment-saga.ts';
 import { createDeploymentTable } from '../support/deployment-table.ts';
 import { RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
+import { cloudTrailUpdateEndpoint, pointAtForeignModel } from '../support/out-of-band.ts';
 import {
   completeRollout,
   drainEndpointEvents,
@@ -85,6 +86,7 @@ const scheduler = new SchedulerClient(config);
 const sqs = new SQSClient(config);
 
 const ORIGIN = 'verdict.test/deployment-orchestrator';
+const ORCHESTRATOR_ROLE_ARN = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-deployment-orchestrator`;
 const BAKE_MS = (allowedRequest.strategy.bakeSeconds ?? 0) * 1000;
 
 /** Moves the orchestrator's clock past a bake; the emulator's event times stay on the wall clock. */
@@ -168,6 +170,8 @@ async function createStack(): Promise<Stack> {
     VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-inference`,
     VERDICT_BAKE_SCHEDULE_GROUP: scheduleGroup,
     VERDICT_BAKE_SCHEDULER_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-bake-scheduler`,
+    VERDICT_ORCHESTRATOR_ROLE_ARN: ORCHESTRATOR_ROLE_ARN,
+    VERDICT_OUT_OF_BAND_MODE: 'restore',
   });
   const handle = openAwsLedger({
     mode: 'writer',
@@ -439,6 +443,32 @@ describe('the deployment orchestrator on AWS', () => {
     await deliverEndpointEvents();
     expect(await statusOf(greenId)).toBe('rolled-back');
     expect(await publishedStatuses(greenId)).toEqual(['applying', 'baking', 'rolled-back']);
+  });
+
+  it('restores a promoted endpoint someone else pointed at their own model, and ignores its own calls', async () => {
+    const endpointName = uniqueName('credit-scorer-oob');
+    const blueId = await promotedBlue(endpointName);
+    const own = cloudTrailUpdateEndpoint(endpointName, `verdict-${blueId}`, ORCHESTRATOR_ROLE_ARN);
+    expect(await handle(own)).toEqual({
+      step: 'ignored',
+      reason: 'UpdateEndpoint was made by the orchestrator',
+    });
+
+    const foreign = await pointAtForeignModel(
+      sagemaker,
+      endpointName,
+      `arn:aws:iam::${EMULATOR_ACCOUNT}:role/x`,
+    );
+    const person = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/data-scientist`;
+    const outcome = await handle(cloudTrailUpdateEndpoint(endpointName, foreign, person));
+
+    expect(outcome).toMatchObject({
+      step: 'out-of-band',
+      finding: 'remediated',
+      detail: expect.stringContaining(`restored deployment ${blueId}`),
+    });
+    const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+    expect(endpoint.EndpointConfigName).toBe(`verdict-${blueId}`);
   });
 
   it('rejects a request the contract refuses: the exact error, a recorded rejection, no deployment', async () => {

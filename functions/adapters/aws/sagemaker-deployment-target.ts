@@ -30,6 +30,11 @@ import type {
   DeploymentPlan,
   DeploymentTarget,
 } from '../../ports/deployment-target.ts';
+import type {
+  EndpointServing,
+  OutOfBandRemediation,
+  ServedModel,
+} from '../../ports/out-of-band-remediation.ts';
 import {
   createEndpointConfigInput,
   createModelInput,
@@ -48,7 +53,7 @@ import {
 import { type EndpointState, observationFromEndpointState } from './sagemaker-endpoint-observation.ts';
 import { SageMakerModelRegistry } from './sagemaker-model-registry.ts';
 
-export class SageMakerDeploymentTarget implements DeploymentTarget {
+export class SageMakerDeploymentTarget implements DeploymentTarget, OutOfBandRemediation {
   readonly kind = 'sagemaker' as const;
   private readonly registry: SageMakerModelRegistry;
 
@@ -258,6 +263,91 @@ export class SageMakerDeploymentTarget implements DeploymentTarget {
     }
     await this.client.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
     return this.observation(applied, 'revoked', 'Deleting', reason);
+  }
+
+  revisionOf(endpointName: string, endpointConfigName: string): string {
+    return revisionOf(endpointName, endpointConfigName);
+  }
+
+  /** DescribeEndpoint, its configs' variants and their models: which package (or containers) each came from. */
+  async describeServing(endpointName: string): Promise<EndpointServing | undefined> {
+    const endpoint = await this.describeEndpoint(endpointName);
+    if (!endpoint || endpoint.EndpointStatus === 'Deleting') return undefined;
+    const configs = [
+      endpoint.EndpointConfigName,
+      endpoint.PendingDeploymentSummary?.EndpointConfigName,
+    ].filter((name): name is string => Boolean(name));
+    const models: ServedModel[] = [];
+    for (const configName of new Set(configs)) {
+      const config = await this.describeConfig(configName);
+      for (const variant of config?.ProductionVariants ?? []) {
+        if (!variant.ModelName) continue;
+        const model = await this.describeModel(variant.ModelName);
+        const containers = [model?.PrimaryContainer, ...(model?.Containers ?? [])].filter(
+          (c) => c !== undefined,
+        );
+        const modelPackageArn = containers.find((c) => c.ModelPackageName)?.ModelPackageName;
+        models.push({
+          name: variant.ModelName,
+          ...(modelPackageArn && { modelPackageArn }),
+          images: containers.flatMap((c) => (c.Image ? [c.Image] : [])),
+          modelDataUrls: containers.flatMap((c) => (c.ModelDataUrl ? [c.ModelDataUrl] : [])),
+        });
+      }
+    }
+    return {
+      endpointName,
+      status: endpoint.EndpointStatus ?? 'Unknown',
+      revisions: [...new Set(configs)].map((config) => revisionOf(endpointName, config)),
+      models,
+    };
+  }
+
+  /** UpdateEndpoint back to the deployment's config, or CreateEndpoint with it when the endpoint was deleted. */
+  async restore(endpointName: string, revision: string): Promise<string> {
+    const { endpointConfigName } = parseRevision(revision);
+    const endpoint = await this.describeEndpoint(endpointName);
+    if (!endpoint) {
+      const config = await this.describeConfig(endpointConfigName);
+      if (!config) {
+        throw new DeploymentError(
+          'not-serving-model',
+          `endpoint config ${endpointConfigName} no longer exists`,
+        );
+      }
+      const tags = await this.client.send(new ListTagsCommand({ ResourceArn: config.EndpointConfigArn }));
+      await this.client.send(
+        new CreateEndpointCommand({
+          EndpointName: endpointName,
+          EndpointConfigName: endpointConfigName,
+          Tags: (tags.Tags ?? []).filter((tag) => tag.Key?.startsWith('verdict:')),
+        }),
+      );
+      return 'Creating';
+    }
+    if (endpoint.EndpointStatus === 'Deleting') {
+      throw new DeploymentError(
+        'target-busy',
+        `endpoint ${endpointName} is being deleted; retry when it is gone`,
+      );
+    }
+    if (endpoint.EndpointConfigName === endpointConfigName && !endpoint.PendingDeploymentSummary) {
+      return endpoint.EndpointStatus ?? 'Unknown';
+    }
+    await this.sendUpdate(endpointName, {
+      EndpointName: endpointName,
+      EndpointConfigName: endpointConfigName,
+    });
+    return (await this.describeEndpoint(endpointName))?.EndpointStatus ?? 'Updating';
+  }
+
+  async remove(endpointName: string): Promise<string> {
+    const endpoint = await this.describeEndpoint(endpointName);
+    if (!endpoint) return 'NotFound';
+    if (endpoint.EndpointStatus !== 'Deleting') {
+      await this.client.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
+    }
+    return 'Deleting';
   }
 
   private observation(

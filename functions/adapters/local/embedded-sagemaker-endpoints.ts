@@ -7,6 +7,12 @@
  * `SageMaker Endpoint Deployment State Change`) into an outbox that the runtime delivers once the step that
  * caused them has been recorded, as EventBridge delivers them after the API call returned. Nothing is served.
  */
+import { randomUUID } from 'node:crypto';
+import {
+  CLOUDTRAIL_API_CALL,
+  type EndpointChangingCall,
+  SAGEMAKER_EVENT_SOURCE,
+} from '../../contracts/cloudtrail-sagemaker-call.ts';
 import type { DeploymentRequest } from '../../contracts/deployment-request.ts';
 import {
   ENDPOINT_DEPLOYMENT_STATE_CHANGE,
@@ -21,6 +27,7 @@ import type {
   DeploymentTarget,
 } from '../../ports/deployment-target.ts';
 import type { PublishedEvent } from '../../ports/event-publisher.ts';
+import type { EndpointServing, OutOfBandRemediation } from '../../ports/out-of-band-remediation.ts';
 import {
   describeChanges,
   parseRevision,
@@ -64,7 +71,17 @@ const VARIANT = 'primary';
 const REGION = 'local-1';
 const ACCOUNT = '000000000000';
 
-export class EmbeddedSageMakerEndpoints implements DeploymentTarget {
+/** The role of whoever changes an embedded endpoint out of band (CloudTrail's session issuer). */
+export const LOCAL_OPERATOR_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/local-operator`;
+
+export interface OutOfBandChange {
+  endpointName: string;
+  modelPackageArn: string;
+  /** The role the caller assumed, as CloudTrail records it; a local operator's by default. */
+  callerRoleArn?: string;
+}
+
+export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRemediation {
   readonly kind = 'sagemaker' as const;
   readonly #db: SqliteDatabase;
   readonly #now: () => Date;
@@ -252,6 +269,139 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget {
     this.#db.prepare('DELETE FROM embedded_endpoints WHERE name = ?').run(endpointName);
     this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'DELETING', endpoint.config_name);
     return { deploymentId, status: 'revoked', targetStatus: 'Deleting', reason, observedAt: at };
+  }
+
+  revisionOf(endpointName: string, endpointConfigName: string): string {
+    return revisionOf(endpointName, endpointConfigName);
+  }
+
+  async describeServing(endpointName: string): Promise<EndpointServing | undefined> {
+    const endpoint = this.#endpoint(endpointName);
+    if (!endpoint) return undefined;
+    const configs = [endpoint.config_name, ...(endpoint.pending_config ? [endpoint.pending_config] : [])];
+    return {
+      endpointName,
+      status: endpoint.status,
+      revisions: configs.map((config) => revisionOf(endpointName, config)),
+      models: configs.map((config) => ({
+        name: config,
+        modelPackageArn: this.#packageOf(config),
+        images: [],
+        modelDataUrls: [],
+      })),
+    };
+  }
+
+  async restore(endpointName: string, revision: string): Promise<string> {
+    const { endpointConfigName } = parseRevision(revision);
+    const at = this.#now().toISOString();
+    if (this.#endpoint(endpointName)) {
+      this.#db
+        .prepare(
+          'UPDATE embedded_endpoints SET status = ?, config_name = ?, pending_config = NULL, updated_at = ? WHERE name = ?',
+        )
+        .run('InService', endpointConfigName, at, endpointName);
+    } else {
+      this.#db
+        .prepare('INSERT INTO embedded_endpoints (name, status, config_name, updated_at) VALUES (?, ?, ?, ?)')
+        .run(endpointName, 'InService', endpointConfigName, at);
+    }
+    this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'IN_SERVICE', endpointConfigName);
+    return 'InService';
+  }
+
+  async remove(endpointName: string): Promise<string> {
+    const endpoint = this.#endpoint(endpointName);
+    if (!endpoint) return 'NotFound';
+    this.#db.prepare('DELETE FROM embedded_endpoints WHERE name = ?').run(endpointName);
+    this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'DELETING', endpoint.config_name);
+    return 'Deleting';
+  }
+
+  /**
+   * What a person with SageMaker rights does behind the orchestration's back: CreateEndpointConfig for a model
+   * package, then CreateEndpoint or UpdateEndpoint with it (at once, all at once). CloudTrail's records of the
+   * two calls go into the outbox, as EventBridge puts them on the default bus.
+   */
+  changeOutOfBand(change: OutOfBandChange): { endpointConfigName: string; call: EndpointChangingCall } {
+    const { endpointName, modelPackageArn } = change;
+    const caller = change.callerRoleArn ?? LOCAL_OPERATOR_ROLE_ARN;
+    const endpoint = this.#endpoint(endpointName);
+    const compute = endpoint
+      ? this.#spec(endpoint.config_name).variants[0]
+      : { instanceType: 'ml.m5.large', instanceCount: 1 };
+    const endpointConfigName = `manual-${randomUUID().slice(0, 8)}`;
+    const at = this.#now().toISOString();
+    this.#db
+      .prepare(
+        'INSERT INTO embedded_endpoint_configs (name, model_package_arn, instance_type, instance_count) VALUES (?, ?, ?, ?)',
+      )
+      .run(
+        endpointConfigName,
+        modelPackageArn,
+        compute?.instanceType ?? 'ml.m5.large',
+        compute?.instanceCount ?? 1,
+      );
+    this.#emitCall('CreateEndpointConfig', caller, { endpointConfigName });
+    if (endpoint) {
+      this.#db
+        .prepare(
+          'UPDATE embedded_endpoints SET status = ?, config_name = ?, pending_config = NULL, updated_at = ? WHERE name = ?',
+        )
+        .run('InService', endpointConfigName, at, endpointName);
+    } else {
+      this.#db
+        .prepare('INSERT INTO embedded_endpoints (name, status, config_name, updated_at) VALUES (?, ?, ?, ?)')
+        .run(endpointName, 'InService', endpointConfigName, at);
+    }
+    const call = endpoint ? 'UpdateEndpoint' : 'CreateEndpoint';
+    this.#emitCall(call, caller, { endpointName, endpointConfigName });
+    return { endpointConfigName, call };
+  }
+
+  /** DeleteEndpoint by a person, recorded by CloudTrail. */
+  deleteOutOfBand(endpointName: string, callerRoleArn: string = LOCAL_OPERATOR_ROLE_ARN): void {
+    this.#db.prepare('DELETE FROM embedded_endpoints WHERE name = ?').run(endpointName);
+    this.#emitCall('DeleteEndpoint', callerRoleArn, { endpointName });
+  }
+
+  #emitCall(
+    eventName: EndpointChangingCall,
+    roleArn: string,
+    requestParameters: { endpointName?: string; endpointConfigName?: string },
+  ): void {
+    const arn = (kind: string, name: string) =>
+      `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name.toLowerCase()}`;
+    this.#outbox.push({
+      source: 'aws.sagemaker',
+      detailType: CLOUDTRAIL_API_CALL,
+      detail: {
+        eventVersion: '1.09',
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/local-session`,
+          accountId: ACCOUNT,
+          sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: ACCOUNT } },
+        },
+        eventTime: this.#now().toISOString(),
+        eventSource: SAGEMAKER_EVENT_SOURCE,
+        eventName,
+        awsRegion: REGION,
+        requestParameters,
+        responseElements: requestParameters.endpointName
+          ? eventName === 'DeleteEndpoint'
+            ? null
+            : { endpointArn: arn('endpoint', requestParameters.endpointName) }
+          : { endpointConfigArn: arn('endpoint-config', requestParameters.endpointConfigName ?? '') },
+        requestID: randomUUID(),
+        eventID: randomUUID(),
+        readOnly: false,
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: ACCOUNT,
+        eventCategory: 'Management',
+      },
+    });
   }
 
   #endpoint(name: string): EndpointRow | undefined {

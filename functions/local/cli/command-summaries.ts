@@ -10,6 +10,8 @@ export const COMMAND_SUMMARIES = {
     'deploy an approved model version: gated by the deployment policy, rolled out with a canary and a bake, recorded step by step',
   deployments: 'list and show deployments: where each stands, its gate decision and every step',
   demo: 'register three sample model versions locally and gate them through the event bus',
+  endpoints:
+    'the embedded SageMaker endpoints: list them, or change one outside Verdict to see the orchestrator detect and remediate it',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
   exception:
     'grant, revoke and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',

@@ -14,6 +14,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   deployments: async (program) =>
     (await import('./deployments-command.ts')).registerDeploymentsCommand(program),
   demo: async (program) => (await import('./demo-command.ts')).registerDemoCommand(program),
+  endpoints: async (program) => (await import('./endpoints-command.ts')).registerEndpointsCommand(program),
   dlq: async (program) => (await import('./dlq-command.ts')).registerDlqCommand(program),
   exception: async (program) => (await import('./exception-command.ts')).registerExceptionCommand(program),
   explain: async (program) => (await import('./explain-command.ts')).registerExplainCommand(program),
