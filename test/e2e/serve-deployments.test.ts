@@ -52,8 +52,13 @@ beforeAll(async () => {
   base = await listeningUrl(server);
 }, 150_000);
 
-afterAll(() => {
-  if (server && server.exitCode === null) server.kill('SIGTERM');
+afterAll(async () => {
+  // The server closes its stores on SIGTERM: the directory is removed once it has exited.
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
   rmSync(work, { recursive: true, force: true });
 });
 

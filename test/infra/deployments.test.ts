@@ -289,8 +289,8 @@ describe('the deployment orchestrator', () => {
       },
     });
     expect(publish.map(flatStatement)).toEqual([
-      publishing('Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'),
       publishing('Verdict Decision Revoked'),
+      publishing('Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'),
     ]);
   });
 

@@ -208,6 +208,8 @@ beforeAll(async () => {
     VERDICT_POLICY_BUNDLE: bundle,
     VERDICT_POLICY_BUNDLE_SHA256: createHash('sha256').update(readFileSync(bundle)).digest('hex'),
     VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-inference`,
+    VERDICT_ORCHESTRATOR_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-deployment-orchestrator`,
+    VERDICT_OUT_OF_BAND_MODE: 'alert',
     VERDICT_BAKE_SCHEDULE_GROUP: scheduleGroup,
     VERDICT_BAKE_SCHEDULER_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-bake-scheduler`,
   });
