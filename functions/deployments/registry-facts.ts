@@ -14,7 +14,7 @@ import type { RecordedActions } from '../ports/action-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { DeploymentFactsSource } from '../ports/deployment-facts.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { ModelPackage, ModelRegistry } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 
 export interface RegistryDeploymentFactsDeps {
@@ -26,10 +26,22 @@ export interface RegistryDeploymentFactsDeps {
 }
 
 export class RegistryDeploymentFacts implements DeploymentFactsSource {
+  /** Descriptions being read: the gate asks for digest, profile and exceptions at once, and one read serves all. */
+  readonly #reading = new Map<string, Promise<ModelPackage | undefined>>();
+
   constructor(private readonly deps: RegistryDeploymentFactsDeps) {}
 
+  #describe(arn: string): Promise<ModelPackage | undefined> {
+    let reading = this.#reading.get(arn);
+    if (!reading) {
+      reading = this.deps.registry.describeModelPackage(arn).finally(() => this.#reading.delete(arn));
+      this.#reading.set(arn, reading);
+    }
+    return reading;
+  }
+
   async artifactDigest(modelPackageArn: string): Promise<string | null> {
-    const pkg = await this.deps.registry.describeModelPackage(modelPackageArn);
+    const pkg = await this.#describe(modelPackageArn);
     return pkg ? artifactDigest(pkg, this.deps.objects) : null;
   }
 
@@ -43,7 +55,7 @@ export class RegistryDeploymentFacts implements DeploymentFactsSource {
 
   /** The profile the package names, parsed; null when it names none or it cannot be read or parsed. */
   async profile(modelPackageArn: string): Promise<Record<string, unknown> | null> {
-    const pkg = await this.deps.registry.describeModelPackage(modelPackageArn);
+    const pkg = await this.#describe(modelPackageArn);
     const source = pkg?.customerMetadata[PROFILE_METADATA_KEY];
     if (!source) return null;
     const bytes = await this.deps.objects.get(source);
@@ -56,7 +68,7 @@ export class RegistryDeploymentFacts implements DeploymentFactsSource {
   }
 
   async exceptions(modelPackageArn: string): Promise<readonly Exception[]> {
-    const pkg = await this.deps.registry.describeModelPackage(modelPackageArn);
+    const pkg = await this.#describe(modelPackageArn);
     const subjects = pkg ? [pkg.groupName, modelPackageArn] : [modelPackageArn];
     return this.deps.exceptions.listFor(subjects);
   }

@@ -3,7 +3,7 @@
  * the memory object store and the ledger-backed decision store, all real; the exception store records what
  * it is asked for.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Exception } from '../../../functions/contracts/exception.ts';
 import { RegistryDeploymentFacts } from '../../../functions/deployments/registry-facts.ts';
 import { artifactDigest } from '../../../functions/gates/model-registry/artifact-digest.ts';
@@ -63,6 +63,20 @@ async function fixture(
 }
 
 describe('RegistryDeploymentFacts', () => {
+  it('reads the package once for the digest, profile and exceptions the gate asks for together, and again later', async () => {
+    const f = await fixture({ profile: PROFILE });
+    const described = vi.spyOn(f.registry, 'describeModelPackage');
+    const together = () =>
+      Promise.all([f.facts.artifactDigest(f.arn), f.facts.profile(f.arn), f.facts.exceptions(f.arn)]);
+    const [digest, profile] = await together();
+    expect(digest).toMatch(/^sha256:/);
+    expect(profile).not.toBeNull();
+    expect(described).toHaveBeenCalledTimes(1);
+    await together();
+    // Not kept past the read: a later request sees the registry as it is then.
+    expect(described).toHaveBeenCalledTimes(2);
+  });
+
   it('has no artifact digest for a package the registry does not know', async () => {
     const { facts } = await fixture();
     expect(await facts.artifactDigest(UNKNOWN)).toBeNull();
