@@ -37,6 +37,8 @@ export const deploymentPlanSchema = z.object({
   action: z.enum(['create', 'update']),
   changes: z.array(z.string()),
   previousSpec: z.unknown(),
+  /** The handle the rollout will have, when the target knows it before applying (to undo a failed apply). */
+  revision: z.string().optional(),
 });
 
 export const appliedDeploymentSchema = z.object({

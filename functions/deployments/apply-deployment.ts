@@ -5,6 +5,7 @@
  * deployment ends `rolled-back` (or `failed` if even that fails), recorded: never half-applied.
  */
 import type { Deployment } from '../contracts/deployment.ts';
+import { DeploymentError } from './errors.ts';
 import { message, rollbackStep } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
@@ -44,6 +45,8 @@ export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Pro
           detail: `revision ${handle.revision}`,
         };
       } catch (error) {
+        // A target busy with another change applied nothing: the step is refused for a later delivery.
+        if (error instanceof DeploymentError && error.problem === 'target-busy') throw error;
         return { status: 'rolling-back', outcome: 'failed', detail: `apply failed: ${message(error)}` };
       }
     },

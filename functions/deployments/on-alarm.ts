@@ -76,18 +76,23 @@ export async function onAlarm(
   return effects;
 }
 
+/**
+ * The deployments that serve now and name the alarm: on each target only the newest baking or promoted one
+ * serves; an older `promoted` one was replaced by it and is history, never rolled back by an alarm.
+ */
 async function deploymentsWatching(alarmName: string, deps: DeploymentSagaDeps): Promise<Deployment[]> {
-  const found: Deployment[] = [];
+  const serving = new Map<string, Deployment>();
   let cursor: string | undefined;
   do {
     const page = await deps.store.list({
       filter: { statuses: WATCHED_STATUSES },
       ...(cursor ? { cursor } : {}),
     });
-    found.push(...page.deployments.filter((d) => d.request.strategy.alarms.includes(alarmName)));
+    // Oldest first: a later deployment on the same target replaces the one before it.
+    for (const d of page.deployments) serving.set(targetName(d.request), d);
     cursor = page.nextCursor;
   } while (cursor);
-  return found;
+  return [...serving.values()].filter((d) => d.request.strategy.alarms.includes(alarmName));
 }
 
 async function regate(

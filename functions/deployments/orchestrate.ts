@@ -117,7 +117,8 @@ export async function orchestrate(
         const revoked = await revokeDeployments(decisionId, deps);
         for (const id of revoked) {
           const deployment = await deps.store.get(id);
-          if (deployment) await announce(deployment, deps);
+          // A revoked deployment frees its target: the next request queued there starts.
+          if (deployment) await settle(undefined, deployment, deps);
         }
         return { step: 'revoke', revoked };
       }
@@ -157,7 +158,7 @@ async function alarmed(
     await settle(effect.before, effect.after, deps);
     for (const id of effect.alsoRevoked) {
       const revoked = await deps.store.get(id);
-      if (revoked) await announce(revoked, deps);
+      if (revoked) await settle(undefined, revoked, deps);
     }
   }
   const deployments = effects.map(({ after, action, decisionId, reasons }) => ({
@@ -243,7 +244,15 @@ async function oldestOn(
   statuses: readonly DeploymentStatus[],
   deps: DeploymentSagaDeps,
 ): Promise<Deployment | undefined> {
-  return (await deps.store.list({ filter: { target, statuses }, limit: 1 })).deployments[0];
+  // A store may limit a page before it filters (DynamoDB does): an empty page is not the end.
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.list({ filter: { target, statuses }, ...(cursor ? { cursor } : {}) });
+    const [oldest] = page.deployments;
+    if (oldest) return oldest;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return undefined;
 }
 
 function detail<T extends z.ZodType>(schema: T, event: OrchestratorEvent): z.output<T> {

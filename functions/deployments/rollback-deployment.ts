@@ -2,7 +2,7 @@
 import type { Deployment } from '../contracts/deployment.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from './errors.ts';
 import { ROLLBACK_FROM, rollbackStep } from './rollback-step.ts';
-import type { DeploymentSagaDeps } from './saga-deps.ts';
+import { type DeploymentSagaDeps, targetName } from './saga-deps.ts';
 
 export async function rollbackDeployment(id: string, deps: DeploymentSagaDeps): Promise<Deployment> {
   const deployment = await deps.store.get(id);
@@ -11,5 +11,28 @@ export async function rollbackDeployment(id: string, deps: DeploymentSagaDeps): 
   if (!done && !ROLLBACK_FROM.includes(deployment.status)) {
     throw new DeploymentNotLiveError(id, deployment.status);
   }
+  // A promoted deployment a later one replaced on its target runs nothing: rolling it back would undo the later.
+  const newer = done ? undefined : await replacedBy(deployment, deps);
+  if (newer) throw new DeploymentNotLiveError(id, `replaced by ${newer.id}`);
   return (await rollbackStep(deps, id, 'rolled back on request')).deployment;
+}
+
+/** The later deployment that runs (or rolls out) on the target instead of this one, if any. */
+export async function replacedBy(
+  deployment: Deployment,
+  deps: Pick<DeploymentSagaDeps, 'store'>,
+): Promise<Deployment | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.list({
+      filter: { target: targetName(deployment.request), statuses: ROLLBACK_FROM },
+      ...(cursor ? { cursor } : {}),
+    });
+    const newer = page.deployments.find(
+      (d) => d.id !== deployment.id && d.requestedAt > deployment.requestedAt,
+    );
+    if (newer) return newer;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return undefined;
 }

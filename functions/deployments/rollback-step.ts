@@ -45,7 +45,13 @@ export function rollbackStep(
 
 /** The target's handle; a rollout whose apply never answered has none yet, and the target goes by the id. */
 export function handleOf(deployment: Deployment): AppliedDeployment {
-  return deployment.applied ?? { deploymentId: deployment.id, revision: '', status: deployment.status };
+  return (
+    deployment.applied ?? {
+      deploymentId: deployment.id,
+      revision: deployment.plan?.revision ?? '',
+      status: deployment.status,
+    }
+  );
 }
 
 export function message(error: unknown): string {

@@ -20,9 +20,10 @@ import {
 } from '../contracts/deployment-events.ts';
 import type { DeploymentRequest } from '../contracts/deployment-request.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
-import { DeploymentNotFoundError } from '../deployments/errors.ts';
+import { DeploymentNotFoundError, DeploymentNotLiveError } from '../deployments/errors.ts';
 import type { AlarmOutcome, OrchestratorOutcome } from '../deployments/orchestrate.ts';
 import { deploymentIdFor, sameRequest } from '../deployments/request-deployment.ts';
+import { replacedBy } from '../deployments/rollback-deployment.ts';
 import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
 import type { LocalRuntime } from './runtime.ts';
 
@@ -49,7 +50,10 @@ export async function requestLocalDeployment(
 
 export async function rollbackLocalDeployment(runtime: LocalRuntime, id: string): Promise<Deployment> {
   await runtime.fireDueBakes();
-  if (!(await runtime.deployments.get(id))) throw new DeploymentNotFoundError(id);
+  const found = await runtime.deployments.get(id);
+  if (!found) throw new DeploymentNotFoundError(id);
+  const newer = await replacedBy(found, { store: runtime.deployments });
+  if (newer) throw new DeploymentNotLiveError(id, `replaced by ${newer.id}`);
   await deliver(runtime, DEPLOYMENT_ROLLBACK_REQUESTED, { deploymentId: id });
   return (await runtime.deployments.get(id)) as Deployment;
 }

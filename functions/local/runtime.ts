@@ -158,12 +158,14 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     const at = now();
     const due = bakeTimer.due(at);
     for (const deploymentId of due) {
-      bakeTimer.fired(deploymentId, at);
+      // Removed once put on the bus: a process killed in between fires it again. A bake re-armed by the
+      // delivery is later than `at` and stays.
       await bus.publish({
         source: VERDICT_SOURCE,
         detailType: DEPLOYMENT_BAKE_ENDED,
         detail: { deploymentId },
       });
+      bakeTimer.fired(deploymentId, at);
     }
     return due.length;
   };

@@ -24,6 +24,11 @@ export interface DeploymentPlan {
   changes: string[];
   /** The spec running now, recorded so that a rollback can re-apply it; null for a create. */
   previousSpec: unknown;
+  /**
+   * The handle the rollout will have, when the target can name it before applying: an apply that failed
+   * half-way is rolled back through it.
+   */
+  revision?: string;
 }
 
 /** The target's state, in the common vocabulary, with the target's own words for the audit trail. */

@@ -207,8 +207,6 @@ describe('the deployment orchestrator', () => {
         'sagemaker:AddTags',
         'sagemaker:CreateEndpointConfig',
         'sagemaker:CreateModel',
-        'sagemaker:DeleteEndpointConfig',
-        'sagemaker:DeleteModel',
         'sagemaker:DescribeEndpointConfig',
         'sagemaker:DescribeModel',
       ],

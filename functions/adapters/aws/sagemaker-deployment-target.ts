@@ -83,6 +83,7 @@ export class SageMakerDeploymentTarget implements DeploymentTarget, OutOfBandRem
       action: endpoint ? 'update' : 'create',
       changes: describeChanges(endpointName, previousSpec, names, request),
       previousSpec,
+      revision: revisionOf(endpointName, names.endpointConfig),
     };
   }
 
@@ -193,7 +194,17 @@ export class SageMakerDeploymentTarget implements DeploymentTarget, OutOfBandRem
     const endpoint = await this.describeEndpoint(endpointName);
     const previous = plan.previousSpec as SageMakerPreviousSpec | null;
     if (previous === null) {
-      // A created endpoint has nothing to go back to: removing it restores the state before the deployment.
+      // A created endpoint has nothing to go back to: removing it restores the state before the deployment,
+      // unless it has moved on to another deployment's config since, which this rollback must not remove.
+      const configs = [endpoint?.EndpointConfigName, endpoint?.PendingDeploymentSummary?.EndpointConfigName];
+      if (endpoint && !configs.includes(endpointConfigName)) {
+        return this.observation(
+          applied,
+          'rolled-back',
+          endpoint.EndpointStatus ?? 'Unknown',
+          `endpoint ${endpointName} serves ${endpoint.EndpointConfigName} now: nothing of this deployment to remove`,
+        );
+      }
       if (endpoint && endpoint.EndpointStatus !== 'Deleting') {
         await this.client.send(new DeleteEndpointCommand({ EndpointName: endpointName }));
       }

@@ -131,6 +131,7 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
       action: endpoint === undefined ? 'create' : 'update',
       changes: describeChanges(endpointName, previous, names, request),
       previousSpec: previous,
+      revision: revisionOf(endpointName, names.endpointConfig),
     };
   }
 
@@ -236,6 +237,17 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
       observedAt: at,
     });
     if (previous === null) {
+      const endpoint = this.#endpoint(endpointName);
+      if (
+        endpoint &&
+        endpoint.config_name !== endpointConfigName &&
+        endpoint.pending_config !== endpointConfigName
+      ) {
+        return observation(
+          endpoint.status,
+          `endpoint ${endpointName} serves ${endpoint.config_name} now: nothing of this deployment to remove`,
+        );
+      }
       this.#db.prepare('DELETE FROM embedded_endpoints WHERE name = ?').run(endpointName);
       this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'DELETING', endpointConfigName);
       return observation('Deleting', `endpoint ${endpointName} removed`);

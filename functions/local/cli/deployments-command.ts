@@ -163,7 +163,8 @@ export function registerRollbackCommand(program: Command): void {
         try {
           return await rollbackLocalDeployment(runtime, id);
         } catch (error) {
-          if (error instanceof DeploymentNotFoundError) throw new UsageError(error.message);
+          if (error instanceof DeploymentNotFoundError || error instanceof DeploymentNotLiveError)
+            throw new UsageError(error.message);
           throw error;
         }
       });

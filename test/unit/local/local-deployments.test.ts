@@ -13,6 +13,7 @@ import {
   raiseLocalAlarm,
   requestLocalDeployment,
   revokeLocalDecision,
+  rollbackLocalDeployment,
   waitForDeployment,
 } from '../../../functions/local/local-deployments.ts';
 import { type LocalRuntime, openLocalRuntime } from '../../../functions/local/runtime.ts';
@@ -109,5 +110,60 @@ describe('local deployments', () => {
     expect((await runtime.registry.describeModelPackage(v1.arn))?.approvalStatus).toBe('Rejected');
     expect((await runtime.decisions.get(outcome?.decisionId ?? ''))?.trigger.source).toBe('aws.cloudwatch');
     expect(runtime.endpoints.list()).toEqual([]);
+  });
+
+  it('rolls back on an error-rate alarm only the deployment that serves, never one it replaced', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const v2 = await approvedVersion(runtime, 'weights-2');
+    const first = await requestLocalDeployment(runtime, 'key-1', unbaked(v1.arn));
+    const second = await requestLocalDeployment(runtime, 'key-2', unbaked(v2.arn));
+    expect((await waitForDeployment(runtime, second.id)).status).toBe('promoted');
+
+    // Both name the alarm; only the second serves the endpoint.
+    const outcomes = await raiseLocalAlarm(runtime, 'credit-scorer-5xx', '5xx above 1 %');
+    expect(outcomes.map((o) => [o.id, o.action, o.status])).toEqual([[second.id, 'rollback', 'rolled-back']]);
+    expect((await runtime.deployments.get(first.id))?.status).toBe('promoted');
+    expect(runtime.endpoints.list()).toEqual([
+      { name: 'credit-scorer-prod', status: 'InService', serving: v1.arn },
+    ]);
+  });
+
+  it('refuses to roll back a deployment a later one replaced on its endpoint', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const v2 = await approvedVersion(runtime, 'weights-2');
+    const first = await requestLocalDeployment(runtime, 'key-1', unbaked(v1.arn));
+    const second = await requestLocalDeployment(runtime, 'key-2', unbaked(v2.arn));
+    expect((await waitForDeployment(runtime, second.id)).status).toBe('promoted');
+
+    await expect(rollbackLocalDeployment(runtime, first.id)).rejects.toThrow(
+      `deployment ${first.id} is replaced by ${second.id}: there is nothing to roll back`,
+    );
+    expect((await runtime.deployments.get(first.id))?.history.map((h) => h.step)).not.toContain('rollback');
+    expect(runtime.endpoints.list()).toEqual([
+      { name: 'credit-scorer-prod', status: 'InService', serving: v2.arn },
+    ]);
+  });
+
+  it('starts the request queued behind a deployment once that deployment is revoked', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const v2 = await approvedVersion(runtime, 'weights-2');
+    const v3 = await approvedVersion(runtime, 'weights-3');
+    await requestLocalDeployment(runtime, 'key-1', unbaked(v1.arn));
+    const baked = (arn: string) => {
+      const request = unbaked(arn);
+      return { ...request, strategy: { ...request.strategy, bakeSeconds: 3600 } };
+    };
+    const baking = await requestLocalDeployment(runtime, 'key-2', baked(v2.arn));
+    expect(baking.status).toBe('baking');
+    const queued = await requestLocalDeployment(runtime, 'key-3', unbaked(v3.arn));
+    expect(queued.status).toBe('requested');
+
+    await revokeLocalDecision(runtime, v2.decisionId, 'withdrawn');
+
+    expect((await runtime.deployments.get(baking.id))?.status).toBe('revoked');
+    expect((await runtime.deployments.get(queued.id))?.status).not.toBe('requested');
   });
 });
