@@ -158,6 +158,8 @@ describe('create with all-at-once', () => {
       deploymentId,
       action: 'create',
       previousSpec: null,
+      // Named before the apply, so that an apply that fails half-way can be undone through it.
+      revision: `${endpointName}/verdict-${deploymentId}`,
       changes: [
         `create endpoint ${endpointName}`,
         `model package ${blueArtifact.modelPackageArn}`,

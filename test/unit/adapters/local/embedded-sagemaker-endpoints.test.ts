@@ -282,6 +282,30 @@ describe('EmbeddedSageMakerEndpoints', () => {
     });
   });
 
+  it('leaves an endpoint that moved on to another deployment when the create is rolled back', async () => {
+    const { endpoints, deploy } = fixture();
+    const { plan, applied } = await deploy('dep-1', canary);
+    await deploy('dep-2', allAtOnce);
+    endpoints.takeEvents();
+    expect(await endpoints.rollback(applied, plan)).toMatchObject({
+      status: 'rolled-back',
+      targetStatus: 'InService',
+      reason: `endpoint ${ENDPOINT} serves verdict-dep-2 now: nothing of this deployment to remove`,
+    });
+    expect(endpoints.list()).toEqual([{ name: ENDPOINT, status: 'InService', serving: ARN_4 }]);
+    expect(endpoints.takeEvents()).toEqual([]);
+  });
+
+  it('rolls a create back through the revision its plan named when the apply never answered', async () => {
+    const { endpoints, deploy } = fixture();
+    const { plan } = await deploy('dep-1', canary);
+    endpoints.takeEvents();
+    expect(plan.revision).toBe(`${ENDPOINT}/verdict-dep-1`);
+    const unanswered = { deploymentId: 'dep-1', revision: plan.revision ?? '', status: 'applying' as const };
+    expect(await endpoints.rollback(unanswered, plan)).toMatchObject({ status: 'rolled-back' });
+    expect(endpoints.list()).toEqual([]);
+  });
+
   it('takes an endpoint serving a revoked package out of service', async () => {
     const { endpoints, deploy } = fixture();
     await deploy('dep-1', canary);
