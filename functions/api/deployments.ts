@@ -12,13 +12,13 @@ import {
   type DeploymentRequestedDetail,
   VERDICT_SOURCE,
 } from '../contracts/deployment-events.ts';
-import { deploymentRequestSchema } from '../contracts/deployment-request.ts';
+import { type DeploymentRequest, deploymentRequestSchema } from '../contracts/deployment-request.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../contracts/deployment-status.ts';
-import { deploymentIdFor } from '../deployments/request-deployment.ts';
+import { DeploymentRequestConflictError } from '../deployments/errors.ts';
+import { deploymentIdFor, sameRequest as sameDeploymentRequest } from '../deployments/request-deployment.ts';
 import { ROLLBACK_FROM } from '../deployments/rollback-step.ts';
 import type { DeploymentStore } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
-import { canonicalSha256 } from '../shared/hashing.ts';
 import { ProblemError } from './problem.ts';
 import { type ApiDependencies, defineRoute } from './route.ts';
 import { cursorParam, decisionSchema, limitParam } from './schemas.ts';
@@ -239,15 +239,18 @@ export const requestDeploymentRoute = defineRoute({
   },
 });
 
-function sameRequest(deployment: Deployment, request: unknown): Deployment {
-  if (canonicalSha256(deployment.request) !== canonicalSha256(request)) {
+/** The deployment the key named, if it was asked for with this very request; 409 otherwise. */
+function sameRequest(deployment: Deployment, request: DeploymentRequest): Deployment {
+  try {
+    return sameDeploymentRequest(deployment, request);
+  } catch (error) {
+    if (!(error instanceof DeploymentRequestConflictError)) throw error;
     throw new ProblemError(
       409,
       'Idempotency key reused',
       `deployment ${deployment.id} was requested with another body under the same Idempotency-Key`,
     );
   }
-  return deployment;
 }
 
 export const rollbackDeploymentRoute = defineRoute({

@@ -18,6 +18,10 @@ export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Pro
     async run(deployment) {
       const artifact = deployment.artifact;
       if (!artifact) return { status: 'failed', outcome: 'failed', detail: 'no approved artifact to deploy' };
+      // A request may have waited for its target since the gate: the approval and the artifact are checked
+      // again, on the ledger and the bytes, before anything changes.
+      const stale = await approvalLapsed(deployment, deps);
+      if (stale) return { status: 'failed', outcome: 'failed', detail: `nothing applied: ${stale}` };
       try {
         const plan = await targetFor(deps, deployment.request).plan(id, deployment.request, artifact);
         return {
@@ -57,6 +61,20 @@ export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Pro
   }
   if (deployment.status === 'baking') await scheduleBakeEnd(deps, deployment);
   return deployment;
+}
+
+async function approvalLapsed(deployment: Deployment, deps: DeploymentSagaDeps): Promise<string | undefined> {
+  const artifact = deployment.artifact;
+  if (!artifact) return 'no approved artifact';
+  const [revokedAt, digest] = await Promise.all([
+    deps.facts.revokedAt(artifact.decisionId),
+    deps.facts.artifactDigest(artifact.modelPackageArn),
+  ]);
+  if (revokedAt !== undefined) return `decision ${artifact.decisionId} was revoked at ${revokedAt}`;
+  if (digest !== artifact.digest) {
+    return `the model artifact is ${digest ?? 'unknown'} now; ${artifact.digest} was allowed`;
+  }
+  return undefined;
 }
 
 export function bakeEnd(deployment: Deployment, from: Date): string {

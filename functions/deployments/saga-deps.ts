@@ -21,12 +21,16 @@ export interface DeploymentSagaDeps {
   bakeTimer: BakeTimer;
   policyEngine: () => Promise<PolicyEngine>;
   now: () => Date;
-  /** A step's claim lapses after this; a redelivery then takes it over. Default 15 minutes. */
+  /** A step's claim lapses after this; a redelivery then takes it over. Default 150 s. */
   claimLeaseMs?: number;
   newToken?: () => string;
 }
 
-export const DEFAULT_CLAIM_LEASE_MS = 15 * 60 * 1000;
+/**
+ * Longer than a step can run (the orchestrator's 120 s Lambda timeout), shorter than the last of Lambda's
+ * asynchronous retries (1 then 2 minutes later): a step killed mid-way is taken over by a retry.
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 150_000;
 
 export function targetFor(deps: DeploymentSagaDeps, request: DeploymentRequest): DeploymentTarget {
   const target = deps.targets.find((t) => t.kind === request.target.kind);

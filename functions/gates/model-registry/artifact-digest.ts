@@ -8,10 +8,17 @@ import type { ModelPackage } from '../../ports/model-registry.ts';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import { canonicalSha256 } from '../../shared/hashing.ts';
 
-/** `sha256:<hex>`; null when the package names no container, or an artifact it names does not exist. */
+/** An image named by digest: a tag can be moved to other bytes after the approval, a digest cannot. */
+const PINNED_IMAGE = /@sha256:[0-9a-f]{64}$/;
+
+/**
+ * `sha256:<hex>`; null when the package names no container, names an image by tag rather than by digest,
+ * or names an artifact that does not exist: what cannot be pinned cannot be approved for deployment.
+ */
 export async function artifactDigest(pkg: ModelPackage, objects: ObjectStore): Promise<string | null> {
   const containers = pkg.containers ?? [];
   if (containers.length === 0) return null;
+  if (!containers.every(({ image }) => PINNED_IMAGE.test(image))) return null;
   const pinned: { image: string; modelData?: { uri: string; sha256: string } }[] = [];
   for (const { image, modelDataUrl } of containers) {
     if (modelDataUrl === undefined) {

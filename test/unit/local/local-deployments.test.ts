@@ -166,4 +166,32 @@ describe('local deployments', () => {
     expect((await runtime.deployments.get(baking.id))?.status).toBe('revoked');
     expect((await runtime.deployments.get(queued.id))?.status).not.toBe('requested');
   });
+
+  it('applies nothing when a queued request’s artifact changed while it waited for its target', async () => {
+    const runtime = open();
+    const v1 = await approvedVersion(runtime, 'weights-1');
+    const v2 = await approvedVersion(runtime, 'weights-2');
+    const v3 = await approvedVersion(runtime, 'weights-3');
+    await requestLocalDeployment(runtime, 'key-1', unbaked(v1.arn));
+    const request = unbaked(v2.arn);
+    const baking = await requestLocalDeployment(runtime, 'key-2', {
+      ...request,
+      strategy: { ...request.strategy, bakeSeconds: 3600 },
+    });
+    const queued = await requestLocalDeployment(runtime, 'key-3', unbaked(v3.arn));
+    expect(queued.status).toBe('requested');
+    await runtime.objects.put(`${BUCKET}/credit-scorer/weights-3.json`, 'weights-3, retrained in place');
+
+    await rollbackLocalDeployment(runtime, baking.id);
+
+    const after = await runtime.deployments.get(queued.id);
+    expect(after?.status).toBe('failed');
+    expect(after?.plan).toBeNull();
+    expect(after?.history.at(-1)?.detail).toMatch(
+      /^nothing applied: the model artifact is sha256:[0-9a-f]{64} now; sha256:[0-9a-f]{64} was allowed$/,
+    );
+    expect(runtime.endpoints.list()).toEqual([
+      { name: 'credit-scorer-prod', status: 'InService', serving: v1.arn },
+    ]);
+  });
 });

@@ -42,6 +42,16 @@ describe('artifactDigest', () => {
     expect(await artifactDigest(missing, objects)).toBeNull();
   });
 
+  it('is null when an image is named by a tag, which can move to other bytes after the approval', async () => {
+    const objects = await store({ [MODEL]: 'weights' });
+    const tagged = `111122223333.dkr.ecr.eu-west-1.amazonaws.com/scorer:latest`;
+    expect(await artifactDigest(pkg([{ image: tagged, modelDataUrl: MODEL }]), objects)).toBeNull();
+    expect(
+      await artifactDigest(pkg([{ image: `${IMAGE.slice(0, -1)}`, modelDataUrl: MODEL }]), objects),
+    ).toBeNull();
+    expect(await artifactDigest(pkg([{ image: IMAGE, modelDataUrl: MODEL }]), objects)).toMatch(/^sha256:/);
+  });
+
   it('is a sha256 digest, the same for the same images and bytes', async () => {
     const containers = [{ image: IMAGE, modelDataUrl: MODEL }, { image: IMAGE }];
     const first = await artifactDigest(pkg(containers), await store({ [MODEL]: 'weights' }));
