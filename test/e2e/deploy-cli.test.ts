@@ -12,35 +12,18 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
-import { ROOT, runCli } from '../support/cli.ts';
+import { runCli } from '../support/cli.ts';
+import {
+  CREDIT_SCORER_ARN,
+  CREDIT_SCORER_GROUP,
+  governedArgs,
+  OVERSIGHT,
+  registerArgs,
+} from '../support/deployment-cli-args.ts';
 
 const EXIT = { ok: 0, internal: 1, badInput: 2, deny: 3 } as const;
-const SAMPLES = join(ROOT, 'functions/local/demo/samples');
-const GROUP = 'retail-credit-scorer';
-const ARN = `arn:aws:sagemaker:local-1:000000000000:model-package/${GROUP}`;
-const OVERSIGHT = ['--human-oversight', 's3://verdict-demo-governance/oversight.pdf'];
-/** What the deployment policy asks of a high-risk model in production, but the human-oversight evidence. */
-const GOVERNED = [
-  '--env',
-  'prod',
-  '--strategy',
-  'canary',
-  '--bake',
-  '1',
-  '--alarm',
-  'credit-scorer-5xx',
-  '--tag',
-  'owner=risk-team',
-  '--tag',
-  'cost-centre=cc-credit',
-  '--tag',
-  'model=credit-scorer',
-  '--tag',
-  'risk-class=high',
-  '--network-isolation',
-  '--capture',
-  's3://verdict-capture/credit-scorer/',
-];
+const ARN = CREDIT_SCORER_ARN;
+const GOVERNED = governedArgs();
 const PROD = ['--target', 'sagemaker:credit-scorer-prod', ...GOVERNED];
 
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-deploy-'));
@@ -52,20 +35,7 @@ const cli = (dataDir: string, args: string[]) => runCli([...args, '--data-dir', 
 async function register(dataDir: string, version: number): Promise<string> {
   const modelData = join(work, `model-${version}.tar.gz`);
   writeFileSync(modelData, `model weights of version ${version}\n`);
-  const run = await cli(dataDir, [
-    'registry',
-    'register',
-    '--group',
-    GROUP,
-    '--profile',
-    join(SAMPLES, 'credit-scorer.profile.json'),
-    '--clarify',
-    join(SAMPLES, 'credit-scorer.analysis.json'),
-    '--image',
-    `123456789012.dkr.ecr.eu-west-1.amazonaws.com/credit-scorer@sha256:${String(version).repeat(64)}`,
-    '--model-data',
-    modelData,
-  ]);
+  const run = await cli(dataDir, registerArgs(modelData, String(version)));
   expect(run.code, run.stderr).toBe(EXIT.ok);
   expect(run.stdout).toContain(`registered ${ARN}/${version}\n`);
   const decisionId = /^decision {3}allow \((\S+)\), approval status Approved$/m.exec(run.stdout)?.[1];
@@ -266,7 +236,7 @@ describe('verdict deploy of an artifact changed after the registry gate', () => 
   it('is refused, exit 3: deployment.digest_mismatch', async () => {
     const dataDir = join(work, 'changed-artifact');
     const decisionId = await register(dataDir, 1);
-    const staged = join(dataDir, 'objects', 'verdict-local-inputs', GROUP);
+    const staged = join(dataDir, 'objects', 'verdict-local-inputs', CREDIT_SCORER_GROUP);
     const [folder] = readdirSync(staged);
     const model = join(staged, folder as string, 'model', 'model-1.tar.gz');
     appendFileSync(model, 'x');

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
-import { ROOT, runCli } from '../support/cli.ts';
+import { runCli } from '../support/cli.ts';
+import { CREDIT_SCORER_ARN, governedArgs, OVERSIGHT, registerArgs } from '../support/deployment-cli-args.ts';
 
-const SAMPLES = join(ROOT, 'functions/local/demo/samples');
-const GROUP = 'retail-credit-scorer';
-const ARN = `arn:aws:sagemaker:local-1:000000000000:model-package/${GROUP}/1`;
+const ARN = `${CREDIT_SCORER_ARN}/1`;
 const ALARM = 'credit-scorer-5xx';
 
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-alarm-'));
@@ -28,20 +27,7 @@ describe('verdict deployments alarm', () => {
   beforeAll(async () => {
     const modelData = join(work, 'model.tar.gz');
     writeFileSync(modelData, 'model weights\n');
-    const registered = await cli([
-      'registry',
-      'register',
-      '--group',
-      GROUP,
-      '--profile',
-      join(SAMPLES, 'credit-scorer.profile.json'),
-      '--clarify',
-      join(SAMPLES, 'credit-scorer.analysis.json'),
-      '--image',
-      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/credit-scorer@sha256:${'1'.repeat(64)}`,
-      '--model-data',
-      modelData,
-    ]);
+    const registered = await cli(registerArgs(modelData));
     expect(registered.code, registered.stderr).toBe(0);
     const deployed = await cli([
       'deploy',
@@ -49,27 +35,8 @@ describe('verdict deployments alarm', () => {
       ARN,
       '--target',
       'sagemaker:credit-scorer-prod',
-      '--env',
-      'prod',
-      '--strategy',
-      'canary',
-      '--bake',
-      '1',
-      '--alarm',
-      ALARM,
-      '--tag',
-      'owner=risk-team',
-      '--tag',
-      'cost-centre=cc-credit',
-      '--tag',
-      'model=credit-scorer',
-      '--tag',
-      'risk-class=high',
-      '--network-isolation',
-      '--capture',
-      's3://verdict-capture/credit-scorer/',
-      '--human-oversight',
-      's3://verdict-demo-governance/oversight.pdf',
+      ...governedArgs(ALARM),
+      ...OVERSIGHT,
     ]);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(deployed.stdout).toMatch(/^Deployment \S+: PROMOTED\n/);

@@ -8,39 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli, userEnv } from '../support/cli.ts';
+import { runCli, userEnv } from '../support/cli.ts';
+import { CREDIT_SCORER_ARN, governedArgs, OVERSIGHT, registerArgs } from '../support/deployment-cli-args.ts';
 
 const EXIT = { ok: 0, badInput: 2 } as const;
-const SAMPLES = join(ROOT, 'functions/local/demo/samples');
-const GROUP = 'retail-credit-scorer';
-const ARN = `arn:aws:sagemaker:local-1:000000000000:model-package/${GROUP}`;
+const ARN = CREDIT_SCORER_ARN;
 const FOREIGN = `${ARN}/9`;
 const OPERATOR = 'arn:aws:iam::000000000000:role/local-operator';
-const PROD = [
-  '--target',
-  'sagemaker:credit-scorer-prod',
-  '--env',
-  'prod',
-  '--strategy',
-  'canary',
-  '--bake',
-  '1',
-  '--alarm',
-  'credit-scorer-5xx',
-  '--tag',
-  'owner=risk-team',
-  '--tag',
-  'cost-centre=cc-credit',
-  '--tag',
-  'model=credit-scorer',
-  '--tag',
-  'risk-class=high',
-  '--network-isolation',
-  '--capture',
-  's3://verdict-capture/credit-scorer/',
-  '--human-oversight',
-  's3://verdict-demo-governance/oversight.pdf',
-];
+const PROD = ['--target', 'sagemaker:credit-scorer-prod', ...governedArgs(), ...OVERSIGHT];
 
 const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-endpoints-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -53,20 +28,7 @@ let deploymentId = '';
 beforeAll(async () => {
   const modelData = join(work, 'model-1.tar.gz');
   writeFileSync(modelData, 'model weights of version 1\n');
-  const registered = await cli([
-    'registry',
-    'register',
-    '--group',
-    GROUP,
-    '--profile',
-    join(SAMPLES, 'credit-scorer.profile.json'),
-    '--clarify',
-    join(SAMPLES, 'credit-scorer.analysis.json'),
-    '--image',
-    `123456789012.dkr.ecr.eu-west-1.amazonaws.com/credit-scorer@sha256:${'1'.repeat(64)}`,
-    '--model-data',
-    modelData,
-  ]);
+  const registered = await cli(registerArgs(modelData));
   expect(registered.code, registered.stderr).toBe(EXIT.ok);
   const deployed = await cli(['deploy', '--model-package', `${ARN}/1`, ...PROD]);
   expect(deployed.code, deployed.stdout + deployed.stderr).toBe(EXIT.ok);
