@@ -28,6 +28,7 @@ import {
   type RevokeDecisionDeps,
   revokeDecision,
 } from '../gates/revocation/revoke-decision.ts';
+import { eachDeployment } from '../ports/deployment-store.ts';
 import { endBake } from './end-bake.ts';
 import { DeploymentNotFoundError } from './errors.ts';
 import { explainDecision } from './request-deployment.ts';
@@ -82,16 +83,10 @@ export async function onAlarm(
  */
 async function deploymentsWatching(alarmName: string, deps: DeploymentSagaDeps): Promise<Deployment[]> {
   const serving = new Map<string, Deployment>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.list({
-      filter: { statuses: WATCHED_STATUSES },
-      ...(cursor ? { cursor } : {}),
-    });
-    // Oldest first: a later deployment on the same target replaces the one before it.
-    for (const d of page.deployments) serving.set(targetName(d.request), d);
-    cursor = page.nextCursor;
-  } while (cursor);
+  // Oldest first: a later deployment on the same target replaces the one before it.
+  for await (const d of eachDeployment(deps.store, { statuses: WATCHED_STATUSES })) {
+    serving.set(targetName(d.request), d);
+  }
   return [...serving.values()].filter((d) => d.request.strategy.alarms.includes(alarmName));
 }
 

@@ -29,6 +29,7 @@ import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
+import { newestDeployment, oldestDeployment } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
@@ -224,35 +225,20 @@ async function announce(deployment: Deployment, deps: DeploymentOrchestratorDeps
   });
 }
 
-async function newestOn(
+function newestOn(
   target: string,
   statuses: readonly DeploymentStatus[],
   deps: DeploymentSagaDeps,
 ): Promise<Deployment | undefined> {
-  let newest: Deployment | undefined;
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.list({ filter: { target, statuses }, ...(cursor ? { cursor } : {}) });
-    newest = page.deployments.at(-1) ?? newest;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return newest;
+  return newestDeployment(deps.store, { target, statuses });
 }
 
-async function oldestOn(
+function oldestOn(
   target: string,
   statuses: readonly DeploymentStatus[],
   deps: DeploymentSagaDeps,
 ): Promise<Deployment | undefined> {
-  // A store may limit a page before it filters (DynamoDB does): an empty page is not the end.
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.list({ filter: { target, statuses }, ...(cursor ? { cursor } : {}) });
-    const [oldest] = page.deployments;
-    if (oldest) return oldest;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return undefined;
+  return oldestDeployment(deps.store, { target, statuses });
 }
 
 function detail<T extends z.ZodType>(schema: T, event: OrchestratorEvent): z.output<T> {

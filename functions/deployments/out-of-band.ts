@@ -24,7 +24,7 @@ import {
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import type { ActionLog } from '../ports/action-log.ts';
-import type { DeploymentStore } from '../ports/deployment-store.ts';
+import { type DeploymentStore, eachDeployment, newestDeployment } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { EndpointServing, OutOfBandRemediation } from '../ports/out-of-band-remediation.ts';
 import { deterministicId } from '../shared/hashing.ts';
@@ -178,30 +178,11 @@ async function liveDeployments(
   target: string,
   store: DeploymentStore,
 ): Promise<{ promoted?: Deployment; rolling: Deployment[] }> {
-  const promoted = await newest(store, target, ['promoted']);
+  const promoted = await newestDeployment(store, { target, statuses: ['promoted'] });
   const rolling: Deployment[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({ filter: { target, statuses: ROLLING }, ...(cursor ? { cursor } : {}) });
-    rolling.push(...page.deployments);
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const deployment of eachDeployment(store, { target, statuses: ROLLING }))
+    rolling.push(deployment);
   return { ...(promoted && { promoted }), rolling };
-}
-
-async function newest(
-  store: DeploymentStore,
-  target: string,
-  statuses: readonly DeploymentStatus[],
-): Promise<Deployment | undefined> {
-  let last: Deployment | undefined;
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({ filter: { target, statuses }, ...(cursor ? { cursor } : {}) });
-    last = page.deployments.at(-1) ?? last;
-    cursor = page.nextCursor;
-  } while (cursor);
-  return last;
 }
 
 function servedArtifacts(serving: EndpointServing): string[] {

@@ -4,6 +4,7 @@
  * is its own step, so a redelivery revokes only what is left; failures are reported together at the end.
  */
 import { LIVE_DEPLOYMENT_STATUSES } from '../contracts/deployment.ts';
+import { eachDeployment } from '../ports/deployment-store.ts';
 import { DeploymentError, DeploymentRevocationIncompleteError } from './errors.ts';
 import { message } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
@@ -12,43 +13,36 @@ import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
 export async function revokeDeployments(decisionId: string, deps: DeploymentSagaDeps): Promise<string[]> {
   const revoked: string[] = [];
   const failures: { deploymentId: string; reason: string }[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.list({
-      filter: { decisionId, statuses: LIVE_DEPLOYMENT_STATUSES },
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const { id } of page.deployments) {
-      try {
-        const outcome = await runStep(deps, id, {
-          step: 'revoke',
-          from: LIVE_DEPLOYMENT_STATUSES,
-          async run(deployment) {
-            const reason = `decision ${decisionId} was revoked`;
-            if (!deployment.plan || !deployment.artifact)
-              return { status: 'revoked', detail: `${reason}; nothing applied` };
-            try {
-              const observed = await targetFor(deps, deployment.request).revoke(
-                deployment.artifact,
-                deployment.request,
-              );
-              return { status: 'revoked', detail: `${reason}; target says ${observed.targetStatus}` };
-            } catch (error) {
-              // A later deployment replaced it on the target: nothing of it runs there to take down.
-              if (error instanceof DeploymentError && error.problem === 'not-serving-model') {
-                return { status: 'revoked', detail: `${reason}; no longer served: ${error.message}` };
-              }
-              throw error;
+  const live = { decisionId, statuses: LIVE_DEPLOYMENT_STATUSES };
+  for await (const { id } of eachDeployment(deps.store, live)) {
+    try {
+      const outcome = await runStep(deps, id, {
+        step: 'revoke',
+        from: LIVE_DEPLOYMENT_STATUSES,
+        async run(deployment) {
+          const reason = `decision ${decisionId} was revoked`;
+          if (!deployment.plan || !deployment.artifact)
+            return { status: 'revoked', detail: `${reason}; nothing applied` };
+          try {
+            const observed = await targetFor(deps, deployment.request).revoke(
+              deployment.artifact,
+              deployment.request,
+            );
+            return { status: 'revoked', detail: `${reason}; target says ${observed.targetStatus}` };
+          } catch (error) {
+            // A later deployment replaced it on the target: nothing of it runs there to take down.
+            if (error instanceof DeploymentError && error.problem === 'not-serving-model') {
+              return { status: 'revoked', detail: `${reason}; no longer served: ${error.message}` };
             }
-          },
-        });
-        if (outcome.kind !== 'not-applicable') revoked.push(id);
-      } catch (error) {
-        failures.push({ deploymentId: id, reason: message(error) });
-      }
+            throw error;
+          }
+        },
+      });
+      if (outcome.kind !== 'not-applicable') revoked.push(id);
+    } catch (error) {
+      failures.push({ deploymentId: id, reason: message(error) });
     }
-    cursor = page.nextCursor;
-  } while (cursor);
+  }
   if (failures.length > 0) throw new DeploymentRevocationIncompleteError(decisionId, failures);
   return revoked;
 }

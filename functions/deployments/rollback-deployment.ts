@@ -1,5 +1,6 @@
 /** `verdict rollback ID`: a person rolls back a deployment that runs (or is being rolled out). */
 import type { Deployment } from '../contracts/deployment.ts';
+import { eachDeployment } from '../ports/deployment-store.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from './errors.ts';
 import { ROLLBACK_FROM, rollbackStep } from './rollback-step.ts';
 import { type DeploymentSagaDeps, targetName } from './saga-deps.ts';
@@ -22,17 +23,9 @@ export async function replacedBy(
   deployment: Deployment,
   deps: Pick<DeploymentSagaDeps, 'store'>,
 ): Promise<Deployment | undefined> {
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.list({
-      filter: { target: targetName(deployment.request), statuses: ROLLBACK_FROM },
-      ...(cursor ? { cursor } : {}),
-    });
-    const newer = page.deployments.find(
-      (d) => d.id !== deployment.id && d.requestedAt > deployment.requestedAt,
-    );
-    if (newer) return newer;
-    cursor = page.nextCursor;
-  } while (cursor);
+  const live = { target: targetName(deployment.request), statuses: ROLLBACK_FROM };
+  for await (const d of eachDeployment(deps.store, live)) {
+    if (d.id !== deployment.id && d.requestedAt > deployment.requestedAt) return d;
+  }
   return undefined;
 }

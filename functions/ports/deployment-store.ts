@@ -59,3 +59,38 @@ export function matchesFilter(deployment: Deployment, filter: DeploymentFilter |
   if (filter.statuses && !filter.statuses.includes(deployment.status)) return false;
   return true;
 }
+
+/**
+ * Every deployment the filter selects, oldest first, page after page. A store may limit a page before it
+ * filters (DynamoDB does), so an empty page is not the end: only a page without a next cursor is.
+ */
+export async function* eachDeployment(
+  store: Pick<DeploymentStore, 'list'>,
+  filter: DeploymentFilter,
+): AsyncGenerator<Deployment> {
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ filter, ...(cursor ? { cursor } : {}) });
+    yield* page.deployments;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+/** The oldest deployment the filter selects, reading no further than it. */
+export async function oldestDeployment(
+  store: Pick<DeploymentStore, 'list'>,
+  filter: DeploymentFilter,
+): Promise<Deployment | undefined> {
+  for await (const deployment of eachDeployment(store, filter)) return deployment;
+  return undefined;
+}
+
+/** The newest deployment the filter selects. */
+export async function newestDeployment(
+  store: Pick<DeploymentStore, 'list'>,
+  filter: DeploymentFilter,
+): Promise<Deployment | undefined> {
+  let newest: Deployment | undefined;
+  for await (const deployment of eachDeployment(store, filter)) newest = deployment;
+  return newest;
+}

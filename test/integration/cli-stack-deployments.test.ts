@@ -1,15 +1,3 @@
-/**
- * The deployment commands against a deployed stack (`--stack`), run as a user runs them (bin/verdict.js, a
- * child process) against the emulator, as in cli-stack.test.ts: a CloudFormation stack whose outputs name
- * the stores stands in for the deployed Verdict stack. No orchestrator runs in the emulator: a rule on the
- * stack's bus copies what the CLI publishes to a queue, and the test hands each event to the real
- * orchestrator handler (aws-orchestrator.ts over the same tables, ledger, SageMaker and bus), as the
- * stack's rule would, while the CLI polls the deployments table.
- *
- * The gate's facts come from a plain object, as in deployment-orchestrator-aws.test.ts; the registry's
- * decisions are real ledger entries. KMS signing goes through the Ed25519 proxy (kms-ed25519-proxy.ts).
- */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +12,6 @@ import {
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   SageMakerClient,
@@ -46,9 +33,7 @@ import {
   createDeploymentOrchestratorHandler,
   type DeploymentOrchestratorHandler,
 } from '../../functions/deployments/create-handler.ts';
-import { readDeploymentOrchestratorEnvironment } from '../../functions/deployments/environment.ts';
 import { deploymentIdFor } from '../../functions/deployments/request-deployment.ts';
-import { policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
 import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
@@ -61,6 +46,7 @@ import { createDeploymentTable } from '../support/deployment-table.ts';
 import { KMS_KEY_ARN, RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
 import { type KmsProxy, startKmsEd25519Proxy } from '../support/kms-ed25519-proxy.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
+import { approvedPackage, emulatorOrchestratorEnvironment } from '../support/orchestrator-emulator.ts';
 import { drainEndpointEvents, routeEndpointEvents } from '../support/sagemaker-rollout.ts';
 
 const endpoint = inject('motoEndpoint');
@@ -111,21 +97,6 @@ async function createStack(name: string, outputs: Record<string, string>): Promi
   );
 }
 
-async function approvedPackage(): Promise<string> {
-  const out = await sagemaker.send(
-    new CreateModelPackageCommand({
-      ModelPackageGroupName: group,
-      ModelApprovalStatus: 'Approved',
-      InferenceSpecification: {
-        Containers: [{ Image: `${EMULATOR_ACCOUNT}.dkr.ecr.${EMULATOR_REGION}.amazonaws.com/credit:1` }],
-        SupportedContentTypes: ['text/csv'],
-        SupportedResponseMIMETypes: ['text/csv'],
-      },
-    }),
-  );
-  return out.ModelPackageArn ?? '';
-}
-
 /** A queue with what the CLI publishes on the stack's bus, as the orchestrator's rules receive it. */
 async function captureRequests(bus: string): Promise<string> {
   const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('cli-requests') }))).QueueUrl;
@@ -154,8 +125,8 @@ beforeAll(async () => {
   proxy = await startKmsEd25519Proxy(endpoint);
   group = uniqueName('credit-scorer');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
-  blueArn = await approvedPackage();
-  greenArn = await approvedPackage();
+  blueArn = await approvedPackage(sagemaker, group);
+  greenArn = await approvedPackage(sagemaker, group);
 
   const ledger = await createLedgerResources({ dynamodb, s3 });
   const decisionsTable = await createDecisionTable(dynamodb, uniqueName('verdict-decisions'));
@@ -198,20 +169,12 @@ beforeAll(async () => {
   await createStack(stackName, { ...outputs, DeploymentsTableName: deploymentsTable });
   await createStack(oldStackName, outputs);
 
-  const bundle = policyBundlePath();
-  const env = readDeploymentOrchestratorEnvironment({
-    VERDICT_ENVIRONMENT: 'prod',
-    VERDICT_DECISIONS_TABLE: decisionsTable,
-    VERDICT_DEPLOYMENTS_TABLE: deploymentsTable,
-    VERDICT_EVENT_BUS_NAME: bus,
-    VERDICT_EVENT_BUS_ARN: busArn,
-    VERDICT_POLICY_BUNDLE: bundle,
-    VERDICT_POLICY_BUNDLE_SHA256: createHash('sha256').update(readFileSync(bundle)).digest('hex'),
-    VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-inference`,
-    VERDICT_ORCHESTRATOR_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-deployment-orchestrator`,
-    VERDICT_OUT_OF_BAND_MODE: 'alert',
-    VERDICT_BAKE_SCHEDULE_GROUP: scheduleGroup,
-    VERDICT_BAKE_SCHEDULER_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-bake-scheduler`,
+  const env = emulatorOrchestratorEnvironment({
+    decisionsTable,
+    deploymentsTable,
+    bus,
+    busArn,
+    scheduleGroup,
   });
   const handle = openAwsLedger({
     mode: 'writer',

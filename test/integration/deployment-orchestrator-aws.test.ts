@@ -14,8 +14,7 @@
  * sends it), added back before the handler reads the event; moto does not fire schedules, so the bake's end
  * is the event the schedule would put on the bus.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateEventBusCommand,
@@ -26,7 +25,6 @@ import {
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
-  CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
@@ -50,11 +48,10 @@ import {
   type DeploymentOrchestratorHandler,
 } from '../../functions/deployments/create-handler.ts';
 import { PROMOTION_RECHECK_MS } from '../../functions/deployments/end-bake.ts';
-import { readDeploymentOrchestratorEnvironment } from '../../functions/deployments/environment.ts';
+import type { readDeploymentOrchestratorEnvironment } from '../../functions/deployments/environment.ts';
 import type { OrchestratorOutcome } from '../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../functions/deployments/request-deployment.ts';
 import { DEPLOYMENT_GATE } from '../../functions/gates/deployment/deployment-gate.ts';
-import { policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
 import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
@@ -68,6 +65,7 @@ import { allowedRequest, DIGEST } from '../support/deployment-saga.ts';
 import { createDeploymentTable } from '../support/deployment-table.ts';
 import { RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
 import { createLedgerResources } from '../support/ledger-resources.ts';
+import { approvedPackage, emulatorOrchestratorEnvironment } from '../support/orchestrator-emulator.ts';
 import { cloudTrailUpdateEndpoint, pointAtForeignModel } from '../support/out-of-band.ts';
 import {
   completeRollout,
@@ -158,20 +156,14 @@ async function createStack(): Promise<Stack> {
     { source: ['verdict'], 'detail-type': ['Verdict Deployment Status Change'] },
     'deployment-status',
   );
-  const bundle = policyBundlePath();
-  const env = readDeploymentOrchestratorEnvironment({
-    VERDICT_ENVIRONMENT: 'prod',
-    VERDICT_DECISIONS_TABLE: decisionsTable,
-    VERDICT_DEPLOYMENTS_TABLE: deploymentsTable,
-    VERDICT_EVENT_BUS_NAME: bus,
-    VERDICT_EVENT_BUS_ARN: busArn,
-    VERDICT_POLICY_BUNDLE: bundle,
-    VERDICT_POLICY_BUNDLE_SHA256: createHash('sha256').update(readFileSync(bundle)).digest('hex'),
-    VERDICT_SAGEMAKER_EXECUTION_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-inference`,
-    VERDICT_BAKE_SCHEDULE_GROUP: scheduleGroup,
-    VERDICT_BAKE_SCHEDULER_ROLE_ARN: `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-bake-scheduler`,
-    VERDICT_ORCHESTRATOR_ROLE_ARN: ORCHESTRATOR_ROLE_ARN,
-    VERDICT_OUT_OF_BAND_MODE: 'restore',
+  const env = emulatorOrchestratorEnvironment({
+    decisionsTable,
+    deploymentsTable,
+    bus,
+    busArn,
+    scheduleGroup,
+    orchestratorRoleArn: ORCHESTRATOR_ROLE_ARN,
+    outOfBandMode: 'restore',
   });
   const handle = openAwsLedger({
     mode: 'writer',
@@ -210,26 +202,11 @@ async function createStack(): Promise<Stack> {
   };
 }
 
-async function approvedPackage(): Promise<string> {
-  const out = await sagemaker.send(
-    new CreateModelPackageCommand({
-      ModelPackageGroupName: group,
-      ModelApprovalStatus: 'Approved',
-      InferenceSpecification: {
-        Containers: [{ Image: `${EMULATOR_ACCOUNT}.dkr.ecr.${EMULATOR_REGION}.amazonaws.com/credit:1` }],
-        SupportedContentTypes: ['text/csv'],
-        SupportedResponseMIMETypes: ['text/csv'],
-      },
-    }),
-  );
-  return out.ModelPackageArn ?? '';
-}
-
 beforeAll(async () => {
   group = uniqueName('credit-scorer');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
-  blueArn = await approvedPackage();
-  greenArn = await approvedPackage();
+  blueArn = await approvedPackage(sagemaker, group);
+  greenArn = await approvedPackage(sagemaker, group);
   stack = await createStack();
 });
 
@@ -500,7 +477,7 @@ describe('the deployment orchestrator on AWS', () => {
   });
 
   it('revokes the approval of a promoted high-risk model on its bias-drift alarm: Rejected in the registry, endpoint deleted', async () => {
-    const arn = await approvedPackage();
+    const arn = await approvedPackage(sagemaker, group);
     await stack.records.decisions.record(
       registryDecision({
         id: `dec-${group}-${arn.split('/').at(-1)}`,

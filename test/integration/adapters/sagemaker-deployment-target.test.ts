@@ -6,7 +6,6 @@
  */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
-  CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -29,6 +28,7 @@ import { DeploymentError } from '../../../functions/deployments/errors.ts';
 import type { AppliedDeployment, ApprovedArtifact } from '../../../functions/ports/deployment-target.ts';
 import { awsClientConfig, EMULATOR_ACCOUNT, EMULATOR_REGION, uniqueName } from '../../support/aws-clients.ts';
 import { sagemakerRequest } from '../../support/deployment-requests.ts';
+import { approvedPackage } from '../../support/orchestrator-emulator.ts';
 import {
   completeRollout,
   drainEndpointEvents,
@@ -49,32 +49,17 @@ const ALARM = 'credit-scorer-5xx';
 let blueArtifact: ApprovedArtifact;
 let greenArtifact: ApprovedArtifact;
 
-async function approvedPackage(group: string): Promise<string> {
-  const out = await sagemaker.send(
-    new CreateModelPackageCommand({
-      ModelPackageGroupName: group,
-      ModelApprovalStatus: 'Approved',
-      InferenceSpecification: {
-        Containers: [{ Image: `${EMULATOR_ACCOUNT}.dkr.ecr.${EMULATOR_REGION}.amazonaws.com/credit:1` }],
-        SupportedContentTypes: ['text/csv'],
-        SupportedResponseMIMETypes: ['text/csv'],
-      },
-    }),
-  );
-  return out.ModelPackageArn ?? '';
-}
-
 beforeAll(async () => {
   const group = uniqueName('credit-scorer');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
   const digest = (n: string) => `sha256:${n.repeat(64)}`;
   blueArtifact = {
-    modelPackageArn: await approvedPackage(group),
+    modelPackageArn: await approvedPackage(sagemaker, group),
     digest: digest('b'),
     decisionId: 'dec-blue',
   };
   greenArtifact = {
-    modelPackageArn: await approvedPackage(group),
+    modelPackageArn: await approvedPackage(sagemaker, group),
     digest: digest('c'),
     decisionId: 'dec-green',
   };
