@@ -9,7 +9,7 @@ import { DeploymentError } from './errors.ts';
 import { message, rollbackStep } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
-import { scheduleBakeEnd } from './schedule-bake-end.ts';
+import { scheduleWakeUp } from './schedule-wake-up.ts';
 
 export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Promise<Deployment> {
   await runStep(deps, id, {
@@ -59,7 +59,7 @@ export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Pro
   if (deployment.status === 'rolling-back' && deployment.history.at(-1)?.step === 'apply') {
     deployment = (await rollbackStep(deps, id, 'apply failed', ['rolling-back'])).deployment;
   }
-  if (deployment.status === 'baking') await scheduleBakeEnd(deps, deployment);
+  await scheduleWakeUp(deps, deployment);
   return deployment;
 }
 

@@ -40,8 +40,8 @@ export class DeploymentNotLiveError extends Error {
 /** No target of the request's kind is configured. */
 export class DeploymentTargetUnavailableError extends Error {
   override readonly name = 'DeploymentTargetUnavailableError';
-  constructor(readonly kind: string) {
-    super(`no deployment target for ${kind} is configured`);
+  constructor(readonly target: string) {
+    super(`no deployment target for ${target} is configured`);
   }
 }
 

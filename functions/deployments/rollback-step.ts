@@ -10,16 +10,17 @@ import type { AppliedDeployment } from '../ports/deployment-target.ts';
 import { DeploymentError } from './errors.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
+import { scheduleWakeUp } from './schedule-wake-up.ts';
 
 export const ROLLBACK_FROM: readonly DeploymentStatus[] = ['applying', 'baking', 'promoted', 'rolling-back'];
 
-export function rollbackStep(
+export async function rollbackStep(
   deps: DeploymentSagaDeps,
   id: string,
   reason: string,
   from: readonly DeploymentStatus[] = ROLLBACK_FROM,
 ): Promise<StepOutcome> {
-  return runStep(deps, id, {
+  const outcome = await runStep(deps, id, {
     step: 'rollback',
     from,
     async run(deployment) {
@@ -41,17 +42,21 @@ export function rollbackStep(
       }
     },
   });
+  // A target without events of its own is watched until the previous version serves again.
+  await scheduleWakeUp(deps, outcome.deployment);
+  return outcome;
 }
 
-/** The target's handle; a rollout whose apply never answered has none yet, and the target goes by the id. */
+/**
+ * The target's handle, with where the deployment stands now (a target reads a restored workload differently
+ * from a new one); a rollout whose apply never answered has none yet, and the target goes by the id.
+ */
 export function handleOf(deployment: Deployment): AppliedDeployment {
-  return (
-    deployment.applied ?? {
-      deploymentId: deployment.id,
-      revision: deployment.plan?.revision ?? '',
-      status: deployment.status,
-    }
-  );
+  return {
+    deploymentId: deployment.id,
+    revision: deployment.applied?.revision ?? deployment.plan?.revision ?? '',
+    status: deployment.status,
+  };
 }
 
 export function message(error: unknown): string {

@@ -33,8 +33,10 @@ export interface DeploymentSagaDeps {
 export const DEFAULT_CLAIM_LEASE_MS = 150_000;
 
 export function targetFor(deps: DeploymentSagaDeps, request: DeploymentRequest): DeploymentTarget {
-  const target = deps.targets.find((t) => t.kind === request.target.kind);
-  if (!target) throw new DeploymentTargetUnavailableError(request.target.kind);
+  const wanted = request.target;
+  const cluster = wanted.kind === 'eks' ? wanted.cluster : undefined;
+  const target = deps.targets.find((t) => t.kind === wanted.kind && (!t.cluster || t.cluster === cluster));
+  if (!target) throw new DeploymentTargetUnavailableError(deploymentTargetName(wanted));
   return target;
 }
 

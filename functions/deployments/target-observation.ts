@@ -9,7 +9,7 @@ import type { DeploymentObservation } from '../ports/deployment-target.ts';
 import { DeploymentNotFoundError } from './errors.ts';
 import { runStep } from './run-step.ts';
 import type { DeploymentSagaDeps } from './saga-deps.ts';
-import { scheduleBakeEnd } from './schedule-bake-end.ts';
+import { scheduleWakeUp } from './schedule-wake-up.ts';
 
 /** The step an observed status is, and the statuses it moves a deployment from. */
 const TRANSITIONS: Partial<Record<DeploymentStatus, { step: DeploymentStep; from: DeploymentStatus[] }>> = {
@@ -43,7 +43,7 @@ export async function onTargetObservation(
       };
     },
   });
-  await scheduleBakeEnd(deps, deployment);
+  await scheduleWakeUp(deps, deployment);
   return deployment;
 }
 

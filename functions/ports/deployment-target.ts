@@ -53,6 +53,13 @@ export interface AppliedDeployment {
 export interface DeploymentTarget {
   /** Which requests this target runs. */
   readonly kind: DeploymentRequest['target']['kind'];
+  /** The one cluster a Kubernetes target deploys to; requests naming another cluster go to another target. */
+  readonly cluster?: string;
+  /**
+   * A target that sends no events of its own is observed this often while a rollout or a rollback runs
+   * (through the bake timer: nothing waits in a loop). A target whose events report progress leaves it unset.
+   */
+  readonly pollIntervalMs?: number;
   plan(deploymentId: string, request: DeploymentRequest, artifact: ApprovedArtifact): Promise<DeploymentPlan>;
   /** Starts the rollout with the request's strategy; returns once the target accepted it. */
   apply(

@@ -30,10 +30,15 @@ export class FakeDeploymentTarget implements DeploymentTarget {
   readonly failing = new Map<Call, string>();
   /** What `observe` reports, when set; otherwise the workload's status. */
   observed?: { status: DeploymentStatus; targetStatus: string; reason?: string };
+  /** Set to act as a target without events of its own (Kubernetes), observed this often. */
+  pollIntervalMs?: number;
+  /** The status `rollback` answers: `rolling-back` for a target that restores the previous version gradually. */
+  rollbackStatus: DeploymentStatus = 'rolled-back';
 
   constructor(
     readonly kind: DeploymentRequest['target']['kind'] = 'sagemaker',
     readonly now: () => Date = () => new Date(),
+    readonly cluster?: string,
   ) {}
 
   count(call: Call): number {
@@ -97,8 +102,8 @@ export class FakeDeploymentTarget implements DeploymentTarget {
 
   async rollback(applied: AppliedDeployment): Promise<DeploymentObservation> {
     this.#enter('rollback', applied.deploymentId);
-    this.workloads.set(applied.deploymentId, { serving: 'previous', status: 'rolled-back' });
-    return this.#observation(applied.deploymentId, 'rolled-back', 'InService');
+    this.workloads.set(applied.deploymentId, { serving: 'previous', status: this.rollbackStatus });
+    return this.#observation(applied.deploymentId, this.rollbackStatus, 'InService');
   }
 
   async revoke(artifact: ApprovedArtifact): Promise<DeploymentObservation> {

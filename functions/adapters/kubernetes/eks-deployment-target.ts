@@ -76,8 +76,13 @@ export interface EksDeploymentTargetOptions {
   readonly governedNamespaces?: readonly string[];
   /** Where approvals are written; defaults to the parameter ConfigMap. */
   readonly approvals?: DigestApprovals;
+  /** How often the saga looks at a rollout in progress; default 10 s. */
+  readonly pollIntervalMs?: number;
   readonly now?: () => Date;
 }
+
+/** A look every 10 s: a rollout step's readiness is seconds, and each look is one GET. */
+export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
 interface Workload {
   readonly namespace: string;
@@ -86,6 +91,8 @@ interface Workload {
 
 export class EksDeploymentTarget implements DeploymentTarget {
   readonly kind = 'eks' as const;
+  readonly cluster: string;
+  readonly pollIntervalMs: number;
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
@@ -93,6 +100,8 @@ export class EksDeploymentTarget implements DeploymentTarget {
   private readonly now: () => Date;
 
   constructor(private readonly options: EksDeploymentTargetOptions) {
+    this.cluster = options.clusterName;
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
