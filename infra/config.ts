@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/auth/aws-identity.ts';
 import { OUT_OF_BAND_MODES, type OutOfBandMode } from '../functions/contracts/deployment-events.ts';
+import { type EksCluster, eksClustersSchema } from '../functions/contracts/eks-cluster.ts';
 import { OBJECT_LOCK_MODES, type ObjectLockMode } from '../functions/contracts/environment.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
@@ -35,6 +36,7 @@ export const CONTEXT_KEYS = {
   modelArtifactLocations: 'verdict:modelArtifactLocations',
   enforceSageMakerDeployments: 'verdict:enforceSageMakerDeployments',
   outOfBandMode: 'verdict:outOfBandMode',
+  eksClusters: 'verdict:eksClusters',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -103,6 +105,11 @@ export interface VerdictConfig {
    * back) or `delete` (delete the endpoint). Every mode records and publishes.
    */
   outOfBandMode: OutOfBandMode;
+  /**
+   * EKS clusters (this account and region) GPU workloads are deployed to: the orchestrator may describe
+   * them, and the stack gives its role an access entry in each (Kubernetes group `verdict:deployers`).
+   */
+  eksClusters: EksCluster[];
 }
 
 /** The settings whose default depends on `verdict:environment`. */
@@ -164,6 +171,7 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   sagemakerExecutionRoleArn: '',
   modelArtifactLocations: [],
   enforceSageMakerDeployments: false,
+  eksClusters: [],
   ...ENVIRONMENT_DEFAULTS.dev,
 });
 
@@ -343,7 +351,18 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   outOfBandMode: z.enum(OUT_OF_BAND_MODES, {
     error: `must be one of ${OUT_OF_BAND_MODES.map((m) => `"${m}"`).join(', ')}`,
   }),
+  // `cdk -c` passes a string: JSON is accepted there too.
+  eksClusters: z.preprocess(fromJson, eksClustersSchema),
 };
+
+function fromJson(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
 
 /** A validated `verdict:modelArtifactLocations` entry as bucket and key prefix ("" for the whole bucket). */
 export function parseS3Location(uri: string): { bucket: string; prefix: string } {

@@ -121,6 +121,8 @@ export interface DeploymentTargets {
   bakeScheduleGroupName: string;
   /** The role the bake schedules run as (passed on CreateSchedule). */
   bakeSchedulerRoleArn: string;
+  /** EKS clusters (this account and region) GPU workloads are deployed to. */
+  eksClusterNames: readonly string[];
 }
 
 export function sagemakerArn(stack: Stack, resource: string, name: string): string {
@@ -466,6 +468,19 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
     roles: [role],
   });
   const allow = (statement: iam.PolicyStatement) => policy.addStatements(statement);
+
+  if (has('sagemaker:deploy') && targets.eksClusterNames.length > 0) {
+    // The endpoint and CA of each cluster; what the role may do inside is its access entry's RBAC group.
+    allow(
+      new iam.PolicyStatement({
+        sid: 'DescribeDeploymentClusters',
+        actions: ['eks:DescribeCluster'],
+        resources: targets.eksClusterNames.map((name) =>
+          stack.formatArn({ service: 'eks', resource: 'cluster', resourceName: name }),
+        ),
+      }),
+    );
+  }
 
   if (has('sagemaker:deploy')) {
     const models = sagemakerArn(stack, 'model', `${DEPLOYMENT_RESOURCE_PREFIX}*`);

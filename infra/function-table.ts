@@ -128,6 +128,7 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     VERDICT_BAKE_SCHEDULER_ROLE_ARN: r.deployment.bakeSchedulerRoleArn,
     VERDICT_ORCHESTRATOR_ROLE_ARN: self.roleArn,
     VERDICT_OUT_OF_BAND_MODE: r.config.outOfBandMode,
+    VERDICT_EKS_CLUSTERS: JSON.stringify(r.config.eksClusters),
     ...powertoolsVariables('verdict-deployments'),
   }),
   invocation: 'async',

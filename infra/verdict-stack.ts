@@ -144,6 +144,7 @@ export class VerdictStack extends Stack {
       sagemakerExecutionRoleArn: config.sagemakerExecutionRoleArn,
       modelArtifactLocations: config.modelArtifactLocations,
       retainData: config.retainData,
+      eksClusters: config.eksClusters,
     });
 
     const targets = {
@@ -234,6 +235,8 @@ export class VerdictStack extends Stack {
         description: 'Attach to every role and user of the Model Registry: only the Verdict gate approves',
         value: this.approvalGuard.policy.managedPolicyArn,
       });
+
+    this.deployments.grantClusterAccess(this.functions['deployment-orchestrator'].role);
 
     this.deploymentGuard = config.enforceSageMakerDeployments
       ? new DeploymentGuard(this, 'DeploymentGuard', {

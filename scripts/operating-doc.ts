@@ -98,6 +98,8 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
     'create the deny-only deployment guard policy: only the orchestrator changes endpoints Verdict governs',
   outOfBandMode:
     '* `alert`, `restore` or `delete`: what an endpoint changed outside Verdict gets when it no longer serves the live deployment',
+  eksClusters:
+    'EKS clusters GPU workloads are deployed to: `[{"name", "modelServer": {"image" (by digest), "port", "readinessPath"}, "governedNamespaces", "parameters"?, "pollSeconds"?}]`; the orchestrator may describe each and gets an access entry (Kubernetes group `verdict:deployers`)',
 };
 
 function shown(value: unknown): string {

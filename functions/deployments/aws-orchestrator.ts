@@ -4,11 +4,13 @@
  * facts come from is passed in (the handler reads the registry; a test may answer them itself).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbDeploymentStore } from '../adapters/aws/dynamodb-deployment-store.ts';
+import { EksClusterTarget } from '../adapters/aws/eks-cluster-target.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
 import { EventBridgeSchedulerBakeTimer } from '../adapters/aws/eventbridge-scheduler-bake-timer.ts';
 import { SageMakerDeploymentTarget } from '../adapters/aws/sagemaker-deployment-target.ts';
@@ -27,6 +29,8 @@ export interface OrchestratorClients {
   sagemaker: SageMakerClient;
   eventbridge: EventBridgeClient;
   scheduler: SchedulerClient;
+  /** Needed when the stack names EKS clusters: their endpoints and the access-entry token's credentials. */
+  eks?: EKSClient;
   /** The audit ledger, opened as a writer: every step's action entry and the decisions' record of truth. */
   ledger: LedgerAudit;
 }
@@ -55,6 +59,18 @@ export interface OrchestratorDepsOptions {
   records?: OrchestratorRecords;
 }
 
+function eksTargets(
+  env: DeploymentOrchestratorEnvironment,
+  clients: OrchestratorClients,
+  now: () => Date,
+): EksClusterTarget[] {
+  const clusters = env.VERDICT_EKS_CLUSTERS;
+  if (clusters.length === 0) return [];
+  const { eks } = clients;
+  if (!eks) throw new Error('EKS clusters are configured but no EKS client was given');
+  return clusters.map((cluster) => new EksClusterTarget({ cluster, eks, now }));
+}
+
 export function orchestratorDeps(
   env: DeploymentOrchestratorEnvironment,
   clients: OrchestratorClients,
@@ -73,7 +89,7 @@ export function orchestratorDeps(
     actions: clients.ledger,
     decisions,
     facts,
-    targets: [sagemaker],
+    targets: [sagemaker, ...eksTargets(env, clients, now)],
     targetEvents: [sageMakerEndpointEvents],
     bakeTimer: new EventBridgeSchedulerBakeTimer(clients.scheduler, {
       groupName: env.VERDICT_BAKE_SCHEDULE_GROUP,
@@ -84,7 +100,9 @@ export function orchestratorDeps(
     events: new EventBridgePublisher(clients.eventbridge, env.VERDICT_EVENT_BUS_NAME),
     // An approval an alarm revokes is set to Rejected (the role may set no other status).
     registry: new SageMakerModelRegistry(clients.sagemaker),
-    policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
+    policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, {
+      VERDICT_POLICY_BUNDLE_SHA256: env.VERDICT_POLICY_BUNDLE_SHA256,
+    }),
     now,
     outOfBand: {
       mode: env.VERDICT_OUT_OF_BAND_MODE,

@@ -1,6 +1,7 @@
 /** The deployment orchestrator's Lambda environment, set by the CDK stack (infra/function-table.ts). */
 import { z } from 'zod';
 import { OUT_OF_BAND_MODES } from '../contracts/deployment-events.ts';
+import { eksClustersSchema } from '../contracts/eks-cluster.ts';
 import {
   type LedgerVariables,
   parseEnvironment,
@@ -32,6 +33,19 @@ const deploymentOrchestratorSchema = z.object({
   VERDICT_ORCHESTRATOR_ROLE_ARN: arn,
   /** What an endpoint changed out of band gets when it no longer serves the live deployment. */
   VERDICT_OUT_OF_BAND_MODE: z.enum(OUT_OF_BAND_MODES),
+  /** The EKS clusters GPU workloads are deployed to, as JSON (see contracts/eks-cluster.ts); none by default. */
+  VERDICT_EKS_CLUSTERS: z
+    .string()
+    .default('[]')
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'expected a JSON array of EKS clusters' });
+        return z.NEVER;
+      }
+    })
+    .pipe(eksClustersSchema),
 });
 
 export type DeploymentOrchestratorEnvironment = z.output<typeof deploymentOrchestratorSchema>;

@@ -1,6 +1,7 @@
 /** Lambda entry point of the deployment orchestrator: AWS adapters, created once per cold start. */
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -29,6 +30,7 @@ const clients = {
   sagemaker,
   eventbridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
   scheduler: tracer.captureAWSv3Client(new SchedulerClient({})),
+  eks: tracer.captureAWSv3Client(new EKSClient({})),
   ledger: awsLedger.audit,
 };
 const records = orchestratorRecords(env, clients, now);

@@ -6,11 +6,13 @@
  * this account's ECR, read the `verdict:modelArtifactLocations`, write the endpoints' logs.
  */
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { EKS_DEPLOYER_GROUP, type EksCluster } from '../../functions/contracts/eks-cluster.ts';
 import { parseS3Location } from '../config.ts';
 import {
   type DeploymentTargets,
@@ -26,6 +28,8 @@ export interface DeploymentOrchestrationProps {
   /** `verdict:modelArtifactLocations`: what the created execution role may read. */
   modelArtifactLocations: readonly string[];
   retainData: boolean;
+  /** `verdict:eksClusters`: the clusters GPU workloads are deployed to. */
+  eksClusters: readonly EksCluster[];
 }
 
 /** `verdict-<environment>-bakes`: one group per environment, so staging and production can share an account. */
@@ -36,6 +40,8 @@ export function bakeScheduleGroupName(environment: string): string {
 export class DeploymentOrchestration extends Construct {
   readonly scheduleGroup: scheduler.ScheduleGroup;
   readonly schedulerRole: iam.Role;
+  /** The clusters' names, for the orchestrator's access entries. */
+  private readonly eksClusterNames: readonly string[];
   /** The created execution role; undefined when `verdict:sagemakerExecutionRoleArn` names one. */
   readonly executionRole: iam.Role | undefined;
   readonly targets: DeploymentTargets;
@@ -72,7 +78,24 @@ export class DeploymentOrchestration extends Construct {
       sagemakerExecutionRoleArn: this.executionRole?.roleArn ?? props.sagemakerExecutionRoleArn,
       bakeScheduleGroupName: this.scheduleGroup.scheduleGroupName,
       bakeSchedulerRoleArn: this.schedulerRole.roleArn,
+      eksClusterNames: props.eksClusters.map((cluster) => cluster.name),
     };
+    this.eksClusterNames = this.targets.eksClusterNames;
+  }
+
+  /**
+   * Gives the orchestrator's role an access entry in each cluster, in the Kubernetes group its RBAC binds:
+   * it authenticates with a token signed by that role, so no kubeconfig or long-lived secret exists.
+   */
+  grantClusterAccess(orchestratorRole: iam.IRole): void {
+    for (const clusterName of this.eksClusterNames) {
+      new eks.CfnAccessEntry(this, `AccessEntry-${clusterName}`, {
+        clusterName,
+        principalArn: orchestratorRole.roleArn,
+        type: 'STANDARD',
+        kubernetesGroups: [EKS_DEPLOYER_GROUP],
+      });
+    }
   }
 
   private createExecutionRole(

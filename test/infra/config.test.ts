@@ -54,6 +54,7 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:modelArtifactLocations': DEFAULT_CONFIG.modelArtifactLocations,
       'verdict:enforceSageMakerDeployments': DEFAULT_CONFIG.enforceSageMakerDeployments,
       'verdict:outOfBandMode': undefined,
+      'verdict:eksClusters': DEFAULT_CONFIG.eksClusters,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',
@@ -182,6 +183,38 @@ describe('Verdict configuration (CDK context)', () => {
       evidenceBucketNames: [],
       retainData: false,
     });
+  });
+
+  it('takes EKS clusters as a list or as `-c` JSON, and names what is wrong with one', () => {
+    const cluster = {
+      name: 'ml-prod',
+      modelServer: {
+        image: `registry.example/vllm@sha256:${'a'.repeat(64)}`,
+        port: 8000,
+        readinessPath: '/health',
+      },
+      governedNamespaces: ['serving'],
+    };
+    const parsed = {
+      ...cluster,
+      parameters: { namespace: 'verdict-system', name: 'verdict-approved-models' },
+      pollSeconds: 10,
+    };
+    expect(parseConfig({ 'verdict:eksClusters': [cluster] }).eksClusters).toEqual([parsed]);
+    expect(parseConfig({ 'verdict:eksClusters': JSON.stringify([cluster]) }).eksClusters).toEqual([parsed]);
+    const tagged = {
+      ...cluster,
+      modelServer: { ...cluster.modelServer, image: 'registry.example/vllm:latest' },
+    };
+    expect(errorOf({ 'verdict:eksClusters': [tagged] })).toContain(
+      '  verdict:eksClusters: expected an image pinned by digest (name@sha256:<64 hex>)',
+    );
+    expect(errorOf({ 'verdict:eksClusters': [cluster, cluster] })).toContain(
+      '  verdict:eksClusters: cluster ml-prod is listed twice',
+    );
+    expect(errorOf({ 'verdict:eksClusters': [{ ...cluster, governedNamespaces: [] }] })).toContain(
+      'verdict:eksClusters:',
+    );
   });
 
   it('rejects an unknown environment with a message naming the key', () => {

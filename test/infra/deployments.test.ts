@@ -28,8 +28,18 @@ import {
 const OPERATORS = 'arn:aws:iam::123456789012:role/ml-governance';
 const BREAK_GLASS = 'arn:aws:iam::123456789012:role/ops/verdict-break-glass';
 const OWN_EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/ml/sagemaker-models';
+const GPU_CLUSTER = {
+  name: 'ml-prod',
+  modelServer: {
+    image: `registry.example/vllm-openai@sha256:${'c'.repeat(64)}`,
+    port: 8000,
+    readinessPath: '/health',
+  },
+  governedNamespaces: ['serving'],
+};
 const ALL_ON = {
   'verdict:environment': 'prod',
+  'verdict:eksClusters': [GPU_CLUSTER],
   'verdict:enforceSageMakerDeployments': true,
   'verdict:modelArtifactLocations': ['s3://acme-models/credit/', 's3://acme-shared'],
   'verdict:operatorRoleTrust': [OPERATORS],
@@ -156,6 +166,7 @@ describe('the deployment orchestrator', () => {
         'VERDICT_BAKE_SCHEDULER_ROLE_ARN',
         'VERDICT_ORCHESTRATOR_ROLE_ARN',
         'VERDICT_OUT_OF_BAND_MODE',
+        'VERDICT_EKS_CLUSTERS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -167,6 +178,7 @@ describe('the deployment orchestrator', () => {
     expect(flat(variables.VERDICT_EVENT_BUS_ARN)).toBe(arnOf(dev, s.verdictBus));
     expect(flat(variables.VERDICT_ORCHESTRATOR_ROLE_ARN)).toBe(arnOf(dev, fn.role));
     expect(variables.VERDICT_OUT_OF_BAND_MODE).toBe('alert');
+    expect(variables.VERDICT_EKS_CLUSTERS).toBe('[]');
     expect(variables.VERDICT_BAKE_SCHEDULE_GROUP).toBe('verdict-dev-bakes');
     expect(flat(variables.VERDICT_BAKE_SCHEDULER_ROLE_ARN)).toBe(arnOf(dev, s.deployments.schedulerRole));
     const executionRole = s.deployments.executionRole;
@@ -181,6 +193,38 @@ describe('the deployment orchestrator', () => {
       ]),
     );
     expect(() => readDeploymentOrchestratorEnvironment(resolved)).not.toThrow();
+  });
+
+  it('deploys to the EKS clusters of verdict:eksClusters: describes only those, through an access entry each', () => {
+    const fn = prod.stack.functions['deployment-orchestrator'];
+    const variables = (props(prod, fn.function).Environment as { Variables: Json }).Variables;
+    expect(JSON.parse(variables.VERDICT_EKS_CLUSTERS as string)).toEqual([
+      {
+        ...GPU_CLUSTER,
+        parameters: { namespace: 'verdict-system', name: 'verdict-approved-models' },
+        pollSeconds: 10,
+      },
+    ]);
+    expect(flatStatement(bySid(roleStatements(prod, fn.role), 'DescribeDeploymentClusters'))).toEqual({
+      Effect: 'Allow',
+      Action: ['eks:DescribeCluster'],
+      Resource: ['arn:<AWS::Partition>:eks:<AWS::Region>:<AWS::AccountId>:cluster/ml-prod'],
+    });
+    const entries = Object.values(resourcesOfType(prod.template, 'AWS::EKS::AccessEntry')).map(
+      (resource) => resource.Properties as Json,
+    );
+    expect(entries.map((entry) => ({ ...entry, PrincipalArn: flat(entry.PrincipalArn) }))).toEqual([
+      {
+        ClusterName: 'ml-prod',
+        PrincipalArn: arnOf(prod, fn.role),
+        Type: 'STANDARD',
+        KubernetesGroups: ['verdict:deployers'],
+      },
+    ]);
+    // Without clusters: no grant and no access entry.
+    const devRole = dev.stack.functions['deployment-orchestrator'].role;
+    expect(roleStatements(dev, devRole).map((st) => st.Sid)).not.toContain('DescribeDeploymentClusters');
+    expect(resourcesOfType(dev.template, 'AWS::EKS::AccessEntry')).toEqual({});
   });
 
   it('uses its own execution role when verdict:sagemakerExecutionRoleArn names one, and creates none', () => {
