@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import {
   type FakeGpuNodeOptions,
   fakeGpuNode,
@@ -192,7 +192,14 @@ async function startOnce(options: LocalControlPlaneOptions): Promise<LocalContro
       const core = kubeConfigFor(connection, 'admin').makeApiClient(CoreV1Api);
       await core.createNode({ body: node });
       const kwok = processes[processes.length - 1] as GuardedProcess;
-      await waitUntilReady(kwok, () => nodeReady(core, node.metadata?.name as string), NODE_READY_TIMEOUT_MS);
+      const name = node.metadata?.name as string;
+      await waitUntilReady(kwok, () => nodeReady(core, name), NODE_READY_TIMEOUT_MS);
+      // The API server taints a new node not-ready; the node lifecycle controller, which does not run here,
+      // would lift that taint once the node reports Ready. Only the GPU pool's own taint stays.
+      await core.patchNode(
+        { name, body: { spec: { taints: node.spec?.taints } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     }
     for (const child of processes) child.reportUnexpectedExit();
     return { connection, kubeConfig: (user) => kubeConfigFor(connection, user), stop };
