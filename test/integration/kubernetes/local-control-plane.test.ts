@@ -110,6 +110,21 @@ describe('local control plane with a simulated GPU node', () => {
     expect(pods[0]?.metadata?.annotations?.['verdict.dev/model-digest']).toBe(model.digest);
   });
 
+  it('prepares the namespaces again without changing what is there', async () => {
+    const core = plane.kubeConfig('admin').makeApiClient(CoreV1Api);
+    const before = await core.readNamespacedConfigMap(PARAMETERS);
+
+    await prepareDeploymentNamespaces(plane.kubeConfig('admin'), {
+      namespaces: [NAMESPACE],
+      parameters: PARAMETERS,
+      maxGpusPerPod: 2,
+    });
+
+    const after = await core.readNamespacedConfigMap(PARAMETERS);
+    expect(after.metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
+    expect(after.data?.['max-gpus-per-pod']).toBe('4');
+  });
+
   it('is refused by the API server for a digest nobody approved, and nothing is stored', async () => {
     // A deployer that skips the approval, as a client outside Verdict would: the API server is the check.
     const unapproving = targetWith({
