@@ -62,11 +62,13 @@ if [ "$mode" = all ] && ! fresh regal tools/regal/go.mod tools/regal/go.sum; the
   mark regal
 fi
 
-# The Kubernetes tests run a real kube-apiserver, etcd and kube-controller-manager, compiled from the Go module
-# proxy into a cache outside the repository (scripts/build-kube.sh). Only the first build is long.
-if [ "$mode" = all ] && { ! fresh kube tools/kube/go.mod tools/kube/go.sum scripts/build-kube.sh \
-  || ! bash scripts/build-kube.sh --check; }; then
-  echo "setup: building kube-apiserver, etcd and kube-controller-manager for the Kubernetes tests" \
+# The Kubernetes tests and `verdict demo` run a real kube-apiserver, etcd, kube-controller-manager, kube-scheduler
+# and kwok, compiled from the Go module proxy into a cache outside the repository (scripts/build-kube.sh).
+# Only the first build is long.
+if [ "$mode" = all ] && { ! fresh kube tools/kube/go.mod tools/kube/go.sum tools/kwok/go.mod tools/kwok/go.sum \
+  scripts/build-kube.sh || ! bash scripts/build-kube.sh --check; }; then
+  echo "setup: building the local Kubernetes control plane (kube-apiserver, etcd, kube-controller-manager," \
+    "kube-scheduler, kwok)" \
     "(the first build compiles Kubernetes: about 20 minutes on 2 cores)" >&2
   bash scripts/build-kube.sh >/dev/null
   mark kube
