@@ -10,7 +10,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoDbDecisionStore } from '../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbDeploymentStore } from '../adapters/aws/dynamodb-deployment-store.ts';
-import { EksClusterTarget } from '../adapters/aws/eks-cluster-target.ts';
+import { eksClusterTarget } from '../adapters/aws/eks-cluster-target.ts';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.ts';
 import { EventBridgeSchedulerBakeTimer } from '../adapters/aws/eventbridge-scheduler-bake-timer.ts';
 import { SageMakerDeploymentTarget } from '../adapters/aws/sagemaker-deployment-target.ts';
@@ -21,6 +21,7 @@ import { LedgerDecisionStore } from '../ledger/ledger-decision-store.ts';
 import { LedgerExceptionStore } from '../ledger/ledger-exception-store.ts';
 import type { LedgerAudit } from '../ledger/ledger-handle.ts';
 import type { DeploymentFactsSource } from '../ports/deployment-facts.ts';
+import type { DeploymentTarget } from '../ports/deployment-target.ts';
 import type { DeploymentOrchestratorEnvironment } from './environment.ts';
 import type { DeploymentOrchestratorDeps } from './orchestrate.ts';
 
@@ -63,12 +64,12 @@ function eksTargets(
   env: DeploymentOrchestratorEnvironment,
   clients: OrchestratorClients,
   now: () => Date,
-): EksClusterTarget[] {
+): DeploymentTarget[] {
   const clusters = env.VERDICT_EKS_CLUSTERS;
   if (clusters.length === 0) return [];
   const { eks } = clients;
   if (!eks) throw new Error('EKS clusters are configured but no EKS client was given');
-  return clusters.map((cluster) => new EksClusterTarget({ cluster, eks, now }));
+  return clusters.map((cluster) => eksClusterTarget({ cluster, eks, now }));
 }
 
 export function orchestratorDeps(

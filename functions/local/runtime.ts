@@ -34,6 +34,7 @@ import type { LedgerAudit } from '../ledger/ledger-handle.ts';
 import type { AccessLog } from '../ports/access-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { DeploymentStore } from '../ports/deployment-store.ts';
+import type { DeploymentTarget } from '../ports/deployment-target.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { FieldSealer } from '../ports/field-sealer.ts';
 import type { LedgerExportService } from '../ports/ledger-export-service.ts';
@@ -43,6 +44,7 @@ import { type FunctionName, functions, routes } from '../routes.ts';
 import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { localEksTargets } from './local-eks-targets.ts';
 import { localPolicyEngine } from './local-policy-engine.ts';
 import { type LocalReportContext, localReports } from './local-reports.ts';
 
@@ -60,6 +62,8 @@ export interface LocalRuntimeOptions {
   publicUrl?: () => string;
   /** What an endpoint changed behind the orchestration's back gets: `alert` (default), `restore` or `delete`. */
   outOfBandMode?: OutOfBandMode;
+  /** Kubernetes clusters deployments may target; default: those of `VERDICT_EKS_CLUSTERS` (local-eks-targets.ts). */
+  clusterTargets?: readonly DeploymentTarget[];
 }
 
 export interface LocalRuntime {
@@ -139,7 +143,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     actions: audit,
     decisions,
     facts: new RegistryDeploymentFacts({ registry, objects, decisions, exceptions, actions: audit }),
-    targets: [endpoints],
+    targets: [endpoints, ...(options.clusterTargets ?? localEksTargets())],
     bakeTimer,
     policyEngine,
     now,

@@ -93,6 +93,8 @@ export class EksDeploymentTarget implements DeploymentTarget {
   readonly kind = 'eks' as const;
   readonly cluster: string;
   readonly pollIntervalMs: number;
+  /** The API server it talks to, e.g. `https://ABCD.gr7.eu-west-1.eks.amazonaws.com`. */
+  readonly apiServer: string;
   private readonly apps: AppsV1Api;
   private readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
@@ -101,6 +103,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
 
   constructor(private readonly options: EksDeploymentTargetOptions) {
     this.cluster = options.clusterName;
+    this.apiServer = options.kubeConfig.getCurrentCluster()?.server ?? '';
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.networking = options.kubeConfig.makeApiClient(NetworkingV1Api);

@@ -8,8 +8,8 @@ import type { DeploymentRequestInput } from '../../../functions/contracts/deploy
 import { applyDeployment } from '../../../functions/deployments/apply-deployment.ts';
 import { endBake } from '../../../functions/deployments/end-bake.ts';
 import { requestDeployment } from '../../../functions/deployments/request-deployment.ts';
-import { allowedRequest, type SagaFixture, sagaFixture } from '../../support/deployment-saga.ts';
 import { eksRequest } from '../../support/deployment-requests.ts';
+import { allowedRequest, type SagaFixture, sagaFixture } from '../../support/deployment-saga.ts';
 import { FakeDeploymentTarget } from '../../support/fake-deployment-target.ts';
 
 const POLL_MS = 10_000;
