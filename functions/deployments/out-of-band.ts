@@ -152,7 +152,7 @@ export async function onOutOfBandCall(rawDetail: unknown, deps: OutOfBandDeps): 
   const remedy = await remedyFor(mode, endpointName, serving, live.promoted, remediation);
   const rules = decision.violations.map((v) => v.rule).join(', ');
   const detail = `${what}: ${serving ? `serves ${describeModels(serving)}` : 'deleted'}, which no live deployment put there; ${remedy}; denied by decision ${decision.id} (${rules})`;
-  await alert(deps, { call, caller, target, remedy, serving, actionId });
+  await alert(deps, { call, caller, target, remedy, serving, actionId, decisionId: decision.id });
   await record(deps, actionId, target, 'succeeded', detail, decision.id);
   return { step: 'out-of-band', target, finding: 'remediated', detail, decisionId: decision.id };
 }
@@ -186,6 +186,7 @@ async function alert(
     remedy: string;
     serving: EndpointServing | undefined;
     actionId: string;
+    decisionId?: string;
   },
 ): Promise<void> {
   const published: OutOfBandDeploymentDetail = {
@@ -197,6 +198,7 @@ async function alert(
     remediation: found.remedy,
     serving: found.serving ? servedArtifacts(found.serving) : [],
     actionId: found.actionId,
+    ...(found.decisionId && { decisionId: found.decisionId }),
   };
   await deps.events.publish({
     source: VERDICT_SOURCE,

@@ -293,6 +293,7 @@ describe('out-of-band changes to an endpoint', () => {
   it('the deployment gate decides first: a deny that says who changed what, the rule and what restore does', async () => {
     const runtime = open('restore');
     const { deploymentId } = await promoted(runtime);
+    const alerts = published(runtime);
     runtime.endpoints.changeOutOfBand({ endpointName: ENDPOINT, modelPackageArn: FOREIGN });
     const call = runtime.endpoints.takeEvents().at(-1) as PublishedEvent;
     const eventId = (call.detail as { eventID: string }).eventID;
@@ -301,6 +302,7 @@ describe('out-of-band changes to an endpoint', () => {
 
     const decisionId = outOfBandDecisionId(eventId);
     expect(delivery).toMatchObject({ ok: true, result: { finding: 'remediated', decisionId } });
+    expect(alerts().map((e) => e.detail)).toEqual([expect.objectContaining({ decisionId, mode: 'restore' })]);
     const { decisions } = await runtime.decisions.list({ filter: { gate: 'deployment', decision: 'deny' } });
     expect(decisions).toHaveLength(1);
     const [decision] = decisions;
