@@ -67,5 +67,7 @@ export const outOfBandDeploymentDetailSchema = z.object({
   /** The model packages (or images) the endpoint served when the call was detected. */
   serving: z.array(z.string()),
   actionId: z.string(),
+  /** The deployment gate's decision on the change (a governed endpoint's only). */
+  decisionId: z.string().optional(),
 });
 export type OutOfBandDeploymentDetail = z.infer<typeof outOfBandDeploymentDetailSchema>;

@@ -2,11 +2,14 @@
  * Out-of-band changes: someone other than the orchestrator created, updated or deleted an endpoint (CloudTrail's
  * record of the call, on the default bus). The endpoint is re-gated on what it serves now: when every config it
  * serves (or is rolling out) is the one of the live Verdict deployment on that target, nothing is done but the
- * record. Otherwise it serves something no gate allowed there: `Verdict Out-Of-Band Deployment` is published
- * and, on an endpoint a Verdict deployment runs on, the mode decides: `alert` does nothing more; `restore` puts
- * back the last promoted deployment's config (deletes the endpoint when there is none); `delete` deletes it. An
- * endpoint Verdict never deployed to is only alerted on: the orchestrator may change governed endpoints only. Every outcome is one ledger action,
- * `out-of-band/<id of the CloudTrail event>`: a redelivered event finds it and does nothing again.
+ * record. Otherwise it serves something no gate allowed there. On an endpoint a Verdict deployment runs on, the
+ * deployment gate decides (`deployment.out_of_band`, policies/gates/out_of_band.rego); its decision, which says
+ * who changed what and what the mode does about it, is recorded first (ledger first), then the mode acts:
+ * `alert` does nothing more; `restore` puts back the last promoted deployment's config (deletes the endpoint
+ * when there is none); `delete` deletes it. `Verdict Out-Of-Band Deployment` is published. An endpoint Verdict
+ * never deployed to is only alerted on: the orchestrator may change governed endpoints only. Every outcome is
+ * one ledger action, `out-of-band/<id of the CloudTrail event>`, naming the decision: a redelivered event finds
+ * it and does nothing again; one redelivered between the decision and the action finds the decision and acts.
  */
 
 import {
@@ -14,6 +17,7 @@ import {
   callerOf,
   cloudTrailSageMakerCallSchema,
 } from '../contracts/cloudtrail-sagemaker-call.ts';
+import type { Decision } from '../contracts/decision.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   OUT_OF_BAND_DEPLOYMENT,
@@ -23,7 +27,14 @@ import {
 } from '../contracts/deployment-events.ts';
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
+import {
+  decideOutOfBand,
+  type OutOfBandGateDeps,
+  outOfBandDecisionId,
+} from '../gates/out-of-band/out-of-band-gate.ts';
+import { type OutOfBandFinding, outOfBandSubject } from '../gates/out-of-band/out-of-band-input.ts';
 import type { ActionLog } from '../ports/action-log.ts';
+import type { DecisionStore } from '../ports/decision-store.ts';
 import { type DeploymentStore, eachDeployment, newestDeployment } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { EndpointServing, OutOfBandRemediation } from '../ports/out-of-band-remediation.ts';
@@ -37,8 +48,10 @@ export interface OutOfBandSettings {
   remediation: OutOfBandRemediation;
 }
 
-export interface OutOfBandDeps {
+export interface OutOfBandDeps extends OutOfBandGateDeps {
   store: DeploymentStore;
+  /** Where the deployment gate's out-of-band decisions are recorded (ledger first). */
+  decisions: DecisionStore;
   actions: ActionLog;
   events: EventPublisher;
   now: () => Date;
@@ -52,6 +65,8 @@ export type OutOfBandOutcome =
       /** `governed`: it still serves the live deployment; `remediated`: it did not, and the mode was applied. */
       finding: 'governed' | 'remediated' | 'already-recorded' | 'config-only' | 'gone';
       detail: string;
+      /** The deployment gate's decision on a governed endpoint's change. */
+      decisionId?: string;
     }
   | { step: 'ignored'; reason: string };
 
@@ -111,27 +126,85 @@ export async function onOutOfBandCall(rawDetail: unknown, deps: OutOfBandDeps): 
   }
 
   const governed = live.promoted !== undefined || live.rolling.length > 0;
-  const remedy = governed
-    ? await remedyFor(mode, endpointName, serving, live.promoted, remediation)
-    : `alerted: no Verdict deployment runs on ${endpointName}, so Verdict does not change it`;
-  const detail = `${what}: ${serving ? `serves ${describeModels(serving)}` : 'deleted'}, which no live deployment put there; ${remedy}`;
-  const published: OutOfBandDeploymentDetail = {
-    eventId: call.eventID,
-    call: call.eventName,
-    caller,
+  if (!governed) {
+    const remedy = `alerted: no Verdict deployment runs on ${endpointName}, so Verdict does not change it`;
+    const detail = `${what}: ${serving ? `serves ${describeModels(serving)}` : 'deleted'}, which no live deployment put there; ${remedy}`;
+    await alert(deps, { call, caller, target, remedy, serving, actionId });
+    await record(deps, actionId, target, 'succeeded', detail);
+    return { step: 'out-of-band', target, finding: 'remediated', detail };
+  }
+
+  const finding: OutOfBandFinding = {
+    call: { eventId: call.eventID, eventName: call.eventName, eventTime: call.eventTime, caller },
+    orchestratorRoleArn,
     target,
-    mode,
-    remediation: remedy,
-    serving: serving ? servedArtifacts(serving) : [],
-    actionId,
+    live: [...(live.promoted ? [live.promoted] : []), ...live.rolling].reverse(),
+    servedArtifacts: serving ? servedArtifacts(serving) : undefined,
+    servesLiveDeployment: false,
+    remediation: planRemedy(mode, serving, live.promoted),
+  };
+  const decision = await recordedDecision(finding, deps);
+  if (decision.decision === 'allow') {
+    const detail = `${what}: allowed by decision ${decision.id}; nothing is changed`;
+    await record(deps, actionId, target, 'skipped', detail, decision.id);
+    return { step: 'out-of-band', target, finding: 'governed', detail, decisionId: decision.id };
+  }
+  const remedy = await remedyFor(mode, endpointName, serving, live.promoted, remediation);
+  const rules = decision.violations.map((v) => v.rule).join(', ');
+  const detail = `${what}: ${serving ? `serves ${describeModels(serving)}` : 'deleted'}, which no live deployment put there; ${remedy}; denied by decision ${decision.id} (${rules})`;
+  await alert(deps, { call, caller, target, remedy, serving, actionId, decisionId: decision.id });
+  await record(deps, actionId, target, 'succeeded', detail, decision.id);
+  return { step: 'out-of-band', target, finding: 'remediated', detail, decisionId: decision.id };
+}
+
+/** What the mode will do on a governed endpoint, for the decision to say before it is done. */
+function planRemedy(
+  mode: OutOfBandMode,
+  serving: EndpointServing | undefined,
+  promoted: Deployment | undefined,
+): OutOfBandFinding['remediation'] {
+  if (mode === 'alert') return { mode, action: 'alert' };
+  if (mode === 'restore' && promoted?.applied) return { mode, action: 'restore', restores: promoted.id };
+  return { mode, action: serving ? 'delete' : 'none' };
+}
+
+/** The decision recorded for this CloudTrail record; decided and recorded (ledger first) the first time. */
+async function recordedDecision(finding: OutOfBandFinding, deps: OutOfBandDeps): Promise<Decision> {
+  const recorded = await deps.decisions.get(outOfBandDecisionId(finding.call.eventId));
+  if (recorded) return recorded;
+  const subject = outOfBandSubject(finding);
+  if (!subject) throw new Error(`no subject for the out-of-band change on ${finding.target}`);
+  return (await deps.decisions.record(await decideOutOfBand(finding, subject, deps))).stored;
+}
+
+async function alert(
+  deps: OutOfBandDeps,
+  found: {
+    call: CloudTrailSageMakerCall;
+    caller: string;
+    target: string;
+    remedy: string;
+    serving: EndpointServing | undefined;
+    actionId: string;
+    decisionId?: string;
+  },
+): Promise<void> {
+  const published: OutOfBandDeploymentDetail = {
+    eventId: found.call.eventID,
+    call: found.call.eventName,
+    caller: found.caller,
+    target: found.target,
+    mode: deps.outOfBand.mode,
+    remediation: found.remedy,
+    serving: found.serving ? servedArtifacts(found.serving) : [],
+    actionId: found.actionId,
+    ...(found.decisionId && { decisionId: found.decisionId }),
   };
   await deps.events.publish({
     source: VERDICT_SOURCE,
     detailType: OUT_OF_BAND_DEPLOYMENT,
     detail: published,
   });
-  await record(deps, actionId, target, 'succeeded', detail);
-  return { step: 'out-of-band', target, finding: 'remediated', detail };
 }
 
 /** The revisions that count: the served and pending ones, and, while it rolls out, the one the call asked for. */
@@ -204,9 +277,11 @@ async function record(
   target: string,
   outcome: 'succeeded' | 'skipped',
   detail: string,
+  decisionId?: string,
 ): Promise<void> {
   await deps.actions.recordAction({
     id,
+    ...(decisionId && { decisionId }),
     kind: 'deployment.out-of-band',
     target,
     outcome,

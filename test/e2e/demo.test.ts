@@ -35,6 +35,15 @@ function section(output: string, group: string): string {
   return output.slice(start + 1, end === -1 ? undefined : end);
 }
 
+/** The lines of the demo's report about one incident: its heading and the indented lines under it. */
+function incident(output: string, story: string): string {
+  const start = output.indexOf(`\n${story}: `);
+  expect(start, `no incident ${story} in:\n${output}`).toBeGreaterThanOrEqual(0);
+  const lines = output.slice(start + 1).split('\n');
+  const end = lines.findIndex((line, i) => i > 0 && !line.startsWith('  '));
+  return lines.slice(0, end).join('\n');
+}
+
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 interface HttpResult<T = unknown> {
@@ -127,6 +136,36 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(out).toContain(`Decisions are stored in ${dataDir}.`);
   });
 
+  it('then re-gates two incidents on the live credit scorer: an out-of-band change, restored, and a drift alarm, rolled back', () => {
+    const out = text.stdout;
+    const outOfBand = incident(out, 'out of band');
+    expect(outOfBand).toMatch(
+      /^out of band: credit-scorer-prod pointed at cv-ranker v1 through the SageMaker API \(mode restore\): DENY\n {2}deployment gate, decision /,
+    );
+    expect(outOfBand).toContain('x deployment.out_of_band [critical] Art. 15(5)');
+    expect(outOfBand).toMatch(
+      /UpdateEndpoint by arn:aws:iam::\d{12}:role\/local-operator \(CloudTrail event \S+\) changed sagemaker:credit-scorer-prod outside Verdict: it now serves arn:aws:sagemaker:[\w-]+:\d{12}:model-package\/cv-ranker\/1, /,
+    );
+    expect(outOfBand).toMatch(
+      /Remediation \(mode restore\): the endpoint config of deployment \S+ is restored\./,
+    );
+    expect(outOfBand).toContain(
+      '  restored the last promoted deployment (InService): credit-scorer-prod serves retail-credit-scorer v2 again',
+    );
+    const drift = incident(out, 'drift');
+    expect(drift).toMatch(
+      /^drift: alarm credit-scorer-data-drift fires while retail-credit-scorer v3 bakes as a canary on credit-scorer-prod: DENY\n {2}monitoring gate, decision /,
+    );
+    expect(drift).toContain('x monitoring.alarm_during_bake [high]');
+    expect(drift).toContain(
+      '  rollback: the canary is rolled-back, credit-scorer-prod serves retail-credit-scorer v2',
+    );
+    expect(drift).toMatch(/^ {2}steps gate -> plan -> apply -> baking -> rollback {3}deployment /m);
+    expect(out).toMatch(
+      /^Audit ledger: 38 entries \(decisions and the actions they caused\), signed checkpoint:$/m,
+    );
+  });
+
   it("prints a verify command that pins the log's key, exporting inside the data dir, and it passes", async () => {
     const printed = text.stdout.match(
       /^ {2}npx verdict ledger export --data-dir (\S+) --out (\S+) && npx verdict ledger verify (\S+) --key '([^']+)'$/m,
@@ -202,22 +241,40 @@ describe('verdict demo, then verdict serve on its data', () => {
       'cv-ranker v1',
       'retail-credit-scorer v1',
       'retail-credit-scorer v2',
+      'retail-credit-scorer v3',
     ]);
     // Each registry decision pins the digest of the artifact it approved.
     for (const decision of registry) expect(decision.subject.artifactDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const deployments = body.decisions.filter((d) => d.gate === 'deployment');
-    expect(deployments.map((d) => d.decision).sort()).toEqual(['allow', 'allow', 'deny']);
-    expect(body.decisions).toHaveLength(registry.length + deployments.length);
+    const gated = body.decisions.filter((d) => d.gate === 'deployment');
+    // The deployment gate decided on four requests and on one change made outside Verdict (CloudTrail's record).
+    const outOfBand = gated.filter((d) => d.trigger.detailType === 'AWS API Call via CloudTrail');
+    const deployments = gated.filter((d) => !outOfBand.includes(d));
+    expect(deployments.map((d) => d.decision).sort()).toEqual(['allow', 'allow', 'allow', 'deny']);
+    expect(outOfBand.map((d) => [d.decision, d.violations.map((v) => v.rule)])).toEqual([
+      ['deny', ['deployment.out_of_band']],
+    ]);
+    const monitoring = body.decisions.filter((d) => d.gate === 'monitoring');
+    expect(monitoring.map((d) => [d.decision, d.violations.map((v) => v.rule)])).toEqual([
+      ['deny', ['monitoring.alarm_during_bake']],
+    ]);
+    expect(body.decisions).toHaveLength(registry.length + gated.length + monitoring.length);
     // The ids the demo printed are the ones stored: the first act's decisions, and each deployment's decision.
     const printed = [...text.stdout.matchAll(new RegExp(`^ {2}decision (${UUID.source})$`, 'gm'))].map(
       (m) => m[1],
     );
     expect(printed).toHaveLength(3);
     for (const id of printed) expect(registry.map((d) => d.id)).toContain(id);
-    const deployed = [...text.stdout.matchAll(new RegExp(`deployment (${UUID.source})`, 'g'))].map(
-      (m) => m[1],
-    );
+    const deployed = [
+      ...text.stdout.matchAll(new RegExp(`^ {2}steps .* deployment (${UUID.source})$`, 'gm')),
+    ].map((m) => m[1]);
     expect(deployed.sort()).toEqual(deployments.map((d) => d.id).sort());
+    const incidents = [
+      ...text.stdout.matchAll(new RegExp(`^ {2}(\\w+) gate, decision (${UUID.source})$`, 'gm')),
+    ];
+    expect(incidents.map((m) => [m[1], m[2]])).toEqual([
+      ['deployment', outOfBand[0]?.id],
+      ['monitoring', monitoring[0]?.id],
+    ]);
   });
 
   it('GET /decisions/<id> returns one decision; an unknown id is a 404 problem', async () => {
@@ -276,7 +333,7 @@ describe('verdict demo, then verdict serve on its data', () => {
     expect(rejection?.message).toContain(arn);
 
     const { body: page } = await http<DecisionPage>(base, '/decisions');
-    expect(page.decisions).toHaveLength(7);
+    expect(page.decisions).toHaveLength(11);
     expect(page.decisions.some((d) => d.subject.id === arn)).toBe(false);
   });
 
@@ -454,10 +511,14 @@ describe('verdict demo on the one default data directory', () => {
     const key = signerKey().verifierKey;
     const second = await inCwd(['demo']);
     expect(second.code, second.stderr).toBe(0);
-    // The first run's retrained credit scorer was v2: the next compliant version is v3, rolled out by canary.
-    expect(second.stdout).toMatch(/^retail-credit-scorer v3 \(compliant\): ALLOW -> Approved/m);
+    // The first run's retrained credit scorers were v2 and v3: the next compliant version is v4, rolled out by
+    // canary; the incidents find the endpoint serving it.
+    expect(second.stdout).toMatch(/^retail-credit-scorer v4 \(compliant\): ALLOW -> Approved/m);
     expect(second.stdout).toMatch(
-      /^retail-credit-scorer v3 \(approved\) -> sagemaker:credit-scorer-prod \(prod\): PROMOTED\n {2}steps gate -> plan -> apply -> baking -> promote /m,
+      /^retail-credit-scorer v4 \(approved\) -> sagemaker:credit-scorer-prod \(prod\): PROMOTED\n {2}steps gate -> plan -> apply -> baking -> promote /m,
+    );
+    expect(second.stdout).toMatch(
+      /^ {2}rollback: the canary is rolled-back, credit-scorer-prod serves retail-credit-scorer v5$/m,
     );
     expect(second.stdout).toMatch(
       /^Audit ledger: \d+ entries \(.*\), appended to the existing ledger, signed/m,

@@ -52,6 +52,7 @@ import type { readDeploymentOrchestratorEnvironment } from '../../functions/depl
 import type { OrchestratorOutcome } from '../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../functions/deployments/request-deployment.ts';
 import { DEPLOYMENT_GATE } from '../../functions/gates/deployment/deployment-gate.ts';
+import { outOfBandDecisionId } from '../../functions/gates/out-of-band/out-of-band-gate.ts';
 import { ed25519Signer } from '../../functions/ledger/core/note-keys.ts';
 import { localLambdaContext } from '../../functions/local/lambda-context.ts';
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
@@ -437,15 +438,22 @@ describe('the deployment orchestrator on AWS', () => {
       `arn:aws:iam::${EMULATOR_ACCOUNT}:role/x`,
     );
     const person = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/data-scientist`;
-    const outcome = await handle(cloudTrailUpdateEndpoint(endpointName, foreign, person));
+    const call = cloudTrailUpdateEndpoint(endpointName, foreign, person);
+    const outcome = await handle(call);
 
+    const decisionId = outOfBandDecisionId((call.detail as { eventID: string }).eventID);
     expect(outcome).toMatchObject({
       step: 'out-of-band',
       finding: 'remediated',
       detail: expect.stringContaining(`restored deployment ${blueId}`),
+      decisionId,
     });
     const endpoint = await sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
     expect(endpoint.EndpointConfigName).toBe(`verdict-${blueId}`);
+    // The deployment gate's decision, recorded (ledger first) in the decisions table.
+    const decision = await new DynamoDbDecisionStore(dynamodb, stack.decisionsTable).get(decisionId);
+    expect(decision).toMatchObject({ gate: DEPLOYMENT_GATE, decision: 'deny' });
+    expect(decision?.violations.map((v) => v.rule)).toEqual(['deployment.out_of_band']);
   });
 
   it('rejects a request the contract refuses: the exact error, a recorded rejection, no deployment', async () => {

@@ -7,11 +7,14 @@ import {
 import { describe, expect, inject, it } from 'vitest';
 import { SageMakerDeploymentTarget } from '../../functions/adapters/aws/sagemaker-deployment-target.ts';
 import { MemoryDeploymentStore } from '../../functions/adapters/local/memory-deployment-store.ts';
+import { openDatabase } from '../../functions/adapters/local/sqlite-database.ts';
+import { SqliteDecisionStore } from '../../functions/adapters/local/sqlite-decision-store.ts';
 import type { ActionRecord } from '../../functions/contracts/action.ts';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
 import type { OutOfBandMode } from '../../functions/contracts/deployment-events.ts';
 import { deploymentRequestSchema } from '../../functions/contracts/deployment-request.ts';
 import { type DeploymentOrchestratorDeps, orchestrate } from '../../functions/deployments/orchestrate.ts';
+import { cachedPolicyEngine, policyBundlePath } from '../../functions/gates/policy/engine-cache.ts';
 import type { PublishedEvent } from '../../functions/ports/event-publisher.ts';
 import { awsClientConfig, EMULATOR_ACCOUNT, EMULATOR_REGION, uniqueName } from '../support/aws-clients.ts';
 import { registryDecision, sagemakerRequest } from '../support/deployment-requests.ts';
@@ -28,6 +31,7 @@ const EXECUTION_ROLE = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-inference`
 const ORCHESTRATOR_ROLE = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-dev-DeploymentOrchestratorRole`;
 const PERSON_ROLE = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/data-scientist`;
 const target = new SageMakerDeploymentTarget(sagemaker, { executionRoleArn: EXECUTION_ROLE });
+const policyEngine = cachedPolicyEngine(policyBundlePath());
 
 /** A Verdict deployment, promoted on a new endpoint, and the ports the orchestrator runs over. */
 async function promotedEndpoint(mode: OutOfBandMode) {
@@ -82,8 +86,11 @@ async function promotedEndpoint(mode: OutOfBandMode) {
   await store.put(deployment, 0);
   const actions = new Map<string, ActionRecord>();
   const published: PublishedEvent[] = [];
+  const decisions = new SqliteDecisionStore(openDatabase(':memory:'));
   const deps = {
     store,
+    decisions,
+    policyEngine,
     actions: {
       recordAction: async (action: ActionRecord) => actions.set(action.id, action),
       hasAction: async (id: string) => actions.has(id),
@@ -93,7 +100,7 @@ async function promotedEndpoint(mode: OutOfBandMode) {
     targetEvents: [],
     outOfBand: { mode, orchestratorRoleArn: ORCHESTRATOR_ROLE, remediation: target },
   } as unknown as DeploymentOrchestratorDeps;
-  return { endpointName, deploymentId, deps, actions, published };
+  return { endpointName, deploymentId, deployment, deps, actions, published, decisions };
 }
 
 const endpointConfigOf = async (name: string) =>
@@ -101,7 +108,8 @@ const endpointConfigOf = async (name: string) =>
 
 describe('out-of-band endpoint changes on SageMaker', () => {
   it('restore: puts the promoted deployment back on the endpoint, and records and publishes it', async () => {
-    const { endpointName, deploymentId, deps, actions, published } = await promotedEndpoint('restore');
+    const { endpointName, deploymentId, deployment, deps, actions, published, decisions } =
+      await promotedEndpoint('restore');
     const foreign = await pointAtForeignModel(sagemaker, endpointName, EXECUTION_ROLE);
     expect(await endpointConfigOf(endpointName)).toBe(foreign);
 
@@ -109,8 +117,22 @@ describe('out-of-band endpoint changes on SageMaker', () => {
 
     expect(outcome).toMatchObject({ step: 'out-of-band', finding: 'remediated' });
     expect(await endpointConfigOf(endpointName)).toBe(`verdict-${deploymentId}`);
+    // The deployment gate's decision: the displaced version is its subject (the foreign model is no package).
+    const [decision, ...others] = (await decisions.list({ filter: { gate: 'deployment' } })).decisions;
+    expect(others).toEqual([]);
+    expect(decision).toMatchObject({ decision: 'deny', subject: deployment.decision.subject });
+    expect(decision?.violations.map((v) => v.rule)).toEqual(['deployment.out_of_band']);
+    expect(decision?.violations[0]?.message).toMatch(
+      new RegExp(
+        `^UpdateEndpoint by ${PERSON_ROLE} \\(CloudTrail event \\S+\\) changed sagemaker:${endpointName} `,
+      ),
+    );
+    expect(decision?.violations[0]?.message).toContain(
+      `Remediation (mode restore): the endpoint config of deployment ${deploymentId} is restored.`,
+    );
     expect([...actions.values()]).toEqual([
       expect.objectContaining({
+        decisionId: decision?.id,
         kind: 'deployment.out-of-band',
         target: `sagemaker:${endpointName}`,
         outcome: 'succeeded',

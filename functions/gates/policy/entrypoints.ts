@@ -3,6 +3,8 @@ export const GATE_ENTRYPOINTS = {
   model_registry: 'verdict/gates/model_registry/decision',
   deployment: 'verdict/gates/deployment/decision',
   monitoring: 'verdict/gates/monitoring/decision',
+  /** Decides for the deployment gate on a governed endpoint changed outside Verdict. */
+  out_of_band: 'verdict/gates/out_of_band/decision',
 } as const;
 
 export type GateName = keyof typeof GATE_ENTRYPOINTS;

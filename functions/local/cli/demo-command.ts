@@ -4,6 +4,7 @@ import { deploymentTargetName } from '../../contracts/deployment-request.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { plural } from '../../shared/plural.ts';
 import type { DemoDeployment } from '../demo/demo-deployments.ts';
+import type { DemoIncident } from '../demo/demo-incidents.ts';
 import { type DemoResult, runDemo } from '../demo/run-demo.ts';
 import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { DEFAULT_DATA_DIR } from './data-dir.ts';
@@ -19,9 +20,12 @@ export function registerDemoCommand(program: Command): void {
     .addOption(formatOption('text'))
     .addOption(jsonAliasOption())
     .action(async (options: { dataDir: string; reset?: boolean; format: OutputFormat }) => {
-      const { results, deployments, redelivery, ledger, appended } = await runDemo(options.dataDir, {
-        ...(options.reset ? { reset: true } : {}),
-      });
+      const { results, deployments, incidents, redelivery, ledger, appended } = await runDemo(
+        options.dataDir,
+        {
+          ...(options.reset ? { reset: true } : {}),
+        },
+      );
       if (options.format === 'json') {
         printJson(results.map((r) => r.decision));
         return;
@@ -43,6 +47,9 @@ export function registerDemoCommand(program: Command): void {
         'Deployments: each request goes through the deployment gate, then a rollout on an embedded SageMaker',
         'endpoint (nothing is served); every step is a ledger entry.',
         ...deployments.flatMap(renderDeployment),
+        '',
+        'Incidents on the live credit scorer: each is re-gated, its decision recorded, then acted on.',
+        ...incidents.flatMap(renderIncident),
         '',
         `Audit ledger: ${plural(ledger.size, 'entry', 'entries')} (decisions and the actions they caused)${appended ? ', appended to the existing ledger' : ''}, signed checkpoint:`,
         ...ledger.note
@@ -82,4 +89,18 @@ function renderDeployment({ story, version, deployment }: DemoDeployment): strin
   const head = `${version} (${story}) -> ${target} (${request.environment}): ${stylesFor(process.stdout).outcome(deployment.status === 'refused' ? 'deny' : 'allow', deployment.status.toUpperCase())}`;
   const steps = `  steps ${deployment.history.map((h) => h.step).join(' -> ')}   deployment ${deployment.id}`;
   return [head, steps, ...deployment.explanations.map((line) => `  x ${line}`)];
+}
+
+function renderIncident({ story, decision, remedy, deployment }: DemoIncident): string[] {
+  const head = `${story}: ${stylesFor(process.stdout).outcome(decision.decision, decision.decision.toUpperCase())}`;
+  const steps = deployment
+    ? [`  steps ${deployment.history.map((h) => h.step).join(' -> ')}   deployment ${deployment.id}`]
+    : [];
+  return [
+    head,
+    `  ${decision.gate} gate, decision ${decision.id}`,
+    ...decision.violations.flatMap((v) => renderViolation(v)),
+    `  ${remedy}`,
+    ...steps,
+  ];
 }

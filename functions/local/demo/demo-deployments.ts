@@ -1,8 +1,8 @@
 /**
  * The demo's second act: the approved credit scorer is deployed to an (embedded) SageMaker endpoint; a
  * retrained version is registered, gated and rolled out to the same endpoint by canary, baked and promoted;
- * the rejected CV ranker's deployment is refused with the reasons. Each request goes on the bus as in AWS
- * and every step is a ledger entry.
+ * the rejected CV ranker's deployment is refused with the reasons. Then the third act's incidents
+ * (demo-incidents.ts). Each request goes on the bus as in AWS and every step is a ledger entry.
  */
 import { readFileSync } from 'node:fs';
 import type { Deployment } from '../../contracts/deployment.ts';
@@ -11,6 +11,7 @@ import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inpu
 import { requestLocalDeployment, waitForDeployment } from '../local-deployments.ts';
 import { emitStateChange } from '../register-version.ts';
 import type { LocalRuntime } from '../runtime.ts';
+import { type DemoIncident, runIncidentAct, versionOf } from './demo-incidents.ts';
 
 export interface DemoDeployment {
   story: string;
@@ -31,7 +32,7 @@ export async function runDeploymentAct(
     creditScorerArn: string;
     cvRankerArn: string;
   },
-): Promise<DemoDeployment[]> {
+): Promise<{ deployments: DemoDeployment[]; incidents: DemoIncident[] }> {
   const sample = (name: string) => readFileSync(new URL(name, options.samples));
   const base = JSON.parse(sample('credit-scorer.deployment.json').toString('utf8')) as Omit<
     DeploymentRequestInput,
@@ -71,7 +72,13 @@ export async function runDeploymentAct(
       tags: { ...(base.tags ?? {}), model: 'cv-ranker' },
     }),
   );
-  return results;
+  const incidents = await runIncidentAct(runtime, {
+    base,
+    cvRankerArn: options.cvRankerArn,
+    registerRetrained: () =>
+      registerRetrained(runtime, options, sample('credit-scorer-retrained.model.json')),
+  });
+  return { deployments: results, incidents };
 }
 
 /** The credit scorer's next version: the same governance inputs, new weights; gated on its event. */
@@ -92,9 +99,4 @@ async function registerRetrained(
   });
   await emitStateChange(runtime, runtime.registry.toStateChangeEvent(pkg));
   return pkg.arn;
-}
-
-function versionOf(arn: string): string {
-  const [, group, version] = /model-package\/([^/]+)\/(\d+)$/.exec(arn) ?? [];
-  return `${group} v${version}`;
 }

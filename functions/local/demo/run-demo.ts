@@ -15,6 +15,7 @@ import { hasLedger } from '../data-directory.ts';
 import { emitStateChange, ensureGroup } from '../register-version.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
 import { DEMO_IMAGE, type DemoDeployment, runDeploymentAct } from './demo-deployments.ts';
+import type { DemoIncident } from './demo-incidents.ts';
 
 const SAMPLES = pathToFileURL(join(SOURCE_ROOT, 'functions/local/demo/samples/'));
 const BUCKET = 's3://verdict-demo-governance';
@@ -39,6 +40,8 @@ export interface DemoRun {
   results: DemoResult[];
   /** The second act: deployments of the approved and the rejected versions. */
   deployments: DemoDeployment[];
+  /** The third act: an out-of-band change and a drift alarm on the live credit scorer, each re-gated. */
+  incidents: DemoIncident[];
   redelivery: string;
   /** The latest signed checkpoint and the log's verifier key, to pin when verifying an export. */
   ledger: { size: number; note: string; vkey: string };
@@ -103,7 +106,7 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
         ? `redelivered event ${firstEvent?.id}: no second decision, no second status change`
         : `redelivered event ${firstEvent?.id}: UNEXPECTED second decision`;
     const [credit, cv] = results;
-    const deployments =
+    const { deployments, incidents } =
       credit && cv
         ? await runDeploymentAct(runtime, {
             samples: SAMPLES,
@@ -111,13 +114,14 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
             creditScorerArn: credit.arn,
             cvRankerArn: cv.arn,
           })
-        : [];
+        : { deployments: [], incidents: [] };
     const ledger = await runtime.openLedger();
     const checkpoint = await ledger.checkpoint();
     const vkey = (await ledger.store.verifierKeys()).at(-1) ?? '';
     return {
       results,
       deployments,
+      incidents,
       redelivery,
       ledger: { size: checkpoint.size, note: checkpoint.note, vkey },
       appended,

@@ -16,6 +16,9 @@ import { deploymentRequestSchema } from '../../../functions/contracts/deployment
 import { DeploymentError } from '../../../functions/deployments/errors.ts';
 import { outOfBandActionId } from '../../../functions/deployments/out-of-band.ts';
 import { PROFILE_METADATA_KEY } from '../../../functions/gates/model-registry/governance-inputs.ts';
+import { outOfBandDecisionId } from '../../../functions/gates/out-of-band/out-of-band-gate.ts';
+import { GATE_ENTRYPOINTS } from '../../../functions/gates/policy/entrypoints.ts';
+import type { PolicyEngine } from '../../../functions/gates/policy/policy-engine.ts';
 import {
   changeEndpointOutOfBand,
   requestLocalDeployment,
@@ -255,9 +258,13 @@ describe('out-of-band changes to an endpoint', () => {
     const eventId = (call.detail as { eventID: string }).eventID;
     expect(await runtime.audit.hasAction(outOfBandActionId(eventId))).toBe(false);
 
+    // The decision was recorded before the restore failed: the retry acts on it, it decides nothing again.
+    expect(await runtime.decisions.get(outOfBandDecisionId(eventId))).toMatchObject({ decision: 'deny' });
     runtime.deploymentSaga.outOfBand = settings;
     expect(await deliver(runtime, call)).toMatchObject({ ok: true, result: { finding: 'remediated' } });
     expect(runtime.endpoints.list()[0]?.serving).toBe(arn);
+    const decisions = await runtime.decisions.list({ filter: { gate: 'deployment', decision: 'deny' } });
+    expect(decisions.decisions.map((d) => d.id)).toEqual([outOfBandDecisionId(eventId)]);
   });
 
   it('a redelivered record does nothing again', async () => {
@@ -281,5 +288,122 @@ describe('out-of-band changes to an endpoint', () => {
     expect(await runtime.audit.findAction(outOfBandActionId(eventId))).toMatchObject({
       detail: expect.stringContaining(`restored deployment ${deploymentId}`),
     });
+  });
+
+  it('the deployment gate decides first: a deny that says who changed what, the rule and what restore does', async () => {
+    const runtime = open('restore');
+    const { deploymentId } = await promoted(runtime);
+    const alerts = published(runtime);
+    runtime.endpoints.changeOutOfBand({ endpointName: ENDPOINT, modelPackageArn: FOREIGN });
+    const call = runtime.endpoints.takeEvents().at(-1) as PublishedEvent;
+    const eventId = (call.detail as { eventID: string }).eventID;
+
+    const delivery = await deliver(runtime, call);
+
+    const decisionId = outOfBandDecisionId(eventId);
+    expect(delivery).toMatchObject({ ok: true, result: { finding: 'remediated', decisionId } });
+    expect(alerts().map((e) => e.detail)).toEqual([expect.objectContaining({ decisionId, mode: 'restore' })]);
+    const { decisions } = await runtime.decisions.list({ filter: { gate: 'deployment', decision: 'deny' } });
+    expect(decisions).toHaveLength(1);
+    const [decision] = decisions;
+    expect(decision).toMatchObject({
+      id: decisionId,
+      gate: 'deployment',
+      riskClass: 'high',
+      subject: { kind: 'model-package', id: FOREIGN, group: 'credit-scorer', version: '99' },
+      trigger: { eventId, source: 'aws.sagemaker', detailType: CLOUDTRAIL_API_CALL },
+      policy: { entrypoint: GATE_ENTRYPOINTS.out_of_band },
+    });
+    expect(decision?.violations).toEqual([
+      expect.objectContaining({
+        rule: 'deployment.out_of_band',
+        severity: 'critical',
+        family: 'deployment',
+        mode: 'enforce',
+        message: `UpdateEndpoint by ${LOCAL_OPERATOR_ROLE_ARN} (CloudTrail event ${eventId}) changed sagemaker:${ENDPOINT} outside Verdict: it now serves ${FOREIGN}, which no live deployment (${deploymentId}) put there. Remediation (mode restore): the endpoint config of deployment ${deploymentId} is restored.`,
+        reference: expect.stringContaining('Art. 15(5)'),
+      }),
+    ]);
+    const action = await runtime.audit.findAction(outOfBandActionId(eventId));
+    expect(action).toMatchObject({
+      decisionId,
+      detail: expect.stringContaining(
+        `restored deployment ${deploymentId} (InService); denied by decision ${decisionId} (deployment.out_of_band)`,
+      ),
+    });
+    // Ledger first: the decision is an entry before the action it caused.
+    const ledger = await runtime.openLedger();
+    const ids: string[] = [];
+    for (let i = 0; i < (await ledger.size()); i++) ids.push((await ledger.get(i))?.id ?? '');
+    expect(ids.filter((id) => id.includes(decisionId) || id.includes(outOfBandActionId(eventId)))).toEqual([
+      `decision/${decisionId}`,
+      `action/${outOfBandActionId(eventId)}`,
+    ]);
+  });
+
+  it('a deletion is decided on the version it took out of service', async () => {
+    const runtime = open('alert');
+    const { arn } = await promoted(runtime);
+    runtime.endpoints.deleteOutOfBand(ENDPOINT);
+    const [call] = runtime.endpoints.takeEvents();
+    const eventId = ((call as PublishedEvent).detail as { eventID: string }).eventID;
+
+    await deliver(runtime, call as PublishedEvent);
+
+    const decision = await runtime.decisions.get(outOfBandDecisionId(eventId));
+    expect(decision).toMatchObject({ decision: 'deny', subject: { id: arn, group: 'credit-scorer' } });
+    expect(decision?.violations[0]?.message).toContain(
+      'outside Verdict: it was deleted, which no live deployment',
+    );
+    expect(decision?.violations[0]?.message).toContain(
+      'Remediation (mode alert): alerted only (Verdict Out-Of-Band Deployment), nothing is changed.',
+    );
+    expect(runtime.endpoints.list()).toEqual([]);
+  });
+
+  it('fails closed: without a policy bundle the change is denied and still remediated', async () => {
+    const runtime = open('restore');
+    const { arn } = await promoted(runtime);
+    runtime.deploymentSaga.policyEngine = async () => {
+      throw new Error('bundle missing');
+    };
+    runtime.endpoints.changeOutOfBand({ endpointName: ENDPOINT, modelPackageArn: FOREIGN });
+    const call = runtime.endpoints.takeEvents().at(-1) as PublishedEvent;
+    const eventId = (call.detail as { eventID: string }).eventID;
+
+    expect(await deliver(runtime, call)).toMatchObject({ ok: true, result: { finding: 'remediated' } });
+
+    const decision = await runtime.decisions.get(outOfBandDecisionId(eventId));
+    expect(decision).toMatchObject({ decision: 'deny', violations: [{ rule: 'gate.policy_unavailable' }] });
+    expect(runtime.endpoints.list()[0]?.serving).toBe(arn);
+  });
+
+  it('a change the policy allows is recorded with its decision and left alone', async () => {
+    const runtime = open('delete');
+    await promoted(runtime);
+    const alerts = published(runtime);
+    const engine = await runtime.deploymentSaga.policyEngine();
+    const allowing = {
+      bundle: engine.bundle,
+      evaluate: (entrypoint: string, input: unknown) =>
+        entrypoint === GATE_ENTRYPOINTS.out_of_band
+          ? { decision: 'allow', riskClass: 'high', violations: [], obligations: [] }
+          : engine.evaluate(entrypoint, input),
+    } as unknown as PolicyEngine;
+    runtime.deploymentSaga.policyEngine = async () => allowing;
+    runtime.endpoints.changeOutOfBand({ endpointName: ENDPOINT, modelPackageArn: FOREIGN });
+    const call = runtime.endpoints.takeEvents().at(-1) as PublishedEvent;
+    const eventId = (call.detail as { eventID: string }).eventID;
+
+    const delivery = await deliver(runtime, call);
+
+    const decisionId = outOfBandDecisionId(eventId);
+    expect(delivery).toMatchObject({ ok: true, result: { finding: 'governed', decisionId } });
+    expect(await runtime.audit.findAction(outOfBandActionId(eventId))).toMatchObject({
+      outcome: 'skipped',
+      decisionId,
+    });
+    expect(runtime.endpoints.list()[0]?.serving).toBe(FOREIGN);
+    expect(alerts()).toEqual([]);
   });
 });
