@@ -18,7 +18,7 @@ let base = '';
 let token = '';
 
 beforeAll(async () => {
-  const demo = await runCli(['demo', '--data-dir', dataDir]);
+  const demo = await runCli(['demo', '--no-cluster', '--data-dir', dataDir]);
   if (demo.code !== 0) throw new Error(`demo failed:\n${demo.stderr}`);
   const child = spawnCli(['serve', '--port', '0', '--data-dir', dataDir], ['ignore', 'ignore', 'pipe']);
   server = child;

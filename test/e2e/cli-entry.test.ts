@@ -127,7 +127,7 @@ describe('verdict', () => {
     const work = mkdtempSync(join(tmpdir(), 'verdict-e2e-stderr-'));
     try {
       const dataDir = join(work, 'data');
-      expect((await runCli(['demo', '--data-dir', dataDir])).code).toBe(0);
+      expect((await runCli(['demo', '--no-cluster', '--data-dir', dataDir])).code).toBe(0);
       const out = join(work, 'summary.json');
       const child = spawn(
         process.execPath,

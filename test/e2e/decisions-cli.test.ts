@@ -21,7 +21,7 @@ interface Page {
 }
 
 beforeAll(async () => {
-  const demo = await runCli(['demo', ...d]);
+  const demo = await runCli(['demo', '--no-cluster', ...d]);
   expect(demo.code, demo.stderr).toBe(0);
 }, 120_000);
 

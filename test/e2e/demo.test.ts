@@ -100,8 +100,8 @@ describe('verdict demo, then verdict serve on its data', () => {
   beforeAll(async () => {
     // Separate data dirs: a second demo run on one would append to its ledger.
     [text, json] = await Promise.all([
-      verdict(['demo', '--data-dir', dataDir]),
-      verdict(['demo', '--data-dir', jsonDataDir, '--json']),
+      verdict(['demo', '--no-cluster', '--data-dir', dataDir]),
+      verdict(['demo', '--no-cluster', '--data-dir', jsonDataDir, '--json']),
     ]);
   });
 
@@ -493,7 +493,7 @@ describe('verdict demo on the one default data directory', () => {
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('writes .verdict, where every other command looks, and its printed commands run as printed', async () => {
-    const first = await inCwd(['demo']);
+    const first = await inCwd(['demo', '--no-cluster']);
     expect(first.code, first.stderr).toBe(0);
     expect(readdirSync(cwd)).toEqual(['.verdict']);
     expect(first.stdout).toContain('Decisions are stored in .verdict. Verify the ledger offline with:');
@@ -509,7 +509,7 @@ describe('verdict demo on the one default data directory', () => {
 
   it('run again, registers the next versions and appends to the same ledger under the same key', async () => {
     const key = signerKey().verifierKey;
-    const second = await inCwd(['demo']);
+    const second = await inCwd(['demo', '--no-cluster']);
     expect(second.code, second.stderr).toBe(0);
     // The first run's retrained credit scorers were v2 and v3: the next compliant version is v4, rolled out by
     // canary; the incidents find the endpoint serving it.
@@ -532,7 +532,7 @@ describe('verdict demo on the one default data directory', () => {
   });
 
   it('--reset starts from an empty data directory', async () => {
-    const reset = await inCwd(['demo', '--reset']);
+    const reset = await inCwd(['demo', '--no-cluster', '--reset']);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toMatch(/^retail-credit-scorer v1 \(compliant\)/m);
     expect(reset.stdout).not.toContain('appended');

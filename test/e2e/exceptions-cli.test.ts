@@ -73,7 +73,7 @@ async function gateNextCvRanker(): Promise<Decision> {
 }
 
 beforeAll(async () => {
-  const demo = await runCli(['demo', ...d]);
+  const demo = await runCli(['demo', '--no-cluster', ...d]);
   expect(demo.code, demo.stderr).toBe(0);
 }, 120_000);
 

@@ -61,7 +61,7 @@ async function registerCvRankerV2() {
 
 describe('verdict forget', () => {
   beforeAll(async () => {
-    expect((await runCli(['demo', ...d])).code).toBe(0);
+    expect((await runCli(['demo', '--no-cluster', ...d])).code).toBe(0);
     for (const rule of [
       'bias.disparate_impact',
       'bias.difference_in_positive_proportions',

@@ -21,7 +21,7 @@ let token = '';
 const verdict = (args: string[]) => runCli(args, { cwd: work, timeout: 90_000 });
 
 beforeAll(async () => {
-  expect((await verdict(['demo', '--data-dir', dataDir])).code).toBe(0);
+  expect((await verdict(['demo', '--no-cluster', '--data-dir', dataDir])).code).toBe(0);
   // The log's key, pinned once from the log's owner (here: a local export of the same data directory).
   const local = join(work, 'local-export');
   expect((await verdict(['ledger', 'export', '--out', local, '--data-dir', dataDir])).code).toBe(0);

@@ -22,7 +22,7 @@ const d = ['--data-dir', dataDir];
 const verdict = (args: string[]) => runCli(args, { cwd: work });
 
 beforeAll(async () => {
-  expect((await verdict(['demo', ...d])).code).toBe(0);
+  expect((await verdict(['demo', '--no-cluster', ...d])).code).toBe(0);
   const granted = await verdict([
     'exception',
     'grant',
@@ -96,7 +96,14 @@ describe('--format text|json', () => {
   });
 
   it('demo: --format json is the array of its decisions, as --json was', async () => {
-    const run = await verdict(['demo', '--format', 'json', '--data-dir', join(work, 'demo-json')]);
+    const run = await verdict([
+      'demo',
+      '--no-cluster',
+      '--format',
+      'json',
+      '--data-dir',
+      join(work, 'demo-json'),
+    ]);
     expect(run.code).toBe(0);
     const decisions = (JSON.parse(run.stdout) as unknown[]).map((d) => decisionSchema.parse(d));
     expect(decisions).toHaveLength(3);
@@ -180,7 +187,7 @@ describe('--format text|json', () => {
       ['token', 'create', '--role', 'auditor', ...d],
       ['profile', 'validate', cvRanker],
       ['registry', 'list', ...d],
-      ['demo', ...d],
+      ['demo', '--no-cluster', ...d],
     ])
       expect(await verdict([...args, '--format', 'yaml']), args.join(' ')).toEqual({
         code: 2,

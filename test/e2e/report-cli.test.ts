@@ -25,7 +25,7 @@ const verdict = (args: string[]) => runCli(args, { cwd: work, timeout: 90_000 })
 const report = (args: string[]) => verdict(['report', ...args, '--data-dir', dataDir]);
 
 beforeAll(async () => {
-  const demo = await verdict(['demo', '--data-dir', dataDir]);
+  const demo = await verdict(['demo', '--no-cluster', '--data-dir', dataDir]);
   expect(demo.code).toBe(0);
 }, 120_000);
 
@@ -158,7 +158,7 @@ describe('verdict report', () => {
     expect(foreign.stderr).not.toContain('TAMPERED');
     // The wrong data directory's ledger is a key not pinned too: untrusted, not tampered.
     const elsewhere = join(work, 'other-data');
-    expect((await verdict(['demo', '--data-dir', elsewhere])).code).toBe(EXIT.ok);
+    expect((await verdict(['demo', '--no-cluster', '--data-dir', elsewhere])).code).toBe(EXIT.ok);
     const wrongDir = await verdict(['report', 'verify', out, '--data-dir', elsewhere]);
     expect(wrongDir.code, wrongDir.stderr).toBe(EXIT.untrusted);
     rmSync(`${out}.manifest`);

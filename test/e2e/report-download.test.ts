@@ -21,7 +21,7 @@ let token = '';
 const verdict = (args: string[]) => runCli(args, { cwd: work, timeout: 90_000 });
 
 beforeAll(async () => {
-  expect((await verdict(['demo', '--data-dir', dataDir])).code).toBe(0);
+  expect((await verdict(['demo', '--no-cluster', '--data-dir', dataDir])).code).toBe(0);
   expect((await verdict(['ledger', 'export', '--out', exported, '--data-dir', dataDir])).code).toBe(0);
   const created = await verdict(['token', 'create', '--role', 'compliance-officer', '--data-dir', dataDir]);
   expect(created.code).toBe(0);

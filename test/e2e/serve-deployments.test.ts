@@ -24,7 +24,7 @@ let arn = '';
 const verdict = (args: string[]) => runCli(args, { cwd: work, timeout: 90_000 });
 
 beforeAll(async () => {
-  expect((await verdict(['demo', '--data-dir', dataDir])).code).toBe(0);
+  expect((await verdict(['demo', '--no-cluster', '--data-dir', dataDir])).code).toBe(0);
   const model = join(work, 'model.json');
   writeFileSync(model, '{"weights": [0.4, -1.3, 0.02, -0.2]}');
   const registered = await verdict([

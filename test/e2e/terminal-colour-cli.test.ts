@@ -70,7 +70,7 @@ describe('colour', () => {
 
   it("a report's progress line on a terminal is redrawn with carriage returns, no escape codes", async () => {
     const dataDir = join(work, 'data');
-    expect((await runCli(['demo', '--data-dir', dataDir], { env: env() })).code).toBe(0);
+    expect((await runCli(['demo', '--no-cluster', '--data-dir', dataDir], { env: env() })).code).toBe(0);
     const printed = await onTerminal(
       [
         'report',

@@ -66,7 +66,7 @@ export function registryDecision(changes: Partial<Decision> = {}): Decision {
     ],
     policy: {
       bundleSha256: 'f'.repeat(64),
-      version: '0.3.0',
+      version: '0.4.0',
       entrypoint: 'verdict/gates/model_registry/decision',
     },
     inputSha256: 'e'.repeat(64),

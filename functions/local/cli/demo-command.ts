@@ -17,13 +17,15 @@ export function registerDemoCommand(program: Command): void {
     .description(COMMAND_SUMMARIES.demo)
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .option('--reset', 'empty the data directory first (otherwise a second run appends to its ledger)')
+    .option('--no-cluster', 'leave out the GPU workload on the local Kubernetes control plane')
     .addOption(formatOption('text'))
     .addOption(jsonAliasOption())
-    .action(async (options: { dataDir: string; reset?: boolean; format: OutputFormat }) => {
-      const { results, deployments, incidents, redelivery, ledger, appended } = await runDemo(
+    .action(async (options: { dataDir: string; reset?: boolean; cluster: boolean; format: OutputFormat }) => {
+      const { results, deployments, incidents, redelivery, ledger, appended, cluster } = await runDemo(
         options.dataDir,
         {
           ...(options.reset ? { reset: true } : {}),
+          cluster: options.cluster,
         },
       );
       if (options.format === 'json') {
@@ -46,6 +48,7 @@ export function registerDemoCommand(program: Command): void {
         '',
         'Deployments: each request goes through the deployment gate, then a rollout on an embedded SageMaker',
         'endpoint (nothing is served); every step is a ledger entry.',
+        CLUSTER_NOTE[cluster],
         ...deployments.flatMap(renderDeployment),
         '',
         'Incidents on the live credit scorer: each is re-gated, its decision recorded, then acted on.',
@@ -66,6 +69,13 @@ export function registerDemoCommand(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
+
+const CLUSTER_NOTE: Record<'used' | 'off' | 'not built', string> = {
+  used: 'The GPU workload runs on a local Kubernetes control plane with a simulated GPU node (kwok).',
+  off: 'The GPU workload is left out (--no-cluster).',
+  'not built':
+    'The GPU workload is left out: the local Kubernetes control plane is not built (npm run setup builds it).',
+};
 
 /** A path as a person types it: relative below the working directory, absolute elsewhere. */
 function shown(path: string): string {

@@ -1,16 +1,22 @@
 /**
  * The demo's second act: the approved credit scorer is deployed to an (embedded) SageMaker endpoint; a
  * retrained version is registered, gated and rolled out to the same endpoint by canary, baked and promoted;
- * the rejected CV ranker's deployment is refused with the reasons. Then the third act's incidents
+ * with a local Kubernetes control plane, the same version also goes to a GPU workload on it; the rejected CV
+ * ranker's deployment is refused with the reasons. Then the third act's incidents
  * (demo-incidents.ts). Each request goes on the bus as in AWS and every step is a ledger entry.
  */
 import { readFileSync } from 'node:fs';
 import type { Deployment } from '../../contracts/deployment.ts';
-import { type DeploymentRequestInput, deploymentRequestSchema } from '../../contracts/deployment-request.ts';
+import {
+  type DeploymentRequestInput,
+  deploymentRequestSchema,
+  deploymentTargetName,
+} from '../../contracts/deployment-request.ts';
 import { PROFILE_METADATA_KEY } from '../../gates/model-registry/governance-inputs.ts';
 import { requestLocalDeployment, waitForDeployment } from '../local-deployments.ts';
 import { emitStateChange } from '../register-version.ts';
 import type { LocalRuntime } from '../runtime.ts';
+import { DEMO_NAMESPACE } from './demo-cluster.ts';
 import { type DemoIncident, runIncidentAct, versionOf } from './demo-incidents.ts';
 
 export interface DemoDeployment {
@@ -19,6 +25,16 @@ export interface DemoDeployment {
   version: string;
   deployment: Deployment;
 }
+
+/** One L4 GPU per replica on the node pool's g6.xlarge nodes; the policy's cost estimate prices it. */
+const GPU_WORKLOAD = {
+  kind: 'gpu-replicas',
+  gpuType: 'nvidia-l4',
+  gpuCount: 1,
+  nodeInstanceType: 'g6.xlarge',
+  replicas: 1,
+  maxReplicas: 2,
+} as const;
 
 /** The image the demo's packages name: a sample ECR URI pinned by digest (nothing is pulled). */
 export const DEMO_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/verdict-demo/sklearn-serving@sha256:${'5e'.repeat(32)}`;
@@ -31,6 +47,8 @@ export async function runDeploymentAct(
     /** The credit scorer's and the CV ranker's packages, as the first act registered and gated them. */
     creditScorerArn: string;
     cvRankerArn: string;
+    /** The Kubernetes cluster the retrained version also goes to, as a GPU workload, when there is one. */
+    eksCluster?: string;
   },
 ): Promise<{ deployments: DemoDeployment[]; incidents: DemoIncident[] }> {
   const sample = (name: string) => readFileSync(new URL(name, options.samples));
@@ -50,10 +68,11 @@ export async function runDeploymentAct(
     arn: string,
     request: Omit<DeploymentRequestInput, 'modelPackageArn'>,
   ) => {
+    const parsed = deploymentRequestSchema.parse({ ...request, modelPackageArn: arn });
     const requested = await requestLocalDeployment(
       runtime,
-      `demo-${arn}-${request.environment}`,
-      deploymentRequestSchema.parse({ ...request, modelPackageArn: arn }),
+      `demo-${arn}-${request.environment}-${deploymentTargetName(parsed.target)}`,
+      parsed,
     );
     const deployment = await waitForDeployment(runtime, requested.id);
     return { story, version: versionOf(arn), deployment };
@@ -64,6 +83,20 @@ export async function runDeploymentAct(
 
   const retrained = await registerRetrained(runtime, options, sample('credit-scorer-retrained.model.json'));
   results.push(await deploy('retrained, canary', retrained, base));
+  if (options.eksCluster) {
+    results.push(
+      await deploy('retrained, GPU workload', retrained, {
+        ...base,
+        target: {
+          kind: 'eks',
+          cluster: options.eksCluster,
+          namespace: DEMO_NAMESPACE,
+          name: 'credit-scorer',
+        },
+        compute: GPU_WORKLOAD,
+      }),
+    );
+  }
 
   results.push(
     await deploy('rejected by the registry gate', options.cvRankerArn, {

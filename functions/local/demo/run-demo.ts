@@ -14,6 +14,7 @@ import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import { hasLedger } from '../data-directory.ts';
 import { emitStateChange, ensureGroup } from '../register-version.ts';
 import { openLocalRuntimeAt } from '../runtime.ts';
+import { startDemoCluster } from './demo-cluster.ts';
 import { DEMO_IMAGE, type DemoDeployment, runDeploymentAct } from './demo-deployments.ts';
 import type { DemoIncident } from './demo-incidents.ts';
 
@@ -47,12 +48,24 @@ export interface DemoRun {
   ledger: { size: number; note: string; vkey: string };
   /** The data directory held a ledger already: this run appended to it. */
   appended: boolean;
+  /** The Kubernetes cluster the GPU workload went to: `off` when asked so, `not built` without the binaries. */
+  cluster: 'used' | 'off' | 'not built';
 }
 
-export async function runDemo(dataDir: string, options: { reset?: boolean } = {}): Promise<DemoRun> {
+export interface DemoOptions {
+  reset?: boolean;
+  /** Deploy to the local control plane too, when it is built (default true). */
+  cluster?: boolean;
+}
+
+export async function runDemo(dataDir: string, options: DemoOptions = {}): Promise<DemoRun> {
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   const appended = hasLedger(dataDir);
-  const runtime = openLocalRuntimeAt(dataDir, { environment: 'demo' });
+  const cluster = options.cluster === false ? undefined : await startDemoCluster(dataDir);
+  const runtime = openLocalRuntimeAt(dataDir, {
+    environment: 'demo',
+    clusterTargets: cluster ? [cluster.target] : [],
+  });
   try {
     const results: DemoResult[] = [];
     let firstEvent: Parameters<typeof runtime.bus.dispatch>[0] | undefined;
@@ -113,6 +126,7 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
             bucket: BUCKET,
             creditScorerArn: credit.arn,
             cvRankerArn: cv.arn,
+            ...(cluster && { eksCluster: cluster.name }),
           })
         : { deployments: [], incidents: [] };
     const ledger = await runtime.openLedger();
@@ -125,8 +139,10 @@ export async function runDemo(dataDir: string, options: { reset?: boolean } = {}
       redelivery,
       ledger: { size: checkpoint.size, note: checkpoint.note, vkey },
       appended,
+      cluster: cluster ? 'used' : options.cluster === false ? 'off' : 'not built',
     };
   } finally {
     await runtime.close();
+    await cluster?.stop();
   }
 }

@@ -14,8 +14,8 @@ import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { SOURCE_ROOT } from '../../shared/source-root.ts';
 import {
   type FakeGpuNodeOptions,
   fakeGpuNode,
@@ -59,9 +59,7 @@ export interface LocalControlPlaneOptions {
 }
 
 const HOST = '127.0.0.1';
-const MODULE_DIRS = ['tools/kube/', 'tools/kwok/'].map((dir) =>
-  fileURLToPath(new URL(`../../../${dir}`, import.meta.url)),
-);
+const MODULE_DIRS = ['tools/kube/', 'tools/kwok/'].map((dir) => join(SOURCE_ROOT, dir));
 const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
 const START_ATTEMPTS = 3;
 const NODE_READY_TIMEOUT_MS = 60_000;

@@ -64,7 +64,7 @@ describe('the deployment gate', () => {
       riskClass: 'high',
       violations: [],
       subject: { kind: 'model-package', id: ARN, group: 'credit-scorer', version: '3' },
-      policy: { entrypoint: 'verdict/gates/deployment/decision', version: '0.3.0' },
+      policy: { entrypoint: 'verdict/gates/deployment/decision', version: '0.4.0' },
       trigger: { eventId: 'req-1', source: 'verdict.deployments', detailType: 'Deployment Requested' },
       evaluatedAt: NOW.toISOString(),
     });
