@@ -10,6 +10,7 @@ import { canonicalPrincipalArn, DEFAULT_GROUPS_CLAIM } from '../functions/api/au
 import { OUT_OF_BAND_MODES, type OutOfBandMode } from '../functions/contracts/deployment-events.ts';
 import { OBJECT_LOCK_MODES, type ObjectLockMode } from '../functions/contracts/environment.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
+import { type PromotionRule, promotionRuleProblems } from '../functions/contracts/promotion-rule.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
 import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';
 
@@ -35,6 +36,7 @@ export const CONTEXT_KEYS = {
   modelArtifactLocations: 'verdict:modelArtifactLocations',
   enforceSageMakerDeployments: 'verdict:enforceSageMakerDeployments',
   outOfBandMode: 'verdict:outOfBandMode',
+  promotions: 'verdict:promotions',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -103,6 +105,11 @@ export interface VerdictConfig {
    * back) or `delete` (delete the endpoint). Every mode records and publishes.
    */
   outOfBandMode: OutOfBandMode;
+  /**
+   * Promotion rules: an approved version of a group a rule names is asked to be deployed to the rule's target
+   * (a `Verdict Deployment Requested` the deployment gate decides like any other). None by default.
+   */
+  promotions: PromotionRule[];
 }
 
 /** The settings whose default depends on `verdict:environment`. */
@@ -164,6 +171,7 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   sagemakerExecutionRoleArn: '',
   modelArtifactLocations: [],
   enforceSageMakerDeployments: false,
+  promotions: [],
   ...ENVIRONMENT_DEFAULTS.dev,
 });
 
@@ -261,6 +269,31 @@ function wholeNumber(what: string, max: number) {
   );
 }
 
+/**
+ * The orchestrator reads the rules from its Lambda environment, which holds 4 KB in all; its other variables
+ * take up to about 2.5 KB (test/infra/promotions.test.ts measures them): a few rules, not a catalogue.
+ */
+export const MAX_PROMOTIONS_JSON_BYTES = 1536;
+
+/** The rules with each problem located (`promotions[0].target: ...`), and a size the environment can hold. */
+const promotionsSchema = z.preprocess(
+  toObject,
+  z.unknown().transform((rules, ctx) => {
+    const problems = promotionRuleProblems(rules);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    if (problems.length > 0) return z.NEVER;
+    const bytes = Buffer.byteLength(JSON.stringify(rules));
+    if (bytes > MAX_PROMOTIONS_JSON_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${MAX_PROMOTIONS_JSON_BYTES} bytes of JSON (the orchestrator's environment holds them); these are ${bytes}`,
+      });
+      return z.NEVER;
+    }
+    return rules as PromotionRule[];
+  }),
+);
+
 const schemas: Record<ConfigKey, z.ZodType> = {
   environment: z.enum(ENVIRONMENTS, {
     error: `must be one of ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`,
@@ -343,6 +376,7 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   outOfBandMode: z.enum(OUT_OF_BAND_MODES, {
     error: `must be one of ${OUT_OF_BAND_MODES.map((m) => `"${m}"`).join(', ')}`,
   }),
+  promotions: promotionsSchema,
 };
 
 /** A validated `verdict:modelArtifactLocations` entry as bucket and key prefix ("" for the whole bucket). */

@@ -84,8 +84,11 @@ export function orchestratorDeps(
     events: new EventBridgePublisher(clients.eventbridge, env.VERDICT_EVENT_BUS_NAME),
     // An approval an alarm revokes is set to Rejected (the role may set no other status).
     registry: new SageMakerModelRegistry(clients.sagemaker),
-    policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, env),
+    policyEngine: cachedPolicyEngine(env.VERDICT_POLICY_BUNDLE, {
+      VERDICT_POLICY_BUNDLE_SHA256: env.VERDICT_POLICY_BUNDLE_SHA256,
+    }),
     now,
+    promotions: env.VERDICT_PROMOTIONS,
     outOfBand: {
       mode: env.VERDICT_OUT_OF_BAND_MODE,
       orchestratorRoleArn: env.VERDICT_ORCHESTRATOR_ROLE_ARN,

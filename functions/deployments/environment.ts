@@ -1,6 +1,7 @@
 /** The deployment orchestrator's Lambda environment, set by the CDK stack (infra/function-table.ts). */
 import { z } from 'zod';
 import { OUT_OF_BAND_MODES } from '../contracts/deployment-events.ts';
+import { promotionRulesSchema } from '../contracts/promotion-rule.ts';
 import {
   type LedgerVariables,
   parseEnvironment,
@@ -10,6 +11,19 @@ import {
 } from '../shared/environment.ts';
 
 const arn = z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN');
+
+/** JSON: the promotion rules (`verdict:promotions`), checked again as the orchestrator starts. */
+const promotions = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON list of promotion rules' });
+      return z.NEVER;
+    }
+  })
+  .pipe(promotionRulesSchema);
 
 const deploymentOrchestratorSchema = z.object({
   ...verdictSchema.shape,
@@ -32,6 +46,8 @@ const deploymentOrchestratorSchema = z.object({
   VERDICT_ORCHESTRATOR_ROLE_ARN: arn,
   /** What an endpoint changed out of band gets when it no longer serves the live deployment. */
   VERDICT_OUT_OF_BAND_MODE: z.enum(OUT_OF_BAND_MODES),
+  /** Which allowed model versions are asked to be deployed, and where (none by default). */
+  VERDICT_PROMOTIONS: promotions.default([]),
 });
 
 export type DeploymentOrchestratorEnvironment = z.output<typeof deploymentOrchestratorSchema>;

@@ -23,6 +23,7 @@ import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.t
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { DEPLOYMENT_BAKE_ENDED, type OutOfBandMode, VERDICT_SOURCE } from '../contracts/deployment-events.ts';
+import type { PromotionRule } from '../contracts/promotion-rule.ts';
 import { createDeploymentOrchestratorHandler } from '../deployments/create-handler.ts';
 import type { DeploymentOrchestratorDeps } from '../deployments/orchestrate.ts';
 import { RegistryDeploymentFacts } from '../deployments/registry-facts.ts';
@@ -44,6 +45,7 @@ import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { localPolicyEngine } from './local-policy-engine.ts';
+import { readLocalPromotions } from './local-promotions.ts';
 import { type LocalReportContext, localReports } from './local-reports.ts';
 
 export interface LocalRuntimeOptions {
@@ -60,6 +62,8 @@ export interface LocalRuntimeOptions {
   publicUrl?: () => string;
   /** What an endpoint changed behind the orchestration's back gets: `alert` (default), `restore` or `delete`. */
   outOfBandMode?: OutOfBandMode;
+  /** Which allowed versions are asked to be deployed (default: `<dataDir>/promotions.json`, or none). */
+  promotions?: readonly PromotionRule[];
 }
 
 export interface LocalRuntime {
@@ -147,6 +151,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     events: { publish: (event) => bus.publish(event) },
     registry,
     outOfBand: { mode: options.outOfBandMode ?? 'alert', remediation: endpoints },
+    promotions: options.promotions ?? [],
   };
   const orchestrator = createDeploymentOrchestratorHandler(deploymentSaga);
   // The endpoints' events go on the bus once the step that caused them is recorded, as EventBridge delivers
@@ -266,6 +271,7 @@ export function openLocalRuntimeAt(
     database: join(dataDir, 'verdict.db'),
     objectsDir: join(dataDir, 'objects'),
     dataDir,
+    ...(options.promotions === undefined && { promotions: readLocalPromotions(dataDir) }),
     ...options,
   });
 }

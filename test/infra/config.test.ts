@@ -54,6 +54,7 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:modelArtifactLocations': DEFAULT_CONFIG.modelArtifactLocations,
       'verdict:enforceSageMakerDeployments': DEFAULT_CONFIG.enforceSageMakerDeployments,
       'verdict:outOfBandMode': undefined,
+      'verdict:promotions': DEFAULT_CONFIG.promotions,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',

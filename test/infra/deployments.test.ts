@@ -156,6 +156,7 @@ describe('the deployment orchestrator', () => {
         'VERDICT_BAKE_SCHEDULER_ROLE_ARN',
         'VERDICT_ORCHESTRATOR_ROLE_ARN',
         'VERDICT_OUT_OF_BAND_MODE',
+        'VERDICT_PROMOTIONS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -167,6 +168,7 @@ describe('the deployment orchestrator', () => {
     expect(flat(variables.VERDICT_EVENT_BUS_ARN)).toBe(arnOf(dev, s.verdictBus));
     expect(flat(variables.VERDICT_ORCHESTRATOR_ROLE_ARN)).toBe(arnOf(dev, fn.role));
     expect(variables.VERDICT_OUT_OF_BAND_MODE).toBe('alert');
+    expect(variables.VERDICT_PROMOTIONS).toBe('[]');
     expect(variables.VERDICT_BAKE_SCHEDULE_GROUP).toBe('verdict-dev-bakes');
     expect(flat(variables.VERDICT_BAKE_SCHEDULER_ROLE_ARN)).toBe(arnOf(dev, s.deployments.schedulerRole));
     const executionRole = s.deployments.executionRole;
@@ -257,7 +259,7 @@ describe('the deployment orchestrator', () => {
     expect(GOVERNED_ENDPOINT_TAG).toBe(DECISION_ID_TAG);
   });
 
-  it('schedules bake ends in its group only, and publishes only status changes, out-of-band alerts and revocations', () => {
+  it('schedules bake ends in its group only, and publishes only status changes, out-of-band alerts, revocations and promotions', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     expect(flatStatement(bySid(statements, 'ScheduleBakeEnds'))).toEqual({
       Effect: 'Allow',
@@ -289,6 +291,7 @@ describe('the deployment orchestrator', () => {
     expect(publish.map(flatStatement)).toEqual([
       publishing('Verdict Decision Revoked'),
       publishing('Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'),
+      publishing('Verdict Deployment Requested'),
     ]);
   });
 
@@ -496,6 +499,7 @@ describe('the deployment routes', () => {
         'deployment-bake-ended',
         'deployment-requested',
         'deployment-rollback-requested',
+        'model-version-allowed',
         'sagemaker-endpoint-state-change',
         'sagemaker-out-of-band-call',
       ].sort(),
