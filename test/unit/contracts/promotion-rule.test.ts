@@ -2,6 +2,8 @@
  * Promotion rules as configured: a rule is a deployment request without its version, with its target named
  * as the CLI names it; a bad rule is refused with each problem located, and group wildcards match whole names.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PROMOTION_RULES,
@@ -14,6 +16,7 @@ import {
 import { ARN } from '../../support/deployment-requests.ts';
 import { allowedRequest } from '../../support/deployment-saga.ts';
 import { creditScorerRule } from '../../support/promotion-rules.ts';
+import { markdownBlocks } from '../../support/readme-blocks.ts';
 
 const rule = creditScorerRule;
 
@@ -26,6 +29,13 @@ describe('promotion rules', () => {
     expect(request.target).toEqual({ kind: 'sagemaker', endpointName: 'credit-scorer-prod' });
     expect(request.environment).toBe('prod');
     expect(request.strategy.type).toBe('canary');
+  });
+
+  it('accepts the example of docs/deployments.md', () => {
+    const page = readFileSync(join(import.meta.dirname, '../../../docs/deployments.md'), 'utf8');
+    const section = page.slice(page.indexOf('## Promotion rules'));
+    const [example] = markdownBlocks(section).filter((block) => block.lang === 'json');
+    expect(promotionRuleProblems(JSON.parse(example?.body ?? 'null'))).toEqual([]);
   });
 
   it('reads both target forms and refuses any other', () => {
