@@ -3,6 +3,9 @@
  * naming its group. Each rule publishes a `Verdict Deployment Requested` like the API's, which the
  * deployment gate decides as any other request: a rule asks, it never deploys by itself.
  *
+ * Only a recorded decision promotes: the event names it, and the decision store's copy decides (an event
+ * the store does not confirm is refused, and retried in case the record is late).
+ *
  * The request id derives from the decision and the rule's name, so a redelivered decision asks for the same
  * deployment (the orchestrator returns the one recorded). The request is published, then recorded in the
  * ledger as the rule's action; a recorded action is not published again.
@@ -12,7 +15,9 @@ import { DEPLOYMENT_REQUESTED, VERDICT_SOURCE } from '../contracts/deployment-ev
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import { type PromotionRule, promotionRequest, ruleMatchesGroup } from '../contracts/promotion-rule.ts';
 import type { ActionLog } from '../ports/action-log.ts';
+import type { DecisionStore } from '../ports/decision-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
+import { PromotedDecisionNotRecordedError } from './errors.ts';
 import { deploymentIdFor } from './request-deployment.ts';
 
 /** The gate whose allowed versions are promoted. */
@@ -22,6 +27,8 @@ export interface PromotionDeps {
   promotions: readonly PromotionRule[];
   events: EventPublisher;
   actions: ActionLog;
+  /** Where the decision an event names is read back: what it says, not the event, is promoted. */
+  decisions: Pick<DecisionStore, 'get'>;
   now: () => Date;
 }
 
@@ -41,8 +48,11 @@ export function promotionActionId(requestId: string): string {
 }
 
 /** Asks for each deployment the rules name for an allowed version; nothing for any other decision. */
-export async function promoteVersion(decision: Decision, deps: PromotionDeps): Promise<Promotion[]> {
-  if (decision.gate !== PROMOTED_GATE || decision.decision !== 'allow') return [];
+export async function promoteVersion(event: Decision, deps: PromotionDeps): Promise<Promotion[]> {
+  if (!promotes(event) || deps.promotions.length === 0) return [];
+  const decision = await deps.decisions.get(event.id);
+  if (!decision) throw new PromotedDecisionNotRecordedError(event.id);
+  if (!promotes(decision)) return [];
   const rules = deps.promotions.filter((rule) => ruleMatchesGroup(rule, decision.subject.group));
   const promotions: Promotion[] = [];
   for (const rule of rules) {
@@ -68,4 +78,8 @@ export async function promoteVersion(decision: Decision, deps: PromotionDeps): P
     });
   }
   return promotions;
+}
+
+function promotes(decision: Decision): boolean {
+  return decision.gate === PROMOTED_GATE && decision.decision === 'allow';
 }

@@ -108,12 +108,6 @@ describe('promotion of an allowed model version', () => {
     ['a denied version', registryDecision({ decision: 'deny' })],
     ['a version sent for review', registryDecision({ decision: 'review' })],
     ['a decision of another gate', registryDecision({ gate: 'deployment' })],
-    [
-      'a group no rule names',
-      registryDecision({
-        subject: { kind: 'model-package', id: ARN, group: 'fraud-detector', version: '3' },
-      }),
-    ],
   ])('asks for nothing on %s', async (_what, decision) => {
     const f = await fixture();
     const size = await f.ledger.size();
@@ -124,6 +118,25 @@ describe('promotion of an allowed model version', () => {
     });
     expect(f.events.events).toEqual([]);
     expect(await f.ledger.size()).toBe(size);
+  });
+
+  it('asks for nothing for a group no rule names', async () => {
+    const f = await fixture([{ ...creditScorerRule, modelPackageGroup: 'credit-scorer-?' }]);
+    expect(await orchestrate(decided(registryDecision()), f.orch)).toMatchObject({ promotions: [] });
+    expect(f.events.events).toEqual([]);
+  });
+
+  it('promotes what the recorded decision says, not what the event claims', async () => {
+    const f = await fixture();
+    const denied = registryDecision({ id: 'dec-credit-scorer-3-denied', decision: 'deny' });
+    await f.deps.decisions.record(denied);
+    const claimed = { ...denied, decision: 'allow' as const };
+    expect(await orchestrate(decided(claimed), f.orch)).toMatchObject({ promotions: [] });
+    const forged = registryDecision({ id: 'dec-never-recorded' });
+    await expect(orchestrate(decided(forged), f.orch)).rejects.toThrow(
+      'decision dec-never-recorded is not recorded: nothing is promoted on it',
+    );
+    expect(f.events.events).toEqual([]);
   });
 
   it('asks for nothing without promotion rules', async () => {
