@@ -19,6 +19,7 @@ import {
   ENDPOINT_DEPLOYMENT_STATE_CHANGE,
   ENDPOINT_STATE_CHANGE,
 } from './contracts/sagemaker-endpoint-state-change.ts';
+import { DECISION_EVENT } from './contracts/verdict-decision-event.ts';
 import type { EventPattern } from './events/event-pattern.ts';
 
 export type FunctionName = 'model-registry-gate' | 'report-worker' | 'deployment-orchestrator';
@@ -61,7 +62,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'deployment-orchestrator': {
     entry: 'functions/deployments/handler.ts',
     description:
-      'Runs the deployment saga: gate, apply, the target events, the end of the bake, alarms, rollbacks and revocations',
+      'Runs the deployment saga: gate, apply, the target events, the end of the bake, alarms, rollbacks, revocations and promotions',
     // A step calls one target API and appends to the ledger; it never waits for a rollout.
     timeoutSeconds: 120,
     memoryMb: 1024,
@@ -136,6 +137,18 @@ export const routes: readonly Route[] = [
       'A revoked model-registry decision takes every live deployment of its artifact out of service',
     bus: 'verdict',
     pattern: verdictEvent(DECISION_REVOKED),
+    target: 'deployment-orchestrator',
+  },
+  {
+    id: 'model-version-allowed',
+    description:
+      'A model version the model-registry gate allowed is asked to be deployed by the promotion rules naming its group',
+    bus: 'verdict',
+    pattern: {
+      source: [DECISION_EVENT.source],
+      'detail-type': [DECISION_EVENT.detailType],
+      detail: { gate: ['model-registry'], decision: ['allow'] },
+    },
     target: 'deployment-orchestrator',
   },
   {

@@ -11,6 +11,7 @@ import { OUT_OF_BAND_MODES, type OutOfBandMode } from '../functions/contracts/de
 import { type EksCluster, eksClustersSchema } from '../functions/contracts/eks-cluster.ts';
 import { OBJECT_LOCK_MODES, type ObjectLockMode } from '../functions/contracts/environment.ts';
 import { ROLES, type Role } from '../functions/contracts/principal.ts';
+import { type PromotionRule, promotionRuleProblems } from '../functions/contracts/promotion-rule.ts';
 import { UNGOVERNED_GROUP_PREFIX } from '../functions/routes.ts';
 import { DEFAULT_CHECKPOINT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../functions/shared/environment.ts';
 
@@ -37,6 +38,7 @@ export const CONTEXT_KEYS = {
   enforceSageMakerDeployments: 'verdict:enforceSageMakerDeployments',
   outOfBandMode: 'verdict:outOfBandMode',
   eksClusters: 'verdict:eksClusters',
+  promotions: 'verdict:promotions',
 } as const;
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -110,6 +112,11 @@ export interface VerdictConfig {
    * them, and the stack gives its role an access entry in each (Kubernetes group `verdict:deployers`).
    */
   eksClusters: EksCluster[];
+  /**
+   * Promotion rules: an approved version of a group a rule names is asked to be deployed to the rule's target
+   * (a `Verdict Deployment Requested` the deployment gate decides like any other). None by default.
+   */
+  promotions: PromotionRule[];
 }
 
 /** The settings whose default depends on `verdict:environment`. */
@@ -172,6 +179,7 @@ export const DEFAULT_CONFIG: Readonly<VerdictConfig> = Object.freeze({
   modelArtifactLocations: [],
   enforceSageMakerDeployments: false,
   eksClusters: [],
+  promotions: [],
   ...ENVIRONMENT_DEFAULTS.dev,
 });
 
@@ -269,6 +277,31 @@ function wholeNumber(what: string, max: number) {
   );
 }
 
+/**
+ * The orchestrator reads the rules from its Lambda environment, which holds 4 KB in all; its other variables
+ * take up to about 2.5 KB (test/infra/promotions.test.ts measures them): a few rules, not a catalogue.
+ */
+export const MAX_PROMOTIONS_JSON_BYTES = 1536;
+
+/** The rules with each problem located (`promotions[0].target: ...`), and a size the environment can hold. */
+const promotionsSchema = z.preprocess(
+  toObject,
+  z.unknown().transform((rules, ctx) => {
+    const problems = promotionRuleProblems(rules);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    if (problems.length > 0) return z.NEVER;
+    const bytes = Buffer.byteLength(JSON.stringify(rules));
+    if (bytes > MAX_PROMOTIONS_JSON_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${MAX_PROMOTIONS_JSON_BYTES} bytes of JSON (the orchestrator's environment holds them); these are ${bytes}`,
+      });
+      return z.NEVER;
+    }
+    return rules as PromotionRule[];
+  }),
+);
+
 const schemas: Record<ConfigKey, z.ZodType> = {
   environment: z.enum(ENVIRONMENTS, {
     error: `must be one of ${ENVIRONMENTS.map((e) => `"${e}"`).join(', ')}`,
@@ -353,6 +386,7 @@ const schemas: Record<ConfigKey, z.ZodType> = {
   }),
   // `cdk -c` passes a string: JSON is accepted there too.
   eksClusters: z.preprocess(fromJson, eksClustersSchema),
+  promotions: promotionsSchema,
 };
 
 function fromJson(value: unknown): unknown {

@@ -74,6 +74,8 @@ export type Capability =
   | 'deployments:request'
   /** Publish `Verdict Deployment Status Change` on the verdict bus. */
   | 'deployments:publish'
+  /** Publish `Verdict Deployment Requested` on the verdict bus: what a promotion rule asks (gated like any). */
+  | 'deployments:promote'
   /**
    * Create, update and remove the SageMaker models, endpoint configs (named `verdict-*`) and endpoints
    * (created with, or carrying, Verdict's tag) of deployments; pass the SageMaker execution role.
@@ -98,6 +100,7 @@ export const DECISION_MUTATING_ACTIONS = [
 export const PUBLISHED_DETAIL_TYPES = {
   'deployments:request': [DEPLOYMENT_REQUESTED, DEPLOYMENT_ROLLBACK_REQUESTED],
   'deployments:publish': [DEPLOYMENT_STATUS_CHANGED, OUT_OF_BAND_DEPLOYMENT],
+  'deployments:promote': [DEPLOYMENT_REQUESTED],
   'decisions:revoke': [DECISION_REVOKED],
   bakeEnded: [DEPLOYMENT_BAKE_ENDED],
 } as const;
@@ -457,6 +460,9 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
         PUBLISHED_DETAIL_TYPES['deployments:publish'],
       ),
     );
+  }
+  if (has('deployments:promote')) {
+    add(putEventsStatement('PromoteVersions', t.verdictBus, PUBLISHED_DETAIL_TYPES['deployments:promote']));
   }
   if (!has('sagemaker:deploy') && !has('bake:schedule')) return;
   const targets = t.deployment;

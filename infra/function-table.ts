@@ -97,7 +97,8 @@ const reportWorker: FunctionDefinition<ReportWorkerVariables> = {
 
 /**
  * Runs the deployment saga: gates a request on the registry decision (appended to the ledger like the
- * registry gate's), applies it to SageMaker, arms the bake's schedule and publishes every status change.
+ * registry gate's), applies it to SageMaker, arms the bake's schedule and publishes every status change; asks
+ * for the deployments the promotion rules name for an allowed model version.
  */
 const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables> = {
   spec: functions['deployment-orchestrator'],
@@ -113,6 +114,7 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     'sagemaker:deploy',
     'bake:schedule',
     'deployments:publish',
+    'deployments:promote',
   ],
   environment: (r, self) => ({
     ...r.ledger.environment(),
@@ -129,6 +131,7 @@ const deploymentOrchestrator: FunctionDefinition<DeploymentOrchestratorVariables
     VERDICT_ORCHESTRATOR_ROLE_ARN: self.roleArn,
     VERDICT_OUT_OF_BAND_MODE: r.config.outOfBandMode,
     VERDICT_EKS_CLUSTERS: JSON.stringify(r.config.eksClusters),
+    VERDICT_PROMOTIONS: JSON.stringify(r.config.promotions),
     ...powertoolsVariables('verdict-deployments'),
   }),
   invocation: 'async',

@@ -20,7 +20,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
     'decisions, idempotency, report jobs, deployments, ledger, subject keys (on demand, KMS, point-in-time recovery)',
   'AWS::Events::EventBus': 'the `verdict-<environment>` bus for `Verdict Decision` and deployment events',
   'AWS::Events::Rule':
-    'SageMaker model package events to the gate; report requests to the report worker; deployment events and SageMaker endpoint events to the deployment orchestrator',
+    'SageMaker model package events to the gate; report requests to the report worker; deployment events, allowed model-registry decisions (promotion) and SageMaker endpoint events to the deployment orchestrator',
   'AWS::IAM::ManagedPolicy':
     "the deployment orchestrator's SageMaker and bake schedule grants; the approval guard (with `verdict:approvalGuard=true`) and the deployment guard (with `verdict:enforceSageMakerDeployments=true`)",
   'AWS::IAM::Policy': 'least-privilege inline policies of the function and pipe roles',
@@ -100,6 +100,8 @@ export const SETTING_SUMMARIES: Readonly<Record<ConfigKey, string>> = {
     '* `alert`, `restore` or `delete`: what an endpoint changed outside Verdict gets when it no longer serves the live deployment',
   eksClusters:
     'EKS clusters GPU workloads are deployed to: `[{"name", "modelServer": {"image" (by digest), "port", "readinessPath"}, "governedNamespaces", "parameters"?, "pollSeconds"?}]`; the orchestrator may describe each and gets an access entry (Kubernetes group `verdict:deployers`)',
+  promotions:
+    'promotion rules: an approved version of a group a rule names is asked to be deployed to its target (gated like any request); `[]`: none',
 };
 
 function shown(value: unknown): string {

@@ -105,6 +105,7 @@ export function orchestratorDeps(
       VERDICT_POLICY_BUNDLE_SHA256: env.VERDICT_POLICY_BUNDLE_SHA256,
     }),
     now,
+    promotions: env.VERDICT_PROMOTIONS,
     outOfBand: {
       mode: env.VERDICT_OUT_OF_BAND_MODE,
       orchestratorRoleArn: env.VERDICT_ORCHESTRATOR_ROLE_ARN,

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { OUT_OF_BAND_MODES } from '../contracts/deployment-events.ts';
 import { eksClustersSchema } from '../contracts/eks-cluster.ts';
+import { promotionRulesSchema } from '../contracts/promotion-rule.ts';
 import {
+  jsonVariable,
   type LedgerVariables,
   parseEnvironment,
   powertoolsSchema,
@@ -34,18 +36,9 @@ const deploymentOrchestratorSchema = z.object({
   /** What an endpoint changed out of band gets when it no longer serves the live deployment. */
   VERDICT_OUT_OF_BAND_MODE: z.enum(OUT_OF_BAND_MODES),
   /** The EKS clusters GPU workloads are deployed to, as JSON (see contracts/eks-cluster.ts); none by default. */
-  VERDICT_EKS_CLUSTERS: z
-    .string()
-    .default('[]')
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'expected a JSON array of EKS clusters' });
-        return z.NEVER;
-      }
-    })
-    .pipe(eksClustersSchema),
+  VERDICT_EKS_CLUSTERS: jsonVariable(eksClustersSchema, 'a list of EKS clusters').default([]),
+  /** Which allowed model versions are asked to be deployed, and where (none by default). */
+  VERDICT_PROMOTIONS: jsonVariable(promotionRulesSchema, 'a list of promotion rules').default([]),
 });
 
 export type DeploymentOrchestratorEnvironment = z.output<typeof deploymentOrchestratorSchema>;

@@ -26,6 +26,17 @@ export class DeploymentBusyError extends Error {
   }
 }
 
+/**
+ * A `Verdict Decision` allowing a version names a decision the decision store does not hold: promotion acts
+ * on recorded decisions only (an event on the bus is not one). Thrown, so the event is retried, then kept.
+ */
+export class PromotedDecisionNotRecordedError extends Error {
+  override readonly name = 'PromotedDecisionNotRecordedError';
+  constructor(readonly decisionId: string) {
+    super(`decision ${decisionId} is not recorded: nothing is promoted on it`);
+  }
+}
+
 /** A manual rollback of a deployment that runs nothing to roll back. */
 export class DeploymentNotLiveError extends Error {
   override readonly name = 'DeploymentNotLiveError';

@@ -1,8 +1,9 @@
 /**
  * Which saga step an event runs. The route table sends every deployment event here: a request (gate, then
  * apply), a rollback asked for by a person, the end of a bake, a revoked decision, an alarm that fired (the
- * monitoring gate re-evaluates the deployments naming it), and the targets' own events. One deployment at a time runs on a target: a request for a busy target stays `requested` and is
- * applied when the one in progress ends.
+ * monitoring gate re-evaluates the deployments naming it), an allowed model version (the promotion rules
+ * naming its group ask for its deployments), and the targets' own events. One deployment at a time runs on
+ * a target: a request for a busy target stays `requested` and is applied when the one in progress ends.
  */
 
 import type { z } from 'zod';
@@ -12,6 +13,7 @@ import {
   alarmStateChangeDetailSchema,
   CLOUDWATCH_SOURCE,
 } from '../contracts/cloudwatch-alarm-state-change.ts';
+import { decisionSchema } from '../contracts/decision.ts';
 import type { Deployment } from '../contracts/deployment.ts';
 import {
   DECISION_REVOKED,
@@ -28,6 +30,8 @@ import {
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
+import type { PromotionRule } from '../contracts/promotion-rule.ts';
+import { DECISION_EVENT } from '../contracts/verdict-decision-event.ts';
 import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
 import { newestDeployment, oldestDeployment } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -37,6 +41,7 @@ import { applyDeployment } from './apply-deployment.ts';
 import { endBake } from './end-bake.ts';
 import { onAlarm } from './on-alarm.ts';
 import { type OutOfBandOutcome, type OutOfBandSettings, onOutOfBandCall } from './out-of-band.ts';
+import { type Promotion, promoteVersion } from './promote-version.ts';
 import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
@@ -57,6 +62,8 @@ export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   registry: ModelRegistry;
   /** How calls to SageMaker by anyone but the orchestrator are remediated; without it they are only ignored. */
   outOfBand?: OutOfBandSettings;
+  /** Which allowed model versions are asked to be deployed, and where; none: a decision asks for nothing. */
+  promotions?: readonly PromotionRule[];
 }
 
 /** The envelope every EventBridge event has; the detail is parsed per detail-type. */
@@ -83,6 +90,7 @@ export type OrchestratorOutcome =
       deployment: Pick<Deployment, 'id' | 'status'>;
     }
   | { step: 'revoke'; revoked: string[] }
+  | { step: 'promote'; decisionId: string; promotions: Promotion[] }
   | { step: 'alarm'; alarm: string; deployments: AlarmOutcome[] }
   | { step: 'ignored'; reason: string }
   | OutOfBandOutcome;
@@ -122,6 +130,11 @@ export async function orchestrate(
           if (deployment) await settle(undefined, deployment, deps);
         }
         return { step: 'revoke', revoked };
+      }
+      case DECISION_EVENT.detailType: {
+        const decision = detail(decisionSchema, event);
+        const promotions = await promoteVersion(decision, { ...deps, promotions: deps.promotions ?? [] });
+        return { step: 'promote', decisionId: decision.id, promotions };
       }
     }
   }

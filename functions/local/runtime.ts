@@ -23,6 +23,7 @@ import { EmbeddedModelRegistry } from '../adapters/local/sqlite-model-registry.t
 import { SqliteTokenRevocations } from '../adapters/local/sqlite-token-revocations.ts';
 import { sealedAccessLog } from '../api/sealed-personal-data.ts';
 import { DEPLOYMENT_BAKE_ENDED, type OutOfBandMode, VERDICT_SOURCE } from '../contracts/deployment-events.ts';
+import type { PromotionRule } from '../contracts/promotion-rule.ts';
 import { createDeploymentOrchestratorHandler } from '../deployments/create-handler.ts';
 import type { DeploymentOrchestratorDeps } from '../deployments/orchestrate.ts';
 import { RegistryDeploymentFacts } from '../deployments/registry-facts.ts';
@@ -46,6 +47,7 @@ import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
 import { localEksTargets } from './local-eks-targets.ts';
 import { localPolicyEngine } from './local-policy-engine.ts';
+import { readLocalPromotions } from './local-promotions.ts';
 import { type LocalReportContext, localReports } from './local-reports.ts';
 
 export interface LocalRuntimeOptions {
@@ -64,6 +66,8 @@ export interface LocalRuntimeOptions {
   outOfBandMode?: OutOfBandMode;
   /** Kubernetes clusters deployments may target; default: those of `VERDICT_EKS_CLUSTERS` (local-eks-targets.ts). */
   clusterTargets?: readonly DeploymentTarget[];
+  /** Which allowed versions are asked to be deployed (default: `<dataDir>/promotions.json`, or none). */
+  promotions?: readonly PromotionRule[];
 }
 
 export interface LocalRuntime {
@@ -151,6 +155,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     events: { publish: (event) => bus.publish(event) },
     registry,
     outOfBand: { mode: options.outOfBandMode ?? 'alert', remediation: endpoints },
+    promotions: options.promotions ?? [],
   };
   const orchestrator = createDeploymentOrchestratorHandler(deploymentSaga);
   // The endpoints' events go on the bus once the step that caused them is recorded, as EventBridge delivers
@@ -270,6 +275,7 @@ export function openLocalRuntimeAt(
     database: join(dataDir, 'verdict.db'),
     objectsDir: join(dataDir, 'objects'),
     dataDir,
+    ...(options.promotions === undefined && { promotions: readLocalPromotions(dataDir) }),
     ...options,
   });
 }

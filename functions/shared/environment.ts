@@ -31,6 +31,21 @@ export function days(max: number, message?: string) {
     .pipe(z.number().int().min(1, { error }).max(max, { error }));
 }
 
+/** A variable holding JSON that `schema` checks, e.g. a list of settings the stack serialised. */
+export function jsonVariable<S extends z.ZodType>(schema: S, what: string) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `expected JSON: ${what}` });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
 /** Read by Powertools itself; the stack sets them on every function (powertoolsVariables). */
 export const powertoolsSchema = z.object({
   POWERTOOLS_SERVICE_NAME: required.optional(),

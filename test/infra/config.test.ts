@@ -55,6 +55,7 @@ describe('Verdict configuration (CDK context)', () => {
       'verdict:enforceSageMakerDeployments': DEFAULT_CONFIG.enforceSageMakerDeployments,
       'verdict:outOfBandMode': undefined,
       'verdict:eksClusters': DEFAULT_CONFIG.eksClusters,
+      'verdict:promotions': DEFAULT_CONFIG.promotions,
     });
     expect(ENVIRONMENT_DEFAULTED_KEYS.map((key) => CONTEXT_KEYS[key]).sort()).toEqual([
       'verdict:checkpointRetentionDays',

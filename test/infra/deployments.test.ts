@@ -167,6 +167,7 @@ describe('the deployment orchestrator', () => {
         'VERDICT_ORCHESTRATOR_ROLE_ARN',
         'VERDICT_OUT_OF_BAND_MODE',
         'VERDICT_EKS_CLUSTERS',
+        'VERDICT_PROMOTIONS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_LOG_LEVEL',
@@ -179,6 +180,7 @@ describe('the deployment orchestrator', () => {
     expect(flat(variables.VERDICT_ORCHESTRATOR_ROLE_ARN)).toBe(arnOf(dev, fn.role));
     expect(variables.VERDICT_OUT_OF_BAND_MODE).toBe('alert');
     expect(variables.VERDICT_EKS_CLUSTERS).toBe('[]');
+    expect(variables.VERDICT_PROMOTIONS).toBe('[]');
     expect(variables.VERDICT_BAKE_SCHEDULE_GROUP).toBe('verdict-dev-bakes');
     expect(flat(variables.VERDICT_BAKE_SCHEDULER_ROLE_ARN)).toBe(arnOf(dev, s.deployments.schedulerRole));
     const executionRole = s.deployments.executionRole;
@@ -301,7 +303,7 @@ describe('the deployment orchestrator', () => {
     expect(GOVERNED_ENDPOINT_TAG).toBe(DECISION_ID_TAG);
   });
 
-  it('schedules bake ends in its group only, and publishes only status changes, out-of-band alerts and revocations', () => {
+  it('schedules bake ends in its group only, and publishes only status changes, out-of-band alerts, revocations and promotions', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     expect(flatStatement(bySid(statements, 'ScheduleBakeEnds'))).toEqual({
       Effect: 'Allow',
@@ -333,6 +335,7 @@ describe('the deployment orchestrator', () => {
     expect(publish.map(flatStatement)).toEqual([
       publishing('Verdict Decision Revoked'),
       publishing('Verdict Deployment Status Change', 'Verdict Out-Of-Band Deployment'),
+      publishing('Verdict Deployment Requested'),
     ]);
   });
 
@@ -540,6 +543,7 @@ describe('the deployment routes', () => {
         'deployment-bake-ended',
         'deployment-requested',
         'deployment-rollback-requested',
+        'model-version-allowed',
         'sagemaker-endpoint-state-change',
         'sagemaker-out-of-band-call',
       ].sort(),

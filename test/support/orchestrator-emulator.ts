@@ -36,6 +36,8 @@ export interface EmulatorOrchestratorResources {
   scheduleGroup: string;
   orchestratorRoleArn?: string;
   outOfBandMode?: 'alert' | 'restore' | 'delete';
+  /** `verdict:promotions` as the stack sets it (JSON); default none. */
+  promotions?: unknown[];
 }
 
 /** The environment the stack would set, parsed by the orchestrator's own schema, in prod with the built bundle. */
@@ -57,5 +59,6 @@ export function emulatorOrchestratorEnvironment(
     VERDICT_BAKE_SCHEDULER_ROLE_ARN: role('verdict-bake-scheduler'),
     VERDICT_ORCHESTRATOR_ROLE_ARN: resources.orchestratorRoleArn ?? role('verdict-deployment-orchestrator'),
     VERDICT_OUT_OF_BAND_MODE: resources.outOfBandMode ?? 'alert',
+    VERDICT_PROMOTIONS: JSON.stringify(resources.promotions ?? []),
   });
 }
