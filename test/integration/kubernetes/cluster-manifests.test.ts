@@ -1,18 +1,20 @@
 /**
  * A cluster set up the way docs/deployments.md says, `verdict cluster manifests --cluster NAME | kubectl
  * apply -f -`, on the local control plane with its simulated GPU node: the printed YAML is applied as the
- * cluster admin, and the EKS target then works as a member of the group `verdict:deployers` (what the
+ * cluster admin (server-side, field manager `kubectl`), and the EKS target then works as a member of the group `verdict:deployers` (what the
  * orchestrator's access entry maps its role to), with the parameter ConfigMap in `verdict-system`, a
  * namespace Verdict does not deploy to. The API server refuses a digest nobody approved, and the group may
- * change neither the policy nor any other ConfigMap.
+ * change neither the policy nor any other ConfigMap. Applying the YAML again keeps what Verdict recorded.
  */
 import {
   AdmissionregistrationV1Api,
   AppsV1Api,
   CoreV1Api,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   loadAllYaml,
+  PatchStrategy,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { digestEntryKey } from '../../../functions/adapters/kubernetes/admission-policy.ts';
@@ -53,8 +55,9 @@ function requestFor(name: string): DeploymentRequest {
   return { ...request, target: { kind: 'eks', cluster: CLUSTER, namespace: NAMESPACE, name } };
 }
 
-beforeAll(async () => {
-  const run = await runCli(['cluster', 'manifests', '--cluster', CLUSTER, '--max-gpus', '4'], {
+/** `verdict cluster manifests --cluster ml-prod --max-gpus N`, read by another YAML parser, as kubectl would. */
+async function printedManifests(maxGpus: number): Promise<KubernetesObject[]> {
+  const run = await runCli(['cluster', 'manifests', '--cluster', CLUSTER, '--max-gpus', String(maxGpus)], {
     env: {
       ...userEnv({ allVerdict: true }),
       VERDICT_EKS_CLUSTERS: JSON.stringify([
@@ -63,13 +66,22 @@ beforeAll(async () => {
     },
   });
   expect(run.code, run.stderr).toBe(0);
-  // Read by another YAML parser than the one that printed it, as kubectl would.
-  printed = loadAllYaml(run.stdout).filter((document) => document != null) as KubernetesObject[];
+  return loadAllYaml(run.stdout).filter((document) => document != null) as KubernetesObject[];
+}
 
+/** `kubectl apply --server-side -f -` as the cluster admin. */
+async function apply(admin: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(admin);
+  for (const object of objects) {
+    await api.patch(object, undefined, undefined, 'kubectl', false, PatchStrategy.ServerSideApply);
+  }
+}
+
+beforeAll(async () => {
+  printed = await printedManifests(4);
   plane = await startLocalControlPlane({ gpuNode: true });
   const admin = plane.kubeConfig('admin');
-  const objects = KubernetesObjectApi.makeApiClient(admin);
-  for (const object of printed) await objects.create(object);
+  await apply(admin, printed);
   // No service-account controller runs locally; in EKS it makes each namespace's default ServiceAccount.
   await admin
     .makeApiClient(CoreV1Api)
@@ -125,6 +137,19 @@ describe('a cluster set up with verdict cluster manifests', () => {
       .makeApiClient(AppsV1Api)
       .readNamespacedDeployment({ namespace: NAMESPACE, name: 'credit-scorer' });
     expect(workload.spec?.replicas).toBe(0);
+  });
+
+  it('keeps the recorded approvals and revocations when the manifests are applied again with another cap', async () => {
+    await apply(plane.kubeConfig('admin'), await printedManifests(2));
+
+    const parameters = await plane
+      .kubeConfig('admin')
+      .makeApiClient(CoreV1Api)
+      .readNamespacedConfigMap(PARAMETERS);
+    expect(parameters.data).toEqual({
+      'max-gpus-per-pod': '2',
+      [digestEntryKey(artifact('a').digest)]: 'revoked',
+    });
   });
 
   it('refuses, at the API server, a Deployment a member of the group makes with a digest nobody approved', async () => {
