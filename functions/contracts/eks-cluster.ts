@@ -9,7 +9,8 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IMAGE_BY_DIGEST = /^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?@sha256:[0-9a-f]{64}$/;
 
-const dnsLabel = z
+/** A namespace or ConfigMap name. */
+export const dnsLabel = z
   .string()
   .max(63)
   .regex(DNS_LABEL, { message: 'expected a Kubernetes name (lower-case letters, digits and -)' });

@@ -14,7 +14,7 @@ import { InvalidInputError } from '../shared/validation.ts';
 export function localEksTargets(env: NodeJS.ProcessEnv = process.env): DeploymentTarget[] {
   const text = env.VERDICT_EKS_CLUSTERS?.trim();
   if (!text) return [];
-  const clusters = parseClusters(text);
+  const clusters = parseEksClusters(text);
   const kubeconfig =
     env.VERDICT_KUBECONFIG || env.KUBECONFIG?.split(':')[0] || join(homedir(), '.kube', 'config');
   return clusters.map(
@@ -25,7 +25,8 @@ export function localEksTargets(env: NodeJS.ProcessEnv = process.env): Deploymen
   );
 }
 
-function parseClusters(text: string): EksCluster[] {
+/** The clusters of `VERDICT_EKS_CLUSTERS` (JSON, contracts/eks-cluster.ts). */
+export function parseEksClusters(text: string): EksCluster[] {
   let json: unknown;
   try {
     json = JSON.parse(text);

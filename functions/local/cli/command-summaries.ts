@@ -4,6 +4,8 @@ export const COMMAND_SUMMARIES = {
   check:
     'evaluate the registry gate for a profile and its evidence, without an event (for CI: text, json, sarif, junit)',
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
+  cluster:
+    'set up an EKS cluster for Verdict: `cluster manifests` prints the namespaces, RBAC and admission policy to apply',
   decisions:
     'list and show the decisions the gates recorded, each checked against the audit ledger (data directory or --stack)',
   deploy:

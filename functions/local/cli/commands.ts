@@ -9,6 +9,7 @@ export const COMMANDS: Record<CommandName, (program: Command) => Promise<void>> 
   bias: async (program) => (await import('./bias-command.ts')).registerBiasCommand(program),
   check: async (program) => (await import('./check-command.ts')).registerCheckCommand(program),
   classify: async (program) => (await import('./classify-command.ts')).registerClassifyCommand(program),
+  cluster: async (program) => (await import('./cluster-command.ts')).registerClusterCommand(program),
   decisions: async (program) => (await import('./decisions-command.ts')).registerDecisionsCommand(program),
   deploy: async (program) => (await import('./deploy-command.ts')).registerDeployCommand(program),
   deployments: async (program) =>

@@ -1,23 +1,14 @@
 /**
- * What a cluster must hold before Verdict's EKS target deploys to it, set up as the cluster admin on the
- * local control plane: the namespaces, the RBAC of the deployer user (no more than the target needs), the
- * approved-digest parameter ConfigMap and the ValidatingAdmissionPolicy that makes the API server refuse an
- * unapproved digest. Idempotent: what already exists is left as it is.
+ * What a cluster must hold before Verdict's EKS target deploys to it (adapters/kubernetes/cluster-setup.ts),
+ * created as the cluster admin on the local control plane for the static-token deployer user. Idempotent:
+ * what already exists is left as it is.
  */
-import {
-  AdmissionregistrationV1Api,
-  AppsV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  RbacAuthorizationV1Api,
-} from '@kubernetes/client-node';
-import {
-  type ApprovedDigestPolicyOptions,
-  approvedDigestParameters,
-  approvedDigestPolicy,
-  approvedDigestPolicyBinding,
-} from '../../adapters/kubernetes/admission-policy.ts';
+import { AppsV1Api, type KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { kubernetesApiStatus } from '../../adapters/kubernetes/api-status.ts';
+import {
+  approvedDigestAdmissionObjects,
+  deployerAccessObjects,
+} from '../../adapters/kubernetes/cluster-setup.ts';
 import { DIGEST_ANNOTATION } from '../../adapters/kubernetes/gpu-deployment-manifest.ts';
 import { DEPLOYER_USER } from './local-cluster-credentials.ts';
 
@@ -34,8 +25,6 @@ export interface DeploymentNamespacesOptions {
   readonly enforcementTimeoutMs?: number;
 }
 
-const ROLE = 'verdict-deployer';
-const DEFAULT_POLICY = 'verdict-approved-digests';
 /** A digest nobody approves: the probe that shows the policy is in force. */
 const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`;
 
@@ -54,97 +43,58 @@ export async function prepareDeploymentNamespaces(
 }
 
 /**
- * Each namespace with its default ServiceAccount (no service-account controller runs locally) and a Role
- * for the deployer user: Deployments and their scale, NetworkPolicies, and read/update of the parameter
- * ConfigMap only.
+ * The deployer user's access (cluster-setup.ts), and each namespace's default ServiceAccount, which no
+ * service-account controller makes locally.
  */
 export async function grantDeployerAccess(
   admin: KubeConfig,
   options: Pick<DeploymentNamespacesOptions, 'namespaces' | 'parameters'>,
 ): Promise<void> {
-  const core = admin.makeApiClient(CoreV1Api);
-  const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
-  for (const namespace of options.namespaces) {
-    await createUnlessExists(() => core.createNamespace({ body: { metadata: { name: namespace } } }));
-    await createUnlessExists(() =>
-      core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'default' } } }),
-    );
-    await createUnlessExists(() =>
-      rbac.createNamespacedRole({
-        namespace,
-        body: {
-          metadata: { name: ROLE },
-          rules: [
-            {
-              apiGroups: ['apps'],
-              resources: ['deployments'],
-              verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-            },
-            { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
-            {
-              apiGroups: ['networking.k8s.io'],
-              resources: ['networkpolicies'],
-              verbs: ['get', 'create', 'patch', 'delete'],
-            },
-            {
-              apiGroups: [''],
-              resources: ['configmaps'],
-              resourceNames: [options.parameters.name],
-              verbs: ['get', 'update'],
-            },
-          ],
-        },
-      }),
-    );
-    await createUnlessExists(() =>
-      rbac.createNamespacedRoleBinding({
-        namespace,
-        body: {
-          metadata: { name: ROLE },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: ROLE },
-          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: DEPLOYER_USER }],
-        },
-      }),
-    );
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  const subject = { kind: 'User', name: DEPLOYER_USER } as const;
+  for (const object of deployerAccessObjects({ ...options, subject })) {
+    await createUnlessExists(() => objects.create(object));
+    if (object.kind === 'Namespace') {
+      const namespace = object.metadata?.name as string;
+      await createUnlessExists(() =>
+        objects.create({
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { namespace, name: 'default' },
+        }),
+      );
+    }
   }
 }
 
 /**
  * The parameter ConfigMap (no digest approved yet), the policy and its binding; returns once the API server
- * refuses an unapproved digest (policies reach admission through informers, a moment later).
+ * refuses an unapproved digest.
  */
 export async function installApprovedDigestAdmission(
   admin: KubeConfig,
   options: DeploymentNamespacesOptions,
 ): Promise<void> {
-  const core = admin.makeApiClient(CoreV1Api);
-  const admission = admin.makeApiClient(AdmissionregistrationV1Api);
-  const policy: ApprovedDigestPolicyOptions = {
-    name: options.policyName ?? DEFAULT_POLICY,
-    digestAnnotation: DIGEST_ANNOTATION,
-    parameters: options.parameters,
-    namespaces: options.namespaces,
-  };
-  await createUnlessExists(() =>
-    core.createNamespacedConfigMap({
-      namespace: options.parameters.namespace,
-      body: approvedDigestParameters({
-        ...options.parameters,
-        digests: {},
-        maxGpusPerPod: options.maxGpusPerPod,
-      }),
-    }),
+  const objects = KubernetesObjectApi.makeApiClient(admin);
+  for (const object of approvedDigestAdmissionObjects(options)) {
+    await createUnlessExists(() => objects.create(object));
+  }
+  await untilApprovedDigestEnforced(
+    admin,
+    options.parameters.namespace,
+    options.enforcementTimeoutMs ?? 45_000,
   );
-  await createUnlessExists(() =>
-    admission.createValidatingAdmissionPolicy({ body: approvedDigestPolicy(policy) }),
-  );
-  await createUnlessExists(() =>
-    admission.createValidatingAdmissionPolicyBinding({ body: approvedDigestPolicyBinding(policy) }),
-  );
-  await untilEnforced(admin, options.parameters.namespace, options.enforcementTimeoutMs ?? 45_000);
 }
 
-async function untilEnforced(admin: KubeConfig, namespace: string, timeoutMs: number): Promise<void> {
+/**
+ * Returns once the API server refuses, in `namespace`, a Deployment whose digest nobody approved (a dry
+ * run): policies reach admission through informers, a moment after they are created.
+ */
+export async function untilApprovedDigestEnforced(
+  admin: KubeConfig,
+  namespace: string,
+  timeoutMs: number,
+): Promise<void> {
   const apps = admin.makeApiClient(AppsV1Api);
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';

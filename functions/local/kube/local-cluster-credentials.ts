@@ -8,11 +8,21 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { EKS_DEPLOYER_GROUP } from '../../contracts/eks-cluster.ts';
 
 /** The identity Verdict deploys with; RBAC decides what it may do (see deployer-access.ts). */
 export const DEPLOYER_USER = 'verdict-deployer';
 
-export type KubeUser = 'admin' | 'deployer' | 'controllerManager' | 'scheduler' | 'nodeSimulator';
+/** A member of the group an EKS access entry maps Verdict's orchestrator to (`verdict cluster manifests`). */
+export const GROUP_DEPLOYER_USER = 'verdict-group-deployer';
+
+export type KubeUser =
+  | 'admin'
+  | 'deployer'
+  | 'groupDeployer'
+  | 'controllerManager'
+  | 'scheduler'
+  | 'nodeSimulator';
 
 export interface ClusterCredentials {
   readonly caCertFile: string;
@@ -47,6 +57,7 @@ subjectAltName = IP:127.0.0.1,DNS:localhost
 const USERS: Record<KubeUser, { name: string; groups: string[] }> = {
   admin: { name: 'verdict-local-admin', groups: ['system:masters'] },
   deployer: { name: DEPLOYER_USER, groups: [] },
+  groupDeployer: { name: GROUP_DEPLOYER_USER, groups: [EKS_DEPLOYER_GROUP] },
   controllerManager: { name: 'system:kube-controller-manager', groups: ['system:masters'] },
   scheduler: { name: 'system:kube-scheduler', groups: ['system:masters'] },
   nodeSimulator: { name: 'verdict-kwok', groups: ['system:masters'] },
@@ -115,6 +126,7 @@ export async function writeClusterCredentials(dir: string): Promise<ClusterCrede
   const tokens = {
     admin: token(),
     deployer: token(),
+    groupDeployer: token(),
     controllerManager: token(),
     scheduler: token(),
     nodeSimulator: token(),

@@ -29,16 +29,19 @@ import {
   writeClusterCredentials,
 } from './local-cluster-credentials.ts';
 
+/** The users a client may act as: the admin, the deployer user, and a member of `verdict:deployers`. */
+export type ClientUser = 'admin' | 'deployer' | 'groupDeployer';
+
 export interface LocalControlPlaneConnection {
   /** https://127.0.0.1:<port> */
   readonly server: string;
   readonly caPem: string;
-  readonly tokens: Readonly<Record<'admin' | 'deployer', string>>;
+  readonly tokens: Readonly<Record<ClientUser, string>>;
 }
 
 export interface LocalControlPlane {
   readonly connection: LocalControlPlaneConnection;
-  kubeConfig(user: 'admin' | 'deployer'): KubeConfig;
+  kubeConfig(user: ClientUser): KubeConfig;
   /** Stops every process and removes the data folder; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -148,7 +151,11 @@ async function startOnce(options: LocalControlPlaneOptions): Promise<LocalContro
     const connection: LocalControlPlaneConnection = {
       server: `https://${HOST}:${apiPort}`,
       caPem: credentials.caPem,
-      tokens: { admin: credentials.tokens.admin, deployer: credentials.tokens.deployer },
+      tokens: {
+        admin: credentials.tokens.admin,
+        deployer: credentials.tokens.deployer,
+        groupDeployer: credentials.tokens.groupDeployer,
+      },
     };
     await waitUntilReady(apiServer, () => apiServerReady(connection));
 
@@ -208,10 +215,7 @@ async function startOnce(options: LocalControlPlaneOptions): Promise<LocalContro
 }
 
 /** A client configuration for one of the control plane's static-token users. */
-export function kubeConfigFor(
-  connection: LocalControlPlaneConnection,
-  user: 'admin' | 'deployer',
-): KubeConfig {
+export function kubeConfigFor(connection: LocalControlPlaneConnection, user: ClientUser): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: [
