@@ -13,6 +13,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AuthenticationV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kubernetesApiStatus } from '../../../functions/adapters/kubernetes/api-status.ts';
+import { DeploymentRefusedError } from '../../../functions/adapters/kubernetes/deployment-errors.ts';
 import {
   EKS_TOKEN_PREFIX,
   eksBearerToken,
@@ -167,6 +168,12 @@ describe('EKS access-entry token, through a TokenReview webhook and the emulator
     expect(plan.action).toBe('create');
     const applied = await target.apply(plan, request, artifact);
     expect(applied).toEqual({ deploymentId: 'dep-1', revision: `${NAMESPACE}/scorer@1`, status: 'applying' });
+    expect(webhook.outcomes.at(-1)).toEqual({
+      authenticated: true,
+      username: EKS_USER,
+      groups: [GROUP],
+      arn: `arn:aws:sts::${EMULATOR_ACCOUNT}:assumed-role/verdict-orchestrator-${suffix}/orchestrator`,
+    });
   });
 
   it('gives the mapped user no more than its group: another namespace is forbidden', async () => {
@@ -188,7 +195,14 @@ describe('EKS access-entry token, through a TokenReview webhook and the emulator
         digest: `sha256:${'b'.repeat(64)}`,
         decisionId: 'dec-b',
       }),
-    ).rejects.toThrow(/forbidden/i);
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: DeploymentRefusedError.name,
+        reason: expect.stringContaining(
+          `User "${EKS_USER}" cannot get resource "deployments" in API group "apps" in the namespace "default"`,
+        ),
+      }),
+    );
   });
 
   it('refuses a token signed for another cluster (401)', async () => {
