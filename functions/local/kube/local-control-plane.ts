@@ -1,6 +1,6 @@
 /**
- * A real, throw-away Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, static tokens,
- * ValidatingAdmissionPolicy), optionally kube-controller-manager with the deployment and replicaset
+ * A real, throw-away Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, static tokens and
+ * optionally a token webhook, ValidatingAdmissionPolicy), optionally kube-controller-manager with the deployment and replicaset
  * controllers, and optionally kube-scheduler and kwok with one simulated GPU node, so that a GPU Deployment
  * rolls out for real without a kubelet. The binaries are built from the Go module proxy by
  * scripts/build-kube.sh (run by `npm run setup`).
