@@ -27,7 +27,8 @@ export default defineConfig({
         test: {
           name: 'kubernetes',
           include: ['test/integration/kubernetes/**/*.test.ts'],
-          globalSetup: ['test/support/kube-global-setup.ts'],
+          // the AWS emulator for the EKS access-entry token tests (STS)
+          globalSetup: ['test/support/kube-global-setup.ts', 'test/support/moto-global-setup.ts'],
           env,
           testTimeout: 120_000,
           hookTimeout: 90_000,

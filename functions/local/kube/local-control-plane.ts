@@ -1,6 +1,6 @@
 /**
- * A real, throw-away Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, static tokens,
- * ValidatingAdmissionPolicy), optionally kube-controller-manager with the deployment and replicaset
+ * A real, throw-away Kubernetes control plane on loopback: etcd, kube-apiserver (RBAC, static tokens and
+ * optionally a token webhook, ValidatingAdmissionPolicy), optionally kube-controller-manager with the deployment and replicaset
  * controllers, and optionally kube-scheduler and kwok with one simulated GPU node, so that a GPU Deployment
  * rolls out for real without a kubelet. The binaries are built from the Go module proxy by
  * scripts/build-kube.sh (run by `npm run setup`).
@@ -59,6 +59,11 @@ export interface LocalControlPlaneOptions {
    * removed by stop(), or by the guard if the process dies first.
    */
   readonly dataDir?: string;
+  /**
+   * A kubeconfig-format file naming a TokenReview webhook (authentication.k8s.io/v1) that the API server
+   * asks about bearer tokens the static token file does not know, as EKS does for access-entry tokens.
+   */
+  readonly tokenWebhookConfigFile?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -145,7 +150,7 @@ async function startOnce(options: LocalControlPlaneOptions): Promise<LocalContro
     const apiServer = guarded(
       'kube-apiserver',
       join(binDir, 'kube-apiserver'),
-      apiServerArguments(credentials, etcdClient, apiPort),
+      apiServerArguments(credentials, etcdClient, apiPort, options.tokenWebhookConfigFile),
     );
     processes.push(apiServer);
     const connection: LocalControlPlaneConnection = {
@@ -249,7 +254,18 @@ function etcdArguments(dir: string, clientPort: number, peerPort: number): strin
   ];
 }
 
-function apiServerArguments(credentials: ClusterCredentials, etcdPort: number, port: number): string[] {
+function apiServerArguments(
+  credentials: ClusterCredentials,
+  etcdPort: number,
+  port: number,
+  tokenWebhookConfigFile: string | undefined,
+): string[] {
+  const tokenWebhook = tokenWebhookConfigFile
+    ? [
+        `--authentication-token-webhook-config-file=${tokenWebhookConfigFile}`,
+        '--authentication-token-webhook-version=v1',
+      ]
+    : [];
   return [
     `--etcd-servers=http://${HOST}:${etcdPort}`,
     `--bind-address=${HOST}`,
@@ -260,6 +276,7 @@ function apiServerArguments(credentials: ClusterCredentials, etcdPort: number, p
     `--tls-private-key-file=${credentials.servingKeyFile}`,
     '--authorization-mode=RBAC',
     `--token-auth-file=${credentials.tokenFile}`,
+    ...tokenWebhook,
     '--anonymous-auth=false',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${credentials.serviceAccountPublicKeyFile}`,
