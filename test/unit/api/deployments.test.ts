@@ -387,7 +387,7 @@ describe('POST /deployments/{id}/rollback', () => {
       title: 'Not rollbackable',
       status: 409,
       detail:
-        'deployment dep-2 is refused: only applying, baking, promoted, rolling-back deployments roll back',
+        'deployment dep-2 is refused: only applying, baking, promoted, replaced, rolling-back deployments roll back',
     });
     expect(api.bus.published).toEqual([]);
   });
