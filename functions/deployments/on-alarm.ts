@@ -132,7 +132,10 @@ async function recordedDecision(
 ): Promise<Decision> {
   const recorded = await deps.decisions.get(monitoringDecisionId(eventId, deployment.id));
   if (recorded) return recorded;
-  const { decision } = await decideMonitoring(eventId, deployment, alarm, deps);
+  // A replaced deployment re-gated here serves again (the one that replaced it rolled back): as promoted.
+  const serving: Deployment =
+    deployment.status === 'replaced' ? { ...deployment, status: 'promoted' } : deployment;
+  const { decision } = await decideMonitoring(eventId, serving, alarm, deps);
   return (await deps.decisions.record(decision)).stored;
 }
 

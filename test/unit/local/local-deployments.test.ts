@@ -131,6 +131,14 @@ describe('local deployments', () => {
     // The first serves again, replaced or not: the alarm's next firing re-gates it.
     const again = await raiseLocalAlarm(runtime, 'credit-scorer-5xx', '5xx above 1 % again');
     expect(again.map((o) => [o.id, o.action, o.status])).toEqual([[first.id, 'rollback', 'rolled-back']]);
+    // Gated as the promoted deployment it serves as, not failed closed on its status.
+    expect(again[0]?.reasons).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^monitoring\\.service_degraded: Alarm credit-scorer-5xx \\(error_rate\\) fired on promoted deployment ${first.id}\\.`,
+        ),
+      ),
+    ]);
   });
 
   it('refuses to roll back a deployment a later one replaced on its endpoint', async () => {
