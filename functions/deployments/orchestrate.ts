@@ -48,12 +48,11 @@ import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
 import type { DeploymentSagaDeps } from './saga-deps.ts';
-import { claimTarget, releaseTarget } from './target-claim.ts';
+import { claimTarget, IN_PROGRESS_STATUSES, releaseTarget } from './target-claim.ts';
 import type { TargetEventReader } from './target-events.ts';
 import { onTargetObservation } from './target-observation.ts';
 
-/** Statuses in which a rollout is under way on its target: no other deployment may start there. */
-export const IN_PROGRESS_STATUSES: readonly DeploymentStatus[] = ['applying', 'baking', 'rolling-back'];
+export { IN_PROGRESS_STATUSES };
 
 export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   targetEvents: readonly TargetEventReader[];

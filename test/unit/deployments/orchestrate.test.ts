@@ -200,6 +200,23 @@ describe('orchestrate', () => {
     expect(f.target.count('apply')).toBe(2);
   });
 
+  it('keeps a target whose rollout under way holds no claim (started before claims existed)', async () => {
+    const f = await fixture();
+    const first = deploymentIdFor('req-a');
+    const second = deploymentIdFor('req-b');
+    await orchestrate(requested('req-a'), f.orch);
+    await f.store.releaseTarget(TARGET, first);
+    expect(await orchestrate(requested('req-b'), f.orch)).toEqual({
+      step: 'request',
+      deployment: { id: second, status: 'requested' },
+    });
+    expect(await f.store.targetHolder(TARGET)).toBeUndefined();
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(first), f.orch);
+    expect((await f.store.get(second))?.status).toBe('baking');
+    expect(await f.store.targetHolder(TARGET)).toBe(second);
+  });
+
   it('keeps the claim of a rollout still under way: a later request waits', async () => {
     const f = await fixture();
     const first = deploymentIdFor('req-a');
