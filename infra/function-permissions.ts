@@ -12,6 +12,7 @@ import {
   ACCESS_KEY_PREFIX,
   DECISION_TABLE_LIST_INDEX,
 } from '../functions/adapters/aws/decision-table-schema.ts';
+import { TARGET_CLAIM_KEY_PREFIX } from '../functions/adapters/aws/deployment-table-schema.ts';
 import { KMS_SIGNING_ALGORITHM } from '../functions/adapters/aws/kms-usage.ts';
 import {
   DECISION_REVOKED,
@@ -68,7 +69,7 @@ export type Capability =
   | 'ledger:read'
   /** dynamodb:GetItem and Query on the deployments table and each of its indexes. */
   | 'deployments:read'
-  /** dynamodb:PutItem on the deployments table (the store's compare-and-set writes). */
+  /** dynamodb:PutItem on the deployments table (the store's compare-and-set writes), DeleteItem of target claims. */
   | 'deployments:write'
   /** Publish `Verdict Deployment Requested` and `Verdict Deployment Rollback Requested` on the verdict bus. */
   | 'deployments:request'
@@ -445,6 +446,17 @@ function grantDeployments(role: iam.IRole, capabilities: readonly Capability[], 
   if (has('deployments:write')) {
     add(
       new iam.PolicyStatement({ sid: 'WriteDeployments', actions: ['dynamodb:PutItem'], resources: [table] }),
+    );
+    // Only a target's claim is ever deleted (released); a deployment record never is.
+    add(
+      new iam.PolicyStatement({
+        sid: 'ReleaseTargetClaims',
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TARGET_CLAIM_KEY_PREFIX}*`] },
+        },
+      }),
     );
   }
   if (has('deployments:request')) {

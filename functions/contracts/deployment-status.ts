@@ -24,6 +24,8 @@ export const DEPLOYMENT_STATUSES = [
   'failed',
   /** Taken out of service because its approval was revoked. */
   'revoked',
+  /** Was promoted; a deployment promoted later on the same target serves instead. */
+  'replaced',
 ] as const;
 
 export const deploymentStatusSchema = z.enum(DEPLOYMENT_STATUSES);
@@ -36,6 +38,7 @@ export const FINAL_DEPLOYMENT_STATUSES: ReadonlySet<DeploymentStatus> = new Set(
   'rolled-back',
   'failed',
   'revoked',
+  'replaced',
 ]);
 
 /** SageMaker `EndpointStatus`, as the API spells it. */

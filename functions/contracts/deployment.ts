@@ -22,6 +22,7 @@ export const DEPLOYMENT_STEPS = [
   'rolled-back',
   'failed',
   'revoke',
+  'replaced',
 ] as const;
 export const deploymentStepSchema = z.enum(DEPLOYMENT_STEPS);
 export type DeploymentStep = z.infer<typeof deploymentStepSchema>;

@@ -36,8 +36,11 @@ import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackStep } from './rollback-step.ts';
 import { type DeploymentSagaDeps, targetName } from './saga-deps.ts';
 
-/** The statuses in which a deployment serves and its alarms are watched. */
-export const WATCHED_STATUSES: readonly DeploymentStatus[] = ['baking', 'promoted'];
+/**
+ * The statuses in which a deployment may serve and its alarms are watched: a `replaced` one serves again
+ * when the deployment that replaced it was rolled back.
+ */
+export const WATCHED_STATUSES: readonly DeploymentStatus[] = ['baking', 'promoted', 'replaced'];
 
 export const ALARM_ACTION_KIND = 'deployment.alarm';
 
@@ -78,8 +81,8 @@ export async function onAlarm(
 }
 
 /**
- * The deployments that serve now and name the alarm: on each target only the newest baking or promoted one
- * serves; an older `promoted` one was replaced by it and is history, never rolled back by an alarm.
+ * The deployments that serve now and name the alarm: on each target only the newest baking, promoted or
+ * replaced one serves; an older one was replaced by it and is history, never rolled back by an alarm.
  */
 async function deploymentsWatching(alarmName: string, deps: DeploymentSagaDeps): Promise<Deployment[]> {
   const serving = new Map<string, Deployment>();
@@ -129,7 +132,10 @@ async function recordedDecision(
 ): Promise<Decision> {
   const recorded = await deps.decisions.get(monitoringDecisionId(eventId, deployment.id));
   if (recorded) return recorded;
-  const { decision } = await decideMonitoring(eventId, deployment, alarm, deps);
+  // A replaced deployment re-gated here serves again (the one that replaced it rolled back): as promoted.
+  const serving: Deployment =
+    deployment.status === 'replaced' ? { ...deployment, status: 'promoted' } : deployment;
+  const { decision } = await decideMonitoring(eventId, serving, alarm, deps);
   return (await deps.decisions.record(decision)).stored;
 }
 
@@ -141,7 +147,7 @@ async function rollBack(
 ): Promise<Deployment> {
   if (deployment.status === 'baking') return endBake(deployment.id, deps, { alarm: alarm.name });
   const reason = `alarm ${alarm.name} fired: ${reasons.join('; ')}`;
-  return (await rollbackStep(deps, deployment.id, reason, ['promoted'])).deployment;
+  return (await rollbackStep(deps, deployment.id, reason, ['promoted', 'replaced'])).deployment;
 }
 
 /**

@@ -3,7 +3,8 @@
  * apply), a rollback asked for by a person, the end of a bake, a revoked decision, an alarm that fired (the
  * monitoring gate re-evaluates the deployments naming it), an allowed model version (the promotion rules
  * naming its group ask for its deployments), and the targets' own events. One deployment at a time runs on
- * a target: a request for a busy target stays `requested` and is applied when the one in progress ends.
+ * a target (target-claim.ts): a request for a held target stays `requested` and is applied when the one in
+ * progress ends. A deployment promoted on a target makes the one promoted there before it `replaced`.
  */
 
 import type { z } from 'zod';
@@ -33,7 +34,7 @@ import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import type { PromotionRule } from '../contracts/promotion-rule.ts';
 import { DECISION_EVENT } from '../contracts/verdict-decision-event.ts';
 import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
-import { newestDeployment, oldestDeployment } from '../ports/deployment-store.ts';
+import { eachDeployment, newestDeployment } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { InvalidInputError, parseOrThrow } from '../shared/validation.ts';
@@ -42,15 +43,16 @@ import { endBake } from './end-bake.ts';
 import { onAlarm } from './on-alarm.ts';
 import { type OutOfBandOutcome, type OutOfBandSettings, onOutOfBandCall } from './out-of-band.ts';
 import { type Promotion, promoteVersion } from './promote-version.ts';
+import { replacePromoted } from './replace-promoted.ts';
 import { deploymentIdFor, requestDeployment } from './request-deployment.ts';
 import { revokeDeployments } from './revoke-deployments.ts';
 import { rollbackDeployment } from './rollback-deployment.ts';
 import type { DeploymentSagaDeps } from './saga-deps.ts';
+import { claimTarget, IN_PROGRESS_STATUSES, releaseTarget } from './target-claim.ts';
 import type { TargetEventReader } from './target-events.ts';
 import { onTargetObservation } from './target-observation.ts';
 
-/** Statuses in which a rollout is under way on its target: no other deployment may start there. */
-export const IN_PROGRESS_STATUSES: readonly DeploymentStatus[] = ['applying', 'baking', 'rolling-back'];
+export { IN_PROGRESS_STATUSES };
 
 export interface DeploymentOrchestratorDeps extends DeploymentSagaDeps {
   targetEvents: readonly TargetEventReader[];
@@ -185,14 +187,12 @@ async function alarmed(
   return { step: 'alarm', alarm: alarm.alarmName, deployments };
 }
 
-/** Applies a requested deployment unless another rollout is under way on its target (it then waits). */
+/** Applies a requested deployment if it gets its target's claim; otherwise it waits, `requested`. */
 async function applyWhenTargetFree(
   deployment: Deployment,
   deps: DeploymentOrchestratorDeps,
 ): Promise<Deployment> {
-  const target = deploymentTargetName(deployment.request.target);
-  const busy = await newestOn(target, IN_PROGRESS_STATUSES, deps);
-  if (busy && busy.id !== deployment.id) return deployment;
+  if (!(await claimTarget(deployment, deps))) return deployment;
   return applyDeployment(deployment.id, deps);
 }
 
@@ -207,21 +207,38 @@ async function stepped(
   return { step, deployment: { id: after.id, status: after.status } };
 }
 
+/**
+ * Publishes the status a step reached; a promotion replaces the one promoted before it on the target; a final
+ * status frees the target and starts the next deployment queued there.
+ */
 async function settle(
   before: Deployment | undefined,
   after: Deployment,
   deps: DeploymentOrchestratorDeps,
 ): Promise<void> {
   if (before?.status !== after.status) await announce(after, deps);
-  if (FINAL_DEPLOYMENT_STATUSES.has(after.status) && after.plan) await applyNextQueued(after, deps);
+  if (after.status === 'promoted') {
+    for (const replaced of await replacePromoted(after, deps)) await announce(replaced, deps);
+  }
+  if (FINAL_DEPLOYMENT_STATUSES.has(after.status) && after.status !== 'refused') {
+    await releaseTarget(after, deps);
+    await applyNextQueued(after, deps);
+  }
 }
 
+/**
+ * The oldest deployment still `requested` on the freed target is applied (if it gets the claim). The listing
+ * may lag: each candidate is read again by key, and one that is no longer requested is passed over.
+ */
 async function applyNextQueued(freed: Deployment, deps: DeploymentOrchestratorDeps): Promise<void> {
   const target = deploymentTargetName(freed.request.target);
-  const queued = await oldestOn(target, ['requested'], deps);
-  if (!queued) return;
-  const applied = await applyWhenTargetFree(queued, deps);
-  if (applied.status !== queued.status) await announce(applied, deps);
+  for await (const listed of eachDeployment(deps.store, { target, statuses: ['requested'] })) {
+    const queued = await deps.store.get(listed.id);
+    if (queued?.status !== 'requested') continue;
+    // A queued deployment that ends at once (its approval lapsed while it waited) frees the target again.
+    await settle(queued, await applyWhenTargetFree(queued, deps), deps);
+    return;
+  }
 }
 
 async function announce(deployment: Deployment, deps: DeploymentOrchestratorDeps): Promise<void> {
@@ -244,14 +261,6 @@ function newestOn(
   deps: DeploymentSagaDeps,
 ): Promise<Deployment | undefined> {
   return newestDeployment(deps.store, { target, statuses });
-}
-
-function oldestOn(
-  target: string,
-  statuses: readonly DeploymentStatus[],
-  deps: DeploymentSagaDeps,
-): Promise<Deployment | undefined> {
-  return oldestDeployment(deps.store, { target, statuses });
 }
 
 function detail<T extends z.ZodType>(schema: T, event: OrchestratorEvent): z.output<T> {

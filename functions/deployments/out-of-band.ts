@@ -251,7 +251,8 @@ async function liveDeployments(
   target: string,
   store: DeploymentStore,
 ): Promise<{ promoted?: Deployment; rolling: Deployment[] }> {
-  const promoted = await newestDeployment(store, { target, statuses: ['promoted'] });
+  // The newest promoted one serves; a replaced one does again when the one that replaced it rolled back.
+  const promoted = await newestDeployment(store, { target, statuses: ['promoted', 'replaced'] });
   const rolling: Deployment[] = [];
   for await (const deployment of eachDeployment(store, { target, statuses: ROLLING }))
     rolling.push(deployment);

@@ -12,7 +12,17 @@ import { runStep, type StepOutcome } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
 import { scheduleWakeUp } from './schedule-wake-up.ts';
 
-export const ROLLBACK_FROM: readonly DeploymentStatus[] = ['applying', 'baking', 'promoted', 'rolling-back'];
+/**
+ * A `replaced` deployment serves again once the one that replaced it is rolled back: it may roll back then
+ * (rollback-deployment.ts refuses it while a later one runs).
+ */
+export const ROLLBACK_FROM: readonly DeploymentStatus[] = [
+  'applying',
+  'baking',
+  'promoted',
+  'replaced',
+  'rolling-back',
+];
 
 export async function rollbackStep(
   deps: DeploymentSagaDeps,

@@ -1,6 +1,7 @@
 /**
  * Where the orchestration keeps each deployment's current record. Writes are compare-and-set on the record's
- * version (optimistic concurrency): two steps that read the same version cannot both write.
+ * version (optimistic concurrency): two steps that read the same version cannot both write. It also keeps one
+ * claim per target, strongly consistent, so that one rollout at a time runs there whatever the listings say.
  */
 import type { Deployment } from '../contracts/deployment.ts';
 import { deploymentTargetName } from '../contracts/deployment-request.ts';
@@ -29,6 +30,16 @@ export interface DeploymentStore {
   put(next: Deployment, expectedVersion: number): Promise<void>;
   /** Oldest request first. */
   list(options?: { filter?: DeploymentFilter; limit?: number; cursor?: string }): Promise<DeploymentPage>;
+  /**
+   * Claims the target for the deployment: true if the target was free or is held by that deployment already
+   * (or by `takeOverFrom`, whose claim it then takes over), false if another deployment holds it. Atomic: of
+   * two concurrent claims of a free target, one wins.
+   */
+  claimTarget(target: string, deploymentId: string, takeOverFrom?: string): Promise<boolean>;
+  /** The deployment that holds the target's claim, read consistently; undefined when the target is free. */
+  targetHolder(target: string): Promise<string | undefined>;
+  /** Frees the target if the deployment holds it; does nothing otherwise (another took it over). */
+  releaseTarget(target: string, deploymentId: string): Promise<void>;
 }
 
 /** Another write got there first: read again and decide again. */

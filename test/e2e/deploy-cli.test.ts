@@ -113,6 +113,16 @@ describe('verdict deploy on the local backbone', () => {
     const canary = await show(dataDir, ids.canary);
     expect(canary.status).toBe('promoted');
     expect(steps(canary)).toEqual(['gate', 'plan', 'apply', 'baking', 'promote']);
+
+    // The first no longer serves: it lists as replaced, not as a second promoted deployment.
+    const first = await show(dataDir, ids.first);
+    expect(first.status).toBe('replaced');
+    expect(steps(first)).toEqual(['gate', 'plan', 'apply', 'promoted', 'replaced']);
+    const replaced = await cli(dataDir, ['deployments', 'list', '--status', 'replaced']);
+    expect(replaced.stdout).toMatch(
+      new RegExp(`^${ids.first} {2}\\S+ {2}REPLACED +sagemaker:credit-scorer-prod `),
+    );
+    expect(replaced.stdout.trim().split('\n')).toHaveLength(1);
   });
 
   it('with --no-wait returns while baking (json); a later command fires the bake that ended', async () => {

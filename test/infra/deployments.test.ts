@@ -352,7 +352,7 @@ describe('the deployment orchestrator', () => {
     ]);
   });
 
-  it('reads and writes the deployments table and each index, nothing more on it', () => {
+  it('reads and writes the deployments table and each index, deletes only target claims, nothing more on it', () => {
     const statements = roleStatements(dev, dev.stack.functions['deployment-orchestrator'].role);
     const table = arnOf(dev, dev.stack.storage.deploymentsTable);
     const onTable = statements.filter((st) => asList(st.Resource).some((r) => flat(r).startsWith(table)));
@@ -364,6 +364,12 @@ describe('the deployment orchestrator', () => {
         Resource: [table, `${table}/index/by-decision`, `${table}/index/by-target`, `${table}/index/by-time`],
       },
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: [table] },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem'],
+        Resource: [table],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TARGET#*'] } },
+      },
     ]);
   });
 

@@ -52,6 +52,11 @@ export function crashingStore(store: DeploymentStore, points: CrashPoints): Depl
     get: (id) => store.get(id),
     list: (options) => store.list(options),
     put: (next: Deployment, expected: number) => points.around('store.put', () => store.put(next, expected)),
+    claimTarget: (target, id, takeOverFrom) =>
+      points.around('store.claimTarget', () => store.claimTarget(target, id, takeOverFrom)),
+    targetHolder: (target) => store.targetHolder(target),
+    releaseTarget: (target, id) =>
+      points.around('store.releaseTarget', () => store.releaseTarget(target, id)),
   };
 }
 

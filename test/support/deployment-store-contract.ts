@@ -1,9 +1,11 @@
 /**
  * What every DeploymentStore does, run against each adapter: compare-and-set on the version, reads that are
- * copies, and listings filtered by decision and status in request order, page by page.
+ * copies, listings filtered by decision and status in request order, page by page, and the per-target claim
+ * (one holder at a time, taken over only from the holder named, released only by its holder, in no listing).
  */
 import { expect, it } from 'vitest';
 import {
+  type DeploymentFilter,
   type DeploymentStore,
   DeploymentVersionConflictError,
 } from '../../functions/ports/deployment-store.ts';
@@ -80,5 +82,57 @@ export function deploymentStoreContract(open: () => Promise<DeploymentStore>): v
     ]);
     expect((await store.list({ filter: { statuses: [] } })).deployments).toEqual([]);
     await expect(store.list({ limit: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('lets one deployment at a time hold a target, and frees it only for its holder', async () => {
+    const store = await open();
+    const target = 'sagemaker:credit-scorer-prod';
+    expect(await store.targetHolder(target)).toBeUndefined();
+    expect(await store.claimTarget(target, 'd-a')).toBe(true);
+    expect(await store.claimTarget(target, 'd-a')).toBe(true);
+    expect(await store.claimTarget(target, 'd-b')).toBe(false);
+    expect(await store.claimTarget('sagemaker:fraud', 'd-b')).toBe(true);
+    expect(await store.targetHolder(target)).toBe('d-a');
+
+    await store.releaseTarget(target, 'd-b');
+    expect(await store.targetHolder(target)).toBe('d-a');
+    await store.releaseTarget(target, 'd-a');
+    expect(await store.targetHolder(target)).toBeUndefined();
+    await store.releaseTarget(target, 'd-a');
+    expect(await store.claimTarget(target, 'd-b')).toBe(true);
+    expect(await store.targetHolder(target)).toBe('d-b');
+  });
+
+  it('takes a claim over only from the holder it names', async () => {
+    const store = await open();
+    const target = 'eks:gpu/ml/scorer';
+    expect(await store.claimTarget(target, 'd-a')).toBe(true);
+    expect(await store.claimTarget(target, 'd-c', 'd-x')).toBe(false);
+    expect(await store.targetHolder(target)).toBe('d-a');
+    expect(await store.claimTarget(target, 'd-b', 'd-a')).toBe(true);
+    expect(await store.targetHolder(target)).toBe('d-b');
+    // A second takeover from the same old holder finds the claim moved on.
+    expect(await store.claimTarget(target, 'd-c', 'd-a')).toBe(false);
+    expect(await store.claimTarget('sagemaker:free', 'd-d', 'd-a')).toBe(true);
+  });
+
+  it('gives a free target to exactly one of two concurrent claims', async () => {
+    const store = await open();
+    const target = 'sagemaker:race';
+    const won = await Promise.all([store.claimTarget(target, 'd-a'), store.claimTarget(target, 'd-b')]);
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect(await store.targetHolder(target)).toBe(won[0] ? 'd-a' : 'd-b');
+  });
+
+  it('lists no claim among the deployments', async () => {
+    const store = await open();
+    await store.put(deploymentRecord('f-1'), 0);
+    expect(await store.claimTarget('sagemaker:credit-scorer-prod', 'f-1')).toBe(true);
+    const ids = async (filter?: DeploymentFilter) =>
+      (await store.list(filter ? { filter } : {})).deployments.map((d) => d.id);
+    expect(await ids()).toEqual(['f-1']);
+    expect(await ids({ target: 'sagemaker:credit-scorer-prod' })).toEqual(['f-1']);
+    expect(await ids({ decisionId: 'dec-1' })).toEqual(['f-1']);
+    expect(await store.get('sagemaker:credit-scorer-prod')).toBeUndefined();
   });
 }

@@ -11,6 +11,10 @@
  * decision (what a revocation takes down); the `by-target` index those on one target (what the orchestration
  * checks before it starts a rollout there). All project ALL and, as every GSI, are eventually consistent:
  * a step re-reads its deployment by key (consistent) before it acts.
+ *
+ * One more item per target that a rollout holds: pk `TARGET#<target>` and `holder` (the deployment id), with
+ * none of the index keys above, so it is in no index and no listing. It is the per-target claim, written and
+ * read by key (strongly consistent), that lets one rollout at a time start on a target.
  */
 export const DEPLOYMENT_TABLE_KEYS = { partitionKey: 'pk' } as const;
 
@@ -47,3 +51,4 @@ export const DEPLOYMENT_TABLE_KEY_ATTRIBUTES = ['pk', 'listPk', 'listSk', 'decis
 
 export const DEPLOYMENT_KEY_PREFIX = 'DEPLOYMENT#';
 export const DEPLOYMENT_LIST_PARTITION = 'DEPLOYMENTS';
+export const TARGET_CLAIM_KEY_PREFIX = 'TARGET#';

@@ -2,9 +2,12 @@
  * The deployment store in DynamoDB: one item per deployment (see deployment-table-schema.ts), the record as
  * a JSON document in `body`. Every write is conditional on the version it read (`attribute_not_exists(pk)`
  * for a create), so of two concurrent steps one wins and the other gets DeploymentVersionConflictError.
+ * A target's claim is another item of the table (`TARGET#<target>`, its `holder`), written conditionally on
+ * the holder it expects; it has none of the index keys, so no listing ever returns it.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -27,6 +30,7 @@ import {
   DEPLOYMENT_TABLE_DECISION_INDEX,
   DEPLOYMENT_TABLE_TARGET_INDEX,
   DEPLOYMENT_TABLE_TIME_INDEX,
+  TARGET_CLAIM_KEY_PREFIX,
 } from './deployment-table-schema.ts';
 
 interface DeploymentItem {
@@ -87,6 +91,52 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
     }
   }
 
+  async claimTarget(target: string, deploymentId: string, takeOverFrom?: string): Promise<boolean> {
+    const values: Record<string, string> = { ':id': deploymentId };
+    let condition = 'attribute_not_exists(pk) OR holder = :id';
+    if (takeOverFrom !== undefined) {
+      values[':previous'] = takeOverFrom;
+      condition += ' OR holder = :previous';
+    }
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: claimKey(target), holder: deploymentId },
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async targetHolder(target: string): Promise<string | undefined> {
+    const out = await this.#doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: claimKey(target) }, ConsistentRead: true }),
+    );
+    const holder: unknown = out.Item?.holder;
+    return typeof holder === 'string' ? holder : undefined;
+  }
+
+  async releaseTarget(target: string, deploymentId: string): Promise<void> {
+    try {
+      await this.#doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: claimKey(target) },
+          ConditionExpression: 'holder = :id',
+          ExpressionAttributeValues: { ':id': deploymentId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   /**
    * A filtered page may hold fewer than `limit` deployments (even none) and still carry a cursor: DynamoDB
    * applies the limit before the filter. Only a missing cursor means there is nothing more. A target filter
@@ -140,6 +190,10 @@ export class DynamoDbDeploymentStore implements DeploymentStore {
 
 function key(id: string): string {
   return `${DEPLOYMENT_KEY_PREFIX}${id}`;
+}
+
+function claimKey(target: string): string {
+  return `${TARGET_CLAIM_KEY_PREFIX}${target}`;
 }
 
 function encodeCursor(lastKey: Record<string, unknown>): string {

@@ -12,6 +12,8 @@ import {
 
 export class MemoryDeploymentStore implements DeploymentStore {
   readonly #records = new Map<string, Deployment>();
+  /** Target name -> the deployment that holds it. */
+  readonly #claims = new Map<string, string>();
 
   async get(id: string): Promise<Deployment | undefined> {
     const found = this.#records.get(id);
@@ -25,6 +27,21 @@ export class MemoryDeploymentStore implements DeploymentStore {
       throw new DeploymentVersionConflictError(next.id, expectedVersion);
     }
     this.#records.set(next.id, structuredClone(next));
+  }
+
+  async claimTarget(target: string, deploymentId: string, takeOverFrom?: string): Promise<boolean> {
+    const holder = this.#claims.get(target);
+    if (holder !== undefined && holder !== deploymentId && holder !== takeOverFrom) return false;
+    this.#claims.set(target, deploymentId);
+    return true;
+  }
+
+  async targetHolder(target: string): Promise<string | undefined> {
+    return this.#claims.get(target);
+  }
+
+  async releaseTarget(target: string, deploymentId: string): Promise<void> {
+    if (this.#claims.get(target) === deploymentId) this.#claims.delete(target);
   }
 
   async list(

@@ -2,6 +2,7 @@
  * The deployment store in the local SQLite database: one JSON document per deployment, with the version,
  * status, approving decision and request time as columns for the compare-and-set and the listings. A write
  * names the version it read: `INSERT` only if absent (version 0), `UPDATE ... WHERE version = ?` otherwise.
+ * A target's claim is a row of `target_claims`, taken by an upsert that only overwrites the holder's own row.
  */
 import type { Deployment } from '../../contracts/deployment.ts';
 import { deploymentTargetName } from '../../contracts/deployment-request.ts';
@@ -44,6 +45,15 @@ const DEPLOYMENT_STORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deployments_by_target ON deployments (target, requested_at, id);
     `,
   },
+  {
+    id: 'deployment-store/3-target-claims',
+    sql: `
+      CREATE TABLE target_claims (
+        target TEXT PRIMARY KEY,
+        holder TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export class SqliteDeploymentStore implements DeploymentStore {
@@ -83,6 +93,27 @@ export class SqliteDeploymentStore implements DeploymentStore {
             )
             .run(...columns, next.id, expectedVersion);
     if (written.changes !== 1) throw new DeploymentVersionConflictError(next.id, expectedVersion);
+  }
+
+  async claimTarget(target: string, deploymentId: string, takeOverFrom?: string): Promise<boolean> {
+    const written = this.db
+      .prepare(
+        `INSERT INTO target_claims (target, holder) VALUES (?, ?)
+         ON CONFLICT (target) DO UPDATE SET holder = excluded.holder
+         WHERE holder = excluded.holder OR holder = ?`,
+      )
+      .run(target, deploymentId, takeOverFrom ?? null);
+    return written.changes === 1;
+  }
+
+  async targetHolder(target: string): Promise<string | undefined> {
+    return this.db
+      .prepare<[string], { holder: string }>('SELECT holder FROM target_claims WHERE target = ?')
+      .get(target)?.holder;
+  }
+
+  async releaseTarget(target: string, deploymentId: string): Promise<void> {
+    this.db.prepare('DELETE FROM target_claims WHERE target = ? AND holder = ?').run(target, deploymentId);
   }
 
   async list(

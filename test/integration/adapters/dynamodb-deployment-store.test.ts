@@ -1,7 +1,8 @@
 /**
  * The DynamoDB deployment store against the emulator through the real SDK client: the store contract
  * (conditional writes on the version, listings by decision and status), the item's documented key, listings
- * by target through the `by-target` index, and the saga's crash matrix case of a write lost after it was applied.
+ * by target through the `by-target` index, the target claim's own item, and the saga's crash matrix case of a
+ * write lost after it was applied.
  */
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -41,6 +42,20 @@ describe('DynamoDbDeploymentStore against the emulator', () => {
       listSk: { S: '2026-11-28T10:00:00.000Z#d-1' },
       target: { S: 'sagemaker:credit-scorer-prod' },
     });
+  });
+
+  it('keeps a target claim as its own item, with no index key: no index holds it', async () => {
+    const { store, tableName } = await freshStore();
+    expect(await store.claimTarget('sagemaker:credit-scorer-prod', 'd-1')).toBe(true);
+    const raw = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'TARGET#sagemaker:credit-scorer-prod' } } }),
+    );
+    expect(raw.Item).toEqual({ pk: { S: 'TARGET#sagemaker:credit-scorer-prod' }, holder: { S: 'd-1' } });
+    await store.releaseTarget('sagemaker:credit-scorer-prod', 'd-1');
+    const gone = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'TARGET#sagemaker:credit-scorer-prod' } } }),
+    );
+    expect(gone.Item).toBeUndefined();
   });
 
   it('lists by target (with status and decision) in request order, page by page', async () => {

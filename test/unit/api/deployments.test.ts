@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../../functions/api/api-routes.ts';
 import { awsAuthenticator } from '../../../functions/api/auth/aws-principal.ts';
 import { createApiRouter, MAX_REQUEST_BODY_BYTES } from '../../../functions/api/router.ts';
 import {
@@ -7,6 +8,7 @@ import {
   DEPLOYMENT_ROLLBACK_REQUESTED,
 } from '../../../functions/contracts/deployment-events.ts';
 import { deploymentRequestSchema } from '../../../functions/contracts/deployment-request.ts';
+import { DEPLOYMENT_STATUSES } from '../../../functions/contracts/deployment-status.ts';
 import type { Role } from '../../../functions/contracts/principal.ts';
 import { orchestrate } from '../../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../../functions/deployments/request-deployment.ts';
@@ -284,6 +286,15 @@ describe('GET /deployments', () => {
     ]);
   });
 
+  it('tells a replaced deployment from the promoted one, and documents the status in its OpenAPI enum', async () => {
+    const at = new Date(Date.UTC(2026, 10, 28, 10, 5)).toISOString();
+    await api.deployments.put(deploymentRecord('dep-5', { status: 'replaced', requestedAt: at }), 0);
+    expect(await ids({ status: 'replaced' })).toEqual(['dep-5']);
+    expect(await ids({ status: 'promoted' })).toEqual(['dep-1']);
+    expect(JSON.stringify(openApiDocument())).toContain(JSON.stringify([...DEPLOYMENT_STATUSES]));
+    expect(DEPLOYMENT_STATUSES).toContain('replaced');
+  });
+
   it('pages with limit and cursor until the cursor is missing', async () => {
     const first = await list({ limit: '3' });
     expect(first.deployments.map((d) => d.id)).toEqual(['dep-1', 'dep-2', 'dep-3']);
@@ -387,7 +398,7 @@ describe('POST /deployments/{id}/rollback', () => {
       title: 'Not rollbackable',
       status: 409,
       detail:
-        'deployment dep-2 is refused: only applying, baking, promoted, rolling-back deployments roll back',
+        'deployment dep-2 is refused: only applying, baking, promoted, replaced, rolling-back deployments roll back',
     });
     expect(api.bus.published).toEqual([]);
   });

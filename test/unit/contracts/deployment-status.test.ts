@@ -4,6 +4,7 @@ import {
   canonicalEndpointStatus,
   deploymentStatusFromSageMaker,
   deploymentStatusSchema,
+  FINAL_DEPLOYMENT_STATUSES,
 } from '../../../functions/contracts/deployment-status.ts';
 
 describe('the deployment status', () => {
@@ -42,6 +43,17 @@ describe('the deployment status', () => {
     expect(deploymentStatusFromSageMaker(observed)).toBe(status);
   });
 
+  it('counts replaced among the final statuses', () => {
+    expect([...FINAL_DEPLOYMENT_STATUSES]).toEqual([
+      'refused',
+      'promoted',
+      'rolled-back',
+      'failed',
+      'revoked',
+      'replaced',
+    ]);
+  });
+
   it('has one vocabulary for both targets', () => {
     expect(deploymentStatusSchema.options).toEqual([
       'requested',
@@ -53,6 +65,7 @@ describe('the deployment status', () => {
       'rolled-back',
       'failed',
       'revoked',
+      'replaced',
     ]);
   });
 });

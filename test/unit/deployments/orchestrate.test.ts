@@ -5,14 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeploymentStatus } from '../../../functions/contracts/deployment-status.ts';
+import { DeploymentNotLiveError } from '../../../functions/deployments/errors.ts';
 import {
   type DeploymentOrchestratorDeps,
+  IN_PROGRESS_STATUSES,
   type OrchestratorEvent,
   orchestrate,
 } from '../../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../../functions/deployments/request-deployment.ts';
 import type { TargetEventReader } from '../../../functions/deployments/target-events.ts';
+import type { DeploymentStore } from '../../../functions/ports/deployment-store.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
+import { ProcessKilled } from '../../support/deployment-faults.ts';
 import { sagemakerRequest } from '../../support/deployment-requests.ts';
 import { allowedRequest, type SagaFixture, sagaFixture } from '../../support/deployment-saga.ts';
 import { RecordingPublisher } from '../../support/revocation-fixture.ts';
@@ -38,10 +42,31 @@ const fakeTargetEvents: TargetEventReader = {
   },
 };
 
-async function fixture(): Promise<
-  SagaFixture & { orch: DeploymentOrchestratorDeps; events: RecordingPublisher }
-> {
-  const f = await sagaFixture();
+/**
+ * The `by-target` index lagging behind the records, as a GSI may: it has not seen any rollout start, so a
+ * check of the listings finds every target idle.
+ */
+function laggingIndex(store: DeploymentStore): DeploymentStore {
+  return {
+    get: (id) => store.get(id),
+    put: (next, expected) => store.put(next, expected),
+    claimTarget: (target, id, takeOverFrom) => store.claimTarget(target, id, takeOverFrom),
+    targetHolder: (target) => store.targetHolder(target),
+    releaseTarget: (target, id) => store.releaseTarget(target, id),
+    async list(options) {
+      const page = await store.list(options);
+      return {
+        ...page,
+        deployments: page.deployments.filter((d) => !IN_PROGRESS_STATUSES.includes(d.status)),
+      };
+    },
+  };
+}
+
+async function fixture(
+  options: Parameters<typeof sagaFixture>[0] = {},
+): Promise<SagaFixture & { orch: DeploymentOrchestratorDeps; events: RecordingPublisher }> {
+  const f = await sagaFixture(options);
   const events = new RecordingPublisher();
   return { ...f, events, orch: { ...f.deps, targetEvents: [fakeTargetEvents], events } };
 }
@@ -121,6 +146,126 @@ describe('orchestrate', () => {
       [first, 'promoted'],
       [second, 'baking'],
     ]);
+  });
+
+  it('starts exactly one of two requests racing for one target, and the other once the first ends', async () => {
+    const f = await fixture({ store: laggingIndex });
+    const raced = await Promise.all([
+      orchestrate(requested('req-a'), f.orch),
+      orchestrate(requested('req-b'), f.orch),
+    ]);
+    const statuses = raced.map((outcome) => (outcome.step === 'request' ? outcome.deployment.status : ''));
+    expect([...statuses].sort()).toEqual(['baking', 'requested']);
+    const [first, second] = (statuses[0] === 'baking' ? ['req-a', 'req-b'] : ['req-b', 'req-a']).map(
+      deploymentIdFor,
+    ) as [string, string];
+    expect(f.target.count('apply')).toBe(1);
+    expect(await f.store.targetHolder(TARGET)).toBe(first);
+    expect((await f.store.get(second))?.status).toBe('requested');
+
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(first), f.orch);
+    expect((await f.store.get(first))?.status).toBe('promoted');
+    expect((await f.store.get(second))?.status).toBe('baking');
+    expect(await f.store.targetHolder(TARGET)).toBe(second);
+    expect(f.target.calls.filter((c) => c.call === 'apply').map((c) => c.deploymentId)).toEqual([
+      first,
+      second,
+    ]);
+
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(second), f.orch);
+    expect(await f.store.targetHolder(TARGET)).toBeUndefined();
+  });
+
+  it('takes over the claim of a deployment that ended before it could free its target', async () => {
+    const f = await fixture();
+    const first = deploymentIdFor('req-a');
+    const second = deploymentIdFor('req-b');
+    await orchestrate(requested('req-a'), f.orch);
+    await orchestrate(requested('req-b'), f.orch);
+    f.crashes.crashOn('store.releaseTarget');
+    f.clock.advance(BAKE_MS);
+    await expect(orchestrate(bakeEnded(first), f.orch)).rejects.toBeInstanceOf(ProcessKilled);
+    expect((await f.store.get(first))?.status).toBe('promoted');
+    expect(await f.store.targetHolder(TARGET)).toBe(first);
+    expect((await f.store.get(second))?.status).toBe('requested');
+
+    // The queue delivers the waiting request again: the claim's holder has ended, so it is taken over.
+    expect(await orchestrate(requested('req-b'), f.orch)).toEqual({
+      step: 'request',
+      deployment: { id: second, status: 'baking' },
+    });
+    expect(await f.store.targetHolder(TARGET)).toBe(second);
+    expect(f.target.count('apply')).toBe(2);
+  });
+
+  it('keeps a target whose rollout under way holds no claim (started before claims existed)', async () => {
+    const f = await fixture();
+    const first = deploymentIdFor('req-a');
+    const second = deploymentIdFor('req-b');
+    await orchestrate(requested('req-a'), f.orch);
+    await f.store.releaseTarget(TARGET, first);
+    expect(await orchestrate(requested('req-b'), f.orch)).toEqual({
+      step: 'request',
+      deployment: { id: second, status: 'requested' },
+    });
+    expect(await f.store.targetHolder(TARGET)).toBeUndefined();
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(first), f.orch);
+    expect((await f.store.get(second))?.status).toBe('baking');
+    expect(await f.store.targetHolder(TARGET)).toBe(second);
+  });
+
+  it('keeps the claim of a rollout still under way: a later request waits', async () => {
+    const f = await fixture();
+    const first = deploymentIdFor('req-a');
+    await orchestrate(requested('req-a'), f.orch);
+    await orchestrate(requested('req-b'), f.orch);
+    expect(await orchestrate(requested('req-b'), f.orch)).toEqual({
+      step: 'request',
+      deployment: { id: deploymentIdFor('req-b'), status: 'requested' },
+    });
+    expect(await f.store.targetHolder(TARGET)).toBe(first);
+    expect(f.target.count('apply')).toBe(1);
+  });
+
+  it('marks the deployment promoted before on the target replaced when the next one is promoted', async () => {
+    const f = await fixture();
+    const first = deploymentIdFor('req-a');
+    const second = deploymentIdFor('req-b');
+    await orchestrate(requested('req-a'), f.orch);
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(first), f.orch);
+    await orchestrate(requested('req-b'), f.orch);
+    // While the second bakes, the first still serves the rest of the traffic: promoted.
+    expect((await f.store.get(first))?.status).toBe('promoted');
+    f.clock.advance(BAKE_MS);
+    await orchestrate(bakeEnded(second), f.orch);
+
+    const replaced = await f.store.get(first);
+    expect(replaced?.status).toBe('replaced');
+    expect(replaced?.history.at(-1)).toMatchObject({
+      step: 'replaced',
+      status: 'replaced',
+      actionId: `deployment/${first}/replaced`,
+      detail: `replaced on ${TARGET} by ${second}`,
+    });
+    expect(await f.entries(first)).toContain(`action/deployment/${first}/replaced`);
+    expect(published(f.events).slice(-2)).toEqual([
+      [second, 'promoted'],
+      [first, 'replaced'],
+    ]);
+    const listed = await f.store.list({ filter: { target: TARGET, statuses: ['promoted'] } });
+    expect(listed.deployments.map((d) => d.id)).toEqual([second]);
+
+    // A redelivered bake end replaces nothing again; a replaced deployment does not roll back.
+    await orchestrate(bakeEnded(second), f.orch);
+    expect(published(f.events)).toHaveLength(5);
+    await expect(orchestrate(rollbackRequested(first), f.orch)).rejects.toBeInstanceOf(
+      DeploymentNotLiveError,
+    );
+    expect(f.target.count('rollback')).toBe(0);
   });
 
   it('applies a waiting request when the target’s own event ends the rollout in progress', async () => {

@@ -123,9 +123,21 @@ describe('local deployments', () => {
     // Both name the alarm; only the second serves the endpoint.
     const outcomes = await raiseLocalAlarm(runtime, 'credit-scorer-5xx', '5xx above 1 %');
     expect(outcomes.map((o) => [o.id, o.action, o.status])).toEqual([[second.id, 'rollback', 'rolled-back']]);
-    expect((await runtime.deployments.get(first.id))?.status).toBe('promoted');
+    expect((await runtime.deployments.get(first.id))?.status).toBe('replaced');
     expect(runtime.endpoints.list()).toEqual([
       { name: 'credit-scorer-prod', status: 'InService', serving: v1.arn },
+    ]);
+
+    // The first serves again, replaced or not: the alarm's next firing re-gates it.
+    const again = await raiseLocalAlarm(runtime, 'credit-scorer-5xx', '5xx above 1 % again');
+    expect(again.map((o) => [o.id, o.action, o.status])).toEqual([[first.id, 'rollback', 'rolled-back']]);
+    // Gated as the promoted deployment it serves as, not failed closed on its status.
+    expect(again[0]?.reasons).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^monitoring\\.service_degraded: Alarm credit-scorer-5xx \\(error_rate\\) fired on promoted deployment ${first.id}\\.`,
+        ),
+      ),
     ]);
   });
 

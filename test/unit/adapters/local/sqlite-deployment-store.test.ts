@@ -103,7 +103,11 @@ describe('the deployment-store/2-target migration', () => {
           "SELECT id FROM schema_migrations WHERE id LIKE 'deployment-store/%' ORDER BY id",
         )
         .all(),
-    ).toEqual([{ id: 'deployment-store/1-deployments' }, { id: 'deployment-store/2-target' }]);
+    ).toEqual([
+      { id: 'deployment-store/1-deployments' },
+      { id: 'deployment-store/2-target' },
+      { id: 'deployment-store/3-target-claims' },
+    ]);
 
     // Reopening applies nothing again.
     new SqliteDeploymentStore(db);
