@@ -32,8 +32,9 @@ describe('verdict decisions', () => {
     const json = await runCli(['decisions', 'list', '--format', 'json', ...d]);
     expect(json.code, json.stderr).toBe(0);
     const page = JSON.parse(json.stdout) as Page;
-    // The demo's gate act, then its deployment act: the retrained credit scorer's approval and three
-    // deployment decisions (two allowed, the CV ranker's refused).
+    // The demo's gate act; its deployment act: the retrained credit scorer's approval and three deployment
+    // decisions (two allowed, the CV ranker's refused); its incidents: the out-of-band change to the CV ranker
+    // (denied), a third version's approval and canary, and the drift alarm's monitoring decision (denied).
     expect(page.decisions.map((x) => `${x.gate} ${x.subject.group} v${x.subject.version}`)).toEqual([
       'model-registry retail-credit-scorer v1',
       'model-registry cv-ranker v1',
@@ -42,10 +43,14 @@ describe('verdict decisions', () => {
       'model-registry retail-credit-scorer v2',
       'deployment retail-credit-scorer v2',
       'deployment cv-ranker v1',
+      'deployment cv-ranker v1',
+      'model-registry retail-credit-scorer v3',
+      'deployment retail-credit-scorer v3',
+      'monitoring retail-credit-scorer v3',
     ]);
     const text = await runCli(['decisions', 'list', '--decision', 'deny', ...d]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.trim().split('\n')).toHaveLength(3);
+    expect(text.stdout.trim().split('\n')).toHaveLength(5);
     expect(text.stdout).toMatch(/ DENY {4}cv-ranker v1 {2}high {2}3 violations {2}\(model-registry gate\)\n/);
     expect(text.stdout).toMatch(/ DENY {4}cv-ranker v1 {2}high {2}1 violation {2}\(deployment gate\)\n/);
     const registry = await runCli([
@@ -58,7 +63,7 @@ describe('verdict decisions', () => {
       ...d,
     ]);
     expect((JSON.parse(registry.stdout) as Page).decisions.map((x) => x.gate)).toEqual(
-      Array(4).fill('model-registry'),
+      Array(5).fill('model-registry'),
     );
 
     const first = await runCli(['decisions', 'list', '--limit', '1', '--format', 'json', ...d]);

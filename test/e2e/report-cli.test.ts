@@ -36,29 +36,34 @@ describe('verdict report', () => {
     const out = join(work, 'period.json');
     const run = await report(['--type', 'period-summary', '--format', 'json', '--out', out]);
     expect(run.stderr).toContain('report: reading decisions\n');
-    expect(run.stderr).toContain('report: 7 decisions; writing\n');
-    expect(run.stderr).toContain('report: 100% (7/7)\n');
+    expect(run.stderr).toContain('report: 11 decisions; writing\n');
+    expect(run.stderr).toContain('report: 100% (11/11)\n');
     expect(run.stderr).toMatch(
-      /verdict: wrote .*period\.json \(period-summary, json, 7 decisions, [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
+      /verdict: wrote .*period\.json \(period-summary, json, 11 decisions, [\d,]+ bytes, sha256 [0-9a-f]{64}\)/,
     );
     expect(run.stderr).not.toContain('\r');
     expect(run.code).toBe(EXIT.ok);
     expect(run.stdout).toBe('');
     const json = JSON.parse(readFileSync(out, 'utf8'));
-    // The demo's registry decisions (three, and the retrained credit scorer's) and its three deployment decisions.
-    expect(json.summary.byOutcome).toEqual({ allow: 4, deny: 3, review: 0 });
+    // The demo's registry decisions (three, and two retrained credit scorers'), its four deployment decisions,
+    // the out-of-band change's and the drift alarm's.
+    expect(json.summary.byOutcome).toEqual({ allow: 6, deny: 5, review: 0 });
     expect(
       json.decisions
         .map((d: { gate: string; subject: { group: string } }) => `${d.gate} ${d.subject.group}`)
         .sort(),
     ).toEqual([
       'deployment cv-ranker',
+      'deployment cv-ranker',
+      'deployment retail-credit-scorer',
       'deployment retail-credit-scorer',
       'deployment retail-credit-scorer',
       'model-registry citizen-trust-score',
       'model-registry cv-ranker',
       'model-registry retail-credit-scorer',
       'model-registry retail-credit-scorer',
+      'model-registry retail-credit-scorer',
+      'monitoring retail-credit-scorer',
     ]);
     expect(readFileSync(`${out}.manifest`, 'utf8')).toMatch(
       /^verdict\.report\.manifest\/v1\n\{.*\}\n\n\u2014 verdict\.local\/ledger [A-Za-z0-9+/=]+\n$/,
@@ -94,11 +99,13 @@ describe('verdict report', () => {
         .code,
     ).toBe(EXIT.ok);
     const rows = parse(readFileSync(csv, 'utf8'), { columns: true }) as Record<string, string>[];
-    // One row per violation of the demo's two cv-ranker decisions: the registry gate's, and its refused deployment.
-    expect(new Set(rows.map((r) => `${r.model} ${r.version} ${r.decision} ${r.decision_id}`)).size).toBe(2);
+    // One row per violation of the demo's three cv-ranker decisions: the registry gate's, its refused
+    // deployment, and the out-of-band change that put it on the credit scorer's endpoint.
+    expect(new Set(rows.map((r) => `${r.model} ${r.version} ${r.decision} ${r.decision_id}`)).size).toBe(3);
     expect(rows[0]).toMatchObject({ model: 'cv-ranker', version: '1', decision: 'deny' });
     expect(rows.map((r) => r.rule)).toContain('bias.disparate_impact');
     expect(rows.map((r) => r.rule)).toContain('deployment.approval_not_allow');
+    expect(rows.map((r) => r.rule)).toContain('deployment.out_of_band');
 
     const html = join(work, 'cv.html');
     expect(
@@ -269,7 +276,7 @@ describe('verdict report', () => {
     const out = join(work, 'vouch.pdf');
     expect((await run(['--type', 'period-summary', '--format', 'pdf', '--out', out])).code).toBe(EXIT.ok);
     const citations = readFileSync(`${out}.citations`, 'utf8');
-    expect(citations.trim().split('\n')).toHaveLength(7);
+    expect(citations.trim().split('\n')).toHaveLength(11);
     const exported = join(work, 'vouch-export');
     expect((await verdict(['ledger', 'export', '--data-dir', dir, '--out', exported])).code).toBe(EXIT.ok);
     const signer = parseSignerKey(readFileSync(join(dir, 'ledger', 'signer.key'), 'utf8'));
@@ -277,7 +284,9 @@ describe('verdict report', () => {
 
     const ok = await run(['verify', out, '--key', vkey, '--ledger', exported]);
     expect(ok.code, ok.stderr).toBe(EXIT.ok);
-    expect(ok.stdout).toContain(`  7 cited ledger entries match the export in ${exported} (checkpoint size `);
+    expect(ok.stdout).toContain(
+      `  11 cited ledger entries match the export in ${exported} (checkpoint size `,
+    );
 
     // A report signed with the ledger's key that attests allow where the ledger says deny.
     const cv = JSON.parse(readFileSync(`${out}.manifest`, 'utf8').split('\n')[1] as string) as ReportManifest;
@@ -290,7 +299,7 @@ describe('verdict report', () => {
     expect(unsigned.stderr).toContain('the citations file is not the one the manifest signs');
     const resigned: ReportManifest = {
       ...cv,
-      citations: { count: 7, sha256: createHash('sha256').update(forged).digest('hex') },
+      citations: { count: 11, sha256: createHash('sha256').update(forged).digest('hex') },
     };
     writeFileSync(`${out}.manifest`, await signManifest(resigned, signer));
     const attested = await run(['verify', out, '--key', vkey, '--ledger', exported]);
