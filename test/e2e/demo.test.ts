@@ -162,7 +162,7 @@ describe('verdict demo, then verdict serve on its data', () => {
     );
     expect(drift).toMatch(/^ {2}steps gate -> plan -> apply -> baking -> rollback {3}deployment /m);
     expect(out).toMatch(
-      /^Audit ledger: 38 entries \(decisions and the actions they caused\), signed checkpoint:$/m,
+      /^Audit ledger: 39 entries \(decisions and the actions they caused\), signed checkpoint:$/m,
     );
   });
 

@@ -33,9 +33,9 @@ describe('verdict demo with the local control plane', () => {
         run.stdout,
       );
     expect(line, run.stdout).not.toBeNull();
-    // 38 entries without the cluster; the GPU workload adds its gate decision and four steps, and the drift
+    // 39 entries without the cluster; the GPU workload adds its gate decision and four steps, and the drift
     // alarm's re-gate of it a monitoring decision and the alarm's action.
-    expect(run.stdout).toContain('Audit ledger: 45 entries');
+    expect(run.stdout).toContain('Audit ledger: 46 entries');
 
     const show = await runCli(
       ['deployments', 'show', line?.[1] as string, '--format', 'json', '--data-dir', dataDir],
