@@ -18,6 +18,7 @@ import {
   CREDIT_SCORER_GROUP,
   governedArgs,
   OVERSIGHT,
+  putOversightDocument,
   registerArgs,
 } from '../support/deployment-cli-args.ts';
 
@@ -65,6 +66,7 @@ describe('verdict deploy on the local backbone', () => {
 
   beforeAll(async () => {
     for (const version of [1, 2, 3]) decisions[version] = await register(dataDir, version);
+    putOversightDocument(dataDir);
   }, 60_000);
 
   it('refuses a high-risk deployment without human oversight: exit 3, the rule, and nothing applied', async () => {
@@ -236,6 +238,7 @@ describe('verdict deploy of an artifact changed after the registry gate', () => 
   it('is refused, exit 3: deployment.digest_mismatch', async () => {
     const dataDir = join(work, 'changed-artifact');
     const decisionId = await register(dataDir, 1);
+    putOversightDocument(dataDir);
     const staged = join(dataDir, 'objects', 'verdict-local-inputs', CREDIT_SCORER_GROUP);
     const [folder] = readdirSync(staged);
     const model = join(staged, folder as string, 'model', 'model-1.tar.gz');
@@ -248,6 +251,19 @@ describe('verdict deploy of an artifact changed after the registry gate', () => 
       new RegExp(
         `\\nRefused because:\\n {2}- deployment\\.digest_mismatch: The model artifact is sha256:[0-9a-f]{64}; the decision ${decisionId} allowed sha256:[0-9a-f]{64}\\. `,
       ),
+    );
+    expect((await show(dataDir, idOf(run.stdout))).plan).toBeNull();
+  });
+});
+
+describe('verdict deploy naming a human-oversight document that is not there', () => {
+  it('is refused, exit 3: deployment.human_oversight_unreadable, nothing applied', async () => {
+    const dataDir = join(work, 'no-oversight-document');
+    await register(dataDir, 1);
+    const run = await cli(dataDir, ['deploy', '--model-package', `${ARN}/1`, ...PROD, ...OVERSIGHT]);
+    expect(run.code, run.stderr).toBe(EXIT.deny);
+    expect(run.stdout).toMatch(
+      /\nRefused because:\n {2}- deployment\.human_oversight_unreadable: The human-oversight evidence s3:\/\/verdict-demo-governance\/oversight\.pdf does not exist\. /,
     );
     expect((await show(dataDir, idOf(run.stdout))).plan).toBeNull();
   });
