@@ -294,7 +294,12 @@ describe('verdict deploy --stack', () => {
     );
     const event = await nextRequest();
     expect(event['detail-type']).toBe('Verdict Deployment Requested');
-    expect(event.detail).toEqual({ requestId: key, request: expect.objectContaining(request) });
+    // Who asked: moto's caller is an IAM user, which may name a person, so it goes sealed with the stack's keys.
+    expect(event.detail).toEqual({
+      requestId: key,
+      request: expect.objectContaining(request),
+      requestedBy: expect.stringMatching(/^sealed:ps1\./),
+    });
     expect(event.resources).toEqual([blueArn]);
 
     promotedId = deploymentIdFor(key);
