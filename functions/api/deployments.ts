@@ -14,8 +14,10 @@ import {
 } from '../contracts/deployment-events.ts';
 import { type DeploymentRequest, deploymentRequestSchema } from '../contracts/deployment-request.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../contracts/deployment-status.ts';
+import type { Principal } from '../contracts/principal.ts';
 import { DeploymentRequestConflictError } from '../deployments/errors.ts';
 import { deploymentIdFor, sameRequest as sameDeploymentRequest } from '../deployments/request-deployment.ts';
+import { namesAPerson, sealRequester, withRequestersOpened } from '../deployments/requested-by.ts';
 import { ROLLBACK_FROM } from '../deployments/rollback-step.ts';
 import type { DeploymentStore } from '../ports/deployment-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
@@ -76,6 +78,23 @@ const deploymentLink = {
 function view(deployment: Deployment) {
   const { pending } = deployment;
   return { ...deployment, pending: pending && { step: pending.step, claimedAt: pending.claimedAt } };
+}
+
+/** The deployments as a reader sees them: requesters opened (sealed ones stay sealed without the sealer). */
+async function views(deployments: readonly Deployment[], deps: ApiDependencies) {
+  const opened = deps.personal ? await withRequestersOpened(deployments, deps.personal) : deployments;
+  return opened.map(view);
+}
+
+async function viewOne(deployment: Deployment, deps: ApiDependencies) {
+  return (await views([deployment], deps))[0] as ReturnType<typeof view>;
+}
+
+/** Who asks, as the request carries it: sealed when it may name a person, left out when it cannot be sealed. */
+async function requesterOf(principal: Principal | undefined, deps: ApiDependencies) {
+  if (!principal) return undefined;
+  if (!namesAPerson(principal.id)) return principal.id;
+  return deps.personal && (await sealRequester(principal.id, deps.personal));
 }
 
 function storeOf(deps: ApiDependencies): DeploymentStore {
@@ -170,7 +189,7 @@ export const listDeployments = defineRoute({
         ...(limit !== undefined && { limit }),
         ...(cursor !== undefined && { cursor }),
       });
-      return { status: 200, body: { ...page, deployments: page.deployments.map(view) } };
+      return { status: 200, body: { ...page, deployments: await views(page.deployments, deps) } };
     } catch (error) {
       // The stores refuse a cursor they did not issue with a RangeError.
       if (error instanceof RangeError) throw new ProblemError(400, 'Invalid query', error.message);
@@ -189,7 +208,7 @@ export const getDeployment = defineRoute({
   async handle({ params }, deps) {
     const deployment = await storeOf(deps).get(params.id);
     if (!deployment) throw new ProblemError(404, 'Not found', `no deployment ${params.id}`);
-    return { status: 200, body: view(deployment) };
+    return { status: 200, body: await viewOne(deployment, deps) };
   },
 });
 
@@ -224,17 +243,26 @@ export const requestDeploymentRoute = defineRoute({
     },
   },
   problems: [400, 409, 413, 415],
-  async handle({ body, headers }, deps) {
+  async handle({ body, headers, principal }, deps) {
     const { store, events } = busOf(deps);
     const requestId = headers['idempotency-key'] ?? randomUUID();
     const id = deploymentIdFor(requestId);
     const existing = await store.get(id);
-    if (existing) return { status: 200, body: view(sameRequest(existing, body)), headers: location(id) };
-    const detail: DeploymentRequestedDetail = { requestId, request: body };
+    if (existing) {
+      return { status: 200, body: await viewOne(sameRequest(existing, body), deps), headers: location(id) };
+    }
+    const requestedBy = await requesterOf(principal, deps);
+    const detail: DeploymentRequestedDetail = {
+      requestId,
+      request: body,
+      ...(requestedBy && { requestedBy }),
+    };
     await events.publish({ source: VERDICT_SOURCE, detailType: DEPLOYMENT_REQUESTED, detail });
     // The local bus runs the orchestration before publish returns; EventBridge delivers it later.
     const recorded = await store.get(id);
-    if (recorded) return { status: 201, body: view(sameRequest(recorded, body)), headers: location(id) };
+    if (recorded) {
+      return { status: 201, body: await viewOne(sameRequest(recorded, body), deps), headers: location(id) };
+    }
     return { status: 202, body: { id, status: 'accepted' }, headers: location(id) };
   },
 });
@@ -291,7 +319,7 @@ export const rollbackDeploymentRoute = defineRoute({
     });
     const after = await store.get(deployment.id);
     if (after && after.version > deployment.version) {
-      return { status: 200, body: view(after), headers: location(deployment.id) };
+      return { status: 200, body: await viewOne(after, deps), headers: location(deployment.id) };
     }
     return { status: 202, body: { id: deployment.id, status: 'accepted' }, headers: location(deployment.id) };
   },

@@ -78,6 +78,7 @@ export const handler = createApiHandler({
     groupRoles: env.VERDICT_API_JWT_GROUP_ROLES,
   }),
   ...services,
+  personal,
   // The orchestration's records; requests and rollbacks go to it on the bus.
   ...(env.VERDICT_DEPLOYMENTS_TABLE && {
     deployments: new DynamoDbDeploymentStore(dynamodb, env.VERDICT_DEPLOYMENTS_TABLE),

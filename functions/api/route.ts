@@ -45,6 +45,11 @@ export interface ApiDependencies {
    * and `POST /exceptions/{id}/revocation` answer 503, naming the CLI command that does it.
    */
   grants?: { sealer: FieldSealer; admission(): Promise<ExceptionAdmission> };
+  /**
+   * Seals who asked for a deployment before the request leaves the API, and opens it for readers; absent: a
+   * requester who may be a person is not recorded (never in clear).
+   */
+  personal?: FieldSealer;
   /** The deployment orchestration's records; absent: the deployment routes answer 503. */
   deployments?: DeploymentStore;
   /**

@@ -54,6 +54,8 @@ export const obligationSchema = z.looseObject({
   satisfied: z.boolean().optional(),
   /** The document the evidence manifest names for the obligation (s3:// URI). */
   evidence: z.string().optional(),
+  /** SHA-256 (hex) of the evidence document's bytes as the gate read them (the deployment gate's). */
+  evidenceSha256: z.string().optional(),
 });
 export type Obligation = z.infer<typeof obligationSchema>;
 

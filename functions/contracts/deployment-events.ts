@@ -27,6 +27,8 @@ export const deploymentRequestedDetailSchema = z.object({
   requestId: idSchema,
   /** Checked by the orchestrator against the request contract; kept raw here so that a bad one is reported by it. */
   request: z.unknown(),
+  /** Who asked (functions/deployments/requested-by.ts): sealed when it may name a person. Optional: older publishers. */
+  requestedBy: z.string().min(1).max(4096).optional(),
 });
 export type DeploymentRequestedDetail = z.infer<typeof deploymentRequestedDetailSchema>;
 

@@ -75,6 +75,11 @@ export const deploymentSchema = z.object({
   requestId: z.string().min(1),
   request: deploymentRequestSchema,
   requestedAt: z.string(),
+  /**
+   * Who asked: a principal id (sealed when it may name a person, opened for readers), the local operator, or
+   * `promotion:<rule>`. Absent in records kept before it was recorded, and for requests that named no one.
+   */
+  requestedBy: z.string().min(1).optional(),
   status: deploymentStatusSchema,
   /** The deployment gate's decision, as the ledger holds it. */
   decision: decisionSchema,

@@ -105,10 +105,10 @@ export async function orchestrate(
   if (event.source === VERDICT_SOURCE) {
     switch (type) {
       case DEPLOYMENT_REQUESTED: {
-        const { requestId, request } = detail(deploymentRequestedDetailSchema, event);
+        const { requestId, request, requestedBy } = detail(deploymentRequestedDetailSchema, event);
         // A new deployment's first status (refused, or requested behind a busy target) is published too.
         const before = await deps.store.get(deploymentIdFor(requestId));
-        const requested = await requestDeployment(requestId, request, deps);
+        const requested = await requestDeployment(requestId, request, deps, requestedBy);
         const after =
           requested.status === 'requested' ? await applyWhenTargetFree(requested, deps) : requested;
         return stepped('request', before, after, deps);

@@ -19,6 +19,7 @@ import type { DecisionStore } from '../ports/decision-store.ts';
 import type { EventPublisher } from '../ports/event-publisher.ts';
 import { PromotedDecisionNotRecordedError } from './errors.ts';
 import { deploymentIdFor } from './request-deployment.ts';
+import { promotionRequester } from './requested-by.ts';
 
 /** The gate whose allowed versions are promoted. */
 export const PROMOTED_GATE = 'model-registry';
@@ -65,7 +66,7 @@ export async function promoteVersion(event: Decision, deps: PromotionDeps): Prom
     await deps.events.publish({
       source: VERDICT_SOURCE,
       detailType: DEPLOYMENT_REQUESTED,
-      detail: { requestId, request },
+      detail: { requestId, request, requestedBy: promotionRequester(rule.name) },
     });
     await deps.actions.recordAction({
       id: actionId,

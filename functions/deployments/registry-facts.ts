@@ -2,7 +2,8 @@
  * The deployment gate's facts from the registry, the ledger and the stores: the artifact as the registry
  * resolves it now (its digest recomputed from the bytes), the digest the approving decision recorded, the
  * approval's revocation (a ledger action), the AI-system profile the package names, and the exceptions in
- * the record. Nothing comes from the request but the package it names.
+ * the record. Nothing comes from the request but the package it names, and the evidence documents it names,
+ * which are read (hashed and measured), never trusted by name.
  */
 
 import type { Exception } from '../contracts/exception.ts';
@@ -12,10 +13,11 @@ import { parseProfile } from '../gates/profile/parse-profile.ts';
 import { revocationActionId } from '../gates/revocation/revoke-decision.ts';
 import type { RecordedActions } from '../ports/action-log.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
-import type { DeploymentFactsSource } from '../ports/deployment-facts.ts';
+import type { DeploymentFactsSource, EvidenceDocument } from '../ports/deployment-facts.ts';
 import type { ExceptionStore } from '../ports/exception-store.ts';
 import type { ModelPackage, ModelRegistry } from '../ports/model-registry.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import { readEvidenceDocument } from './evidence-document.ts';
 
 export interface RegistryDeploymentFactsDeps {
   registry: ModelRegistry;
@@ -71,5 +73,9 @@ export class RegistryDeploymentFacts implements DeploymentFactsSource {
     const pkg = await this.#describe(modelPackageArn);
     const subjects = pkg ? [pkg.groupName, modelPackageArn] : [modelPackageArn];
     return this.deps.exceptions.listFor(subjects);
+  }
+
+  evidence(uri: string): Promise<EvidenceDocument | undefined> {
+    return readEvidenceDocument(this.deps.objects, uri);
   }
 }

@@ -25,6 +25,8 @@ export async function requestDeployment(
   requestId: string,
   rawRequest: unknown,
   deps: DeploymentSagaDeps,
+  /** Who asked, as the request event carries it (sealed when it may name a person). */
+  requestedBy?: string,
 ): Promise<Deployment> {
   const request = parseOrThrow(deploymentRequestSchema, rawRequest, 'deployment_request.invalid');
   const id = deploymentIdFor(requestId);
@@ -56,6 +58,7 @@ export async function requestDeployment(
     requestId,
     request,
     requestedAt: at,
+    ...(requestedBy !== undefined && { requestedBy }),
     status,
     decision: stored,
     explanations,

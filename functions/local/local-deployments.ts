@@ -23,6 +23,7 @@ import { FINAL_DEPLOYMENT_STATUSES } from '../contracts/deployment-status.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from '../deployments/errors.ts';
 import type { AlarmOutcome, OrchestratorOutcome } from '../deployments/orchestrate.ts';
 import { deploymentIdFor, sameRequest } from '../deployments/request-deployment.ts';
+import { sealRequester } from '../deployments/requested-by.ts';
 import { replacedBy } from '../deployments/rollback-deployment.ts';
 import { revokeDecision } from '../gates/revocation/revoke-decision.ts';
 import type { LocalRuntime } from './runtime.ts';
@@ -36,13 +37,16 @@ export async function requestLocalDeployment(
   runtime: LocalRuntime,
   requestId: string,
   request: DeploymentRequest,
+  /** Who asks (the local operator): sealed here when it may name a person, before it is put on the bus. */
+  operator?: string,
 ): Promise<Deployment> {
   await runtime.fireDueBakes();
   const id = deploymentIdFor(requestId);
   // A key asked for already is answered here, as the API does: a conflict is the caller's, not a dead letter.
   const existing = await runtime.deployments.get(id);
   if (existing) return sameRequest(existing, request);
-  await deliver(runtime, DEPLOYMENT_REQUESTED, { requestId, request });
+  const requestedBy = operator === undefined ? undefined : await sealRequester(operator, runtime.personal);
+  await deliver(runtime, DEPLOYMENT_REQUESTED, { requestId, request, ...(requestedBy && { requestedBy }) });
   const deployment = await runtime.deployments.get(id);
   if (!deployment) throw new DeploymentStepFailedError(`deployment ${id} was not recorded`);
   return deployment;

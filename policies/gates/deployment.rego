@@ -23,6 +23,9 @@
 #       },
 #       "artifact": {"digest": "sha256:..."},      the package's artifact now, resolved by the gate
 #       "profile": <AI-system profile object> | null,
+#       "evidence": {"humanOversight": null | {     the approval's document, else the request's, as read
+#         "uri", "readable": bool,                 false when the store could not be read
+#         "exists": bool, "sha256": "<hex>" | null, "size": bytes | null}},
 #       "exceptions": [{"id", "rule", "subject", "reason", "approver", "expiresAt"}]
 #     }
 #
@@ -33,7 +36,8 @@
 #       "riskClass": the approval's risk class, "unknown" without one,
 #       "violations": [{"rule", "severity", "message", "reference", "remediation",
 #                       "family", "mode", "waiver"?, "waiverRefused"?}],   sorted by rule, then message
-#       "obligations": [],
+#       "obligations": [{"id": "human_oversight", "ref", "title", "applies", "satisfied",
+#                        "evidence": "s3://...", "evidenceSha256"?}],   high-risk only
 #       "cost": null | {"instanceType", "region", "units", "hoursPerMonth", "hourlyUsd",
 #                       "monthlyUsd", "budgetUsd", "costCentre"}
 #     }
@@ -58,7 +62,7 @@ decision := {
 	"decision": gate_outcome,
 	"riskClass": deployment.risk_class,
 	"violations": outcome.ordered(reported),
-	"obligations": [],
+	"obligations": [o | some o in deployment.obligations],
 	"cost": pricing.estimate,
 }
 

@@ -24,7 +24,7 @@ test_the_fixture_is_allowed_with_its_cost if {
 	d.decision == "allow"
 	d.riskClass == "high"
 	d.violations == []
-	d.obligations == []
+	[[o.id, o.satisfied, o.evidenceSha256] | some o in d.obligations] == [["human_oversight", true, fx.oversight_sha256]]
 	d.cost.monthlyUsd == 747.52
 }
 

@@ -5,7 +5,8 @@
 #   ledger's latest model-registry decision for the package: outcome, risk class, revocation,
 #   the artifact digest it was decided for, human-oversight evidence, personal data found),
 #   input.artifact.digest (the package's artifact as the gate resolved it, not as the request
-#   says) and input.profile. Every list, cap, budget and text is in
+#   says), input.evidence.humanOversight (the human-oversight document as the gate read it) and
+#   input.profile. Every list, cap, budget and text is in
 #   data.verdict.config.deployment; the environment's entry is environments[input.environment].
 #   Whatever is missing from the input counts against the deployment (fail closed).
 # related_resources:
@@ -130,6 +131,16 @@ violations contains violation(
 ) if {
 	risk_class == "high"
 	not human_oversight_evidence
+}
+
+# METADATA
+# title: A high-risk system whose human-oversight evidence cannot be read, does not exist or is empty
+violations contains violation(
+	rules.humanOversightUnreadable,
+	sprintf("The human-oversight evidence %s %s.", [text.of(oversight_uri), oversight_problem]),
+) if {
+	risk_class == "high"
+	human_oversight_evidence
 }
 
 # METADATA
@@ -301,6 +312,65 @@ digest_matches if {
 human_oversight_evidence if non_empty(approval.humanOversightEvidence)
 
 human_oversight_evidence if non_empty(request.humanOversightEvidence)
+
+# METADATA
+# title: The human-oversight document the gate reads - the approval's, else the request's
+# scope: document
+default oversight_uri := null
+
+oversight_uri := approval.humanOversightEvidence if {
+	non_empty(approval.humanOversightEvidence)
+} else := request.humanOversightEvidence if {
+	non_empty(request.humanOversightEvidence)
+}
+
+# METADATA
+# title: The document as the gate read it - only a read of the very document named counts
+oversight_read := read if {
+	read := object.get(input, ["evidence", "humanOversight"], null)
+	is_object(read)
+	read.uri == oversight_uri
+}
+
+# METADATA
+# title: What is wrong with the human-oversight document (undefined when it was read and is not empty)
+oversight_problem := "could not be read" if {
+	not oversight_read
+} else := "could not be read" if {
+	not oversight_read.readable == true
+} else := "does not exist" if {
+	not oversight_read.exists == true
+} else := "is empty" if {
+	not at_most(1, oversight_read.size)
+}
+
+# METADATA
+# title: The human-oversight obligation of a high-risk deployment, with the digest of the document read
+# description: |
+#   Recorded in the decision so that an auditor can tie it to the exact document: evidenceSha256 is the
+#   SHA-256 of the bytes the gate read.
+obligations contains object.union(
+	{
+		"id": "human_oversight",
+		"ref": rules.humanOversightUnreadable.reference,
+		"title": "Human oversight assigned to competent, trained people",
+		"applies": true,
+		"satisfied": oversight_satisfied,
+		"evidence": oversight_uri,
+	},
+	oversight_digest,
+) if {
+	risk_class == "high"
+	human_oversight_evidence
+}
+
+default oversight_satisfied := false
+
+oversight_satisfied if not oversight_problem
+
+default oversight_digest := {}
+
+oversight_digest := {"evidenceSha256": oversight_read.sha256} if is_string(oversight_read.sha256)
 
 alarms := [alarm | some alarm in object.get(strategy, "alarms", []); non_empty(alarm)]
 

@@ -101,7 +101,64 @@ test_high_risk_needs_human_oversight_evidence if {
 	count(violations_of({
 		"approval": {"humanOversightEvidence": null},
 		"request": {"humanOversightEvidence": "s3://verdict-evidence/oversight.pdf"},
+		"evidence": {"humanOversight": {"uri": "s3://verdict-evidence/oversight.pdf"}},
 	})) == 0
+}
+
+oversight_messages(read) := messages_of({"evidence": {"humanOversight": read}}, "deployment.human_oversight_unreadable")
+
+test_high_risk_needs_human_oversight_evidence_that_exists_and_is_not_empty if {
+	uri := fx.approval.humanOversightEvidence
+	oversight_messages(object.union(fx.oversight_read, {"exists": false, "sha256": null, "size": null})) == {sprintf("The human-oversight evidence %s does not exist.", [uri])}
+	oversight_messages(object.union(fx.oversight_read, {"size": 0})) == {sprintf("The human-oversight evidence %s is empty.", [uri])}
+	rules_of({"evidence": {"humanOversight": object.union(fx.oversight_read, {"size": 0})}}) == {"deployment.human_oversight_unreadable"}
+}
+
+test_human_oversight_evidence_that_could_not_be_read_is_refused if {
+	uri := fx.approval.humanOversightEvidence
+	unreadable := {sprintf("The human-oversight evidence %s could not be read.", [uri])}
+	oversight_messages(object.union(fx.oversight_read, {"readable": false, "exists": false})) == unreadable
+	oversight_messages(null) == unreadable
+	messages_of({"evidence": null}, "deployment.human_oversight_unreadable") == unreadable
+
+	# A read of another document than the one named counts for nothing.
+	oversight_messages(object.union(fx.oversight_read, {"uri": "s3://elsewhere/oversight.pdf"})) == unreadable
+
+	# A size that is not a number is no size.
+	"deployment.human_oversight_unreadable" in rules_of({"evidence": {"humanOversight": {"size": "2048"}}})
+}
+
+test_the_approvals_document_is_read_before_the_requests if {
+	changes := {"request": {"humanOversightEvidence": "s3://verdict-evidence/other.pdf"}}
+	count(violations_of(changes)) == 0
+	deployment.oversight_uri == fx.approval.humanOversightEvidence with input as with_changes(changes)
+}
+
+test_oversight_evidence_is_not_read_below_high_risk if {
+	missing := {"approval": {"riskClass": "limited"}, "evidence": {"humanOversight": null}}
+	not "deployment.human_oversight_unreadable" in rules_of(missing)
+	count(deployment.obligations) == 0 with input as with_changes(missing)
+}
+
+test_the_obligation_records_the_digest_of_the_document_read if {
+	deployment.obligations == {{
+		"id": "human_oversight",
+		"ref": "Art. 14; Art. 26(2)",
+		"title": "Human oversight assigned to competent, trained people",
+		"applies": true,
+		"satisfied": true,
+		"evidence": fx.approval.humanOversightEvidence,
+		"evidenceSha256": fx.oversight_sha256,
+	}} with input as fx.gate_input
+	missing := with_changes({"evidence": {"humanOversight": object.union(fx.oversight_read, {"exists": false, "sha256": null})}})
+	[o | some o in deployment.obligations with input as missing] == [{
+		"id": "human_oversight",
+		"ref": "Art. 14; Art. 26(2)",
+		"title": "Human oversight assigned to competent, trained people",
+		"applies": true,
+		"satisfied": false,
+		"evidence": fx.approval.humanOversightEvidence,
+	}]
 }
 
 test_high_risk_needs_a_canary_or_linear_rollout if {

@@ -3,7 +3,8 @@
 # description: |
 #   A deployment input that passes every rule: an allowed, unrevoked high-risk credit scorer,
 #   going to prod in eu-west-1 on two to four ml.m5.xlarge with a canary, a rollback alarm,
-#   full request/response capture kept 184 days, every mandatory tag and network isolation.
+#   full request/response capture kept 184 days, every mandatory tag, network isolation and its
+#   human-oversight document read.
 #   Tests derive the cases they need from it with object.union (a deep merge).
 package verdict.test.deployment_fixtures
 
@@ -69,5 +70,17 @@ gate_input := {
 	"approval": approval,
 	"artifact": {"digest": digest},
 	"profile": object.union(fixtures.profile, {"personalData": {"legalBasis": "contract", "masking": true}}),
+	"evidence": {"humanOversight": oversight_read},
 	"exceptions": [],
+}
+
+oversight_sha256 := "9c1185a5c5e9fc54612808977ee8f548b2258d31a6a1b7a6f4e5f1e0e2b8c7d4"
+
+# The approval's human-oversight document as the gate read it.
+oversight_read := {
+	"uri": approval.humanOversightEvidence,
+	"readable": true,
+	"exists": true,
+	"sha256": oversight_sha256,
+	"size": 2048,
 }

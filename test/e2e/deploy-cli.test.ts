@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
+import { localOperator } from '../../functions/local/cli/local-operator.ts';
 import { runCli } from '../support/cli.ts';
 import {
   CREDIT_SCORER_ARN,
   CREDIT_SCORER_GROUP,
   governedArgs,
   OVERSIGHT,
+  putOversightDocument,
   registerArgs,
 } from '../support/deployment-cli-args.ts';
 
@@ -65,6 +67,7 @@ describe('verdict deploy on the local backbone', () => {
 
   beforeAll(async () => {
     for (const version of [1, 2, 3]) decisions[version] = await register(dataDir, version);
+    putOversightDocument(dataDir);
   }, 60_000);
 
   it('refuses a high-risk deployment without human oversight: exit 3, the rule, and nothing applied', async () => {
@@ -246,6 +249,7 @@ describe('verdict deploy of an artifact changed after the registry gate', () => 
   it('is refused, exit 3: deployment.digest_mismatch', async () => {
     const dataDir = join(work, 'changed-artifact');
     const decisionId = await register(dataDir, 1);
+    putOversightDocument(dataDir);
     const staged = join(dataDir, 'objects', 'verdict-local-inputs', CREDIT_SCORER_GROUP);
     const [folder] = readdirSync(staged);
     const model = join(staged, folder as string, 'model', 'model-1.tar.gz');
@@ -260,6 +264,31 @@ describe('verdict deploy of an artifact changed after the registry gate', () => 
       ),
     );
     expect((await show(dataDir, idOf(run.stdout))).plan).toBeNull();
+  });
+});
+
+describe('verdict deploy naming a human-oversight document that is not there', () => {
+  const dataDir = join(work, 'no-oversight-document');
+  let id = '';
+
+  it('is refused, exit 3: deployment.human_oversight_unreadable, nothing applied', async () => {
+    await register(dataDir, 1);
+    const run = await cli(dataDir, ['deploy', '--model-package', `${ARN}/1`, ...PROD, ...OVERSIGHT]);
+    expect(run.code, run.stderr).toBe(EXIT.deny);
+    expect(run.stdout).toMatch(
+      /\nRefused because:\n {2}- deployment\.human_oversight_unreadable: The human-oversight evidence s3:\/\/verdict-demo-governance\/oversight\.pdf does not exist\. /,
+    );
+    id = idOf(run.stdout);
+    expect((await show(dataDir, id)).plan).toBeNull();
+  });
+
+  it('records who asked: the local operator, sealed in the store, shown to the reader, erased once forgotten', async () => {
+    const operator = localOperator();
+    expect((await show(dataDir, id)).requestedBy).toBe(operator);
+    const text = await cli(dataDir, ['deployments', 'show', id]);
+    expect(text.stdout).toContain(`\n  requested by   ${operator}\n`);
+    await cli(dataDir, ['forget', '--subject', operator]);
+    expect((await show(dataDir, id)).requestedBy).toMatch(/^erased \([^)]+\)$/);
   });
 });
 

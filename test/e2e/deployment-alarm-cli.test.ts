@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
 import { runCli } from '../support/cli.ts';
-import { CREDIT_SCORER_ARN, governedArgs, OVERSIGHT, registerArgs } from '../support/deployment-cli-args.ts';
+import {
+  CREDIT_SCORER_ARN,
+  governedArgs,
+  OVERSIGHT,
+  putOversightDocument,
+  registerArgs,
+} from '../support/deployment-cli-args.ts';
 
 const ARN = `${CREDIT_SCORER_ARN}/1`;
 const ALARM = 'credit-scorer-5xx';
@@ -29,6 +35,7 @@ describe('verdict deployments alarm', () => {
     writeFileSync(modelData, 'model weights\n');
     const registered = await cli(registerArgs(modelData));
     expect(registered.code, registered.stderr).toBe(0);
+    putOversightDocument(dataDir);
     const deployed = await cli([
       'deploy',
       '--model-package',

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, userEnv } from '../support/cli.ts';
-import { CREDIT_SCORER_ARN, governedArgs, OVERSIGHT, registerArgs } from '../support/deployment-cli-args.ts';
+import {
+  CREDIT_SCORER_ARN,
+  governedArgs,
+  OVERSIGHT,
+  putOversightDocument,
+  registerArgs,
+} from '../support/deployment-cli-args.ts';
 
 const EXIT = { ok: 0, badInput: 2 } as const;
 const ARN = CREDIT_SCORER_ARN;
@@ -30,6 +36,7 @@ beforeAll(async () => {
   writeFileSync(modelData, 'model weights of version 1\n');
   const registered = await cli(registerArgs(modelData));
   expect(registered.code, registered.stderr).toBe(EXIT.ok);
+  putOversightDocument(dataDir);
   const deployed = await cli(['deploy', '--model-package', `${ARN}/1`, ...PROD]);
   expect(deployed.code, deployed.stdout + deployed.stderr).toBe(EXIT.ok);
   deploymentId = /^Deployment (\S+): PROMOTED/.exec(deployed.stdout)?.[1] ?? '';

@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FilesystemObjectStore } from '../../functions/adapters/local/filesystem-object-store.ts';
 import type { Deployment } from '../../functions/contracts/deployment.ts';
 import { ROOT, runCli } from '../support/cli.ts';
 import { CREDIT_SCORER_ARN, registerArgs } from '../support/deployment-cli-args.ts';
+import { putSampleOversight } from '../support/sample-oversight.ts';
 
 const EXIT = { ok: 0, badInput: 2, deny: 3 } as const;
 
@@ -31,9 +33,11 @@ function rule() {
   };
 }
 
-function dataDirWith(rules: unknown): string {
+/** A data directory with the rules, and the human-oversight document the demo's request names. */
+async function dataDirWith(rules: unknown): Promise<string> {
   const dataDir = mkdtempSync(join(work, 'data-'));
   writeFileSync(join(dataDir, 'promotions.json'), JSON.stringify(rules));
+  await putSampleOversight(new FilesystemObjectStore(join(dataDir, 'objects')));
   return dataDir;
 }
 
@@ -45,7 +49,7 @@ async function deployments(dataDir: string): Promise<Deployment[]> {
 
 describe('promotion rules on the local backbone', () => {
   it('deploys a version the registry gate allows to the endpoint the rule names', async () => {
-    const dataDir = dataDirWith([rule()]);
+    const dataDir = await dataDirWith([rule()]);
     const modelData = join(work, 'model-1.tar.gz');
     writeFileSync(modelData, 'weights 1\n');
     const run = await cli(dataDir, registerArgs(modelData, '1'));
@@ -66,7 +70,7 @@ describe('promotion rules on the local backbone', () => {
   });
 
   it('deploys nothing for a rejected version', async () => {
-    const dataDir = dataDirWith([rule()]);
+    const dataDir = await dataDirWith([rule()]);
     const modelData = join(work, 'model-2.tar.gz');
     writeFileSync(modelData, 'weights 2\n');
     // Social scoring of citizens: prohibited (Art. 5), whatever the group.
@@ -79,7 +83,7 @@ describe('promotion rules on the local backbone', () => {
   });
 
   it('refuses a bad rules file: each problem, exit 2', async () => {
-    const dataDir = dataDirWith([{ ...rule(), modelPackageGroup: 'retail credit' }]);
+    const dataDir = await dataDirWith([{ ...rule(), modelPackageGroup: 'retail credit' }]);
     const run = await cli(dataDir, ['deployments', 'list']);
     expect(run.code).toBe(EXIT.badInput);
     expect(run.stderr).toBe(

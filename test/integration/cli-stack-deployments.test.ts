@@ -40,7 +40,7 @@ import type { DeploymentFactsSource } from '../../functions/ports/deployment-fac
 import { awsClientConfig, EMULATOR_ACCOUNT, EMULATOR_REGION, uniqueName } from '../support/aws-clients.ts';
 import { type CliRun, runCli, userEnv } from '../support/cli.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { registryDecision, sagemakerRequest } from '../support/deployment-requests.ts';
+import { oversightEvidence, registryDecision, sagemakerRequest } from '../support/deployment-requests.ts';
 import { allowedRequest, DIGEST } from '../support/deployment-saga.ts';
 import { createDeploymentTable } from '../support/deployment-table.ts';
 import { KMS_KEY_ARN, RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
@@ -74,6 +74,7 @@ const facts: DeploymentFactsSource = {
   revokedAt: async () => undefined,
   profile: async () => ({ name: 'Credit scorer', personalData: { legalBasis: 'contract', masking: true } }),
   exceptions: async () => [],
+  evidence: oversightEvidence,
 };
 
 let proxy: KmsProxy;
@@ -293,7 +294,12 @@ describe('verdict deploy --stack', () => {
     );
     const event = await nextRequest();
     expect(event['detail-type']).toBe('Verdict Deployment Requested');
-    expect(event.detail).toEqual({ requestId: key, request: expect.objectContaining(request) });
+    // Who asked: moto's caller is an IAM user, which may name a person, so it goes sealed with the stack's keys.
+    expect(event.detail).toEqual({
+      requestId: key,
+      request: expect.objectContaining(request),
+      requestedBy: expect.stringMatching(/^sealed:ps1\./),
+    });
     expect(event.resources).toEqual([blueArn]);
 
     promotedId = deploymentIdFor(key);

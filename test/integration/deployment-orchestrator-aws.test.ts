@@ -8,7 +8,9 @@
  *
  * The gate's facts (artifact digest, profile, exceptions) come from a plain object: the registry-backed
  * source reads the model artifact and the profile, which the emulator's model packages do not carry, and is
- * tested on its own. The registry's decision is real: recorded in the ledger and the decisions table.
+ * tested on its own. The human-oversight document the approval names is read from the emulator's S3, as the
+ * registry-backed source reads it. The registry's decision is real: recorded in the ledger and the decisions
+ * table.
  *
  * Emulator deviations worked around: moto's delivery to SQS leaves out the event's `account` (AWS always
  * sends it), added back before the handler reads the event; moto does not fire schedules, so the bake's end
@@ -23,7 +25,7 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageGroupCommand,
   DescribeEndpointCommand,
@@ -41,6 +43,7 @@ import {
   bakeScheduleName,
 } from '../../functions/adapters/aws/eventbridge-scheduler-bake-timer.ts';
 import { openAwsLedger } from '../../functions/adapters/aws/ledger/open.ts';
+import { S3ObjectStore } from '../../functions/adapters/aws/s3-object-store.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
 import { orchestratorDeps, orchestratorRecords } from '../../functions/deployments/aws-orchestrator.ts';
 import {
@@ -49,6 +52,7 @@ import {
 } from '../../functions/deployments/create-handler.ts';
 import { PROMOTION_RECHECK_MS } from '../../functions/deployments/end-bake.ts';
 import type { readDeploymentOrchestratorEnvironment } from '../../functions/deployments/environment.ts';
+import { readEvidenceDocument } from '../../functions/deployments/evidence-document.ts';
 import type { OrchestratorOutcome } from '../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../functions/deployments/request-deployment.ts';
 import { DEPLOYMENT_GATE } from '../../functions/gates/deployment/deployment-gate.ts';
@@ -59,9 +63,15 @@ import type { DeploymentFactsSource } from '../../functions/ports/deployment-fac
 import { routes } from '../../functions/routes.ts';
 import { deterministicId } from '../../functions/shared/hashing.ts';
 import { InvalidInputError } from '../../functions/shared/validation.ts';
-import { awsClientConfig, EMULATOR_ACCOUNT, EMULATOR_REGION, uniqueName } from '../support/aws-clients.ts';
+import {
+  awsClientConfig,
+  EMULATOR_ACCOUNT,
+  EMULATOR_REGION,
+  s3ClientConfig,
+  uniqueName,
+} from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { registryDecision } from '../support/deployment-requests.ts';
+import { OVERSIGHT_DOCUMENT, OVERSIGHT_SHA256, registryDecision } from '../support/deployment-requests.ts';
 import { allowedRequest, DIGEST } from '../support/deployment-saga.ts';
 import { createDeploymentTable } from '../support/deployment-table.ts';
 import { RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
@@ -83,6 +93,7 @@ const sagemaker = new SageMakerClient(config);
 const eventbridge = new EventBridgeClient(config);
 const scheduler = new SchedulerClient(config);
 const sqs = new SQSClient(config);
+const evidenceS3 = new S3Client(s3ClientConfig(emulator));
 
 const ORIGIN = 'verdict.test/deployment-orchestrator';
 const ORCHESTRATOR_ROLE_ARN = `arn:aws:iam::${EMULATOR_ACCOUNT}:role/verdict-deployment-orchestrator`;
@@ -99,7 +110,22 @@ const facts: DeploymentFactsSource = {
   revokedAt: async () => undefined,
   profile: async () => ({ name: 'Credit scorer', personalData: { legalBasis: 'contract', masking: true } }),
   exceptions: async () => [],
+  evidence: (uri) => readEvidenceDocument(new S3ObjectStore(evidenceS3), uri),
 };
+
+/** The bucket the approvals' human-oversight documents are put in (beforeAll). */
+const evidenceBucket = uniqueName('verdict-evidence');
+const oversightUri = `s3://${evidenceBucket}/credit-scorer/oversight.pdf`;
+
+/** The model-registry allow for a version, naming the human-oversight document `evidence`. */
+function approval(arn: string, evidence = oversightUri) {
+  const version = arn.split('/').at(-1) ?? '';
+  return registryDecision({
+    id: `dec-${group}-${version}`,
+    subject: { kind: 'model-package', id: arn, group, version },
+    obligations: [{ id: 'human_oversight', ref: 'Art. 14', title: 'Human oversight', evidence }],
+  });
+}
 
 interface Stack {
   env: ReturnType<typeof readDeploymentOrchestratorEnvironment>;
@@ -177,15 +203,7 @@ async function createStack(): Promise<Stack> {
   ledgerHandles.push(handle);
   const clients = { dynamodb, sagemaker, eventbridge, scheduler, ledger: handle.audit };
   const records = orchestratorRecords(env, clients, now);
-  for (const arn of [blueArn, greenArn]) {
-    const version = arn.split('/').at(-1) ?? '';
-    await records.decisions.record(
-      registryDecision({
-        id: `dec-${group}-${version}`,
-        subject: { kind: 'model-package', id: arn, group, version },
-      }),
-    );
-  }
+  for (const arn of [blueArn, greenArn]) await records.decisions.record(approval(arn));
   const handler = createDeploymentOrchestratorHandler(
     orchestratorDeps(env, clients, facts, { now, records }),
   );
@@ -204,6 +222,14 @@ async function createStack(): Promise<Stack> {
 }
 
 beforeAll(async () => {
+  await evidenceS3.send(new CreateBucketCommand({ Bucket: evidenceBucket }));
+  await evidenceS3.send(
+    new PutObjectCommand({
+      Bucket: evidenceBucket,
+      Key: 'credit-scorer/oversight.pdf',
+      Body: OVERSIGHT_DOCUMENT,
+    }),
+  );
   group = uniqueName('credit-scorer');
   await sagemaker.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
   blueArn = await approvedPackage(sagemaker, group);
@@ -335,6 +361,15 @@ describe('the deployment orchestrator on AWS', () => {
       ]),
     );
     expect(await publishedStatuses(blueId)).toEqual(['applying', 'promoted']);
+    // The decision names the human-oversight document the gate read in S3, by the digest of its bytes.
+    expect((await stack.deployments.get(blueId))?.decision.obligations).toEqual([
+      expect.objectContaining({
+        id: 'human_oversight',
+        satisfied: true,
+        evidence: oversightUri,
+        evidenceSha256: OVERSIGHT_SHA256,
+      }),
+    ]);
 
     const greenId = await bakingGreen(endpointName);
     const green = await stack.deployments.get(greenId);
@@ -456,6 +491,24 @@ describe('the deployment orchestrator on AWS', () => {
     expect(decision?.violations.map((v) => v.rule)).toEqual(['deployment.out_of_band']);
   });
 
+  it('refuses a high-risk deployment whose human-oversight document is not in S3: the rule, nothing applied', async () => {
+    const arn = await approvedPackage(sagemaker, group);
+    await stack.records.decisions.record(approval(arn, `s3://${evidenceBucket}/credit-scorer/missing.pdf`));
+    const endpointName = uniqueName('credit-scorer');
+    const requestId = uniqueName('req-oversight');
+    const outcome = await handle(requested(requestId, requestFor(arn, endpointName)));
+    expect(outcome).toMatchObject({ step: 'request', deployment: { status: 'refused' } });
+    const refused = await stack.deployments.get(deploymentIdFor(requestId));
+    expect(refused?.decision.violations.map((v) => [v.rule, v.message])).toEqual([
+      [
+        'deployment.human_oversight_unreadable',
+        `The human-oversight evidence s3://${evidenceBucket}/credit-scorer/missing.pdf does not exist.`,
+      ],
+    ]);
+    const described = sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
+    await expect(described).rejects.toThrow();
+  });
+
   it('rejects a request the contract refuses: the exact error, a recorded rejection, no deployment', async () => {
     const own = await createStack();
     const requestId = uniqueName('req-bad');
@@ -486,12 +539,7 @@ describe('the deployment orchestrator on AWS', () => {
 
   it('revokes the approval of a promoted high-risk model on its bias-drift alarm: Rejected in the registry, endpoint deleted', async () => {
     const arn = await approvedPackage(sagemaker, group);
-    await stack.records.decisions.record(
-      registryDecision({
-        id: `dec-${group}-${arn.split('/').at(-1)}`,
-        subject: { kind: 'model-package', id: arn, group, version: arn.split('/').at(-1) ?? '' },
-      }),
-    );
+    await stack.records.decisions.record(approval(arn));
     const endpointName = uniqueName('credit-scorer');
     const alarm = `${endpointName}-bias-drift`;
     const requestId = uniqueName('req-drift');

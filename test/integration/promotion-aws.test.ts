@@ -49,7 +49,7 @@ import type { DeploymentFactsSource } from '../../functions/ports/deployment-fac
 import { routes } from '../../functions/routes.ts';
 import { awsClientConfig, EMULATOR_ACCOUNT, uniqueName } from '../support/aws-clients.ts';
 import { createDecisionTable } from '../support/decision-table.ts';
-import { registryDecision } from '../support/deployment-requests.ts';
+import { oversightEvidence, registryDecision } from '../support/deployment-requests.ts';
 import { DIGEST } from '../support/deployment-saga.ts';
 import { createDeploymentTable } from '../support/deployment-table.ts';
 import { RFC8032_TEST1_SEED } from '../support/kms-ed25519.ts';
@@ -74,6 +74,7 @@ const facts: DeploymentFactsSource = {
   revokedAt: async () => undefined,
   profile: async () => ({ name: 'Credit scorer', personalData: { legalBasis: 'contract', masking: true } }),
   exceptions: async () => [],
+  evidence: oversightEvidence,
 };
 
 let handler: DeploymentOrchestratorHandler;

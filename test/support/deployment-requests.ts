@@ -1,6 +1,8 @@
 /** Deployment requests the contract and gate tests start from: a high-risk credit scorer going to prod. */
+import { createHash } from 'node:crypto';
 import type { Decision } from '../../functions/contracts/decision.ts';
 import type { DeploymentRequestInput } from '../../functions/contracts/deployment-request.ts';
+import type { EvidenceDocument } from '../../functions/ports/deployment-facts.ts';
 
 export const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333:model-package/credit-scorer/3';
 
@@ -47,6 +49,18 @@ export const eksRequest: DeploymentRequestInput = {
 
 export const REGISTRY_DECISION_ID = 'dec-credit-scorer-3';
 
+/** The human-oversight document the registry decision names, and its bytes. */
+export const OVERSIGHT_URI = 's3://evidence/oversight.pdf';
+export const OVERSIGHT_DOCUMENT = 'Human oversight: the credit risk team reviews every refusal.\n';
+export const OVERSIGHT_SHA256 = createHash('sha256').update(OVERSIGHT_DOCUMENT).digest('hex');
+
+/** A facts source's evidence read where only the oversight document exists. */
+export async function oversightEvidence(uri: string): Promise<EvidenceDocument | undefined> {
+  return uri === OVERSIGHT_URI
+    ? { sha256: OVERSIGHT_SHA256, size: Buffer.byteLength(OVERSIGHT_DOCUMENT) }
+    : undefined;
+}
+
 /** The model-registry allow the deployment gate finds for ARN (high risk, human oversight evidenced). */
 export function registryDecision(changes: Partial<Decision> = {}): Decision {
   return {
@@ -61,12 +75,12 @@ export function registryDecision(changes: Partial<Decision> = {}): Decision {
         id: 'human_oversight',
         ref: 'Art. 14',
         title: 'Human oversight',
-        evidence: 's3://evidence/oversight.pdf',
+        evidence: OVERSIGHT_URI,
       },
     ],
     policy: {
       bundleSha256: 'f'.repeat(64),
-      version: '0.4.0',
+      version: '0.5.0',
       entrypoint: 'verdict/gates/model_registry/decision',
     },
     inputSha256: 'e'.repeat(64),

@@ -18,7 +18,7 @@ import type { ActionLog, RecordedActions } from '../../functions/ports/action-lo
 import type { DeploymentFactsSource } from '../../functions/ports/deployment-facts.ts';
 import type { DeploymentStore } from '../../functions/ports/deployment-store.ts';
 import { CrashPoints, crashingActions, crashingStore } from './deployment-faults.ts';
-import { registryDecision, sagemakerRequest } from './deployment-requests.ts';
+import { oversightEvidence, registryDecision, sagemakerRequest } from './deployment-requests.ts';
 import { FakeDeploymentTarget } from './fake-deployment-target.ts';
 import { logSigner } from './ledger-fixture.ts';
 
@@ -85,6 +85,7 @@ export async function sagaFixture(
     revokedAt: async () => facts.revoked,
     profile: async () => ({ name: 'Credit scorer', personalData: { legalBasis: 'contract', masking: true } }),
     exceptions: async () => [],
+    evidence: oversightEvidence,
   };
   const engine = cachedPolicyEngine(policyBundlePath());
   const deps: SagaFixture['deps'] = {

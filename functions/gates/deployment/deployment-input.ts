@@ -16,6 +16,19 @@ export interface LedgerApproval {
   artifactDigest?: string;
 }
 
+/**
+ * The human-oversight document the deployment names (the request's, else the approval's), as read at decision
+ * time: `readable` false when the store could not be read, `exists` false when there is no such object.
+ */
+export interface EvidenceRead {
+  uri: string;
+  readable: boolean;
+  exists: boolean;
+  /** SHA-256 (hex) of its bytes; null unless it was read. */
+  sha256: string | null;
+  size: number | null;
+}
+
 export interface DeploymentGateFacts {
   request: DeploymentRequest;
   /** Null when the ledger holds no model-registry decision for the package. */
@@ -26,6 +39,8 @@ export interface DeploymentGateFacts {
   profile: Record<string, unknown> | null;
   /** Exceptions recorded for the package group or the package. */
   exceptions: readonly Exception[];
+  /** The human-oversight document as read; absent when none is named, or when it was not read (fail closed). */
+  humanOversight?: EvidenceRead;
 }
 
 const MODEL_PACKAGE_ARN = /:model-package\/([^/]+)\/(\d+)$/;
@@ -48,6 +63,7 @@ export function buildDeploymentInput(facts: DeploymentGateFacts, now: Date) {
     approval: approvalInput(facts.approval, subject.id, now),
     artifact: { digest: facts.artifactDigest },
     profile: facts.profile,
+    evidence: { humanOversight: facts.humanOversight ?? null },
     // A revoked exception waives nothing from its revocation on; the ledger keeps it for the audit trail.
     exceptions: facts.exceptions.filter((e) => exceptionStatusAt(e, now) !== 'revoked'),
   };
@@ -71,9 +87,14 @@ function approvalInput(approval: LedgerApproval | null, arn: string, now: Date) 
     revoked,
     ...(revoked ? { revokedAt: approval.revokedAt } : {}),
     artifactDigest: approval.artifactDigest ?? null,
-    humanOversightEvidence: decision.obligations.find((o) => o.id === 'human_oversight')?.evidence ?? null,
+    humanOversightEvidence: approvedOversightEvidence(decision) ?? null,
     personalDataFound: [
       ...new Set(decision.violations.filter((v) => v.rule.startsWith('pii.')).map((v) => v.reference)),
     ].sort(),
   };
+}
+
+/** The human-oversight document the registry decision's evidence manifest names. */
+export function approvedOversightEvidence(decision: Decision): string | undefined {
+  return decision.obligations.find((o) => o.id === 'human_oversight')?.evidence;
 }

@@ -20,6 +20,7 @@ import { DEFAULT_DATA_DIR } from './data-dir.ts';
 import { type DeployFlags, deploymentRequestFrom } from './deploy-request-options.ts';
 import { EXIT, exitCodeFor, UsageError } from './exit-codes.ts';
 import { deploymentText } from './formats/deployment-format.ts';
+import { localOperator } from './local-operator.ts';
 import { formatOption, type OutputFormat, printJson } from './output-format.ts';
 import { timeoutMs } from './poll.ts';
 import { readJsonFile } from './read-json-file.ts';
@@ -125,13 +126,18 @@ export function registerDeployCommand(program: Command): void {
       const { requestLocalDeployment, waitForDeployment } = await import('../local-deployments.ts');
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        let deployment = await requestLocalDeployment(runtime, requestId, parsed.data).catch(conflictAsUsage);
+        const operator = localOperator();
+        let deployment = await requestLocalDeployment(runtime, requestId, parsed.data, operator).catch(
+          conflictAsUsage,
+        );
         if (options.wait) {
           deployment = await waitForDeployment(runtime, deployment.id, (until) => {
             if (options.format === 'text') process.stderr.write(`baking until ${until.toISOString()} ...\n`);
           });
         }
-        printDeployment(deployment, options.format);
+        const { withRequestersOpened } = await import('../../deployments/requested-by.ts');
+        const [shown] = await withRequestersOpened([deployment], runtime.personal);
+        printDeployment(shown ?? deployment, options.format);
         process.exitCode = exitCodeOf(deployment);
       } finally {
         await runtime.close();

@@ -7,6 +7,7 @@
  * rollback still under way at `--timeout`).
  */
 import { type Command, Option } from 'commander';
+import type { Deployment } from '../../contracts/deployment.ts';
 import { DEPLOYMENT_STATUSES, type DeploymentStatus } from '../../contracts/deployment-status.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from '../../deployments/errors.ts';
 import { ROLLBACK_FROM } from '../../deployments/rollback-step.ts';
@@ -51,13 +52,14 @@ export function registerDeploymentsCommand(program: Command): void {
         ...(options.decisionId && { decisionId: options.decisionId }),
       };
       const limit = options.limit === undefined ? undefined : Number(options.limit);
-      const page = await withDeploymentStore(options, async (store) => {
+      const page = await withDeploymentStore(options, async (store, open) => {
         try {
-          return await store.list({
+          const found = await store.list({
             filter,
             ...(limit !== undefined && { limit }),
             ...(options.cursor !== undefined && { cursor: options.cursor }),
           });
+          return { ...found, deployments: await open(found.deployments) };
         } catch (error) {
           if (error instanceof RangeError || (error as Error).name === 'InvalidCursorError')
             throw new UsageError((error as Error).message);
@@ -80,7 +82,10 @@ export function registerDeploymentsCommand(program: Command): void {
     .option('--data-dir <dir>', 'where the embedded stores live', DEFAULT_DATA_DIR)
     .action(async (id: string, options: StackChoice & { format: OutputFormat; dataDir: string }) => {
       checkId(id);
-      const deployment = await withDeploymentStore(options, (store) => store.get(id));
+      const deployment = await withDeploymentStore(options, async (store, open) => {
+        const found = await store.get(id);
+        return found && (await open([found]))[0];
+      });
       if (!deployment) throw new UsageError(`no deployment ${id}`);
       if (options.format === 'json') printJson(deployment);
       else process.stdout.write(deploymentText(deployment));
@@ -181,13 +186,22 @@ function checkId(id: string): void {
 /** The deployments table of the stack with --stack, else the local store (after firing due bakes). */
 async function withDeploymentStore<T>(
   options: StackChoice & { dataDir: string },
-  work: (store: DeploymentStore) => Promise<T>,
+  work: (store: DeploymentStore, open: OpenRequesters) => Promise<T>,
 ): Promise<T> {
   const stack = await openChosenStack(options);
-  if (!stack) return withDeployments(options.dataDir, (runtime) => work(runtime.deployments));
+  if (!stack) {
+    const { withRequestersOpened } = await import('../../deployments/requested-by.ts');
+    return withDeployments(options.dataDir, (runtime) =>
+      work(runtime.deployments, (found) => withRequestersOpened(found, runtime.personal)),
+    );
+  }
   const { stackDeploymentStore } = await import('./stack-deployments.ts');
-  return work(stackDeploymentStore(stack));
+  // The stack's sealed requesters are opened by its API (GET /deployments), whose role holds the keys.
+  return work(stackDeploymentStore(stack), async (found) => [...found]);
 }
+
+/** The deployments with who asked for them opened for the reader (`erased (...)` once forgotten). */
+type OpenRequesters = (deployments: readonly Deployment[]) => Promise<Deployment[]>;
 
 async function withDeployments<T>(
   dataDir: string,

@@ -5,10 +5,13 @@
  * A revocation is written here, as `verdict decisions revoke` does locally: through the stack's ledger as
  * operator, the SageMaker registry and the bus, whose orchestrator then takes the deployments down.
  */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DynamoDbDecisionStore } from '../../adapters/aws/dynamodb-decision-store.ts';
 import { DynamoDbDeploymentStore } from '../../adapters/aws/dynamodb-deployment-store.ts';
 import { EventBridgePublisher } from '../../adapters/aws/eventbridge-publisher.ts';
+import { lambdaPersonalData } from '../../adapters/aws/ledger/personal-data.ts';
 import { SageMakerModelRegistry } from '../../adapters/aws/sagemaker-model-registry.ts';
+import { canonicalPrincipalArn } from '../../api/auth/aws-identity.ts';
 import { type Deployment, LIVE_DEPLOYMENT_STATUSES } from '../../contracts/deployment.ts';
 import {
   DEPLOYMENT_REQUESTED,
@@ -19,10 +22,12 @@ import type { DeploymentRequest } from '../../contracts/deployment-request.ts';
 import { FINAL_DEPLOYMENT_STATUSES } from '../../contracts/deployment-status.ts';
 import { DeploymentNotFoundError, DeploymentNotLiveError } from '../../deployments/errors.ts';
 import { deploymentIdFor, sameRequest } from '../../deployments/request-deployment.ts';
+import { namesAPerson, sealRequester } from '../../deployments/requested-by.ts';
 import { ROLLBACK_FROM } from '../../deployments/rollback-step.ts';
 import { type Revocation, revokeDecision } from '../../gates/revocation/revoke-decision.ts';
 import { LedgerDecisionStore } from '../../ledger/ledger-decision-store.ts';
 import type { DeploymentStore } from '../../ports/deployment-store.ts';
+import { LEDGER_ENVIRONMENT } from '../../shared/environment.ts';
 import { UsageError } from './exit-codes.ts';
 import { pollUntil } from './poll.ts';
 import type { StackStores } from './stack-stores.ts';
@@ -80,13 +85,15 @@ export async function requestStackDeployment(
   const deadline = Date.now() + options.timeoutMs;
   const existing = await store.get(id);
   if (existing) sameRequest(existing, request);
-  else
+  else {
+    const requestedBy = await stackRequester(stack);
     await publisher(stack).publish({
       source: VERDICT_SOURCE,
       detailType: DEPLOYMENT_REQUESTED,
-      detail: { requestId, request },
+      detail: { requestId, request, ...(requestedBy && { requestedBy }) },
       resources: [request.modelPackageArn],
     });
+  }
   const recorded = await pollUntil(
     () => store.get(id),
     (d) => d !== undefined,
@@ -190,4 +197,22 @@ export async function revokeStackDecision(
     deploymentsRevoked: revoked.deployments.map((d) => d.id),
     ...(!live.reached && { deploymentsLive: live.value.map((d) => d.id) }),
   };
+}
+
+/**
+ * The caller as the deployment records it: its role ARN in clear (an assumed role's session name is left
+ * out), any other identity sealed with the stack's subject keys, or nothing where it cannot be sealed.
+ */
+async function stackRequester(stack: StackStores): Promise<string | undefined> {
+  const caller = await stack.clients.sts.send(new GetCallerIdentityCommand({}));
+  if (!caller.Arn) return undefined;
+  const id = canonicalPrincipalArn(caller.Arn) ?? caller.Arn;
+  if (!namesAPerson(id)) return id;
+  if (!stack.stack.subjectKeys) return undefined;
+  const keys = stack.subjectKeys();
+  const personal = lambdaPersonalData(
+    { dynamodb: stack.clients.dynamodb, kms: stack.clients.kms },
+    { [LEDGER_ENVIRONMENT.subjectKeysTable]: keys.table, [LEDGER_ENVIRONMENT.dataKeyId]: keys.keyArn },
+  );
+  return sealRequester(id, await personal());
 }

@@ -57,6 +57,7 @@ export function localApiDependencies(runtime: LocalRuntime, authenticate: Authen
     ...(runtime.ledgerExports && {
       ledgerExports: sealedLedgerExportService(runtime.ledgerExports, runtime.personal),
     }),
+    personal: runtime.personal,
     deployments: runtime.deployments,
     // The in-process bus runs the deployment orchestration before publish returns.
     events: { publish: (event) => runtime.bus.publish(event) },

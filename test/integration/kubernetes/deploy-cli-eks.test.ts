@@ -21,6 +21,7 @@ import {
   CREDIT_SCORER_ARN,
   governedArgs,
   OVERSIGHT,
+  putOversightDocument,
   registerArgs,
 } from '../../support/deployment-cli-args.ts';
 
@@ -69,6 +70,7 @@ beforeAll(async () => {
   writeFileSync(modelData, 'model weights of version 1\n');
   const registered = await cli(registerArgs(modelData));
   expect(registered.code, registered.stderr).toBe(0);
+  putOversightDocument(dataDir);
 }, 180_000);
 
 afterAll(async () => {

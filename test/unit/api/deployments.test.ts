@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openLocalPersonalData } from '../../../functions/adapters/local/ledger/personal-data.ts';
 import { openApiDocument } from '../../../functions/api/api-routes.ts';
 import { awsAuthenticator } from '../../../functions/api/auth/aws-principal.ts';
 import { createApiRouter, MAX_REQUEST_BODY_BYTES } from '../../../functions/api/router.ts';
@@ -13,7 +14,7 @@ import type { Role } from '../../../functions/contracts/principal.ts';
 import { orchestrate } from '../../../functions/deployments/orchestrate.ts';
 import { deploymentIdFor } from '../../../functions/deployments/request-deployment.ts';
 import type { PublishedEvent } from '../../../functions/ports/event-publisher.ts';
-import { type ApiFixture, apiEvent, apiFixture } from '../../support/api-fixture.ts';
+import { type ApiFixture, apiEvent, apiFixture, iamEvent } from '../../support/api-fixture.ts';
 import { deploymentRecord } from '../../support/deployment-records.ts';
 import { eksRequest } from '../../support/deployment-requests.ts';
 import { allowedRequest, sagaFixture } from '../../support/deployment-saga.ts';
@@ -246,6 +247,68 @@ describe('who may request a deployment', () => {
       'roles deployer, compliance-officer may not call access-log.list',
     );
     expect((await router(jwt('POST', '/deployments', ['risk'], allowedRequest))).statusCode).toBe(403);
+  });
+});
+
+describe('who asked for a deployment', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/ml-deployers';
+  const requestedBy = () => api.bus.published.map((e) => (e.detail as { requestedBy?: string }).requestedBy);
+
+  it('seals a person (a JWT subject) before the request goes on the bus; a role goes in clear', async () => {
+    const { personal, close } = openLocalPersonalData();
+    const router = createApiRouter({
+      ...api.deps,
+      personal,
+      authenticate: awsAuthenticator({
+        roleMap: { [ROLE]: 'deployer' },
+        groupsClaim: 'groups',
+        groupRoles: { releases: 'deployer' },
+      }),
+    });
+    const asCarol = apiEvent('POST', '/deployments', { body: JSON.stringify(allowedRequest) });
+    const jwt = {
+      ...asCarol,
+      requestContext: {
+        ...asCarol.requestContext,
+        authorizer: { jwt: { claims: { sub: 'carol@example.com', groups: ['releases'] }, scopes: null } },
+      } as APIGatewayProxyEventV2['requestContext'],
+    };
+    expect((await router(jwt)).statusCode).toBe(202);
+    const signed = iamEvent('POST', '/deployments', ROLE);
+    const iam = {
+      ...signed,
+      headers: { ...signed.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(allowedRequest),
+    };
+    expect((await router(iam)).statusCode).toBe(202);
+
+    const [sealed, role] = requestedBy();
+    expect(sealed).toMatch(/^sealed:ps1\./);
+    expect(sealed).not.toContain('carol');
+    expect(await personal.openField(sealed ?? '')).toBe('carol@example.com');
+    expect(role).toBe(ROLE);
+    close();
+  });
+
+  it('records no person where the API has no sealer: never in clear', async () => {
+    expect((await request(allowedRequest)).status).toBe(202);
+    expect(requestedBy()).toEqual([undefined]);
+  });
+
+  it('opens the requester for a reader of GET /deployments/{id}, and reads erased once forgotten', async () => {
+    const { personal, close } = openLocalPersonalData();
+    const router = createApiRouter({ ...api.deps, personal });
+    const sealed = await personal.sealField('dan');
+    await api.deployments.put({ ...deploymentRecord('dep-by'), requestedBy: sealed }, 0);
+    const token = await api.token('auditor');
+    const read = async () => {
+      const event = apiEvent('GET', '/deployments/dep-by', { token });
+      return JSON.parse((await router(event)).body ?? '{}').requestedBy;
+    };
+    expect(await read()).toBe('dan');
+    await personal.keys.destroy(personal.pseudonym('dan'));
+    expect(await read()).toBe(`erased (${personal.pseudonym('dan')})`);
+    close();
   });
 });
 

@@ -118,6 +118,20 @@ describe('orchestrate', () => {
     ]);
   });
 
+  it('records who asked as the request event carries it, and no one for an event that names no one', async () => {
+    const f = await fixture();
+    const asker = 'arn:aws:iam::111122223333:role/ml-deployers';
+    const event = verdict('Verdict Deployment Requested', {
+      requestId: 'req-by',
+      request: allowedRequest,
+      requestedBy: asker,
+    });
+    await orchestrate(event, f.orch);
+    expect((await f.store.get(deploymentIdFor('req-by')))?.requestedBy).toBe(asker);
+    await orchestrate(requested('req-anonymous', { ...allowedRequest, region: 'eu-central-1' }), f.orch);
+    expect(await f.store.get(deploymentIdFor('req-anonymous'))).not.toHaveProperty('requestedBy');
+  });
+
   it('keeps a request for a busy target requested, and applies it when the bake of the first ends', async () => {
     const f = await fixture();
     const first = deploymentIdFor('req-a');

@@ -88,7 +88,10 @@ describe('promotion of an allowed model version', () => {
       step: 'request',
       deployment: { id: deploymentIdFor(REQUEST_ID), status: 'baking' },
     });
-    expect((await f.store.get(deploymentIdFor(REQUEST_ID)))?.decision.gate).toBe('deployment');
+    const recorded = await f.store.get(deploymentIdFor(REQUEST_ID));
+    expect(recorded?.decision.gate).toBe('deployment');
+    // Asked for by the rule, not by a person.
+    expect(recorded?.requestedBy).toBe('promotion:credit-scorer-prod');
   });
 
   it('asks for a deployment the gate then refuses when the rule breaks the policy', async () => {

@@ -3,13 +3,20 @@
  * the memory object store and the ledger-backed decision store, all real; the exception store records what
  * it is asked for.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { Exception } from '../../../functions/contracts/exception.ts';
 import { RegistryDeploymentFacts } from '../../../functions/deployments/registry-facts.ts';
 import { artifactDigest } from '../../../functions/gates/model-registry/artifact-digest.ts';
 import { revokeDecision } from '../../../functions/gates/revocation/revoke-decision.ts';
 import type { ExceptionStore } from '../../../functions/ports/exception-store.ts';
-import { REGISTRY_DECISION_ID, registryDecision } from '../../support/deployment-requests.ts';
+import {
+  OVERSIGHT_DOCUMENT,
+  OVERSIGHT_SHA256,
+  OVERSIGHT_URI,
+  REGISTRY_DECISION_ID,
+  registryDecision,
+} from '../../support/deployment-requests.ts';
 import { HARMLESS_PROFILE } from '../../support/profiles.ts';
 import { GROUP, type RevocationFixture, revocationFixture } from '../../support/revocation-fixture.ts';
 
@@ -145,5 +152,20 @@ describe('RegistryDeploymentFacts', () => {
     const f = await fixture();
     await f.facts.exceptions(UNKNOWN);
     expect(f.exceptions.asked).toEqual([[UNKNOWN]]);
+  });
+
+  it('reads an evidence document: the SHA-256 and size of its bytes, undefined when there is none', async () => {
+    const f = await fixture();
+    await f.objects.put(OVERSIGHT_URI, OVERSIGHT_DOCUMENT);
+    expect(await f.facts.evidence(OVERSIGHT_URI)).toEqual({
+      sha256: OVERSIGHT_SHA256,
+      size: Buffer.byteLength(OVERSIGHT_DOCUMENT),
+    });
+    await f.objects.put(OVERSIGHT_URI, '');
+    expect(await f.facts.evidence(OVERSIGHT_URI)).toEqual({
+      sha256: createHash('sha256').update('').digest('hex'),
+      size: 0,
+    });
+    expect(await f.facts.evidence('s3://evidence/nowhere.pdf')).toBeUndefined();
   });
 });

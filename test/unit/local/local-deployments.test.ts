@@ -18,6 +18,7 @@ import {
 } from '../../../functions/local/local-deployments.ts';
 import { type LocalRuntime, openLocalRuntime } from '../../../functions/local/runtime.ts';
 import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
+import { putSampleOversight } from '../../support/sample-oversight.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../../functions/local/demo/samples');
 const BUCKET = 's3://verdict-models';
@@ -43,6 +44,7 @@ async function approvedVersion(runtime: LocalRuntime, weights: string) {
   await runtime.objects.put(profile, readFileSync(join(SAMPLES, 'credit-scorer.profile.json')));
   await runtime.objects.put(report, readFileSync(join(SAMPLES, 'credit-scorer.analysis.json')));
   await runtime.objects.put(model, weights);
+  await putSampleOversight(runtime.objects);
   if ((await runtime.registry.listModelPackages({ groupName: 'credit-scorer' })).length === 0) {
     await runtime.registry.createModelPackageGroup('credit-scorer');
   }

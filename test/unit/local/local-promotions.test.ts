@@ -16,6 +16,7 @@ import { PROMOTIONS_FILE, readLocalPromotions } from '../../../functions/local/l
 import { type LocalRuntime, openLocalRuntime, openLocalRuntimeAt } from '../../../functions/local/runtime.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
 import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
+import { putSampleOversight } from '../../support/sample-oversight.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../../functions/local/demo/samples');
 const BUCKET = 's3://verdict-models';
@@ -59,6 +60,7 @@ async function register(runtime: LocalRuntime, group: string, withProfile = true
   await runtime.objects.put(profile, readFileSync(join(SAMPLES, 'credit-scorer.profile.json')));
   await runtime.objects.put(report, readFileSync(join(SAMPLES, 'credit-scorer.analysis.json')));
   await runtime.objects.put(model, 'weights');
+  await putSampleOversight(runtime.objects);
   await runtime.registry.createModelPackageGroup(group);
   const pkg = await runtime.registry.createModelPackage({
     groupName: group,

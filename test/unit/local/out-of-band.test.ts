@@ -26,6 +26,7 @@ import {
 import { type LocalRuntime, openLocalRuntime } from '../../../functions/local/runtime.ts';
 import type { PublishedEvent } from '../../../functions/ports/event-publisher.ts';
 import { removeTempDirs, tempDir } from '../../support/ledger-fixture.ts';
+import { putSampleOversight } from '../../support/sample-oversight.ts';
 
 const SAMPLES = join(import.meta.dirname, '../../../functions/local/demo/samples');
 const BUCKET = 's3://verdict-models';
@@ -57,6 +58,7 @@ async function promoted(runtime: LocalRuntime) {
   await runtime.objects.put(profile, readFileSync(join(SAMPLES, 'credit-scorer.profile.json')));
   await runtime.objects.put(report, readFileSync(join(SAMPLES, 'credit-scorer.analysis.json')));
   await runtime.objects.put(model, 'weights');
+  await putSampleOversight(runtime.objects);
   await runtime.registry.createModelPackageGroup('credit-scorer');
   const pkg = await runtime.registry.createModelPackage({
     groupName: 'credit-scorer',

@@ -16,6 +16,7 @@ export function deploymentText(deployment: Deployment): string {
     `  strategy       ${strategy.type}${step}, bake ${strategy.bakeSeconds} s, alarms ${strategy.alarms.join(', ') || 'none'}`,
     `  gate decision  ${deployment.decision.id} (${deployment.decision.decision})`,
   ];
+  if (deployment.requestedBy) lines.push(`  requested by   ${deployment.requestedBy}`);
   if (deployment.artifact) {
     lines.push(`  approval       ${deployment.artifact.decisionId}, artifact ${deployment.artifact.digest}`);
   }

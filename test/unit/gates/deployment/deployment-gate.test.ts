@@ -12,11 +12,20 @@ import {
   type DeploymentGateDeps,
   decideDeployment,
 } from '../../../../functions/gates/deployment/deployment-gate.ts';
+import type { EvidenceRead } from '../../../../functions/gates/deployment/deployment-input.ts';
 import { cachedPolicyEngine, policyBundlePath } from '../../../../functions/gates/policy/engine-cache.ts';
 import { PolicyBundleUntrustedError } from '../../../../functions/gates/policy/errors.ts';
 import type { PolicyEngine } from '../../../../functions/gates/policy/policy-engine.ts';
 import { InvalidInputError } from '../../../../functions/shared/validation.ts';
-import { ARN, eksRequest, registryDecision, sagemakerRequest } from '../../../support/deployment-requests.ts';
+import {
+  ARN,
+  eksRequest,
+  OVERSIGHT_DOCUMENT,
+  OVERSIGHT_SHA256,
+  OVERSIGHT_URI,
+  registryDecision,
+  sagemakerRequest,
+} from '../../../support/deployment-requests.ts';
 
 const NOW = new Date('2026-11-28T10:00:00.000Z');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -47,8 +56,15 @@ function facts(changes: Partial<DeploymentFacts> = {}): DeploymentFacts {
     artifactDigest: DIGEST,
     profile: { name: 'Credit scorer', personalData: { legalBasis: 'contract', masking: true } },
     exceptions: [],
+    humanOversight: oversightRead(),
     ...changes,
   };
+}
+
+/** The approval's human-oversight document as the facts source read it. */
+function oversightRead(changes: Partial<EvidenceRead> = {}): EvidenceRead {
+  const size = Buffer.byteLength(OVERSIGHT_DOCUMENT);
+  return { uri: OVERSIGHT_URI, readable: true, exists: true, sha256: OVERSIGHT_SHA256, size, ...changes };
 }
 
 function rules(decision: Decision): string[] {
@@ -64,10 +80,22 @@ describe('the deployment gate', () => {
       riskClass: 'high',
       violations: [],
       subject: { kind: 'model-package', id: ARN, group: 'credit-scorer', version: '3' },
-      policy: { entrypoint: 'verdict/gates/deployment/decision', version: '0.4.0' },
+      policy: { entrypoint: 'verdict/gates/deployment/decision', version: '0.5.0' },
       trigger: { eventId: 'req-1', source: 'verdict.deployments', detailType: 'Deployment Requested' },
       evaluatedAt: NOW.toISOString(),
     });
+    // The decision ties itself to the exact human-oversight document the gate read.
+    expect(decision.obligations).toEqual([
+      {
+        id: 'human_oversight',
+        ref: 'Art. 14; Art. 26(2)',
+        title: 'Human oversight assigned to competent, trained people',
+        applies: true,
+        satisfied: true,
+        evidence: OVERSIGHT_URI,
+        evidenceSha256: OVERSIGHT_SHA256,
+      },
+    ]);
     expect(cost).toEqual({
       instanceType: 'ml.m5.xlarge',
       region: 'eu-west-1',
@@ -213,6 +241,33 @@ describe('the deployment gate', () => {
     const revoked = { ...waiver, revokedAt: '2026-11-27T00:00:00Z' };
     const unwaived = await decideDeployment('req-10', big, facts({ exceptions: [revoked] }), deps());
     expect(unwaived.decision.decision).toBe('deny');
+  });
+
+  it('refuses a high-risk deployment whose human-oversight document is missing, empty or unreadable', async () => {
+    const cases: [EvidenceRead | undefined, string][] = [
+      [oversightRead({ exists: false, sha256: null, size: null }), 'does not exist'],
+      [oversightRead({ size: 0 }), 'is empty'],
+      [oversightRead({ readable: false, exists: false, sha256: null, size: null }), 'could not be read'],
+      [undefined, 'could not be read'],
+    ];
+    for (const [read, problem] of cases) {
+      const changes = read ? { humanOversight: read } : {};
+      const { decision } = await decideDeployment(
+        'req-ho',
+        request,
+        { ...facts(), humanOversight: undefined, ...changes },
+        deps(),
+      );
+      expect(decision.decision).toBe('deny');
+      expect(decision.violations.map((v) => [v.rule, v.message, v.reference])).toEqual([
+        [
+          'deployment.human_oversight_unreadable',
+          `The human-oversight evidence ${OVERSIGHT_URI} ${problem}.`,
+          'Art. 14; Art. 26(2)',
+        ],
+      ]);
+      expect(decision.obligations).toMatchObject([{ id: 'human_oversight', satisfied: false }]);
+    }
   });
 
   it('refuses a bad request before any policy runs, naming each problem', async () => {

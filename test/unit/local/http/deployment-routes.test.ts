@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateTokenSigningKey } from '../../../../functions/adapters/local/token-key-file.ts';
 import { issueToken } from '../../../../functions/api/auth/bearer-tokens.ts';
+import type { PersonalData } from '../../../../functions/ledger/personal-data.ts';
 import { createLocalServer } from '../../../../functions/local/http/server.ts';
 import { openLocalRuntimeAt } from '../../../../functions/local/runtime.ts';
 import { sagemakerRequest } from '../../../support/deployment-requests.ts';
@@ -47,6 +48,23 @@ describe('deployment routes of the local server', () => {
     const again = await ask();
     expect(again.status).toBe(200);
     expect(((await again.json()) as { id: string }).id).toBe(deployment.id);
+
+    // Who asked: the token's subject, sealed in the record, opened for a reader, erased once forgotten.
+    expect((deployment as { requestedBy?: string }).requestedBy).toBe('dan');
+    const stored = await runtime.deployments.get(deployment.id);
+    expect(stored?.requestedBy).toMatch(/^sealed:ps1\./);
+    expect(stored?.requestedBy).not.toContain('dan');
+    const read = async () => {
+      const got = await fetch(`${base}/deployments/${deployment.id}`, { headers });
+      return ((await got.json()) as { requestedBy?: string }).requestedBy;
+    };
+    expect(await read()).toBe('dan');
+    const listed = await fetch(`${base}/deployments`, { headers });
+    const page = (await listed.json()) as { deployments: { requestedBy?: string }[] };
+    expect(page.deployments.map((d) => d.requestedBy)).toEqual(['dan']);
+    const personal = runtime.personal as PersonalData;
+    await personal.keys.destroy(personal.pseudonym('dan'));
+    expect(await read()).toBe(`erased (${personal.pseudonym('dan')})`);
 
     const rollback = await fetch(`${base}/deployments/${deployment.id}/rollback`, {
       method: 'POST',
