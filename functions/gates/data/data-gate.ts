@@ -45,7 +45,7 @@ export async function decideData(input: DataGateInput, deps: DataGateDeps): Prom
     kind: 'dataset-version' as const,
     id: versionId,
     group: dataset.name,
-    version: dataset.sha256,
+    version: versionId.slice(dataset.name.length + 1),
   };
   const id = dataDecisionId(versionId);
   const started = Date.now();
