@@ -117,7 +117,7 @@ violation(rule, values) := {
 	"remediation": rule.remediation,
 }
 
-listed(columns) := concat(", ", sort([sprintf("%q", [c]) | some c in columns]))
+listed(columns) := concat(", ", sort([sprintf("\"%s\"", [c]) | some c in columns]))
 
 # METADATA
 # title: No manifest or no header - fail closed
