@@ -1,6 +1,6 @@
 /**
  * Writes the credit scorer's sample training data, deterministically (a fixed-seed generator): one row per
- * applicant with a subject key (applicant_id), an e-mail address (personal data, declared), the facet
+ * applicant with a subject key (applicant_id), an e-mail address at a made-up domain (personal data, declared; the PII scanner finds it), the facet
  * (gender), a group attribute (region) and the label (approved). The committed sample is
  * functions/local/demo/samples/credit-applications.csv (300 rows); `--rows N --out FILE` writes a larger one
  * for throughput figures.
@@ -48,7 +48,9 @@ for (let i = 1; i <= rows; i++) {
   const loan = Math.round(1_000 + random() * 30_000);
   const score = income / 90_000 - loan / 60_000 + (random() - 0.5) * 0.5 - (gender === 'female' ? 0.02 : 0);
   const approved = score > 0.2 ? 1 : 0;
-  out.write(`${id},applicant${i}@example.com,${gender},${region},${ageBand},${income},${loan},${approved}\n`);
+  out.write(
+    `${id},applicant${i}@mail.credit-demo.eu,${gender},${region},${ageBand},${income},${loan},${approved}\n`,
+  );
 }
 out.end();
 out.on('finish', () => console.error(`wrote ${rows} rows to ${values.out}`));

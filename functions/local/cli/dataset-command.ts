@@ -4,7 +4,9 @@
  * ledger, the data to the local object store, the subject index is built and the version recorded.
  * `verdict dataset list`: the registered versions.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
 import { parseDatasetManifest } from '../../contracts/dataset-manifest.ts';
 import type { DatasetVersion } from '../../contracts/dataset-version.ts';
 import { type Registration, registerDataset } from '../../datasets/register-dataset.ts';
@@ -40,9 +42,11 @@ export function registerDatasetCommand(program: Command): void {
     )
     .action(async (options: { manifest: string; data: string; dataDir: string; json?: boolean }) => {
       const manifest = parseDatasetManifest(readJsonFile(options.manifest, 'manifest'), options.manifest);
+      // The data is found before the data directory is opened: bad input writes nothing.
+      const objects = new FilesystemObjectStore(join(options.dataDir, 'objects'));
+      const source = await datasetSource(options.data, manifest.name, objects);
       const runtime = openLocalRuntimeAt(options.dataDir);
       try {
-        const source = await datasetSource(options.data, manifest.name, runtime.objects);
         const registration = await registerDataset(manifest, source, {
           policyEngine: localPolicyEngine(),
           now: () => new Date(),
