@@ -7,7 +7,6 @@
  * its columns is denied.
  */
 import { z } from 'zod';
-import { parseOrThrow } from '../shared/validation.ts';
 import { RISK_CLASSES } from './classification.ts';
 
 /** GDPR Art. 6(1)(a)-(f), as words. */
@@ -98,11 +97,6 @@ export const datasetManifestSchema = z
 
 export type DatasetManifest = z.infer<typeof datasetManifestSchema>;
 export type FairnessSpec = NonNullable<DatasetManifest['fairness']>;
-
-/** The manifest or an InvalidInputError (`dataset.manifest_invalid`) listing every problem with where it is. */
-export function parseDatasetManifest(value: unknown, root = ''): DatasetManifest {
-  return parseOrThrow(datasetManifestSchema, value, DATASET_MANIFEST_INVALID, root);
-}
 
 /** Every column the manifest names, each once, in the order it names them. */
 export function manifestColumns(manifest: DatasetManifest): string[] {

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FilesystemObjectStore } from '../../adapters/local/filesystem-object-store.ts';
-import { parseDatasetManifest } from '../../contracts/dataset-manifest.ts';
 import type { DatasetVersion } from '../../contracts/dataset-version.ts';
+import { parseDatasetManifest } from '../../datasets/parse-manifest.ts';
 import { type Registration, registerDataset } from '../../datasets/register-dataset.ts';
 import { renderViolation } from '../../gates/explain/render-decision.ts';
 import { localPolicyEngine } from '../local-policy-engine.ts';

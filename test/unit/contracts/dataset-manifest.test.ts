@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { manifestColumns, parseDatasetManifest } from '../../../functions/contracts/dataset-manifest.ts';
+import { manifestColumns } from '../../../functions/contracts/dataset-manifest.ts';
+import { parseDatasetManifest } from '../../../functions/datasets/parse-manifest.ts';
 import { InvalidInputError } from '../../../functions/shared/validation.ts';
 
 const valid = {
