@@ -17,6 +17,9 @@ export const DATA_GATE = 'data';
 /** Where a registration came from, for the decision's trigger. */
 export const DATASET_REGISTRATION = { source: 'verdict.datasets', detailType: 'Dataset Version Registered' };
 
+const CANNOT_DECIDE_REMEDIATION =
+  'Fix the cause named in the message, then register the dataset version again to re-run the gate.';
+
 export interface DataGateDeps {
   policyEngine: () => Promise<PolicyEngine>;
   now: () => Date;
@@ -63,13 +66,10 @@ export async function decideData(input: DataGateInput, deps: DataGateDeps): Prom
     policy: evaluation.policy,
     inputSha256: evaluation.inputSha256,
   };
-  if (!evaluation.ok)
-    return {
-      ...base,
-      decision: 'deny',
-      riskClass: input.manifest.riskClass,
-      violations: [evaluation.violation],
-    };
+  if (!evaluation.ok) {
+    const violation = { ...evaluation.violation, remediation: CANNOT_DECIDE_REMEDIATION };
+    return { ...base, decision: 'deny', riskClass: input.manifest.riskClass, violations: [violation] };
+  }
   const { result } = evaluation;
   return {
     ...base,

@@ -174,5 +174,8 @@ describe('registerDataset', () => {
     });
     expect(decision.decision).toBe('deny');
     expect(rulesOf(decision.violations)).toEqual(['gate.policy_unavailable']);
+    expect(decision.violations[0]?.remediation).toBe(
+      'Fix the cause named in the message, then register the dataset version again to re-run the gate.',
+    );
   });
 });
