@@ -70,10 +70,13 @@ export const policyResultSchema = z.object({
 });
 export type PolicyResult = z.infer<typeof policyResultSchema>;
 
+/** What a gate decides on: a model package version, or a dataset version (the data gate). */
+export const decisionSubjectKindSchema = z.enum(['model-package', 'dataset-version']);
+
 export const decisionSubjectSchema = z.object({
-  kind: z.literal('model-package'),
-  id: z.string().meta({ description: 'Model package ARN' }),
-  group: z.string().meta({ description: 'Model package group name' }),
+  kind: decisionSubjectKindSchema,
+  id: z.string().meta({ description: 'Model package ARN, or dataset version id' }),
+  group: z.string().meta({ description: 'Model package group name, or dataset name' }),
   version: z.string(),
   /**
    * `sha256:` of the version's containers and model artifacts as the gate found them (absent when the package

@@ -45,6 +45,7 @@ import { type FunctionName, functions, routes } from '../routes.ts';
 import { InvalidInputError } from '../shared/validation.ts';
 import { ensureDataDirectory } from './data-directory.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import { type LocalDatasets, localDatasets } from './local-datasets.ts';
 import { localEksTargets } from './local-eks-targets.ts';
 import { localPolicyEngine } from './local-policy-engine.ts';
 import { readLocalPromotions } from './local-promotions.ts';
@@ -96,6 +97,8 @@ export interface LocalRuntime {
   nextBakeEnd(): Date | undefined;
   /** Bearer tokens revoked with `verdict token revoke`. */
   tokenRevocations: SqliteTokenRevocations;
+  /** Registered dataset versions and the subject index (`verdict dataset`, `verdict erasure locate`). */
+  datasets: LocalDatasets;
   /** Read side of the audit ledger, once wired; the API's ledger routes answer 503 without it. */
   ledger?: LedgerReader;
   /**
@@ -237,6 +240,7 @@ export function openLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     fireDueBakes,
     nextBakeEnd: () => bakeTimer.next(),
     tokenRevocations: new SqliteTokenRevocations(db),
+    datasets: localDatasets(db, options.dataDir, openLedger, now),
     personal: personal.personal,
     ledger: ledger.reader,
     ...(reports && {

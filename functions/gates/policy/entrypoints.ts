@@ -5,6 +5,8 @@ export const GATE_ENTRYPOINTS = {
   monitoring: 'verdict/gates/monitoring/decision',
   /** Decides for the deployment gate on a governed endpoint changed outside Verdict. */
   out_of_band: 'verdict/gates/out_of_band/decision',
+  /** Decides whether a registered dataset version may be used for training. */
+  data: 'verdict/gates/data/decision',
 } as const;
 
 export type GateName = keyof typeof GATE_ENTRYPOINTS;

@@ -6,6 +6,8 @@ export const COMMAND_SUMMARIES = {
   classify: 'classify an AI-system profile under the EU AI Act and print the classification (JSON)',
   cluster:
     'set up an EKS cluster for Verdict: `cluster manifests` prints the namespaces, RBAC and admission policy to apply',
+  dataset:
+    'register a dataset version with its manifest (the data gate: PII, legal basis, subject keys, pre-training bias) and list versions',
   decisions:
     'list and show the decisions the gates recorded, each checked against the audit ledger (data directory or --stack)',
   deploy:
@@ -15,6 +17,7 @@ export const COMMAND_SUMMARIES = {
   endpoints:
     'the embedded SageMaker endpoints: list them, or change one outside Verdict to see the orchestrator detect and remediate it',
   dlq: 'dead letters: events a target could not process, kept in the data directory',
+  erasure: 'GDPR erasure: locate every registered dataset version and row holding a person (by subject key)',
   exception:
     'grant, revoke and list exceptions (waivers): one rule, one model, a reason, an approver, an expiry',
   explain: 'render a decision (JSON, as `verdict gate` prints it) as text for a human reviewer',

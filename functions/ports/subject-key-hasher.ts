@@ -1,0 +1,12 @@
+/**
+ * Keyed hashing of subject keys: HMAC-SHA256 under a secret key, so that the subject index holds no
+ * identifier and a stolen index cannot be reversed by hashing guesses. Locally the key is a 0600 file in
+ * the data directory; in AWS, a KMS HMAC key (GenerateMac), the key never leaving KMS. Values come
+ * normalised (functions/datasets/subject-key.ts).
+ */
+export interface SubjectKeyHasher {
+  /** Names the key (not secret), recorded with each indexed dataset version. */
+  readonly keyId: string;
+  /** HMAC-SHA256 of each value (UTF-8), in order: 32 bytes each. Batched: one call per thousands of rows. */
+  macs(values: readonly string[]): Promise<Uint8Array[]>;
+}

@@ -1,0 +1,58 @@
+import { createHmac } from 'node:crypto';
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HmacSubjectKeyHasher } from '../../../../functions/adapters/local/hmac-subject-key-hasher.ts';
+import { openDatabase } from '../../../../functions/adapters/local/sqlite-database.ts';
+import { SqliteSubjectIndex } from '../../../../functions/adapters/local/sqlite-subject-index.ts';
+import {
+  loadOrCreateSubjectKey,
+  subjectKeyPath,
+} from '../../../../functions/adapters/local/subject-key-file.ts';
+
+describe('HmacSubjectKeyHasher', () => {
+  it('is HMAC-SHA256 (RFC 2104), for short keys and keys longer than a block', async () => {
+    for (const key of [Buffer.alloc(32, 1), Buffer.alloc(100, 2)]) {
+      const hasher = new HmacSubjectKeyHasher(key, 'k');
+      const [a, b] = await hasher.macs(['app-1', 'ünïcode']);
+      expect(Buffer.from(a as Uint8Array)).toEqual(createHmac('sha256', key).update('app-1').digest());
+      expect(Buffer.from(b as Uint8Array)).toEqual(createHmac('sha256', key).update('ünïcode').digest());
+    }
+  });
+});
+
+describe('the subject key file', () => {
+  it('is created once, 0600, and refused when others can read it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verdict-subject-key-'));
+    const first = loadOrCreateSubjectKey(dir);
+    expect(statSync(first.path).mode & 0o777).toBe(0o600);
+    expect(first.key).toHaveLength(32);
+    expect(loadOrCreateSubjectKey(dir)).toEqual(first);
+    chmodSync(subjectKeyPath(dir), 0o644);
+    expect(() => loadOrCreateSubjectKey(dir)).toThrow(/is readable by others \(mode 644\): chmod 600 it/);
+  });
+});
+
+describe('SqliteSubjectIndex', () => {
+  const mac = (n: number) => Buffer.alloc(32, n);
+
+  it('locates a hash in every version holding it, and clears one version without touching the others', async () => {
+    const index = new SqliteSubjectIndex(openDatabase(':memory:'));
+    await index.add('a@1', { macs: [mac(1), mac(2), mac(1)], rows: [1, 2, 3] });
+    await index.add('b@1', { macs: [mac(1)], rows: [7] });
+    await index.add('a@1', { macs: [mac(1)], rows: [1] });
+    expect(await index.locate(mac(1))).toEqual([
+      { datasetVersionId: 'a@1', rows: [1, 3] },
+      { datasetVersionId: 'b@1', rows: [7] },
+    ]);
+    await index.clear('a@1');
+    expect(await index.locate(mac(1))).toEqual([{ datasetVersionId: 'b@1', rows: [7] }]);
+    expect(await index.locate(mac(9))).toEqual([]);
+  });
+
+  it('refuses a batch whose rows and hashes do not pair up', async () => {
+    const index = new SqliteSubjectIndex(openDatabase(':memory:'));
+    await expect(index.add('a@1', { macs: [mac(1)], rows: [] })).rejects.toThrow('one row number per mac');
+  });
+});
