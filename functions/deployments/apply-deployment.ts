@@ -6,7 +6,7 @@
  */
 import type { Deployment } from '../contracts/deployment.ts';
 import { DeploymentError } from './errors.ts';
-import { message, rollbackStep } from './rollback-step.ts';
+import { message, previousSpecDigest, rollbackStep } from './rollback-step.ts';
 import { runStep } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
 import { scheduleWakeUp } from './schedule-wake-up.ts';
@@ -28,6 +28,8 @@ export async function applyDeployment(id: string, deps: DeploymentSagaDeps): Pro
           status: 'applying',
           changes: { plan },
           detail: `${plan.action}: ${plan.changes.join(', ')}`,
+          // The ledger commits to the spec a rollback will restore: the record alone cannot change it.
+          ...(plan.previousSpec != null && { digest: previousSpecDigest(plan.previousSpec) }),
         };
       } catch (error) {
         return { status: 'failed', outcome: 'failed', detail: `nothing applied: ${message(error)}` };

@@ -4,9 +4,10 @@
  * leaves the deployment `failed`, recorded as such; a target still busy with the rollout refuses the step
  * (nothing recorded), for the event to be delivered again.
  */
-import type { Deployment } from '../contracts/deployment.ts';
+import { type Deployment, deploymentActionId } from '../contracts/deployment.ts';
 import type { DeploymentStatus } from '../contracts/deployment-status.ts';
 import type { AppliedDeployment } from '../ports/deployment-target.ts';
+import { canonicalSha256 } from '../shared/hashing.ts';
 import { DeploymentError } from './errors.ts';
 import { runStep, type StepOutcome } from './run-step.ts';
 import { type DeploymentSagaDeps, targetFor } from './saga-deps.ts';
@@ -37,6 +38,8 @@ export async function rollbackStep(
       const { plan } = deployment;
       if (!plan)
         return { status: 'rolled-back', detail: `${reason}; nothing was planned, nothing to restore` };
+      const tampered = await previousSpecTampered(deps, deployment);
+      if (tampered) return { status: 'failed', outcome: 'failed', detail: `${reason}; ${tampered}` };
       try {
         const observed = await targetFor(deps, deployment.request).rollback(handleOf(deployment), plan);
         const status = observed.status === 'rolling-back' ? 'rolling-back' : 'rolled-back';
@@ -55,6 +58,28 @@ export async function rollbackStep(
   // A target without events of its own is watched until the previous version serves again.
   await scheduleWakeUp(deps, outcome.deployment);
   return outcome;
+}
+
+/** `sha256:` of the canonical JSON of the spec a rollback restores, as the plan's ledger entry records it. */
+export function previousSpecDigest(previousSpec: unknown): string {
+  return `sha256:${canonicalSha256(previousSpec)}`;
+}
+
+/**
+ * Why the previous spec on record may not be restored: it is not the one the plan's ledger entry committed to
+ * (the deployments table was edited). A plan entry without a digest (recorded before digests) is trusted.
+ */
+async function previousSpecTampered(
+  deps: DeploymentSagaDeps,
+  deployment: Deployment,
+): Promise<string | undefined> {
+  const previousSpec = deployment.plan?.previousSpec;
+  if (previousSpec == null) return undefined;
+  const planned = await deps.actions.findAction(deploymentActionId(deployment.id, 'plan'));
+  if (!planned?.digest) return undefined;
+  const onRecord = previousSpecDigest(previousSpec);
+  if (planned.digest === onRecord) return undefined;
+  return `nothing restored: the previous spec on record (${onRecord}) is not the one the ledger's plan entry recorded (${planned.digest})`;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface StepResult {
   changes?: Partial<Pick<Deployment, 'plan' | 'applied' | 'bakeEndsAt'>>;
   outcome?: ActionRecord['outcome'];
   detail: string;
+  /** Recorded with the step's ledger entry (see ActionRecord.digest). */
+  digest?: string;
 }
 
 export interface StepSpec {
@@ -84,6 +86,7 @@ export async function runStep(deps: DeploymentSagaDeps, id: string, spec: StepSp
       outcome: result.outcome ?? 'succeeded',
       at: doneAt,
       detail: `${result.status}: ${result.detail}`.slice(0, 500),
+      ...(result.digest && { digest: result.digest }),
     });
     const item: DeploymentHistoryItem = {
       step: spec.step,

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DeploymentRequest, deploymentTargetName } from '../contracts/deployment-request.ts';
 import type { PolicyEngine } from '../gates/policy/policy-engine.ts';
-import type { ActionLog } from '../ports/action-log.ts';
+import type { ActionLog, RecordedActions } from '../ports/action-log.ts';
 import type { BakeTimer } from '../ports/bake-timer.ts';
 import type { DecisionStore } from '../ports/decision-store.ts';
 import type { DeploymentFactsSource } from '../ports/deployment-facts.ts';
@@ -13,7 +13,7 @@ import { DeploymentTargetUnavailableError } from './errors.ts';
 export interface DeploymentSagaDeps {
   store: DeploymentStore;
   /** The audit ledger: one action entry per step, appended before the store moves. */
-  actions: ActionLog;
+  actions: ActionLog & RecordedActions;
   /** Where the registry's decisions are read and the deployment gate's are recorded (ledger first). */
   decisions: DecisionStore;
   facts: DeploymentFactsSource;
