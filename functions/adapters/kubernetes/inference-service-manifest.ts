@@ -87,8 +87,14 @@ export function inferenceServiceManifest(input: GpuDeploymentInput): InferenceSe
         automountServiceAccountToken: pod.automountServiceAccountToken,
         nodeSelector: pod.nodeSelector,
         tolerations: pod.tolerations,
-        securityContext: pod.securityContext,
-        containers: pod.containers.map((container) => ({ ...container, name: KSERVE_CONTAINER })),
+        // Knative takes a pod-level security context only behind a feature flag: the container carries it.
+        containers: pod.containers.map((container) => ({
+          ...container,
+          name: KSERVE_CONTAINER,
+          // Knative names ports http1 or h2c only, and one port is all it routes to.
+          ports: [{ containerPort: input.server.port, protocol: 'TCP' }],
+          securityContext: { ...pod.securityContext, ...container.securityContext },
+        })),
       },
     },
   };
