@@ -193,6 +193,18 @@ describe('EKS target on a cluster with KServe', () => {
     expect(await inferenceServiceApiAvailable(deployer)).toBe(true);
   });
 
+  it('deploys a Deployment all the same when told to', async () => {
+    const deployments = new EksDeploymentTarget({
+      clusterName: 'ml-prod',
+      kubeConfig: deployer,
+      server,
+      parameters: PARAMETERS,
+      workload: 'deployment',
+    });
+    const plan = await deployments.plan('dep-d', requestFor('plain'), artifact('a'));
+    expect(plan.changes).toEqual([`create Deployment ${NAMESPACE}/plain running ${artifact('a').digest}`]);
+  });
+
   it('plans a create and applies an InferenceService with the exact spec, under the verdict field manager', async () => {
     const request = requestFor('scorer', canary);
     const model = artifact('a');
