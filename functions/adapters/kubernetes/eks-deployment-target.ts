@@ -134,7 +134,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
-    this.inferenceServices = new InferenceServiceWorkloads(options.kubeConfig);
+    this.inferenceServices = new InferenceServiceWorkloads(options.kubeConfig, FIELD_MANAGER);
     this.approvals =
       options.approvals ??
       new ConfigMapDigestApprovals(options.kubeConfig.makeApiClient(CoreV1Api), options.parameters);
@@ -245,13 +245,13 @@ export class EksDeploymentTarget implements DeploymentTarget {
     const service = inferenceServiceOf(applied.revision);
     if (service) {
       const outcome = await this.inferenceServices.rollback(applied, plan, service);
-      if ('status' in outcome && typeof outcome.status === 'string') {
-        const observation = outcome as KubernetesObservation;
-        if (observation.targetStatus === 'Deleted')
+      if ('done' in outcome) {
+        if (outcome.done.status === 'rolled-back') {
           await this.deleteNetworkPolicyOf(service, applied.deploymentId);
-        return this.observed(applied, observation);
+        }
+        return this.observed(applied, outcome.done);
       }
-      const restored = await this.serverSideApply(service, outcome, 'inference-service');
+      const restored = await this.serverSideApply(service, outcome.restore, 'inference-service');
       return this.observed(applied, restoredStatus(restored as InferenceService));
     }
     const workload = workloadOfRevision(applied.revision);
@@ -306,7 +306,8 @@ export class EksDeploymentTarget implements DeploymentTarget {
       );
     }
     const deleted: Workload[] = [];
-    if (this.options.workload !== 'deployment' && (await this.kserveIsServed())) {
+    // Whatever kind this target applies, a revocation reaches every InferenceService running the digest.
+    if (await this.kserveIsServed()) {
       for (const namespace of namespaces) {
         for (const found of await this.inferenceServices.running(namespace, artifact.digest)) {
           await this.inferenceServices.delete(found);

@@ -44,7 +44,10 @@ const SYSTEM_ANNOTATION = /^(serving\.kserve\.io\/|kubectl\.kubernetes\.io\/)/;
 export class InferenceServiceWorkloads {
   private readonly custom: CustomObjectsApi;
 
-  constructor(kubeConfig: KubeConfig) {
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly fieldManager: string,
+  ) {
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
@@ -109,7 +112,11 @@ export class InferenceServiceWorkloads {
     if (current?.spec?.predictor?.canaryTrafficPercent !== undefined) {
       await this.call(workload, () =>
         this.custom.patchNamespacedCustomObject(
-          { ...this.path(workload), body: { spec: { predictor: { canaryTrafficPercent: null } } } },
+          {
+            ...this.path(workload),
+            body: { spec: { predictor: { canaryTrafficPercent: null } } },
+            fieldManager: this.fieldManager,
+          },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         ),
       );
@@ -125,20 +132,22 @@ export class InferenceServiceWorkloads {
     applied: AppliedDeployment,
     plan: DeploymentPlan,
     workload: Workload,
-  ): Promise<KubernetesObservation | InferenceService> {
+  ): Promise<{ restore: InferenceService } | { done: KubernetesObservation }> {
     if (plan.previousSpec !== null && plan.previousSpec !== undefined) {
-      return previousInferenceService(plan.previousSpec, workload);
+      return { restore: previousInferenceService(plan.previousSpec, workload) };
     }
     const current = await this.read(workload);
     if (current && current.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] !== applied.deploymentId) {
       return {
-        status: 'failed',
-        targetStatus: 'Superseded',
-        reason: `InferenceService ${label(workload)} runs another deployment: not deleted`,
+        done: {
+          status: 'failed',
+          targetStatus: 'Superseded',
+          reason: `InferenceService ${label(workload)} runs another deployment: not deleted`,
+        },
       };
     }
     if (current) await this.delete(workload);
-    return { status: 'rolled-back', targetStatus: 'Deleted' };
+    return { done: { status: 'rolled-back', targetStatus: 'Deleted' } };
   }
 
   /** The InferenceServices in `namespace` whose digest annotation is `digest`, with the deployment each runs. */

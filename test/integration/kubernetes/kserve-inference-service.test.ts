@@ -11,6 +11,7 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
+  NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
@@ -378,6 +379,12 @@ describe('EKS target on a cluster with KServe', () => {
       targetStatus: 'Deleted',
     });
     await vi.waitFor(async () => expect(await stored('short-lived')).toBeUndefined(), ADMISSION_PROPAGATION);
+    // The egress-denying NetworkPolicy the create applied for the predictor pods goes with it.
+    const policies = await admin
+      .makeApiClient(NetworkingV1Api)
+      .listNamespacedNetworkPolicy({ namespace: NAMESPACE });
+    expect(policies.items.map((policy) => policy.metadata?.name)).not.toContain('short-lived-deny-egress');
+    expect(policies.items.map((policy) => policy.metadata?.name)).toContain('scorer-deny-egress');
   });
 
   it('revokes: the digest is marked revoked, the InferenceService deleted, and bringing it back refused', async () => {
