@@ -147,11 +147,12 @@ export class EksDeploymentTarget implements DeploymentTarget {
     artifact: ApprovedArtifact,
   ): Promise<DeploymentPlan> {
     const workload = this.workloadOf(request);
-    const manifest = await this.manifest(deploymentId, request, artifact);
+    const input = await this.input(deploymentId, request, artifact);
     if ((await this.workloadKind()) === 'inference-service') {
-      const service = inferenceServiceManifest(await this.input(deploymentId, request, artifact));
+      const service = inferenceServiceManifest(input);
       return this.inferenceServices.plan(deploymentId, workload, service, artifact.digest);
     }
+    const manifest = gpuDeploymentManifest(input);
     const current = await this.read(workload);
     if (!current) {
       return {
@@ -347,14 +348,6 @@ export class EksDeploymentTarget implements DeploymentTarget {
         body: { preconditions: { uid: policy.metadata?.uid } },
       }),
     );
-  }
-
-  private async manifest(
-    deploymentId: string,
-    request: DeploymentRequest,
-    artifact: ApprovedArtifact,
-  ): Promise<V1Deployment> {
-    return gpuDeploymentManifest(await this.input(deploymentId, request, artifact));
   }
 
   private async input(deploymentId: string, request: DeploymentRequest, artifact: ApprovedArtifact) {
