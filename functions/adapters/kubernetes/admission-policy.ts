@@ -1,6 +1,6 @@
 /**
  * A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, CEL) that makes the Kubernetes API server
- * itself refuse a Deployment (and a GPU ReplicaSet or Pod) unless the artifact digest in one of its annotations is listed as approved in a
+ * itself refuse a Deployment or a KServe InferenceService (and a GPU ReplicaSet or Pod) unless the artifact digest in one of its annotations is listed as approved in a
  * parameter ConfigMap, and unless each pod asks for no more GPUs than the cap in that same ConfigMap.
  *
  * CEL cannot verify signatures: the trust anchor is RBAC. Only the identity that records approvals may
@@ -19,6 +19,7 @@ import type {
   V1ValidatingAdmissionPolicy,
   V1ValidatingAdmissionPolicyBinding,
 } from '@kubernetes/client-node';
+import { INFERENCE_SERVICES, KSERVE_GROUP } from './kserve-detection.ts';
 
 /** The status of a digest in the parameter ConfigMap. */
 export type DigestStatus = 'approved' | 'revoked';
@@ -84,7 +85,9 @@ export const SCALE_UP_REFUSAL =
 /**
  * The policy; pair it with {@link approvedDigestPolicyBinding}, which puts it in force.
  *
- * It governs, in the bound namespaces: every Deployment; every ReplicaSet and Pod whose pods ask for a GPU
+ * It governs, in the bound namespaces: every Deployment; every KServe InferenceService (its own annotation
+ * and the GPUs of its predictor's containers; KServe copies `spec.predictor.annotations` onto the predictor
+ * pods, which are then held to the Pod rule as well); every ReplicaSet and Pod whose pods ask for a GPU
  * (so that going around the Deployment changes nothing); and the `scale` subresource of Deployments and
  * ReplicaSets. A scale request's object is an `autoscaling/v1` Scale (name, replicas, selector): no
  * annotations, so the digest of the workload cannot be read there and no policy can tell an approved
@@ -110,6 +113,13 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
     `${gpusOf(`${pod}.containers`)} + (has(${pod}.initContainers) ? ${gpusOf(`${pod}.initContainers`)} : 0)`;
   const podSpecOf = (object: string) =>
     `(request.resource.resource == 'pods' ? ${object}.spec : ${object}.spec.template.spec)`;
+  // An InferenceService's predictor is a pod spec (containers optional) plus, optionally, a model container.
+  const predictor = 'object.spec.predictor';
+  const predictorGpus =
+    `(has(${predictor}.containers) ? ${gpusOf(`${predictor}.containers`)} : 0)` +
+    ` + (has(${predictor}.initContainers) ? ${gpusOf(`${predictor}.initContainers`)} : 0)` +
+    ` + (has(${predictor}.model) ? ${gpusOf(`[${predictor}.model]`)} : 0)`;
+  const inferenceService = `request.resource.resource == '${INFERENCE_SERVICES}'`;
   const replicasOf = (object: string) =>
     `(has(${object}.spec) && has(${object}.spec.replicas) ? ${object}.spec.replicas : 0)`;
   const scale = `has(request.subResource) && request.subResource == 'scale'`;
@@ -129,6 +139,13 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
             resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'],
           },
           { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+          // Matches nothing where KServe is not installed; the API server accepts the rule all the same.
+          {
+            apiGroups: [KSERVE_GROUP],
+            apiVersions: ['v1beta1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: [INFERENCE_SERVICES],
+          },
         ],
       },
       matchConditions: [
@@ -141,7 +158,7 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
         {
           name: 'deployments-scales-and-gpu-pods',
           expression:
-            `request.resource.resource == 'deployments' || ${scale}` +
+            `request.resource.resource == 'deployments' || ${inferenceService} || ${scale}` +
             ` || ${podGpusOf(podSpecOf('object'))} > 0`,
         },
       ],
@@ -165,7 +182,10 @@ export function approvedDigestPolicy(options: ApprovedDigestPolicyOptions): V1Va
             `variables.wellFormed && has(params.data) && variables.digest.replace(':', '.') in params.data` +
             ` ? params.data[variables.digest.replace(':', '.')] : ''`,
         },
-        { name: 'gpus', expression: podGpusOf(podSpecOf('object')) },
+        {
+          name: 'gpus',
+          expression: `${inferenceService} ? ${predictorGpus} : ${podGpusOf(podSpecOf('object'))}`,
+        },
         {
           name: 'cap',
           expression:

@@ -13,6 +13,7 @@ import {
   approvedDigestPolicyBinding,
 } from './admission-policy.ts';
 import { DIGEST_ANNOTATION } from './gpu-deployment-manifest.ts';
+import { INFERENCE_SERVICES, KSERVE_GROUP } from './kserve-detection.ts';
 
 /** Who deploys: in EKS, the group the orchestrator's access entry maps to; locally, a static-token user. */
 export interface DeployerSubject {
@@ -51,8 +52,8 @@ export function clusterSetupObjects(options: ClusterSetupOptions): KubernetesObj
 }
 
 /**
- * Each namespace, and in each a Role and RoleBinding for the deployer: Deployments and their scale and
- * NetworkPolicies where it deploys, read and update of the parameter ConfigMap by name where that lives. The
+ * Each namespace, and in each a Role and RoleBinding for the deployer: Deployments and their scale,
+ * InferenceServices and NetworkPolicies where it deploys, read and update of the parameter ConfigMap by name where that lives. The
  * parameter ConfigMap's namespace need not be one Verdict deploys to; then the deployer may do nothing else
  * there.
  */
@@ -94,7 +95,11 @@ export function approvedDigestAdmissionObjects(options: ApprovedDigestAdmissionO
   ];
 }
 
-/** What the EKS target does to workloads: apply, watch, scale down, remove, and fence with a NetworkPolicy. */
+/**
+ * What the EKS target does to workloads: apply, watch, scale down, remove, and fence with a NetworkPolicy;
+ * apply, read, end a canary split of and remove InferenceServices (a rule on a resource the cluster does not
+ * serve is accepted and grants nothing).
+ */
 const WORKLOAD_RULES: readonly V1PolicyRule[] = [
   {
     apiGroups: ['apps'],
@@ -102,6 +107,12 @@ const WORKLOAD_RULES: readonly V1PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
   },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
+  // Where KServe is installed, the model runs as an InferenceService instead (inference-service-workload.ts).
+  {
+    apiGroups: [KSERVE_GROUP],
+    resources: [INFERENCE_SERVICES],
+    verbs: ['get', 'list', 'create', 'patch', 'delete'],
+  },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['networkpolicies'],

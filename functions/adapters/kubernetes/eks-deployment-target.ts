@@ -11,6 +11,10 @@
  * changes to its workloads) and scales every Deployment running it, in each namespace the target governs, to
  * zero through the scale subresource, which the policy lets scale down only.
  *
+ * Where the cluster serves KServe's InferenceService API (found once per target through API discovery), the
+ * model runs as an InferenceService instead (inference-service-manifest.ts, inference-service-workload.ts),
+ * under the same approval and the same admission policy; option `workload` forces either kind.
+ *
  * The plan records the Deployment running before the apply; it is recorded once (in the ledger) before the
  * apply, since planning again afterwards would record the new spec as the previous one.
  */
@@ -18,6 +22,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   type KubeConfig,
+  type KubernetesObject,
   KubernetesObjectApi,
   NetworkingV1Api,
   PatchStrategy,
@@ -41,8 +46,9 @@ import {
   type DigestApprovals,
   type ParameterConfigMap,
 } from './approved-digest-configmap.ts';
-import { ClusterUnavailableError, DeploymentRefusedError, GpuWorkloadError } from './deployment-errors.ts';
-import { deploymentStatusFromKubernetes } from './deployment-status-mapping.ts';
+import { clusterFailure } from './cluster-failure.ts';
+import { DeploymentRefusedError, GpuWorkloadError } from './deployment-errors.ts';
+import { deploymentStatusFromKubernetes, type KubernetesObservation } from './deployment-status-mapping.ts';
 import {
   DEPLOYMENT_ID_ANNOTATION,
   DIGEST_ANNOTATION,
@@ -53,6 +59,16 @@ import {
   INSTANCE_TYPE_LABEL,
   type ModelServer,
 } from './gpu-deployment-manifest.ts';
+import { type InferenceService, inferenceServiceManifest } from './inference-service-manifest.ts';
+import {
+  InferenceServiceWorkloads,
+  failure as inferenceServiceFailure,
+  inferenceServiceOfRevision,
+  inferenceServiceRevision,
+  isInferenceServiceRevision,
+  restoredStatus,
+} from './inference-service-workload.ts';
+import { inferenceServiceApiAvailable } from './kserve-detection.ts';
 
 /** Verdict's field manager: the owner of the fields it applies. */
 export const FIELD_MANAGER = 'verdict';
@@ -76,6 +92,11 @@ export interface EksDeploymentTargetOptions {
   readonly governedNamespaces?: readonly string[];
   /** Where approvals are written; defaults to the parameter ConfigMap. */
   readonly approvals?: DigestApprovals;
+  /**
+   * What runs the model: an InferenceService where the cluster serves KServe's API and a Deployment
+   * elsewhere (`auto`, the default), or always one kind.
+   */
+  readonly workload?: WorkloadOption;
   /** How often the saga looks at a rollout in progress; default 10 s. */
   readonly pollIntervalMs?: number;
   readonly now?: () => Date;
@@ -83,6 +104,9 @@ export interface EksDeploymentTargetOptions {
 
 /** A look every 10 s: a rollout step's readiness is seconds, and each look is one GET. */
 export const DEFAULT_POLL_INTERVAL_MS = 10_000;
+
+export type WorkloadOption = 'auto' | 'deployment' | 'inference-service';
+type WorkloadKind = Exclude<WorkloadOption, 'auto'>;
 
 interface Workload {
   readonly namespace: string;
@@ -99,7 +123,9 @@ export class EksDeploymentTarget implements DeploymentTarget {
   private readonly networking: NetworkingV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly approvals: DigestApprovals;
+  private readonly inferenceServices: InferenceServiceWorkloads;
   private readonly now: () => Date;
+  private kserveServed?: Promise<boolean>;
 
   constructor(private readonly options: EksDeploymentTargetOptions) {
     this.cluster = options.clusterName;
@@ -108,6 +134,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
     this.apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.networking = options.kubeConfig.makeApiClient(NetworkingV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(options.kubeConfig);
+    this.inferenceServices = new InferenceServiceWorkloads(options.kubeConfig, FIELD_MANAGER);
     this.approvals =
       options.approvals ??
       new ConfigMapDigestApprovals(options.kubeConfig.makeApiClient(CoreV1Api), options.parameters);
@@ -120,7 +147,12 @@ export class EksDeploymentTarget implements DeploymentTarget {
     artifact: ApprovedArtifact,
   ): Promise<DeploymentPlan> {
     const workload = this.workloadOf(request);
-    const manifest = await this.manifest(deploymentId, request, artifact);
+    const input = await this.input(deploymentId, request, artifact);
+    if ((await this.workloadKind()) === 'inference-service') {
+      const service = inferenceServiceManifest(input);
+      return this.inferenceServices.plan(deploymentId, workload, service, artifact.digest);
+    }
+    const manifest = gpuDeploymentManifest(input);
     const current = await this.read(workload);
     if (!current) {
       return {
@@ -144,7 +176,10 @@ export class EksDeploymentTarget implements DeploymentTarget {
     artifact: ApprovedArtifact,
   ): Promise<AppliedDeployment> {
     const workload = this.workloadOf(request);
-    const manifest = await this.manifest(plan.deploymentId, request, artifact);
+    const input = await this.input(plan.deploymentId, request, artifact);
+    const kind = await this.workloadKind();
+    const manifest: KubernetesObject =
+      kind === 'inference-service' ? inferenceServiceManifest(input) : gpuDeploymentManifest(input);
     const approvedNow = await this.approvals.approve(artifact.digest);
     if (request.networkIsolation) {
       const policy = egressDenyingNetworkPolicy(request, plan.deploymentId);
@@ -152,11 +187,17 @@ export class EksDeploymentTarget implements DeploymentTarget {
         this.objects.patch(policy, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
       );
     }
-    const applied = await this.applyOnceApproved(workload, manifest, artifact.digest, approvedNow);
-    return { deploymentId: plan.deploymentId, revision: revisionOf(applied), status: 'applying' };
+    const applied = await this.applyOnceApproved(workload, manifest, artifact.digest, approvedNow, kind);
+    const revision =
+      kind === 'inference-service'
+        ? inferenceServiceRevision(applied as InferenceService)
+        : revisionOf(applied as V1Deployment);
+    return { deploymentId: plan.deploymentId, revision, status: 'applying' };
   }
 
   async observe(applied: AppliedDeployment): Promise<DeploymentObservation> {
+    const service = inferenceServiceOf(applied.revision);
+    if (service) return this.observed(applied, await this.inferenceServices.observe(applied, service));
     const workload = workloadOfRevision(applied.revision);
     const current = await this.read(workload);
     if (!current) {
@@ -186,6 +227,8 @@ export class EksDeploymentTarget implements DeploymentTarget {
 
   /** A rolling update has no traffic split to end: promoting ends the per-pod bake (`minReadySeconds`). */
   async promote(applied: AppliedDeployment): Promise<DeploymentObservation> {
+    const service = inferenceServiceOf(applied.revision);
+    if (service) return this.observed(applied, await this.inferenceServices.promote(applied, service));
     const workload = workloadOfRevision(applied.revision);
     const current = await this.read(workload);
     if (current?.spec?.minReadySeconds) {
@@ -200,6 +243,18 @@ export class EksDeploymentTarget implements DeploymentTarget {
   }
 
   async rollback(applied: AppliedDeployment, plan: DeploymentPlan): Promise<DeploymentObservation> {
+    const service = inferenceServiceOf(applied.revision);
+    if (service) {
+      const outcome = await this.inferenceServices.rollback(applied, plan, service);
+      if ('done' in outcome) {
+        if (outcome.done.status === 'rolled-back') {
+          await this.deleteNetworkPolicyOf(service, applied.deploymentId);
+        }
+        return this.observed(applied, outcome.done);
+      }
+      const restored = await this.serverSideApply(service, outcome.restore, 'inference-service');
+      return this.observed(applied, restoredStatus(restored as InferenceService));
+    }
     const workload = workloadOfRevision(applied.revision);
     if (plan.previousSpec === null || plan.previousSpec === undefined) {
       const current = await this.read(workload);
@@ -219,7 +274,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
       return this.observation(applied.deploymentId, 'rolled-back', 'Deleted');
     }
     const previous = previousDeployment(plan.previousSpec, workload);
-    const restored = await this.serverSideApply(workload, previous);
+    const restored = (await this.serverSideApply(workload, previous, 'deployment')) as V1Deployment;
     const { status, targetStatus, reason } = deploymentStatusFromKubernetes(restored, 'rolling-back');
     return this.observation(applied.deploymentId, status, targetStatus, reason);
   }
@@ -251,11 +306,26 @@ export class EksDeploymentTarget implements DeploymentTarget {
         ),
       );
     }
+    const deleted: Workload[] = [];
+    // Whatever kind this target applies, a revocation reaches every InferenceService running the digest.
+    if (await this.kserveIsServed()) {
+      for (const namespace of namespaces) {
+        for (const found of await this.inferenceServices.running(namespace, artifact.digest)) {
+          await this.inferenceServices.delete(found);
+          deleted.push(found);
+          if (namespace === workload.namespace && found.name === workload.name) {
+            deploymentId = found.deploymentId;
+          }
+        }
+      }
+    }
     const names = running.map(label).join(', ') || 'none';
+    const services =
+      deleted.length > 0 ? ` InferenceServices deleted (${deleted.map(label).join(', ')})` : '';
     return this.observation(
       deploymentId ?? artifact.decisionId,
       'revoked',
-      `Revoked replicas=0 (${names})`,
+      `Revoked replicas=0 (${names})${services}`,
       `artifact digest ${artifact.digest} is revoked`,
     );
   }
@@ -280,18 +350,44 @@ export class EksDeploymentTarget implements DeploymentTarget {
     );
   }
 
-  private async manifest(
-    deploymentId: string,
-    request: DeploymentRequest,
-    artifact: ApprovedArtifact,
-  ): Promise<V1Deployment> {
-    return gpuDeploymentManifest({
+  private async input(deploymentId: string, request: DeploymentRequest, artifact: ApprovedArtifact) {
+    return {
       deploymentId,
       request,
       artifact,
       server: this.options.server,
       maxGpusPerPod: await this.approvals.maxGpusPerPod(),
+    };
+  }
+
+  /** Which kind of workload this target applies, found once. */
+  private async workloadKind(): Promise<WorkloadKind> {
+    const option = this.options.workload ?? 'auto';
+    if (option === 'deployment') return 'deployment';
+    const served = await this.kserveIsServed();
+    if (option === 'inference-service' && !served) {
+      throw new GpuWorkloadError(
+        `cluster ${this.options.clusterName} serves no serving.kserve.io/v1beta1 InferenceService API`,
+      );
+    }
+    return served ? 'inference-service' : 'deployment';
+  }
+
+  private kserveIsServed(): Promise<boolean> {
+    this.kserveServed ??= inferenceServiceApiAvailable(this.options.kubeConfig).catch((error: unknown) => {
+      this.kserveServed = undefined;
+      throw clusterFailure(error, 'API discovery of serving.kserve.io');
     });
+    return this.kserveServed;
+  }
+
+  private observed(applied: AppliedDeployment, observation: KubernetesObservation): DeploymentObservation {
+    return this.observation(
+      applied.deploymentId,
+      observation.status,
+      observation.targetStatus,
+      observation.reason,
+    );
   }
 
   private workloadOf(request: DeploymentRequest): Workload {
@@ -321,14 +417,15 @@ export class EksDeploymentTarget implements DeploymentTarget {
    */
   private async applyOnceApproved(
     workload: Workload,
-    manifest: V1Deployment,
+    manifest: KubernetesObject,
     digest: string,
     approvedNow: boolean,
-  ): Promise<V1Deployment> {
+    kind: WorkloadKind,
+  ): Promise<KubernetesObject> {
     const deadline = Date.now() + APPROVAL_PROPAGATION_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.serverSideApply(workload, manifest);
+        return await this.serverSideApply(workload, manifest, kind);
       } catch (error) {
         const stale =
           approvedNow &&
@@ -341,10 +438,25 @@ export class EksDeploymentTarget implements DeploymentTarget {
     }
   }
 
-  private serverSideApply(workload: Workload, manifest: V1Deployment): Promise<V1Deployment> {
-    return this.call(workload, () =>
-      this.objects.patch(manifest, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
-    );
+  private async serverSideApply(
+    workload: Workload,
+    manifest: KubernetesObject,
+    kind: WorkloadKind,
+  ): Promise<KubernetesObject> {
+    try {
+      return await this.objects.patch(
+        manifest,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (error) {
+      throw kind === 'inference-service'
+        ? inferenceServiceFailure(error, workload)
+        : failure(error, workload);
+    }
   }
 
   private async call<T>(workload: Workload, request: () => Promise<T>): Promise<T> {
@@ -373,18 +485,15 @@ export class EksDeploymentTarget implements DeploymentTarget {
 
 /** The API server's refusal (403 from RBAC or the admission policy, 422 invalid) or an unreachable cluster. */
 function failure(error: unknown, workload: Workload): Error {
-  const status = kubernetesApiStatus(error);
-  if (status && (status.code === 403 || status.code === 422)) {
-    return new DeploymentRefusedError(`Deployment ${label(workload)}`, status.message);
-  }
-  const why = status
-    ? `${status.code} ${status.message}`
-    : error instanceof Error
-      ? error.message
-      : String(error);
-  return new ClusterUnavailableError(`the cluster did not take Deployment ${label(workload)}: ${why}`, {
-    cause: error,
-  });
+  return clusterFailure(error, `Deployment ${label(workload)}`);
+}
+
+/** The InferenceService a revision names; a revision that starts like one but does not parse is refused. */
+function inferenceServiceOf(revision: string): Workload | undefined {
+  if (!isInferenceServiceRevision(revision)) return undefined;
+  const service = inferenceServiceOfRevision(revision);
+  if (!service) throw new GpuWorkloadError(`not a revision of an EKS InferenceService: ${revision}`);
+  return service;
 }
 
 function label({ namespace, name }: Workload): string {

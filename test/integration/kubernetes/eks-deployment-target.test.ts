@@ -535,4 +535,17 @@ describe('KServe detection', () => {
   it('finds no InferenceService API on a cluster without KServe, so the target deploys a Deployment', async () => {
     expect(await inferenceServiceApiAvailable(deployerConfig)).toBe(false);
   });
+
+  it('refuses to plan an InferenceService where the cluster does not serve the API', async () => {
+    const forced = new EksDeploymentTarget({
+      clusterName: 'ml-prod',
+      kubeConfig: deployerConfig,
+      server,
+      parameters: { namespace: NAMESPACE, name: PARAMETERS },
+      workload: 'inference-service',
+    });
+    await expect(forced.plan('dep-k', requestFor('kserve-less'), artifact('a'))).rejects.toThrow(
+      new GpuWorkloadError('cluster ml-prod serves no serving.kserve.io/v1beta1 InferenceService API'),
+    );
+  });
 });

@@ -65,7 +65,7 @@ describe('approved-digest admission policy', () => {
     );
   });
 
-  it('governs Deployments, GPU ReplicaSets and Pods, and the scale subresources, on create and update', () => {
+  it('governs Deployments, InferenceServices, GPU ReplicaSets and Pods, and the scale subresources, on create and update', () => {
     const policy = approvedDigestPolicy(options);
 
     expect(policy.spec?.matchConstraints?.resourceRules).toEqual([
@@ -76,6 +76,12 @@ describe('approved-digest admission policy', () => {
         resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'],
       },
       { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+      {
+        apiGroups: ['serving.kserve.io'],
+        apiVersions: ['v1beta1'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['inferenceservices'],
+      },
     ]);
     expect(policy.spec?.validations?.[0]).toEqual({
       expression: '!variables.scale || variables.replicas <= variables.oldReplicas',

@@ -22,6 +22,11 @@ const WORKLOAD_RULES = [
   },
   { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'patch'] },
   {
+    apiGroups: ['serving.kserve.io'],
+    resources: ['inferenceservices'],
+    verbs: ['get', 'list', 'create', 'patch', 'delete'],
+  },
+  {
     apiGroups: ['networking.k8s.io'],
     resources: ['networkpolicies'],
     verbs: ['get', 'create', 'patch', 'delete'],

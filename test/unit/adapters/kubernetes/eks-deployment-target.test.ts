@@ -54,4 +54,15 @@ describe('EksDeploymentTarget', () => {
       );
     },
   );
+
+  it.each([
+    'inferenceservice/../x@1',
+    'inferenceservice/serving/scorer',
+    'inferenceservice/serving/Scorer@1',
+  ])('refuses an InferenceService revision it did not issue: %j', async (revision) => {
+    const target = targetAt('https://127.0.0.1:1');
+    await expect(target.observe({ deploymentId: 'dep-1', revision, status: 'applying' })).rejects.toThrow(
+      new GpuWorkloadError(`not a revision of an EKS InferenceService: ${revision}`),
+    );
+  });
 });

@@ -80,6 +80,7 @@ describe('verdict cluster manifests', () => {
     expect((objects[3] as V1Role).rules?.map((rule) => rule.resources)).toEqual([
       ['deployments'],
       ['deployments/scale'],
+      ['inferenceservices'],
       ['networkpolicies'],
     ]);
     expect((objects[9] as V1ConfigMap).data).toEqual({ 'max-gpus-per-pod': '4' });
