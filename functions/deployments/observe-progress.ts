@@ -14,7 +14,8 @@ import { onTargetObservation } from './target-observation.ts';
 
 export async function observeProgress(deployment: Deployment, deps: DeploymentSagaDeps): Promise<Deployment> {
   const target = targetFor(deps, deployment.request);
-  if (target.pollIntervalMs === undefined) return deployment;
+  // Nothing applied yet (planned, then interrupted): the apply step's own redelivery moves it on.
+  if (target.pollIntervalMs === undefined || !deployment.applied) return deployment;
   const observed = await target.observe(handleOf(deployment));
   if (observed.status === deployment.status) {
     await scheduleWakeUp(deps, deployment);

@@ -105,6 +105,22 @@ describe('a target observed by polling', () => {
     expect(f.target.count('rollback')).toBe(1);
   });
 
+  it('does not look at a rollout that was planned but never applied', async () => {
+    const f = await sagaFixture();
+    const target = new FakeDeploymentTarget('eks', f.clock.now, 'ml-prod');
+    target.pollIntervalMs = POLL_MS;
+    target.failing.set('apply', 'connection reset');
+    f.deps.targets = [f.target, target];
+    const { id } = await requestDeployment('req-eks', eksCanary(), f.deps);
+    const record = await f.store.get(id);
+    if (!record) throw new Error('expected the request to be recorded');
+    // The plan step ran (status applying) and the process stopped before the apply.
+    await f.store.put({ ...record, status: 'applying', version: record.version + 1 }, record.version);
+    const after = await endBake(id, f.deps);
+    expect(after.status).toBe('applying');
+    expect(target.count('observe')).toBe(0);
+  });
+
   it('never polls a target whose own events report progress', async () => {
     const f = await sagaFixture();
     f.target.applyStatus = 'applying';
