@@ -4,7 +4,13 @@
  * different under different keys, and equal to what VerifyMac accepts. Refusals are answered at the SDK level
  * (aws-sdk-client-mock), the emulator enforcing no key policy.
  */
-import { CreateKeyCommand, GenerateMacCommand, KMSClient, VerifyMacCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DisableKeyCommand,
+  GenerateMacCommand,
+  KMSClient,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -65,6 +71,11 @@ describe('KmsSubjectKeyHasher against the emulator', () => {
     const encrypt = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
     await expect(KmsSubjectKeyHasher.create({ kms, keyId: encrypt })).rejects.toBeInstanceOf(
       SubjectKeyHashingError,
+    );
+    const disabled = await createKey();
+    await kms.send(new DisableKeyCommand({ KeyId: disabled }));
+    await expect(KmsSubjectKeyHasher.create({ kms, keyId: disabled })).rejects.toThrow(
+      /could not hash a subject key: the key is disabled$/,
     );
     await expect(KmsSubjectKeyHasher.create({ kms, keyId: 'alias/verdict-missing' })).rejects.toThrow(
       'subject key alias/verdict-missing could not hash a subject key: NotFoundException',
