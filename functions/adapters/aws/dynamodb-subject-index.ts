@@ -57,7 +57,7 @@ export class DynamoDbSubjectIndex implements SubjectIndex {
 
   async clear(datasetVersionId: string): Promise<void> {
     const pk = manifestKey(datasetVersionId);
-    for await (const manifest of this.#query(pk, 'sk, #keys')) {
+    for await (const manifest of this.#query(pk, 'keys')) {
       const keys = manifest.keys?.B ?? new Uint8Array();
       const deletes: WriteRequest[] = [];
       for (let at = 0; at + KEY_BYTES <= keys.length; at += KEY_BYTES) {
@@ -121,7 +121,7 @@ export class DynamoDbSubjectIndex implements SubjectIndex {
   async locate(mac: Uint8Array): Promise<SubjectLocation[]> {
     if (mac.length !== MAC_BYTES) throw new RangeError('a mac is 32 bytes');
     const found = new Map<string, Set<number>>();
-    for await (const item of this.#query(macKey(mac), 'sk, #rows')) {
+    for await (const item of this.#query(macKey(mac), 'rows')) {
       const sk = item.sk?.S as string;
       const version = sk.slice(0, sk.lastIndexOf('#'));
       const rows = found.get(version) ?? new Set<number>();
@@ -133,7 +133,8 @@ export class DynamoDbSubjectIndex implements SubjectIndex {
       .map(([datasetVersionId, rows]) => ({ datasetVersionId, rows: [...rows].sort((a, b) => a - b) }));
   }
 
-  async *#query(pk: string, projection: string): AsyncGenerator<Item> {
+  /** Every item of the partition, strongly consistent, with its sort key and the packed attribute named. */
+  async *#query(pk: string, packed: 'keys' | 'rows'): AsyncGenerator<Item> {
     let ExclusiveStartKey: Item | undefined;
     do {
       const page = await this.client.send(
@@ -141,8 +142,8 @@ export class DynamoDbSubjectIndex implements SubjectIndex {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': { S: pk } },
-          ProjectionExpression: projection,
-          ExpressionAttributeNames: projection.includes('#keys') ? { '#keys': 'keys' } : { '#rows': 'rows' },
+          ProjectionExpression: 'sk, #packed',
+          ExpressionAttributeNames: { '#packed': packed },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
@@ -159,7 +160,12 @@ export class DynamoDbSubjectIndex implements SubjectIndex {
       while (next < requests.length) {
         const chunk = requests.slice(next, next + WRITES_PER_REQUEST);
         next += WRITES_PER_REQUEST;
-        await this.#writeChunk(chunk);
+        try {
+          await this.#writeChunk(chunk);
+        } catch (error) {
+          next = requests.length; // the other workers stop taking requests
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: REQUESTS_IN_FLIGHT }, worker));
