@@ -18,6 +18,6 @@ export class SubjectKeyHashingError extends Error {
     readonly keyId: string,
     reason: string,
   ) {
-    super(`subject key ${keyId} could not hash a subject key: ${reason}`);
+    super(`key ${keyId} could not hash a subject key: ${reason}`);
   }
 }

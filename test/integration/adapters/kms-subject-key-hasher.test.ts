@@ -65,7 +65,7 @@ describe('KmsSubjectKeyHasher against the emulator', () => {
     const wide = await createKey('HMAC_512');
     await expect(KmsSubjectKeyHasher.create({ kms, keyId: wide })).rejects.toThrow(
       new RegExp(
-        `subject key arn:aws:kms:\\S+:key/${wide} could not hash a subject key: key spec HMAC_512, not HMAC_256`,
+        `key arn:aws:kms:\\S+:key/${wide} could not hash a subject key: key spec HMAC_512, not HMAC_256`,
       ),
     );
     const encrypt = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId as string;
@@ -78,7 +78,7 @@ describe('KmsSubjectKeyHasher against the emulator', () => {
       /could not hash a subject key: the key is disabled$/,
     );
     await expect(KmsSubjectKeyHasher.create({ kms, keyId: 'alias/verdict-missing' })).rejects.toThrow(
-      'subject key alias/verdict-missing could not hash a subject key: NotFoundException',
+      'key alias/verdict-missing could not hash a subject key: NotFoundException',
     );
   });
 
@@ -87,7 +87,7 @@ describe('KmsSubjectKeyHasher against the emulator', () => {
     const error = await hasher.macs(['ok', 'x'.repeat(4097)]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubjectKeyHashingError);
     expect((error as Error).message).toBe(
-      `subject key ${hasher.keyId} could not hash a subject key: a value of 4097 bytes (KMS takes 1 to 4096)`,
+      `key ${hasher.keyId} could not hash a subject key: a value of 4097 bytes (KMS takes 1 to 4096)`,
     );
   });
 });
@@ -106,7 +106,7 @@ describe('KmsSubjectKeyHasher when KMS refuses (SDK-level answers)', () => {
       expect(error).toBeInstanceOf(SubjectKeyHashingError);
       expect(error).toMatchObject({ keyId: hasher.keyId });
       expect((error as Error).message).toBe(
-        `subject key ${hasher.keyId} could not hash a subject key: AccessDeniedException`,
+        `key ${hasher.keyId} could not hash a subject key: AccessDeniedException`,
       );
       expect(mocked.commandCalls(GenerateMacCommand).length).toBeLessThanOrEqual(2);
     } finally {
