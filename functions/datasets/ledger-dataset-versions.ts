@@ -11,10 +11,11 @@ import {
 import type { Ledger } from '../ledger/ledger.ts';
 import type { DatasetVersions } from '../ports/dataset-versions.ts';
 
+/** Where versions are listed from: SQLite locally (synchronous), DynamoDB in AWS. */
 export interface DatasetVersionReadModel {
-  put(version: DatasetVersion): void;
-  get(id: string): DatasetVersion | undefined;
-  list(): DatasetVersion[];
+  put(version: DatasetVersion): void | Promise<void>;
+  get(id: string): DatasetVersion | undefined | Promise<DatasetVersion | undefined>;
+  list(): DatasetVersion[] | Promise<DatasetVersion[]>;
 }
 
 export class LedgerDatasetVersions implements DatasetVersions {
@@ -39,7 +40,7 @@ export class LedgerDatasetVersions implements DatasetVersions {
       if (entry?.type !== 'note') throw new Error(`ledger entry ${id} is not a dataset version`);
       stored = datasetVersionSchema.parse(entry.note.datasetVersion);
     }
-    this.readModel.put(stored);
+    await this.readModel.put(stored);
     return stored;
   }
 

@@ -10,3 +10,14 @@ export interface SubjectKeyHasher {
   /** HMAC-SHA256 of each value (UTF-8), in order: 32 bytes each. Batched: one call per thousands of rows. */
   macs(values: readonly string[]): Promise<Uint8Array[]>;
 }
+
+/** The key could not hash a subject key (refused, missing, throttled): names the key, never the value. */
+export class SubjectKeyHashingError extends Error {
+  override readonly name = 'SubjectKeyHashingError';
+  constructor(
+    readonly keyId: string,
+    reason: string,
+  ) {
+    super(`key ${keyId} could not hash a subject key: ${reason}`);
+  }
+}

@@ -10,6 +10,7 @@ import {
   loadOrCreateSubjectKey,
   subjectKeyPath,
 } from '../../../../functions/adapters/local/subject-key-file.ts';
+import { subjectIndexContract } from '../../../support/subject-index-contract.ts';
 
 describe('HmacSubjectKeyHasher', () => {
   it('is HMAC-SHA256 (RFC 2104), for short keys and keys longer than a block', async () => {
@@ -35,24 +36,5 @@ describe('the subject key file', () => {
 });
 
 describe('SqliteSubjectIndex', () => {
-  const mac = (n: number) => Buffer.alloc(32, n);
-
-  it('locates a hash in every version holding it, and clears one version without touching the others', async () => {
-    const index = new SqliteSubjectIndex(openDatabase(':memory:'));
-    await index.add('a@1', { macs: [mac(1), mac(2), mac(1)], rows: [1, 2, 3] });
-    await index.add('b@1', { macs: [mac(1)], rows: [7] });
-    await index.add('a@1', { macs: [mac(1)], rows: [1] });
-    expect(await index.locate(mac(1))).toEqual([
-      { datasetVersionId: 'a@1', rows: [1, 3] },
-      { datasetVersionId: 'b@1', rows: [7] },
-    ]);
-    await index.clear('a@1');
-    expect(await index.locate(mac(1))).toEqual([{ datasetVersionId: 'b@1', rows: [7] }]);
-    expect(await index.locate(mac(9))).toEqual([]);
-  });
-
-  it('refuses a batch whose rows and hashes do not pair up', async () => {
-    const index = new SqliteSubjectIndex(openDatabase(':memory:'));
-    await expect(index.add('a@1', { macs: [mac(1)], rows: [] })).rejects.toThrow('one row number per mac');
-  });
+  subjectIndexContract(async () => new SqliteSubjectIndex(openDatabase(':memory:')));
 });
