@@ -9,11 +9,37 @@ import { fieldLabel } from '../../ledger/sealed-field.ts';
 /** A violation with what the gate's modes and exceptions say of it (all in Violation now). */
 type Annotated = Violation;
 
-const OUTCOME_TEXT = {
+type OutcomeText = Readonly<Record<Decision['decision'], string>>;
+
+const MODEL_VERSION_OUTCOME: OutcomeText = {
   allow: 'ALLOW: the model version may be approved',
   deny: 'DENY: the model version is rejected',
   review: 'REVIEW: a person must decide; the version stays pending',
-} as const;
+};
+
+/** What each gate's outcome means; a gate not listed decides on a model version. */
+const OUTCOME_TEXT: Readonly<Record<string, OutcomeText>> = {
+  deployment: {
+    allow: 'ALLOW: the deployment may proceed',
+    deny: 'DENY: the deployment is refused (or the change undone)',
+    review: 'REVIEW: a person must decide; nothing is applied meanwhile',
+  },
+  monitoring: {
+    allow: 'ALLOW: the live deployment is kept',
+    deny: 'DENY: the live deployment is rolled back or its approval revoked',
+    review: 'REVIEW: the live deployment is kept and the finding recorded for review',
+  },
+  data: {
+    allow: 'ALLOW: the dataset version may be used for training',
+    deny: 'DENY: the dataset version may not be used for training',
+    review: 'REVIEW: a person must decide before the dataset version is used',
+  },
+};
+
+const SUBJECT_LABEL: Readonly<Record<Decision['subject']['kind'], string>> = {
+  'model-package': 'Model',
+  'dataset-version': 'Dataset',
+};
 
 export function renderDecision(decision: Decision, options: { width?: number } = {}): string {
   const rule = '-'.repeat(Math.min(options.width ?? 78, 120));
@@ -22,8 +48,8 @@ export function renderDecision(decision: Decision, options: { width?: number } =
   const lines = [
     `Decision ${decision.id}`,
     rule,
-    `${OUTCOME_TEXT[decision.decision]}`,
-    `Model        ${subject.group} version ${subject.version}`,
+    (OUTCOME_TEXT[decision.gate] ?? MODEL_VERSION_OUTCOME)[decision.decision],
+    `${SUBJECT_LABEL[subject.kind].padEnd(12)} ${subject.group} version ${subject.version}`,
     `             ${subject.id}`,
     `Risk class   ${decision.riskClass ?? 'not classified'}`,
     `Gate         ${decision.gate}, evaluated ${decision.evaluatedAt}`,

@@ -92,4 +92,21 @@ describe('renderDecision', () => {
     expect(text).toContain('No violations.');
     expect(text).not.toContain('Obligations');
   });
+
+  it('says what the outcome means for the gate that decided, and names a dataset as a dataset', () => {
+    const lines = (changes: Partial<Decision>) => renderDecision({ ...decision, ...changes }).split('\n');
+    expect(lines({ gate: 'deployment' })[2]).toBe('DENY: the deployment is refused (or the change undone)');
+    expect(lines({ gate: 'monitoring', decision: 'allow' })[2]).toBe('ALLOW: the live deployment is kept');
+    const dataset = lines({
+      gate: 'data',
+      subject: {
+        kind: 'dataset-version',
+        id: 'credit-applications@ab.cd',
+        group: 'credit-applications',
+        version: 'ab.cd',
+      },
+    });
+    expect(dataset[2]).toBe('DENY: the dataset version may not be used for training');
+    expect(dataset[3]).toBe('Dataset      credit-applications version ab.cd');
+  });
 });
