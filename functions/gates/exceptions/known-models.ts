@@ -25,8 +25,10 @@ export async function isKnownModel(subject: string, sources: ModelSources): Prom
     return true;
   const filter = { model: pkg.group, ...(pkg.version !== undefined && { version: pkg.version }) };
   const { decisions } = await sources.decisions.list({ limit: 100, filter });
-  return decisions.some((d) =>
-    pkg.version === undefined ? d.subject.group === subject : d.subject.id === subject,
+  return decisions.some(
+    (d) =>
+      d.subject.kind === 'model-package' &&
+      (pkg.version === undefined ? d.subject.group === subject : d.subject.id === subject),
   );
 }
 
@@ -41,7 +43,10 @@ export async function knownModelNames(sources: ModelSources): Promise<Set<string
   let read = 0;
   do {
     const page = await sources.decisions.list({ limit: 1000, ...(cursor !== undefined && { cursor }) });
-    for (const { subject } of page.decisions) names.add(subject.group).add(subject.id);
+    for (const { subject } of page.decisions) {
+      // A dataset version's decision names a dataset, not a model an exception could waive rules for.
+      if (subject.kind === 'model-package') names.add(subject.group).add(subject.id);
+    }
     read += page.decisions.length;
     cursor = page.nextCursor;
   } while (cursor !== undefined && read < MAX_DECISIONS_READ);

@@ -14,6 +14,18 @@ async function sources() {
   // `verdict gate` decides on a package no registry lists.
   const decided = decision('d-1', '2026-11-01T00:00:00.000Z', { subject: modelPackage('churn', 3) });
   await decisions.record(decided);
+  // The data gate's decision on a dataset version names a dataset, not a model.
+  await decisions.record(
+    decision('d-2', '2026-11-02T00:00:00.000Z', {
+      gate: 'data',
+      subject: {
+        kind: 'dataset-version',
+        id: 'credit-applications@0123456789abcdef.01234567',
+        group: 'credit-applications',
+        version: '0123456789abcdef.01234567',
+      },
+    }),
+  );
   return { sources: { catalog, decisions }, registered: registered.arn, decided: decided.subject.id };
 }
 
@@ -31,6 +43,7 @@ describe('a model an exception names', () => {
       registered.replace(/\/1$/, '/2'),
       decided.replace(/\/3$/, '/4'),
       'arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/cv-ranker',
+      'credit-applications',
     ]) {
       expect(await isKnownModel(name, s)).toBe(false);
     }
