@@ -69,13 +69,25 @@ import {
   restoredStatus,
 } from './inference-service-workload.ts';
 import { inferenceServiceApiAvailable } from './kserve-detection.ts';
+import {
+  checkedPrevious,
+  describedChanges,
+  recordedResource,
+  type Workload,
+  type WorkloadKind as WorkloadSpecKind,
+  workloadLabel,
+} from './workload-spec.ts';
 
 /** Verdict's field manager: the owner of the fields it applies. */
 export const FIELD_MANAGER = 'verdict';
 /** How long an approval may take to reach the API server's admission cache. */
 const APPROVAL_PROPAGATION_MS = 15_000;
-/** Annotations the API server and controllers keep: never recorded as part of a spec to restore. */
-const SYSTEM_ANNOTATION = /^(deployment\.kubernetes\.io\/|kubectl\.kubernetes\.io\/)/;
+/** Annotations the API server and controllers keep are never recorded as part of a spec to restore. */
+const DEPLOYMENT: WorkloadSpecKind = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  systemAnnotation: /^(deployment\.kubernetes\.io\/|kubectl\.kubernetes\.io\/)/,
+};
 
 export interface EksDeploymentTargetOptions {
   /** The EKS cluster this target deploys to (requests for another cluster are refused). */
@@ -107,11 +119,6 @@ export const DEFAULT_POLL_INTERVAL_MS = 10_000;
 
 export type WorkloadOption = 'auto' | 'deployment' | 'inference-service';
 type WorkloadKind = Exclude<WorkloadOption, 'auto'>;
-
-interface Workload {
-  readonly namespace: string;
-  readonly name: string;
-}
 
 export class EksDeploymentTarget implements DeploymentTarget {
   readonly kind = 'eks' as const;
@@ -158,7 +165,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
       return {
         deploymentId,
         action: 'create',
-        changes: [`create Deployment ${label(workload)} running ${artifact.digest}`],
+        changes: [`create Deployment ${workloadLabel(workload)} running ${artifact.digest}`],
         previousSpec: null,
       };
     }
@@ -208,7 +215,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
             applied.deploymentId,
             'failed',
             'NotFound',
-            `Deployment ${label(workload)} no longer exists`,
+            `Deployment ${workloadLabel(workload)} no longer exists`,
           );
     }
     const runs = current.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
@@ -218,7 +225,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
         applied.deploymentId,
         'failed',
         'Superseded',
-        `Deployment ${label(workload)} now runs deployment ${runs ?? '(none)'}`,
+        `Deployment ${workloadLabel(workload)} now runs deployment ${runs ?? '(none)'}`,
       );
     }
     const { status, targetStatus, reason } = deploymentStatusFromKubernetes(current, applied.status);
@@ -263,7 +270,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
           applied.deploymentId,
           'failed',
           'Superseded',
-          `Deployment ${label(workload)} runs another deployment: not deleted`,
+          `Deployment ${workloadLabel(workload)} runs another deployment: not deleted`,
         );
       }
       if (current)
@@ -319,9 +326,9 @@ export class EksDeploymentTarget implements DeploymentTarget {
         }
       }
     }
-    const names = running.map(label).join(', ') || 'none';
+    const names = running.map(workloadLabel).join(', ') || 'none';
     const services =
-      deleted.length > 0 ? ` InferenceServices deleted (${deleted.map(label).join(', ')})` : '';
+      deleted.length > 0 ? ` InferenceServices deleted (${deleted.map(workloadLabel).join(', ')})` : '';
     return this.observation(
       deploymentId ?? artifact.decisionId,
       'revoked',
@@ -485,7 +492,7 @@ export class EksDeploymentTarget implements DeploymentTarget {
 
 /** The API server's refusal (403 from RBAC or the admission policy, 422 invalid) or an unreachable cluster. */
 function failure(error: unknown, workload: Workload): Error {
-  return clusterFailure(error, `Deployment ${label(workload)}`);
+  return clusterFailure(error, `Deployment ${workloadLabel(workload)}`);
 }
 
 /** The InferenceService a revision names; a revision that starts like one but does not parse is refused. */
@@ -494,10 +501,6 @@ function inferenceServiceOf(revision: string): Workload | undefined {
   const service = inferenceServiceOfRevision(revision);
   if (!service) throw new GpuWorkloadError(`not a revision of an EKS InferenceService: ${revision}`);
   return service;
-}
-
-function label({ namespace, name }: Workload): string {
-  return `${namespace}/${name}`;
 }
 
 /** `namespace/name@generation`: what observe, promote and rollback find the workload by. */
@@ -517,36 +520,17 @@ function workloadOfRevision(revision: string): Workload {
 function recorded(current: V1Deployment): V1Deployment {
   const spec = JSON.parse(JSON.stringify(current.spec ?? {})) as NonNullable<V1Deployment['spec']>;
   if (spec.template.metadata) delete spec.template.metadata.creationTimestamp;
-  const annotations = Object.fromEntries(
-    Object.entries(current.metadata?.annotations ?? {}).filter(([key]) => !SYSTEM_ANNOTATION.test(key)),
-  );
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: {
-      name: current.metadata?.name,
-      namespace: current.metadata?.namespace,
-      labels: { ...current.metadata?.labels },
-      annotations,
-    },
-    spec,
-  };
+  return recordedResource(current, DEPLOYMENT, spec);
 }
 
 /** The recorded spec, checked to be a Deployment of the workload being rolled back. */
 function previousDeployment(previousSpec: unknown, workload: Workload): V1Deployment {
-  const previous = previousSpec as V1Deployment;
-  const { metadata } = previous ?? {};
-  if (
-    previous?.kind !== 'Deployment' ||
-    previous.apiVersion !== 'apps/v1' ||
-    metadata?.namespace !== workload.namespace ||
-    metadata?.name !== workload.name ||
-    typeof previous.spec !== 'object'
-  ) {
-    throw new GpuWorkloadError(`the recorded previous spec is not Deployment ${label(workload)}`);
-  }
-  return previous;
+  return checkedPrevious<V1Deployment>(
+    previousSpec,
+    workload,
+    DEPLOYMENT,
+    (previous) => typeof previous.spec === 'object',
+  );
 }
 
 /** What an apply would change, in words an approver reads. */
@@ -563,10 +547,5 @@ function changes(current: V1Deployment, next: V1Deployment): string[] {
       replicas: deployment.spec?.replicas === undefined ? undefined : String(deployment.spec.replicas),
     };
   };
-  const before = read(current);
-  const after = read(next);
-  const differences = (Object.keys(after) as (keyof typeof after)[])
-    .filter((key) => before[key] !== after[key])
-    .map((key) => `${key} ${before[key] ?? '(none)'} -> ${after[key] ?? '(none)'}`);
-  return differences.length > 0 ? differences : ['no change to the model, image, GPUs or replicas'];
+  return describedChanges(read(current), read(next));
 }

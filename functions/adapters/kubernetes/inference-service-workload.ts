@@ -15,7 +15,6 @@ import type { AppliedDeployment, DeploymentPlan } from '../../ports/deployment-t
 import { GPU_RESOURCE } from './admission-policy.ts';
 import { kubernetesApiStatus } from './api-status.ts';
 import { clusterFailure } from './cluster-failure.ts';
-import { GpuWorkloadError } from './deployment-errors.ts';
 import type { KubernetesObservation } from './deployment-status-mapping.ts';
 import {
   DEPLOYMENT_ID_ANNOTATION,
@@ -30,16 +29,23 @@ import {
 } from './inference-service-manifest.ts';
 import { deploymentStatusFromInferenceService } from './inference-service-status-mapping.ts';
 import { INFERENCE_SERVICES, KSERVE_GROUP } from './kserve-detection.ts';
-
-export interface Workload {
-  readonly namespace: string;
-  readonly name: string;
-}
+import {
+  checkedPrevious,
+  describedChanges,
+  recordedResource,
+  type Workload,
+  type WorkloadKind,
+  workloadLabel,
+} from './workload-spec.ts';
 
 const VERSION = 'v1beta1';
 const REVISION = /^inferenceservice\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)@\d+$/;
-/** Annotations KServe and kubectl keep: never recorded as part of a spec to restore. */
-const SYSTEM_ANNOTATION = /^(serving\.kserve\.io\/|kubectl\.kubernetes\.io\/)/;
+/** Annotations KServe and kubectl keep are never recorded as part of a spec to restore. */
+const INFERENCE_SERVICE: WorkloadKind = {
+  apiVersion: INFERENCE_SERVICE_API_VERSION,
+  kind: INFERENCE_SERVICE_KIND,
+  systemAnnotation: /^(serving\.kserve\.io\/|kubectl\.kubernetes\.io\/)/,
+};
 
 export class InferenceServiceWorkloads {
   private readonly custom: CustomObjectsApi;
@@ -71,7 +77,7 @@ export class InferenceServiceWorkloads {
       return {
         deploymentId,
         action: 'create',
-        changes: [`create InferenceService ${label(workload)} running ${digest}`],
+        changes: [`create InferenceService ${workloadLabel(workload)} running ${digest}`],
         previousSpec: null,
       };
     }
@@ -92,7 +98,7 @@ export class InferenceServiceWorkloads {
       return {
         status: 'failed',
         targetStatus: 'NotFound',
-        reason: `InferenceService ${label(workload)} no longer exists`,
+        reason: `InferenceService ${workloadLabel(workload)} no longer exists`,
       };
     }
     const runs = current.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
@@ -100,7 +106,7 @@ export class InferenceServiceWorkloads {
       return {
         status: 'failed',
         targetStatus: 'Superseded',
-        reason: `InferenceService ${label(workload)} now runs deployment ${runs ?? '(none)'}`,
+        reason: `InferenceService ${workloadLabel(workload)} now runs deployment ${runs ?? '(none)'}`,
       };
     }
     return deploymentStatusFromInferenceService(current, applied.status);
@@ -142,7 +148,7 @@ export class InferenceServiceWorkloads {
         done: {
           status: 'failed',
           targetStatus: 'Superseded',
-          reason: `InferenceService ${label(workload)} runs another deployment: not deleted`,
+          reason: `InferenceService ${workloadLabel(workload)} runs another deployment: not deleted`,
         },
       };
     }
@@ -195,7 +201,7 @@ export class InferenceServiceWorkloads {
 }
 
 export function failure(error: unknown, workload: Workload): Error {
-  return clusterFailure(error, `InferenceService ${label(workload)}`);
+  return clusterFailure(error, `InferenceService ${workloadLabel(workload)}`);
 }
 
 /** `inferenceservice/namespace/name@generation`: what observe, promote and rollback find the service by. */
@@ -220,41 +226,18 @@ export function restoredStatus(restored: InferenceService): KubernetesObservatio
   return deploymentStatusFromInferenceService(restored, 'rolling-back' satisfies DeploymentStatus);
 }
 
-function label({ namespace, name }: Workload): string {
-  return `${namespace}/${name}`;
-}
-
 /** The running InferenceService as it can be applied again: its spec, labels and annotations. */
 function recorded(current: InferenceService): InferenceService {
-  const annotations = Object.fromEntries(
-    Object.entries(current.metadata?.annotations ?? {}).filter(([key]) => !SYSTEM_ANNOTATION.test(key)),
-  );
-  return {
-    apiVersion: INFERENCE_SERVICE_API_VERSION,
-    kind: INFERENCE_SERVICE_KIND,
-    metadata: {
-      name: current.metadata?.name,
-      namespace: current.metadata?.namespace,
-      labels: { ...current.metadata?.labels },
-      annotations,
-    },
-    spec: JSON.parse(JSON.stringify(current.spec ?? {})),
-  };
+  return recordedResource(current, INFERENCE_SERVICE, JSON.parse(JSON.stringify(current.spec ?? {})));
 }
 
 function previousInferenceService(previousSpec: unknown, workload: Workload): InferenceService {
-  const previous = previousSpec as InferenceService;
-  const { metadata } = previous ?? {};
-  if (
-    previous?.kind !== INFERENCE_SERVICE_KIND ||
-    previous.apiVersion !== INFERENCE_SERVICE_API_VERSION ||
-    metadata?.namespace !== workload.namespace ||
-    metadata?.name !== workload.name ||
-    typeof previous.spec?.predictor !== 'object'
-  ) {
-    throw new GpuWorkloadError(`the recorded previous spec is not InferenceService ${label(workload)}`);
-  }
-  return previous;
+  return checkedPrevious<InferenceService>(
+    previousSpec,
+    workload,
+    INFERENCE_SERVICE,
+    (previous) => typeof previous.spec?.predictor === 'object',
+  );
 }
 
 /** What an apply would change, in words an approver reads. */
@@ -274,10 +257,5 @@ function changes(current: InferenceService, next: InferenceService): string[] {
       'canary traffic %': count(predictor?.canaryTrafficPercent),
     };
   };
-  const before = read(current);
-  const after = read(next);
-  const differences = (Object.keys(after) as (keyof typeof after)[])
-    .filter((key) => before[key] !== after[key])
-    .map((key) => `${key} ${before[key] ?? '(none)'} -> ${after[key] ?? '(none)'}`);
-  return differences.length > 0 ? differences : ['no change to the model, image, GPUs or replicas'];
+  return describedChanges(read(current), read(next));
 }

@@ -306,18 +306,7 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
 
   async restore(endpointName: string, revision: string): Promise<string> {
     const { endpointConfigName } = parseRevision(revision);
-    const at = this.#now().toISOString();
-    if (this.#endpoint(endpointName)) {
-      this.#db
-        .prepare(
-          'UPDATE embedded_endpoints SET status = ?, config_name = ?, pending_config = NULL, updated_at = ? WHERE name = ?',
-        )
-        .run('InService', endpointConfigName, at, endpointName);
-    } else {
-      this.#db
-        .prepare('INSERT INTO embedded_endpoints (name, status, config_name, updated_at) VALUES (?, ?, ?, ?)')
-        .run(endpointName, 'InService', endpointConfigName, at);
-    }
+    this.#serveAtOnce(endpointName, endpointConfigName, this.#endpoint(endpointName) !== undefined);
     this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'IN_SERVICE', endpointConfigName);
     return 'InService';
   }
@@ -328,6 +317,22 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
     this.#db.prepare('DELETE FROM embedded_endpoints WHERE name = ?').run(endpointName);
     this.#emit(ENDPOINT_STATE_CHANGE, endpointName, 'DELETING', endpoint.config_name);
     return 'Deleting';
+  }
+
+  /** The endpoint serves the config at once, InService (created if it did not exist). */
+  #serveAtOnce(endpointName: string, endpointConfigName: string, exists: boolean): void {
+    const at = this.#now().toISOString();
+    if (exists) {
+      this.#db
+        .prepare(
+          'UPDATE embedded_endpoints SET status = ?, config_name = ?, pending_config = NULL, updated_at = ? WHERE name = ?',
+        )
+        .run('InService', endpointConfigName, at, endpointName);
+    } else {
+      this.#db
+        .prepare('INSERT INTO embedded_endpoints (name, status, config_name, updated_at) VALUES (?, ?, ?, ?)')
+        .run(endpointName, 'InService', endpointConfigName, at);
+    }
   }
 
   /**
@@ -343,7 +348,6 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
       ? this.#spec(endpoint.config_name).variants[0]
       : { instanceType: 'ml.m5.large', instanceCount: 1 };
     const endpointConfigName = `manual-${randomUUID().slice(0, 8)}`;
-    const at = this.#now().toISOString();
     this.#db
       .prepare(
         'INSERT INTO embedded_endpoint_configs (name, model_package_arn, instance_type, instance_count) VALUES (?, ?, ?, ?)',
@@ -355,17 +359,7 @@ export class EmbeddedSageMakerEndpoints implements DeploymentTarget, OutOfBandRe
         compute?.instanceCount ?? 1,
       );
     this.#emitCall('CreateEndpointConfig', caller, { endpointConfigName });
-    if (endpoint) {
-      this.#db
-        .prepare(
-          'UPDATE embedded_endpoints SET status = ?, config_name = ?, pending_config = NULL, updated_at = ? WHERE name = ?',
-        )
-        .run('InService', endpointConfigName, at, endpointName);
-    } else {
-      this.#db
-        .prepare('INSERT INTO embedded_endpoints (name, status, config_name, updated_at) VALUES (?, ?, ?, ?)')
-        .run(endpointName, 'InService', endpointConfigName, at);
-    }
+    this.#serveAtOnce(endpointName, endpointConfigName, endpoint !== undefined);
     const call = endpoint ? 'UpdateEndpoint' : 'CreateEndpoint';
     this.#emitCall(call, caller, { endpointName, endpointConfigName });
     return { endpointConfigName, call };

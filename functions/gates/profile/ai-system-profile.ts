@@ -4,6 +4,7 @@
  * could change the risk class.
  */
 import { z } from 'zod';
+import { LEGAL_BASES } from '../../contracts/dataset-manifest.ts';
 import { PII_ENTITIES } from '../pii/entities.ts';
 import { type ExactNumber, isExactNumber } from '../policy/exact-json.ts';
 
@@ -249,20 +250,10 @@ export const aiSystemProfileSchema = z
      */
     personalData: z
       .strictObject({
-        legalBasis: z
-          .enum([
-            'consent',
-            'contract',
-            'legal_obligation',
-            'vital_interests',
-            'public_task',
-            'legitimate_interests',
-          ])
-          .nullable()
-          .meta({
-            description:
-              'GDPR Art. 6(1)(a)-(f): the legal basis for processing personal data in training, or null.',
-          }),
+        legalBasis: z.enum(LEGAL_BASES).nullable().meta({
+          description:
+            'GDPR Art. 6(1)(a)-(f): the legal basis for processing personal data in training, or null.',
+        }),
         masking: z
           .boolean()
           .meta({ description: 'Art. 10(5) AI Act, GDPR Art. 25: personal data is masked before training.' }),
